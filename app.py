@@ -1,0 +1,42 @@
+"""SCORE4Climate tracker: the router and frame. Run with ``streamlit run app.py``."""
+import streamlit as st
+
+from views import shared
+from tracker import auth
+
+st.set_page_config(page_title="SCORE4Climate tracker", page_icon=":recycle:", layout="wide")
+shared.init_state()
+
+try:
+    engine = shared.engine()
+except Exception as exc:  # the database cannot be opened: say why and what to do
+    st.error(f"The database cannot be opened. {exc}")
+    st.stop()
+
+PAGES = {
+    "report": st.Page("views/enterprise_report.py", title="Enterprise report", icon=":material/factory:",
+                      url_path="report"),
+    "programme": st.Page("views/programme.py", title="Programme overview", icon=":material/public:",
+                         url_path="programme"),
+}
+ROLE_PAGES = {
+    "manager": {"My enterprise": ["report"]},
+    "trainer": {"Enterprises": ["report"]},
+    "officer": {"Programme": ["programme"]},
+    "admin": {"Programme": ["programme"], "Enterprises": ["report"]},
+}
+
+user = st.session_state["user"]
+if not auth.has_users(engine):
+    nav = st.navigation([st.Page("views/setup.py", title="Set up", icon=":material/settings:")])
+elif user is None:
+    nav = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
+else:
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.username}** ({user.role})")
+        if st.button("Sign out", key="sign_out"):
+            st.session_state.clear()
+            st.rerun()
+    groups = ROLE_PAGES[user.role]
+    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in groups.items()})
+nav.run()

@@ -1,0 +1,86 @@
+"""AppTest helpers: a demo database per module, and signing in through the real form."""
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tracker import db, demo
+
+APP = "../../app.py"  # AppTest resolves paths relative to this folder
+PASSWORD = "demo-password"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('app') / 'demo.duckdb'}"
+    engine = db.open_database(url)
+    demo.load(engine, PASSWORD)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def use_db(monkeypatch):
+    def _use(url):
+        monkeypatch.setenv("SCORE_DB_URL", url)
+        return url
+    return _use
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    """Run the app and sign in through the sign-in form."""
+    at.run()
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(password)
+    click(at, "Sign in")
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    """Click the (form submit) button labelled ``label`` and run the script."""
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    matches[0].click()
+    at.run()
+    return at
+
+
+def _decode(obj):
+    """Plotly's JSON encodes numeric arrays as {"bdata": base64, "dtype": ...}: decode them."""
+    if isinstance(obj, dict):
+        if "bdata" in obj and "dtype" in obj:
+            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=obj["dtype"])
+            return arr.reshape(obj["shape"]).tolist() if "shape" in obj else arr.tolist()
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj
+
+
+def charts(at: AppTest) -> list[go.Figure]:
+    """The plotly figures on the page, rebuilt from their JSON with typed arrays decoded."""
+    return [go.Figure(_decode(json.loads(c.proto.spec))) for c in at.get("plotly_chart")]
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value of the st.metric labelled ``label``."""
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}; metrics: {[m.label for m in at.metric]}"
+    return found[0].value
+
+
+def table_with(at: AppTest, *columns: str):
+    """The first st.dataframe whose columns include ``columns``."""
+    for df in at.dataframe:
+        if set(columns) <= set(df.value.columns):
+            return df.value
+    raise AssertionError(f"no table with columns {columns}")

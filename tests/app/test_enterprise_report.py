@@ -1,0 +1,35 @@
+"""AppTest of the enterprise report page."""
+from tests.app.conftest import metric, table_with, charts, new_app, sign_in
+
+
+def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    assert not at.exception, at.exception
+    stage = next(f for f in charts(at) if "stage" in f.layout.title.text)
+    yield_trace = next(t for t in stage.data if t.name == "Yield (%)")
+    assert [round(v) for v in yield_trace.y] == [78, 88, 95]
+    waste_trace = next(t for t in stage.data if t.name == "Waste share (%)")
+    assert [round(v) for v in waste_trace.y] == [22, 12, 5]
+    annotations = " ".join(a.text for a in stage.layout.annotations)
+    assert "Guillotine" in annotations and "Preforming" in annotations
+    changes = table_with(at, "indicator", "percentage points")
+    row = changes[changes["indicator"] == "Yield"].iloc[0]
+    assert row["percentage points"] == "+17.0 pp"
+    assert row["relative change"] == "+21.8%"
+    ref = table_with(at, "reported")
+    assert set(ref["reported"]) == {"-40.0%", "-35.0%", "-27.0%"}
+    assert at.get("selectbox") == [] or not any(s.key == "enterprise_picker" for s in at.selectbox)
+
+
+def test_trainer_switches_enterprise_from_the_sidebar(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-trainer")
+    picker = at.sidebar.selectbox(key="enterprise_picker")
+    assert len(picker.options) > 1
+    other = picker.options[1]
+    picker.select_index(1)
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == other
+    assert "Synthetic demo enterprise" in at.info[0].value

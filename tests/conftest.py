@@ -1,0 +1,53 @@
+"""Shared fixtures: a database URL per test for each backend (DuckDB file, PostgreSQL)."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from tests import pg
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster (required under CI, skipped elsewhere when impossible)."""
+    if os.environ.get("SCORE_TEST_PG_URL"):
+        yield None
+        return
+    reason = pg.available()
+    if reason:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI: {reason}")
+        pytest.skip(reason)
+    cluster = pg.Cluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database for each backend."""
+    if request.param == "duckdb":
+        return f"duckdb:///{tmp_path / 'test.duckdb'}"
+    cluster = request.getfixturevalue("pg_cluster")
+    name = "t_" + uuid.uuid4().hex[:12]
+    if cluster is None:
+        import sqlalchemy as sa
+
+        base = os.environ["SCORE_TEST_PG_URL"]
+        eng = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with eng.connect() as c:
+            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        eng.dispose()
+        return base.rsplit("/", 1)[0] + "/" + name
+    return cluster.create_database(name)
+
+
+@pytest.fixture
+def duckdb_url(tmp_path):
+    """A fresh DuckDB file."""
+    return f"duckdb:///{tmp_path / 'test.duckdb'}"

@@ -1,0 +1,56 @@
+"""The demo set on DuckDB and PostgreSQL: loads, tells the case study, does not duplicate."""
+import pytest
+from sqlalchemy import func, select
+
+from tracker import auth, db, demo, services
+from tracker.models import Action, Enterprise, Measurement, User
+
+
+@pytest.fixture
+def engine(db_url):
+    eng = db.open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+def _counts(engine):
+    with db.session_scope(engine) as s:
+        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (Enterprise, Measurement, Action, User))
+
+
+def test_demo_loads_once_and_tells_the_case_study(engine):
+    passwords = demo.load(engine, "demo-password")
+    assert set(passwords) == {"demo-admin", "demo-officer", "demo-trainer", "demo-manager"}
+    first = _counts(engine)
+    demo.load(engine, "demo-password")
+    assert _counts(engine) == first, "running the demo twice must not duplicate"
+
+    ents = services.list_enterprises(engine, auth.authenticate(engine, "demo-officer", "demo-password"))
+    assert len(ents) >= 31
+    assert ents["country"].nunique() >= 5 and ents["sector"].nunique() >= 4
+    assert ents.loc[ents["name"] != demo.CASE_STUDY, "synthetic"].all()
+
+    manager = auth.authenticate(engine, "demo-manager", "demo-password")
+    assert len(manager.enterprise_ids) == 1
+    report = services.enterprise_report(engine, manager, manager.enterprise_ids[0])
+    assert report.enterprise["name"] == demo.CASE_STUDY
+    assert report.stages["yield_pct"].round(6).tolist() == [78.0, 88.0, 95.0]
+    assert report.stages["waste_share_pct"].round(3).tolist() == [22.0, 12.0, 5.0]
+    assert report.actions["description"].str.contains("Guillotine").iloc[0]
+    assert report.actions["description"].str.contains("Preforming").iloc[1]
+    y = report.changes.set_index("indicator").loc["yield"]
+    assert y["points"] == pytest.approx(17.0)
+    assert y["relative_change"] == pytest.approx(95 / 78 - 1)
+    mi = report.changes.set_index("indicator").loc["material_input"]
+    assert mi["relative_change"] == pytest.approx(-0.179, abs=0.001)
+
+
+def test_random_passwords_are_returned_once_and_work(engine):
+    passwords = demo.load(engine)
+    assert len(set(passwords.values())) == 4
+    user = auth.authenticate(engine, "demo-admin", passwords["demo-admin"])
+    assert user.role == "admin"
+    with db.session_scope(engine) as s:
+        hashes = s.scalars(select(User.password_hash)).all()
+    assert all(h.startswith("$argon2") for h in hashes)
+    assert not any(pw in h for h in hashes for pw in passwords.values())

@@ -1,0 +1,100 @@
+"""Services: access by role at the service layer, upsert, validation, the programme overview."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tracker import auth, db, demo, services
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory):
+    url = f"duckdb:///{tmp_path_factory.mktemp('svc') / 'demo.duckdb'}"
+    eng = db.open_database(url)
+    demo.load(eng, "demo-password")
+    yield eng
+    eng.dispose()
+
+
+def _user(engine, name):
+    return auth.authenticate(engine, name, "demo-password")
+
+
+def _other_enterprise(engine, user):
+    admin = _user(engine, "demo-admin")
+    ids = services.list_enterprises(engine, admin)["id"]
+    return int(next(i for i in ids if i not in user.enterprise_ids))
+
+
+def test_manager_reads_only_their_enterprise(demo_engine):
+    manager = _user(demo_engine, "demo-manager")
+    assert services.list_enterprises(demo_engine, manager)["id"].tolist() == list(manager.enterprise_ids)
+    other = _other_enterprise(demo_engine, manager)
+    with pytest.raises(services.AccessDenied):
+        services.enterprise_report(demo_engine, manager, other)
+    with pytest.raises(services.AccessDenied):
+        services.programme_overview(demo_engine, manager)
+
+
+def test_officer_sees_aggregates_not_enterprise_figures(demo_engine):
+    officer = _user(demo_engine, "demo-officer")
+    overview = services.programme_overview(demo_engine, officer)
+    assert overview.enterprises >= 31
+    assert set(overview.summary["indicator"]) >= {"energy", "waste", "material_wasted", "yield"}
+    any_id = int(services.list_enterprises(demo_engine, officer)["id"].iloc[0])
+    with pytest.raises(services.AccessDenied):
+        services.enterprise_report(demo_engine, officer, any_id)
+
+
+def test_trainer_reads_assigned_enterprises_only(demo_engine):
+    trainer = _user(demo_engine, "demo-trainer")
+    visible = services.list_enterprises(demo_engine, trainer)
+    assert set(visible["id"]) == set(trainer.enterprise_ids) and len(visible) > 1
+    services.enterprise_report(demo_engine, trainer, trainer.enterprise_ids[-1])
+    with pytest.raises(services.AccessDenied):
+        services.enterprise_report(demo_engine, trainer, _other_enterprise(demo_engine, trainer))
+
+
+def _row(**kw):
+    base = dict(enterprise=demo.CASE_STUDY, country="IN", sector="Rubber and plastics",
+                period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 1, 31), phase="follow-up",
+                indicator="energy", carrier="electricity", value=1.2, unit="MWh", note="")
+    base.update(kw)
+    return base
+
+
+def test_save_upserts_instead_of_duplicating(db_url):
+    engine = db.open_database(db_url)
+    demo.load(engine, "demo-password")
+    manager = _user(engine, "demo-manager")
+    eid = manager.enterprise_ids[0]
+    before = len(services.enterprise_report(engine, manager, eid).measurements)
+    assert services.save_measurements(engine, manager, pd.DataFrame([_row()])) == {"inserted": 1, "updated": 0}
+    assert services.save_measurements(engine, manager, pd.DataFrame([_row(value=1300, unit="kWh")])) == \
+        {"inserted": 0, "updated": 1}
+    m = services.enterprise_report(engine, manager, eid).measurements
+    assert len(m) == before + 1
+    stored = m[(m["period_start"] == "2025-01-01") & (m["indicator"] == "energy")].iloc[0]
+    assert (stored["value"], stored["unit"], stored["value_canonical"]) == (1300, "kWh", 1300)
+    engine.dispose()
+
+
+def test_bad_rows_store_nothing_and_name_the_row(demo_engine):
+    manager = _user(demo_engine, "demo-manager")
+    eid = manager.enterprise_ids[0]
+    before = len(services.enterprise_report(demo_engine, manager, eid).measurements)
+    rows = pd.DataFrame([_row(period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 1, 31)),
+                         _row(period_start=dt.date(2026, 2, 1), period_end=dt.date(2026, 2, 28), unit="kg")])
+    with pytest.raises(services.RejectedInput) as err:
+        services.save_measurements(demo_engine, manager, rows)
+    assert "unit" in set(err.value.problems["column"])
+    assert len(services.enterprise_report(demo_engine, manager, eid).measurements) == before
+
+
+def test_manager_cannot_write_another_enterprise(demo_engine):
+    manager = _user(demo_engine, "demo-manager")
+    admin = _user(demo_engine, "demo-admin")
+    other = services.list_enterprises(demo_engine, admin)
+    name = other.loc[other["id"] != manager.enterprise_ids[0], "name"].iloc[0]
+    with pytest.raises(services.AccessDenied):
+        services.save_measurements(demo_engine, manager, pd.DataFrame([_row(enterprise=name)]))

@@ -1,0 +1,69 @@
+"""Plotly figures, built from service results (no Streamlit here, so reports can reuse them)."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+GREEN = "#2e7d32"
+ORANGE = "#ef6c00"
+GREY = "#757575"
+
+INDICATOR_LABELS = {
+    "energy": "Energy", "waste": "Waste produced", "material_input": "Material input",
+    "material_wasted": "Materials wasted", "yield": "Yield", "water": "Water", "production": "Production",
+}
+
+
+def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield and waste share by stage"
+                ) -> go.Figure:
+    """Yield (line) and waste share (bars) per period, with the improvement actions marked."""
+    fig = go.Figure()
+    x = stages["period_end"]
+    labels = [f"{s}<br>{pd.Timestamp(a):%b %Y}–{pd.Timestamp(b):%b %Y}"
+              for s, a, b in zip(stages["stage"], stages["period_start"], stages["period_end"])]
+    fig.add_bar(x=x, y=stages["waste_share_pct"], name="Waste share (%)", marker_color=ORANGE, opacity=0.55,
+                text=[f"{v:.0f}%" if v == v else "" for v in stages["waste_share_pct"]], textposition="outside",
+                hovertext=labels, width=1000 * 3600 * 24 * 40)
+    fig.add_scatter(x=x, y=stages["yield_pct"], name="Yield (%)", mode="lines+markers+text",
+                    line=dict(color=GREEN, width=3), marker=dict(size=11),
+                    text=[f"{v:.0f}%" if v == v else "" for v in stages["yield_pct"]], textposition="top center",
+                    hovertext=labels)
+    for i, a in enumerate(actions.itertuples()):
+        fig.add_vline(x=pd.Timestamp(a.action_date).value / 1e6, line_dash="dash", line_color=GREY)
+        fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0 - 0.09 * (i % 2), yref="paper", showarrow=False,
+                           text=f"▲ {a.description[:40]}", xanchor="left", font=dict(size=11, color=GREY))
+    fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 105]), xaxis=dict(title="end of period"),
+                      legend=dict(orientation="h", y=-0.2), margin=dict(t=60, b=40), barmode="overlay")
+    return fig
+
+
+def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: str) -> go.Figure:
+    """Relative change per indicator beside the programme's reported averages."""
+    fig = go.Figure()
+    ext = changes.dropna(subset=["relative_change"])
+    ext = ext[ext["indicator"].isin(["energy", "waste", "material_wasted", "material_input", "water"])]
+    fig.add_bar(x=[INDICATOR_LABELS.get(i, i) for i in ext["indicator"]], y=ext["relative_change"] * 100,
+                name="This enterprise", marker_color=GREEN,
+                text=[f"{v * 100:+.0f}%" for v in ext["relative_change"]], textposition="outside")
+    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in reference["indicator"]],
+                    y=reference["reported_mean_change"] * 100, mode="markers", name="Programme's reported average",
+                    marker=dict(symbol="line-ew-open", size=40, line=dict(width=3, color=GREY)))
+    fig.update_layout(title=title, yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> go.Figure:
+    """Each enterprise's relative change per indicator (box + points), reference averages marked."""
+    fig = go.Figure()
+    for indicator, sub in distribution.groupby("indicator", sort=False):
+        fig.add_box(y=sub["relative_change"] * 100, name=INDICATOR_LABELS.get(indicator, indicator),
+                    boxpoints="all", jitter=0.4, pointpos=0, marker=dict(size=5, color=GREEN),
+                    line=dict(color=GREEN), showlegend=False)
+    present = set(distribution["indicator"])
+    ref = reference[reference["indicator"].isin(present)]
+    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]], y=ref["reported_mean_change"] * 100,
+                    mode="markers", name="Programme's reported average",
+                    marker=dict(symbol="line-ew-open", size=44, line=dict(width=3, color=ORANGE)))
+    fig.update_layout(title="Change per enterprise, baseline to latest follow-up (per-day rates)",
+                      yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.15))
+    return fig

@@ -1,0 +1,142 @@
+"""Engines, sessions and automatic migrations.
+
+``open_database(url)`` is the one way in: it creates the engine, migrates the schema to the
+newest Alembic revision (creating the DuckDB file and its folder on first use) and returns the
+engine. A DuckDB file held by another process raises :class:`DatabaseLocked` with a message
+that says what to do.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tracker.config import ROOT, database_url
+
+MIGRATIONS = ROOT / "tracker" / "migrations"
+_migrate_lock = threading.Lock()
+
+
+class DatabaseLocked(RuntimeError):
+    """The DuckDB file is open read-write in another process."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened (bad URL, server down, unreadable file)."""
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    text = str(exc)
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def _duckdb_path(url: str) -> Path | None:
+    prefix = "duckdb:///"
+    if url.startswith(prefix):
+        path = url[len(prefix):].split("?", 1)[0]
+        if path and path != ":memory:" and not path.startswith("md:"):
+            return Path(path)
+    return None
+
+
+def create(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (default: SCORE_DB_URL or the embedded DuckDB file)."""
+    url = url or database_url()
+    path = _duckdb_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    kwargs: dict = {}
+    if url.startswith("postgresql"):
+        kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, **kwargs)
+    if url.startswith("postgresql"):
+        @event.listens_for(engine, "connect")
+        def _utc(dbapi_conn, _record):  # timestamps are stored as naive UTC
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET TIME ZONE 'UTC'")
+    return engine
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (no-op when it is already there)."""
+    with _migrate_lock:
+        if current_revision(engine) == head_revision():
+            return
+        cfg = alembic_config(engine)
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
+def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engine:
+    """Create the engine, check it can be opened, and migrate it.
+
+    When the DuckDB file is locked by another process, retry for ``wait_seconds`` and then
+    raise :class:`DatabaseLocked`.
+    """
+    url = url or database_url()
+    engine = create(url)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            migrate(engine)
+            return engine
+        except (OperationalError, DBAPIError, Exception) as exc:  # noqa: BLE001 - classified below
+            if _is_lock_error(exc):
+                engine.dispose()
+                if time.monotonic() < deadline:
+                    time.sleep(0.5)
+                    engine = create(url)
+                    continue
+                path = _duckdb_path(url)
+                raise DatabaseLocked(
+                    f"The database file {path} is in use by another process (probably a running "
+                    "`streamlit run app.py`). Stop that process, or point SCORE_DB_URL at a "
+                    "PostgreSQL server for shared multi-user use, and try again."
+                ) from None
+            if isinstance(exc, (OperationalError, DBAPIError)):
+                engine.dispose()
+                raise DatabaseUnavailable(f"Cannot open the database {engine.url!r}: {exc.orig}") from None
+            raise
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error."""
+    factory = _factories.get(engine)
+    if factory is None:
+        factory = _factories.setdefault(engine, sessionmaker(engine, expire_on_commit=False))
+    with factory() as session:
+        with session.begin():
+            yield session
+
+
+_factories: dict[Engine, sessionmaker] = {}

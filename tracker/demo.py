@@ -1,0 +1,228 @@
+"""The demo data set: the SCORE4Climate case study plus synthetic enterprises.
+
+The case study (an Indian maker of mechanical seals for pumps) is real in its published
+figures only: rubber yield 78% -> 88% -> 95% and waste share 22% -> 12% -> 5%, with a
+guillotine machine and then a preforming machine. Everything else, including the absolute
+kilograms behind those shares, the energy figures and all other enterprises, is synthetic and
+labelled so in the data (``Enterprise.synthetic`` and the measurement notes).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CASE_STUDY = "Mechanical seals maker (case study, India)"
+TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase",
+                    "indicator", "carrier", "value", "unit", "note"]
+
+SYNTHETIC_NOTE = "synthetic demo figure"
+CASE_NOTE = "published case-study figure"
+CASE_SYNTHETIC_NOTE = "synthetic: absolute amount chosen to match the published shares"
+
+# (start, end, phase, yield %)
+CASE_STAGES = [
+    (dt.date(2023, 1, 1), dt.date(2023, 3, 31), "baseline", 78.0),
+    (dt.date(2023, 7, 1), dt.date(2023, 9, 30), "follow-up", 88.0),
+    (dt.date(2024, 1, 1), dt.date(2024, 3, 31), "follow-up", 95.0),
+]
+CASE_ACTIONS = [
+    (dt.date(2023, 5, 15), "Guillotine machine for cutting rubber pellets to a uniform size",
+     "yield,material_wasted,waste"),
+    (dt.date(2023, 11, 10), "Preforming machine for rubber pellets",
+     "yield,material_wasted,waste"),
+]
+#: kg of good rubber in seals per day (synthetic; only the shares are published)
+CASE_GOOD_OUTPUT_KG_PER_DAY = 110.0
+
+COUNTRIES = ["IN", "VN", "ID", "CN", "BO", "KE", "KG"]
+SECTORS = ["Rubber and plastics", "Textiles and garments", "Food processing", "Metal products",
+           "Furniture and wood"]
+PARTNERS = {"IN": "Federation of Indian Micro and Small Enterprises (synthetic)",
+            "VN": "Viet Nam Chamber of Commerce (synthetic)", "ID": "Indonesian SME Agency (synthetic)",
+            "CN": "China Enterprise Confederation (synthetic)", "BO": "Bolivian Chamber of Industry (synthetic)",
+            "KE": "Kenya Association of Manufacturers (synthetic)", "KG": "Kyrgyz Business Association (synthetic)"}
+SIZES = ["micro", "small", "medium"]
+MODULES = ["Workplace Cooperation", "SCORE4Climate"]
+
+
+@dataclass(frozen=True)
+class DemoEnterprise:
+    name: str
+    country: str
+    sector: str
+    size: str
+    partner: str
+    synthetic: bool
+
+
+def case_study_rows() -> pd.DataFrame:
+    """The case-study seal maker in the measurement template (one row per figure)."""
+    rows = []
+    for start, end, phase, yield_pct in CASE_STAGES:
+        good = CASE_GOOD_OUTPUT_KG_PER_DAY * ((end - start).days + 1)
+        material_input = good / (yield_pct / 100.0)
+        wasted = material_input - good
+        base = dict(enterprise=CASE_STUDY, country="IN", sector="Rubber and plastics",
+                    period_start=start, period_end=end, phase=phase)
+        rows += [
+            dict(base, indicator="yield", carrier="", value=yield_pct, unit="%", note=CASE_NOTE),
+            dict(base, indicator="material_input", carrier="", value=round(material_input, 6), unit="kg",
+                 note=CASE_SYNTHETIC_NOTE),
+            dict(base, indicator="material_wasted", carrier="", value=round(wasted, 6), unit="kg",
+                 note=CASE_SYNTHETIC_NOTE),
+            dict(base, indicator="waste", carrier="sold", value=round(wasted, 6), unit="kg",
+                 note="sold to reclaimed-rubber manufacturers; " + CASE_SYNTHETIC_NOTE),
+            dict(base, indicator="production", carrier="", value=good, unit="kg",
+                 note="good rubber in seals; " + CASE_SYNTHETIC_NOTE),
+        ]
+    # Energy was not published for the case study: synthetic, and labelled so.
+    for (start, end, phase, _), kwh in zip(CASE_STAGES, [18_400.0, 18_100.0, 16_900.0]):
+        rows.append(dict(enterprise=CASE_STUDY, country="IN", sector="Rubber and plastics", period_start=start,
+                         period_end=end, phase=phase, indicator="energy", carrier="electricity", value=kwh,
+                         unit="kWh", note="synthetic: no energy figures were published for the case study"))
+    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS)
+
+
+def synthetic_enterprises(n: int = 36, seed: int = 7) -> list[DemoEnterprise]:
+    """``n`` synthetic enterprises spread over the demo countries and sectors."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        country = COUNTRIES[i % len(COUNTRIES)]
+        sector = SECTORS[(i // len(COUNTRIES) + i) % len(SECTORS)]
+        out.append(DemoEnterprise(name=f"Synthetic {sector.split()[0]} SME {i + 1:02d} ({country})", country=country,
+                                  sector=sector, size=SIZES[int(rng.integers(0, 3))], partner=PARTNERS[country],
+                                  synthetic=True))
+    return out
+
+
+def synthetic_rows(enterprises: list[DemoEnterprise], seed: int = 11) -> pd.DataFrame:
+    """Baseline and follow-up figures for the synthetic enterprises, in mixed units."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, ent in enumerate(enterprises):
+        year = 2022 + k % 3
+        base_start, base_end = dt.date(year, 1, 1), dt.date(year, 6, 30)
+        fu_start, fu_end = dt.date(year + 1, 1, 1), dt.date(year + 1, 3, 31)  # shorter: per-day rates
+        scale = float(rng.lognormal(0, 0.6))
+        has_follow_up = k % 9 != 8  # a few enterprises are still waiting for their follow-up
+
+        def add(phase, start, end, indicator, carrier, value, unit):
+            rows.append(dict(enterprise=ent.name, country=ent.country, sector=ent.sector, period_start=start,
+                             period_end=end, phase=phase, indicator=indicator, carrier=carrier,
+                             value=round(float(value), 3), unit=unit, note=SYNTHETIC_NOTE))
+
+        days_b = (base_end - base_start).days + 1
+        days_f = (fu_end - fu_start).days + 1
+        elec_kwh_day = 900 * scale
+        diesel_l_day = 40 * scale
+        waste_kg_day = 300 * scale
+        input_kg_day = 5000 * scale
+        yield_b = float(rng.uniform(70, 90))
+        water_m3_day = 25 * scale
+        prod_day = 2000 * scale
+        # improvements: energy around -27%, waste around -40%, materials wasted around -35%
+        d_energy = float(np.clip(rng.normal(-0.27, 0.12), -0.7, 0.15))
+        d_waste = float(np.clip(rng.normal(-0.40, 0.15), -0.85, 0.1))
+        d_water = float(np.clip(rng.normal(-0.15, 0.1), -0.6, 0.1))
+        d_yield_pts = float(np.clip(rng.normal(5, 3), 0, 99 - yield_b))
+        d_prod = float(rng.normal(0.05, 0.05))
+
+        # Baseline: electricity in MWh for half of them (bills), diesel in litres
+        if k % 2:
+            add("baseline", base_start, base_end, "energy", "electricity", elec_kwh_day * days_b / 1000, "MWh")
+        else:
+            add("baseline", base_start, base_end, "energy", "electricity", elec_kwh_day * days_b, "kWh")
+        add("baseline", base_start, base_end, "energy", "diesel", diesel_l_day * days_b, "L")
+        add("baseline", base_start, base_end, "waste", "landfill", waste_kg_day * days_b * 0.6, "kg")
+        add("baseline", base_start, base_end, "waste", "recycled", waste_kg_day * days_b * 0.4 / 1000, "t")
+        add("baseline", base_start, base_end, "material_input", "", input_kg_day * days_b / 1000, "t")
+        wasted_b = input_kg_day * (1 - yield_b / 100)
+        add("baseline", base_start, base_end, "material_wasted", "", wasted_b * days_b, "kg")
+        add("baseline", base_start, base_end, "yield", "", yield_b, "%")
+        add("baseline", base_start, base_end, "water", "", water_m3_day * days_b, "m3")
+        add("baseline", base_start, base_end, "production", "", prod_day * days_b, "piece")
+        if not has_follow_up:
+            continue
+        f = 1 + d_energy
+        add("follow-up", fu_start, fu_end, "energy", "electricity", elec_kwh_day * f * days_f, "kWh")
+        add("follow-up", fu_start, fu_end, "energy", "diesel", diesel_l_day * f * days_f, "L")
+        w = 1 + d_waste
+        add("follow-up", fu_start, fu_end, "waste", "landfill", waste_kg_day * w * days_f * 0.3, "kg")
+        add("follow-up", fu_start, fu_end, "waste", "recycled", waste_kg_day * w * days_f * 0.7, "kg")
+        yield_f = yield_b + d_yield_pts
+        input_f = input_kg_day * (1 - 0.5 * d_yield_pts / 100)
+        add("follow-up", fu_start, fu_end, "material_input", "", input_f * days_f, "kg")
+        add("follow-up", fu_start, fu_end, "material_wasted", "", input_f * (1 - yield_f / 100) * days_f, "kg")
+        add("follow-up", fu_start, fu_end, "yield", "", yield_f, "%")
+        add("follow-up", fu_start, fu_end, "water", "", water_m3_day * (1 + d_water) * days_f * 1000, "L")
+        add("follow-up", fu_start, fu_end, "production", "", prod_day * (1 + d_prod) * days_f, "piece")
+    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS)
+
+
+def trainings_for(enterprise: DemoEnterprise, index: int) -> list[dict]:
+    """Module participation: Workplace Cooperation first, then SCORE4Climate."""
+    year = 2022 + index % 3
+    cohort = f"{year - 1}-H2"
+    return [
+        dict(module="Workplace Cooperation", start_date=dt.date(year - 1, 9, 1), end_date=dt.date(year - 1, 10, 15),
+             cohort=cohort, managers_female=1, managers_male=1, workers_female=1, workers_male=1),
+        dict(module="SCORE4Climate", start_date=dt.date(year - 1, 11, 1), end_date=dt.date(year - 1, 12, 15),
+             cohort=cohort, managers_female=index % 2, managers_male=2 - index % 2, workers_female=1, workers_male=1),
+    ]
+
+
+DEMO_ACCOUNTS = [("demo-admin", "admin"), ("demo-officer", "officer"), ("demo-trainer", "trainer"),
+                 ("demo-manager", "manager")]
+
+
+def load(engine, password: str | None = None, *, progress=None) -> dict[str, str]:
+    """Load the demo set and its accounts into ``engine``'s database; safe to run again.
+
+    Returns {username: password}; each password is ``password`` or, when not given, a new
+    random one (to be printed once: only its hash is stored).
+    """
+    from sqlalchemy import select
+
+    from tracker import auth, services
+    from tracker.db import session_scope
+    from tracker.models import Enterprise, Training
+
+    system = auth.CurrentUser(id=0, username="demo-loader", role="admin")
+    synth = synthetic_enterprises()
+    step = progress or (lambda fraction, text: None)
+    step(0.05, "Creating enterprises")
+    with session_scope(engine) as session:
+        case = services.get_or_create_enterprise(session, CASE_STUDY, "IN", "Rubber and plastics", size="small",
+                                                 partner="Federation of Indian Micro and Small Enterprises (synthetic)",
+                                                 synthetic=False, actor=system.username)
+        ids = {CASE_STUDY: case.id}
+        for ent in synth:
+            e = services.get_or_create_enterprise(session, ent.name, ent.country, ent.sector, size=ent.size,
+                                                  partner=ent.partner, synthetic=True, actor=system.username)
+            ids[ent.name] = e.id
+        for i, (name, eid) in enumerate(ids.items()):
+            if session.scalars(select(Training.id).where(Training.enterprise_id == eid).limit(1)).first() is None:
+                ent = synth[i - 1] if i else None
+                for t in trainings_for(ent, i):
+                    session.add(Training(enterprise_id=eid, **t))
+    step(0.3, "Storing the case study")
+    services.save_measurements(engine, system, case_study_rows())
+    for date, text, indicators in CASE_ACTIONS:
+        services.add_action(engine, system, ids[CASE_STUDY], date, text, indicators=indicators.split(","))
+    step(0.5, "Storing synthetic enterprises")
+    services.save_measurements(engine, system, synthetic_rows(synth))
+    step(0.9, "Creating demo accounts")
+    passwords = {}
+    trainer_ids = [ids[CASE_STUDY]] + [ids[e.name] for e in synth if e.country == "IN"]
+    with session_scope(engine) as session:
+        for username, role in DEMO_ACCOUNTS:
+            pw = password or auth.random_password()
+            enterprises = {"manager": [ids[CASE_STUDY]], "trainer": trainer_ids}.get(role, [])
+            auth.upsert_user(session, username, pw, role, enterprises, actor=system.username)
+            passwords[username] = pw
+    step(1.0, "Demo data loaded")
+    return passwords

@@ -1,0 +1,160 @@
+"""The database schema: SQLAlchemy 2.0 typed models.
+
+Integer keys use an explicit Sequence so that the same models work on DuckDB and PostgreSQL.
+Schema changes go through Alembic revisions in tracker/migrations (reviewed by hand).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Sequence,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("admin", "officer", "trainer", "manager")
+PHASES = ("baseline", "follow-up")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+enterprise_seq = Sequence("enterprise_id_seq")
+training_seq = Sequence("training_id_seq")
+measurement_seq = Sequence("measurement_id_seq")
+action_seq = Sequence("action_id_seq")
+user_seq = Sequence("user_id_seq")
+audit_seq = Sequence("audit_id_seq")
+
+
+class Enterprise(Base):
+    """An SME taking part in the programme."""
+
+    __tablename__ = "enterprises"
+    id: Mapped[int] = mapped_column(enterprise_seq, primary_key=True, server_default=enterprise_seq.next_value())
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    sector: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[str] = mapped_column(String(20), default="")  # micro, small, medium, large
+    partner: Mapped[str] = mapped_column(String(200), default="")  # implementation partner (BSO)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Training(Base):
+    """Participation of an enterprise in one SCORE module."""
+
+    __tablename__ = "trainings"
+    id: Mapped[int] = mapped_column(training_seq, primary_key=True, server_default=training_seq.next_value())
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    module: Mapped[str] = mapped_column(String(100))
+    start_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    end_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    cohort: Mapped[str] = mapped_column(String(50), default="")
+    managers_female: Mapped[int] = mapped_column(Integer, default=0)
+    managers_male: Mapped[int] = mapped_column(Integer, default=0)
+    workers_female: Mapped[int] = mapped_column(Integer, default=0)
+    workers_male: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Measurement(Base):
+    """One figure for one enterprise, period, phase, indicator and carrier, as entered.
+
+    ``carrier`` is the energy carrier for energy and the destination for waste; '' otherwise.
+    ``value_canonical`` is the figure in the indicator's canonical unit, computed by metrics
+    with the factor set named in ``factor_set``.
+    """
+
+    __tablename__ = "measurements"
+    __table_args__ = (
+        UniqueConstraint("enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier",
+                         name="uq_measurements_key"),
+    )
+    id: Mapped[int] = mapped_column(measurement_seq, primary_key=True, server_default=measurement_seq.next_value())
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    phase: Mapped[str] = mapped_column(String(20))
+    indicator: Mapped[str] = mapped_column(String(40))
+    carrier: Mapped[str] = mapped_column(String(40), default="")
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    value_canonical: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    unit_canonical: Mapped[str] = mapped_column(String(40), default="")
+    factor_set: Mapped[str] = mapped_column(String(40), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Action(Base):
+    """An improvement action taken by an enterprise (shown on its charts)."""
+
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(action_seq, primary_key=True, server_default=action_seq.next_value())
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    action_date: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    investment: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    currency: Mapped[str] = mapped_column(String(3), default="")
+    indicators: Mapped[str] = mapped_column(String(200), default="")  # comma-separated indicator names
+
+
+class User(Base):
+    """An account. Passwords are stored as argon2 hashes only."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(user_seq, primary_key=True, server_default=user_seq.next_value())
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class UserEnterprise(Base):
+    """Which enterprises a trainer supports or a manager runs."""
+
+    __tablename__ = "user_enterprises"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), primary_key=True)
+
+
+class AuditEntry(Base):
+    """Every change: who, when, what, before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(audit_seq, primary_key=True, server_default=audit_seq.next_value())
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, index=True)
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(20))  # insert, update, delete, import, login...
+    table_name: Mapped[str] = mapped_column(String(50))
+    record_id: Mapped[str] = mapped_column(String(100), default="")
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,350 @@
+"""The services the pages and the command line call.
+
+Every function takes the signed-in :class:`~tracker.auth.CurrentUser` and checks, here at the
+service layer, that the user may do what is asked: a manager reads and changes their own
+enterprise only, a trainer the enterprises assigned to them, an officer reads aggregates and
+the list of participants, an admin everything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select, tuple_
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import metrics
+from tracker import audit
+from tracker.auth import CurrentUser
+from tracker.config import DATA_DIR
+from tracker.db import session_scope
+from tracker.models import Action, Enterprise, Measurement, Training
+
+TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase",
+                    "indicator", "carrier", "value", "unit", "note"]
+KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier"]
+
+
+class AccessDenied(PermissionError):
+    """The signed-in user may not do this."""
+
+
+class RejectedInput(ValueError):
+    """Input refused as a whole; ``problems`` has one row per problem (row, column, reason)."""
+
+    def __init__(self, problems: pd.DataFrame):
+        self.problems = problems.reset_index(drop=True)
+        lines = [f"row {p.row}, column {p.column}: {p.reason}" for p in self.problems.itertuples()]
+        more = "" if len(lines) <= 20 else f"\n... and {len(lines) - 20} more"
+        super().__init__(f"{len(lines)} problem(s); nothing was stored:\n" + "\n".join(lines[:20]) + more)
+
+
+# --- access ---------------------------------------------------------------------------------
+
+def require_role(user: CurrentUser, *roles: str) -> None:
+    """Raise AccessDenied unless the user has one of ``roles``."""
+    if user is None or user.role not in roles:
+        raise AccessDenied(f"This needs the role {' or '.join(roles)}.")
+
+
+def can_read_enterprise(user: CurrentUser, enterprise_id: int) -> bool:
+    """Admins read every enterprise; managers and trainers the ones assigned to them."""
+    if user.role == "admin":
+        return True
+    if user.role in ("manager", "trainer"):
+        return enterprise_id in user.enterprise_ids
+    return False
+
+
+def require_enterprise(user: CurrentUser, enterprise_id: int) -> None:
+    """Raise AccessDenied unless the user may read and change that enterprise's figures."""
+    if not can_read_enterprise(user, enterprise_id):
+        raise AccessDenied("You do not have access to this enterprise.")
+
+
+# --- reference data -------------------------------------------------------------------------
+
+def programme_reference() -> pd.DataFrame:
+    """The programme's reported averages (indicator, reported_mean_change, label, source)."""
+    return pd.read_csv(DATA_DIR / "programme_reference.csv")
+
+
+# --- enterprises ----------------------------------------------------------------------------
+
+def _enterprise_frame(session: Session, ids: list[int] | None) -> pd.DataFrame:
+    stmt = select(Enterprise.id, Enterprise.name, Enterprise.country, Enterprise.sector, Enterprise.size,
+                  Enterprise.partner, Enterprise.synthetic).order_by(Enterprise.name)
+    if ids is not None:
+        stmt = stmt.where(Enterprise.id.in_(ids))
+    rows = session.execute(stmt).all()
+    return pd.DataFrame(rows, columns=["id", "name", "country", "sector", "size", "partner", "synthetic"])
+
+
+def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
+    """The enterprises the user may see (officers see the list of participants, not figures)."""
+    with session_scope(engine) as session:
+        if user.role in ("admin", "officer"):
+            return _enterprise_frame(session, None)
+        return _enterprise_frame(session, list(user.enterprise_ids))
+
+
+def get_or_create_enterprise(session: Session, name: str, country: str, sector: str = "", *, size: str = "",
+                             partner: str = "", synthetic: bool = False, actor: str = "system") -> Enterprise:
+    """The enterprise called ``name``; created (and audited) when it does not exist."""
+    ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
+    if ent is None:
+        ent = Enterprise(name=name, country=country.upper(), sector=sector, size=size, partner=partner,
+                         synthetic=synthetic)
+        session.add(ent)
+        session.flush()
+        audit.record(session, actor, "insert", "enterprises", ent.id, None,
+                     {"name": name, "country": country, "sector": sector})
+    return ent
+
+
+# --- measurements ---------------------------------------------------------------------------
+
+def _measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.DataFrame:
+    stmt = (select(Enterprise.name, Enterprise.country, Enterprise.sector, Measurement.period_start,
+                   Measurement.period_end, Measurement.phase, Measurement.indicator, Measurement.carrier,
+                   Measurement.value, Measurement.unit, Measurement.note, Measurement.enterprise_id,
+                   Measurement.value_canonical, Measurement.unit_canonical)
+            .join(Enterprise, Enterprise.id == Measurement.enterprise_id)
+            .order_by(Enterprise.name, Measurement.period_start, Measurement.indicator, Measurement.carrier))
+    if enterprise_ids is not None:
+        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
+    rows = session.execute(stmt).all()
+    df = pd.DataFrame(rows, columns=TEMPLATE_COLUMNS + ["enterprise_id", "value_canonical", "unit_canonical"])
+    for col in ("period_start", "period_end"):
+        df[col] = pd.to_datetime(df[col])
+    df["carrier"] = df["carrier"].fillna("")
+    return df
+
+
+def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, create_enterprises: bool = False
+                      ) -> dict[str, int]:
+    """Validate and store template rows, all or nothing.
+
+    Rows with the same enterprise, period, phase, indicator and carrier as a stored figure
+    update it instead of duplicating it. Raises :class:`RejectedInput` naming every bad row,
+    or :class:`AccessDenied`. Returns counts of inserted and updated rows.
+    """
+    require_role(user, "admin", "trainer", "manager")
+    df = rows.copy()
+    for col in TEMPLATE_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    problems = metrics.validate(df)
+    if len(problems):
+        raise RejectedInput(problems)
+    df = metrics.to_canonical(df)
+    df["carrier"] = df["carrier"].fillna("").astype(str)
+    df["note"] = df["note"].fillna("").astype(str)
+    df["period_start"] = pd.to_datetime(df["period_start"]).dt.date
+    df["period_end"] = pd.to_datetime(df["period_end"]).dt.date
+    factor_set = getattr(metrics, "FACTOR_SET_VERSION", "")
+    counts = {"inserted": 0, "updated": 0}
+    with session_scope(engine) as session:
+        ids: dict[str, int] = {}
+        for name, first in df.groupby("enterprise", sort=False).first().iterrows():
+            ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
+            if ent is None:
+                if not (create_enterprises and user.role == "admin"):
+                    raise AccessDenied(f"Unknown enterprise {name!r}: only an admin can add enterprises.")
+                ent = get_or_create_enterprise(session, name, str(first["country"]), str(first["sector"]),
+                                               actor=user.username)
+            require_enterprise(user, ent.id)
+            ids[name] = ent.id
+        df["enterprise_id"] = df["enterprise"].map(ids)
+        existing = {}
+        for m in session.scalars(select(Measurement).where(Measurement.enterprise_id.in_(list(ids.values())))):
+            existing[(m.enterprise_id, m.period_start, m.period_end, m.phase, m.indicator, m.carrier)] = m
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        for r in df.itertuples(index=False):
+            key = (r.enterprise_id, r.period_start, r.period_end, r.phase, r.indicator, r.carrier)
+            values = dict(value=float(r.value), unit=str(r.unit), note=r.note,
+                          value_canonical=float(r.value_canonical), unit_canonical=str(r.unit_canonical),
+                          factor_set=factor_set, updated_at=now, updated_by=user.username)
+            m = existing.get(key)
+            if m is None:
+                m = Measurement(enterprise_id=r.enterprise_id, period_start=r.period_start, period_end=r.period_end,
+                                phase=r.phase, indicator=r.indicator, carrier=r.carrier, **values)
+                session.add(m)
+                existing[key] = m
+                counts["inserted"] += 1
+                audit.record(session, user.username, "insert", "measurements", "/".join(map(str, key)), None,
+                             {"value": values["value"], "unit": values["unit"]})
+            elif (m.value, m.unit, m.note) != (values["value"], values["unit"], values["note"]):
+                before = {"value": m.value, "unit": m.unit, "note": m.note}
+                for k, v in values.items():
+                    setattr(m, k, v)
+                counts["updated"] += 1
+                audit.record(session, user.username, "update", "measurements", "/".join(map(str, key)), before,
+                             {"value": values["value"], "unit": values["unit"], "note": values["note"]})
+    return counts
+
+
+# --- actions and trainings -------------------------------------------------------------------
+
+def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
+               investment: float | None = None, currency: str = "", indicators: list[str] | tuple[str, ...] = ()
+               ) -> int:
+    """Record an improvement action; returns its id."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    if not description.strip():
+        raise ValueError("Describe the action.")
+    unknown = [i for i in indicators if i not in metrics.INDICATORS]
+    if unknown:
+        raise ValueError(f"Unknown indicator(s): {', '.join(unknown)}")
+    if investment is not None and investment < 0:
+        raise ValueError("The investment cannot be negative.")
+    with session_scope(engine) as session:
+        exists = session.scalars(select(Action).where(Action.enterprise_id == enterprise_id,
+                                                      Action.action_date == action_date,
+                                                      Action.description == description.strip())).first()
+        if exists is not None:
+            return exists.id
+        action = Action(enterprise_id=enterprise_id, action_date=action_date, description=description.strip(),
+                        investment=investment, currency=currency, indicators=",".join(indicators))
+        session.add(action)
+        session.flush()
+        audit.record(session, user.username, "insert", "actions", action.id, None,
+                     {"date": action_date, "description": description, "investment": investment})
+        return action.id
+
+
+# --- the enterprise report ------------------------------------------------------------------
+
+@dataclass
+class EnterpriseReport:
+    """Everything the enterprise report page draws, computed from the database by metrics."""
+
+    enterprise: dict
+    measurements: pd.DataFrame
+    stages: pd.DataFrame
+    changes: pd.DataFrame
+    actions: pd.DataFrame
+    reference: pd.DataFrame
+    database_averages: pd.DataFrame
+    periods_differ: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _stages(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per period, in time order: yield and waste share (percent) where known."""
+    if df.empty:
+        return pd.DataFrame(columns=["stage", "phase", "period_start", "period_end", "yield_pct", "waste_share_pct"])
+    periods = (df[["phase", "period_start", "period_end"]].drop_duplicates()
+               .sort_values(["period_end", "period_start"]).reset_index(drop=True))
+    labels, n_fu, n_base = [], 0, 0
+    for p in periods.itertuples():
+        if p.phase == "baseline":
+            n_base += 1
+            labels.append("Baseline" if n_base == 1 else f"Baseline {n_base}")
+        else:
+            n_fu += 1
+            labels.append(f"Follow-up {n_fu}")
+    periods["stage"] = labels
+
+    def pick(indicator: str) -> pd.Series:
+        sub = df[df["indicator"] == indicator].groupby(["phase", "period_start", "period_end"])["value_canonical"].sum()
+        return periods.set_index(["phase", "period_start", "period_end"]).index.map(lambda k: sub.get(k, float("nan")))
+
+    y = pd.Series(pick("yield"), dtype=float) * 100
+    wasted = pd.Series(pick("material_wasted"), dtype=float)
+    inp = pd.Series(pick("material_input"), dtype=float)
+    share = (wasted / inp * 100).where(inp > 0)
+    share = share.fillna(100 - y)
+    periods["yield_pct"] = y.values
+    periods["waste_share_pct"] = share.values
+    return periods[["stage", "phase", "period_start", "period_end", "yield_pct", "waste_share_pct"]]
+
+
+def _changes(df: pd.DataFrame) -> pd.DataFrame:
+    """Baseline vs latest follow-up per indicator, as metrics.summarize defines them."""
+    if df.empty:
+        return pd.DataFrame()
+    per = metrics.enterprise_changes(df)
+    return per
+
+
+def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
+    """The report for one enterprise: stages, changes, actions, and the reference averages."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine) as session:
+        ent = session.get(Enterprise, enterprise_id)
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
+        info = dict(id=ent.id, name=ent.name, country=ent.country, sector=ent.sector, size=ent.size,
+                    partner=ent.partner, synthetic=ent.synthetic)
+        df = _measurement_frame(session, [enterprise_id])
+        actions = pd.DataFrame(
+            session.execute(select(Action.action_date, Action.description, Action.investment, Action.currency,
+                                   Action.indicators).where(Action.enterprise_id == enterprise_id)
+                            .order_by(Action.action_date)).all(),
+            columns=["action_date", "description", "investment", "currency", "indicators"])
+        everyone = _measurement_frame(session, None)
+    stages = _stages(df)
+    changes = _changes(df)
+    db_avg = metrics.summarize(everyone) if not everyone.empty else pd.DataFrame()
+    lengths = (df["period_end"] - df["period_start"]).dt.days.add(1).unique() if not df.empty else []
+    return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes, actions=actions,
+                            reference=programme_reference(), database_averages=db_avg,
+                            periods_differ=len(lengths) > 1)
+
+
+# --- the programme overview -----------------------------------------------------------------
+
+MIN_CELL = 3
+
+
+@dataclass
+class ProgrammeOverview:
+    """Aggregates for officers: counts, summarize() per indicator and per-enterprise changes."""
+
+    enterprises: int
+    enterprises_with_data: int
+    countries: int
+    sectors: int
+    summary: pd.DataFrame
+    by_country: pd.DataFrame
+    distribution: pd.DataFrame
+    reference: pd.DataFrame
+
+
+def _suppress(df: pd.DataFrame, count_col: str = "enterprises") -> pd.DataFrame:
+    """Blank every figure of a row built from fewer than MIN_CELL enterprises."""
+    if df.empty:
+        return df
+    out = df.copy()
+    small = out[count_col] < MIN_CELL
+    for col in out.columns:
+        if col not in (count_col, "indicator", "country", "sector") and pd.api.types.is_numeric_dtype(out[col]):
+            out.loc[small, col] = float("nan")
+    out["suppressed"] = small
+    return out
+
+
+def programme_overview(engine: Engine, user: CurrentUser) -> ProgrammeOverview:
+    """Programme aggregates (officers and admins); cells under 3 enterprises are suppressed."""
+    require_role(user, "admin", "officer")
+    with session_scope(engine) as session:
+        ents = _enterprise_frame(session, None)
+        df = _measurement_frame(session, None)
+    if df.empty:
+        empty = pd.DataFrame()
+        return ProgrammeOverview(len(ents), 0, ents["country"].nunique(), ents["sector"].nunique(), empty, empty,
+                                 empty, programme_reference())
+    summary = _suppress(metrics.summarize(df))
+    by_country = _suppress(metrics.summarize(df, by=["country"]))
+    per = metrics.enterprise_changes(df)
+    per = per.dropna(subset=["relative_change"])
+    counts = per.groupby("indicator")["enterprise"].transform("count")
+    distribution = per.loc[counts >= MIN_CELL, ["indicator", "relative_change"]].reset_index(drop=True)
+    return ProgrammeOverview(enterprises=len(ents), enterprises_with_data=df["enterprise"].nunique(),
+                             countries=ents["country"].nunique(), sectors=ents["sector"].nunique(),
+                             summary=summary, by_country=by_country, distribution=distribution,
+                             reference=programme_reference())

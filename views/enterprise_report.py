@@ -1,0 +1,70 @@
+"""The enterprise report: stages, changes, actions, and the programme's averages beside them."""
+import pandas as pd
+import streamlit as st
+
+from views import shared
+from tracker import charts, services
+
+user = shared.current_user()
+enterprise_id = shared.pick_enterprise(user)
+if enterprise_id is None:
+    st.stop()
+try:
+    report = services.enterprise_report(shared.engine(), user, enterprise_id)
+except services.AccessDenied as exc:
+    st.error(str(exc))
+    st.stop()
+
+ent = report.enterprise
+st.title(ent["name"])
+st.caption(" · ".join(x for x in [ent["country"], ent["sector"], ent["size"], ent["partner"]] if x))
+if ent["synthetic"]:
+    st.info("Synthetic demo enterprise: every figure is made up for demonstration.")
+elif report.measurements["note"].str.contains("synthetic").any():
+    st.info("Figures noted 'synthetic' below are demo values; the others are published case-study figures.")
+
+if report.measurements.empty:
+    st.info("No figures yet for this enterprise.")
+    st.stop()
+
+if report.periods_differ:
+    st.caption("Periods differ in length, so extensive figures are compared as per-day rates.")
+
+if report.stages["yield_pct"].notna().any() or report.stages["waste_share_pct"].notna().any():
+    st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart")
+
+st.subheader("Changes: baseline to latest follow-up")
+changes = report.changes
+if changes.empty:
+    st.info("A baseline and a follow-up are both needed to compute changes.")
+else:
+    table = pd.DataFrame({
+        "indicator": changes["indicator"].map(lambda i: charts.INDICATOR_LABELS.get(i, i)),
+        "baseline (per day)": changes["baseline"].map(lambda v: f"{v:,.4g}"),
+        "latest follow-up (per day)": changes["followup"].map(lambda v: f"{v:,.4g}"),
+        "unit": changes["unit"],
+        "relative change": changes["relative_change"].map(shared.pct),
+        "percentage points": changes["points"].map(lambda v: "" if v != v or v is None else f"{v:+.1f} pp"),
+        "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
+    })
+    st.dataframe(table, hide_index=True, key="changes_table")
+    st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
+                                                "This enterprise beside the programme's reported averages"),
+                    key="reference_chart")
+
+st.subheader("Programme averages for comparison")
+ref = report.reference.assign(reported=lambda d: d["reported_mean_change"].map(shared.pct))
+db = report.database_averages
+if not db.empty:
+    ref = ref.merge(db[["indicator", "enterprises", "mean_change", "median_change"]], on="indicator", how="left")
+    ref["database mean"] = ref["mean_change"].map(shared.pct)
+    ref["database median"] = ref["median_change"].map(shared.pct)
+st.dataframe(ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source")
+                               if c in ref.columns]), hide_index=True, key="reference_table")
+st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
+           "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
+           "and a follow-up.")
+
+if not report.actions.empty:
+    st.subheader("Improvement actions")
+    st.dataframe(report.actions, hide_index=True, key="actions_table")

@@ -1,0 +1,64 @@
+"""What every page shares: the cached engine, the signed-in user, the enterprise picker.
+
+Pages read inputs, call one tracker service, and draw the result; they never build SQL or
+convert units themselves.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker import services
+from tracker.auth import CurrentUser
+from tracker.config import database_url
+from tracker.db import open_database
+
+
+@st.cache_resource(show_spinner="Opening the database")
+def _engine(url: str):
+    return open_database(url, wait_seconds=5.0)
+
+
+def engine():
+    """The one engine of this process, for the database SCORE_DB_URL names."""
+    return _engine(database_url())
+
+
+def init_state() -> None:
+    """All session state is initialised here, once."""
+    st.session_state.setdefault("user", None)
+    st.session_state.setdefault("enterprise_id", None)
+
+
+def current_user() -> CurrentUser:
+    """The signed-in user; stops the page when nobody is signed in."""
+    user = st.session_state.get("user")
+    if user is None:
+        st.warning("Please sign in.")
+        st.stop()
+    return user
+
+
+def pick_enterprise(user: CurrentUser) -> int | None:
+    """The enterprise the page is about: a sidebar choice for trainers and admins."""
+    ents = services.list_enterprises(engine(), user)
+    if ents.empty:
+        st.info("No enterprise is assigned to you yet. An administrator can assign one.")
+        return None
+    ids = ents["id"].tolist()
+    names = dict(zip(ents["id"], ents["name"]))
+    if len(ids) == 1:
+        st.session_state["enterprise_id"] = ids[0]
+        return ids[0]
+    current = st.session_state.get("enterprise_id")
+    index = ids.index(current) if current in ids else 0
+    chosen = st.sidebar.selectbox("Enterprise", ids, index=index, format_func=lambda i: names[i],
+                                  key="enterprise_picker")
+    st.session_state["enterprise_id"] = chosen
+    return chosen
+
+
+def pct(value, digits: int = 1, signed: bool = True) -> str:
+    """A fraction as a percentage string ('-27.0%'); '–' for missing."""
+    if value is None or value != value:
+        return "–"
+    return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
