@@ -1,0 +1,33 @@
+"""metrics: the unit-aware metrics library of the SCORE4Climate tracker.
+
+Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
+
+>>> import metrics
+>>> metrics.convert(1.2, "MWh", "kWh")
+1200.0
+>>> round(metrics.energy_kwh(350, "L", "diesel"))
+3512
+>>> round(metrics.change("yield", (78, "%"), (95, "%")).points, 6)
+17.0
+"""
+from metrics.aggregate import enterprise_changes, summarize
+from metrics.change import Change, change
+from metrics.frames import TEMPLATE_COLUMNS, parse_values, to_canonical, validate
+from metrics.impacts import (Emissions, emissions, emissions_frame, energy_kwh, fuel_table, grid_factor,
+                             grid_factors, intensity, loss_per_good)
+from metrics.indicators import (CARRIERS, INDICATORS, PHASES, WASTE_DESTINATIONS, Indicator, canonical_factor,
+                                check_unit, normalise_phase, valid_units)
+from metrics.reference import FACTOR_SET_VERSION, factor_set
+from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
+
+__all__ = [
+    "UnitError", "convert", "parse_unit", "unit_label", "dimension_of", "ureg", "Q_",
+    "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "PHASES", "valid_units", "check_unit",
+    "canonical_factor", "normalise_phase",
+    "energy_kwh", "emissions", "emissions_frame", "Emissions", "grid_factor", "grid_factors", "fuel_table",
+    "intensity", "loss_per_good",
+    "change", "Change",
+    "TEMPLATE_COLUMNS", "validate", "to_canonical", "parse_values",
+    "enterprise_changes", "summarize",
+    "FACTOR_SET_VERSION", "factor_set",
+]

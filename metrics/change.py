@@ -1,0 +1,69 @@
+"""The change of one indicator between a baseline and a later figure."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pint
+
+from metrics.indicators import canonical_factor, get
+from metrics.units import Q_, UnitError, unit_label
+
+
+@dataclass(frozen=True)
+class Change:
+    """absolute: a Quantity in the canonical unit; relative: after/baseline - 1 (None when the
+    baseline is 0); points: percentage points (ratio indicators such as yield, else None);
+    improved: by the indicator's direction (None for production, or when nothing changed)."""
+
+    indicator: str
+    baseline: pint.Quantity
+    after: pint.Quantity
+    absolute: pint.Quantity
+    relative: float | None
+    points: float | None
+    improved: bool | None
+
+
+def _canonical(indicator: str, value, carrier: str) -> pint.Quantity:
+    if isinstance(value, pint.Quantity):
+        magnitude, unit = float(value.magnitude), f"{value.units}"
+    else:
+        try:
+            magnitude, unit = value
+        except (TypeError, ValueError):
+            raise ValueError(f"Give {indicator} figures as (value, unit) pairs or pint Quantities, not {value!r}.") from None
+        magnitude = float(magnitude)
+    if magnitude != magnitude:
+        raise ValueError(f"{indicator}: the value is not a number.")
+    if magnitude < 0:
+        raise ValueError(f"{indicator}: amounts cannot be negative (got {magnitude:g} {unit}).")
+    factor, canonical = canonical_factor(indicator, carrier, unit)
+    q = Q_(magnitude * factor, canonical)
+    if indicator == "yield" and q.magnitude > 1 + 1e-12:
+        raise ValueError(f"yield must be between 0 and 100% (got {magnitude:g} {unit_label(unit)}).")
+    return q
+
+
+def change(indicator: str, baseline, after, *, carrier: str = "") -> Change:
+    """The change of ``indicator`` from ``baseline`` to ``after``.
+
+    Figures are (value, unit) pairs or pint Quantities, in any unit of the right dimension
+    (energy of fuels by mass or volume needs ``carrier``). Negative amounts, yields outside
+    0-100% and unknown indicators raise ValueError; wrong units raise UnitError (a ValueError).
+    """
+    ind = get(indicator)
+    if indicator == "energy" and not carrier:
+        carrier = "electricity"
+    try:
+        b = _canonical(indicator, baseline, carrier)
+        a = _canonical(indicator, after, carrier)
+    except UnitError:
+        raise
+    absolute = a - b
+    relative = None if b.magnitude == 0 else float(a.magnitude / b.magnitude - 1)
+    points = float(absolute.magnitude * 100) if ind.kind == "ratio" else None
+    if ind.direction is None or a.magnitude == b.magnitude:
+        improved = None
+    else:
+        improved = bool(a.magnitude < b.magnitude) if ind.direction == "lower" else bool(a.magnitude > b.magnitude)
+    return Change(indicator, b, a, absolute, relative, points, improved)

@@ -1,0 +1,144 @@
+"""The indicators, their dimensions, canonical units and directions, and the energy carriers.
+
+``canonical_factor(indicator, carrier, unit)`` is the single place that knows how a figure
+entered in ``unit`` becomes the indicator's canonical unit: energy in kWh (fuels by mass via
+net calorific value, by volume via density then NCV), masses in kg, water in m3, yield as a
+fraction, production in pieces, kg or m2 by what was entered.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from metrics.units import DATA_DIR, UnitError, dimension_of, factor, parse_unit
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What an indicator measures and which way is better."""
+
+    name: str
+    label: str
+    dimensions: tuple[str, ...]  # accepted unit dimensions
+    canonical_unit: str  # for the first dimension
+    direction: str | None  # 'lower', 'higher', or None (production: neither)
+    kind: str  # 'extensive' (summed, per-day rates) or 'ratio' (yield)
+    units: tuple[str, ...]  # offered in drop-downs
+
+
+INDICATORS: dict[str, Indicator] = {
+    "energy": Indicator("energy", "Energy", ("energy", "mass", "volume"), "kWh", "lower", "extensive",
+                        ("kWh", "MWh", "GJ", "MJ", "therm", "MMBtu", "toe", "L", "m3", "kg", "t")),
+    "waste": Indicator("waste", "Waste produced", ("mass",), "kg", "lower", "extensive", ("kg", "t", "short_ton")),
+    "material_input": Indicator("material_input", "Material input", ("mass",), "kg", "lower", "extensive",
+                                ("kg", "t", "short_ton")),
+    "material_wasted": Indicator("material_wasted", "Materials wasted", ("mass",), "kg", "lower", "extensive",
+                                 ("kg", "t", "short_ton")),
+    "yield": Indicator("yield", "Yield", ("ratio",), "dimensionless", "higher", "ratio", ("%",)),
+    "water": Indicator("water", "Water", ("volume",), "m3", "lower", "extensive", ("m3", "L", "kL")),
+    "production": Indicator("production", "Production", ("count", "mass", "area"), "piece", None, "extensive",
+                            ("piece", "kg", "t", "m2")),
+}
+
+#: canonical unit per dimension (production's canonical unit follows what was entered)
+CANONICAL_BY_DIMENSION = {"energy": "kWh", "mass": "kg", "volume": "m3", "ratio": "dimensionless",
+                          "count": "piece", "area": "m2"}
+
+WASTE_DESTINATIONS = ("landfill", "recycled", "sold", "incinerated", "composted", "other")
+PHASES = ("baseline", "follow-up")
+PHASE_ALIASES = {"baseline": "baseline", "base": "baseline", "before": "baseline", "follow-up": "follow-up",
+                 "followup": "follow-up", "follow_up": "follow-up", "follow up": "follow-up", "after": "follow-up"}
+
+
+@functools.lru_cache(maxsize=1)
+def fuels() -> pd.DataFrame:
+    """The fuel table (data/fuels.csv), indexed by carrier, with its sources."""
+    df = pd.read_csv(DATA_DIR / "fuels.csv").set_index("carrier")
+    df["biogenic"] = df["biogenic"].astype(str).str.lower().eq("true")
+    return df
+
+
+def carriers() -> tuple[str, ...]:
+    """The energy carriers known to the fuel table."""
+    return tuple(fuels().index)
+
+
+CARRIERS = carriers()
+
+
+def get(indicator: str) -> Indicator:
+    """The indicator called ``indicator``; ValueError listing the known ones otherwise."""
+    try:
+        return INDICATORS[indicator]
+    except (KeyError, TypeError):
+        raise ValueError(f"Unknown indicator {indicator!r}; expected one of {', '.join(INDICATORS)}.") from None
+
+
+def valid_units(indicator: str, carrier: str | None = None) -> list[str]:
+    """The units a user can pick for ``indicator`` (and energy ``carrier``)."""
+    ind = get(indicator)
+    if indicator != "energy" or not carrier:
+        return list(ind.units)
+    fuel = _fuel(carrier)
+    units = ["kWh", "MWh", "GJ", "MJ", "therm", "MMBtu", "toe"]
+    if carrier == "electricity":
+        return units
+    if pd.notna(fuel["density_kg_per_l"]):
+        units += ["L", "m3"]
+    elif pd.notna(fuel["density_kg_per_m3"]):
+        units += ["m3"]
+    if pd.notna(fuel["ncv_gj_per_t"]):
+        units += ["kg", "t"]
+    return units
+
+
+def _fuel(carrier: str) -> pd.Series:
+    table = fuels()
+    if carrier not in table.index:
+        raise UnitError(f"Unknown energy carrier {carrier!r}; expected one of {', '.join(table.index)}.")
+    return table.loc[carrier]
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_factor(indicator: str, carrier: str, unit: str) -> tuple[float, str]:
+    """(factor, canonical unit) turning a value in ``unit`` into the canonical unit.
+
+    UnitError says what was given and what was expected when the unit does not fit.
+    """
+    ind = get(indicator)
+    dim = dimension_of(unit)
+    if dim not in ind.dimensions:
+        raise UnitError(f"{unit!r} is a unit of {dim}, but {indicator} is measured in "
+                        f"{' or '.join(ind.dimensions)} (for example {', '.join(ind.units[:3])}).")
+    if indicator == "energy":
+        carrier = carrier or "electricity"
+        fuel = _fuel(carrier)
+        if dim == "energy":
+            return factor(unit, "kWh"), "kWh"
+        if carrier == "electricity":
+            raise UnitError(f"Electricity is entered in energy units (kWh, MWh...), not {unit!r}.")
+        ncv_kwh_per_kg = float(fuel["ncv_gj_per_t"]) * 1e9 / 1000 / 3.6e6  # GJ/t -> kWh/kg
+        if pd.isna(ncv_kwh_per_kg):
+            raise UnitError(f"No calorific value for {carrier}: enter it in energy units.")
+        if dim == "mass":
+            return factor(unit, "kg") * ncv_kwh_per_kg, "kWh"
+        density = fuel["density_kg_per_m3"]
+        if pd.isna(density):
+            raise UnitError(f"{fuel['label']} is entered by mass or energy, not by volume ({unit!r}).")
+        return factor(unit, "m3") * float(density) * ncv_kwh_per_kg, "kWh"
+    canonical = CANONICAL_BY_DIMENSION[dim]
+    return factor(unit, canonical), canonical
+
+
+def check_unit(indicator: str, unit: str, carrier: str | None = None) -> None:
+    """Raise UnitError when ``unit`` cannot measure ``indicator`` (for energy, that ``carrier``)."""
+    canonical_factor(indicator, carrier or "", unit)
+
+
+def normalise_phase(text) -> str | None:
+    """'baseline' or 'follow-up' for the spellings people use; None when unknown."""
+    if not isinstance(text, str):
+        return None
+    return PHASE_ALIASES.get(text.strip().lower())

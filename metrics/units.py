@@ -1,0 +1,98 @@
+"""The one pint UnitRegistry of the project, and unit parsing and conversion.
+
+The registry loads pint's defaults plus ``data/units.txt`` (MMBtu, toe, piece...). Unit text
+as users type it ("kWh", "m3", "m³", "%", "litre", "t") is normalised by :func:`parse_unit`.
+Conversion factors are cached per (from, to) pair, so columns convert with one multiplication.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pint
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg.load_definitions(str(DATA_DIR / "units.txt"))
+pint.set_application_registry(ureg)
+Q_ = ureg.Quantity
+
+
+class UnitError(ValueError):
+    """An unknown unit, or a unit of the wrong dimension for what it measures."""
+
+
+#: spellings users type that pint does not know, mapped to pint expressions
+ALIASES = {
+    "m3": "m**3", "m³": "m**3", "cbm": "m**3", "cubic metre": "m**3", "cubic meter": "m**3",
+    "nm3": "m**3", "sm3": "m**3", "m2": "m**2", "m²": "m**2", "%": "percent", "pct": "percent",
+    "tonne": "t", "tonnes": "t", "metric ton": "t", "metric_ton": "t", "tons": "ton", "short ton": "short_ton",
+    "litre": "L", "litres": "L", "liter": "L", "liters": "L", "l": "L", "kl": "kL", "ml": "mL",
+    "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "wh": "Wh", "gj": "GJ", "mj": "MJ", "tj": "TJ",
+    "mmbtu": "MMBtu", "therms": "therm", "kgs": "kg", "fraction": "dimensionless", "ratio": "dimensionless",
+    "pieces": "piece", "pcs": "piece", "pc": "piece", "units": "piece", "unit": "piece",
+}
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_unit(text: str) -> pint.Unit:
+    """The pint unit for ``text`` as a user typed it; UnitError when unknown."""
+    if text is None:
+        raise UnitError("No unit given.")
+    raw = str(text).strip()
+    if not raw:
+        raise UnitError("No unit given.")
+    key = re.sub(r"\s+", " ", raw)
+    expr = ALIASES.get(key) or ALIASES.get(key.lower()) or key
+    try:
+        unit = ureg.Unit(expr)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
+            ValueError, AssertionError) as exc:
+        raise UnitError(f"Unknown unit {raw!r}.") from exc
+    return unit
+
+
+def unit_label(unit: pint.Unit | str) -> str:
+    """A short label for a unit ('kWh', 'm³', '%')."""
+    u = parse_unit(unit) if isinstance(unit, str) else unit
+    text = f"{u:~P}"
+    return {"": "fraction", "m³": "m³"}.get(text, text)
+
+
+@functools.lru_cache(maxsize=8192)
+def factor(from_unit: str, to_unit: str) -> float:
+    """The number to multiply a value in ``from_unit`` by to get ``to_unit``."""
+    src, dst = parse_unit(from_unit), parse_unit(to_unit)
+    if src.dimensionality != dst.dimensionality:
+        raise UnitError(f"Cannot convert {from_unit!r} ({_dim(src)}) to {to_unit!r} ({_dim(dst)}).")
+    return float(Q_(1.0, src).to(dst).magnitude)
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """``value`` in ``from_unit`` expressed in ``to_unit`` (UnitError on unknown or mismatched units)."""
+    return float(value) * factor(from_unit, to_unit)
+
+
+def dimension_of(unit: str) -> str:
+    """The dimension name of a unit: energy, mass, volume, area, count, ratio, or pint's text."""
+    return _dim(parse_unit(unit))
+
+
+_DIMS = {
+    "[length] ** 2 * [mass] / [time] ** 2": "energy",
+    "[mass]": "mass",
+    "[length] ** 3": "volume",
+    "[length] ** 2": "area",
+    "[count]": "count",
+    "dimensionless": "ratio",
+}
+
+
+def _dim(unit: pint.Unit) -> str:
+    text = str(unit.dimensionality)
+    for key, name in _DIMS.items():
+        if ureg.get_dimensionality(key) == unit.dimensionality if key != "dimensionless" else text == "dimensionless":
+            return name
+    return text

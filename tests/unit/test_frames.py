@@ -1,0 +1,80 @@
+"""metrics.validate and metrics.to_canonical on template tables."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import metrics
+
+
+def rows(*overrides):
+    base = dict(enterprise="A", country="IN", sector="Textiles", period_start="2024-01-01",
+                period_end="2024-01-31", phase="baseline", indicator="energy", carrier="electricity",
+                value=1.2, unit="MWh", note="")
+    return pd.DataFrame([dict(base, **o) for o in overrides])
+
+
+def test_to_canonical_mixed_units():
+    df = rows({}, dict(value="4,300", unit="kWh"), dict(carrier="diesel", value=350, unit="L"),
+              dict(indicator="waste", carrier="landfill", value=2, unit="t"),
+              dict(indicator="water", carrier="", value=1500, unit="L"),
+              dict(indicator="yield", carrier="", value=78, unit="%"),
+              dict(indicator="production", carrier="", value=12, unit="pcs"))
+    out = metrics.to_canonical(df)
+    assert out["value_canonical"].tolist() == pytest.approx([1200, 4300, 350 * 0.84 * 43 / 3.6, 2000, 1.5, 0.78, 12])
+    assert out["unit_canonical"].tolist() == ["kWh", "kWh", "kWh", "kg", "m3", "dimensionless", "piece"]
+    assert out.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
+
+
+def test_to_canonical_looks_up_one_factor_per_distinct_unit(monkeypatch):
+    calls = []
+    real = metrics.frames.canonical_factor
+
+    def counting(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(metrics.frames, "canonical_factor", counting)
+    df = pd.concat([rows({}, dict(unit="kWh"))] * 500, ignore_index=True)
+    metrics.to_canonical(df)
+    assert len(calls) == 2
+
+
+def test_validate_names_every_bad_row_and_column():
+    df = rows({},
+              dict(indicator="happiness"),
+              dict(value="abc"),
+              dict(value=-5),
+              dict(unit="kg"),
+              dict(indicator="yield", carrier="", value=120, unit="%"),
+              dict(period_end="2023-12-01"),
+              dict(enterprise=""),
+              dict(period_start=None),
+              dict(phase="during"),
+              dict(carrier="", unit="kWh"))
+    problems = metrics.validate(df)
+    got = {(p.row, p.column) for p in problems.itertuples()}
+    assert got == {(3, "indicator"), (4, "value"), (5, "value"), (6, "unit"), (7, "value"), (8, "period_end"),
+                   (9, "enterprise"), (10, "period_start"), (11, "phase"), (12, "carrier")}
+    reasons = dict(((p.row, p.column), p.reason) for p in problems.itertuples())
+    assert "negative" in reasons[(5, "value")]
+    assert "over 100%" in reasons[(7, "value")]
+    assert "before" in reasons[(8, "period_end")]
+    assert "mass" in reasons[(6, "unit")] or "energy" in reasons[(6, "unit")]
+
+
+def test_validate_missing_columns():
+    problems = metrics.validate(pd.DataFrame({"enterprise": ["A"]}))
+    assert set(problems["column"]) >= {"value", "unit", "indicator"}
+
+
+def test_validate_accepts_a_good_table_and_date_objects():
+    df = rows({}, dict(period_start=dt.date(2024, 2, 1), period_end=dt.date(2024, 2, 29), phase="Follow-up"))
+    assert metrics.validate(df).empty
+
+
+def test_parse_values_understands_thousands_separators():
+    s = pd.Series(["4,300", "1 200", "1.5e3", "", "x", 7])
+    assert metrics.parse_values(s).tolist()[:3] == [4300.0, 1200.0, 1500.0]
+    assert np.isnan(metrics.parse_values(s).iloc[3]) and np.isnan(metrics.parse_values(s).iloc[4])

@@ -1,0 +1,65 @@
+"""metrics.units: the registry, parsing what users type, conversions."""
+import pint.testing
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import metrics
+from metrics import Q_, UnitError
+
+
+@pytest.mark.parametrize("value,src,dst,expected", [
+    (1.2, "MWh", "kWh", 1200.0),
+    (4300, "kWh", "MWh", 4.3),
+    (1, "GJ", "MJ", 1000.0),
+    (1, "kWh", "MJ", 3.6),
+    (1, "therm", "MJ", 105.5056),
+    (1, "MMBtu", "GJ", 1.055056),
+    (1, "toe", "GJ", 41.868),
+    (2, "t", "kg", 2000.0),
+    (1, "short_ton", "kg", 907.18474),
+    (1, "ton", "kg", 907.18474),  # pint's ton is the short ton
+    (350, "L", "m3", 0.35),
+    (1, "m³", "L", 1000.0),
+    (78, "%", "dimensionless", 0.78),
+    (78, "percent", "fraction", 0.78),
+    (12, "pcs", "piece", 12.0),
+    (1, "litre", "mL", 1000.0),
+])
+def test_convert_units_users_type(value, src, dst, expected):
+    assert metrics.convert(value, src, dst) == pytest.approx(expected, rel=1e-12)
+
+
+def test_quantities_agree_with_pint():
+    pint.testing.assert_allclose(Q_(metrics.convert(1, "MMBtu", "kWh"), "kWh"), Q_(293.07111, "kWh"), rtol=1e-6)
+
+
+@pytest.mark.parametrize("src,dst", [("kg", "kWh"), ("L", "kg"), ("%", "kg"), ("piece", "kg")])
+def test_wrong_dimension_says_what_was_given_and_expected(src, dst):
+    with pytest.raises(UnitError, match=rf"{src}.*{dst}"):
+        metrics.convert(1, src, dst)
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "furlongs per fortnight per kg!", "kWh kWh +", None])
+def test_unknown_units_raise_unit_error(bad):
+    with pytest.raises(UnitError):
+        metrics.convert(1, bad, "kWh")
+
+
+def test_unit_error_is_a_value_error():
+    assert issubclass(UnitError, ValueError)
+
+
+UNITS_BY_DIM = {
+    "energy": ["kWh", "MWh", "GJ", "MJ", "therm", "MMBtu", "toe", "Wh"],
+    "mass": ["kg", "t", "short_ton", "g", "lb"],
+    "volume": ["L", "m3", "mL", "gal"],
+}
+
+
+@given(st.sampled_from(sorted(UNITS_BY_DIM)), st.data(),
+       st.floats(min_value=1e-6, max_value=1e12, allow_nan=False, allow_infinity=False))
+def test_conversions_round_trip(dim, data, value):
+    a = data.draw(st.sampled_from(UNITS_BY_DIM[dim]))
+    b = data.draw(st.sampled_from(UNITS_BY_DIM[dim]))
+    assert metrics.convert(metrics.convert(value, a, b), b, a) == pytest.approx(value, rel=1e-9)
