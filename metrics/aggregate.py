@@ -30,11 +30,14 @@ CHANGE_COLUMNS = ["enterprise", "indicator", "baseline", "followup", "unit", "re
 def _prepared(df: pd.DataFrame) -> pd.DataFrame:
     if "value_canonical" not in df.columns or "unit_canonical" not in df.columns:
         df = to_canonical(df)
-    cols = ["enterprise", "indicator", "phase", "period_start", "period_end", "value_canonical", "unit_canonical"]
-    out = df[cols].copy()
-    out["period_start"] = pd.to_datetime(out["period_start"])
-    out["period_end"] = pd.to_datetime(out["period_end"])
-    return out
+    return df
+
+
+def _ns(series: pd.Series) -> np.ndarray:
+    """Dates as int64 nanoseconds (whatever date type came in)."""
+    if not pd.api.types.is_datetime64_any_dtype(series):
+        series = pd.to_datetime(series)
+    return series.to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
 def enterprise_changes(df: pd.DataFrame) -> pd.DataFrame:
@@ -43,49 +46,69 @@ def enterprise_changes(df: pd.DataFrame) -> pd.DataFrame:
     Columns: enterprise, indicator, baseline, followup (per-day rates in the canonical unit, or
     yield fractions), unit, relative_change, points (yield only), improved (None for
     production), baseline_days, followup_days, followup_end.
+
+    Vectorised: enterprise and indicator are factorised once and every step groups on one
+    integer key.
     """
     d = _prepared(df)
     if d.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    d["days"] = (d["period_end"] - d["period_start"]).dt.days.to_numpy() + 1
-    is_ratio = d["indicator"].map({k: v.kind == "ratio" for k, v in INDICATORS.items()}).fillna(False).astype(bool)
-    keys = ["enterprise", "indicator"]
-    # baseline
-    base = d[d["phase"] == "baseline"]
-    b_sum = base.groupby(keys, sort=False).agg(total=("value_canonical", "sum"), n=("value_canonical", "size"),
-                                               unit=("unit_canonical", "first"))
-    b_days = (base.drop_duplicates(keys + ["period_start", "period_end"])
-              .groupby(keys, sort=False)["days"].sum().rename("baseline_days"))
-    b = b_sum.join(b_days)
-    # latest follow-up period per enterprise and indicator
-    fu = d[d["phase"] == "follow-up"]
-    if fu.empty or base.empty:
+    ent_codes, ent_names = pd.factorize(d["enterprise"])
+    ind_codes, ind_names = pd.factorize(d["indicator"])
+    n_ind = max(len(ind_names), 1)
+    key = ent_codes.astype(np.int64) * n_ind + ind_codes
+    start, end = _ns(d["period_start"]), _ns(d["period_end"])
+    days = (end - start) // 86_400_000_000_000 + 1
+    value = d["value_canonical"].to_numpy(dtype=float)
+    is_base = (d["phase"] == "baseline").to_numpy(dtype=bool, na_value=False)
+    is_fu = (d["phase"] == "follow-up").to_numpy(dtype=bool, na_value=False)
+    if not is_base.any() or not is_fu.any():
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    last_end = fu.groupby(keys, sort=False)["period_end"].transform("max")
-    fu = fu[fu["period_end"] == last_end]
-    last_start = fu.groupby(keys, sort=False)["period_start"].transform("max")
-    fu = fu[fu["period_start"] == last_start]
-    f = fu.groupby(keys, sort=False).agg(ftotal=("value_canonical", "sum"), fn=("value_canonical", "size"),
-                                         followup_days=("days", "first"), followup_end=("period_end", "first"))
+
+    base = pd.DataFrame({"key": key[is_base], "v": value[is_base], "s": start[is_base], "e": end[is_base],
+                         "days": days[is_base], "row": np.flatnonzero(is_base)})
+    b = base.groupby("key", sort=False).agg(total=("v", "sum"), n=("v", "size"), row=("row", "first"))
+    b["baseline_days"] = base.drop_duplicates(["key", "s", "e"]).groupby("key", sort=False)["days"].sum()
+
+    fu = pd.DataFrame({"key": key[is_fu], "v": value[is_fu], "s": start[is_fu], "e": end[is_fu],
+                       "days": days[is_fu]})
+    fu = fu[fu["e"].to_numpy() == fu.groupby("key", sort=False)["e"].transform("max").to_numpy()]
+    fu = fu[fu["s"].to_numpy() == fu.groupby("key", sort=False)["s"].transform("max").to_numpy()]
+    f = fu.groupby("key", sort=False).agg(ftotal=("v", "sum"), fn=("v", "size"), followup_days=("days", "first"),
+                                          followup_end=("e", "first"))
     both = b.join(f, how="inner")
     if both.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    both = both.reset_index()
-    ratio = both["indicator"].map({k: v.kind == "ratio" for k, v in INDICATORS.items()}).astype(bool)
-    both["baseline"] = np.where(ratio, both["total"] / both["n"], both["total"] / both["baseline_days"])
-    both["followup"] = np.where(ratio, both["ftotal"] / both["fn"], both["ftotal"] / both["followup_days"])
+    k = both.index.to_numpy()
+    e_code, i_code = k // n_ind, k % n_ind
+    names = np.asarray(ind_names, dtype=object)
+    is_ratio_ind = np.array([INDICATORS[i].kind == "ratio" if i in INDICATORS else False for i in names])
+    direction_ind = np.array([INDICATORS[i].direction if i in INDICATORS else None for i in names], dtype=object)
+    order = np.lexsort((i_code, e_code))  # enterprises in order of appearance, then indicators
+    e_code, i_code, both = e_code[order], i_code[order], both.iloc[order]
+    ratio, direction = is_ratio_ind[i_code], direction_ind[i_code]
+    total, n, bdays = both["total"].to_numpy(), both["n"].to_numpy(), both["baseline_days"].to_numpy()
+    ftotal, fn, fdays = both["ftotal"].to_numpy(), both["fn"].to_numpy(), both["followup_days"].to_numpy()
+    baseline = np.where(ratio, total / n, total / bdays)
+    followup = np.where(ratio, ftotal / fn, ftotal / fdays)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rel = both["followup"] / both["baseline"] - 1
-    both["relative_change"] = rel.where(both["baseline"] != 0)
-    both["points"] = ((both["followup"] - both["baseline"]) * 100).where(ratio)
-    direction = both["indicator"].map({k: v.direction for k, v in INDICATORS.items()})
-    lower = both["followup"] < both["baseline"]
-    higher = both["followup"] > both["baseline"]
-    improved = pd.Series(np.where(direction == "lower", lower, higher), index=both.index, dtype=object)
-    improved[direction.isna()] = None
-    both["improved"] = improved
-    del is_ratio
-    return both[CHANGE_COLUMNS].sort_values(["enterprise", "indicator"], kind="stable").reset_index(drop=True)
+        relative = np.where(baseline != 0, followup / baseline - 1, np.nan)
+    improved = np.where(direction == "lower", followup < baseline, followup > baseline).astype(object)
+    improved[pd.isna(direction)] = None
+    out = pd.DataFrame({
+        "enterprise": pd.Index(ent_names).take(e_code),
+        "indicator": pd.Index(ind_names).take(i_code),
+        "baseline": baseline,
+        "followup": followup,
+        "unit": d["unit_canonical"].iloc[both["row"].to_numpy()].astype(str).to_numpy(),
+        "relative_change": relative,
+        "points": np.where(ratio, (followup - baseline) * 100, np.nan),
+        "improved": improved,
+        "baseline_days": bdays,
+        "followup_days": fdays,
+        "followup_end": pd.to_datetime(both["followup_end"].to_numpy()),
+    })
+    return out
 
 
 def summarize(df: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFrame:
@@ -108,7 +131,7 @@ def summarize(df: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFra
     out = g.agg(enterprises=("enterprise", "size"), mean_change=("relative_change", "mean"),
                 median_change=("relative_change", "median"), mean_points=("points", "mean"),
                 baseline_total=("baseline", "sum"), followup_total=("followup", "sum")).reset_index()
-    extensive = out["indicator"].map({k: v.kind == "extensive" for k, v in INDICATORS.items()}).astype(bool)
+    extensive = out["indicator"].isin([k for k, v in INDICATORS.items() if v.kind == "extensive"])
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = out["followup_total"] / out["baseline_total"] - 1
     out["pooled_change"] = pooled.where(extensive & (out["baseline_total"] != 0))

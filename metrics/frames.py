@@ -21,7 +21,21 @@ FIRST_LINE = 2
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.astype("string").fillna("").str.strip()
+    """Stripped text, '' for missing; normalised once per distinct value, not per row."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    clean = pd.Series(uniques, dtype="object").map(lambda v: "" if v is None or v != v else str(v).strip())
+    lookup = np.append(clean.to_numpy(dtype=object), "")  # code -1 (missing) -> ''
+    return pd.Series(lookup[codes], index=series.index, dtype=object)
+
+
+def _per_distinct(series: pd.Series, fn) -> pd.Series:
+    codes, uniques = pd.factorize(series)
+    mapped = np.array([fn(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(mapped[codes], index=series.index, dtype=object)
+
+
+def _lower(series: pd.Series) -> pd.Series:
+    return _per_distinct(_text(series), str.lower)
 
 
 def parse_values(series: pd.Series) -> pd.Series:
@@ -40,19 +54,18 @@ def _dates(series: pd.Series) -> pd.Series:
 
 def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """factor, canonical unit and error text per row, computed once per distinct key."""
-    keys = pd.DataFrame({"indicator": indicator, "carrier": carrier, "unit": unit})
-    distinct = keys.drop_duplicates()
-    rows = []
-    for ind, car, un in distinct.itertuples(index=False):
+    codes, uniques = pd.MultiIndex.from_arrays([indicator.to_numpy(), carrier.to_numpy(), unit.to_numpy()]).factorize()
+    factors, canon, errors = [], [], []
+    for ind, car, un in uniques:
         try:
             f, cu = canonical_factor(ind, car if ind == "energy" else "", un)
-            rows.append((ind, car, un, f, cu, ""))
+            factors.append(f), canon.append(cu), errors.append("")
         except (UnitError, ValueError) as exc:
-            rows.append((ind, car, un, np.nan, "", str(exc)))
-    table = pd.DataFrame(rows, columns=["indicator", "carrier", "unit", "factor", "unit_canonical", "error"])
-    merged = keys.merge(table, on=["indicator", "carrier", "unit"], how="left")
-    merged.index = keys.index
-    return merged["factor"], merged["unit_canonical"], merged["error"]
+            factors.append(np.nan), canon.append(""), errors.append(str(exc))
+    idx = indicator.index
+    return (pd.Series(np.asarray(factors, dtype=float)[codes], index=idx),
+            pd.Series(np.asarray(canon, dtype=object)[codes], index=idx),
+            pd.Series(np.asarray(errors, dtype=object)[codes], index=idx))
 
 
 def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
@@ -80,16 +93,16 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     add(start.isna(), "period_start", "missing or not a date (use YYYY-MM-DD)")
     add(end.isna(), "period_end", "missing or not a date (use YYYY-MM-DD)")
     add(start.notna() & end.notna() & (end < start), "period_end", "period_end is before period_start")
-    phase = _text(df["phase"]).map(normalise_phase)
+    phase = _per_distinct(_text(df["phase"]), normalise_phase)
     add(phase.isna(), "phase", "phase must be 'baseline' or 'follow-up'")
-    indicator = _text(df["indicator"]).str.lower()
+    indicator = _lower(df["indicator"])
     known = indicator.isin(list(INDICATORS))
     add(~known, "indicator", "unknown indicator (expected one of " + ", ".join(INDICATORS) + ")")
     value = parse_values(df["value"])
     add(value.isna(), "value", "value is missing or not a number")
     add(value.notna() & ~np.isfinite(value.fillna(0)), "value", "value is not a finite number")
     add(value < 0, "value", "value is negative")
-    carrier = _text(df["carrier"]).str.lower() if "carrier" in df.columns else pd.Series("", index=df.index)
+    carrier = _lower(df["carrier"]) if "carrier" in df.columns else pd.Series("", index=df.index, dtype=object)
     unit = _text(df["unit"])
     add(unit.eq(""), "unit", "unit is missing")
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
@@ -114,28 +127,70 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     return out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
 
 
+def _coded(series: pd.Series, clean) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(codes, cleaned distinct values, changed): each distinct value is cleaned once;
+    missing -> ''. ``changed`` is False when cleaning left every value as it was."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    originals = list(uniques)
+    values = [clean("" if u is None or u != u else str(u).strip()) for u in originals] + [""]
+    missing = (codes < 0).any()
+    if missing:
+        codes = np.where(codes < 0, len(originals), codes)
+    changed = bool(missing) or any(v != o for v, o in zip(values, originals))
+    return codes, np.asarray(values, dtype=object), changed
+
+
+def _rebuilt(series: pd.Series, codes: np.ndarray, values: np.ndarray, changed: bool) -> pd.Series:
+    """The column with its cleaned values, rebuilt by one take (or returned as it was)."""
+    if not changed:
+        return series
+    dtype = series.dtype if isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)) else object
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = object
+    taken = pd.Series(pd.array(values, dtype=dtype)).take(codes)
+    taken.index = series.index
+    return taken
+
+
 def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
     """The table with ``value_canonical`` and ``unit_canonical`` added (and the text normalised).
 
     Energy in kWh, masses in kg, water in m3, yield as a fraction, production in pieces, kg or
     m2. Raises UnitError naming the first bad (indicator, carrier, unit) when a unit does not
     fit; call :func:`validate` first for a report of every problem.
+
+    Each text column is factorised once; a factor is computed per distinct (indicator,
+    carrier, unit) key and applied with one take and one multiplication.
     """
-    out = df.copy()
-    out["indicator"] = _text(out["indicator"]).str.lower()
-    out["carrier"] = (_text(out["carrier"]).str.lower() if "carrier" in out.columns else "")
-    out.loc[out["indicator"] != "energy", "carrier"] = out.loc[out["indicator"] != "energy", "carrier"]
-    out["unit"] = _text(out["unit"])
+    out = df.copy(deep=False)
+    ci, ui, ch_i = _coded(out["indicator"], str.lower)
+    if "carrier" in out.columns:
+        cc, uc, ch_c = _coded(out["carrier"], str.lower)
+    else:
+        out["carrier"] = ""
+        cc, uc, ch_c = np.zeros(len(out), dtype=np.intp), np.asarray([""], dtype=object), False
+    cu, uu, ch_u = _coded(out["unit"], lambda v: v)
+    key = (ci.astype(np.int64) * len(uc) + cc) * len(uu) + cu
+    kcodes, kuniques = pd.factorize(key)
+    factors = np.empty(len(kuniques))
+    canon = np.empty(len(kuniques), dtype=object)
+    for n, k in enumerate(kuniques):
+        i, rest = divmod(int(k), len(uc) * len(uu))
+        c, u = divmod(rest, len(uu))
+        indicator, carrier, unit = ui[i], uc[c], uu[u]
+        try:
+            factors[n], canon[n] = canonical_factor(indicator, carrier if indicator == "energy" else "", unit)
+        except (UnitError, ValueError) as exc:
+            raise UnitError(f"{indicator} in {unit!r}: {exc}") from None
+    out["indicator"] = _rebuilt(out["indicator"], ci, ui, ch_i)
+    out["carrier"] = _rebuilt(out["carrier"], cc, uc, ch_c)
+    out["unit"] = _rebuilt(out["unit"], cu, uu, ch_u)
     if "phase" in out.columns:
-        out["phase"] = _text(out["phase"]).map(normalise_phase).fillna(out["phase"])
-    out["value"] = parse_values(out["value"])
-    energy_carrier = out["carrier"].where(out["indicator"].eq("energy"), "")
-    f, cu, error = _factors(out["indicator"], energy_carrier, out["unit"])
-    bad = error.ne("") & error.notna()
-    if bad.any():
-        first = out[bad].iloc[0]
-        raise UnitError(f"{first['indicator']} in {first['unit']!r}: {error[bad].iloc[0]}")
-    out["value_canonical"] = out["value"].to_numpy(dtype=float) * f.to_numpy(dtype=float)
-    out["unit_canonical"] = cu.to_numpy()
+        out["phase"] = _rebuilt(out["phase"], *_coded(out["phase"], lambda v: normalise_phase(v) or v))
+    values = parse_values(out["value"]).to_numpy(dtype=float)
+    out["value"] = values
+    out["value_canonical"] = values * factors[kcodes]
+    ucodes, units = pd.factorize(canon.astype(str))
+    out["unit_canonical"] = pd.Categorical.from_codes(ucodes[kcodes], categories=units)
     out.attrs["factor_set"] = FACTOR_SET_VERSION
     return out
