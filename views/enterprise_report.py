@@ -38,11 +38,13 @@ changes = report.changes
 if changes.empty:
     st.info("A baseline and a follow-up are both needed to compute changes.")
 else:
+    is_yield = changes["indicator"].eq("yield")
+    scale = is_yield.map({True: 100.0, False: 1.0})
     table = pd.DataFrame({
         "indicator": changes["indicator"].map(lambda i: charts.INDICATOR_LABELS.get(i, i)),
-        "baseline (per day)": changes["baseline"].map(lambda v: f"{v:,.4g}"),
-        "latest follow-up (per day)": changes["followup"].map(lambda v: f"{v:,.4g}"),
-        "unit": changes["unit"],
+        "baseline": (changes["baseline"] * scale).map(lambda v: f"{v:,.4g}"),
+        "latest follow-up": (changes["followup"] * scale).map(lambda v: f"{v:,.4g}"),
+        "unit": changes["unit"].where(~is_yield, "%").map(lambda u: u if u == "%" else f"{u} per day"),
         "relative change": changes["relative_change"].map(shared.pct),
         "percentage points": changes["points"].map(lambda v: "" if v != v or v is None else f"{v:+.1f} pp"),
         "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
