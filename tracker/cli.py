@@ -44,6 +44,104 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+#: the identity the command line acts as (it is run by whoever administers the server)
+CLI_USER_NAME = "cli-admin"
+
+
+def _cli_user():
+    from tracker.auth import CurrentUser
+
+    return CurrentUser(id=0, username=CLI_USER_NAME, role="admin")
+
+
+def _progress(fraction: float, text: str) -> None:
+    print(f"[{fraction:4.0%}] {text}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a measurement file (.csv or .xlsx), all or nothing; re-imports update rows."""
+    from pathlib import Path
+
+    from tracker import io as tio
+    from tracker.services import RejectedInput
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    engine = _engine()
+    try:
+        counts = tio.import_file(engine, _cli_user(), path.read_bytes(), path.name, progress=_progress)
+    except RejectedInput as exc:
+        print(f"error: {path.name} was refused; nothing was stored.", file=sys.stderr)
+        for p in exc.problems.itertuples():
+            print(f"  line {p.row}, column {p.column}: {p.reason}", file=sys.stderr)
+        return 1
+    print(f"{path.name}: {counts['inserted']} rows added, {counts['updated']} updated.")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every measurement to FILE (.csv or .xlsx) in the import template."""
+    from pathlib import Path
+
+    from tracker import io as tio
+
+    path = Path(args.file)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise CliError("the file name must end in .csv or .xlsx")
+    data = tio.export_bytes(_engine(), _cli_user(), fmt)
+    path.write_bytes(data)
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the empty import template (CSV, or Excel with an Instructions sheet)."""
+    from pathlib import Path
+
+    from tracker import io as tio
+
+    path = Path(args.file)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise CliError("the file name must end in .csv or .xlsx")
+    path.write_bytes(tio.template_bytes(fmt))
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create a user (or reset an existing one's password, role and enterprises)."""
+    import getpass
+
+    from sqlalchemy import select
+
+    from tracker import auth
+    from tracker.db import session_scope
+    from tracker.models import Enterprise
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != password:
+            raise CliError("the two passwords differ")
+    else:
+        raise CliError("give the password with --password-stdin (no terminal to ask on)")
+    engine = _engine()
+    with session_scope(engine) as session:
+        ids = []
+        for name in args.enterprise or []:
+            eid = session.scalars(select(Enterprise.id).where(Enterprise.name == name)).one_or_none()
+            if eid is None:
+                raise CliError(f"unknown enterprise {name!r}")
+            ids.append(eid)
+        auth.upsert_user(session, args.name, password, args.role, ids, actor=CLI_USER_NAME)
+    print(f"user {args.name} ({args.role}) saved")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tracker",
                                      description="SCORE4Climate tracker command line. The database is "
@@ -53,6 +151,30 @@ def build_parser() -> argparse.ArgumentParser:
                        description=cmd_demo.__doc__)
     p.add_argument("--password", help="password for every demo account (default: random, printed once)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="import a measurement file (.csv or .xlsx), all or nothing",
+                       description=cmd_import.__doc__)
+    p.add_argument("file", help="the file, in the measurement template")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export every measurement (.csv or .xlsx)", description=cmd_export.__doc__)
+    p.add_argument("file", help="where to write; the extension chooses the format")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("template", help="write the empty import template (.csv or .xlsx)",
+                       description=cmd_template.__doc__)
+    p.add_argument("file", help="where to write; the extension chooses the format")
+    p.set_defaults(func=cmd_template)
+
+    user = sub.add_parser("user", help="manage accounts", description="Manage accounts.")
+    usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    p = usub.add_parser("add", help="create a user or reset one", description=cmd_user_add.__doc__)
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=["admin", "officer", "trainer", "manager"])
+    p.add_argument("--enterprise", action="append", metavar="NAME",
+                   help="an enterprise the trainer supports or the manager runs (repeatable)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_user_add)
     return parser
 
 

@@ -46,3 +46,35 @@ def test_help_lists_every_command_and_readme_documents_them():
     for name in commands:
         assert name in result.stdout
         assert f"`{name}" in readme, f"command {name} is not documented in README.md"
+
+
+def test_import_export_template_and_user_add(duckdb_url, tmp_path):
+    template = tmp_path / "template.xlsx"
+    assert run(["template", str(template)], duckdb_url).returncode == 0
+    assert template.stat().st_size > 0
+    good = tmp_path / "good.csv"
+    good.write_text("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
+                    "Acme,KE,Food,2024-01-01,2024-01-31,baseline,energy,electricity,\"4,300\",kWh,\n"
+                    "Acme,KE,Food,2024-07-01,2024-07-31,follow-up,energy,diesel,350,L,\n")
+    result = run(["import", str(good)], duckdb_url)
+    assert result.returncode == 0, result.stderr
+    assert "2 rows added" in result.stdout
+    again = run(["import", str(good)], duckdb_url)
+    assert "0 rows added, 0 updated" in again.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text().replace("350,L", "350,piece").replace("2024-01-31", "2023-01-31"))
+    refused = run(["import", str(bad)], duckdb_url)
+    assert refused.returncode == 1
+    assert "line 2, column period_end" in refused.stderr and "line 3, column" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    out = tmp_path / "out.csv"
+    assert run(["export", str(out)], duckdb_url).returncode == 0
+    assert out.read_text().count("Acme") == 2
+    user = run(["user", "add", "kim", "--role", "manager", "--enterprise", "Acme", "--password-stdin"], duckdb_url,
+               input="a long password\n")
+    assert user.returncode == 0, user.stderr
+    unknown = run(["user", "add", "lee", "--role", "manager", "--enterprise", "Nope", "--password-stdin"],
+                  duckdb_url, input="a long password\n")
+    assert unknown.returncode == 1 and "unknown enterprise" in unknown.stderr
+    missing = run(["import", str(tmp_path / "nope.csv")], duckdb_url)
+    assert missing.returncode == 1 and "no such file" in missing.stderr

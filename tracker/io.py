@@ -1,0 +1,203 @@
+"""Files in and out: the measurement template as CSV or Excel.
+
+- :func:`read_table` turns an uploaded or given file into template rows, or raises
+  :class:`~tracker.services.RejectedInput` naming every problem (line, column, reason).
+- :func:`import_file` reads and stores a file all or nothing (re-imports update, not duplicate).
+- :func:`export_bytes` writes every measurement the user may read, value and unit as entered,
+  so that export -> import into an empty database -> export gives the same file.
+- :func:`template_bytes` is the empty template (Excel with an Instructions sheet).
+
+Cells that a spreadsheet would run as a formula (leading = + - @) are prefixed with a single
+quote on export and restored on import.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy.engine import Engine
+
+import metrics
+from tracker import services
+from tracker.auth import CurrentUser
+from tracker.db import session_scope
+
+TEMPLATE_COLUMNS = services.TEMPLATE_COLUMNS
+TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MAX_ROWS = 5_000_000
+
+
+def _problem(reason: str, row: int = 1, column: str = "file") -> services.RejectedInput:
+    return services.RejectedInput(pd.DataFrame({"row": [row], "column": [column], "reason": [reason]}))
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula, made inert with a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def restore(value):
+    """The inverse of :func:`neutralise` for a cell read back from a file."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _problem(f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try again") from None
+    if "\x00" in text:
+        raise _problem("the file contains NUL bytes: is it really a CSV file?")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except pd.errors.EmptyDataError:
+        raise _problem("the file is empty") from None
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise _problem(f"the file cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    try:
+        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise _problem(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
+    sheet = "measurements" if "measurements" in book.sheet_names else book.sheet_names[0]
+    try:
+        df = book.parse(sheet, dtype=str, keep_default_na=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
+        raise _problem(f"the sheet {sheet!r} cannot be read: {type(exc).__name__}") from None
+    return df
+
+
+def read_table(data: bytes, filename: str) -> pd.DataFrame:
+    """Template rows from a .csv or .xlsx file; RejectedInput (row, column, reason) when refused.
+
+    Extra columns are ignored; a missing required column, an unreadable or empty file, or any
+    bad row refuses the whole file.
+    """
+    name = (filename or "").lower()
+    if not data:
+        raise _problem("the file is empty")
+    if name.endswith(".csv"):
+        df = _read_csv(data)
+    elif name.endswith((".xlsx", ".xlsm")):
+        df = _read_xlsx(data)
+    else:
+        raise _problem("only .csv and .xlsx files can be imported")
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    if len(df) == 0:
+        raise _problem("the file has no data rows")
+    if len(df) > MAX_ROWS:
+        raise _problem(f"the file has {len(df):,} rows; split it into files of at most {MAX_ROWS:,}")
+    missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise services.RejectedInput(pd.DataFrame({"row": 1, "column": missing,
+                                                   "reason": "required column is missing from the header line"}))
+    for col in TEMPLATE_COLUMNS:
+        if col not in df.columns:
+            df[col] = ""
+    df = df[TEMPLATE_COLUMNS].copy()
+    for col in TEXT_COLUMNS:
+        df[col] = df[col].astype(object).map(lambda v: restore(v) if isinstance(v, str) else ("" if pd.isna(v) else str(v)))
+    problems = metrics.validate(df)
+    if len(problems):
+        raise services.RejectedInput(problems)
+    df["phase"] = df["phase"].map(lambda p: metrics.normalise_phase(p) or p)
+    return df
+
+
+def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None) -> dict[str, int]:
+    """Read and store a template file, all or nothing. Returns counts of inserted and updated rows."""
+    step = progress or (lambda fraction, text: None)
+    step(0.05, f"Reading {filename}")
+    df = read_table(data, filename)
+    step(0.3, f"Storing {len(df):,} rows")
+    counts = services.save_measurements(engine, user, df, create_enterprises=user.role == "admin")
+    step(1.0, "Done")
+    return counts
+
+
+def export_frame(engine: Engine, user: CurrentUser) -> pd.DataFrame:
+    """Every measurement the user may read, in the template, value and unit as entered."""
+    services.require_role(user, "admin", "trainer", "manager")
+    with session_scope(engine) as session:
+        ids = None if user.role == "admin" else list(user.enterprise_ids)
+        df = services._measurement_frame(session, ids)
+    df = df[TEMPLATE_COLUMNS].copy()
+    df = df.sort_values(["enterprise", "period_start", "period_end", "phase", "indicator", "carrier"], kind="stable")
+    for col in ("period_start", "period_end"):
+        df[col] = pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d")
+    return df.reset_index(drop=True)
+
+
+def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in TEXT_COLUMNS:
+        out[col] = out[col].astype(object).map(neutralise)
+    return out
+
+
+def export_bytes(engine: Engine, user: CurrentUser, fmt: str) -> bytes:
+    """The user's measurements as a CSV or Excel file (formulas neutralised)."""
+    return frame_bytes(export_frame(engine, user), fmt)
+
+
+def frame_bytes(df: pd.DataFrame, fmt: str, *, instructions: bool = False) -> bytes:
+    """A template-shaped table as CSV or Excel bytes, formula cells neutralised."""
+    safe = _neutralised(df)
+    if fmt == "csv":
+        return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if fmt == "xlsx":
+        for col in TEXT_COLUMNS:  # control characters cannot be stored in a worksheet
+            safe[col] = safe[col].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+        buf = io.BytesIO()
+        with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+            safe.to_excel(xl, sheet_name="measurements", index=False)
+            if instructions:
+                instructions_frame().to_excel(xl, sheet_name="Instructions", index=False)
+        return buf.getvalue()
+    raise ValueError(f"Unknown format {fmt!r}; expected csv or xlsx.")
+
+
+def instructions_frame() -> pd.DataFrame:
+    """What each column means and which values are allowed (the template's Instructions sheet)."""
+    rows = [
+        ("enterprise", "The enterprise's name, exactly as registered."),
+        ("country", "ISO 3166 two-letter code, e.g. IN, VN, KE."),
+        ("sector", "Sector or cluster, e.g. Rubber and plastics."),
+        ("period_start", "First day of the period, YYYY-MM-DD."),
+        ("period_end", "Last day of the period, YYYY-MM-DD (on or after period_start)."),
+        ("phase", "baseline or follow-up."),
+        ("indicator", "One of: " + ", ".join(metrics.INDICATORS) + "."),
+        ("carrier", "Energy: " + ", ".join(metrics.CARRIERS) + ". Waste: destination (" +
+         ", ".join(metrics.WASTE_DESTINATIONS) + "). Otherwise empty."),
+        ("value", "A number, not negative (4300 or 4,300). Yield at most 100%."),
+        ("unit", "A unit valid for the indicator (see below)."),
+        ("note", "Optional free text."),
+    ]
+    for name in metrics.INDICATORS:
+        if name == "energy":
+            for carrier in metrics.CARRIERS:
+                rows.append((f"units: energy / {carrier}", ", ".join(metrics.valid_units(name, carrier))))
+        else:
+            rows.append((f"units: {name}", ", ".join(metrics.valid_units(name))))
+    rows.append(("re-import", "Rows with the same enterprise, period, phase, indicator and carrier update the stored "
+                 "figure instead of adding a duplicate. A file with any bad row is refused as a whole."))
+    return pd.DataFrame(rows, columns=["column", "meaning"])
+
+
+def template_bytes(fmt: str) -> bytes:
+    """The empty measurement template with one example row (Excel: with an Instructions sheet)."""
+    example = pd.DataFrame([dict(enterprise="Example SME", country="IN", sector="Rubber and plastics",
+                                 period_start="2024-01-01", period_end="2024-03-31", phase="baseline",
+                                 indicator="energy", carrier="electricity", value="4300", unit="kWh",
+                                 note="delete this example row")], columns=TEMPLATE_COLUMNS)
+    return frame_bytes(example, fmt, instructions=True)
