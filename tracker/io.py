@@ -120,7 +120,7 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
     step(0.05, f"Reading {filename}")
     df = read_table(data, filename)
     step(0.3, f"Storing {len(df):,} rows")
-    counts = services.save_measurements(engine, user, df, create_enterprises=user.role == "admin")
+    counts = services.save_measurements(engine, user, df, create_enterprises=user.role == "admin", progress=step)
     step(1.0, "Done")
     return counts
 

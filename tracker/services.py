@@ -8,10 +8,14 @@ the list of participants, an admin everything.
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
+import uuid
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select, tuple_
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -123,13 +127,15 @@ def _measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd
     return df
 
 
-def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, create_enterprises: bool = False
-                      ) -> dict[str, int]:
-    """Validate and store template rows, all or nothing.
+def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, create_enterprises: bool = False,
+                      progress=None) -> dict[str, int]:
+    """Validate and store template rows, all or nothing, in one transaction.
 
     Rows with the same enterprise, period, phase, indicator and carrier as a stored figure
     update it instead of duplicating it. Raises :class:`RejectedInput` naming every bad row,
-    or :class:`AccessDenied`. Returns counts of inserted and updated rows.
+    or :class:`AccessDenied`. Returns counts of inserted and updated rows. The audit log gets
+    one entry per call (with the counts) and one per updated figure (before and after).
+    Conflicting concurrent writers are retried, so nothing is lost.
     """
     require_role(user, "admin", "trainer", "manager")
     df = rows.copy()
@@ -140,50 +146,108 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
     if len(problems):
         raise RejectedInput(problems)
     df = metrics.to_canonical(df)
-    df["carrier"] = df["carrier"].fillna("").astype(str)
-    df["note"] = df["note"].fillna("").astype(str)
-    df["period_start"] = pd.to_datetime(df["period_start"]).dt.date
-    df["period_end"] = pd.to_datetime(df["period_end"]).dt.date
+    df["carrier"] = df["carrier"].astype(object).fillna("").astype(str)
+    df["note"] = df["note"].astype(object).fillna("").astype(str)
+    df["period_start"] = pd.to_datetime(df["period_start"], format="mixed").dt.date
+    df["period_end"] = pd.to_datetime(df["period_end"], format="mixed").dt.date
+    df["unit_canonical"] = df["unit_canonical"].astype(str)
+    df = df.drop_duplicates(["enterprise"] + KEY_COLUMNS[1:], keep="last")
+    step = progress or (lambda fraction, text: None)
+    for attempt in range(20):
+        try:
+            return _save(engine, user, df, create_enterprises, step)
+        except DBAPIError as exc:
+            if not _is_conflict(exc) or attempt == 19:
+                raise
+            time.sleep(0.01 * (attempt + 1) * random.random())  # back off, then retry the transaction
+    raise AssertionError("unreachable")
+
+
+def _is_conflict(exc: DBAPIError) -> bool:
+    text = str(exc.orig if exc.orig is not None else exc)
+    return any(t in text for t in ("Conflict", "conflict", "could not serialize", "deadlock",
+                                   "duplicate key", "Duplicate key", "violates unique"))
+
+
+def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, step) -> dict[str, int]:
     factor_set = getattr(metrics, "FACTOR_SET_VERSION", "")
-    counts = {"inserted": 0, "updated": 0}
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with session_scope(engine) as session:
         ids: dict[str, int] = {}
-        for name, first in df.groupby("enterprise", sort=False).first().iterrows():
-            ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
-            if ent is None:
+        firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
+        known = dict(session.execute(select(Enterprise.name, Enterprise.id)
+                                     .where(Enterprise.name.in_(list(firsts.index)))).all())
+        for name, first in firsts.iterrows():
+            eid = known.get(name)
+            if eid is None:
                 if not (create_enterprises and user.role == "admin"):
                     raise AccessDenied(f"Unknown enterprise {name!r}: only an admin can add enterprises.")
-                ent = get_or_create_enterprise(session, name, str(first["country"]), str(first["sector"]),
-                                               actor=user.username)
-            require_enterprise(user, ent.id)
-            ids[name] = ent.id
-        df["enterprise_id"] = df["enterprise"].map(ids)
-        existing = {}
-        for m in session.scalars(select(Measurement).where(Measurement.enterprise_id.in_(list(ids.values())))):
-            existing[(m.enterprise_id, m.period_start, m.period_end, m.phase, m.indicator, m.carrier)] = m
-        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        for r in df.itertuples(index=False):
-            key = (r.enterprise_id, r.period_start, r.period_end, r.phase, r.indicator, r.carrier)
-            values = dict(value=float(r.value), unit=str(r.unit), note=r.note,
-                          value_canonical=float(r.value_canonical), unit_canonical=str(r.unit_canonical),
-                          factor_set=factor_set, updated_at=now, updated_by=user.username)
-            m = existing.get(key)
-            if m is None:
-                m = Measurement(enterprise_id=r.enterprise_id, period_start=r.period_start, period_end=r.period_end,
-                                phase=r.phase, indicator=r.indicator, carrier=r.carrier, **values)
-                session.add(m)
-                existing[key] = m
-                counts["inserted"] += 1
-                audit.record(session, user.username, "insert", "measurements", "/".join(map(str, key)), None,
-                             {"value": values["value"], "unit": values["unit"]})
-            elif (m.value, m.unit, m.note) != (values["value"], values["unit"], values["note"]):
-                before = {"value": m.value, "unit": m.unit, "note": m.note}
-                for k, v in values.items():
-                    setattr(m, k, v)
-                counts["updated"] += 1
-                audit.record(session, user.username, "update", "measurements", "/".join(map(str, key)), before,
-                             {"value": values["value"], "unit": values["unit"], "note": values["note"]})
+                eid = get_or_create_enterprise(session, name, str(first["country"]), str(first["sector"]),
+                                               actor=user.username).id
+            require_enterprise(user, eid)
+            ids[name] = eid
+        df = df.assign(enterprise_id=df["enterprise"].map(ids))
+        step(0.4, "Comparing with stored figures")
+        stored = pd.DataFrame(
+            session.execute(select(Measurement.id, Measurement.enterprise_id, Measurement.period_start,
+                                   Measurement.period_end, Measurement.phase, Measurement.indicator,
+                                   Measurement.carrier, Measurement.value, Measurement.unit, Measurement.note)
+                            .where(Measurement.enterprise_id.in_(list(ids.values())))).all(),
+            columns=["id"] + KEY_COLUMNS + ["old_value", "old_unit", "old_note"])
+        merged = df.merge(stored, on=KEY_COLUMNS, how="left")
+        new = merged[merged["id"].isna()]
+        old = merged[merged["id"].notna()]
+        changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
+                      | (old["old_note"] != old["note"])]
+        columns = KEY_COLUMNS + ["value", "unit", "note", "value_canonical", "unit_canonical"]
+        if len(new):
+            step(0.5, f"Adding {len(new):,} figures")
+            _bulk_insert(session, new[columns].assign(factor_set=factor_set, updated_at=now,
+                                                      updated_by=user.username))
+        if len(changed):
+            step(0.8, f"Updating {len(changed):,} figures")
+            session.execute(
+                Measurement.__table__.update().where(Measurement.id == bindparam("mid")),
+                [dict(mid=int(r.id), value=float(r.value), unit=r.unit, note=r.note,
+                      value_canonical=float(r.value_canonical), unit_canonical=r.unit_canonical,
+                      factor_set=factor_set, updated_at=now, updated_by=user.username)
+                 for r in changed.itertuples(index=False)])
+            for r in changed.itertuples(index=False):
+                audit.record(session, user.username, "update", "measurements", int(r.id),
+                             {"value": r.old_value, "unit": r.old_unit, "note": r.old_note},
+                             {"value": float(r.value), "unit": r.unit, "note": r.note})
+        counts = {"inserted": int(len(new)), "updated": int(len(changed))}
+        if counts["inserted"] or counts["updated"]:
+            audit.record(session, user.username, "save", "measurements", ",".join(map(str, sorted(ids.values())))[:100],
+                         None, dict(counts, enterprises=sorted(ids)[:50]))
+        step(0.95, "Committing")
     return counts
+
+
+def _bulk_insert(session: Session, frame: pd.DataFrame) -> None:
+    """Insert many measurements at once: DuckDB reads the DataFrame directly, PostgreSQL uses COPY."""
+    conn = session.connection()
+    dialect = conn.dialect.name
+    cols = list(frame.columns)
+    if dialect == "duckdb":
+        raw = conn.connection.driver_connection
+        staged = frame.copy()
+        for col in ("period_start", "period_end"):
+            staged[col] = pd.to_datetime(staged[col])
+        name = f"staged_{uuid.uuid4().hex}"
+        raw.register(name, staged)
+        try:
+            conn.exec_driver_sql(f"INSERT INTO measurements ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
+        finally:
+            raw.unregister(name)
+    elif dialect == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY measurements ({', '.join(cols)}) FROM STDIN") as copy:
+                for rec in frame.itertuples(index=False, name=None):
+                    copy.write_row(rec)
+    else:  # pragma: no cover - any other SQLAlchemy database
+        session.execute(Measurement.__table__.insert(), frame.to_dict("records"))
 
 
 # --- actions and trainings -------------------------------------------------------------------
