@@ -16,6 +16,7 @@ import csv
 import io
 import zipfile
 
+import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.engine import Engine
@@ -105,8 +106,10 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = ""
     df = df[TEMPLATE_COLUMNS].copy()
-    for col in TEXT_COLUMNS:
-        df[col] = df[col].astype(object).map(lambda v: restore(v) if isinstance(v, str) else ("" if pd.isna(v) else str(v)))
+    for col in TEXT_COLUMNS:  # once per distinct value, not per cell
+        codes, uniques = pd.factorize(df[col].astype(object), use_na_sentinel=True)
+        values = [restore(v) if isinstance(v, str) else str(v) for v in uniques] + [""]
+        df[col] = np.asarray(values, dtype=object)[np.where(codes < 0, len(uniques), codes)]
     problems = metrics.validate(df)
     if len(problems):
         raise services.RejectedInput(problems)
@@ -120,7 +123,8 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
     step(0.05, f"Reading {filename}")
     df = read_table(data, filename)
     step(0.3, f"Storing {len(df):,} rows")
-    counts = services.save_measurements(engine, user, df, create_enterprises=user.role == "admin", progress=step)
+    counts = services.save_measurements(engine, user, df, create_enterprises=user.role == "admin", progress=step,
+                                        validated=True)
     step(1.0, "Done")
     return counts
 

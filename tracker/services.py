@@ -24,7 +24,7 @@ from tracker import audit
 from tracker.auth import CurrentUser
 from tracker.config import DATA_DIR
 from tracker.db import session_scope
-from tracker.models import Action, Enterprise, Measurement, Training
+from tracker.models import Action, Base, Enterprise, Measurement, Training
 
 TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase",
                     "indicator", "carrier", "value", "unit", "note"]
@@ -128,7 +128,7 @@ def _measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd
 
 
 def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, create_enterprises: bool = False,
-                      progress=None) -> dict[str, int]:
+                      progress=None, validated: bool = False) -> dict[str, int]:
     """Validate and store template rows, all or nothing, in one transaction.
 
     Rows with the same enterprise, period, phase, indicator and carrier as a stored figure
@@ -142,14 +142,15 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
     for col in TEMPLATE_COLUMNS:
         if col not in df.columns:
             df[col] = ""
-    problems = metrics.validate(df)
-    if len(problems):
-        raise RejectedInput(problems)
+    if not validated:  # tracker.io.read_table has validated a file's rows already
+        problems = metrics.validate(df)
+        if len(problems):
+            raise RejectedInput(problems)
     df = metrics.to_canonical(df)
     df["carrier"] = df["carrier"].astype(object).fillna("").astype(str)
     df["note"] = df["note"].astype(object).fillna("").astype(str)
-    df["period_start"] = pd.to_datetime(df["period_start"], format="mixed").dt.date
-    df["period_end"] = pd.to_datetime(df["period_end"], format="mixed").dt.date
+    df["period_start"] = metrics.parse_dates(df["period_start"]).dt.date
+    df["period_end"] = metrics.parse_dates(df["period_end"]).dt.date
     df["unit_canonical"] = df["unit_canonical"].astype(str)
     df = df.drop_duplicates(["enterprise"] + KEY_COLUMNS[1:], keep="last")
     step = progress or (lambda fraction, text: None)
@@ -177,15 +178,23 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
         firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
         known = dict(session.execute(select(Enterprise.name, Enterprise.id)
                                      .where(Enterprise.name.in_(list(firsts.index)))).all())
-        for name, first in firsts.iterrows():
-            eid = known.get(name)
-            if eid is None:
-                if not (create_enterprises and user.role == "admin"):
-                    raise AccessDenied(f"Unknown enterprise {name!r}: only an admin can add enterprises.")
-                eid = get_or_create_enterprise(session, name, str(first["country"]), str(first["sector"]),
-                                               actor=user.username).id
-            require_enterprise(user, eid)
-            ids[name] = eid
+        missing = firsts[~firsts.index.isin(list(known))]
+        if len(missing):
+            if not (create_enterprises and user.role == "admin"):
+                raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}: only an admin can add enterprises.")
+            step(0.2, f"Adding {len(missing):,} enterprises")
+            now_ = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            _bulk_insert(session, pd.DataFrame({
+                "name": missing.index.astype(str), "country": missing["country"].astype(str).str.upper().str[:2],
+                "sector": missing["sector"].astype(str), "size": "", "partner": "", "synthetic": False,
+                "created_at": now_}), table="enterprises")
+            known.update(session.execute(select(Enterprise.name, Enterprise.id)
+                                         .where(Enterprise.name.in_(list(missing.index)))).all())
+            audit.record(session, user.username, "insert", "enterprises", "", None,
+                         {"created": list(map(str, missing.index[:100])), "count": len(missing)})
+        for name in firsts.index:
+            require_enterprise(user, known[name])
+            ids[name] = known[name]
         df = df.assign(enterprise_id=df["enterprise"].map(ids))
         step(0.4, "Comparing with stored figures")
         stored = pd.DataFrame(
@@ -224,8 +233,8 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
     return counts
 
 
-def _bulk_insert(session: Session, frame: pd.DataFrame) -> None:
-    """Insert many measurements at once: DuckDB reads the DataFrame directly, PostgreSQL uses COPY."""
+def _bulk_insert(session: Session, frame: pd.DataFrame, table: str = "measurements") -> None:
+    """Insert many rows at once: DuckDB reads the DataFrame directly, PostgreSQL uses COPY."""
     conn = session.connection()
     dialect = conn.dialect.name
     cols = list(frame.columns)
@@ -233,21 +242,22 @@ def _bulk_insert(session: Session, frame: pd.DataFrame) -> None:
         raw = conn.connection.driver_connection
         staged = frame.copy()
         for col in ("period_start", "period_end"):
-            staged[col] = pd.to_datetime(staged[col])
+            if col in staged.columns:
+                staged[col] = pd.to_datetime(staged[col])
         name = f"staged_{uuid.uuid4().hex}"
         raw.register(name, staged)
         try:
-            conn.exec_driver_sql(f"INSERT INTO measurements ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
+            conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
         finally:
             raw.unregister(name)
     elif dialect == "postgresql":
         raw = conn.connection.driver_connection
         with raw.cursor() as cur:
-            with cur.copy(f"COPY measurements ({', '.join(cols)}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                 for rec in frame.itertuples(index=False, name=None):
                     copy.write_row(rec)
     else:  # pragma: no cover - any other SQLAlchemy database
-        session.execute(Measurement.__table__.insert(), frame.to_dict("records"))
+        session.execute(Base.metadata.tables[table].insert(), frame.to_dict("records"))
 
 
 # --- actions and trainings -------------------------------------------------------------------
