@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -157,15 +156,19 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
     for attempt in range(20):
         try:
             return _save(engine, user, df, create_enterprises, step)
-        except DBAPIError as exc:
+        except Exception as exc:  # noqa: BLE001 - driver errors from bulk paths are not always wrapped
             if not _is_conflict(exc) or attempt == 19:
                 raise
             time.sleep(0.01 * (attempt + 1) * random.random())  # back off, then retry the transaction
     raise AssertionError("unreachable")
 
 
-def _is_conflict(exc: DBAPIError) -> bool:
-    text = str(exc.orig if exc.orig is not None else exc)
+def _is_conflict(exc: BaseException) -> bool:
+    """A write that lost a race with another transaction (safe to retry from the start)."""
+    if isinstance(exc, (RejectedInput, AccessDenied)):
+        return False
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc)
     return any(t in text for t in ("Conflict", "conflict", "could not serialize", "deadlock",
                                    "duplicate key", "Duplicate key", "violates unique"))
 
