@@ -142,6 +142,31 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Back up the whole database into DIR (a new or empty folder): one CSV per table + manifest."""
+    from tracker import backup
+
+    try:
+        manifest = backup.backup(_engine(), args.dir)
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from None
+    total = sum(t["rows"] for t in manifest["tables"].values())
+    print(f"backed up {total} rows in {len(manifest['tables'])} tables to {args.dir}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore a backup from DIR into an empty database (SCORE_DB_URL)."""
+    from tracker import backup
+
+    try:
+        counts = backup.restore(_engine(), args.dir)
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from None
+    print(f"restored {sum(counts.values())} rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tracker",
                                      description="SCORE4Climate tracker command line. The database is "
@@ -165,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description=cmd_template.__doc__)
     p.add_argument("file", help="where to write; the extension chooses the format")
     p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("backup", help="back up the whole database to a folder", description=cmd_backup.__doc__)
+    p.add_argument("dir", help="a new or empty folder")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into an empty database", description=cmd_restore.__doc__)
+    p.add_argument("dir", help="a folder written by `backup`")
+    p.set_defaults(func=cmd_restore)
 
     user = sub.add_parser("user", help="manage accounts", description="Manage accounts.")
     usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

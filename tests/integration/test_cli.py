@@ -78,3 +78,18 @@ def test_import_export_template_and_user_add(duckdb_url, tmp_path):
     assert unknown.returncode == 1 and "unknown enterprise" in unknown.stderr
     missing = run(["import", str(tmp_path / "nope.csv")], duckdb_url)
     assert missing.returncode == 1 and "no such file" in missing.stderr
+
+
+def test_backup_and_restore_commands(duckdb_url, tmp_path):
+    assert run(["demo", "--password", "demo-password"], duckdb_url).returncode == 0
+    made = run(["backup", str(tmp_path / "bk")], duckdb_url)
+    assert made.returncode == 0 and "backed up" in made.stdout
+    target = f"duckdb:///{tmp_path / 'restored.duckdb'}"
+    restored = run(["restore", str(tmp_path / "bk")], target)
+    assert restored.returncode == 0, restored.stderr
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    run(["export", str(a)], duckdb_url)
+    run(["export", str(b)], target)
+    assert a.read_bytes() == b.read_bytes()
+    again = run(["restore", str(tmp_path / "bk")], target)
+    assert again.returncode == 1 and "not empty" in again.stderr and "Traceback" not in again.stderr
