@@ -112,7 +112,7 @@ cell = st.one_of(st.text(max_size=12), st.integers(-10**20, 10**20).map(str),
                  st.floats(allow_nan=True, allow_infinity=True).map(str), st.just(""))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cell, min_size=0, max_size=13), min_size=0, max_size=6),
        st.lists(st.sampled_from(tio.TEMPLATE_COLUMNS + ["extra", ""]), min_size=0, max_size=13),
        st.sampled_from(["csv", "xlsx", "latin1"]), st.booleans())
