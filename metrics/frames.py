@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS, canonical_factor, normalise_phase
+from metrics.indicators import INDICATORS, PHASES, canonical_factor, normalise_phase
 from metrics.reference import FACTOR_SET_VERSION
 from metrics.units import UnitError
 
@@ -46,10 +46,21 @@ def parse_values(series: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype(float)
 
 
-def _dates(series: pd.Series) -> pd.Series:
+def parse_dates(series: pd.Series) -> pd.Series:
+    """Dates from a column: ISO 8601 fast, other spellings per distinct value; NaT when not a date."""
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
-    return pd.to_datetime(series, errors="coerce", format="mixed", dayfirst=False)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series(uniques, dtype=object).astype(str), errors="coerce", format="ISO8601")
+    retry = parsed.isna()
+    if retry.any():
+        parsed[retry] = pd.to_datetime(pd.Series(uniques, dtype=object)[retry].astype(str), errors="coerce",
+                                       format="mixed", dayfirst=False)
+    values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=series.index)
+
+
+_dates = parse_dates
 
 
 def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -160,7 +171,8 @@ def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
     fit; call :func:`validate` first for a report of every problem.
 
     Each text column is factorised once; a factor is computed per distinct (indicator,
-    carrier, unit) key and applied with one take and one multiplication.
+    carrier, unit) key and applied with one take and one multiplication. ``attrs['factor_set']``
+    names the reference data used.
     """
     out = df.copy(deep=False)
     ci, ui, ch_i = _coded(out["indicator"], str.lower)
@@ -170,27 +182,37 @@ def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
         out["carrier"] = ""
         cc, uc, ch_c = np.zeros(len(out), dtype=np.intp), np.asarray([""], dtype=object), False
     cu, uu, ch_u = _coded(out["unit"], lambda v: v)
+    # one table of (indicator, carrier, unit) keys, dense when small (the usual case: no hashing)
     key = (ci.astype(np.int64) * len(uc) + cc) * len(uu) + cu
-    kcodes, kuniques = pd.factorize(key)
-    factors = np.empty(len(kuniques))
-    canon = np.empty(len(kuniques), dtype=object)
-    for n, k in enumerate(kuniques):
-        i, rest = divmod(int(k), len(uc) * len(uu))
+    size = len(ui) * len(uc) * len(uu)
+    if size <= len(key) + 4096:
+        slot, keys = key, np.arange(size)
+        present = np.flatnonzero(np.bincount(key, minlength=size))
+    else:
+        slot, keys = pd.factorize(key)
+        present = np.arange(len(keys))
+    factors = np.full(len(keys), np.nan)
+    canon_code = np.zeros(len(keys), dtype=np.int64)
+    canon_names: list[str] = []
+    for n in present:
+        i, rest = divmod(int(keys[n]), len(uc) * len(uu))
         c, u = divmod(rest, len(uu))
         indicator, carrier, unit = ui[i], uc[c], uu[u]
         try:
-            factors[n], canon[n] = canonical_factor(indicator, carrier if indicator == "energy" else "", unit)
+            factors[n], name = canonical_factor(indicator, carrier if indicator == "energy" else "", unit)
         except (UnitError, ValueError) as exc:
             raise UnitError(f"{indicator} in {unit!r}: {exc}") from None
+        if name not in canon_names:
+            canon_names.append(name)
+        canon_code[n] = canon_names.index(name)
     out["indicator"] = _rebuilt(out["indicator"], ci, ui, ch_i)
     out["carrier"] = _rebuilt(out["carrier"], cc, uc, ch_c)
     out["unit"] = _rebuilt(out["unit"], cu, uu, ch_u)
-    if "phase" in out.columns:
+    if "phase" in out.columns and not out["phase"].isin(PHASES).all():
         out["phase"] = _rebuilt(out["phase"], *_coded(out["phase"], lambda v: normalise_phase(v) or v))
     values = parse_values(out["value"]).to_numpy(dtype=float)
     out["value"] = values
-    out["value_canonical"] = values * factors[kcodes]
-    ucodes, units = pd.factorize(canon.astype(str))
-    out["unit_canonical"] = pd.Categorical.from_codes(ucodes[kcodes], categories=units)
+    out["value_canonical"] = values * factors[slot]
+    out["unit_canonical"] = pd.Categorical.from_codes(canon_code[slot], categories=canon_names or ["dimensionless"])
     out.attrs["factor_set"] = FACTOR_SET_VERSION
     return out

@@ -1,4 +1,5 @@
 """metrics.enterprise_changes and metrics.summarize: definitions, the case study, invariance."""
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -40,12 +41,56 @@ def test_per_day_rates_and_latest_follow_up():
         r("A", "follow-up", "2025-01-01", "2025-01-10", "energy", 8_000, "kWh", "electricity"),  # latest
     ])
     per = metrics.enterprise_changes(df).iloc[0]
-    # baseline: 60,000 kWh over distinct periods Jan (31) + Feb (29) + Jan-Feb (60) = 120 days
-    assert per["baseline_days"] == 120
-    assert per["baseline"] == pytest.approx(60_000 / 120)
+    # baseline: electricity 60,000 kWh over Jan + Feb (60 days) + diesel 0 over the same 60 days
+    assert per["baseline_days"] == 60
+    assert per["baseline"] == pytest.approx(1000.0)
     assert per["followup"] == pytest.approx(800.0)
-    assert per["relative_change"] == pytest.approx(800 / 500 - 1)
-    assert per["improved"] is False or per["improved"] == False  # noqa: E712
+    assert per["followup_days"] == 10
+    assert per["followup_end"] == pd.Timestamp("2025-01-10")
+    assert per["relative_change"] == pytest.approx(-0.2)
+    assert per["improved"] is True
+
+
+def test_carriers_with_different_billing_cycles_are_summed_as_rates():
+    """Regression: monthly electricity and quarterly gas used to halve the baseline rate (days of
+    distinct periods were added up) and drop the gas from the follow-up (latest start won)."""
+    months = [("2024-01-01", "2024-01-31"), ("2024-02-01", "2024-02-29"), ("2024-03-01", "2024-03-31")]
+    rows = [r("A", "baseline", s, e, "energy", 100 * ((pd.Timestamp(e) - pd.Timestamp(s)).days + 1), "kWh",
+              "electricity") for s, e in months]
+    rows += [r("A", "baseline", "2024-01-01", "2024-03-31", "energy", 91 * 50, "kWh", "natural_gas"),
+             r("A", "follow-up", "2025-12-01", "2025-12-31", "energy", 31 * 80, "kWh", "electricity"),
+             r("A", "follow-up", "2025-10-01", "2025-12-31", "energy", 92 * 40, "kWh", "natural_gas")]
+    per = metrics.enterprise_changes(pd.DataFrame(rows)).iloc[0]
+    assert per["baseline"] == pytest.approx(150.0)  # 100 + 50 kWh per day
+    assert per["followup"] == pytest.approx(120.0)  # 80 + 40 kWh per day
+    assert per["baseline_days"] == 91 and per["followup_days"] == 92
+
+
+def test_overlapping_baseline_periods_count_their_days_once():
+    days = metrics.aggregate.union_days(np.array([0, 0, 0, 1]), np.array([0, 0, 31, 5]), np.array([30, 59, 59, 5]))
+    assert days[0].tolist() == [0, 1] and days[1].tolist() == [60, 1]
+
+
+def test_production_in_different_units_is_not_pooled():
+    df = pd.DataFrame([
+        r("A", "baseline", "2024-01-01", "2024-01-10", "production", 100, "piece"),
+        r("A", "follow-up", "2025-01-01", "2025-01-10", "production", 120, "piece"),
+        r("B", "baseline", "2024-01-01", "2024-01-10", "production", 5, "t"),
+        r("B", "follow-up", "2025-01-01", "2025-01-10", "production", 4, "t"),
+    ])
+    s = metrics.summarize(df).set_index("indicator").loc["production"]
+    assert s["enterprises"] == 2 and s["unit"] == "mixed"
+    assert s["mean_change"] == pytest.approx((0.2 - 0.2) / 2)
+    assert pd.isna(s["pooled_change"]) and pd.isna(s["baseline_total"])
+
+
+def test_a_carrier_reported_in_one_phase_counts_as_zero_in_the_other():
+    df = pd.DataFrame([
+        r("A", "baseline", "2024-01-01", "2024-01-10", "waste", 10, "kg", "landfill"),
+        r("A", "follow-up", "2025-01-01", "2025-01-10", "waste", 6, "kg", "recycled"),
+    ])
+    per = metrics.enterprise_changes(df).iloc[0]
+    assert per["baseline"] == pytest.approx(1.0) and per["followup"] == pytest.approx(0.6)
 
 
 def _two_enterprises():
