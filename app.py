@@ -16,14 +16,15 @@ except Exception as exc:  # the database cannot be opened: say why and what to d
 PAGES = {
     "report": st.Page("views/enterprise_report.py", title="Enterprise report", icon=":material/factory:",
                       url_path="report"),
+    "entry": st.Page("views/data_entry.py", title="Enter figures", icon=":material/edit_note:", url_path="entry"),
     "programme": st.Page("views/programme.py", title="Programme overview", icon=":material/public:",
                          url_path="programme"),
 }
 ROLE_PAGES = {
-    "manager": {"My enterprise": ["report"]},
-    "trainer": {"Enterprises": ["report"]},
+    "manager": {"My enterprise": ["report", "entry"]},
+    "trainer": {"Enterprises": ["report", "entry"]},
     "officer": {"Programme": ["programme"]},
-    "admin": {"Programme": ["programme"], "Enterprises": ["report"]},
+    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry"]},
 }
 
 user = st.session_state["user"]

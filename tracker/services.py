@@ -263,6 +263,18 @@ def _bulk_insert(session: Session, frame: pd.DataFrame, table: str = "measuremen
         session.execute(Base.metadata.tables[table].insert(), frame.to_dict("records"))
 
 
+def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
+    """(profile, stored measurements) of one enterprise the user may read."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine) as session:
+        ent = session.get(Enterprise, enterprise_id)
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
+        info = dict(id=ent.id, name=ent.name, country=ent.country, sector=ent.sector, size=ent.size,
+                    partner=ent.partner, synthetic=ent.synthetic)
+        return info, _measurement_frame(session, [enterprise_id])
+
+
 # --- actions and trainings -------------------------------------------------------------------
 
 def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,

@@ -1,0 +1,78 @@
+"""AppTest of the data-entry page: save, messages beside the field, the unusual-figure check."""
+import datetime as dt
+
+import pytest
+
+from tests.app.conftest import click, new_app, sign_in
+
+
+@pytest.fixture
+def entry_page(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    at.switch_page("views/data_entry.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="entry_phase").select("follow-up")
+    at.date_input(key="entry_start").set_value(dt.date(2024, 4, 1))
+    at.date_input(key="entry_end").set_value(dt.date(2024, 6, 30))
+    return at
+
+
+def test_manager_saves_a_period(entry_page):
+    at = entry_page
+    at.text_input(key="entry_energy_electricity_value").input("16,500")
+    at.text_input(key="entry_yield_value").input("93")
+    click(at, "Save")
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == ["Saved: 2 new figures, 0 updated."]
+    click(at, "Save")
+    assert [s.value for s in at.success] == ["Saved: 0 new figures, 0 updated."]
+
+
+def test_messages_appear_beside_the_field(entry_page):
+    at = entry_page
+    at.text_input(key="entry_yield_value").input("120")
+    at.text_input(key="entry_water_value").input("-4")
+    click(at, "Save")
+    errors = [e.value for e in at.error]
+    assert "yield is over 100%" in errors
+    assert "value is negative" in errors
+    assert any("Nothing was saved" in e for e in errors)
+
+
+def test_a_thousandfold_figure_asks_for_confirmation(entry_page):
+    at = entry_page
+    at.date_input(key="entry_start").set_value(dt.date(2024, 10, 1))  # a period no other test writes
+    at.date_input(key="entry_end").set_value(dt.date(2024, 12, 31))
+    at.text_input(key="entry_energy_electricity_value").input("17000")
+    at.selectbox(key="entry_energy_electricity_unit").select("MWh")
+    click(at, "Save")
+    hint = " ".join(w.value for w in at.warning)
+    assert "Did you mean kWh instead of MWh?" in hint
+    assert not at.success
+    at.checkbox(key="entry_confirm").check()
+    click(at, "Save")
+    assert at.success and "1 new" in at.success[0].value
+
+
+def test_wrong_dimension_is_refused(entry_page):
+    at = entry_page
+    at.text_input(key="entry_energy_fuel_1_value").input("5")
+    at.selectbox(key="entry_energy_fuel_1_carrier").select("coal")
+    at.selectbox(key="entry_energy_fuel_1_unit").select("L")
+    click(at, "Save")
+    assert any("by mass or energy" in e.value for e in at.error)
+
+
+def test_upload_names_the_bad_row(entry_page):
+    at = entry_page
+    good = ("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
+            "Mechanical seals maker (case study, India),IN,Rubber,2024-07-01,2024-07-31,follow-up,water,,5,m3,\n"
+            "Mechanical seals maker (case study, India),IN,Rubber,2024-07-01,2024-07-31,follow-up,waste,sold,5,kWh,\n")
+    at.file_uploader(key="entry_upload").upload("figures.csv", good.encode(), "text/csv")
+    at.run()
+    click(at, "Import file")
+    assert "refused" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert problems.iloc[0]["line"] == 3 and problems.iloc[0]["column"] == "unit"

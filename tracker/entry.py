@@ -1,0 +1,135 @@
+"""Data entry by period: form values to template rows, and the plausibility check.
+
+Pure functions (no Streamlit, no database) so that they are tested with plain values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import metrics
+
+#: how many times an enterprise's usual per-day figure a new one may be before we ask
+JUMP = 300.0
+
+
+@dataclass(frozen=True)
+class Field:
+    """One line of the entry form: an indicator, optionally with a carrier or destination."""
+
+    key: str
+    indicator: str
+    carrier: str = ""
+    label: str = ""
+
+
+FIELDS = [
+    Field("energy_electricity", "energy", "electricity", "Electricity"),
+    Field("energy_fuel_1", "energy", "", "Fuel"),
+    Field("energy_fuel_2", "energy", "", "Another fuel"),
+    Field("waste_1", "waste", "", "Waste"),
+    Field("waste_2", "waste", "", "More waste (another destination)"),
+    Field("material_input", "material_input", "", "Material input"),
+    Field("material_wasted", "material_wasted", "", "Materials wasted"),
+    Field("yield", "yield", "", "Yield (good output / material input)"),
+    Field("water", "water", "", "Water"),
+    Field("production", "production", "", "Production"),
+]
+FUELS = [c for c in metrics.CARRIERS if c != "electricity"]
+DESTINATIONS = list(metrics.WASTE_DESTINATIONS)
+
+
+def unit_choices(field: Field) -> list[str]:
+    """The units offered for a form line (every energy unit for fuels: checked on save)."""
+    if field.indicator == "energy" and not field.carrier:
+        seen: dict[str, None] = {}
+        for carrier in FUELS:
+            seen.update(dict.fromkeys(metrics.valid_units("energy", carrier)))
+        return list(seen)
+    return metrics.valid_units(field.indicator, field.carrier or None)
+
+
+def form_rows(enterprise: dict, phase: str, start: dt.date, end: dt.date, entries: dict[str, dict]) -> pd.DataFrame:
+    """Template rows for the filled lines of the form.
+
+    ``entries`` maps a field key to {value, unit, carrier?, note?}; lines left empty (value
+    None or '') are skipped. The result keeps the field key in a ``field`` column.
+    """
+    rows = []
+    for field in FIELDS:
+        e = entries.get(field.key) or {}
+        value = e.get("value")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        carrier = field.carrier or (e.get("carrier") or "")
+        rows.append(dict(field=field.key, enterprise=enterprise["name"], country=enterprise.get("country", ""),
+                         sector=enterprise.get("sector", ""), period_start=start, period_end=end, phase=phase,
+                         indicator=field.indicator, carrier=carrier, value=value, unit=e.get("unit", ""),
+                         note=e.get("note", "")))
+    return pd.DataFrame(rows, columns=["field"] + metrics.TEMPLATE_COLUMNS)
+
+
+def problems_by_field(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """metrics.validate's problems, keyed by the form field they belong to."""
+    if rows.empty:
+        return {}
+    problems = metrics.validate(rows.drop(columns=["field"]).reset_index(drop=True), first_line=0)
+    out: dict[str, list[str]] = {}
+    for p in problems.itertuples():
+        key = "period" if p.column in ("period_start", "period_end") else rows["field"].iloc[int(p.row)]
+        out.setdefault(key, []).append(p.reason)
+    return out
+
+
+def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -> dict[str, str]:
+    """Fields whose per-day figure is ``jump`` times above or below the enterprise's usual one
+    for the same indicator and carrier, with a hint such as "did you mean kWh instead of MWh?".
+
+    ``rows`` are form rows (validated); ``history`` the enterprise's stored measurements with
+    value_canonical. Yield is a share and is not checked here.
+    """
+    if rows.empty or history.empty:
+        return {}
+    new = metrics.to_canonical(rows.drop(columns=["field"])).assign(field=rows["field"].to_numpy())
+    h = history[history["indicator"] != "yield"].copy()
+    if h.empty:
+        return {}
+    h["days"] = (pd.to_datetime(h["period_end"]) - pd.to_datetime(h["period_start"])).dt.days + 1
+    h["rate"] = h["value_canonical"] / h["days"]
+    usual = h.groupby(["indicator", "carrier"])["rate"].median()
+    out = {}
+    for r in new.itertuples(index=False):
+        if r.indicator == "yield" or (r.indicator, r.carrier) not in usual.index:
+            continue
+        days = (pd.Timestamp(r.period_end) - pd.Timestamp(r.period_start)).days + 1
+        rate, typical = r.value_canonical / days, usual[(r.indicator, r.carrier)]
+        if typical <= 0 or rate <= 0:
+            continue
+        ratio = rate / typical
+        if ratio >= jump or ratio <= 1 / jump:
+            out[r.field] = _hint(r, ratio, typical)
+    return out
+
+
+def _hint(r, ratio: float, typical: float) -> str:
+    """A sentence about the jump, naming the unit that would make the figure usual."""
+    field = next(f for f in FIELDS if f.key == r.field)
+    best, best_gap = None, np.inf
+    for unit in metrics.valid_units(r.indicator, r.carrier or None if r.indicator == "energy" else None):
+        try:
+            f_new = metrics.canonical_factor(r.indicator, r.carrier if r.indicator == "energy" else "", unit)[0]
+            f_old = metrics.canonical_factor(r.indicator, r.carrier if r.indicator == "energy" else "", r.unit)[0]
+        except ValueError:
+            continue
+        gap = abs(np.log(ratio * f_new / f_old))
+        if gap < best_gap:
+            best, best_gap = unit, gap
+    times = f"{ratio:,.0f} times" if ratio >= 1 else f"1/{1 / ratio:,.0f} of"
+    text = (f"{field.label}: {r.value:g} {r.unit} is {times} this enterprise's usual figure per day "
+            f"({typical:,.4g} {r.unit_canonical} per day).")
+    if best and best != r.unit and best_gap < np.log(10):
+        text += f" Did you mean {best} instead of {r.unit}?"
+    return text

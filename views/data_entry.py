@@ -1,0 +1,95 @@
+"""Enter figures: one period at a time in a form with an explicit Save, or a template upload."""
+import datetime as dt
+
+import streamlit as st
+
+from tracker import entry, services
+from tracker import io as tio
+from views import shared
+
+user = shared.current_user()
+enterprise_id = shared.pick_enterprise(user)
+if enterprise_id is None:
+    st.stop()
+engine = shared.engine()
+try:
+    ent, history = services.enterprise_info(engine, user, enterprise_id)
+except services.AccessDenied as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.title(f"Enter figures: {ent['name']}")
+st.caption("One period at a time: the baseline before training, then each follow-up. Leave a line empty to skip "
+           "it. Figures saved again for the same period replace the stored ones.")
+
+with st.form("entry_form"):
+    c1, c2, c3 = st.columns(3)
+    phase = c1.selectbox("Phase", ["baseline", "follow-up"], key="entry_phase")
+    today = dt.date.today()
+    start = c2.date_input("Period start", value=dt.date(today.year, 1, 1), key="entry_start")
+    end = c3.date_input("Period end", value=dt.date(today.year, 3, 31), key="entry_end")
+    period_slot = st.empty()
+    entries, slots = {}, {}
+    for field in entry.FIELDS:
+        cols = st.columns([3, 2, 2, 2])
+        cols[0].markdown(f"**{field.label}**")
+        carrier = field.carrier
+        if field.indicator == "energy" and not field.carrier:
+            carrier = cols[1].selectbox("Fuel", entry.FUELS, key=f"entry_{field.key}_carrier",
+                                        label_visibility="collapsed")
+        elif field.indicator == "waste":
+            carrier = cols[1].selectbox("Destination", entry.DESTINATIONS,
+                                        key=f"entry_{field.key}_carrier", label_visibility="collapsed")
+        value = cols[2].text_input("Value", key=f"entry_{field.key}_value", placeholder="value",
+                                   label_visibility="collapsed")
+        unit = cols[3].selectbox("Unit", entry.unit_choices(field), key=f"entry_{field.key}_unit",
+                                 label_visibility="collapsed")
+        entries[field.key] = dict(value=value, unit=unit, carrier=carrier)
+        slots[field.key] = st.empty()
+    confirm = st.checkbox("I have checked figures flagged as unusual; save them anyway", key="entry_confirm")
+    saved = st.form_submit_button("Save")
+
+if saved:
+    rows = entry.form_rows(ent, phase, start, end, entries)
+    problems = entry.problems_by_field(rows)
+    warnings = {} if problems else entry.implausible(rows, history)
+    for key, reasons in problems.items():
+        (period_slot if key == "period" else slots[key]).error(" ".join(dict.fromkeys(reasons)))
+    for key, text in warnings.items():
+        slots[key].warning(text)
+    if rows.empty:
+        st.warning("Nothing to save: enter at least one value.")
+    elif problems:
+        st.error("Nothing was saved. Correct the lines marked above and save again.")
+    elif warnings and not confirm:
+        st.warning("Nothing was saved yet: some figures are far from this enterprise's usual ones. Correct them, or "
+                   "tick the box to confirm and save again.")
+    else:
+        try:
+            counts = services.save_measurements(engine, user, rows.drop(columns=["field"]))
+        except (services.RejectedInput, services.AccessDenied) as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Saved: {counts['inserted']} new figures, {counts['updated']} updated.")
+
+st.divider()
+st.subheader("Upload a file")
+st.caption("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "
+           "A file with any bad row is refused as a whole, with every problem listed.")
+d1, d2 = st.columns(2)
+d1.download_button("Template (Excel)", tio.template_bytes("xlsx"), "score4climate-template.xlsx",
+                   key="template_xlsx")
+d2.download_button("Template (CSV)", tio.template_bytes("csv"), "score4climate-template.csv", key="template_csv")
+upload = st.file_uploader("Template file (.csv or .xlsx)", type=["csv", "xlsx"], key="entry_upload")
+if upload is not None and st.button("Import file", key="entry_import"):
+    bar = st.progress(0.0, text="Reading the file")
+    try:
+        counts = tio.import_file(engine, user, upload.getvalue(), upload.name,
+                                 progress=lambda f, t: bar.progress(min(f, 1.0), text=t))
+    except services.RejectedInput as exc:
+        st.error(f"{upload.name} was refused; nothing was stored. Correct these rows and upload it again:")
+        st.dataframe(exc.problems.rename(columns={"row": "line"}), hide_index=True, key="upload_problems")
+    except services.AccessDenied as exc:
+        st.error(f"{exc} The file may only hold figures of enterprises you work with.")
+    else:
+        st.success(f"{upload.name}: {counts['inserted']} figures added, {counts['updated']} updated.")
