@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pint
 
 from metrics.indicators import canonical_factor, get
-from metrics.units import Q_, UnitError, unit_label
+from metrics.units import Q_, UnitError, parse_unit, unit_label
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ def _canonical(indicator: str, value, carrier: str) -> pint.Quantity:
     if magnitude < 0:
         raise ValueError(f"{indicator}: amounts cannot be negative (got {magnitude:g} {unit}).")
     factor, canonical = canonical_factor(indicator, carrier, unit)
-    q = Q_(magnitude * factor, canonical)
+    q = Q_(magnitude * factor, parse_unit(canonical))
     if indicator == "yield" and q.magnitude > 1 + 1e-12:
         raise ValueError(f"yield must be between 0 and 100% (got {magnitude:g} {unit_label(unit)}).")
     return q

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS, PHASES, canonical_factor, normalise_phase
+from metrics.indicators import INDICATORS, PHASES, WASTE_DESTINATIONS, canonical_factor, normalise_phase
 from metrics.reference import FACTOR_SET_VERSION
 from metrics.units import UnitError
 
@@ -116,6 +116,9 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     carrier = _lower(df["carrier"]) if "carrier" in df.columns else pd.Series("", index=df.index, dtype=object)
     unit = _text(df["unit"])
     add(unit.eq(""), "unit", "unit is missing")
+    bad_destination = indicator.eq("waste") & carrier.ne("") & ~carrier.isin(WASTE_DESTINATIONS)
+    add(bad_destination, "carrier", "unknown waste destination (expected one of " + ", ".join(WASTE_DESTINATIONS)
+        + ", or empty)")
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
     add(energy_no_carrier, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)")
     check = known & unit.ne("") & ~energy_no_carrier

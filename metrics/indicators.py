@@ -27,6 +27,11 @@ class Indicator:
     kind: str  # 'extensive' (summed, per-day rates) or 'ratio' (yield)
     units: tuple[str, ...]  # offered in drop-downs
 
+    @property
+    def dimension(self) -> str:
+        """The main dimension ('energy', 'mass', 'volume', 'ratio', 'count')."""
+        return self.dimensions[0]
+
 
 INDICATORS: dict[str, Indicator] = {
     "energy": Indicator("energy", "Energy", ("energy", "mass", "volume"), "kWh", "lower", "extensive",

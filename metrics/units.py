@@ -58,7 +58,12 @@ def unit_label(unit: pint.Unit | str) -> str:
     """A short label for a unit ('kWh', 'm³', '%')."""
     u = parse_unit(unit) if isinstance(unit, str) else unit
     text = f"{u:~P}"
-    return {"": "fraction", "m³": "m³"}.get(text, text)
+    return _LABELS.get(text, text)
+
+
+#: labels people read, where pint's short symbol is obscure or ambiguous ('ton' is the short ton)
+_LABELS = {"": "fraction", "thm": "therm", "mmbtu": "MMBtu", "tonne_of_oil_equivalent": "toe", "ton": "short_ton",
+           "l": "L", "kl": "kL", "ml": "mL", "pc": "piece"}
 
 
 @functools.lru_cache(maxsize=8192)

@@ -143,3 +143,44 @@ def test_summarize_is_invariant_to_the_unit_entered(figures):
     a, b = metrics.summarize(frame(True)), metrics.summarize(frame(False))
     for col in ("mean_change", "median_change", "pooled_change"):
         assert b[col].iloc[0] == pytest.approx(a[col].iloc[0], rel=1e-9, abs=1e-12)
+
+
+ENERGY_SCALE = {"kWh": 1.0, "MWh": 1e-3, "GJ": 3.6e-3, "MJ": 3.6}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(1, 1e7), st.floats(0, 1e7), st.sampled_from(sorted(ENERGY_SCALE)),
+                          st.integers(1, 365), st.integers(1, 120)), min_size=1, max_size=6))
+def test_summarize_is_invariant_to_the_energy_unit_entered(figures):
+    """kWh vs MWh x 1000 (and GJ, MJ): the same figures give the same summary."""
+    def frame(as_kwh: bool):
+        out = []
+        for i, (b, f, unit, bdays, fdays) in enumerate(figures):
+            u, scale = ("kWh", 1.0) if as_kwh else (unit, ENERGY_SCALE[unit])
+            bend = (pd.Timestamp("2024-01-01") + pd.Timedelta(days=bdays - 1)).date().isoformat()
+            fend = (pd.Timestamp("2025-06-01") + pd.Timedelta(days=fdays - 1)).date().isoformat()
+            out.append(r(f"E{i}", "baseline", "2024-01-01", bend, "energy", b * scale, u, "electricity"))
+            out.append(r(f"E{i}", "follow-up", "2025-06-01", fend, "energy", f * scale, u, "electricity"))
+        return pd.DataFrame(out)
+
+    a, b = metrics.summarize(frame(True)), metrics.summarize(frame(False))
+    for col in ("enterprises", "mean_change", "median_change", "pooled_change", "baseline_total", "followup_total"):
+        assert b[col].iloc[0] == pytest.approx(a[col].iloc[0], rel=1e-9, abs=1e-12)
+
+
+def test_summarize_accepts_canonical_input_and_names_its_factor_set():
+    canonical = metrics.to_canonical(_two_enterprises())
+    a, b = metrics.summarize(canonical), metrics.summarize(_two_enterprises())
+    pd.testing.assert_frame_equal(a, b)
+    assert a.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
+
+
+def test_enterprise_changes_on_the_case_study_stages():
+    df = pd.concat([CASE, pd.DataFrame([
+        r("Seals", "baseline", "2023-01-01", "2023-03-31", "material_wasted", 22, "kg"),
+        r("Seals", "follow-up", "2023-07-01", "2023-09-30", "material_wasted", 12, "kg"),
+        r("Seals", "follow-up", "2024-01-01", "2024-03-31", "material_wasted", 5, "kg"),
+    ])], ignore_index=True)
+    per = metrics.enterprise_changes(df).set_index("indicator")
+    assert per.loc["material_wasted", "relative_change"] == pytest.approx((5 / 91) / (22 / 90) - 1)
+    assert per.loc["yield", "improved"] is True and per.loc["material_wasted", "improved"] is True

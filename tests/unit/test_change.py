@@ -60,3 +60,37 @@ def test_a_to_b_and_b_to_a_agree(a, b, ua, ub):
     assert (1 + ab.relative) * (1 + ba.relative) == pytest.approx(1.0, rel=1e-9)
     if ab.improved is not None:
         assert ab.improved != ba.improved
+
+
+@given(amounts, amounts, st.sampled_from(["diesel", "natural_gas", "lpg"]),
+       st.sampled_from(["kWh", "GJ", "L", "m3", "kg", "t"]), st.sampled_from(["kWh", "MWh", "kg"]))
+def test_a_to_b_and_b_to_a_agree_for_fuels_in_any_unit(a, b, carrier, ua, ub):
+    if carrier == "natural_gas" and "L" in (ua, ub):
+        ua = ub = "m3"
+    ab = metrics.change("energy", (a, ua), (b, ub), carrier=carrier)
+    ba = metrics.change("energy", (b, ub), (a, ua), carrier=carrier)
+    assume(1e-4 < ab.after.magnitude / ab.baseline.magnitude < 1e4)
+    assert ab.relative == pytest.approx(1 / (1 + ba.relative) - 1, rel=1e-9, abs=1e-12)
+    pint.testing.assert_allclose(ab.absolute, -ba.absolute, rtol=1e-9, atol=1e-9)
+    assert str(ab.absolute.units) == "kilowatt_hour"
+
+
+def test_change_is_frozen_and_case_study_waste_share():
+    c = metrics.change("material_wasted", (22, "kg"), (5, "kg"))
+    assert c.relative == pytest.approx(5 / 22 - 1) and c.improved is True and c.points is None
+    with pytest.raises(AttributeError):
+        c.relative = 0  # frozen
+
+
+def test_zero_to_zero_is_no_change_and_unknown_carrier_is_refused():
+    c = metrics.change("water", (0, "m3"), (0, "L"))
+    assert c.relative is None and c.improved is None
+    with pytest.raises(ValueError, match="carrier"):
+        metrics.change("energy", (1, "L"), (2, "L"), carrier="whale_oil")
+
+
+@pytest.mark.parametrize("indicator,unit", [("water", "m3"), ("water", "L"), ("production", "m2"), ("production", "pcs")])
+def test_change_in_every_canonical_unit(indicator, unit):
+    """Regression: water and production in m2 raised pint's UndefinedUnitError ('m3' is no pint name)."""
+    c = metrics.change(indicator, (10, unit), (8, unit))
+    assert c.relative == pytest.approx(-0.2)

@@ -24,3 +24,32 @@ def test_every_defined_unit_is_documented():
         if unit.startswith(("ktoe", "dozen")):
             continue
         assert f"`{unit}`" in METHODS, unit
+
+
+def test_every_unit_alias_and_offered_unit_is_documented():
+    from metrics.units import ALIASES
+
+    missing = [alias for alias in ALIASES if f"`{alias}`" not in METHODS]
+    offered = {u for name in metrics.INDICATORS for carrier in (list(metrics.CARRIERS) if name == "energy" else [None])
+               for u in metrics.valid_units(name, carrier)}
+    missing += [u for u in sorted(offered) if f"`{u}`" not in METHODS and u != "%"]
+    assert not missing, f"undocumented units or spellings in METHODS.md: {missing}"
+
+
+def test_every_data_file_and_its_columns_are_documented():
+    import pandas as pd
+
+    for name in ("fuels.csv", "grid_factors.csv"):
+        assert f"data/{name}" in METHODS, name
+        for column in pd.read_csv(ROOT / "data" / name, nrows=1).columns:
+            assert column in METHODS, f"{name}: column {column} undocumented"
+
+
+def test_metrics_imports_neither_streamlit_nor_sqlalchemy_nor_tracker():
+    import subprocess
+    import sys
+
+    code = ("import sys, metrics; bad = [m for m in ('streamlit', 'sqlalchemy', 'tracker', 'codecarbon', 'pycountry')"
+            " if m in sys.modules]; print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -48,3 +48,61 @@ def test_loss_per_good_refuses_impossible_yields():
         metrics.loss_per_good(0)
     with pytest.raises(ValueError):
         metrics.loss_per_good(1.2)
+
+
+def test_emissions_kg_co2e_from_a_figure_as_entered():
+    e = metrics.emissions_kg_co2e(1000, "L", "diesel")
+    assert e.kwh == pytest.approx(1000 * 0.84 * 43.0 / 3.6)
+    assert e.kg_co2e == pytest.approx(e.kwh * 74_100 * 3.6e-6)
+    assert e.factor_set == metrics.FACTOR_SET_VERSION and "IPCC" in e.factor_source
+    grid = metrics.emissions_kg_co2e(10, "MWh", "electricity", "in", 2024)
+    assert grid.kg_co2e == pytest.approx(10_000 * 0.713441) and "IN 2023" in grid.factor_source
+
+
+def test_biogas_is_biogenic_and_electricity_needs_a_country():
+    assert metrics.emissions_kg_co2e(100, "m3", "biogas").kg_co2e == 0
+    with pytest.raises(ValueError, match="country"):
+        metrics.emissions_kg_co2e(1, "kWh", "electricity")
+    with pytest.raises(ValueError, match="negative"):
+        metrics.emissions_kg_co2e(-1, "kWh", "diesel")
+
+
+def test_grid_table_columns_and_namibia_stays_a_code():
+    table = metrics.grid_factors()
+    assert list(table.columns) == ["iso2", "country_name", "year", "g_co2e_per_kwh", "source"]
+    assert len(table) >= 200 and table["iso2"].str.fullmatch(r"[A-Z]{2}").all()
+    assert "NA" in set(table["iso2"])  # Namibia, not a missing value
+    assert table["source"].str.contains("codecarbon").all()
+
+
+def test_grid_factor_picks_the_latest_year_not_after_the_one_asked():
+    kg, year, _ = metrics.grid_factor("IN", 1990)  # nothing that old: the earliest figure
+    assert year == 2023 and kg == pytest.approx(0.713441)
+
+
+def test_emissions_frame_is_one_factor_per_carrier_country_year_and_names_its_factor_set():
+    df = pd.DataFrame([dict(enterprise=f"E{i}", country=c, sector="", period_start="2024-01-01",
+                            period_end="2024-01-31", phase="baseline", indicator="energy", carrier=k, value=10,
+                            unit="MWh", note="") for i, (c, k) in enumerate([("IN", "electricity"), ("KE", "electricity"),
+                                                                            ("IN", "biomass"), ("IN", "electricity")])])
+    em = metrics.emissions_frame(df)
+    assert em["kg_co2e"].tolist() == pytest.approx([10_000 * 0.713441, 10_000 * 0.070492, 0.0, 10_000 * 0.713441])
+    assert em["biogenic_kg_co2"].iloc[2] == pytest.approx(10_000 * 112_000 * 3.6e-6)
+    assert em.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
+
+
+def test_intensity_keeps_production_units_apart():
+    df = metrics.to_canonical(pd.DataFrame([
+        dict(enterprise="A", country="IN", sector="", period_start="2024-01-01", period_end="2024-01-31",
+             phase="baseline", indicator=i, carrier=c, value=v, unit=u, note="")
+        for i, c, v, u in [("waste", "landfill", 1, "t"), ("waste", "sold", 500, "kg"),
+                           ("production", "", 3, "t"), ("production", "", 100, "m2")]]))
+    out = metrics.intensity(df, "waste").set_index("unit")["intensity"]
+    assert out["kg per kg"] == pytest.approx(1500 / 3000) and out["kg per m2"] == pytest.approx(15.0)
+
+
+def test_case_study_loss_per_good_unit():
+    loss = metrics.loss_per_good([0.78, 0.88, 0.95])
+    assert loss.round(3).tolist() == [0.282, 0.136, 0.053]
+    assert loss[-1] / loss[0] - 1 == pytest.approx(-0.81, abs=0.005)
+    assert metrics.loss_per_good(0.78) == pytest.approx(0.22 / 0.78)

@@ -62,4 +62,20 @@ UNITS_BY_DIM = {
 def test_conversions_round_trip(dim, data, value):
     a = data.draw(st.sampled_from(UNITS_BY_DIM[dim]))
     b = data.draw(st.sampled_from(UNITS_BY_DIM[dim]))
-    assert metrics.convert(metrics.convert(value, a, b), b, a) == pytest.approx(value, rel=1e-9)
+    there = metrics.convert(value, a, b)
+    pint.testing.assert_allclose(Q_(there, metrics.parse_unit(b)), Q_(value, metrics.parse_unit(a)).to(metrics.parse_unit(b)),
+                                 rtol=1e-12)
+    pint.testing.assert_allclose(Q_(metrics.convert(there, b, a), metrics.parse_unit(a)),
+                                 Q_(value, metrics.parse_unit(a)), rtol=1e-9)
+
+
+@given(st.sampled_from(["kWh", "kwh", "MWh", "GJ", "MMBtu", "therm", "toe", "L", "litre", "m3", "m³", "kg", "t",
+                        "tonne", "short_ton", "%", "percent", "piece", "pcs", "pieces"]))
+def test_spellings_users_type_parse_and_label(text):
+    unit = metrics.parse_unit(text)
+    assert metrics.parse_unit(metrics.unit_label(unit)) == unit  # a label reads back as the same unit
+
+
+def test_labels_are_the_ones_people_read():
+    assert [metrics.unit_label(u) for u in ("therm", "MMBtu", "toe", "short_ton", "litre", "pcs", "m3", "%")] == [
+        "therm", "MMBtu", "toe", "short_ton", "L", "piece", "m³", "%"]
