@@ -138,7 +138,14 @@ def canonical_factor(indicator: str, carrier: str, unit: str) -> tuple[float, st
 
 
 def check_unit(indicator: str, unit: str, carrier: str | None = None) -> None:
-    """Raise UnitError when ``unit`` cannot measure ``indicator`` (for energy, that ``carrier``)."""
+    """Raise UnitError when ``unit`` cannot measure ``indicator`` (for energy, that ``carrier``;
+    without a carrier, any energy, mass or volume unit passes)."""
+    if indicator == "energy" and not carrier:
+        dim = dimension_of(unit)
+        if dim not in INDICATORS["energy"].dimensions:
+            raise UnitError(f"{unit!r} is a unit of {dim}, but energy is entered in energy units (kWh, MWh, GJ...) "
+                            "or, for fuels, in mass or volume units.")
+        return
     canonical_factor(indicator, carrier or "", unit)
 
 

@@ -54,3 +54,20 @@ def test_fuel_table_names_its_sources():
     table = metrics.fuel_table()
     assert table["source"].str.len().gt(10).all()
     assert table.set_index("carrier").loc["diesel", "ncv_gj_per_t"] == 43.0
+
+
+def test_check_unit_without_a_carrier_checks_the_dimension_only():
+    metrics.check_unit("energy", "L")
+    with pytest.raises(UnitError, match="energy units"):
+        metrics.check_unit("energy", "%")
+    assert metrics.INDICATORS["yield"].dimension == "ratio" and metrics.INDICATORS["energy"].canonical_unit == "kWh"
+
+
+def test_validate_flags_unknown_waste_destinations():
+    import pandas as pd
+
+    df = pd.DataFrame([dict(enterprise="A", period_start="2024-01-01", period_end="2024-01-31", phase="baseline",
+                            indicator="waste", carrier=c, value=1, unit="kg") for c in ("landfill", "", "river")])
+    problems = metrics.validate(df)
+    assert problems[["row", "column"]].values.tolist() == [[4, "carrier"]]
+    assert "waste destination" in problems["reason"].iloc[0]
