@@ -42,8 +42,12 @@ def parse_values(series: pd.Series) -> pd.Series:
     """Numbers from what people type: 4,300 / 4 300 / 1.2e3; NaN where it is not a number."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype(float)
-    text = _text(series).str.replace(r"[\s\u00a0\u202f_]", "", regex=True).str.replace(",", "", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype(float)
+    direct = pd.to_numeric(series, errors="coerce").astype(float)  # plain numbers: C speed
+    retry = direct.isna() & series.notna()
+    if retry.any():  # thousands separators, spaces: cleaned only where needed
+        text = _text(series[retry]).str.replace(r"[\s\u00a0\u202f_]", "", regex=True).str.replace(",", "", regex=False)
+        direct[retry] = pd.to_numeric(text, errors="coerce").astype(float)
+    return direct
 
 
 def parse_dates(series: pd.Series) -> pd.Series:
@@ -65,7 +69,13 @@ _dates = parse_dates
 
 def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """factor, canonical unit and error text per row, computed once per distinct key."""
-    codes, uniques = pd.MultiIndex.from_arrays([indicator.to_numpy(), carrier.to_numpy(), unit.to_numpy()]).factorize()
+    (ci, ui), (cc, uc), (cu, uu) = (pd.factorize(s.to_numpy(dtype=object)) for s in (indicator, carrier, unit))
+    codes, keys = pd.factorize((ci.astype(np.int64) * len(uc) + cc) * len(uu) + cu)
+    uniques = []
+    for k in keys:
+        i, rest = divmod(int(k), len(uc) * len(uu))
+        c, u = divmod(rest, len(uu))
+        uniques.append((ui[i], uc[c], uu[u]))
     factors, canon, errors = [], [], []
     for ind, car, un in uniques:
         try:
