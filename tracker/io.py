@@ -109,11 +109,13 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     for col in TEXT_COLUMNS:  # once per distinct value, not per cell
         codes, uniques = pd.factorize(df[col].astype(object), use_na_sentinel=True)
         values = [restore(v) if isinstance(v, str) else str(v) for v in uniques] + [""]
-        df[col] = np.asarray(values, dtype=object)[np.where(codes < 0, len(uniques), codes)]
+        df[col] = pd.Series(np.asarray(values, dtype=object)[np.where(codes < 0, len(uniques), codes)],
+                            index=df.index, dtype=object)
     problems = metrics.validate(df)
     if len(problems):
         raise services.RejectedInput(problems)
-    df["phase"] = df["phase"].map(lambda p: metrics.normalise_phase(p) or p)
+    phases = {p: metrics.normalise_phase(p) or p for p in df["phase"].unique()}
+    df["phase"] = df["phase"].map(phases)
     return df
 
 
