@@ -41,7 +41,7 @@ def _lower(series: pd.Series) -> pd.Series:
 def parse_values(series: pd.Series) -> pd.Series:
     """Numbers from what people type: 4,300 / 4 300 / 1.2e3; NaN where it is not a number."""
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return series.astype(float)
+        return series.astype(float)  # no copy under copy-on-write when already float
     direct = pd.to_numeric(series, errors="coerce").astype(float)  # plain numbers: C speed
     retry = direct.isna() & series.notna()
     if retry.any():  # thousands separators, spaces: cleaned only where needed
@@ -224,7 +224,8 @@ def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
     if "phase" in out.columns and not out["phase"].isin(PHASES).all():
         out["phase"] = _rebuilt(out["phase"], *_coded(out["phase"], lambda v: normalise_phase(v) or v))
     values = parse_values(out["value"]).to_numpy(dtype=float)
-    out["value"] = values
+    if out["value"].dtype != np.float64:
+        out["value"] = values
     out["value_canonical"] = values * factors[slot]
     out["unit_canonical"] = pd.Categorical.from_codes(canon_code[slot], categories=canon_names or ["dimensionless"])
     out.attrs["factor_set"] = FACTOR_SET_VERSION
