@@ -179,8 +179,8 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
     with session_scope(engine) as session:
         ids: dict[str, int] = {}
         firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
-        known = dict(session.execute(select(Enterprise.name, Enterprise.id)
-                                     .where(Enterprise.name.in_(list(firsts.index)))).all())
+        known = _ids_by_name(session, list(firsts.index))
+        existed = set(known.values())
         missing = firsts[~firsts.index.isin(list(known))]
         if len(missing):
             if not (create_enterprises and user.role == "admin"):
@@ -191,8 +191,7 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
                 "name": missing.index.astype(str), "country": missing["country"].astype(str).str.upper().str[:2],
                 "sector": missing["sector"].astype(str), "size": "", "partner": "", "synthetic": False,
                 "created_at": now_}), table="enterprises")
-            known.update(session.execute(select(Enterprise.name, Enterprise.id)
-                                         .where(Enterprise.name.in_(list(missing.index)))).all())
+            known.update(_ids_by_name(session, list(missing.index)))
             audit.record(session, user.username, "insert", "enterprises", "", None,
                          {"created": list(map(str, missing.index[:100])), "count": len(missing)})
         for name in firsts.index:
@@ -200,12 +199,16 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
             ids[name] = known[name]
         df = df.assign(enterprise_id=df["enterprise"].map(ids))
         step(0.4, "Comparing with stored figures")
-        stored = pd.DataFrame(
-            session.execute(select(Measurement.id, Measurement.enterprise_id, Measurement.period_start,
-                                   Measurement.period_end, Measurement.phase, Measurement.indicator,
-                                   Measurement.carrier, Measurement.value, Measurement.unit, Measurement.note)
-                            .where(Measurement.enterprise_id.in_(list(ids.values())))).all(),
-            columns=["id"] + KEY_COLUMNS + ["old_value", "old_unit", "old_note"])
+        stmt = select(Measurement.id, Measurement.enterprise_id, Measurement.period_start, Measurement.period_end,
+                      Measurement.phase, Measurement.indicator, Measurement.carrier, Measurement.value,
+                      Measurement.unit, Measurement.note)
+        wanted = [i for i in ids.values() if i in existed]  # new enterprises have nothing stored yet
+        if len(wanted) <= MANY:
+            stmt = stmt.where(Measurement.enterprise_id.in_(wanted))
+        stored = pd.DataFrame(session.execute(stmt).all() if wanted else [],
+                              columns=["id"] + KEY_COLUMNS + ["old_value", "old_unit", "old_note"])
+        if len(wanted) > MANY:  # one scan beats a statement with a hundred thousand parameters
+            stored = stored[stored["enterprise_id"].isin(wanted)]
         merged = df.merge(stored, on=KEY_COLUMNS, how="left")
         new = merged[merged["id"].isna()]
         old = merged[merged["id"].notna()]
@@ -234,6 +237,18 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
                          None, dict(counts, enterprises=sorted(ids)[:50]))
         step(0.95, "Committing")
     return counts
+
+
+#: above this many names or ids, read the whole (small) key table instead of binding them all
+MANY = 2000
+
+
+def _ids_by_name(session: Session, names: list[str]) -> dict[str, int]:
+    """{name: id} of the enterprises among ``names`` that exist."""
+    if len(names) <= MANY:
+        return dict(session.execute(select(Enterprise.name, Enterprise.id).where(Enterprise.name.in_(names))).all())
+    wanted = set(names)
+    return {n: i for n, i in session.execute(select(Enterprise.name, Enterprise.id)).all() if n in wanted}
 
 
 def _bulk_insert(session: Session, frame: pd.DataFrame, table: str = "measurements") -> None:
