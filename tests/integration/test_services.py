@@ -98,3 +98,14 @@ def test_manager_cannot_write_another_enterprise(demo_engine):
     name = other.loc[other["id"] != manager.enterprise_ids[0], "name"].iloc[0]
     with pytest.raises(services.AccessDenied):
         services.save_measurements(demo_engine, manager, pd.DataFrame([_row(enterprise=name)]))
+
+
+def test_large_batches_take_the_scan_path_and_still_upsert(db_url, monkeypatch):
+    monkeypatch.setattr(services, "MANY", 1)  # as if the batch named thousands of enterprises
+    engine = db.open_database(db_url)
+    admin = auth.CurrentUser(id=0, username="t", role="admin")
+    rows = pd.DataFrame([_row(enterprise=f"E{i}", value=i + 1) for i in range(3)])
+    assert services.save_measurements(engine, admin, rows, create_enterprises=True) == {"inserted": 3, "updated": 0}
+    rows.loc[0, "value"] = 99
+    assert services.save_measurements(engine, admin, rows, create_enterprises=True) == {"inserted": 0, "updated": 1}
+    engine.dispose()
