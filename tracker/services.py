@@ -335,6 +335,8 @@ class EnterpriseReport:
     database_averages: pd.DataFrame
     periods_differ: bool = False
     notes: list[str] = field(default_factory=list)
+    impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    factors: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _stages(df: pd.DataFrame) -> pd.DataFrame:
@@ -375,6 +377,31 @@ def _changes(df: pd.DataFrame) -> pd.DataFrame:
     return per
 
 
+def _impacts(df: pd.DataFrame, stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per period: energy (kWh), emissions (kg CO2e, biogenic memo) and intensities per unit of
+    production; and the emission factors used, with their sources."""
+    if df.empty or stages.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    keys = ["phase", "period_start", "period_end"]
+    out = stages[["stage"] + keys].copy()
+    em = metrics.emissions_frame(df)
+    if not em.empty:
+        sums = em.groupby(keys)[["value_canonical", "kg_co2e", "biogenic_kg_co2"]].sum()
+        sums.columns = ["energy_kwh", "kg_co2e", "biogenic_kg_co2_memo"]
+        out = out.merge(sums.reset_index(), on=keys, how="left")
+    for indicator in ("energy", "waste", "material_wasted", "water"):
+        inten = metrics.intensity(df, indicator)
+        if inten.empty:
+            continue
+        col = f"{indicator} per {inten['unit'].iloc[0].split(' per ')[-1]}"
+        out = out.merge(inten[keys + ["intensity"]].rename(columns={"intensity": col}), on=keys, how="left")
+    factors = (em[["carrier", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
+               if not em.empty else pd.DataFrame())
+    if not factors.empty:
+        factors.attrs["factor_set"] = em.attrs.get("factor_set", "")
+    return out, factors
+
+
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, actions, and the reference averages."""
     require_enterprise(user, enterprise_id)
@@ -395,9 +422,10 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     changes = _changes(df)
     db_avg = metrics.summarize(everyone) if not everyone.empty else pd.DataFrame()
     lengths = (df["period_end"] - df["period_start"]).dt.days.add(1).unique() if not df.empty else []
+    impacts, factors = _impacts(df, stages)
     return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes, actions=actions,
                             reference=programme_reference(), database_averages=db_avg,
-                            periods_differ=len(lengths) > 1)
+                            periods_differ=len(lengths) > 1, impacts=impacts, factors=factors)
 
 
 # --- the programme overview -----------------------------------------------------------------

@@ -54,6 +54,19 @@ else:
                                                 "This enterprise beside the programme's reported averages"),
                     key="reference_chart")
 
+if not report.impacts.empty:
+    st.subheader("Energy, emissions and intensities by period")
+    st.dataframe(report.impacts.drop(columns=["phase"]), hide_index=True, key="impacts_table",
+                 column_config={"energy_kwh": st.column_config.NumberColumn("energy (kWh)", format="%.0f"),
+                                "kg_co2e": st.column_config.NumberColumn("emissions (kg CO2e)", format="%.0f"),
+                                "biogenic_kg_co2_memo": st.column_config.NumberColumn(
+                                    "biogenic CO2, memo (kg)", format="%.0f")})
+    if not report.factors.empty:
+        st.caption(f"Emission factors used (factor set {report.factors.attrs.get('factor_set', '')}); biogenic "
+                   "CO2 is a memo item outside the totals. Intensities are per unit of production of the same "
+                   "period.")
+        st.dataframe(report.factors, hide_index=True, key="factors_table")
+
 st.subheader("Programme averages for comparison")
 ref = report.reference.assign(reported=lambda d: d["reported_mean_change"].map(shared.pct))
 db = report.database_averages

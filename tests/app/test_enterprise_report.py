@@ -17,6 +17,8 @@ def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):
     row = changes[changes["indicator"] == "Yield"].iloc[0]
     assert row["percentage points"] == "+17.0 pp"
     assert row["relative change"] == "+21.8%"
+    impacts = table_with(at, "stage", "kg_co2e")
+    assert impacts["material_wasted per kg"].round(3).tolist() == [0.282, 0.136, 0.053]
     ref = table_with(at, "reported")
     assert set(ref["reported"]) == {"-40.0%", "-35.0%", "-27.0%"}
     assert at.get("selectbox") == [] or not any(s.key == "enterprise_picker" for s in at.selectbox)

@@ -43,6 +43,10 @@ def test_demo_loads_once_and_tells_the_case_study(engine):
     assert y["relative_change"] == pytest.approx(95 / 78 - 1)
     mi = report.changes.set_index("indicator").loc["material_input"]
     assert mi["relative_change"] == pytest.approx(-0.179, abs=0.001)
+    # loss per kg of good product (MFCA), and emissions with the factor named
+    assert report.impacts["material_wasted per kg"].round(3).tolist() == [0.282, 0.136, 0.053]
+    assert report.impacts["kg_co2e"].iloc[0] == pytest.approx(18_400 * 0.713441, rel=1e-6)
+    assert "codecarbon" in report.factors["factor_source"].iloc[0]
 
 
 def test_random_passwords_are_returned_once_and_work(engine):
