@@ -17,14 +17,16 @@ PAGES = {
     "report": st.Page("views/enterprise_report.py", title="Enterprise report", icon=":material/factory:",
                       url_path="report"),
     "entry": st.Page("views/data_entry.py", title="Enter figures", icon=":material/edit_note:", url_path="entry"),
+    "actions": st.Page("views/actions.py", title="Improvement actions", icon=":material/construction:",
+                       url_path="actions"),
     "programme": st.Page("views/programme.py", title="Programme overview", icon=":material/public:",
                          url_path="programme"),
 }
 ROLE_PAGES = {
-    "manager": {"My enterprise": ["report", "entry"]},
-    "trainer": {"Enterprises": ["report", "entry"]},
+    "manager": {"My enterprise": ["report", "entry", "actions"]},
+    "trainer": {"Enterprises": ["report", "entry", "actions"]},
     "officer": {"Programme": ["programme"]},
-    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry"]},
+    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions"]},
 }
 
 user = st.session_state["user"]

@@ -320,6 +320,16 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
         return action.id
 
 
+def list_actions(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
+    """The enterprise's improvement actions, oldest first."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine) as session:
+        rows = session.execute(select(Action.action_date, Action.description, Action.investment, Action.currency,
+                                      Action.indicators).where(Action.enterprise_id == enterprise_id)
+                               .order_by(Action.action_date, Action.id)).all()
+    return pd.DataFrame(rows, columns=["action_date", "description", "investment", "currency", "indicators"])
+
+
 # --- the enterprise report ------------------------------------------------------------------
 
 @dataclass

@@ -1,0 +1,36 @@
+"""AppTest of the improvement-actions page."""
+import datetime as dt
+
+from tests.app.conftest import charts, click, new_app, sign_in
+
+
+def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    at.switch_page("views/actions.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.dataframe[0].value) == 2  # the guillotine and the preforming machine
+    at.date_input(key="action_date").set_value(dt.date(2024, 2, 1))
+    at.text_input(key="action_description").input("Sorting bins for rubber offcuts")
+    at.number_input(key="action_investment").set_value(1200.0)
+    at.text_input(key="action_currency").input("inr")
+    at.multiselect(key="action_indicators").select("waste")
+    click(at, "Save")
+    assert at.success[0].value == "Action saved."
+    table = at.dataframe[0].value
+    row = table[table["description"] == "Sorting bins for rubber offcuts"].iloc[0]
+    assert (row["investment"], row["currency"], row["indicators"]) == (1200.0, "INR", "waste")
+    at.switch_page("views/enterprise_report.py")
+    at.run()
+    stage = next(f for f in charts(at) if "stage" in f.layout.title.text)
+    assert any("Sorting bins" in a.text for a in stage.layout.annotations)
+
+
+def test_an_empty_description_is_refused(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    at.switch_page("views/actions.py")
+    at.run()
+    click(at, "Save")
+    assert "Describe the action" in at.error[0].value

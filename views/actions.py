@@ -1,0 +1,51 @@
+"""Improvement actions: what the enterprise changed, when, for how much; shown on its charts."""
+import datetime as dt
+
+import streamlit as st
+
+from tracker import charts, services
+from views import shared
+
+user = shared.current_user()
+enterprise_id = shared.pick_enterprise(user)
+if enterprise_id is None:
+    st.stop()
+engine = shared.engine()
+try:
+    ent, _ = services.enterprise_info(engine, user, enterprise_id)
+    actions = services.list_actions(engine, user, enterprise_id)
+except services.AccessDenied as exc:
+    st.error(str(exc))
+    st.stop()
+
+st.title(f"Improvement actions: {ent['name']}")
+st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
+           "Actions are marked on the enterprise's charts at their date.")
+
+with st.form("action_form", clear_on_submit=True):
+    c1, c2 = st.columns([1, 3])
+    when = c1.date_input("Date", value=dt.date.today(), key="action_date")
+    description = c2.text_input("What was done", key="action_description",
+                                placeholder="e.g. Guillotine machine for cutting rubber pellets")
+    c3, c4, c5 = st.columns([1, 1, 2])
+    investment = c3.number_input("Investment", min_value=0.0, value=None, step=100.0, key="action_investment",
+                                 placeholder="optional")
+    currency = c4.text_input("Currency (ISO code)", max_chars=3, key="action_currency", placeholder="e.g. INR")
+    indicators = c5.multiselect("Indicators affected", list(charts.INDICATOR_LABELS),
+                                format_func=lambda i: charts.INDICATOR_LABELS[i], key="action_indicators")
+    added = st.form_submit_button("Save")
+
+if added:
+    try:
+        services.add_action(engine, user, enterprise_id, when, description, investment,
+                            currency.strip().upper(), indicators)
+    except (ValueError, services.AccessDenied) as exc:
+        st.error(f"{exc} Nothing was saved.")
+    else:
+        st.success("Action saved.")
+        actions = services.list_actions(engine, user, enterprise_id)
+
+if actions.empty:
+    st.info("No actions recorded yet.")
+else:
+    st.dataframe(actions, hide_index=True, key="actions_list")
