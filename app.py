@@ -17,16 +17,17 @@ PAGES = {
     "report": st.Page("views/enterprise_report.py", title="Enterprise report", icon=":material/factory:",
                       url_path="report"),
     "entry": st.Page("views/data_entry.py", title="Enter figures", icon=":material/edit_note:", url_path="entry"),
+    "profile": st.Page("views/profile.py", title="Profile and modules", icon=":material/badge:", url_path="profile"),
     "actions": st.Page("views/actions.py", title="Improvement actions", icon=":material/construction:",
                        url_path="actions"),
     "programme": st.Page("views/programme.py", title="Programme overview", icon=":material/public:",
                          url_path="programme"),
 }
 ROLE_PAGES = {
-    "manager": {"My enterprise": ["report", "entry", "actions"]},
-    "trainer": {"Enterprises": ["report", "entry", "actions"]},
+    "manager": {"My enterprise": ["report", "entry", "actions", "profile"]},
+    "trainer": {"Enterprises": ["report", "entry", "actions", "profile"]},
     "officer": {"Programme": ["programme"]},
-    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions"]},
+    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions", "profile"]},
 }
 
 user = st.session_state["user"]

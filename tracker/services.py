@@ -290,6 +290,77 @@ def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tu
         return info, _measurement_frame(session, [enterprise_id])
 
 
+MODULES = ("Workplace Cooperation", "Quality Management", "Safety and Health at Work", "Workforce Management",
+           "Gender Equality", "Lean Manufacturing", "SCORE4Climate")
+SIZES = ("micro", "small", "medium", "large")
+
+
+def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict:
+    """Profile, trainers and module participation of one enterprise the user may read."""
+    from tracker.models import User, UserEnterprise
+
+    info, _ = enterprise_info(engine, user, enterprise_id)
+    with session_scope(engine) as session:
+        trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
+                                   .where(UserEnterprise.enterprise_id == enterprise_id, User.role == "trainer")
+                                   .order_by(User.username)).all()
+        rows = session.execute(select(Training.module, Training.start_date, Training.end_date, Training.cohort,
+                                      Training.managers_female, Training.managers_male, Training.workers_female,
+                                      Training.workers_male).where(Training.enterprise_id == enterprise_id)
+                               .order_by(Training.start_date, Training.id)).all()
+    trainings = pd.DataFrame(rows, columns=["module", "start_date", "end_date", "cohort", "managers_female",
+                                           "managers_male", "workers_female", "workers_male"])
+    return dict(info, trainers=list(trainers), trainings=trainings)
+
+
+def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
+                   partner: str) -> None:
+    """Change an enterprise's country (ISO 3166 alpha-2), sector, size and implementation partner."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValueError("The country is a two-letter ISO 3166 code, e.g. IN, VN or KE.")
+    if size and size not in SIZES:
+        raise ValueError(f"The size is one of {', '.join(SIZES)}.")
+    with session_scope(engine) as session:
+        ent = session.get(Enterprise, enterprise_id)
+        before = dict(country=ent.country, sector=ent.sector, size=ent.size, partner=ent.partner)
+        after = dict(country=country, sector=sector.strip(), size=size, partner=partner.strip())
+        if before != after:
+            for k, v in after.items():
+                setattr(ent, k, v)
+            audit.record(session, user.username, "update", "enterprises", enterprise_id, before, after)
+
+
+def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: str, start: dt.date, end: dt.date,
+                 cohort: str = "", managers_female: int = 0, managers_male: int = 0, workers_female: int = 0,
+                 workers_male: int = 0) -> list[str]:
+    """Record participation in a SCORE module; returns advice (e.g. the recommended attendees)."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    if module not in MODULES:
+        raise ValueError(f"Unknown module {module!r}; expected one of {', '.join(MODULES)}.")
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    counts = [managers_female, managers_male, workers_female, workers_male]
+    if any(c < 0 for c in counts):
+        raise ValueError("Attendee numbers cannot be negative.")
+    advice = []
+    with session_scope(engine) as session:
+        modules = set(session.scalars(select(Training.module).where(Training.enterprise_id == enterprise_id)).all())
+        if module != "Workplace Cooperation" and "Workplace Cooperation" not in modules:
+            advice.append("Workplace Cooperation (SCORE Basics) comes first: record it too.")
+        session.add(Training(enterprise_id=enterprise_id, module=module, start_date=start, end_date=end,
+                             cohort=cohort.strip(), managers_female=managers_female, managers_male=managers_male,
+                             workers_female=workers_female, workers_male=workers_male))
+        audit.record(session, user.username, "insert", "trainings", enterprise_id, None,
+                     dict(module=module, start=start, end=end, attendees=counts))
+    if managers_female + managers_male < 2 or workers_female + workers_male < 2:
+        advice.append("The programme recommends two managers and two workers for each module.")
+    return advice
+
+
 # --- actions and trainings -------------------------------------------------------------------
 
 def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
