@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from views import shared
-from tracker import charts, services
+from tracker import charts, handover, services
 
 user = shared.current_user()
 enterprise_id = shared.pick_enterprise(user)
@@ -83,3 +83,11 @@ st.caption("Reported: the programme's published averages (mean over enterprises 
 if not report.actions.empty:
     st.subheader("Improvement actions")
     st.dataframe(report.actions, hide_index=True, key="actions_table")
+
+st.subheader("Hand over")
+slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"
+h1, h2 = st.columns(2)
+h1.download_button("Report (HTML, works offline and prints)", handover.report_html(report),
+                   f"{slug}-report.html", mime="text/html", key="download_html")
+h2.download_button("Figures (Excel)", handover.report_xlsx(report), f"{slug}-figures.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx")

@@ -1,0 +1,38 @@
+"""Hand-over files: self-contained HTML (escaped, offline) and Excel."""
+import io
+import re
+
+import openpyxl
+import pytest
+
+from tracker import auth, db, demo, handover, services
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    engine = db.open_database(f"duckdb:///{tmp_path_factory.mktemp('ho') / 'd.duckdb'}")
+    demo.load(engine, "demo-password")
+    manager = auth.authenticate(engine, "demo-manager", "demo-password")
+    yield services.enterprise_report(engine, manager, manager.enterprise_ids[0])
+    engine.dispose()
+
+
+def test_html_is_self_contained_and_tells_the_case_study(report):
+    page = handover.report_html(report)
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page
+    assert len(page) > 1_000_000 and "Plotly.newPlot" in page  # plotly.js inline: works offline
+    assert not re.search(r"<script[^>]+src=", page)  # nothing loaded from elsewhere
+    assert "Guillotine" in page and "Preforming" in page
+
+
+def test_html_escapes_names(report):
+    report.enterprise["name"] = "<img src=x onerror=alert(1)>"
+    page = handover.report_html(report)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_excel_has_the_figures(report):
+    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
+    assert {"changes", "stages", "impacts", "actions", "measurements"} <= set(book.sheetnames)
+    stages = [r for r in book["stages"].iter_rows(values_only=True)]
+    assert [round(r[4]) for r in stages[1:]] == [78, 88, 95]

@@ -1,0 +1,89 @@
+"""Hand-over: the enterprise report as a self-contained HTML page and its figures as Excel.
+
+The HTML carries plotly.js inline, so it opens offline, and has a print stylesheet. Every
+text from the database is HTML-escaped.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+
+import pandas as pd
+
+from tracker import charts
+from tracker.services import EnterpriseReport
+
+CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2rem auto; max-width: 1000px;
+       color: #222; }
+h1 { margin-bottom: .2rem; } .meta { color: #666; margin-bottom: 1rem; }
+.note { background: #eef5fb; border-left: 4px solid #4a90d9; padding: .5rem .8rem; margin: 1rem 0; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9rem; }
+th, td { border: 1px solid #ddd; padding: .3rem .5rem; text-align: left; } th { background: #f4f4f4; }
+footer { color: #777; font-size: .8rem; margin-top: 2rem; }
+@media print { body { margin: 0; max-width: none; } .chart { page-break-inside: avoid; }
+               h2 { page-break-after: avoid; } }
+"""
+
+
+def _table(df: pd.DataFrame) -> str:
+    return df.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:,.4g}", border=0)
+
+
+def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = None) -> str:
+    """The report as one self-contained HTML document (charts included, works offline)."""
+    ent = report.enterprise
+    generated = generated or dt.datetime.now(dt.timezone.utc)
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(ent['name'])} - "
+             f"SCORE4Climate report</title><style>{CSS}</style></head><body>",
+             f"<h1>{html.escape(ent['name'])}</h1>",
+             "<div class='meta'>" + html.escape(" · ".join(x for x in [ent['country'], ent['sector'], ent['size'],
+                                                                       ent['partner']] if x)) + "</div>"]
+    if ent.get("synthetic"):
+        parts.append("<div class='note'>Synthetic demo enterprise: every figure is made up for demonstration.</div>")
+    elif not report.measurements.empty and report.measurements["note"].str.contains("synthetic").any():
+        parts.append("<div class='note'>Figures noted 'synthetic' are demo values; the others are published "
+                     "figures.</div>")
+    if report.periods_differ:
+        parts.append("<p>Periods differ in length, so extensive figures are compared as per-day rates.</p>")
+    first = True
+    if not report.stages.empty and report.stages["yield_pct"].notna().any():
+        fig = charts.stage_chart(report.stages, report.actions)
+        parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=True) + "</div>")
+        first = False
+    if not report.changes.empty:
+        parts.append("<h2>Changes: baseline to latest follow-up</h2>")
+        parts.append(_table(report.changes.drop(columns=["followup_end"], errors="ignore")))
+        fig = charts.changes_vs_reference(report.changes, report.reference,
+                                          "This enterprise beside the programme's reported averages")
+        parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=first) + "</div>")
+    if not report.impacts.empty:
+        parts.append("<h2>Energy, emissions and intensities by period</h2>" + _table(report.impacts))
+        if not report.factors.empty:
+            parts.append(f"<p>Emission factors used (factor set {html.escape(str(report.factors.attrs.get('factor_set', '')))}"
+                         "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
+    parts.append("<h2>Programme's reported averages</h2>" + _table(report.reference))
+    if not report.actions.empty:
+        parts.append("<h2>Improvement actions</h2>" + _table(report.actions))
+    parts.append(f"<footer>SCORE4Climate tracker · generated {generated:%Y-%m-%d %H:%M} UTC</footer></body></html>")
+    return "".join(parts)
+
+
+def report_xlsx(report: EnterpriseReport) -> bytes:
+    """The report's figures as an Excel workbook, one sheet per table (formula cells made inert)."""
+    from tracker.io import neutralise
+
+    buf = io.BytesIO()
+    sheets = {"changes": report.changes, "stages": report.stages, "impacts": report.impacts,
+              "actions": report.actions, "measurements": report.measurements, "reference": report.reference}
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        for name, df in sheets.items():
+            if df is None or df.empty:
+                continue
+            safe = df.copy()
+            for col in safe.columns:
+                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+                    safe[col] = safe[col].map(neutralise)
+            safe.to_excel(xl, sheet_name=name, index=False)
+    return buf.getvalue()
