@@ -87,7 +87,11 @@ if upload is not None and st.button("Import file", key="entry_import"):
         counts = tio.import_file(engine, user, upload.getvalue(), upload.name,
                                  progress=lambda f, t: bar.progress(min(f, 1.0), text=t))
     except services.RejectedInput as exc:
-        st.error(f"{upload.name} was refused; nothing was stored. Correct these rows and upload it again:")
+        first = exc.problems.head(10)
+        listed = "\n".join(f"- line {p.row}, column {p.column}: {p.reason}" for p in first.itertuples())
+        more = f"\n- ... {len(exc.problems) - 10} more below" if len(exc.problems) > 10 else ""
+        st.error(f"{upload.name} was refused; nothing was stored. Correct these rows and upload it again:\n"
+                 + listed + more)
         st.dataframe(exc.problems.rename(columns={"row": "line"}), hide_index=True, key="upload_problems")
     except services.AccessDenied as exc:
         st.error(f"{exc} The file may only hold figures of enterprises you work with.")
