@@ -67,3 +67,22 @@ def distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> g
     fig.update_layout(title="Change per enterprise, baseline to latest follow-up (per-day rates)",
                       yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.15))
     return fig
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes per indicator as people read them: labels, % for yield, per-day units,
+    relative change in %, percentage points, improved yes/no."""
+    def pct(v):
+        return "" if v is None or v != v else f"{v * 100:+.1f}%"
+
+    is_yield = changes["indicator"].eq("yield")
+    scale = is_yield.map({True: 100.0, False: 1.0})
+    return pd.DataFrame({
+        "indicator": changes["indicator"].map(lambda i: INDICATOR_LABELS.get(i, i)),
+        "baseline": (changes["baseline"] * scale).map(lambda v: f"{v:,.4g}"),
+        "latest follow-up": (changes["followup"] * scale).map(lambda v: f"{v:,.4g}"),
+        "unit": changes["unit"].where(~is_yield, "%").map(lambda u: u if u == "%" else f"{u} per day"),
+        "relative change": changes["relative_change"].map(pct),
+        "percentage points": changes["points"].map(lambda v: "" if v is None or v != v else f"{v:+.1f} pp"),
+        "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
+    })

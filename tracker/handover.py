@@ -54,7 +54,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
-        parts.append(_table(report.changes.drop(columns=["followup_end"], errors="ignore")))
+        parts.append(_table(charts.changes_table(report.changes)))
         fig = charts.changes_vs_reference(report.changes, report.reference,
                                           "This enterprise beside the programme's reported averages")
         parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=first) + "</div>")
@@ -87,3 +87,45 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
                     safe[col] = safe[col].map(neutralise)
             safe.to_excel(xl, sheet_name=name, index=False)
     return buf.getvalue()
+
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+def pdf_available() -> str | None:
+    """The browser that can print the report to PDF on this machine, or None."""
+    import shutil
+    from pathlib import Path
+
+    for path in CHROMIUM_CANDIDATES:
+        if Path(path).exists():
+            return path
+    return shutil.which("chromium")
+
+
+def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
+    """The HTML report printed to PDF by headless Chromium (charts included).
+
+    Raises RuntimeError with what to do when no Chromium is installed or printing fails.
+    """
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    browser = pdf_available()
+    if browser is None:
+        raise RuntimeError("PDF needs Chromium on the server (apt-get install chromium); download the HTML report "
+                           "and print it from a browser instead.")
+    with tempfile.TemporaryDirectory() as tmp:
+        page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+        page.write_text(report_html(report), encoding="utf-8")
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync", f"--user-data-dir={tmp}/profile",
+               "--no-pdf-header-footer", "--virtual-time-budget=15000", f"--print-to-pdf={out}", page.as_uri()]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise RuntimeError("Printing the PDF took too long; download the HTML report instead.") from None
+        if not out.exists() or out.stat().st_size == 0:
+            raise RuntimeError("Chromium could not print the PDF; download the HTML report instead.")
+        return out.read_bytes()

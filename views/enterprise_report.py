@@ -38,17 +38,7 @@ changes = report.changes
 if changes.empty:
     st.info("A baseline and a follow-up are both needed to compute changes.")
 else:
-    is_yield = changes["indicator"].eq("yield")
-    scale = is_yield.map({True: 100.0, False: 1.0})
-    table = pd.DataFrame({
-        "indicator": changes["indicator"].map(lambda i: charts.INDICATOR_LABELS.get(i, i)),
-        "baseline": (changes["baseline"] * scale).map(lambda v: f"{v:,.4g}"),
-        "latest follow-up": (changes["followup"] * scale).map(lambda v: f"{v:,.4g}"),
-        "unit": changes["unit"].where(~is_yield, "%").map(lambda u: u if u == "%" else f"{u} per day"),
-        "relative change": changes["relative_change"].map(shared.pct),
-        "percentage points": changes["points"].map(lambda v: "" if v != v or v is None else f"{v:+.1f} pp"),
-        "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
-    })
+    table = charts.changes_table(changes)
     st.dataframe(table, hide_index=True, key="changes_table")
     st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                 "This enterprise beside the programme's reported averages"),
@@ -86,8 +76,20 @@ if not report.actions.empty:
 
 st.subheader("Hand over")
 slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"
-h1, h2 = st.columns(2)
+h1, h2, h3 = st.columns(3)
 h1.download_button("Report (HTML, works offline and prints)", handover.report_html(report),
                    f"{slug}-report.html", mime="text/html", key="download_html")
 h2.download_button("Figures (Excel)", handover.report_xlsx(report), f"{slug}-figures.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx")
+if handover.pdf_available():
+    if h3.button("Make a PDF", key="make_pdf"):
+        with st.spinner("Printing the report to PDF"):
+            try:
+                st.session_state["report_pdf"] = (enterprise_id, handover.report_pdf(report))
+            except RuntimeError as exc:
+                st.error(str(exc))
+    made = st.session_state.get("report_pdf")
+    if made and made[0] == enterprise_id:
+        h3.download_button("Report (PDF)", made[1], f"{slug}-report.pdf", mime="application/pdf", key="download_pdf")
+else:
+    h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")

@@ -36,3 +36,14 @@ def test_excel_has_the_figures(report):
     assert {"changes", "stages", "impacts", "actions", "measurements"} <= set(book.sheetnames)
     stages = [r for r in book["stages"].iter_rows(values_only=True)]
     assert [round(r[4]) for r in stages[1:]] == [78, 88, 95]
+
+
+def test_pdf_is_printed_by_chromium_where_it_is_installed(report):
+    import os
+
+    if handover.pdf_available() is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("Chromium is required in CI")
+        pytest.skip("no Chromium on this machine")
+    pdf = handover.report_pdf(report)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
