@@ -81,6 +81,7 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
         "indicator": changes["indicator"].map(lambda i: INDICATOR_LABELS.get(i, i)),
         "baseline": (changes["baseline"] * scale).map(lambda v: f"{v:,.4g}"),
         "latest follow-up": (changes["followup"] * scale).map(lambda v: f"{v:,.4g}"),
+        "absolute change": ((changes["followup"] - changes["baseline"]) * scale).map(lambda v: f"{v:+,.4g}"),
         "unit": changes["unit"].where(~is_yield, "%").map(lambda u: u if u == "%" else f"{u} per day"),
         "relative change": changes["relative_change"].map(pct),
         "percentage points": changes["points"].map(lambda v: "" if v is None or v != v else f"{v:+.1f} pp"),

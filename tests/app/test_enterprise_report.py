@@ -17,6 +17,7 @@ def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):
     row = changes[changes["indicator"] == "Yield"].iloc[0]
     assert row["percentage points"] == "+17.0 pp"
     assert row["relative change"] == "+21.8%"
+    assert row["absolute change"] == "+17"
     labels = {b.label for b in at.get("download_button")}
     assert {"Report (HTML, works offline and prints)", "Figures (Excel)"} <= labels
     impacts = table_with(at, "stage", "kg_co2e")
