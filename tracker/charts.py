@@ -87,3 +87,87 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
         "percentage points": changes["points"].map(lambda v: "" if v is None or v != v else f"{v:+.1f} pp"),
         "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
     })
+
+
+# --- the programme overview: aggregates only; suppressed cells read "fewer than 3" ------------
+
+FEWER = "fewer than 3"
+
+
+def _fewer_marks(fig: go.Figure, x: list, name: str = FEWER) -> None:
+    """Text marks where a cell is suppressed (built from fewer than 3 enterprises)."""
+    if len(x):
+        fig.add_scatter(x=x, y=[0] * len(x), mode="text", text=[FEWER] * len(x), name=name,
+                        textfont=dict(color=GREY), hoverinfo="skip", showlegend=False)
+
+
+def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str) -> None:
+    ref = reference[reference["indicator"] == indicator]
+    if len(ref):
+        v = float(ref["reported_mean_change"].iloc[0]) * 100
+        fig.add_hline(y=v, line_dash="dash", line_color=ORANGE,
+                      annotation_text=f"programme's reported average {v:+.0f}%", annotation_position="top left")
+
+
+def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> go.Figure:
+    """Spread of each enterprise's change per indicator, drawn from quantiles (whiskers 5th-95th
+    percentile, box quartiles, line median, dot mean), the programme's reported averages marked.
+    No single enterprise's point is sent to the browser."""
+    fig = go.Figure()
+    shown = distribution[~distribution["suppressed"].astype(bool)]
+    for r in shown.itertuples():
+        fig.add_box(name=INDICATOR_LABELS.get(r.indicator, r.indicator), q1=[r.q1 * 100], median=[r.median * 100],
+                    q3=[r.q3 * 100], lowerfence=[r.p05 * 100], upperfence=[r.p95 * 100], mean=[r.mean * 100],
+                    marker=dict(color=GREEN), line=dict(color=GREEN), showlegend=False,
+                    hovertext=f"{r.enterprises} enterprises")
+    hidden = distribution[distribution["suppressed"].astype(bool)]
+    _fewer_marks(fig, [INDICATOR_LABELS.get(i, i) for i in hidden["indicator"]])
+    present = set(shown["indicator"])
+    ref = reference[reference["indicator"].isin(present)]
+    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]], y=ref["reported_mean_change"] * 100,
+                    mode="markers", name="Programme's reported average",
+                    marker=dict(symbol="line-ew-open", size=44, line=dict(width=3, color=ORANGE)))
+    fig.update_layout(title="Each enterprise's change, baseline to latest follow-up (per-day rates): "
+                            "box = middle half, whiskers = 5th to 95th percentile",
+                      yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.15))
+    return fig
+
+
+def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.DataFrame, title: str
+                    ) -> go.Figure:
+    """Mean (bars) and median (markers) change of ``indicator`` per ``by`` group, with the
+    programme's reported average as a line; suppressed groups marked "fewer than 3"."""
+    sub = table[table["indicator"] == indicator]
+    ok = sub[~sub["suppressed"].astype(bool)]
+    fig = go.Figure()
+    fig.add_bar(x=ok[by], y=ok["mean_change"] * 100, name="mean (each enterprise counts once)", marker_color=GREEN,
+                text=[f"{v * 100:+.0f}%" for v in ok["mean_change"]], textposition="outside",
+                customdata=ok["enterprises"], hovertemplate="%{x}: %{y:.1f}% (%{customdata} enterprises)")
+    fig.add_scatter(x=ok[by], y=ok["median_change"] * 100, mode="markers", name="median",
+                    marker=dict(symbol="diamond", size=10, color="black"))
+    _fewer_marks(fig, list(sub.loc[sub["suppressed"].astype(bool), by]))
+    _reference_line(fig, reference, indicator)
+    fig.update_layout(title=title, yaxis=dict(title="change, %"), xaxis=dict(type="category"),
+                      legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def over_time_chart(table: pd.DataFrame, indicator: str, reference: pd.DataFrame) -> go.Figure:
+    """Mean and median change of ``indicator`` by quarter of the follow-up period's end."""
+    return breakdown_chart(table.sort_values("followup_quarter"), "followup_quarter", indicator, reference,
+                           f"{INDICATOR_LABELS.get(indicator, indicator)}: change by quarter of the follow-up's end")
+
+
+def impact_chart(impacts_by_country: pd.DataFrame) -> go.Figure:
+    """Energy (MWh per year) and emissions (t CO2e per year) avoided, by country."""
+    t = impacts_by_country
+    ok = t[~t["suppressed"].astype(bool)]
+    fig = go.Figure()
+    fig.add_bar(x=ok["country"], y=ok["energy_avoided_mwh_per_year"], name="energy avoided, MWh per year",
+                marker_color=GREEN)
+    fig.add_bar(x=ok["country"], y=ok["emissions_avoided_t_per_year"], name="emissions avoided, t CO2e per year",
+                marker_color=GREY)
+    _fewer_marks(fig, list(t.loc[t["suppressed"].astype(bool), "country"]))
+    fig.update_layout(title="Energy and emissions avoided per year, by country (baseline rate minus follow-up rate)",
+                      barmode="group", xaxis=dict(type="category"), legend=dict(orientation="h", y=-0.2))
+    return fig

@@ -158,3 +158,32 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(100), default="")
     before: Mapped[str] = mapped_column(Text, default="")
     after: Mapped[str] = mapped_column(Text, default="")
+
+
+class EnterpriseSummary(Base):
+    """Precomputed per enterprise and indicator (one canonical unit): the figures the programme
+    overview aggregates, kept current by ``tracker.overview.refresh`` on every write.
+
+    ``baseline``/``followup`` are per-day rates in ``unit`` (yield: fractions) as
+    ``metrics.enterprise_changes`` defines them; NULL when that phase is missing. For energy,
+    ``co2e_baseline``/``co2e_followup`` are kg CO2e per day (biogenic CO2 excluded; NULL when no
+    factor is known). ``flags`` lists data-quality findings, comma-separated.
+    """
+
+    __tablename__ = "enterprise_summary"
+    enterprise_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    has_baseline: Mapped[bool] = mapped_column(Boolean, default=False)
+    has_followup: Mapped[bool] = mapped_column(Boolean, default=False)
+    baseline: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    followup: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    relative_change: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    points: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    baseline_days: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    followup_days: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    followup_end: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    co2e_baseline: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    co2e_followup: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    flags: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

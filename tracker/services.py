@@ -235,6 +235,7 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
         if counts["inserted"] or counts["updated"]:
             audit.record(session, user.username, "save", "measurements", ",".join(map(str, sorted(ids.values())))[:100],
                          None, dict(counts, enterprises=sorted(ids)[:50]))
+            overview.refresh(session, ids.values())  # the programme overview's summary, same transaction
         step(0.95, "Committing")
     return counts
 
@@ -509,55 +510,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             periods_differ=len(lengths) > 1, impacts=impacts, factors=factors)
 
 
-# --- the programme overview -----------------------------------------------------------------
+# --- the programme overview (tracker.overview) ----------------------------------------------
 
-MIN_CELL = 3
-
-
-@dataclass
-class ProgrammeOverview:
-    """Aggregates for officers: counts, summarize() per indicator and per-enterprise changes."""
-
-    enterprises: int
-    enterprises_with_data: int
-    countries: int
-    sectors: int
-    summary: pd.DataFrame
-    by_country: pd.DataFrame
-    distribution: pd.DataFrame
-    reference: pd.DataFrame
-
-
-def _suppress(df: pd.DataFrame, count_col: str = "enterprises") -> pd.DataFrame:
-    """Blank every figure of a row built from fewer than MIN_CELL enterprises."""
-    if df.empty:
-        return df
-    out = df.copy()
-    small = out[count_col] < MIN_CELL
-    for col in out.columns:
-        if col not in (count_col, "indicator", "country", "sector") and pd.api.types.is_numeric_dtype(out[col]):
-            out.loc[small, col] = float("nan")
-    out["suppressed"] = small
-    return out
-
-
-def programme_overview(engine: Engine, user: CurrentUser) -> ProgrammeOverview:
-    """Programme aggregates (officers and admins); cells under 3 enterprises are suppressed."""
-    require_role(user, "admin", "officer")
-    with session_scope(engine) as session:
-        ents = _enterprise_frame(session, None)
-        df = _measurement_frame(session, None)
-    if df.empty:
-        empty = pd.DataFrame()
-        return ProgrammeOverview(len(ents), 0, ents["country"].nunique(), ents["sector"].nunique(), empty, empty,
-                                 empty, programme_reference())
-    summary = _suppress(metrics.summarize(df))
-    by_country = _suppress(metrics.summarize(df, by=["country"]))
-    per = metrics.enterprise_changes(df)
-    per = per.dropna(subset=["relative_change"])
-    counts = per.groupby("indicator")["enterprise"].transform("count")
-    distribution = per.loc[counts >= MIN_CELL, ["indicator", "relative_change"]].reset_index(drop=True)
-    return ProgrammeOverview(enterprises=len(ents), enterprises_with_data=df["enterprise"].nunique(),
-                             countries=ents["country"].nunique(), sectors=ents["sector"].nunique(),
-                             summary=summary, by_country=by_country, distribution=distribution,
-                             reference=programme_reference())
+from tracker import overview  # noqa: E402 - overview imports this module's access checks
+from tracker.overview import MIN_CELL, ProgrammeOverview, programme_overview  # noqa: E402,F401

@@ -1,19 +1,112 @@
-"""AppTest of the programme overview page."""
-from tests.app.conftest import metric, table_with, charts, new_app, sign_in
+"""AppTest of the programme overview page: headline, filters, suppression in charts, tables, exports."""
+import io
+
+import pandas as pd
+
+from tests.app.conftest import charts, metric, new_app, sign_in, table_with
+
+FEWER = "fewer than 3"
 
 
-def test_officer_sees_counts_distribution_and_reference(demo_db, use_db):
+def _officer(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-officer")
     assert not at.exception, at.exception
+    return at
+
+
+def _select(at, key, values):
+    at.multiselect(key=key).set_value(values)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_officer_sees_headline_distribution_and_reference(demo_db, use_db):
+    at = _officer(demo_db, use_db)
     assert metric(at, "Enterprises") == "37"
     assert int(metric(at, "Countries")) >= 5
-    dist = charts(at)[0]
+    figs = charts(at)
+    dist = figs[0]
     boxes = [t for t in dist.data if t.type == "box"]
     assert {b.name for b in boxes} >= {"Energy", "Waste produced", "Materials wasted"}
-    assert all(len(b.y) >= 3 for b in boxes)
     ref = next(t for t in dist.data if t.name == "Programme's reported average")
     assert sorted(ref.y) == [-40.0, -35.0, -27.0]
-    table = table_with(at, "mean", "median", "pooled")
-    assert set(table.columns) >= {"indicator", "enterprises", "mean", "median", "pooled", "reported"}
+    # the box is drawn from quantiles: no enterprise's own point reaches the browser
+    assert all(b.y is None and b.q1 is not None for b in boxes)
+    table = table_with(at, "mean", "median", "pooled", "reported")
     assert (table["enterprises"] >= 3).all()
+    energy = table[table["indicator"] == "Energy"].iloc[0]
+    assert energy["reported"] == "-27.0%" and energy["mean"].startswith("-")
+    assert metric(at, "Energy: mean change").startswith("-")
+    # change by country and sector carry the reported average as a line; energy avoided is shown
+    country = next(f for f in figs if "by country" in (f.layout.title.text or ""))
+    assert any("reported average -40%" in (a.text or "") for a in country.layout.annotations)  # waste first
+    at.selectbox(key="ov_indicator").set_value("energy").run()
+    country = next(f for f in charts(at) if "by country" in (f.layout.title.text or ""))
+    assert country.layout.title.text.startswith("Energy")
+    assert {str(x) for x in country.data[0].x} >= {"IN", "VN", "KE"}
+    assert any("reported average -27%" in (a.text or "") for a in country.layout.annotations)
+    assert "MWh per year" in next(m.value for m in at.metric if m.label.startswith("Energy avoided"))
+
+
+def test_filters_narrow_every_figure_and_small_cells_are_suppressed(demo_db, use_db):
+    at = _officer(demo_db, use_db)
+    _select(at, "flt_country", ["IN"])
+    assert metric(at, "Enterprises") == "7"  # the case study and six synthetic Indian SMEs
+    assert metric(at, "Countries") == "1"
+    _select(at, "flt_sector", ["Rubber and plastics"])  # three, one still without a follow-up
+    n = int(metric(at, "Enterprises"))
+    assert n == 3
+    table = table_with(at, "mean", "median", "pooled", "reported")
+    assert (table["enterprises"] < 3).all()
+    assert (table["mean"] == FEWER).all() and (table["median"] == FEWER).all() and (table["pooled"] == FEWER).all()
+    assert set(table["reported"].dropna()) >= {"-27.0%"}  # the programme's own figure is not suppressed
+    figs = charts(at)
+    dist = figs[0]
+    assert not [t for t in dist.data if t.type == "box"]
+    assert any(FEWER in (t.text or ()) for t in dist.data if t.type == "scatter" and t.mode == "text")
+    for fig in figs[1:]:
+        assert not any(len(t.y or ()) for t in fig.data if t.type == "bar"), fig.layout.title.text
+        assert any(FEWER in (t.text or ()) for t in fig.data if t.type == "scatter" and t.mode == "text")
+    assert FEWER in next(m.value for m in at.metric if m.label.startswith("Energy avoided"))
+    # participants are listed by name, without figures
+    part = table_with(at, "name", "modules", "data_completeness")
+    assert len(part) == n and not {"baseline", "followup", "relative_change"} & set(part.columns)
+
+
+def test_module_cohort_trainer_filters(demo_db, use_db):
+    at = _officer(demo_db, use_db)
+    _select(at, "flt_trainer", ["demo-trainer"])
+    assert metric(at, "Enterprises") == "7"  # the trainer's Indian enterprises
+    at.multiselect(key="flt_trainer").set_value([])
+    _select(at, "flt_cohort", ["2021-H2"])
+    n = int(metric(at, "Enterprises"))
+    assert 0 < n < 37
+    _select(at, "flt_module", ["SCORE4Climate"])
+    assert int(metric(at, "Enterprises")) == n
+
+
+def test_exports_follow_filters_and_suppress(demo_db, use_db):
+    from tracker import auth, db, overview
+
+    engine = db.open_database(demo_db)
+    officer = auth.authenticate(engine, "demo-officer", "demo-password")
+    data = overview.load_data(engine, officer)
+    small = overview.build(data, overview.Filters(country=("IN",), sector=("Rubber and plastics",)))
+    csv = pd.read_csv(io.BytesIO(overview.export_csv(small)), dtype=str)
+    assert "country: IN; sector: Rubber and plastics" in csv["value"].iloc[0]
+    per = csv[csv["table"] == "change per indicator"]
+    assert (per["mean_change_pct"] == FEWER).all() and (per["median_change_pct"] == FEWER).all()
+    xl = pd.read_excel(io.BytesIO(overview.export_excel(small)), sheet_name=None, dtype=str)
+    assert (xl["change per indicator"]["pooled_change_pct"] == FEWER).all()
+    assert (xl["distribution"]["median_pct"] == FEWER).all()
+    everyone = overview.build(data)
+    per = pd.read_csv(io.BytesIO(overview.export_csv(everyone)), dtype=str)
+    per = per[per["table"] == "change per indicator"]
+    assert FEWER not in set(per["mean_change_pct"]) and per["mean_change_pct"].astype(float).lt(0).any()
+    engine.dispose()
+
+    at = _officer(demo_db, use_db)
+    assert {b.label for b in at.get("download_button")} >= {"Download CSV", "Download Excel"}
+

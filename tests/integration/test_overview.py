@@ -1,0 +1,140 @@
+"""tracker.overview: the precomputed summary kept current by writes, honest aggregates, suppression."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+import metrics
+from tracker import auth, db, demo, overview, services
+from tracker.db import session_scope
+from tracker.models import EnterpriseSummary
+
+ADMIN = auth.CurrentUser(id=0, username="test-admin", role="admin")
+OFFICER = auth.CurrentUser(id=0, username="test-officer", role="officer")
+
+
+def _rows(name, country="IN", base=1000.0, follow=700.0, base_end=dt.date(2024, 3, 31),
+          fu=(dt.date(2025, 1, 1), dt.date(2025, 3, 31)), indicator="energy", carrier="electricity", unit="kWh"):
+    common = dict(enterprise=name, country=country, sector="Textiles", indicator=indicator, carrier=carrier,
+                  unit=unit, note="")
+    rows = [dict(common, period_start=dt.date(2024, 1, 1), period_end=base_end, phase="baseline", value=base)]
+    if follow is not None:
+        rows.append(dict(common, period_start=fu[0], period_end=fu[1], phase="follow-up", value=follow))
+    return rows
+
+
+def _summary(engine) -> pd.DataFrame:
+    with session_scope(engine) as s:
+        rows = s.execute(select(EnterpriseSummary.enterprise_id, EnterpriseSummary.indicator,
+                                EnterpriseSummary.relative_change, EnterpriseSummary.flags,
+                                EnterpriseSummary.co2e_baseline, EnterpriseSummary.co2e_followup)).all()
+    return pd.DataFrame(rows, columns=["enterprise_id", "indicator", "relative_change", "flags", "co2e_b", "co2e_f"])
+
+
+def test_every_save_keeps_the_summary_current(db_url):
+    engine = db.open_database(db_url)
+    rows = _rows("A") + _rows("B", follow=None) + _rows("C", follow=20_000.0)
+    services.save_measurements(engine, ADMIN, pd.DataFrame(rows), create_enterprises=True)
+    s = _summary(engine).set_index("enterprise_id")
+    ids = services.list_enterprises(engine, ADMIN).set_index("name")["id"]
+    a, b, c = (int(ids[n]) for n in "ABC")
+    assert s.loc[a, "relative_change"] == pytest.approx(700 / 90 / (1000 / 91) - 1)
+    assert s.loc[a, "flags"] == ""
+    assert s.loc[b, "flags"] == "no_followup" and pd.isna(s.loc[b, "relative_change"])
+    assert "jump" in s.loc[c, "flags"]
+    # electricity in India: the grid factor gives emissions at both ends
+    factor = metrics.grid_factor("IN", 2024)[0]
+    assert s.loc[a, "co2e_b"] == pytest.approx(1000 / 91 * factor, rel=1e-6)
+
+    # an update and a follow-up for B change the summary in the same transaction
+    services.save_measurements(engine, ADMIN, pd.DataFrame(_rows("B", follow=500.0) + _rows("A", follow=910.0)))
+    s = _summary(engine).set_index("enterprise_id")
+    assert s.loc[b, "flags"] == "" and s.loc[b, "relative_change"] < 0
+    assert s.loc[a, "relative_change"] == pytest.approx(910 / 90 / (1000 / 91) - 1)
+    # rebuilding from scratch gives the same table
+    before = _summary(engine).sort_values("enterprise_id").reset_index(drop=True)
+    assert overview.rebuild(engine) == len(before)
+    after = _summary(engine).sort_values("enterprise_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, after)
+    engine.dispose()
+
+
+def test_aggregates_agree_with_metrics_summarize(db_url):
+    engine = db.open_database(db_url)
+    demo.load(engine, "demo-password")
+    ov = overview.programme_overview(engine, OFFICER)
+    with session_scope(engine) as session:
+        frame = services._measurement_frame(session, None)
+    expected = metrics.summarize(frame).set_index("indicator")
+    got = ov.summary.set_index("indicator")
+    for ind in ("energy", "waste", "material_wasted", "water", "material_input"):
+        assert got.loc[ind, "enterprises"] == expected.loc[ind, "enterprises"]
+        for col in ("mean_change", "median_change", "pooled_change"):
+            assert got.loc[ind, col] == pytest.approx(expected.loc[ind, col], rel=1e-9), (ind, col)
+    assert got.loc["yield", "mean_points"] == pytest.approx(expected.loc["yield", "mean_points"])
+    # by country agrees too
+    exp_c = metrics.summarize(frame, by=["country"]).set_index(["country", "indicator"])
+    got_c = ov.by_country.set_index(["country", "indicator"])
+    assert got_c.loc[("IN", "energy"), "mean_change"] == pytest.approx(exp_c.loc[("IN", "energy"), "mean_change"])
+    engine.dispose()
+
+
+def test_small_cells_are_suppressed_everywhere():
+    ids = np.arange(1, 6)
+    summary = pd.DataFrame({
+        "enterprise_id": np.repeat(ids, 1), "indicator": "energy", "unit": "kWh", "has_baseline": True,
+        "has_followup": True, "baseline": 100.0, "followup": [70.0, 80.0, 90.0, 60.0, 50.0],
+        "relative_change": [-0.3, -0.2, -0.1, -0.4, -0.5], "points": np.nan,
+        "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "", "quarter": "2025Q1"})
+    ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids],
+                         "country": ["IN", "IN", "IN", "KE", "KE"], "sector": ["S"] * 5, "partner": [""] * 5})
+    members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
+    data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
+                                 reference=services.programme_reference())
+    ov = overview.build(data)
+    assert ov.summary.loc[0, "mean_change"] == pytest.approx(-0.3)
+    by = ov.by_country.set_index("country")
+    assert not by.loc["IN", "suppressed"] and by.loc["IN", "mean_change"] == pytest.approx(-0.2)
+    assert by.loc["KE", "suppressed"] and np.isnan(by.loc["KE", "mean_change"])
+    ibc = ov.impacts_by_country.set_index("country")
+    assert ibc.loc["KE", "suppressed"] and np.isnan(ibc.loc["KE", "energy_avoided_mwh_per_year"])
+    assert ov.impacts.loc[0, "avoided"] == pytest.approx((30 + 20 + 10 + 40 + 50) * 365 / 1000)
+    exported = overview.export_tables(ov)["by country"].set_index("country")
+    assert exported.loc["KE", "mean_change_pct"] == overview.FEWER
+    assert exported.loc["IN", "mean_change_pct"] == pytest.approx(-20.0)
+
+    ke = overview.build(data, overview.Filters(country=("KE",)))
+    assert ke.enterprises == 2 and ke.summary["suppressed"].all() and ke.summary["mean_change"].isna().all()
+    assert ke.distribution["suppressed"].all() and ke.distribution["median"].isna().all()
+    assert ke.impacts["suppressed"].all() and ke.impacts["avoided"].isna().all()
+    assert (overview.export_tables(ke)["energy and emissions"]["avoided"] == overview.FEWER).all()
+
+
+def test_flags_for_data_quality():
+    m = pd.DataFrame(
+        [(1, "IN", "2024-01-01", "2024-12-31", "baseline", "energy", "electricity", 36_500.0, "kWh"),
+         (1, "IN", "2025-01-01", "2025-01-31", "follow-up", "energy", "electricity", 3_100.0, "kWh"),
+         (2, "IN", "2024-01-01", "2024-01-31", "baseline", "waste", "landfill", 100.0, "kg"),
+         (2, "IN", "2025-01-01", "2025-01-31", "follow-up", "waste", "landfill", 5.0, "kg"),
+         (3, "XX", "2024-01-01", "2024-01-31", "baseline", "energy", "electricity", 100.0, "kWh"),
+         (3, "XX", "2025-01-01", "2025-01-31", "follow-up", "energy", "electricity", 90.0, "kWh")],
+        columns=["enterprise_id", "country", "period_start", "period_end", "phase", "indicator", "carrier",
+                 "value_canonical", "unit_canonical"])
+    s = overview.compute_summary(m).set_index("enterprise_id")
+    assert s.loc[1, "flags"] == "periods_differ"  # 365 days against 31
+    assert s.loc[2, "flags"] == "jump"  # 0.05x
+    assert s.loc[3, "flags"] == "no_emission_factor" and np.isnan(s.loc[3, "co2e_baseline"])
+    assert s.loc[3, "relative_change"] == pytest.approx(-0.1)
+
+
+def test_only_officers_and_admins(db_url):
+    engine = db.open_database(db_url)
+    manager = auth.CurrentUser(id=1, username="m", role="manager", enterprise_ids=(1,))
+    with pytest.raises(services.AccessDenied):
+        overview.load_data(engine, manager)
+    with pytest.raises(services.AccessDenied):
+        overview.data_version(engine, manager)
+    assert overview.programme_overview(engine, OFFICER).enterprises == 0
+    engine.dispose()

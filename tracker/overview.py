@@ -1,0 +1,583 @@
+"""The programme overview for officers: honest aggregates, fast at scale, never one enterprise's figures.
+
+Two halves:
+
+* **Write side** - :func:`refresh` recomputes the precomputed table ``enterprise_summary`` (one row
+  per enterprise, indicator and canonical unit: baseline and follow-up per-day rates, relative
+  change, points, energy emissions, data-quality flags) for the enterprises a write touched. It
+  runs inside the writer's transaction, so the summary is never behind the measurements.
+  :func:`rebuild` does the same for every enterprise in bulk.
+* **Read side** - :func:`load_data` reads the compact summary (no measurement is scanned) with
+  the enterprises' attributes and memberships (modules, cohorts, trainers); :func:`build` is a
+  pure function that applies the filters and computes every aggregate, suppressing any cell
+  built from fewer than :data:`MIN_CELL` enterprises.
+
+Definitions follow ``metrics.enterprise_changes`` / ``metrics.summarize`` (METHODS.md): mean and
+median over enterprises of each one's relative change (unweighted), pooled = sum of follow-up
+rates / sum of baseline rates - 1 (weighted by size; one unit only).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+import metrics
+from tracker.auth import CurrentUser
+from tracker.db import session_scope
+from tracker.models import AuditEntry, EnterpriseSummary
+
+MIN_CELL = 3
+FEWER = "fewer than 3"
+#: follow-up / baseline beyond these is listed as an implausible jump (a unit slip, a typo)
+JUMP_HIGH, JUMP_LOW = 10.0, 0.1
+#: periods whose lengths differ by more than this factor are listed
+PERIOD_RATIO = 3.0
+DAYS_PER_YEAR = 365.0
+#: the reference data behind emissions (named on the page and in exports)
+FACTOR_SET = metrics.FACTOR_SET_VERSION
+#: indicators shown first, the ones the programme reports averages for
+HEADLINE = ("waste", "material_wasted", "energy")
+FLAG_TEXT = {
+    "no_followup": "baseline but no follow-up",
+    "no_baseline": "follow-up but no baseline",
+    "jump": "implausible jump (follow-up over 10x or under 0.1x the baseline)",
+    "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
+    "no_emission_factor": "no emission factor for a carrier or the country",
+}
+SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
+
+
+# --- write side -----------------------------------------------------------------------------
+
+def _connection(obj) -> Connection:
+    return obj.connection() if isinstance(obj, Session) else obj
+
+
+def _read(conn: Connection, sql: str, ids: list[int] | None, id_column: str) -> pd.DataFrame:
+    """Run ``sql`` (a SELECT) restricted to ``id_column`` in ``ids`` and return a DataFrame."""
+    dialect = conn.dialect.name
+    if dialect == "duckdb":
+        raw = conn.connection.driver_connection
+        if ids is None:
+            return raw.execute(sql).df()
+        name = f"ids_{uuid.uuid4().hex}"
+        raw.register(name, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)}))
+        try:
+            return raw.execute(f"SELECT * FROM ({sql}) q WHERE q.{id_column.split('.')[-1]} IN "
+                               f"(SELECT id FROM {name})").df()
+        finally:
+            raw.unregister(name)
+    where = "" if ids is None else f" WHERE q.{id_column.split('.')[-1]} = ANY(%(ids)s)"
+    result = conn.exec_driver_sql(f"SELECT * FROM ({sql}) q{where}", {"ids": [int(i) for i in ids]} if ids else {})
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _delete(conn: Connection, ids: list[int] | None) -> None:
+    dialect = conn.dialect.name
+    if ids is None:
+        conn.exec_driver_sql("DELETE FROM enterprise_summary")
+    elif dialect == "duckdb":
+        raw = conn.connection.driver_connection
+        name = f"ids_{uuid.uuid4().hex}"
+        raw.register(name, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)}))
+        try:
+            raw.execute(f"DELETE FROM enterprise_summary WHERE enterprise_id IN (SELECT id FROM {name})")
+        finally:
+            raw.unregister(name)
+    else:
+        conn.exec_driver_sql("DELETE FROM enterprise_summary WHERE enterprise_id = ANY(%(ids)s)",
+                             {"ids": [int(i) for i in ids]})
+
+
+def _insert(conn: Connection, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    cols = list(frame.columns)
+    if conn.dialect.name == "duckdb":
+        raw = conn.connection.driver_connection
+        name = f"summary_{uuid.uuid4().hex}"
+        raw.register(name, frame)
+        try:
+            raw.execute(f"INSERT INTO enterprise_summary ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
+        finally:
+            raw.unregister(name)
+    elif conn.dialect.name == "postgresql":
+        clean = frame.astype(object).where(frame.notna(), None)
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(f"COPY enterprise_summary ({', '.join(cols)}) FROM STDIN") as copy:
+                for rec in clean.itertuples(index=False, name=None):
+                    copy.write_row(rec)
+    else:  # pragma: no cover - any other SQLAlchemy database
+        conn.execute(EnterpriseSummary.__table__.insert(),
+                     frame.astype(object).where(frame.notna(), None).to_dict("records"))
+
+
+MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "
+                   "m.carrier, m.value_canonical, m.unit_canonical FROM measurements m "
+                   "JOIN enterprises e ON e.id = m.enterprise_id")
+
+
+def refresh(session, enterprise_ids) -> int:
+    """Recompute the summary rows of ``enterprise_ids`` (None: every enterprise) inside the
+    caller's transaction (a Session or a Connection); returns the number of rows written."""
+    conn = _connection(session)
+    ids = None if enterprise_ids is None else sorted({int(i) for i in enterprise_ids})
+    if ids is not None and not ids:
+        return 0
+    m = _read(conn, MEASUREMENT_SQL, ids, "enterprise_id")
+    summary = compute_summary(m)
+    _delete(conn, ids)
+    _insert(conn, summary)
+    return len(summary)
+
+
+def rebuild(engine: Engine) -> int:
+    """Recompute the whole summary table (after a restore or a bulk load); returns its rows."""
+    with session_scope(engine) as session:
+        return refresh(session, None)
+
+
+def _emission_rates(m: pd.DataFrame) -> pd.DataFrame:
+    """Per enterprise: kg CO2e per day at baseline and latest follow-up (biogenic excluded), with
+    the per-day definitions of metrics.enterprise_changes; NaN where a factor is missing."""
+    energy = m[m["indicator"].eq("energy").to_numpy()]
+    out = pd.DataFrame(columns=["enterprise", "co2e_baseline", "co2e_followup", "no_factor"])
+    if energy.empty:
+        return out
+    carriers = energy["carrier"].astype(str)
+    fuel_ok = {}
+    for c in carriers.unique():
+        if c == "electricity":
+            fuel_ok[c] = True
+            continue
+        try:
+            metrics.emissions(1.0, c)
+            fuel_ok[c] = True
+        except (ValueError, metrics.UnitError):
+            fuel_ok[c] = False
+    countries = set(metrics.grid_factors()["iso2"].astype(str))
+    ok = carriers.map(fuel_ok).astype(bool) & ~(carriers.eq("electricity")
+                                                  & ~energy["country"].astype(str).str.upper().isin(countries))
+    missing = set(energy.loc[~ok.to_numpy(), "enterprise"])
+    usable = energy[ok.to_numpy() & ~energy["enterprise"].isin(missing).to_numpy()]
+    if usable.empty:
+        return pd.DataFrame({"enterprise": sorted(missing), "co2e_baseline": np.nan, "co2e_followup": np.nan,
+                             "no_factor": True})
+    em = metrics.emissions_frame(usable)
+    em = em.assign(value_canonical=em["kg_co2e"].to_numpy(dtype=float), unit_canonical="kg CO2e")
+    ch = metrics.enterprise_changes(em[["enterprise", "period_start", "period_end", "phase", "indicator", "carrier",
+                                        "value_canonical", "unit_canonical"]])
+    out = pd.DataFrame({"enterprise": ch["enterprise"].to_numpy(), "co2e_baseline": ch["baseline"].to_numpy(),
+                        "co2e_followup": ch["followup"].to_numpy(), "no_factor": False})
+    if missing:
+        out = pd.concat([out, pd.DataFrame({"enterprise": sorted(missing), "co2e_baseline": np.nan,
+                                            "co2e_followup": np.nan, "no_factor": True})], ignore_index=True)
+    return out
+
+
+def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The summary rows for measurements ``m`` (columns enterprise_id, country, period_start,
+    period_end, phase, indicator, carrier, value_canonical, unit_canonical): pure, no database."""
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    if m.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    m = m.rename(columns={"enterprise_id": "enterprise"})
+    m["carrier"] = m["carrier"].fillna("").astype(str)
+    m["unit_canonical"] = m["unit_canonical"].fillna("").astype(str)
+    for col in ("period_start", "period_end"):
+        m[col] = pd.to_datetime(m[col])
+    keys = ["enterprise", "indicator", "unit_canonical"]
+    present = (m.assign(has_baseline=m["phase"].eq("baseline"), has_followup=m["phase"].eq("follow-up"))
+               .groupby(keys, sort=False, observed=True)[["has_baseline", "has_followup"]].any().reset_index())
+    ch = metrics.enterprise_changes(m).rename(columns={"unit": "unit_canonical"})
+    ch = ch[["enterprise", "indicator", "unit_canonical", "baseline", "followup", "relative_change", "points",
+             "baseline_days", "followup_days", "followup_end"]]
+    out = present.merge(ch, on=keys, how="left")
+    em = _emission_rates(m)
+    if not em.empty:
+        em = em.assign(indicator="energy")
+        out = out.merge(em, on=["enterprise", "indicator"], how="left")
+    else:
+        out = out.assign(co2e_baseline=np.nan, co2e_followup=np.nan, no_factor=False)
+    # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
+    out.loc[out["unit_canonical"].ne("kWh"), ["co2e_baseline", "co2e_followup"]] = np.nan
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = out["followup"] / out["baseline"]
+        periods = out["followup_days"] / out["baseline_days"]
+    flags = {
+        "no_followup": out["has_baseline"] & ~out["has_followup"],
+        "no_baseline": ~out["has_baseline"] & out["has_followup"],
+        "jump": (out["baseline"] > 0) & ((ratio > JUMP_HIGH) | (ratio < JUMP_LOW)),
+        "periods_differ": (periods > PERIOD_RATIO) | (periods < 1 / PERIOD_RATIO),
+        "no_emission_factor": out["no_factor"].eq(True),
+    }
+    text = pd.Series("", index=out.index, dtype=object)
+    for name, mask in flags.items():
+        mask = mask.fillna(False).astype(bool)
+        text = text.where(~mask, np.where(text.eq(""), name, text + "," + name))
+    return pd.DataFrame({
+        "enterprise_id": out["enterprise"].astype(np.int64),
+        "indicator": out["indicator"].astype(str),
+        "unit": out["unit_canonical"].astype(str),
+        "has_baseline": out["has_baseline"].astype(bool),
+        "has_followup": out["has_followup"].astype(bool),
+        "baseline": out["baseline"].astype(float),
+        "followup": out["followup"].astype(float),
+        "relative_change": out["relative_change"].astype(float),
+        "points": out["points"].astype(float),
+        "baseline_days": out["baseline_days"].astype("Int64"),
+        "followup_days": out["followup_days"].astype("Int64"),
+        "followup_end": pd.to_datetime(out["followup_end"]).dt.date.where(out["followup_end"].notna(), None),
+        "co2e_baseline": out["co2e_baseline"].astype(float),
+        "co2e_followup": out["co2e_followup"].astype(float),
+        "flags": text.astype(str),
+        "updated_at": now,
+    })
+
+
+# --- read side ------------------------------------------------------------------------------
+
+def _require_officer(user: CurrentUser) -> None:
+    from tracker.services import require_role
+
+    require_role(user, "admin", "officer")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the officer picked; an empty tuple means everything. Within one filter any value
+    matches; across filters all must match."""
+
+    country: tuple[str, ...] = ()
+    sector: tuple[str, ...] = ()
+    partner: tuple[str, ...] = ()
+    module: tuple[str, ...] = ()
+    cohort: tuple[str, ...] = ()
+    trainer: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = [f"{f.name}: {', '.join(getattr(self, f.name))}" for f in fields(self) if getattr(self, f.name)]
+        return "; ".join(parts) or "all enterprises"
+
+
+@dataclass
+class OverviewData:
+    """The compact frames the page aggregates (server side only: they hold per-enterprise rows)."""
+
+    summary: pd.DataFrame
+    enterprises: pd.DataFrame
+    memberships: pd.DataFrame  # enterprise_id, kind (module, cohort, trainer), value
+    reference: pd.DataFrame
+
+
+def data_version(engine: Engine, user: CurrentUser) -> tuple:
+    """A cheap fingerprint that changes with every write (the audit log and the summary): a
+    cache keyed on it is cleared after writes by any process."""
+    _require_officer(user)
+    with session_scope(engine) as session:
+        audit = session.scalar(select(func.max(AuditEntry.id)))
+        rows, latest = session.execute(select(func.count(), func.max(EnterpriseSummary.updated_at))).one()
+    return (audit, rows, str(latest))
+
+
+def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
+    """Read the precomputed summary and the enterprises' attributes (officers and admins)."""
+    from tracker.services import programme_reference
+
+    _require_officer(user)
+    with session_scope(engine) as session:
+        conn = session.connection()
+        summary = _read(conn, "SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
+                              "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags "
+                              "FROM enterprise_summary", None, "enterprise_id")
+        ents = _read(conn, "SELECT id AS enterprise_id, name, country, sector, partner FROM enterprises",
+                     None, "enterprise_id")
+        members = _read(conn, "SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
+                              "UNION SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings "
+                              "WHERE cohort <> '' "
+                              "UNION SELECT ue.enterprise_id, 'trainer' AS kind, u.username AS value "
+                              "FROM user_enterprises ue JOIN users u ON u.id = ue.user_id WHERE u.role = 'trainer'",
+                        None, "enterprise_id")
+    summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
+    for col in ("indicator", "unit", "flags"):
+        summary[col] = summary[col].astype("category")
+    end = pd.to_datetime(summary["followup_end"])
+    summary["quarter"] = end.dt.to_period("Q").astype(str).where(end.notna(), None).astype("category")
+    summary = summary.drop(columns=["followup_end"])
+    for col in ("baseline", "followup", "relative_change", "points", "co2e_baseline", "co2e_followup"):
+        summary[col] = summary[col].astype(float)
+    summary["has_baseline"] = summary["has_baseline"].astype(bool)
+    summary["has_followup"] = summary["has_followup"].astype(bool)
+    ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
+    for col in ("country", "sector", "partner"):
+        ents[col] = ents[col].fillna("").astype("category")
+    members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
+    members["kind"] = members["kind"].astype("category")
+    members["value"] = members["value"].astype("category")
+    return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
+                        memberships=members, reference=programme_reference())
+
+
+def filter_options(data: OverviewData) -> dict[str, list[str]]:
+    """The values each filter offers."""
+    opts = {c: sorted(v for v in data.enterprises[c].astype(str).unique() if v) for c in ("country", "sector",
+                                                                                          "partner")}
+    for kind in ("module", "cohort", "trainer"):
+        vals = data.memberships.loc[data.memberships["kind"] == kind, "value"].astype(str).unique()
+        opts[kind] = sorted(v for v in vals if v)
+    return opts
+
+
+def selected_ids(data: OverviewData, filters: Filters) -> np.ndarray:
+    """Ids of the enterprises the filters select."""
+    ents = data.enterprises
+    mask = np.ones(len(ents), dtype=bool)
+    for col in ("country", "sector", "partner"):
+        wanted = getattr(filters, col)
+        if wanted:
+            mask &= ents[col].astype(str).isin(wanted).to_numpy()
+    ids = ents["enterprise_id"].to_numpy()[mask]
+    for kind in ("module", "cohort", "trainer"):
+        wanted = getattr(filters, kind)
+        if wanted:
+            mem = data.memberships
+            hit = mem.loc[(mem["kind"] == kind).to_numpy() & mem["value"].astype(str).isin(wanted).to_numpy(),
+                          "enterprise_id"].unique()
+            ids = ids[np.isin(ids, hit)]
+    return ids
+
+
+@dataclass
+class ProgrammeOverview:
+    """Aggregates for officers. Every table has ``enterprises`` and ``suppressed``; the figures
+    of suppressed rows are NaN (shown and exported as "fewer than 3")."""
+
+    enterprises: int
+    enterprises_with_data: int
+    countries: int
+    sectors: int
+    summary: pd.DataFrame
+    by_country: pd.DataFrame
+    distribution: pd.DataFrame
+    reference: pd.DataFrame
+    by_sector: pd.DataFrame = field(default_factory=pd.DataFrame)
+    over_time: pd.DataFrame = field(default_factory=pd.DataFrame)
+    impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    impacts_by_country: pd.DataFrame = field(default_factory=pd.DataFrame)
+    participants: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quality: pd.DataFrame = field(default_factory=pd.DataFrame)
+    filters: Filters = field(default_factory=Filters)
+
+
+def suppress(df: pd.DataFrame, count_col: str = "enterprises") -> pd.DataFrame:
+    """Blank (NaN) every figure of a row built from fewer than MIN_CELL enterprises and add a
+    boolean ``suppressed`` column. Counts stay: how many took part is not a secret."""
+    out = df.copy()
+    small = (out[count_col] < MIN_CELL).to_numpy() if len(out) else np.zeros(0, dtype=bool)
+    for col in out.columns:
+        if col != count_col and pd.api.types.is_float_dtype(out[col]):
+            out.loc[small, col] = np.nan
+    out["suppressed"] = small
+    return out
+
+
+def _aggregate(s: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """mean, median, pooled change (and mean points for yield) per ``by`` + indicator."""
+    cols = by + ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change", "mean_points"]
+    if s.empty:
+        return suppress(pd.DataFrame({c: pd.Series(dtype=float if c.endswith(("change", "points")) else object)
+                                      for c in cols}).astype({"enterprises": int}))
+    extensive = s["indicator"].astype(str).map(
+        lambda i: metrics.INDICATORS[i].kind == "extensive" if i in metrics.INDICATORS else False).astype(bool)
+    s = s.assign(b_pool=s["baseline"].where(extensive), f_pool=s["followup"].where(extensive))
+    g = s.groupby(by + ["indicator"], observed=True, sort=True)
+    out = g.agg(unit=("unit", "first"), units=("unit", "nunique"), enterprises=("enterprise_id", "nunique"),
+                mean_change=("relative_change", "mean"), median_change=("relative_change", "median"),
+                mean_points=("points", "mean"), b=("b_pool", "sum"), f=("f_pool", "sum"),
+                n_pool=("b_pool", "count")).reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = out["f"] / out["b"] - 1
+    out["pooled_change"] = pooled.where((out["units"] == 1) & (out["n_pool"] > 0) & (out["b"] > 0))
+    out["unit"] = out["unit"].astype(str).where(out["units"] == 1, "mixed")
+    for col in by + ["indicator"]:
+        out[col] = out[col].astype(str)
+    out["mean_points"] = out["mean_points"].astype(float)
+    return suppress(out[cols])
+
+
+def _order(df: pd.DataFrame) -> pd.DataFrame:
+    rank = {k: i for i, k in enumerate(list(HEADLINE) + [k for k in metrics.INDICATORS if k not in HEADLINE])}
+    return df.sort_values("indicator", key=lambda s: s.map(rank).fillna(99), kind="stable").reset_index(drop=True)
+
+
+def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 1000) -> ProgrammeOverview:
+    """Every aggregate of the overview for the enterprises ``filters`` select (pure function).
+
+    ``listed`` caps the rows of the participant and data-quality lists (their totals are counted
+    in full)."""
+    ids = selected_ids(data, filters)
+    ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
+    s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
+    both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
+    both = both[both["relative_change"].notna().to_numpy() | both["points"].notna().to_numpy()]
+    attrs = ents.set_index("enterprise_id")[["country", "sector"]]
+    both = both.join(attrs, on="enterprise_id")
+
+    summary = _order(_aggregate(both, []))
+    summary = summary.merge(data.reference[["indicator", "reported_mean_change"]], on="indicator", how="left")
+    by_country = _aggregate(both, ["country"])
+    by_sector = _aggregate(both, ["sector"])
+    over_time = _aggregate(both.dropna(subset=["quarter"]), ["quarter"]).rename(columns={"quarter": "followup_quarter"})
+
+    # distribution of each enterprise's change: quantiles only, never the points themselves
+    rc = both.dropna(subset=["relative_change"])
+    if rc.empty:
+        dist = pd.DataFrame(columns=["indicator", "enterprises", "p05", "q1", "median", "q3", "p95", "mean"])
+    else:
+        g = rc.groupby("indicator", observed=True)["relative_change"]
+        q = g.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
+        q.columns = ["p05", "q1", "median", "q3", "p95"]
+        dist = pd.concat([g.nunique().rename("n_values"), g.size().rename("enterprises"), q, g.mean().rename("mean")],
+                         axis=1).reset_index().drop(columns="n_values")
+        dist["indicator"] = dist["indicator"].astype(str)
+    distribution = _order(suppress(dist.astype({c: float for c in dist.columns
+                                                if c not in ("indicator", "enterprises")})))
+
+    # energy and emissions avoided, annualised: (baseline - follow-up per-day rate) x 365
+    en = both[(both["indicator"].astype(str) == "energy").to_numpy() & (both["unit"].astype(str) == "kWh").to_numpy()]
+    co2 = en.dropna(subset=["co2e_baseline", "co2e_followup"])
+    impacts = suppress(pd.DataFrame({
+        "figure": ["energy avoided", "emissions avoided"],
+        "unit": ["MWh per year", "t CO2e per year"],
+        "enterprises": [en["enterprise_id"].nunique(), co2["enterprise_id"].nunique()],
+        "baseline": [en["baseline"].sum() * DAYS_PER_YEAR / 1000, co2["co2e_baseline"].sum() * DAYS_PER_YEAR / 1000],
+        "avoided": [(en["baseline"] - en["followup"]).sum() * DAYS_PER_YEAR / 1000,
+                    (co2["co2e_baseline"] - co2["co2e_followup"]).sum() * DAYS_PER_YEAR / 1000],
+    }))
+    if en.empty:
+        ibc = pd.DataFrame({"country": pd.Series(dtype=str), "enterprises": pd.Series(dtype=int),
+                            "energy_avoided_mwh_per_year": pd.Series(dtype=float),
+                            "emissions_avoided_t_per_year": pd.Series(dtype=float)})
+    else:
+        e2 = en.assign(saved=(en["baseline"] - en["followup"]) * DAYS_PER_YEAR / 1000,
+                       co2_saved=(en["co2e_baseline"] - en["co2e_followup"]) * DAYS_PER_YEAR / 1000)
+        ibc = (e2.groupby("country", observed=True)
+               .agg(enterprises=("enterprise_id", "nunique"), energy_avoided_mwh_per_year=("saved", "sum"),
+                    emissions_avoided_t_per_year=("co2_saved", lambda v: v.sum(min_count=1))).reset_index())
+        ibc["country"] = ibc["country"].astype(str)
+    impacts_by_country = suppress(ibc)
+
+    # who takes part: names, country, sector, modules, completeness; never a figure
+    mem = data.memberships[(data.memberships["kind"] == "module").to_numpy()
+                           & data.memberships["enterprise_id"].isin(ids).to_numpy()]
+    modules = mem.groupby("enterprise_id")["value"].agg(lambda v: ", ".join(sorted(map(str, v))))
+    counts = s_all.groupby("enterprise_id", observed=True).agg(
+        indicators=("indicator", "nunique"),
+        complete=("has_followup", lambda v: int((v & s_all.loc[v.index, "has_baseline"]).sum())))
+    participants = ents[["enterprise_id", "name", "country", "sector", "partner"]].copy()
+    participants["modules"] = participants["enterprise_id"].map(modules).fillna("")
+    c = counts.reindex(participants["enterprise_id"])
+    participants["data_completeness"] = [
+        "no figures yet" if n != n else f"{int(k)} of {int(n)} indicators with baseline and follow-up"
+        for n, k in zip(c["indicators"].to_numpy(), c["complete"].to_numpy())]
+    with_data = int(counts.index.nunique())
+    participants = participants.drop(columns="enterprise_id")
+    total = len(participants)
+    for col in ("country", "sector", "partner"):
+        participants[col] = participants[col].astype(str)
+    participants = participants.head(listed).reset_index(drop=True)
+    participants.attrs["total"] = total
+
+    # data quality: which enterprise to follow up, and why (no figures shown)
+    flagged = s_all[s_all["flags"].astype(str) != ""]
+    if flagged.empty:
+        quality = pd.DataFrame(columns=["enterprise", "country", "indicator", "issue"])
+    else:
+        f = flagged[["enterprise_id", "indicator", "flags"]].assign(flags=flagged["flags"].astype(str).str.split(","))
+        f = f.explode("flags")
+        names = ents.set_index("enterprise_id")
+        quality = pd.DataFrame({
+            "enterprise": f["enterprise_id"].map(names["name"]).to_numpy(),
+            "country": f["enterprise_id"].map(names["country"]).astype(str).to_numpy(),
+            "indicator": f["indicator"].astype(str).to_numpy(),
+            "issue": f["flags"].map(FLAG_TEXT).fillna(f["flags"]).to_numpy(),
+        }).sort_values(["issue", "enterprise", "indicator"]).reset_index(drop=True)
+    issue_counts = quality["issue"].value_counts().to_dict() if len(quality) else {}
+    total = len(quality)
+    quality = quality.head(listed)
+    quality.attrs.update(counts=issue_counts, total=total)
+
+    return ProgrammeOverview(
+        enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].astype(str).nunique()),
+        sectors=int(ents["sector"].astype(str).replace("", np.nan).nunique()), summary=summary,
+        by_country=by_country, distribution=distribution, reference=data.reference, by_sector=by_sector,
+        over_time=over_time, impacts=impacts, impacts_by_country=impacts_by_country, participants=participants,
+        quality=quality, filters=filters)
+
+
+def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> ProgrammeOverview:
+    """Programme aggregates for officers and admins; cells under 3 enterprises are suppressed."""
+    return build(load_data(engine, user), filters)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+def export_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
+    """The aggregate tables as exported: changes in percent, suppressed cells as "fewer than 3"."""
+    def shown(df: pd.DataFrame, pct: list[str]) -> pd.DataFrame:
+        hidden = df["suppressed"].to_numpy(dtype=bool) if "suppressed" in df.columns else np.zeros(len(df), bool)
+        out = {}
+        for col in df.columns:
+            if col == "suppressed":
+                continue
+            values = df[col]
+            is_figure = col in pct or pd.api.types.is_float_dtype(values)
+            if not is_figure:
+                out[col] = values.astype(object).to_numpy()
+                continue
+            scale = 100 if col in pct else 1
+            cells = [None if v is None or v != v else round(float(v) * scale, 2 if scale == 100 else 3)
+                     for v in values]
+            if col != "reported_mean_change":  # the programme's published figure is no enterprise's
+                cells = [FEWER if h else c for h, c in zip(hidden, cells)]
+            out[f"{col}_pct" if col in pct else col] = cells
+        return pd.DataFrame(out, columns=list(out))
+
+    change_cols = ["mean_change", "median_change", "pooled_change", "reported_mean_change"]
+    return {
+        "change per indicator": shown(ov.summary, change_cols),
+        "by country": shown(ov.by_country, change_cols),
+        "by sector": shown(ov.by_sector, change_cols),
+        "over time": shown(ov.over_time, change_cols),
+        "distribution": shown(ov.distribution, ["p05", "q1", "median", "q3", "p95", "mean"]),
+        "energy and emissions": shown(ov.impacts, []),
+        "energy by country": shown(ov.impacts_by_country, []),
+    }
+
+
+def export_csv(ov: ProgrammeOverview) -> bytes:
+    """All aggregate tables in one CSV (a ``table`` column names each), filters stated first."""
+    parts = [pd.DataFrame({"table": ["filters"], "value": [ov.filters.describe()]})]
+    parts += [t.assign(table=name)[["table"] + list(t.columns)] for name, t in export_tables(ov).items()]
+    return pd.concat(parts, ignore_index=True).to_csv(index=False).encode("utf-8")
+
+
+def export_excel(ov: ProgrammeOverview) -> bytes:
+    """The aggregate tables as an Excel workbook: a sheet per table, the filters on the first."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        pd.DataFrame({"filters": [ov.filters.describe()],
+                      "rule": [f"cells from {FEWER} enterprises are suppressed"]}).to_excel(
+            xl, sheet_name="filters", index=False)
+        for name, t in export_tables(ov).items():
+            t.to_excel(xl, sheet_name=name[:31], index=False)
+    return buf.getvalue()
