@@ -1,7 +1,8 @@
 """Backup and restore of the whole database as a folder of CSV files plus a manifest.
 
 A backup holds one CSV per table (every column, ids included) and ``manifest.json`` with the
-schema revision, the row counts and a SHA-256 per file. Restore goes into an empty database
+schema revision, the row counts and a SHA-256 per file. Derived tables (the programme
+overview's enterprise summary) are not backed up; restore recomputes them. Restore goes into an empty database
 of the same revision (DuckDB or PostgreSQL, either way round), checks the files against the
 manifest, inserts every table in one transaction, and moves each id sequence past the
 largest restored id so that later inserts do not collide.
@@ -17,6 +18,7 @@ import pandas as pd
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import Engine
 
+from tracker import overview
 from tracker.db import current_revision, session_scope
 from tracker.models import Base
 
@@ -88,6 +90,8 @@ def restore(engine: Engine, folder: Path) -> dict:
             counts[name] = len(df)
             if seq and len(df):
                 _advance(session, seq, int(df["id"].max()))
+        # derived data is not backed up: the programme overview's summary is recomputed
+        overview.refresh(session, None)
     return counts
 
 
