@@ -82,31 +82,27 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export every measurement to FILE (.csv or .xlsx) in the import template."""
-    from pathlib import Path
-
     from tracker import io as tio
 
-    path = Path(args.file)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("csv", "xlsx"):
-        raise CliError("the file name must end in .csv or .xlsx")
-    data = tio.export_bytes(_engine(), _cli_user(), fmt)
-    path.write_bytes(data)
-    print(f"wrote {path}")
-    return 0
+    return _write(args.file, lambda fmt: tio.export_bytes(_engine(), _cli_user(), fmt))
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty import template (CSV, or Excel with an Instructions sheet)."""
-    from pathlib import Path
-
     from tracker import io as tio
 
-    path = Path(args.file)
+    return _write(args.file, tio.template_bytes)
+
+
+def _write(file: str, make) -> int:
+    """Write ``make(fmt)`` to ``file``, the format chosen by its extension (.csv or .xlsx)."""
+    from pathlib import Path
+
+    path = Path(file)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         raise CliError("the file name must end in .csv or .xlsx")
-    path.write_bytes(tio.template_bytes(fmt))
+    path.write_bytes(make(fmt))
     print(f"wrote {path}")
     return 0
 

@@ -283,12 +283,15 @@ def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tu
     """(profile, stored measurements) of one enterprise the user may read."""
     require_enterprise(user, enterprise_id)
     with session_scope(engine) as session:
-        ent = session.get(Enterprise, enterprise_id)
-        if ent is None:
-            raise LookupError(f"No enterprise with id {enterprise_id}.")
-        info = dict(id=ent.id, name=ent.name, country=ent.country, sector=ent.sector, size=ent.size,
-                    partner=ent.partner, synthetic=ent.synthetic)
-        return info, _measurement_frame(session, [enterprise_id])
+        return _enterprise_dict(session, enterprise_id), _measurement_frame(session, [enterprise_id])
+
+
+def _enterprise_dict(session: Session, enterprise_id: int) -> dict:
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        raise LookupError(f"No enterprise with id {enterprise_id}.")
+    return dict(id=ent.id, name=ent.name, country=ent.country, sector=ent.sector, size=ent.size,
+                partner=ent.partner, synthetic=ent.synthetic)
 
 
 MODULES = ("Workplace Cooperation", "Quality Management", "Safety and Health at Work", "Workforce Management",
@@ -488,11 +491,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     """The report for one enterprise: stages, changes, actions, and the reference averages."""
     require_enterprise(user, enterprise_id)
     with session_scope(engine) as session:
-        ent = session.get(Enterprise, enterprise_id)
-        if ent is None:
-            raise LookupError(f"No enterprise with id {enterprise_id}.")
-        info = dict(id=ent.id, name=ent.name, country=ent.country, sector=ent.sector, size=ent.size,
-                    partner=ent.partner, synthetic=ent.synthetic)
+        info = _enterprise_dict(session, enterprise_id)
         df = _measurement_frame(session, [enterprise_id])
         actions = pd.DataFrame(
             session.execute(select(Action.action_date, Action.description, Action.investment, Action.currency,

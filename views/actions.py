@@ -6,10 +6,7 @@ import streamlit as st
 from tracker import charts, services
 from views import shared
 
-user = shared.current_user()
-enterprise_id = shared.pick_enterprise(user)
-if enterprise_id is None:
-    st.stop()
+user, enterprise_id = shared.enterprise_page()
 engine = shared.engine()
 try:
     ent, _ = services.enterprise_info(engine, user, enterprise_id)

@@ -7,10 +7,7 @@ from tracker import entry, services
 from tracker import io as tio
 from views import shared
 
-user = shared.current_user()
-enterprise_id = shared.pick_enterprise(user)
-if enterprise_id is None:
-    st.stop()
+user, enterprise_id = shared.enterprise_page()
 engine = shared.engine()
 try:
     ent, history = services.enterprise_info(engine, user, enterprise_id)

@@ -5,10 +5,7 @@ import streamlit as st
 from views import shared
 from tracker import charts, handover, services
 
-user = shared.current_user()
-enterprise_id = shared.pick_enterprise(user)
-if enterprise_id is None:
-    st.stop()
+user, enterprise_id = shared.enterprise_page()
 try:
     report = services.enterprise_report(shared.engine(), user, enterprise_id)
 except services.AccessDenied as exc:

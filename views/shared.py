@@ -62,3 +62,12 @@ def pct(value, digits: int = 1, signed: bool = True) -> str:
     if value is None or value != value:
         return "–"
     return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
+
+
+def enterprise_page() -> tuple[CurrentUser, int]:
+    """The signed-in user and the enterprise the page is about; stops the page when there is none."""
+    user = current_user()
+    enterprise_id = pick_enterprise(user)
+    if enterprise_id is None:
+        st.stop()
+    return user, enterprise_id

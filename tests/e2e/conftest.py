@@ -10,11 +10,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tracker import db, demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+# a busy 2-core CI machine can take a while to load the chart bundle: wait up to 30 s, not 5
+expect.set_options(timeout=30_000)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 PASSWORD = "demo-password"
