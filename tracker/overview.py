@@ -52,6 +52,7 @@ FLAG_TEXT = {
     "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
     "no_emission_factor": "no emission factor for a carrier or the country",
 }
+EXTENSIVE = [k for k, v in metrics.INDICATORS.items() if v.kind == "extensive"]
 SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
 
 
@@ -321,6 +322,9 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     for col in ("country", "sector", "partner"):
         ents[col] = ents[col].fillna("").astype("category")
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
+    modules = (members[members["kind"] == "module"].sort_values(["enterprise_id", "value"])
+               .groupby("enterprise_id")["value"].agg(", ".join))
+    ents["modules"] = ents["enterprise_id"].map(modules).fillna("").astype("category")
     members["kind"] = members["kind"].astype("category")
     members["value"] = members["value"].astype("category")
     return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
@@ -396,8 +400,7 @@ def _aggregate(s: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     if s.empty:
         return suppress(pd.DataFrame({c: pd.Series(dtype=float if c.endswith(("change", "points")) else object)
                                       for c in cols}).astype({"enterprises": int}))
-    extensive = s["indicator"].astype(str).map(
-        lambda i: metrics.INDICATORS[i].kind == "extensive" if i in metrics.INDICATORS else False).astype(bool)
+    extensive = s["indicator"].isin(EXTENSIVE).to_numpy()
     s = s.assign(b_pool=s["baseline"].where(extensive), f_pool=s["followup"].where(extensive))
     g = s.groupby(by + ["indicator"], observed=True, sort=True)
     out = g.agg(unit=("unit", "first"), units=("unit", "nunique"), enterprises=("enterprise_id", "nunique"),
@@ -477,22 +480,20 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 100
     impacts_by_country = suppress(ibc)
 
     # who takes part: names, country, sector, modules, completeness; never a figure
-    mem = data.memberships[(data.memberships["kind"] == "module").to_numpy()
-                           & data.memberships["enterprise_id"].isin(ids).to_numpy()]
-    modules = mem.groupby("enterprise_id")["value"].agg(lambda v: ", ".join(sorted(map(str, v))))
-    counts = s_all.groupby("enterprise_id", observed=True).agg(
-        indicators=("indicator", "nunique"),
-        complete=("has_followup", lambda v: int((v & s_all.loc[v.index, "has_baseline"]).sum())))
-    participants = ents[["enterprise_id", "name", "country", "sector", "partner"]].copy()
-    participants["modules"] = participants["enterprise_id"].map(modules).fillna("")
+    counts = (s_all.assign(complete=s_all["has_baseline"] & s_all["has_followup"])
+              .groupby("enterprise_id", observed=True).agg(indicators=("indicator", "size"),
+                                                           complete=("complete", "sum")))
+    participants = ents[["enterprise_id", "name", "country", "sector", "partner", "modules"]].copy()
     c = counts.reindex(participants["enterprise_id"])
-    participants["data_completeness"] = [
-        "no figures yet" if n != n else f"{int(k)} of {int(n)} indicators with baseline and follow-up"
-        for n, k in zip(c["indicators"].to_numpy(), c["complete"].to_numpy())]
+    n_ind, n_ok = c["indicators"].to_numpy(), c["complete"].to_numpy()
+    participants["data_completeness"] = np.where(
+        np.isnan(n_ind), "no figures yet",
+        pd.Series(np.nan_to_num(n_ok)).astype(int).astype(str).to_numpy() + " of "
+        + pd.Series(np.nan_to_num(n_ind)).astype(int).astype(str).to_numpy() + " indicators with baseline and follow-up")
     with_data = int(counts.index.nunique())
     participants = participants.drop(columns="enterprise_id")
     total = len(participants)
-    for col in ("country", "sector", "partner"):
+    for col in ("country", "sector", "partner", "modules"):
         participants[col] = participants[col].astype(str)
     participants = participants.head(listed).reset_index(drop=True)
     participants.attrs["total"] = total

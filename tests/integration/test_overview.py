@@ -89,7 +89,8 @@ def test_small_cells_are_suppressed_everywhere():
         "relative_change": [-0.3, -0.2, -0.1, -0.4, -0.5], "points": np.nan,
         "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "", "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids],
-                         "country": ["IN", "IN", "IN", "KE", "KE"], "sector": ["S"] * 5, "partner": [""] * 5})
+                         "country": ["IN", "IN", "IN", "KE", "KE"], "sector": ["S"] * 5, "partner": [""] * 5,
+                         "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=services.programme_reference())

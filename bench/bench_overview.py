@@ -1,0 +1,279 @@
+"""Benchmark the programme overview at scale (prints figures; not part of the tests).
+
+    python bench/bench_overview.py [--enterprises 100000] [--no-browser]
+
+1. Builds a DuckDB file with ``--enterprises`` enterprises (20 figures each: about 2M
+   measurements over 20 countries, 8 sectors, 40 partners, 10 cohorts, 300 trainers), inserted
+   directly, then the per-enterprise summary in bulk (``overview.rebuild``), in a child process.
+2. Times the page through AppTest (in a child process): the first load, then filter changes;
+   prints that process's peak RSS.
+3. Times the page in a real browser (Playwright + /usr/bin/chromium) against
+   ``streamlit run app.py``: sign-in to ready, then filter changes (ready = the enterprise
+   count shows the filtered number and the script has finished); prints the server's peak RSS.
+
+Targets: page ready < 2 s after a filter change; server process < 1 GB.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+PASSWORD = "bench-password"
+COUNTRIES = ["IN", "VN", "ID", "CN", "BO", "KE", "KG", "MU", "GH", "ET", "BD", "PK", "LK", "TH", "PH", "MX", "CO",
+             "PE", "EG", "MA"]
+SECTORS = ["Rubber and plastics", "Textiles and garments", "Food processing", "Metal products", "Furniture and wood",
+           "Chemicals", "Electronics", "Leather"]
+MODULES = ["Quality Management", "Safety and Health at Work", "Workforce Management", "Lean Manufacturing",
+           "SCORE4Climate"]
+#: per figure of bench_import.FIGURES: a baseline amount per day and the typical change
+AMOUNT_PER_DAY = [900.0, 40.0, 180.0, 0.12, 5.0, 1100.0, 80.0, 25.0, 2000.0, 8.0]
+CHANGE = [-0.27, -0.2, -0.4, -0.4, -0.03, -0.35, 0.0, -0.15, 0.05, -0.2]
+STEPS = [("country", "IN"), ("sector", "Textiles and garments"), ("partner", None), ("module", "SCORE4Climate")]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def generate(n: int, seed: int = 5):
+    """(enterprises, trainings, trainer of each enterprise, measurements in the template)."""
+    from bench_import import FIGURES
+
+    rng = np.random.default_rng(seed)
+    idx = np.arange(n)
+    country = rng.integers(0, len(COUNTRIES), n)
+    ents = pd.DataFrame({"id": idx + 1, "name": [f"Bench SME {i:06d}" for i in idx],
+                         "country": np.array(COUNTRIES)[country], "sector": np.array(SECTORS)[rng.integers(0, 8, n)],
+                         "size": "small", "partner": [f"Partner {c * 2 + k:02d}" for c, k in
+                                                      zip(country, rng.integers(0, 2, n))],
+                         "synthetic": True, "created_at": dt.datetime(2025, 1, 1)})
+    cohort = rng.integers(0, 10, n)
+    year = 2019 + cohort // 2
+    half = cohort % 2
+    second = rng.integers(0, len(MODULES), n)
+    trainings = pd.DataFrame({
+        "enterprise_id": np.concatenate([idx + 1, idx + 1]),
+        "module": np.concatenate([np.full(n, "Workplace Cooperation", dtype=object), np.array(MODULES)[second]]),
+        "cohort": np.tile([f"{y}-H{h + 1}" for y, h in zip(year, half)], 2),
+        "start_date": np.tile(pd.to_datetime([f"{y}-{1 + 6 * h:02d}-01" for y, h in zip(year, half)]), 2),
+        "managers_female": 1, "managers_male": 1, "workers_female": 1, "workers_male": 1})
+    trainer = rng.integers(0, 300, n)
+
+    k = len(FIGURES)
+    ent = np.repeat(idx, 2 * k)
+    fig = np.tile(np.arange(k), 2 * n)
+    follow = np.tile(np.repeat([False, True], k), n)
+    figs = np.array(FIGURES, dtype=object)
+    base_start = pd.to_datetime([f"{y}-{1 + 6 * h:02d}-01" for y, h in zip(year + 1, half)]).to_numpy()
+    start = base_start[ent] + np.where(follow, np.timedelta64(365, "D"), np.timedelta64(0, "D"))
+    days = np.where(follow, 90, 91)
+    scale = rng.lognormal(0, 0.6, n)[ent]
+    change = np.array(CHANGE)[fig] + rng.normal(0, 0.12, len(ent))
+    jump = (rng.random(n) < 0.01)[ent] & follow
+    value = np.array(AMOUNT_PER_DAY)[fig] * scale * days * np.where(follow, 1 + change, 1) * np.where(jump, 20, 1)
+    is_yield = figs[fig, 0] == "yield"
+    value = np.where(is_yield, np.clip(np.where(follow, 80 + 100 * change, 80), 5, 99), value)
+    keep = ~(follow & (rng.random(n) < 0.05)[ent])  # 5% still wait for their follow-up
+    rows = pd.DataFrame({"enterprise_id": ent + 1, "country": np.array(COUNTRIES)[country][ent],
+                         "period_start": start, "period_end": start + (days - 1).astype("timedelta64[D]"),
+                         "phase": np.where(follow, "follow-up", "baseline"), "indicator": figs[fig, 0],
+                         "carrier": figs[fig, 1], "value": value, "unit": figs[fig, 2], "note": ""})[keep]
+    return ents, trainings, trainer, rows.reset_index(drop=True)
+
+
+def build(path: Path, n: int) -> None:
+    """Insert the data set directly and build the summary in bulk (child process)."""
+    import metrics
+    from tracker import auth, db, overview
+    
+    t0 = time.perf_counter()
+    ents, trainings, trainer, rows = generate(n)
+    t1 = time.perf_counter()
+    rows = metrics.to_canonical(rows)
+    rows["unit_canonical"] = rows["unit_canonical"].astype(str)
+    engine = db.open_database(f"duckdb:///{path}")
+    names = ["bench-officer"] + [f"trainer-{i:03d}" for i in range(300)]
+    users = pd.DataFrame({"id": np.arange(1, len(names) + 1), "username": names,
+                          "password_hash": auth.hash_password(PASSWORD),  # one hash: argon2 is slow by design
+                          "role": ["officer"] + ["trainer"] * 300, "active": True, "failed_attempts": 0,
+                          "created_at": dt.datetime(2025, 1, 1)})
+    with engine.begin() as conn:
+        raw = conn.connection.driver_connection
+        links = pd.DataFrame({"user_id": trainer + 2, "enterprise_id": ents["id"]})
+        meas = rows.drop(columns=["country"]).assign(factor_set=metrics.FACTOR_SET_VERSION,
+                                                     updated_at=dt.datetime(2025, 1, 1), updated_by="bench")
+        for table, frame in [("users", users), ("enterprises", ents), ("trainings", trainings), ("user_enterprises", links),
+                             ("measurements", meas)]:
+            raw.register("staged", frame)
+            cols = ", ".join(frame.columns)
+            raw.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staged")
+            raw.unregister("staged")
+    t2 = time.perf_counter()
+    summary_rows = overview.rebuild(engine)
+    t3 = time.perf_counter()
+    engine.dispose()
+    expected = {}
+    sel = ents.assign(trainer=trainer)
+    mask = np.ones(len(sel), dtype=bool)
+    for col, value in STEPS:
+        if col == "partner":
+            value = sorted(sel.loc[mask, "partner"].unique())[0]
+        if col == "module":
+            hit = trainings.loc[trainings["module"] == value, "enterprise_id"]
+            mask &= sel["id"].isin(hit).to_numpy()
+        else:
+            mask &= (sel[col] == value).to_numpy()
+        expected[col] = [value, int(mask.sum())]
+    (path.parent / "expected.json").write_text(json.dumps({"total": n, "steps": expected}))
+    print(f"  data set: {n:,} enterprises, {len(rows):,} measurements, {len(trainings):,} trainings "
+          f"(generated in {t1 - t0:.1f} s, inserted in {t2 - t1:.1f} s)")
+    print(f"  summary built in bulk: {summary_rows:,} rows in {t3 - t2:.1f} s; build process peak RSS "
+          f"{_rss_mb():,.0f} MB")
+
+
+def apptest(path: Path) -> None:
+    """Time the page through AppTest (child process, so its peak RSS is the page's alone)."""
+    os.environ["SCORE_DB_URL"] = f"duckdb:///{path}"
+    from streamlit.testing.v1 import AppTest
+
+    expected = json.loads((path.parent / "expected.json").read_text())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.text_input(key="sign_in_username").input("bench-officer")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    t = time.perf_counter()
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+    assert not at.exception, at.exception
+    print(f"  AppTest: sign in -> overview, cold (reads the summary)  {time.perf_counter() - t:6.2f} s")
+    t = time.perf_counter()
+    at.run()
+    print(f"  AppTest: rerun, nothing changed                          {time.perf_counter() - t:6.2f} s")
+    for col, (value, count) in expected["steps"].items():
+        current = list(at.multiselect(key=f"flt_{col}").value)
+        at.multiselect(key=f"flt_{col}").set_value(current + [value])
+        t = time.perf_counter()
+        at.run()
+        took = time.perf_counter() - t
+        assert not at.exception, at.exception
+        shown = next(m.value for m in at.metric if m.label == "Enterprises")
+        assert shown == f"{count:,}", (col, shown, count)
+        print(f"  AppTest: filter {col:<8} -> {count:>7,} enterprises            {took:6.2f} s")
+    at.selectbox(key="ov_indicator").set_value("energy")
+    t = time.perf_counter()
+    at.run()
+    print(f"  AppTest: breakdown indicator changed                     {time.perf_counter() - t:6.2f} s")
+    print(f"  AppTest process peak RSS {_rss_mb():,.0f} MB")
+
+
+def browser(path: Path) -> None:
+    """Time the page in Chromium against a real `streamlit run app.py`; report the server's peak RSS."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, _free_port
+
+    expected = json.loads((path.parent / "expected.json").read_text())
+    port = _free_port()
+    env = dict(os.environ, SCORE_DB_URL=f"duckdb:///{path}")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import urllib.request
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)  # polling a server's readiness
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = b.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.set_default_timeout(120_000)
+            page.goto(base)
+            page.get_by_role("textbox", name="User name").fill("bench-officer")
+            page.get_by_role("textbox", name="Password").fill(PASSWORD)
+
+            def ready(count: int) -> None:
+                page.wait_for_function(
+                    """(n) => {
+                        const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                            .find(e => e.innerText.startsWith('Enterprises'));
+                        const running = document.querySelector('[data-testid="stStatusWidget"]');
+                        const stale = document.querySelector('[data-stale="true"]');
+                        return m && m.innerText.includes(n) && !stale &&
+                               !(running && running.innerText.includes('Running'))
+                               && document.querySelectorAll('.js-plotly-plot').length >= 4;
+                    }""", arg=f"{count:,}", polling=50)
+
+            t = time.perf_counter()
+            page.get_by_role("button", name="Sign in").click()
+            ready(expected["total"])
+            print(f"  browser: sign in -> overview ready, cold               {time.perf_counter() - t:6.2f} s")
+            labels = {"country": "Country", "sector": "Sector or cluster", "partner": "Implementation partner",
+                      "module": "Module"}
+            for col, (value, count) in expected["steps"].items():
+                box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(
+                    has_text=labels[col])
+                box.locator("input").fill(value)
+                t = time.perf_counter()
+                page.keyboard.press("Enter")
+                page.keyboard.press("Escape")
+                ready(count)
+                print(f"  browser: filter {col:<8} -> {count:>7,} enterprises            "
+                      f"{time.perf_counter() - t:6.2f} s")
+            b.close()
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        hwm = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+        rss = next(line for line in status.splitlines() if line.startswith("VmRSS"))
+        print(f"  streamlit server: peak RSS {int(hwm.split()[1]) / 1024:,.0f} MB, "
+              f"now {int(rss.split()[1]) / 1024:,.0f} MB (target < 1,024 MB)")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--enterprises", type=int, default=100_000)
+    ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--phase", choices=["build", "apptest", "browser"], help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.phase:
+        {"build": lambda: build(Path(args.db), args.enterprises), "apptest": lambda: apptest(Path(args.db)),
+         "browser": lambda: browser(Path(args.db))}[args.phase]()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "overview.duckdb"
+        print(f"Programme overview benchmark, {args.enterprises:,} enterprises (DuckDB)")
+        phases = ["build", "apptest"] + ([] if args.no_browser else ["browser"])
+        for phase in phases:
+            subprocess.run([sys.executable, __file__, "--phase", phase, "--db", str(path),
+                            "--enterprises", str(args.enterprises)], check=True, cwd=ROOT)
+
+
+if __name__ == "__main__":
+    main()
