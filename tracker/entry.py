@@ -14,6 +14,8 @@ import metrics
 
 #: how many times an enterprise's usual per-day figure a new one may be before we ask
 JUMP = 300.0
+#: a unit is suggested only when it brings the figure within this factor of the usual one
+HINT_WITHIN = 3.0
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,6 @@ def _hint(r, ratio: float, typical: float) -> str:
     times = f"{ratio:,.0f} times" if ratio >= 1 else f"1/{1 / ratio:,.0f} of"
     text = (f"{field.label}: {r.value:g} {r.unit} is {times} this enterprise's usual figure per day "
             f"({typical:,.4g} {r.unit_canonical} per day).")
-    if best and best != r.unit and best_gap < np.log(10):
+    if best and best != r.unit and best_gap < np.log(HINT_WITHIN):
         text += f" Did you mean {best} instead of {r.unit}?"
     return text

@@ -1,0 +1,121 @@
+"""tracker.entry: form values to template rows, messages by field, the unusual-figure check.
+
+Pure functions, tested with plain values: no Streamlit, no database.
+"""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import metrics
+from tracker import entry
+
+ENT = dict(name="Seal maker", country="IN", sector="Rubber")
+JAN = (dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+
+
+def rows(entries, phase="baseline", period=JAN):
+    return entry.form_rows(ENT, phase, period[0], period[1], entries)
+
+
+def history(*figures):
+    """Stored measurements as enterprise_info returns them: (indicator, carrier, value, unit, start, end)."""
+    frame = pd.DataFrame([dict(enterprise=ENT["name"], country="IN", sector="Rubber", period_start=s, period_end=e,
+                               phase="baseline", indicator=i, carrier=c, value=v, unit=u, note="")
+                          for i, c, v, u, s, e in figures])
+    return metrics.to_canonical(frame)
+
+
+def test_empty_lines_are_skipped_and_fields_kept():
+    r = rows({"energy_electricity": dict(value="1,200", unit="kWh"), "water": dict(value="  ", unit="m3"),
+              "waste_1": dict(value="40", unit="kg", carrier="recycled"), "yield": dict(value=None, unit="%")})
+    assert r["field"].tolist() == ["energy_electricity", "waste_1"]
+    assert r["carrier"].tolist() == ["electricity", "recycled"]  # fixed carrier, chosen destination
+    assert list(r.columns) == ["field"] + metrics.TEMPLATE_COLUMNS
+    assert set(r["enterprise"]) == {"Seal maker"} and set(r["phase"]) == {"baseline"}
+    assert r["period_start"].iloc[0] == JAN[0] and r["period_end"].iloc[0] == JAN[1]
+
+
+def test_nothing_entered_gives_no_rows_and_no_problems():
+    r = rows({})
+    assert r.empty and list(r.columns) == ["field"] + metrics.TEMPLATE_COLUMNS
+    assert entry.problems_by_field(r) == {}
+    assert entry.implausible(r, history(("water", "", 30, "m3", *JAN))) == {}
+
+
+def test_each_message_is_keyed_to_its_line():
+    r = rows({"energy_electricity": dict(value="1,200", unit="kWh"),
+              "energy_fuel_1": dict(value="5", unit="L", carrier="coal"),
+              "yield": dict(value="120", unit="%"), "water": dict(value="-3", unit="m3"),
+              "production": dict(value="many", unit="pieces")})
+    problems = entry.problems_by_field(r)
+    assert set(problems) == {"energy_fuel_1", "yield", "water", "production"}  # electricity is fine
+    assert "by mass or energy" in problems["energy_fuel_1"][0]
+    assert problems["yield"] == ["yield is over 100%"]
+    assert problems["water"] == ["value is negative"]
+    assert "not a number" in problems["production"][0]
+
+
+def test_a_period_ending_before_it_starts_is_reported_once_for_the_period():
+    r = rows({"water": dict(value="3", unit="m3"), "production": dict(value="10", unit="pieces")},
+             period=(dt.date(2024, 2, 1), dt.date(2024, 1, 31)))
+    problems = entry.problems_by_field(r)
+    assert set(problems) == {"period"} and "before" in problems["period"][0]
+
+
+@pytest.mark.parametrize("field", [f for f in entry.FIELDS])
+def test_every_line_offers_units_of_its_dimension(field):
+    units = entry.unit_choices(field)
+    assert units and len(units) == len(set(units))
+    if field.carrier:
+        assert units == metrics.valid_units(field.indicator, field.carrier)
+    if field.indicator == "energy" and not field.carrier:  # every fuel's units, checked on save
+        for fuel in entry.FUELS:
+            assert set(metrics.valid_units("energy", fuel)) <= set(units)
+
+
+def test_mwh_typed_for_kwh_asks_did_you_mean():
+    past = history(("energy", "electricity", 18_000, "kWh", *JAN))
+    new = rows({"energy_electricity": dict(value="17,000", unit="MWh")}, phase="follow-up",
+               period=(dt.date(2024, 4, 1), dt.date(2024, 4, 30)))
+    warnings = entry.implausible(new, past)
+    assert list(warnings) == ["energy_electricity"]
+    assert "Did you mean kWh instead of MWh?" in warnings["energy_electricity"]
+    assert "times this enterprise's usual figure per day" in warnings["energy_electricity"]
+
+
+def test_kwh_typed_for_mwh_is_flagged_too():
+    past = history(("energy", "electricity", 18, "MWh", *JAN))
+    new = rows({"energy_electricity": dict(value="17", unit="kWh")})
+    warnings = entry.implausible(new, past)
+    assert "1/" in warnings["energy_electricity"] and "Did you mean MWh instead of kWh?" in warnings[
+        "energy_electricity"]
+
+
+def test_usual_figures_and_other_carriers_pass():
+    past = history(("energy", "electricity", 18_000, "kWh", *JAN), ("water", "", 40, "m3", *JAN))
+    new = rows({"energy_electricity": dict(value="9", unit="MWh"),  # half the usual: fine
+                "energy_fuel_1": dict(value="5000", unit="L", carrier="diesel"),  # no diesel history
+                "water": dict(value="45000", unit="L")})  # 45 m3 in litres: fine
+    assert entry.implausible(new, past) == {}
+
+
+def test_the_check_compares_per_day_rates():
+    past = history(("water", "", 3, "m3", dt.date(2024, 1, 1), dt.date(2024, 1, 1)))  # one day
+    year = rows({"water": dict(value="1000", unit="m3")}, period=(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    assert entry.implausible(year, past) == {}  # 2.7 m3 a day over a year is usual
+    day = rows({"water": dict(value="1000", unit="m3")}, period=(dt.date(2024, 2, 1), dt.date(2024, 2, 1)))
+    assert "water" in entry.implausible(day, past)
+
+
+def test_a_jump_without_a_unit_explaining_it_gives_no_unit_hint():
+    past = history(("water", "", 1, "m3", *JAN))
+    new = rows({"water": dict(value="5000", unit="m3")})  # 5000x: no water unit is 5000x m3
+    text = entry.implausible(new, past)["water"]
+    assert "5,000 times" in text and "Did you mean" not in text
+
+
+def test_yield_is_never_flagged_as_a_jump():
+    past = history(("yield", "", 0.1, "%", *JAN))  # 0.1% stored (a slip), 90% now: 900x, not checked
+    new = rows({"yield": dict(value="90", unit="%")})
+    assert entry.implausible(new, past) == {}
