@@ -300,8 +300,10 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
         summary = _read(conn, "SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                               "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags "
                               "FROM enterprise_summary", None, "enterprise_id")
-        ents = _read(conn, "SELECT id AS enterprise_id, name, country, sector, partner FROM enterprises",
-                     None, "enterprise_id")
+        ents = _read(conn, "SELECT e.id AS enterprise_id, e.name, e.country, e.sector, e.partner, "
+                           "coalesce(t.modules, '') AS modules FROM enterprises e LEFT JOIN "
+                           "(SELECT enterprise_id, string_agg(DISTINCT module, ', ' ORDER BY module) AS modules "
+                           "FROM trainings GROUP BY enterprise_id) t ON t.enterprise_id = e.id", None, "enterprise_id")
         members = _read(conn, "SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
                               "UNION SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings "
                               "WHERE cohort <> '' "
@@ -318,17 +320,26 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
     summary["has_followup"] = summary["has_followup"].astype(bool)
+    _mark_counted(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ("country", "sector", "partner"):
         ents[col] = ents[col].fillna("").astype("category")
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
-    modules = (members[members["kind"] == "module"].sort_values(["enterprise_id", "value"])
-               .groupby("enterprise_id")["value"].agg(", ".join))
-    ents["modules"] = ents["enterprise_id"].map(modules).fillna("").astype("category")
+    ents["modules"] = ents["modules"].fillna("").astype("category")
     members["kind"] = members["kind"].astype("category")
     members["value"] = members["value"].astype("category")
     return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
                         memberships=members, reference=programme_reference())
+
+
+def _mark_counted(summary: pd.DataFrame) -> None:
+    """Add ``counted``: True on one row per enterprise and indicator with a baseline and a
+    follow-up (an indicator in two units is still one enterprise), so counts are sums."""
+    both = (summary["has_baseline"] & summary["has_followup"]
+            & (summary["relative_change"].notna() | summary["points"].notna())).to_numpy()
+    counted = np.zeros(len(summary), dtype=bool)
+    counted[both] = ~summary.loc[both].duplicated(["enterprise_id", "indicator"]).to_numpy()
+    summary["counted"] = counted
 
 
 def filter_options(data: OverviewData) -> dict[str, list[str]]:
@@ -348,13 +359,13 @@ def selected_ids(data: OverviewData, filters: Filters) -> np.ndarray:
     for col in ("country", "sector", "partner"):
         wanted = getattr(filters, col)
         if wanted:
-            mask &= ents[col].astype(str).isin(wanted).to_numpy()
+            mask &= ents[col].isin(wanted).to_numpy()
     ids = ents["enterprise_id"].to_numpy()[mask]
     for kind in ("module", "cohort", "trainer"):
         wanted = getattr(filters, kind)
         if wanted:
             mem = data.memberships
-            hit = mem.loc[(mem["kind"] == kind).to_numpy() & mem["value"].astype(str).isin(wanted).to_numpy(),
+            hit = mem.loc[(mem["kind"] == kind).to_numpy() & mem["value"].isin(wanted).to_numpy(),
                           "enterprise_id"].unique()
             ids = ids[np.isin(ids, hit)]
     return ids
@@ -403,12 +414,13 @@ def _aggregate(s: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     extensive = s["indicator"].isin(EXTENSIVE).to_numpy()
     s = s.assign(b_pool=s["baseline"].where(extensive), f_pool=s["followup"].where(extensive))
     g = s.groupby(by + ["indicator"], observed=True, sort=True)
-    out = g.agg(unit=("unit", "first"), units=("unit", "nunique"), enterprises=("enterprise_id", "nunique"),
+    out = g.agg(unit=("unit", "first"), units=("unit", "nunique"), enterprises=("counted", "sum"),
                 mean_change=("relative_change", "mean"), median_change=("relative_change", "median"),
                 mean_points=("points", "mean"), b=("b_pool", "sum"), f=("f_pool", "sum"),
                 n_pool=("b_pool", "count")).reset_index()
     with np.errstate(divide="ignore", invalid="ignore"):
         pooled = out["f"] / out["b"] - 1
+    out["enterprises"] = out["enterprises"].astype(int)
     out["pooled_change"] = pooled.where((out["units"] == 1) & (out["n_pool"] > 0) & (out["b"] > 0))
     out["unit"] = out["unit"].astype(str).where(out["units"] == 1, "mixed")
     for col in by + ["indicator"]:
@@ -428,6 +440,8 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 100
     ``listed`` caps the rows of the participant and data-quality lists (their totals are counted
     in full)."""
     ids = selected_ids(data, filters)
+    if "counted" not in data.summary.columns:
+        _mark_counted(data.summary)
     ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
     s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
     both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
@@ -449,14 +463,14 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 100
         g = rc.groupby("indicator", observed=True)["relative_change"]
         q = g.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
         q.columns = ["p05", "q1", "median", "q3", "p95"]
-        dist = pd.concat([g.nunique().rename("n_values"), g.size().rename("enterprises"), q, g.mean().rename("mean")],
-                         axis=1).reset_index().drop(columns="n_values")
+        n = rc.groupby("indicator", observed=True)["counted"].sum().astype(int).rename("enterprises")
+        dist = pd.concat([n, q, g.mean().rename("mean")], axis=1).reset_index()
         dist["indicator"] = dist["indicator"].astype(str)
     distribution = _order(suppress(dist.astype({c: float for c in dist.columns
                                                 if c not in ("indicator", "enterprises")})))
 
     # energy and emissions avoided, annualised: (baseline - follow-up per-day rate) x 365
-    en = both[(both["indicator"].astype(str) == "energy").to_numpy() & (both["unit"].astype(str) == "kWh").to_numpy()]
+    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     co2 = en.dropna(subset=["co2e_baseline", "co2e_followup"])
     impacts = suppress(pd.DataFrame({
         "figure": ["energy avoided", "emissions avoided"],
@@ -494,12 +508,12 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 100
     participants = participants.drop(columns="enterprise_id")
     total = len(participants)
     for col in ("country", "sector", "partner", "modules"):
-        participants[col] = participants[col].astype(str)
+        participants[col] = participants[col].head(listed).astype(str)
     participants = participants.head(listed).reset_index(drop=True)
     participants.attrs["total"] = total
 
     # data quality: which enterprise to follow up, and why (no figures shown)
-    flagged = s_all[s_all["flags"].astype(str) != ""]
+    flagged = s_all[(s_all["flags"] != "").to_numpy()]
     if flagged.empty:
         quality = pd.DataFrame(columns=["enterprise", "country", "indicator", "issue"])
     else:
@@ -518,8 +532,8 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 100
     quality.attrs.update(counts=issue_counts, total=total)
 
     return ProgrammeOverview(
-        enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].astype(str).nunique()),
-        sectors=int(ents["sector"].astype(str).replace("", np.nan).nunique()), summary=summary,
+        enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
+        sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()), summary=summary,
         by_country=by_country, distribution=distribution, reference=data.reference, by_sector=by_sector,
         over_time=over_time, impacts=impacts, impacts_by_country=impacts_by_country, participants=participants,
         quality=quality, filters=filters)
