@@ -1,8 +1,10 @@
 """SCORE4Climate tracker: the router and frame. Run with ``streamlit run app.py``."""
+import time
+
 import streamlit as st
 
-from views import shared
-from tracker import auth
+from views import shared, sso
+from tracker import accounts, auth
 
 st.set_page_config(page_title="SCORE4Climate tracker", page_icon=":recycle:", layout="wide")
 shared.init_state()
@@ -22,13 +24,31 @@ PAGES = {
                        url_path="actions"),
     "programme": st.Page("views/programme.py", title="Programme overview", icon=":material/public:",
                          url_path="programme"),
+    "users": st.Page("views/admin_users.py", title="Users", icon=":material/group:", url_path="users"),
+    "audit": st.Page("views/admin_audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
+    "account": st.Page("views/account.py", title="My account", icon=":material/person:", url_path="account"),
 }
 ROLE_PAGES = {
     "manager": {"My enterprise": ["report", "entry", "actions", "profile"]},
     "trainer": {"Enterprises": ["report", "entry", "actions", "profile"]},
     "officer": {"Programme": ["programme"]},
-    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions", "profile"]},
+    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions", "profile"],
+              "Administration": ["users", "audit"]},
 }
+for _groups in ROLE_PAGES.values():  # every role manages its own account
+    _groups.setdefault("Account", []).append("account")
+
+# the session: single sign-on maps to an account; inactivity signs out; role and enterprises
+# are re-read on every run (an admin's change or deactivation applies at once)
+if st.session_state["user"] is None and sso.configured():
+    st.session_state["user"] = sso.signed_in_user(engine)
+if st.session_state["user"] is not None:
+    now = time.time()
+    if accounts.session_expired(st.session_state.get("last_activity"), now, accounts.session_timeout_minutes()):
+        shared.sign_out(reason="expired")
+    else:
+        st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
+        st.session_state["last_activity"] = now
 
 user = st.session_state["user"]
 if not auth.has_users(engine):
@@ -39,7 +59,7 @@ else:
     with st.sidebar:
         st.caption(f"Signed in as **{user.username}** ({user.role})")
         if st.button("Sign out", key="sign_out"):
-            st.session_state.clear()
+            shared.sign_out()
             st.rerun()
     groups = ROLE_PAGES[user.role]
     nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in groups.items()})

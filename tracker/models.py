@@ -130,6 +130,8 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(user_seq, primary_key=True, server_default=user_seq.next_value())
     username: Mapped[str] = mapped_column(String(100), unique=True)
+    # the single sign-on identity (OIDC email) mapped to this account; NULL when unused
+    email: Mapped[Optional[str]] = mapped_column(String(254), nullable=True, unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

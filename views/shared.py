@@ -29,6 +29,17 @@ def init_state() -> None:
     st.session_state.setdefault("enterprise_id", None)
 
 
+def sign_out(reason: str = "") -> None:
+    """End the session (and a single sign-on session); ``reason`` ('expired') is shown at sign-in."""
+    from views import sso
+
+    st.session_state.clear()
+    init_state()
+    if reason:
+        st.session_state["signed_out_reason"] = reason
+    sso.log_out()
+
+
 def current_user() -> CurrentUser:
     """The signed-in user; stops the page when nobody is signed in."""
     user = st.session_state.get("user")

@@ -1,0 +1,372 @@
+"""Administration of accounts and enterprises, one's own password, the audit log, session and
+upload limits, and the mapping of a single sign-on identity to an account.
+
+Every service takes the signed-in :class:`~tracker.auth.CurrentUser` and checks its role here,
+whatever page calls it: only an admin manages users, enterprises and assignments and reads the
+audit log; everyone may change their own password.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.engine import Engine
+
+from tracker import audit, auth
+from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
+from tracker.db import session_scope
+from tracker.models import ROLES, AuditEntry, Enterprise, User, UserEnterprise
+from tracker.services import SIZES, AccessDenied, require_role
+
+# --- limits ---------------------------------------------------------------------------------
+
+#: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
+#: server.maxUploadSize should say the same so the browser refuses bigger files up front)
+MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "200"))
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+DEFAULT_SESSION_TIMEOUT_MINUTES = 30
+
+
+class UploadTooLarge(ValueError):
+    """A file over :data:`MAX_UPLOAD_BYTES`."""
+
+
+def check_upload_size(n_bytes: int, limit: int | None = None) -> None:
+    """Raise :class:`UploadTooLarge`, saying the limit and what to do, when ``n_bytes`` is over it."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    if n_bytes > limit:
+        raise UploadTooLarge(f"The file has {n_bytes / 1024 / 1024:,.1f} MB; the limit is {limit / 1024 / 1024:,.0f} MB. "
+                             "Split it into smaller files (for example one per year or per country) and upload each.")
+
+
+def session_timeout_minutes() -> float:
+    """Minutes of inactivity after which a session signs out (SCORE_SESSION_TIMEOUT_MINUTES, default 30)."""
+    raw = os.environ.get("SCORE_SESSION_TIMEOUT_MINUTES", "").strip()
+    try:
+        minutes = float(raw) if raw else DEFAULT_SESSION_TIMEOUT_MINUTES
+    except ValueError:
+        minutes = DEFAULT_SESSION_TIMEOUT_MINUTES
+    return minutes if minutes > 0 else DEFAULT_SESSION_TIMEOUT_MINUTES
+
+
+def session_expired(last_activity: float | None, now: float, timeout_minutes: float) -> bool:
+    """True when more than ``timeout_minutes`` passed between ``last_activity`` and ``now`` (seconds)."""
+    return last_activity is not None and now - last_activity > timeout_minutes * 60
+
+
+# --- the signed-in user, kept current -------------------------------------------------------
+
+def _current(session, user: User) -> CurrentUser:
+    ids = session.scalars(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)
+                          .order_by(UserEnterprise.enterprise_id)).all()
+    return CurrentUser(id=user.id, username=user.username, role=user.role, enterprise_ids=tuple(ids))
+
+
+def refresh_user(engine: Engine, user: CurrentUser) -> CurrentUser | None:
+    """The account as it is now (role and enterprises may have changed); None once deactivated."""
+    with session_scope(engine) as session:
+        row = session.get(User, user.id)
+        if row is None or not row.active or row.username != user.username:
+            return None
+        return _current(session, row)
+
+
+# --- single sign-on -------------------------------------------------------------------------
+
+def identity_email(claims: dict) -> str | None:
+    """The e-mail address an OIDC identity proves, lower-cased; None when absent or unverified."""
+    email = str(claims.get("email") or "").strip().lower()
+    if not email or "@" not in email or claims.get("email_verified") is False:
+        return None
+    return email
+
+
+def user_for_identity(engine: Engine, claims: dict) -> CurrentUser | None:
+    """The active account whose e-mail matches the OIDC identity (``st.user``'s claims), or None.
+
+    Only an account an admin has given that e-mail is matched: signing in through the identity
+    provider never creates an account or a role by itself.
+    """
+    email = identity_email(claims)
+    if email is None:
+        return None
+    with session_scope(engine) as session:
+        row = session.scalars(select(User).where(func.lower(User.email) == email)).one_or_none()
+        if row is None or not row.active:
+            audit.record(session, email[:100], "login-sso-refused", "users", "")
+            return None
+        audit.record(session, row.username, "login-sso", "users", row.id)
+        return _current(session, row)
+
+
+# --- one's own password ---------------------------------------------------------------------
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def change_own_password(engine: Engine, user: CurrentUser, current: str, new: str) -> None:
+    """Change the signed-in user's password after checking the current one."""
+    if user is None:
+        raise AccessDenied("Please sign in.")
+    _check_password(new)
+    with session_scope(engine) as session:
+        row = session.get(User, user.id)
+        if row is None or not row.active:
+            raise AccessDenied("This account is no longer active.")
+        if not auth.verify_password(row.password_hash, current):
+            raise ValueError("The current password is wrong.")
+        if current == new:
+            raise ValueError("The new password is the same as the current one.")
+        row.password_hash = auth.hash_password(new)
+        audit.record(session, user.username, "password", "users", row.id)
+
+
+# --- users (admin) --------------------------------------------------------------------------
+
+USER_COLUMNS = ["id", "username", "role", "active", "email", "enterprises", "enterprise_ids", "failed_attempts",
+                "created_at"]
+
+
+def list_users(engine: Engine, user: CurrentUser) -> pd.DataFrame:
+    """Every account with its role, state and enterprises (names and ids)."""
+    require_role(user, "admin")
+    with session_scope(engine) as session:
+        users = session.execute(select(User.id, User.username, User.role, User.active, User.email,
+                                       User.failed_attempts, User.created_at).order_by(User.username)).all()
+        links = session.execute(select(UserEnterprise.user_id, Enterprise.id, Enterprise.name)
+                                .join(Enterprise, Enterprise.id == UserEnterprise.enterprise_id)
+                                .order_by(Enterprise.name)).all()
+    names: dict[int, list[str]] = {}
+    ids: dict[int, list[int]] = {}
+    for uid, eid, name in links:
+        names.setdefault(uid, []).append(name)
+        ids.setdefault(uid, []).append(eid)
+    df = pd.DataFrame(users, columns=["id", "username", "role", "active", "email", "failed_attempts", "created_at"])
+    df["enterprises"] = [", ".join(names.get(i, [])) for i in df["id"]]
+    df["enterprise_ids"] = [ids.get(i, []) for i in df["id"]]
+    df["email"] = df["email"].fillna("")
+    return df[USER_COLUMNS]
+
+
+def _validate_account(role: str, enterprise_ids, email: str | None) -> str | None:
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+    if role == "manager" and not enterprise_ids:
+        raise ValueError("A manager account needs the enterprise they manage.")
+    email = (email or "").strip().lower() or None
+    if email is not None and ("@" not in email or " " in email):
+        raise ValueError(f"{email!r} is not an e-mail address.")
+    return email
+
+
+def _set_enterprises(session, user_id: int, enterprise_ids) -> list[int]:
+    wanted = list(dict.fromkeys(int(e) for e in enterprise_ids))
+    known = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(wanted))).all()) if wanted else set()
+    missing = [e for e in wanted if e not in known]
+    if missing:
+        raise ValueError(f"Unknown enterprise id(s): {missing}")
+    session.execute(delete(UserEnterprise).where(UserEnterprise.user_id == user_id))
+    for eid in wanted:
+        session.add(UserEnterprise(user_id=user_id, enterprise_id=eid))
+    return wanted
+
+
+def _email_taken(session, email: str | None, user_id: int | None) -> None:
+    if email is None:
+        return
+    other = session.scalars(select(User.id).where(func.lower(User.email) == email)).first()
+    if other is not None and other != user_id:
+        raise ValueError(f"Another account already uses {email}.")
+
+
+def create_user(engine: Engine, user: CurrentUser, username: str, role: str, enterprise_ids=(), *,
+                password: str | None = None, email: str | None = None) -> str:
+    """Create an account; returns its password (a random one when none is given, to pass on once)."""
+    require_role(user, "admin")
+    username = username.strip()
+    if not username:
+        raise ValueError("A user name is required.")
+    email = _validate_account(role, enterprise_ids, email)
+    password = password or auth.random_password()
+    _check_password(password)
+    with session_scope(engine) as session:
+        if session.scalars(select(User.id).where(User.username == username)).first() is not None:
+            raise ValueError(f"The user name {username!r} is taken. Choose another.")
+        _email_taken(session, email, None)
+        row = User(username=username, password_hash=auth.hash_password(password), role=role, active=True,
+                   failed_attempts=0, email=email)
+        session.add(row)
+        session.flush()
+        ids = _set_enterprises(session, row.id, enterprise_ids)
+        audit.record(session, user.username, "insert", "users", row.id, None,
+                     {"username": username, "role": role, "email": email, "enterprises": ids})
+    return password
+
+
+def _target(session, user_id: int) -> User:
+    row = session.get(User, int(user_id))
+    if row is None:
+        raise LookupError(f"No account with id {user_id}.")
+    return row
+
+
+def update_user(engine: Engine, user: CurrentUser, user_id: int, *, role: str, enterprise_ids=(),
+                email: str | None = None) -> None:
+    """Change an account's role, enterprises and single sign-on e-mail."""
+    require_role(user, "admin")
+    email = _validate_account(role, enterprise_ids, email)
+    if int(user_id) == user.id and role != "admin":
+        raise ValueError("You cannot take the admin role from yourself; ask another admin.")
+    with session_scope(engine) as session:
+        row = _target(session, user_id)
+        _email_taken(session, email, row.id)
+        before_ids = session.scalars(select(UserEnterprise.enterprise_id)
+                                     .where(UserEnterprise.user_id == row.id)).all()
+        before = {"role": row.role, "email": row.email, "enterprises": sorted(before_ids)}
+        row.role = role
+        row.email = email
+        ids = _set_enterprises(session, row.id, enterprise_ids)
+        after = {"role": role, "email": email, "enterprises": sorted(ids)}
+        if before != after:
+            audit.record(session, user.username, "update", "users", row.id, before, after)
+
+
+def assign_enterprises(engine: Engine, user: CurrentUser, user_id: int, enterprise_ids) -> None:
+    """Set the enterprises a trainer supports or a manager runs."""
+    require_role(user, "admin")
+    with session_scope(engine) as session:
+        row = _target(session, user_id)
+        role, email = row.role, row.email
+    update_user(engine, user, user_id, role=role, enterprise_ids=enterprise_ids, email=email)
+
+
+def reset_password(engine: Engine, user: CurrentUser, user_id: int, password: str | None = None) -> str:
+    """Give an account a new password (random when none given) and lift any sign-in delay."""
+    require_role(user, "admin")
+    password = password or auth.random_password()
+    _check_password(password)
+    with session_scope(engine) as session:
+        row = _target(session, user_id)
+        row.password_hash = auth.hash_password(password)
+        row.failed_attempts = 0
+        row.last_failed_at = None
+        audit.record(session, user.username, "password-reset", "users", row.id)
+    return password
+
+
+def set_active(engine: Engine, user: CurrentUser, user_id: int, active: bool) -> None:
+    """Deactivate an account (it can no longer sign in; its sessions end) or reactivate it."""
+    require_role(user, "admin")
+    if int(user_id) == user.id and not active:
+        raise ValueError("You cannot deactivate your own account; ask another admin.")
+    with session_scope(engine) as session:
+        row = _target(session, user_id)
+        if row.active != active:
+            audit.record(session, user.username, "activate" if active else "deactivate", "users", row.id,
+                         {"active": row.active}, {"active": active})
+            row.active = active
+            row.failed_attempts = 0
+
+
+# --- enterprises (admin) --------------------------------------------------------------------
+
+def _enterprise_fields(name: str, country: str, sector: str, size: str, partner: str) -> dict:
+    name = name.strip()
+    if not name:
+        raise ValueError("The enterprise needs a name.")
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValueError("The country is a two-letter ISO 3166 code, e.g. IN, VN or KE.")
+    if size and size not in SIZES:
+        raise ValueError(f"The size is one of {', '.join(SIZES)}.")
+    return dict(name=name, country=country, sector=sector.strip(), size=size, partner=partner.strip())
+
+
+def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str, sector: str = "", size: str = "",
+                      partner: str = "") -> int:
+    """Add an enterprise; returns its id."""
+    require_role(user, "admin")
+    values = _enterprise_fields(name, country, sector, size, partner)
+    with session_scope(engine) as session:
+        if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
+            raise ValueError(f"An enterprise called {values['name']!r} exists already.")
+        ent = Enterprise(synthetic=False, **values)
+        session.add(ent)
+        session.flush()
+        audit.record(session, user.username, "insert", "enterprises", ent.id, None, values)
+        return ent.id
+
+
+def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, name: str, country: str,
+                    sector: str = "", size: str = "", partner: str = "") -> None:
+    """Rename an enterprise or change its country, sector, size and implementation partner."""
+    require_role(user, "admin")
+    values = _enterprise_fields(name, country, sector, size, partner)
+    with session_scope(engine) as session:
+        ent = session.get(Enterprise, int(enterprise_id))
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
+        clash = session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"],
+                                                            Enterprise.id != ent.id)).first()
+        if clash is not None:
+            raise ValueError(f"Another enterprise is called {values['name']!r}.")
+        before = {k: getattr(ent, k) for k in values}
+        if before != values:
+            for k, v in values.items():
+                setattr(ent, k, v)
+            audit.record(session, user.username, "update", "enterprises", ent.id, before, values)
+
+
+# --- the audit log (admin) ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the admin is looking for; empty means any."""
+
+    username: str = ""
+    action: str = ""
+    table: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    text: str = ""
+
+
+AUDIT_COLUMNS = ["at", "username", "action", "table_name", "record_id", "before", "after"]
+
+
+def audit_log(engine: Engine, user: CurrentUser, filters: AuditFilters = AuditFilters(), *, limit: int = 500
+              ) -> pd.DataFrame:
+    """The newest audit entries (at most ``limit``) that match ``filters``; times in UTC."""
+    require_role(user, "admin")
+    stmt = select(*(getattr(AuditEntry, c) for c in AUDIT_COLUMNS))
+    if filters.username.strip():
+        stmt = stmt.where(AuditEntry.username == filters.username.strip())
+    if filters.action:
+        stmt = stmt.where(AuditEntry.action == filters.action)
+    if filters.table:
+        stmt = stmt.where(AuditEntry.table_name == filters.table)
+    if filters.since:
+        stmt = stmt.where(AuditEntry.at >= dt.datetime.combine(filters.since, dt.time()))
+    if filters.until:
+        stmt = stmt.where(AuditEntry.at < dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time()))
+    if filters.text.strip():
+        like = f"%{filters.text.strip()}%"
+        stmt = stmt.where(or_(AuditEntry.before.like(like), AuditEntry.after.like(like),
+                              AuditEntry.record_id.like(like)))
+    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(int(limit))
+    with session_scope(engine) as session:
+        rows = session.execute(stmt).all()
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+
+def audit_choices(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:
+    """The user names, actions and tables that occur in the audit log (for the page's filters)."""
+    require_role(user, "admin")
+    with session_scope(engine) as session:
+        return {col: sorted(session.scalars(select(getattr(AuditEntry, col)).distinct()).all())
+                for col in ("username", "action", "table_name")}
