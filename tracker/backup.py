@@ -2,10 +2,14 @@
 
 A backup holds one CSV per table (every column, ids included) and ``manifest.json`` with the
 schema revision, the row counts and a SHA-256 per file. Derived tables (the programme
-overview's enterprise summary) are not backed up; restore recomputes them. Restore goes into an empty database
-of the same revision (DuckDB or PostgreSQL, either way round), checks the files against the
-manifest, inserts every table in one transaction, and moves each id sequence past the
-largest restored id so that later inserts do not collide.
+overview's enterprise summary) are not backed up; restore recomputes them. Restore goes into
+an empty database of the same revision (DuckDB or PostgreSQL, either way round), checks the
+files against the manifest, inserts every table in one transaction, and moves each id
+sequence past the largest restored id so that later inserts do not collide.
+
+In the CSV files an empty cell of a number, date or time column is NULL. In a text column
+NULL is written ``\\N`` and a text that itself starts with a backslash gets one more, so that
+NULL, the empty text and any other text all come back exactly as they were.
 """
 from __future__ import annotations
 
@@ -15,17 +19,32 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import func, select, text
+from sqlalchemy import Sequence, Table, func, select, text
 from sqlalchemy.engine import Engine
 
 from tracker import overview
 from tracker.db import current_revision, session_scope
 from tracker.models import Base
 
+FORMAT = 2
+NULL = "\\N"
+#: recomputed from the other tables on restore, never backed up
+DERIVED = ("enterprise_summary",)
+
+
+def tables() -> list[tuple[str, str | None]]:
+    """(table, the sequence behind its integer key or None), parents before children."""
+    out = []
+    for table in Base.metadata.sorted_tables:
+        if table.name in DERIVED:
+            continue
+        seqs = [c.default.name for c in table.primary_key.columns if isinstance(c.default, Sequence)]
+        out.append((table.name, seqs[0] if seqs else None))
+    return out
+
+
 #: tables in dependency order, with the sequence behind each integer key
-TABLES = [("enterprises", "enterprise_id_seq"), ("users", "user_id_seq"), ("user_enterprises", None),
-          ("trainings", "training_id_seq"), ("measurements", "measurement_id_seq"), ("actions", "action_id_seq"),
-          ("audit_log", "audit_id_seq")]
+TABLES = tables()
 
 
 class BackupError(ValueError):
@@ -36,13 +55,40 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _is_text(column) -> bool:
+    try:
+        return column.type.python_type is str
+    except NotImplementedError:  # pragma: no cover - a type without a Python equivalent
+        return True
+
+
+def _encode(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Text columns with NULL as ``\\N`` and a leading backslash doubled (see the module doc)."""
+    out = df.copy()
+    for col in table.columns:
+        if _is_text(col):
+            out[col.name] = [NULL if v is None or (isinstance(v, float) and pd.isna(v))
+                             else "\\" + v if isinstance(v, str) and v.startswith("\\") else v
+                             for v in out[col.name].astype(object)]
+    return out
+
+
+def _decode_text(values: pd.Series) -> list:
+    return [None if v == NULL else v[1:] if v.startswith("\\") else v for v in values]
+
+
 def backup(engine: Engine, folder: Path) -> dict:
     """Write every table to ``folder`` (created; must be empty) and return the manifest."""
     folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise BackupError(f"{folder} is a file; choose a new folder for the backup")
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty; choose a new folder for the backup")
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = {"format": 1, "revision": current_revision(engine), "created": dt.datetime.now(dt.timezone.utc)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot create {folder}: {exc.strerror}") from None
+    manifest = {"format": FORMAT, "revision": current_revision(engine), "created": dt.datetime.now(dt.timezone.utc)
                 .isoformat(timespec="seconds"), "tables": {}}
     with session_scope(engine) as session:  # one transaction: a consistent snapshot
         for name, _ in TABLES:
@@ -50,31 +96,40 @@ def backup(engine: Engine, folder: Path) -> dict:
             rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()
             df = pd.DataFrame(rows, columns=[c.name for c in table.columns])
             path = folder / f"{name}.csv"
-            df.to_csv(path, index=False)
+            _encode(df, table).to_csv(path, index=False, lineterminator="\n")
             manifest["tables"][name] = {"rows": len(df), "sha256": _sha256(path)}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
 
 
-def restore(engine: Engine, folder: Path) -> dict:
+def restore(engine: Engine, folder: Path, progress=None) -> dict:
     """Load a backup into an empty database of the same schema revision; returns row counts."""
     folder = Path(folder)
+    step = progress or (lambda fraction, text: None)
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
-    except (OSError, ValueError) as exc:
-        raise BackupError(f"{folder} holds no readable manifest.json: {exc}") from None
+        listed = manifest["tables"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackupError(f"{folder} holds no readable manifest.json ({exc}); is it a backup folder?") from None
+    if manifest.get("format") not in (1, FORMAT):
+        raise BackupError(f"the backup has format {manifest.get('format')!r}; this version reads {FORMAT}")
     if manifest.get("revision") != current_revision(engine):
         raise BackupError(f"the backup is of schema revision {manifest.get('revision')!r}, the database is at "
-                          f"{current_revision(engine)!r}")
+                          f"{current_revision(engine)!r}: restore it with the version of the tracker that wrote it")
     frames = {}
-    for name, _ in TABLES:
-        info = manifest["tables"].get(name)
+    for n, (name, _) in enumerate(TABLES):
+        step(0.4 * n / len(TABLES), f"Reading {name}.csv")
+        info = listed.get(name)
         path = folder / f"{name}.csv"
         if info is None or not path.exists():
             raise BackupError(f"{name}.csv is missing from the backup")
         if _sha256(path) != info["sha256"]:
             raise BackupError(f"{name}.csv does not match the manifest (changed or damaged)")
-        frames[name] = _typed(name, pd.read_csv(path, dtype=str, keep_default_na=False))
+        try:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frames[name] = _typed(name, raw, escaped=manifest.get("format") == FORMAT)
+        except (ValueError, KeyError, pd.errors.ParserError) as exc:
+            raise BackupError(f"{name}.csv cannot be read back: {exc}") from None
         if len(frames[name]) != info["rows"]:
             raise BackupError(f"{name}.csv has {len(frames[name])} rows, the manifest says {info['rows']}")
     counts = {}
@@ -83,27 +138,54 @@ def restore(engine: Engine, folder: Path) -> dict:
             table = Base.metadata.tables[name]
             if session.scalar(select(func.count()).select_from(table)):
                 raise BackupError(f"the database is not empty ({name} has rows); restore into an empty database")
-        for name, seq in TABLES:
+        for n, (name, seq) in enumerate(TABLES):
             df = frames[name]
+            step(0.4 + 0.5 * n / len(TABLES), f"Restoring {len(df):,} rows of {name}")
             if len(df):
-                session.execute(Base.metadata.tables[name].insert(), df.to_dict("records"))
+                _insert(session, name, df)
             counts[name] = len(df)
             if seq and len(df):
                 _advance(session, seq, int(df["id"].max()))
-        # derived data is not backed up: the programme overview's summary is recomputed
-        overview.refresh(session, None)
+        step(0.9, "Recomputing the programme overview")
+        overview.refresh(session, None)  # derived data is not backed up: recomputed
+    step(1.0, "Done")
     return counts
 
 
-def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
+def _insert(session, name: str, df: pd.DataFrame) -> None:
+    """Insert many rows at once: DuckDB reads the DataFrame, PostgreSQL uses COPY."""
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c) for c in df.columns)
+    if conn.dialect.name == "duckdb":
+        raw = conn.connection.driver_connection
+        staged = f"restore_{name}"
+        raw.register(staged, df)
+        try:
+            conn.exec_driver_sql(f"INSERT INTO {quote(name)} ({cols}) SELECT {cols} FROM {staged}")
+        finally:
+            raw.unregister(staged)
+    elif conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(f"COPY {quote(name)} ({cols}) FROM STDIN") as copy:
+                for rec in df.itertuples(index=False, name=None):
+                    copy.write_row(rec)
+    else:  # pragma: no cover - any other SQLAlchemy database
+        session.execute(Base.metadata.tables[name].insert(), df.to_dict("records"))
+
+
+def _typed(name: str, df: pd.DataFrame, escaped: bool = True) -> pd.DataFrame:
     """CSV text back to the column types of the table (empty cells are NULL where allowed)."""
     table = Base.metadata.tables[name]
+    missing = [c.name for c in table.columns if c.name not in df.columns]
+    if missing:
+        raise ValueError(f"column(s) {', '.join(missing)} missing")
     out = {}
     for col in table.columns:
         s = df[col.name]
-        kind = col.type.python_type
+        kind = col.type.python_type if not _is_text(col) else str
         if kind is bool:
-            out[col.name] = s.map(lambda v: v.strip().lower() in ("true", "1"))
+            out[col.name] = [None if v == "" else v.strip().lower() in ("true", "1") for v in s]
         elif kind in (int, float):
             num = pd.to_numeric(s.replace("", None))
             out[col.name] = [None if pd.isna(v) else kind(v) for v in num]
@@ -111,9 +193,14 @@ def _typed(name: str, df: pd.DataFrame) -> pd.DataFrame:
             out[col.name] = [None if v == "" else dt.date.fromisoformat(v[:10]) for v in s]
         elif kind is dt.datetime:
             out[col.name] = [None if v == "" else dt.datetime.fromisoformat(v) for v in s]
+        elif escaped:
+            out[col.name] = _decode_text(s)
         else:
-            out[col.name] = s.astype(object)
-    return pd.DataFrame(out, columns=[c.name for c in table.columns]).astype(object)
+            out[col.name] = list(s)
+    # object columns keep None as None: a float column would turn it into NaN, which DuckDB
+    # stores as a number rather than NULL
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in out.items()},
+                        columns=[c.name for c in table.columns])
 
 
 def _advance(session, sequence: str, last_id: int) -> None:

@@ -94,6 +94,13 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+        if engine.dialect.name == "duckdb":
+            # Write the schema change into the file at once. DuckDB cannot replay an ALTER TABLE
+            # of a table with a nextval() default from its write-ahead log (duckdb/duckdb#18259,
+            # #20543): a process killed before the next checkpoint would leave a file that no
+            # longer opens.
+            with engine.connect() as conn:
+                conn.exec_driver_sql("CHECKPOINT")
 
 
 def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engine:
