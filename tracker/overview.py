@@ -434,7 +434,7 @@ def _order(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values("indicator", key=lambda s: s.map(rank).fillna(99), kind="stable").reset_index(drop=True)
 
 
-def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 1000) -> ProgrammeOverview:
+def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300) -> ProgrammeOverview:
     """Every aggregate of the overview for the enterprises ``filters`` select (pure function).
 
     ``listed`` caps the rows of the participant and data-quality lists (their totals are counted

@@ -308,13 +308,31 @@ def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) ->
         trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
                                    .where(UserEnterprise.enterprise_id == enterprise_id, User.role == "trainer")
                                    .order_by(User.username)).all()
-        rows = session.execute(select(Training.module, Training.start_date, Training.end_date, Training.cohort,
-                                      Training.managers_female, Training.managers_male, Training.workers_female,
-                                      Training.workers_male).where(Training.enterprise_id == enterprise_id)
+        rows = session.execute(select(Training.id, Training.module, Training.start_date, Training.end_date,
+                                      Training.cohort, Training.managers_female, Training.managers_male,
+                                      Training.workers_female, Training.workers_male)
+                               .where(Training.enterprise_id == enterprise_id)
                                .order_by(Training.start_date, Training.id)).all()
-    trainings = pd.DataFrame(rows, columns=["module", "start_date", "end_date", "cohort", "managers_female",
+    trainings = pd.DataFrame(rows, columns=["id", "module", "start_date", "end_date", "cohort", "managers_female",
                                            "managers_male", "workers_female", "workers_male"])
-    return dict(info, trainers=list(trainers), trainings=trainings)
+    return dict(info, trainers=list(trainers), trainings=trainings, advice=module_advice(trainings))
+
+
+def module_advice(trainings: pd.DataFrame) -> list[str]:
+    """Advice on recorded module participation: Workplace Cooperation first, and the recommended
+    two managers and two workers per module (one sentence per point)."""
+    if trainings.empty:
+        return ["No module recorded yet. Workplace Cooperation (SCORE Basics) comes first."]
+    advice = []
+    if "Workplace Cooperation" not in set(trainings["module"]):
+        advice.append("Workplace Cooperation (SCORE Basics) is not recorded: it comes before the other modules.")
+    managers = trainings["managers_female"] + trainings["managers_male"]
+    workers = trainings["workers_female"] + trainings["workers_male"]
+    short = trainings.loc[(managers < 2) | (workers < 2), "module"].tolist()
+    if short:
+        advice.append(f"Fewer than two managers and two workers attended {', '.join(dict.fromkeys(short))}: the "
+                      "programme recommends two of each for every module.")
+    return advice
 
 
 def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
@@ -365,6 +383,65 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
     return advice
 
 
+def _check_training(module: str, start: dt.date, end: dt.date, counts: list[int]) -> None:
+    if module not in MODULES:
+        raise ValueError(f"Unknown module {module!r}; expected one of {', '.join(MODULES)}.")
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    if any(c < 0 for c in counts):
+        raise ValueError("Attendee numbers cannot be negative.")
+
+
+def _own_row(session: Session, model, row_id: int, enterprise_id: int, what: str):
+    """The row ``row_id`` of ``model`` when it belongs to ``enterprise_id`` (else LookupError)."""
+    row = session.get(model, row_id)
+    if row is None or row.enterprise_id != enterprise_id:
+        raise LookupError(f"No such {what} for this enterprise (it may have been deleted meanwhile).")
+    return row
+
+
+def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, training_id: int, module: str,
+                    start: dt.date, end: dt.date, cohort: str = "", managers_female: int = 0, managers_male: int = 0,
+                    workers_female: int = 0, workers_male: int = 0) -> None:
+    """Correct a recorded module participation (audited with before and after)."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    counts = [managers_female, managers_male, workers_female, workers_male]
+    _check_training(module, start, end, counts)
+    fields = ("module", "start_date", "end_date", "cohort", "managers_female", "managers_male", "workers_female",
+              "workers_male")
+    with session_scope(engine) as session:
+        row = _own_row(session, Training, training_id, enterprise_id, "module record")
+        before = {f: getattr(row, f) for f in fields}
+        after = dict(zip(fields, [module, start, end, cohort.strip(), *counts]))
+        if before != after:
+            for k, v in after.items():
+                setattr(row, k, v)
+            audit.record(session, user.username, "update", "trainings", training_id, before, after)
+
+
+def delete_training(engine: Engine, user: CurrentUser, enterprise_id: int, training_id: int) -> None:
+    """Delete a module participation recorded by mistake (audited)."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine) as session:
+        row = _own_row(session, Training, training_id, enterprise_id, "module record")
+        before = dict(module=row.module, start=row.start_date, end=row.end_date, cohort=row.cohort)
+        session.delete(row)
+        audit.record(session, user.username, "delete", "trainings", training_id, before, None)
+
+
+def delete_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_id: int) -> None:
+    """Delete an improvement action recorded by mistake (audited)."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine) as session:
+        row = _own_row(session, Action, action_id, enterprise_id, "action")
+        before = dict(date=row.action_date, description=row.description, investment=row.investment)
+        session.delete(row)
+        audit.record(session, user.username, "delete", "actions", action_id, before, None)
+
+
 # --- actions and trainings -------------------------------------------------------------------
 
 def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
@@ -399,10 +476,10 @@ def list_actions(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.Da
     """The enterprise's improvement actions, oldest first."""
     require_enterprise(user, enterprise_id)
     with session_scope(engine) as session:
-        rows = session.execute(select(Action.action_date, Action.description, Action.investment, Action.currency,
-                                      Action.indicators).where(Action.enterprise_id == enterprise_id)
+        rows = session.execute(select(Action.id, Action.action_date, Action.description, Action.investment,
+                                      Action.currency, Action.indicators).where(Action.enterprise_id == enterprise_id)
                                .order_by(Action.action_date, Action.id)).all()
-    return pd.DataFrame(rows, columns=["action_date", "description", "investment", "currency", "indicators"])
+    return pd.DataFrame(rows, columns=["id", "action_date", "description", "investment", "currency", "indicators"])
 
 
 # --- the enterprise report ------------------------------------------------------------------
@@ -487,6 +564,22 @@ def _impacts(df: pd.DataFrame, stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     return out, factors
 
 
+def _database_averages(session: Session) -> pd.DataFrame:
+    """Per indicator over every enterprise with a baseline and a follow-up: enterprises, mean and
+    median relative change, mean points (yield). The same figures as ``metrics.summarize`` over
+    all measurements, read from the precomputed ``enterprise_summary`` (no measurement scanned)."""
+    from tracker.models import EnterpriseSummary as S
+
+    rows = session.execute(select(S.indicator, S.relative_change, S.points)
+                           .where(S.baseline.is_not(None), S.followup.is_not(None))).all()
+    per = pd.DataFrame(rows, columns=["indicator", "relative_change", "points"])
+    if per.empty:
+        return pd.DataFrame(columns=["indicator", "enterprises", "mean_change", "median_change", "mean_points"])
+    return (per.groupby("indicator", sort=True)
+            .agg(enterprises=("relative_change", "size"), mean_change=("relative_change", "mean"),
+                 median_change=("relative_change", "median"), mean_points=("points", "mean")).reset_index())
+
+
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, actions, and the reference averages."""
     require_enterprise(user, enterprise_id)
@@ -498,10 +591,9 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                                    Action.indicators).where(Action.enterprise_id == enterprise_id)
                             .order_by(Action.action_date)).all(),
             columns=["action_date", "description", "investment", "currency", "indicators"])
-        everyone = _measurement_frame(session, None)
+        db_avg = _database_averages(session)
     stages = _stages(df)
     changes = _changes(df)
-    db_avg = metrics.summarize(everyone) if not everyone.empty else pd.DataFrame()
     lengths = (df["period_end"] - df["period_start"]).dt.days.add(1).unique() if not df.empty else []
     impacts, factors = _impacts(df, stages)
     return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes, actions=actions,

@@ -19,6 +19,10 @@ st.title(f"Improvement actions: {ent['name']}")
 st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
            "Actions are marked on the enterprise's charts at their date.")
 
+flash = st.session_state.pop("actions_flash", None)
+if flash:
+    st.success(flash)
+
 with st.form("action_form", clear_on_submit=True):
     c1, c2 = st.columns([1, 3])
     when = c1.date_input("Date", value=dt.date.today(), key="action_date")
@@ -45,4 +49,22 @@ if added:
 if actions.empty:
     st.info("No actions recorded yet.")
 else:
-    st.dataframe(actions, hide_index=True, key="actions_list")
+    st.dataframe(actions.drop(columns=["id"]), hide_index=True, key="actions_list",
+                 column_config={"action_date": st.column_config.DateColumn("date")})
+    with st.form("delete_action_form"):
+        labels = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
+        c1, c2, c3 = st.columns([3, 1, 1])
+        gone = c1.selectbox("Delete an action recorded by mistake", list(labels), format_func=labels.get,
+                            key="delete_action_pick")
+        sure = c2.checkbox("Yes, delete it", key="delete_action_sure")
+        if c3.form_submit_button("Delete"):
+            if not sure:
+                st.warning("Tick 'Yes, delete it' to confirm, then press Delete again.")
+            else:
+                try:
+                    services.delete_action(engine, user, enterprise_id, gone)
+                except (LookupError, services.AccessDenied) as exc:
+                    st.error(f"{exc} Nothing was deleted.")
+                else:
+                    st.session_state["actions_flash"] = f"Deleted: {labels[gone]}"
+                    st.rerun()

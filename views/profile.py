@@ -14,8 +14,18 @@ except services.AccessDenied as exc:
     st.error(str(exc))
     st.stop()
 
+
+def done(message: str) -> None:
+    """Show ``message`` after a rerun that redraws the tables with the change."""
+    st.session_state["profile_flash"] = message
+    st.rerun()
+
+
 st.title(f"Profile: {profile['name']}")
 st.caption("Trainers: " + (", ".join(profile["trainers"]) or "none assigned yet"))
+flash = st.session_state.pop("profile_flash", None)
+if flash:
+    st.success(flash)
 
 with st.form("profile_form"):
     c1, c2 = st.columns(2)
@@ -35,10 +45,15 @@ with st.form("profile_form"):
             st.success("Profile saved.")
 
 st.subheader("SCORE modules attended")
-if profile["trainings"].empty:
-    st.info("No module recorded yet. Workplace Cooperation (SCORE Basics) comes first.")
-else:
-    st.dataframe(profile["trainings"], hide_index=True, key="trainings_table")
+trainings = profile["trainings"]
+if not trainings.empty:
+    st.dataframe(trainings.drop(columns=["id"]), hide_index=True, key="trainings_table",
+                 column_config={"start_date": st.column_config.DateColumn("start"),
+                                "end_date": st.column_config.DateColumn("end"),
+                                "managers_female": "managers (women)", "managers_male": "managers (men)",
+                                "workers_female": "workers (women)", "workers_male": "workers (men)"})
+for text in profile["advice"]:
+    st.info(text)
 
 with st.form("training_form", clear_on_submit=True):
     st.markdown("**Record a module**")
@@ -55,11 +70,45 @@ with st.form("training_form", clear_on_submit=True):
     wm = a4.number_input("Workers, men", 0, 500, 1, key="training_wm")
     if st.form_submit_button("Save module"):
         try:
-            advice = services.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
-                                           int(wf), int(wm))
+            services.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
+                                  int(wf), int(wm))
         except (ValueError, services.AccessDenied) as exc:
             st.error(f"{exc} Nothing was saved.")
         else:
-            st.success(f"{module} saved.")
-            for text in advice:
-                st.info(text)
+            done(f"{module} saved.")
+
+if not trainings.empty:
+    st.markdown("**Correct or delete a recorded module**")
+    labels = {int(r.id): f"{r.module} ({r.start_date:%Y-%m-%d})" if r.start_date else r.module
+              for r in trainings.itertuples()}
+    tid = st.selectbox("Recorded module", list(labels), format_func=labels.get, key="edit_training_pick")
+    row = trainings.set_index("id").loc[tid]
+    with st.form("edit_training_form"):  # widget keys carry the id: picking another record shows its values
+        c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+        e_module = c1.selectbox("Module", services.MODULES, index=services.MODULES.index(row["module"])
+                                if row["module"] in services.MODULES else 0, key=f"edit_module_{tid}")
+        e_start = c2.date_input("Start", value=row["start_date"], key=f"edit_start_{tid}")
+        e_end = c3.date_input("End", value=row["end_date"], key=f"edit_end_{tid}")
+        e_cohort = c4.text_input("Cohort", value=row["cohort"], key=f"edit_cohort_{tid}")
+        a1, a2, a3, a4 = st.columns(4)
+        e_counts = [col.number_input(label, 0, 500, int(row[name]), key=f"edit_{name}_{tid}")
+                    for col, label, name in [(a1, "Managers, women", "managers_female"),
+                                             (a2, "Managers, men", "managers_male"),
+                                             (a3, "Workers, women", "workers_female"),
+                                             (a4, "Workers, men", "workers_male")]]
+        b1, b2 = st.columns([1, 3])
+        save_edit = b1.form_submit_button("Save changes")
+        sure = b2.checkbox("Delete this record (tick, then press Delete)", key=f"edit_sure_{tid}")
+        delete = b2.form_submit_button("Delete")
+    try:
+        if save_edit:
+            services.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
+                                     *map(int, e_counts))
+            done(f"{e_module} record updated.")
+        elif delete and not sure:
+            st.warning("Tick the box to confirm the deletion, then press Delete again.")
+        elif delete:
+            services.delete_training(engine, user, enterprise_id, tid)
+            done(f"{row['module']} record deleted.")
+    except (ValueError, LookupError, services.AccessDenied) as exc:
+        st.error(f"{exc} Nothing was changed.")

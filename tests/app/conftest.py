@@ -84,3 +84,22 @@ def table_with(at: AppTest, *columns: str):
         if set(columns) <= set(df.value.columns):
             return df.value
     raise AssertionError(f"no table with columns {columns}")
+
+
+def choose(at: AppTest, key: str, label: str, candidates=range(1, 100_000)) -> AppTest:
+    """Select the option shown as ``label`` in a selectbox of ids shown through a format_func.
+
+    AppTest's ``select_index`` would set the shown text as the value, which the format_func of
+    an id list does not map back; this finds the id whose text is ``label`` and selects it.
+    """
+    box = at.selectbox(key=key)
+    assert label in box.options, f"{label!r} not among {box.options}"
+
+    def shown(v):
+        try:
+            return box.format_func(v)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+
+    box.select(next(v for v in candidates if shown(v) == label))
+    return at

@@ -1,7 +1,7 @@
 """AppTest of the improvement-actions page."""
 import datetime as dt
 
-from tests.app.conftest import charts, click, new_app, sign_in
+from tests.app.conftest import charts, choose, click, new_app, sign_in
 
 
 def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
@@ -34,3 +34,26 @@ def test_an_empty_description_is_refused(demo_db, use_db):
     at.run()
     click(at, "Save")
     assert "Describe the action" in at.error[0].value
+
+
+def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    at.switch_page("views/actions.py")
+    at.run()
+    at.date_input(key="action_date").set_value(dt.date(2024, 2, 3))
+    at.text_input(key="action_description").input("Recorded twice by mistake")
+    click(at, "Save")
+    label = "2024-02-03: Recorded twice by mistake"
+    choose(at, "delete_action_pick", label)
+    click(at, "Delete")
+    assert "Tick 'Yes, delete it'" in at.warning[0].value
+    assert "Recorded twice by mistake" in at.dataframe[0].value["description"].tolist()
+    box = at.selectbox(key="delete_action_pick")
+    assert box.format_func(box.value) == label  # kept over the rerun
+    at.checkbox(key="delete_action_sure").check()
+    click(at, "Delete")
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Deleted: 2024-02-03: Recorded twice by mistake"
+    assert "Recorded twice by mistake" not in at.dataframe[0].value["description"].tolist()
+    assert "id" not in at.dataframe[0].value.columns

@@ -1,7 +1,7 @@
 """AppTest of the profile page: edit the profile, record a module, advice and validation."""
 import datetime as dt
 
-from tests.app.conftest import click, new_app, sign_in
+from tests.app.conftest import choose, click, new_app, sign_in
 
 
 def open_profile(demo_db, use_db):
@@ -40,3 +40,43 @@ def test_recording_a_module_gives_advice_on_attendees(demo_db, use_db):
     click(at, "Save module")
     assert at.success[0].value == "Lean Manufacturing saved."
     assert any("two managers and two workers" in i.value for i in at.info)
+
+
+def test_a_recorded_module_is_corrected_and_deleted(demo_db, use_db):
+    at = open_profile(demo_db, use_db)
+    at.selectbox(key="training_module").select("Gender Equality")
+    at.date_input(key="training_start").set_value(dt.date(2025, 6, 1))
+    at.date_input(key="training_end").set_value(dt.date(2025, 6, 2))
+    click(at, "Save module")
+    assert at.success[0].value == "Gender Equality saved."
+    table = at.dataframe[0].value
+    assert "Gender Equality" in table["module"].tolist() and "id" not in table.columns
+    choose(at, "edit_training_pick", "Gender Equality (2025-06-01)").run()
+    tid = next(t.key for t in at.text_input if t.key.startswith("edit_cohort_")).rsplit("_", 1)[1]
+    assert at.text_input(key=f"edit_cohort_{tid}").value == ""  # the picked record's values are shown
+    at.text_input(key=f"edit_cohort_{tid}").input("2025-H1")
+    at.number_input(key=f"edit_workers_female_{tid}").set_value(2)
+    click(at, "Save changes")
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Gender Equality record updated."
+    table = at.dataframe[0].value
+    row = table[table["module"] == "Gender Equality"].iloc[0]
+    assert (row["cohort"], row["workers_female"]) == ("2025-H1", 2)
+    box = at.selectbox(key="edit_training_pick")
+    assert box.format_func(box.value) == "Gender Equality (2025-06-01)"  # kept over the rerun
+    click(at, "Delete")
+    assert "Tick the box" in at.warning[0].value
+    assert "Gender Equality" in at.dataframe[0].value["module"].tolist()
+    at.checkbox(key=f"edit_sure_{tid}").check()
+    click(at, "Delete")
+    assert at.success[0].value == "Gender Equality record deleted."
+    assert "Gender Equality" not in at.dataframe[0].value["module"].tolist()
+
+
+def test_advice_is_shown_for_modules_already_recorded(demo_db, use_db):
+    at = open_profile(demo_db, use_db)
+    at.selectbox(key="training_module").select("Quality Management")
+    at.number_input(key="training_wf").set_value(0)
+    click(at, "Save module")
+    at = open_profile(demo_db, use_db)  # a fresh session: the advice comes from the stored records
+    assert any("Quality Management" in i.value and "two of each" in i.value for i in at.info)
