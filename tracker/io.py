@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from tracker import services
+from tracker.accounts import UploadTooLarge, check_upload_size
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
 
@@ -87,6 +88,10 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     name = (filename or "").lower()
     if not data:
         raise _problem("the file is empty")
+    try:
+        check_upload_size(len(data))
+    except UploadTooLarge as exc:
+        raise _problem(str(exc)) from None
     if name.endswith(".csv"):
         df = _read_csv(data)
     elif name.endswith((".xlsx", ".xlsm")):

@@ -547,7 +547,10 @@ def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Fil
 # --- export ---------------------------------------------------------------------------------
 
 def export_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
-    """The aggregate tables as exported: changes in percent, suppressed cells as "fewer than 3"."""
+    """The aggregate tables as exported: changes in percent, suppressed cells as "fewer than 3",
+    text a spreadsheet would run as a formula (a sector called ``=HYPERLINK(...)``) made inert."""
+    from tracker.io import neutralise
+
     def shown(df: pd.DataFrame, pct: list[str]) -> pd.DataFrame:
         hidden = df["suppressed"].to_numpy(dtype=bool) if "suppressed" in df.columns else np.zeros(len(df), bool)
         out = {}
@@ -557,7 +560,7 @@ def export_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
             values = df[col]
             is_figure = col in pct or pd.api.types.is_float_dtype(values)
             if not is_figure:
-                out[col] = values.astype(object).to_numpy()
+                out[col] = values.astype(object).map(neutralise).to_numpy()
                 continue
             scale = 100 if col in pct else 1
             cells = [None if v is None or v != v else round(float(v) * scale, 2 if scale == 100 else 3)
@@ -581,16 +584,20 @@ def export_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
 
 def export_csv(ov: ProgrammeOverview) -> bytes:
     """All aggregate tables in one CSV (a ``table`` column names each), filters stated first."""
-    parts = [pd.DataFrame({"table": ["filters"], "value": [ov.filters.describe()]})]
+    from tracker.io import neutralise
+
+    parts = [pd.DataFrame({"table": ["filters"], "value": [neutralise(ov.filters.describe())]})]
     parts += [t.assign(table=name)[["table"] + list(t.columns)] for name, t in export_tables(ov).items()]
     return pd.concat(parts, ignore_index=True).to_csv(index=False).encode("utf-8")
 
 
 def export_excel(ov: ProgrammeOverview) -> bytes:
     """The aggregate tables as an Excel workbook: a sheet per table, the filters on the first."""
+    from tracker.io import neutralise
+
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        pd.DataFrame({"filters": [ov.filters.describe()],
+        pd.DataFrame({"filters": [neutralise(ov.filters.describe())],
                       "rule": [f"cells from {FEWER} enterprises are suppressed"]}).to_excel(
             xl, sheet_name="filters", index=False)
         for name, t in export_tables(ov).items():

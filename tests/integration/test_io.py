@@ -1,5 +1,6 @@
 """tracker.io: import all or nothing, re-import updates, export round-trips, formulas inert."""
 import io
+from pathlib import Path
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -148,3 +149,29 @@ def duckdb_engine(tmp_path_factory):
     eng = db.open_database(f"duckdb:///{tmp_path_factory.mktemp('fuzz') / 'fuzz.duckdb'}")
     yield eng
     eng.dispose()
+
+
+def test_a_file_over_the_upload_limit_is_refused_plainly(db_url, monkeypatch):
+    from tracker import accounts
+
+    engine = db.open_database(db_url)
+    data = tio.frame_bytes(pd.DataFrame([dict(enterprise="Big Ltd", country="KE", sector="S",
+                                              period_start="2024-01-01", period_end="2024-01-31",
+                                              phase="baseline", indicator="water", carrier="", value=1,
+                                              unit="m3", note="x" * 500)]), "csv")
+    monkeypatch.setattr(accounts, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(services.RejectedInput) as info:
+        tio.import_file(engine, ADMIN, data, "big.csv")
+    assert "the limit is" in info.value.problems["reason"].iloc[0]
+    monkeypatch.setattr(accounts, "MAX_UPLOAD_BYTES", 10_000)
+    assert tio.import_file(engine, ADMIN, data, "big.csv")["inserted"] == 1
+    engine.dispose()
+
+
+def test_the_browser_upload_limit_matches_the_import_limit():
+    import tomllib
+
+    from tracker import accounts
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == accounts.MAX_UPLOAD_MB
