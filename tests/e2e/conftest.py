@@ -1,6 +1,7 @@
 """A real browser (Debian's Chromium driven by Playwright) against `streamlit run app.py`."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -29,15 +30,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """The app on a demo database, served by a real `streamlit run` on loopback."""
-    url = f"duckdb:///{tmp_path_factory.mktemp('e2e') / 'demo.duckdb'}"
-    engine = db.open_database(url)
-    demo.load(engine, PASSWORD)
-    engine.dispose()
+@contextlib.contextmanager
+def serve(db_url: str):
+    """`streamlit run app.py` on ``db_url``, on a free loopback port; yields the base URL."""
     port = _free_port()
-    env = dict(os.environ, SCORE_DB_URL=url)
+    env = dict(os.environ, SCORE_DB_URL=db_url)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
@@ -53,9 +50,29 @@ def app_url(tmp_path_factory):
                 proc.kill()
                 raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
             time.sleep(0.3)  # polling a server's readiness, not synchronising the test
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def demo_database(folder: Path, extra=None) -> str:
+    """A demo database in ``folder`` (``extra(engine)`` adds to it); returns its URL."""
+    url = f"duckdb:///{folder / 'demo.duckdb'}"
+    engine = db.open_database(url)
+    demo.load(engine, PASSWORD)
+    if extra is not None:
+        extra(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app on a demo database, served by a real `streamlit run` on loopback."""
+    with serve(demo_database(tmp_path_factory.mktemp("e2e"))) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

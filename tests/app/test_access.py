@@ -1,0 +1,193 @@
+"""AppTest of accounts and access: roles x pages, a tampered session, expiry, own password,
+the admin's users and audit pages, and names that look like HTML or formulas."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.app.conftest import PASSWORD, choose, click, new_app, sign_in
+from tracker import accounts, auth, db, demo, services
+from tracker.auth import CurrentUser
+
+FILES = {"report": "views/enterprise_report.py", "entry": "views/data_entry.py", "actions": "views/actions.py",
+         "profile": "views/profile.py", "programme": "views/programme.py", "users": "views/admin_users.py",
+         "audit": "views/admin_audit.py", "account": "views/account.py"}
+ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
+#: the contract: which pages each role has (everything else must not even be registered)
+ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account"},
+              "officer": {"programme", "account"}, "admin": set(FILES)}
+CASE = "Mechanical seals maker (case study, India)"
+
+
+@pytest.fixture
+def fresh_demo(tmp_path, use_db):
+    """A demo database of the test's own (these tests change accounts)."""
+    url = use_db(f"duckdb:///{tmp_path / 'demo.duckdb'}")
+    engine = db.open_database(url)
+    demo.load(engine, PASSWORD)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_each_role_opens_its_pages_and_no_other(demo_db, use_db, role):
+    use_db(demo_db)
+    at = sign_in(new_app(), f"demo-{role}")
+    assert at.session_state["user"].role == role
+    for page, path in FILES.items():
+        if page in ROLE_PAGES[role]:
+            at.switch_page(path)
+            at.run()
+            assert not at.exception, (page, at.exception)
+            assert not [e.value for e in at.error], (page, [e.value for e in at.error])
+            assert at.title, page
+        else:
+            with pytest.raises(ValueError, match="Could not find"):
+                at.switch_page(path)
+
+
+def _other_enterprise(url) -> tuple[int, str]:
+    engine = db.open_database(url)
+    admin = auth.authenticate(engine, "demo-admin", PASSWORD)
+    trainer = auth.authenticate(engine, "demo-trainer", PASSWORD)
+    all_ents = services.list_enterprises(engine, admin)
+    row = all_ents[~all_ents["id"].isin(trainer.enterprise_ids)].iloc[0]
+    engine.dispose()
+    return int(row["id"]), row["name"]
+
+
+@pytest.mark.parametrize("page", sorted(ENTERPRISE_PAGES))
+def test_a_tampered_session_does_not_reach_another_enterprise(demo_db, use_db, page):
+    """Writing another enterprise (and a role) into the session changes nothing: the account is
+    re-read from the database on every run, and the services check it."""
+    use_db(demo_db)
+    other_id, other_name = _other_enterprise(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    me = at.session_state["user"]
+    at.session_state["user"] = CurrentUser(id=me.id, username=me.username, role="admin",
+                                           enterprise_ids=(*me.enterprise_ids, other_id))
+    at.session_state["enterprise_id"] = other_id
+    at.switch_page(FILES[page])
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"] == me
+    assert CASE in at.title[0].value and other_name not in at.title[0].value
+    assert not at.sidebar.selectbox  # a manager has no enterprise to switch to
+
+
+def test_a_trainer_cannot_pick_an_enterprise_not_assigned(demo_db, use_db):
+    use_db(demo_db)
+    other_id, other_name = _other_enterprise(demo_db)
+    at = sign_in(new_app(), "demo-trainer")
+    at.session_state["enterprise_id"] = other_id
+    at.run()
+    assert not at.exception, at.exception
+    picker = at.sidebar.selectbox(key="enterprise_picker")
+    assert other_name not in picker.options and at.title[0].value != other_name
+
+
+def test_a_session_expires_after_inactivity(demo_db, use_db, monkeypatch):
+    monkeypatch.setenv("SCORE_SESSION_TIMEOUT_MINUTES", "30")
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-officer")
+    at.session_state["last_activity"] = time.time() - 29 * 60  # active 29 minutes ago: still signed in
+    at.run()
+    assert at.session_state["user"] is not None and at.title[0].value == "Programme overview"
+    at.session_state["last_activity"] = time.time() - 31 * 60
+    at.run()
+    assert at.session_state["user"] is None
+    assert "signed out after 30 minutes" in at.info[0].value
+    assert at.text_input(key="sign_in_username")
+
+
+def test_a_deactivated_account_is_signed_out_at_once(fresh_demo):
+    at = sign_in(new_app(), "demo-officer")
+    admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
+    accounts.set_active(fresh_demo, admin, at.session_state["user"].id, False)
+    at.run()
+    assert at.session_state["user"] is None
+
+
+def test_users_change_their_own_password(fresh_demo):
+    at = sign_in(new_app(), "demo-trainer")
+    at.switch_page("views/account.py")
+    at.run()
+    at.text_input(key="own_current").input("wrong-password")
+    at.text_input(key="own_new").input("a-new-long-password")
+    at.text_input(key="own_repeat").input("a-new-long-password")
+    click(at, "Change password")
+    assert "current password is wrong" in at.error[0].value
+    at.text_input(key="own_current").input(PASSWORD)
+    at.text_input(key="own_new").input("a-new-long-password")
+    at.text_input(key="own_repeat").input("a-new-long-password")
+    click(at, "Change password")
+    assert at.success[0].value.startswith("Password changed")
+    assert auth.authenticate(fresh_demo, "demo-trainer", "a-new-long-password").role == "trainer"
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(fresh_demo, "demo-trainer", PASSWORD)
+
+
+def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
+    at = sign_in(new_app(), "demo-admin")
+    at.switch_page("views/admin_users.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.text_input(key="new_user_name").input("new-trainer")
+    at.selectbox(key="new_user_role").select("trainer")
+    click(at, "Create account")
+    assert not at.exception, at.exception
+    password = at.code[0].value
+    assert auth.authenticate(fresh_demo, "new-trainer", password).role == "trainer"
+    assert "new-trainer" in at.dataframe[0].value["username"].tolist()
+
+    choose(at, "edit_user_pick", "demo-manager (manager)").run()
+    click(at, "Reset password")
+    new = at.code[0].value
+    assert auth.authenticate(fresh_demo, "demo-manager", new).role == "manager"
+    click(at, "Deactivate")
+    with pytest.raises(auth.SignInError):
+        auth.authenticate(fresh_demo, "demo-manager", new)
+
+    # and it is all in the audit log, which filters by user and action
+    at.switch_page("views/admin_audit.py")
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="audit_action").select("password-reset")
+    click(at, "Apply filters")
+    log = at.dataframe[0].value
+    assert list(log["action"].unique()) == ["password-reset"] and list(log["username"]) == ["demo-admin"]
+    at.selectbox(key="audit_action").select("")
+    at.selectbox(key="audit_user").select("demo-admin")
+    at.selectbox(key="audit_table").select("users")
+    click(at, "Apply filters")
+    log = at.dataframe[0].value
+    assert {"insert", "password-reset", "deactivate"} <= set(log["action"])
+    assert set(log["username"]) == {"demo-admin"}
+
+
+def test_admin_cannot_lock_themselves_out(fresh_demo):
+    at = sign_in(new_app(), "demo-admin")
+    at.switch_page("views/admin_users.py")
+    at.run()
+    choose(at, "edit_user_pick", "demo-admin (admin)").run()
+    click(at, "Deactivate")
+    assert "cannot deactivate your own account" in at.error[0].value
+
+
+HOSTILE = ['<img src=x onerror=alert(1)>', '=HYPERLINK("http://x")']
+
+
+def test_hostile_names_are_shown_as_text(fresh_demo):
+    admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
+    ids = [accounts.create_enterprise(fresh_demo, admin, name, "KE", name) for name in HOSTILE]
+    accounts.create_user(fresh_demo, admin, "hostile-trainer", "trainer", ids, password="hostile-password")
+    at = sign_in(new_app(), "hostile-trainer", "hostile-password")
+    assert not at.exception, at.exception
+    for name in HOSTILE:
+        choose(at, "enterprise_picker", name).run()  # listed as typed, not interpreted
+        assert at.title[0].value == name
+    at.switch_page("views/profile.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == f"Profile: {HOSTILE[1]}"
