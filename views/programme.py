@@ -30,12 +30,6 @@ def _overview(version: tuple, filters: overview.Filters, _user) -> overview.Prog
     return overview.build(_data(version, _user), filters)
 
 
-@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
-def _exports(version: tuple, filters: overview.Filters, _user) -> tuple[bytes, bytes]:
-    ov = _overview(version, filters, _user)
-    return overview.export_csv(ov), overview.export_excel(ov)
-
-
 def _label(indicator: str) -> str:
     return charts.INDICATOR_LABELS.get(indicator, indicator)
 
@@ -162,8 +156,9 @@ with export:
     st.write("The aggregate tables above with the filters applied: change per indicator, by country, by sector, "
              "over time, the distribution's quantiles, energy and emissions avoided. Cells from fewer than 3 "
              "enterprises read “fewer than 3”.")
-    csv_bytes, xlsx_bytes = _exports(version, filters, user)
     d1, d2 = st.columns(2)
-    d1.download_button("Download CSV", csv_bytes, "programme_overview.csv", "text/csv", key="export_csv")
-    d2.download_button("Download Excel", xlsx_bytes, "programme_overview.xlsx",
+    # the files are made when a button is pressed, not on every filter change
+    d1.download_button("Download CSV", lambda: overview.export_csv(ov), "programme_overview.csv", "text/csv",
+                       key="export_csv")
+    d2.download_button("Download Excel", lambda: overview.export_excel(ov), "programme_overview.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
