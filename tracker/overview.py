@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 import metrics
 from tracker.auth import CurrentUser
-from tracker.db import session_scope
+from tracker.db import duckdb_view, session_scope
 from tracker.models import AuditEntry, EnterpriseSummary
 
 MIN_CELL = 3
@@ -103,13 +103,9 @@ def _insert(conn: Connection, frame: pd.DataFrame) -> None:
         return
     cols = list(frame.columns)
     if conn.dialect.name == "duckdb":
-        raw = conn.connection.driver_connection
-        name = f"summary_{uuid.uuid4().hex}"
-        raw.register(name, frame)
-        try:
-            raw.execute(f"INSERT INTO enterprise_summary ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
-        finally:
-            raw.unregister(name)
+        with duckdb_view(conn, frame) as name:
+            conn.connection.driver_connection.execute(
+                f"INSERT INTO enterprise_summary ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
     elif conn.dialect.name == "postgresql":
         clean = frame.astype(object).where(frame.notna(), None)
         with conn.connection.driver_connection.cursor() as cur:
@@ -124,16 +120,31 @@ def _insert(conn: Connection, frame: pd.DataFrame) -> None:
 MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "
                    "m.carrier, m.value_canonical, m.unit_canonical FROM measurements m "
                    "JOIN enterprises e ON e.id = m.enterprise_id")
+MEASUREMENT_COLUMNS = ["enterprise_id", "country", "period_start", "period_end", "phase", "indicator", "carrier",
+                       "value_canonical", "unit_canonical"]
 
 
-def refresh(session, enterprise_ids) -> int:
+def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) -> int:
     """Recompute the summary rows of ``enterprise_ids`` (None: every enterprise) inside the
-    caller's transaction (a Session or a Connection); returns the number of rows written."""
+    caller's transaction (a Session or a Connection); returns the number of rows written.
+
+    ``complete`` may hold *all* the measurements of some of these enterprises (those that had
+    none stored before a bulk import), with the columns of ``MEASUREMENT_SQL``; they are not
+    read back from the database.
+    """
     conn = _connection(session)
     ids = None if enterprise_ids is None else sorted({int(i) for i in enterprise_ids})
     if ids is not None and not ids:
         return 0
-    m = _read(conn, MEASUREMENT_SQL, ids, "enterprise_id")
+    if complete is not None and ids is not None and len(complete):
+        held = set(complete["enterprise_id"].unique().tolist())
+        rest = [i for i in ids if i not in held]
+        parts = [complete[MEASUREMENT_COLUMNS]]
+        if rest:
+            parts.append(_read(conn, MEASUREMENT_SQL, rest, "enterprise_id"))
+        m = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    else:
+        m = _read(conn, MEASUREMENT_SQL, ids, "enterprise_id")
     summary = compute_summary(m)
     _delete(conn, ids)
     _insert(conn, summary)

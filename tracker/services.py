@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-import uuid
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,7 +21,7 @@ import metrics
 from tracker import audit
 from tracker.auth import CurrentUser
 from tracker.config import DATA_DIR
-from tracker.db import session_scope
+from tracker.db import duckdb_view, session_scope
 from tracker.models import Action, Base, Enterprise, Measurement, Training
 
 TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase",
@@ -235,7 +234,18 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
         if counts["inserted"] or counts["updated"]:
             audit.record(session, user.username, "save", "measurements", ",".join(map(str, sorted(ids.values())))[:100],
                          None, dict(counts, enterprises=sorted(ids)[:50]))
-            overview.refresh(session, ids.values())  # the programme overview's summary, same transaction
+            # the programme overview's summary, same transaction; enterprises that had nothing
+            # stored have all their figures in this batch, which need not be read back
+            fresh = df[~df["enterprise_id"].isin(existed)]
+            complete = None
+            if len(fresh):
+                countries = session.execute(select(Enterprise.id, Enterprise.country)
+                                            .where(Enterprise.id.in_(list(set(ids.values()) - existed)))
+                                            if len(ids) - len(existed) <= MANY else
+                                            select(Enterprise.id, Enterprise.country)).all()
+                complete = fresh.assign(country=fresh["enterprise_id"].map(dict(countries)))[
+                    overview.MEASUREMENT_COLUMNS]
+            overview.refresh(session, ids.values(), complete=complete)
         step(0.95, "Committing")
     return counts
 
@@ -258,17 +268,12 @@ def _bulk_insert(session: Session, frame: pd.DataFrame, table: str = "measuremen
     dialect = conn.dialect.name
     cols = list(frame.columns)
     if dialect == "duckdb":
-        raw = conn.connection.driver_connection
         staged = frame.copy()
         for col in ("period_start", "period_end"):
             if col in staged.columns:
                 staged[col] = pd.to_datetime(staged[col])
-        name = f"staged_{uuid.uuid4().hex}"
-        raw.register(name, staged)
-        try:
+        with duckdb_view(conn, staged) as name:
             conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM {name}")
-        finally:
-            raw.unregister(name)
     elif dialect == "postgresql":
         raw = conn.connection.driver_connection
         with raw.cursor() as cur:

@@ -33,6 +33,18 @@ def _summary(engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["enterprise_id", "indicator", "relative_change", "flags", "co2e_b", "co2e_f"])
 
 
+def _same_as_rebuilt(engine):
+    def table():
+        with session_scope(engine) as s:
+            rows = s.execute(select(EnterpriseSummary)).scalars().all()
+            cols = [c.name for c in EnterpriseSummary.__table__.columns if c.name != "updated_at"]
+            return (pd.DataFrame([{c: getattr(r, c) for c in cols} for r in rows])
+                    .sort_values(["enterprise_id", "indicator", "unit"]).reset_index(drop=True))
+    kept = table()
+    overview.rebuild(engine)
+    pd.testing.assert_frame_equal(kept, table())
+
+
 def test_every_save_keeps_the_summary_current(db_url):
     engine = db.open_database(db_url)
     rows = _rows("A") + _rows("B", follow=None) + _rows("C", follow=20_000.0)
@@ -47,12 +59,15 @@ def test_every_save_keeps_the_summary_current(db_url):
     # electricity in India: the grid factor gives emissions at both ends
     factor = metrics.grid_factor("IN", 2024)[0]
     assert s.loc[a, "co2e_b"] == pytest.approx(1000 / 91 * factor, rel=1e-6)
+    _same_as_rebuilt(engine)  # new enterprises are summarised from the batch, not read back
 
-    # an update and a follow-up for B change the summary in the same transaction
-    services.save_measurements(engine, ADMIN, pd.DataFrame(_rows("B", follow=500.0) + _rows("A", follow=910.0)))
+    # an update and a follow-up for B change the summary in the same transaction (with a new D)
+    services.save_measurements(engine, ADMIN, pd.DataFrame(_rows("B", follow=500.0) + _rows("A", follow=910.0)
+                                                           + _rows("D", country="KE")), create_enterprises=True)
     s = _summary(engine).set_index("enterprise_id")
     assert s.loc[b, "flags"] == "" and s.loc[b, "relative_change"] < 0
     assert s.loc[a, "relative_change"] == pytest.approx(910 / 90 / (1000 / 91) - 1)
+    _same_as_rebuilt(engine)
     # rebuilding from scratch gives the same table
     before = _summary(engine).sort_values("enterprise_id").reset_index(drop=True)
     assert overview.rebuild(engine) == len(before)
