@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import uuid
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -69,13 +68,9 @@ def _read(conn: Connection, sql: str, ids: list[int] | None, id_column: str) -> 
         raw = conn.connection.driver_connection
         if ids is None:
             return raw.execute(sql).df()
-        name = f"ids_{uuid.uuid4().hex}"
-        raw.register(name, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)}))
-        try:
+        with duckdb_view(conn, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)})) as name:
             return raw.execute(f"SELECT * FROM ({sql}) q WHERE q.{id_column.split('.')[-1]} IN "
                                f"(SELECT id FROM {name})").df()
-        finally:
-            raw.unregister(name)
     where = "" if ids is None else f" WHERE q.{id_column.split('.')[-1]} = ANY(%(ids)s)"
     result = conn.exec_driver_sql(f"SELECT * FROM ({sql}) q{where}", {"ids": [int(i) for i in ids]} if ids else {})
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -86,13 +81,9 @@ def _delete(conn: Connection, ids: list[int] | None) -> None:
     if ids is None:
         conn.exec_driver_sql("DELETE FROM enterprise_summary")
     elif dialect == "duckdb":
-        raw = conn.connection.driver_connection
-        name = f"ids_{uuid.uuid4().hex}"
-        raw.register(name, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)}))
-        try:
-            raw.execute(f"DELETE FROM enterprise_summary WHERE enterprise_id IN (SELECT id FROM {name})")
-        finally:
-            raw.unregister(name)
+        with duckdb_view(conn, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)})) as name:
+            conn.connection.driver_connection.execute(
+                f"DELETE FROM enterprise_summary WHERE enterprise_id IN (SELECT id FROM {name})")
     else:
         conn.exec_driver_sql("DELETE FROM enterprise_summary WHERE enterprise_id = ANY(%(ids)s)",
                              {"ids": [int(i) for i in ids]})

@@ -177,6 +177,7 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     with session_scope(engine) as session:
         ids: dict[str, int] = {}
+        new_countries = pd.Series(dtype=str)  # of the enterprises this batch creates, by name
         firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
         known = _ids_by_name(session, list(firsts.index))
         existed = set(known.values())
@@ -186,8 +187,9 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
                 raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}: only an admin can add enterprises.")
             step(0.2, f"Adding {len(missing):,} enterprises")
             now_ = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+            new_countries = missing["country"].astype(str).str.upper().str[:2]
             _bulk_insert(session, pd.DataFrame({
-                "name": missing.index.astype(str), "country": missing["country"].astype(str).str.upper().str[:2],
+                "name": missing.index.astype(str), "country": new_countries,
                 "sector": missing["sector"].astype(str), "size": "", "partner": "", "synthetic": False,
                 "created_at": now_}), table="enterprises")
             known.update(_ids_by_name(session, list(missing.index)))
@@ -236,15 +238,9 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
                          None, dict(counts, enterprises=sorted(ids)[:50]))
             # the programme overview's summary, same transaction; enterprises that had nothing
             # stored have all their figures in this batch, which need not be read back
-            fresh = df[~df["enterprise_id"].isin(existed)]
-            complete = None
-            if len(fresh):
-                countries = session.execute(select(Enterprise.id, Enterprise.country)
-                                            .where(Enterprise.id.in_(list(set(ids.values()) - existed)))
-                                            if len(ids) - len(existed) <= MANY else
-                                            select(Enterprise.id, Enterprise.country)).all()
-                complete = fresh.assign(country=fresh["enterprise_id"].map(dict(countries)))[
-                    overview.MEASUREMENT_COLUMNS]
+            fresh = df[df["enterprise"].isin(new_countries.index)]
+            complete = (fresh.assign(country=fresh["enterprise"].map(new_countries))[overview.MEASUREMENT_COLUMNS]
+                        if len(fresh) else None)
             overview.refresh(session, ids.values(), complete=complete)
         step(0.95, "Committing")
     return counts
