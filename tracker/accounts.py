@@ -67,7 +67,7 @@ def _current(session, user: User) -> CurrentUser:
 
 def refresh_user(engine: Engine, user: CurrentUser) -> CurrentUser | None:
     """The account as it is now (role and enterprises may have changed); None once deactivated."""
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         row = session.get(User, user.id)
         if row is None or not row.active or row.username != user.username:
             return None
@@ -135,7 +135,7 @@ USER_COLUMNS = ["id", "username", "role", "active", "email", "enterprises", "ent
 def list_users(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every account with its role, state and enterprises (names and ids)."""
     require_role(user, "admin")
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         users = session.execute(select(User.id, User.username, User.role, User.active, User.email,
                                        User.failed_attempts, User.created_at).order_by(User.username)).all()
         links = session.execute(select(UserEnterprise.user_id, Enterprise.id, Enterprise.name)
@@ -359,7 +359,7 @@ def audit_log(engine: Engine, user: CurrentUser, filters: AuditFilters = AuditFi
         stmt = stmt.where(or_(AuditEntry.before.like(like), AuditEntry.after.like(like),
                               AuditEntry.record_id.like(like)))
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(int(limit))
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         rows = session.execute(stmt).all()
     return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
@@ -367,6 +367,6 @@ def audit_log(engine: Engine, user: CurrentUser, filters: AuditFilters = AuditFi
 def audit_choices(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:
     """The user names, actions and tables that occur in the audit log (for the page's filters)."""
     require_role(user, "admin")
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         return {col: sorted(session.scalars(select(getattr(AuditEntry, col)).distinct()).all())
                 for col in ("username", "action", "table_name")}

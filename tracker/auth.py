@@ -117,7 +117,7 @@ def authenticate(engine: Engine, username: str, password: str, *, now: dt.dateti
 
 def has_users(engine: Engine) -> bool:
     """True once at least one account exists."""
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         return session.scalars(select(User.id).limit(1)).first() is not None
 
 

@@ -90,7 +90,7 @@ def backup(engine: Engine, folder: Path) -> dict:
         raise BackupError(f"cannot create {folder}: {exc.strerror}") from None
     manifest = {"format": FORMAT, "revision": current_revision(engine), "created": dt.datetime.now(dt.timezone.utc)
                 .isoformat(timespec="seconds"), "tables": {}}
-    with session_scope(engine) as session:  # one transaction: a consistent snapshot
+    with session_scope(engine, readonly=True) as session:  # one transaction: a consistent snapshot
         for name, _ in TABLES:
             table = Base.metadata.tables[name]
             rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()

@@ -140,16 +140,45 @@ def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engin
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
+def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error.
+
+    On DuckDB, transactions that write run one at a time within the process (the only process
+    that can have the file open read-write): DuckDB's optimistic concurrency would otherwise
+    abort one of two transactions that touch the same row ("Conflict on update"), and under
+    load a writer could lose that race again and again. ``readonly=True`` skips the wait, for
+    sessions that only read (they see a consistent snapshot either way).
+    """
     factory = _factories.get(engine)
     if factory is None:
         factory = _factories.setdefault(engine, sessionmaker(engine, expire_on_commit=False))
-    with factory() as session:
-        with session.begin():
-            yield session
+    lock = None if readonly else _writer_lock(engine)
+    if lock is not None:
+        lock.acquire()
+    try:
+        with factory() as session:
+            with session.begin():
+                yield session
+    finally:
+        if lock is not None:
+            lock.release()
 
 
+def _writer_lock(engine: Engine) -> threading.RLock | None:
+    """The process-wide writer lock of a DuckDB database (shared by engines on the same file)."""
+    if engine.dialect.name != "duckdb":
+        return None  # PostgreSQL handles concurrent writers; conflicts there are retried
+    key = str(engine.url.database or ":memory:")
+    if key != ":memory:":
+        key = str(Path(key).resolve())
+    else:
+        key = f":memory:{id(engine)}"
+    with _writer_locks_guard:
+        return _writer_locks.setdefault(key, threading.RLock())
+
+
+_writer_locks: dict[str, threading.RLock] = {}
+_writer_locks_guard = threading.Lock()
 _factories: dict[Engine, sessionmaker] = {}
 
 

@@ -141,7 +141,7 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
 def export_frame(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every measurement the user may read, in the template, value and unit as entered."""
     services.require_role(user, "admin", "trainer", "manager")
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         ids = None if user.role == "admin" else list(user.enterprise_ids)
         df = services._measurement_frame(session, ids)
     df = df[TEMPLATE_COLUMNS].copy()

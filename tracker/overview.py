@@ -286,7 +286,7 @@ def data_version(engine: Engine, user: CurrentUser) -> tuple:
     """A cheap fingerprint that changes with every write (the audit log and the summary): a
     cache keyed on it is cleared after writes by any process."""
     _require_officer(user)
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         audit = session.scalar(select(func.max(AuditEntry.id)))
         rows, latest = session.execute(select(func.count(), func.max(EnterpriseSummary.updated_at))).one()
     return (audit, rows, str(latest))
@@ -297,7 +297,7 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     from tracker.services import programme_reference
 
     _require_officer(user)
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         conn = session.connection()
         summary = _read(conn, "SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                               "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags "

@@ -86,7 +86,7 @@ def _enterprise_frame(session: Session, ids: list[int] | None) -> pd.DataFrame:
 
 def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """The enterprises the user may see (officers see the list of participants, not figures)."""
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         if user.role in ("admin", "officer"):
             return _enterprise_frame(session, None)
         return _enterprise_frame(session, list(user.enterprise_ids))
@@ -158,7 +158,7 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
         except Exception as exc:  # noqa: BLE001 - driver errors from bulk paths are not always wrapped
             if not _is_conflict(exc) or attempt == 19:
                 raise
-            time.sleep(0.01 * (attempt + 1) * random.random())  # back off, then retry the transaction
+            time.sleep(min(1.0, 0.01 * 2 ** attempt) * (0.5 + random.random()))  # back off, then retry
     raise AssertionError("unreachable")
 
 
@@ -283,7 +283,7 @@ def _bulk_insert(session: Session, frame: pd.DataFrame, table: str = "measuremen
 def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
     """(profile, stored measurements) of one enterprise the user may read."""
     require_enterprise(user, enterprise_id)
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         return _enterprise_dict(session, enterprise_id), _measurement_frame(session, [enterprise_id])
 
 
@@ -305,7 +305,7 @@ def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) ->
     from tracker.models import User, UserEnterprise
 
     info, _ = enterprise_info(engine, user, enterprise_id)
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
                                    .where(UserEnterprise.enterprise_id == enterprise_id, User.role == "trainer")
                                    .order_by(User.username)).all()
@@ -476,7 +476,7 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
 def list_actions(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The enterprise's improvement actions, oldest first."""
     require_enterprise(user, enterprise_id)
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         rows = session.execute(select(Action.id, Action.action_date, Action.description, Action.investment,
                                       Action.currency, Action.indicators).where(Action.enterprise_id == enterprise_id)
                                .order_by(Action.action_date, Action.id)).all()
@@ -584,7 +584,7 @@ def _database_averages(session: Session) -> pd.DataFrame:
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, actions, and the reference averages."""
     require_enterprise(user, enterprise_id)
-    with session_scope(engine) as session:
+    with session_scope(engine, readonly=True) as session:
         info = _enterprise_dict(session, enterprise_id)
         df = _measurement_frame(session, [enterprise_id])
         actions = pd.DataFrame(

@@ -111,3 +111,36 @@ def test_a_process_killed_right_after_migrating_leaves_a_file_that_opens(duckdb_
     engine = db.open_database(duckdb_url)
     assert count(engine) == 0
     engine.dispose()
+
+
+def test_duckdb_writers_in_one_process_take_turns_instead_of_conflicting(duckdb_url):
+    # regression: "Conflict on update!" when two threads changed the same row at once (CI, 20 threads)
+    engine = db.open_database(duckdb_url)
+    services.save_measurements(engine, ADMIN, rows_for(0, 1), create_enterprises=True)
+    first_in, second_started, second_done = threading.Event(), threading.Event(), threading.Event()
+    outcome = {}
+
+    def second():
+        first_in.wait(30)
+        second_started.set()
+        try:
+            with db.session_scope(engine) as s:
+                s.execute(Measurement.__table__.update().values(note="second"))
+            outcome["second"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["second"] = repr(exc)
+        second_done.set()
+
+    t = threading.Thread(target=second)
+    t.start()
+    with db.session_scope(engine) as s:
+        s.execute(Measurement.__table__.update().values(note="first"))
+        first_in.set()
+        second_started.wait(30)
+        # without the writer lock the second update fails at once on the uncommitted row
+        assert not second_done.wait(0.5), outcome
+    t.join(30)
+    assert outcome == {"second": "ok"}
+    with db.session_scope(engine, readonly=True) as s:
+        assert s.scalars(select(Measurement.note)).all() == ["second"]
+    engine.dispose()
