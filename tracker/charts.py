@@ -1,6 +1,8 @@
 """Plotly figures, built from service results (no Streamlit here, so reports can reuse them)."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,6 +14,15 @@ INDICATOR_LABELS = {
     "energy": "Energy", "waste": "Waste produced", "material_input": "Material input",
     "material_wasted": "Materials wasted", "yield": "Yield", "water": "Water", "production": "Production",
 }
+
+
+def _plain(values) -> list[str]:
+    """User text made inert for plotly, which reads tags such as <a href> and <b> in labels."""
+    return [html.escape(str(v), quote=False) for v in values]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip(" ,;:-") + "…"
 
 
 def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield and waste share by stage"
@@ -29,10 +40,12 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
                     text=[f"{v:.0f}%" if v == v else "" for v in stages["yield_pct"]], textposition="top center",
                     hovertext=labels)
     for i, a in enumerate(actions.itertuples()):
+        # labels above the 100% line (the axis runs to 118), alternating rows, full text on hover
         fig.add_vline(x=pd.Timestamp(a.action_date).value / 1e6, line_dash="dash", line_color=GREY)
-        fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0 - 0.09 * (i % 2), yref="paper", showarrow=False,
-                           text=f"▲ {a.description[:40]}", xanchor="left", font=dict(size=11, color=GREY))
-    fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 105]), xaxis=dict(title="end of period"),
+        fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0 - 0.055 * (i % 2), yref="paper", showarrow=False,
+                           text="▲ " + _plain([_short(a.description)])[0], hovertext=_plain([a.description])[0],
+                           xanchor="left", yanchor="top", font=dict(size=11, color=GREY))
+    fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100]), xaxis=dict(title="end of period"),
                       legend=dict(orientation="h", y=-0.2), margin=dict(t=60, b=40), barmode="overlay")
     return fig
 
@@ -140,12 +153,12 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     sub = table[table["indicator"] == indicator]
     ok = sub[~sub["suppressed"].astype(bool)]
     fig = go.Figure()
-    fig.add_bar(x=ok[by], y=ok["mean_change"] * 100, name="mean (each enterprise counts once)", marker_color=GREEN,
+    fig.add_bar(x=_plain(ok[by]), y=ok["mean_change"] * 100, name="mean (each enterprise counts once)", marker_color=GREEN,
                 text=[f"{v * 100:+.0f}%" for v in ok["mean_change"]], textposition="outside",
                 customdata=ok["enterprises"], hovertemplate="%{x}: %{y:.1f}% (%{customdata} enterprises)")
-    fig.add_scatter(x=ok[by], y=ok["median_change"] * 100, mode="markers", name="median",
+    fig.add_scatter(x=_plain(ok[by]), y=ok["median_change"] * 100, mode="markers", name="median",
                     marker=dict(symbol="diamond", size=10, color="black"))
-    _fewer_marks(fig, list(sub.loc[sub["suppressed"].astype(bool), by]))
+    _fewer_marks(fig, _plain(sub.loc[sub["suppressed"].astype(bool), by]))
     _reference_line(fig, reference, indicator)
     fig.update_layout(title=title, yaxis=dict(title="change, %"), xaxis=dict(type="category"),
                       legend=dict(orientation="h", y=-0.2))
@@ -163,11 +176,11 @@ def impact_chart(impacts_by_country: pd.DataFrame) -> go.Figure:
     t = impacts_by_country
     ok = t[~t["suppressed"].astype(bool)]
     fig = go.Figure()
-    fig.add_bar(x=ok["country"], y=ok["energy_avoided_mwh_per_year"], name="energy avoided, MWh per year",
+    fig.add_bar(x=_plain(ok["country"]), y=ok["energy_avoided_mwh_per_year"], name="energy avoided, MWh per year",
                 marker_color=GREEN)
-    fig.add_bar(x=ok["country"], y=ok["emissions_avoided_t_per_year"], name="emissions avoided, t CO2e per year",
+    fig.add_bar(x=_plain(ok["country"]), y=ok["emissions_avoided_t_per_year"], name="emissions avoided, t CO2e per year",
                 marker_color=GREY)
-    _fewer_marks(fig, list(t.loc[t["suppressed"].astype(bool), "country"]))
+    _fewer_marks(fig, _plain(t.loc[t["suppressed"].astype(bool), "country"]))
     fig.update_layout(title="Energy and emissions avoided per year, by country (baseline rate minus follow-up rate)",
                       barmode="group", xaxis=dict(type="category"), legend=dict(orientation="h", y=-0.2))
     return fig
