@@ -15,6 +15,14 @@ class CliError(Exception):
     """A failure to report plainly and exit 1."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a command line it cannot read exits 1 like every other bad input."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def _engine():
     from tracker.db import DatabaseLocked, DatabaseUnavailable, open_database
 
@@ -102,7 +110,15 @@ def _write(file: str, make) -> int:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
         raise CliError("the file name must end in .csv or .xlsx")
-    path.write_bytes(make(fmt))
+    if not path.parent.is_dir():
+        raise CliError(f"{path.parent}: no such folder")
+    data = make(fmt)
+    partial = path.with_name(f".{path.name}.partial")
+    try:  # a full disk or a kill leaves the old file, never half a new one
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     print(f"wrote {path}")
     return 0
 
@@ -164,7 +180,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tracker",
+    parser = _Parser(prog="python -m tracker",
                                      description="SCORE4Climate tracker command line. The database is "
                                                  "SCORE_DB_URL (default: the DuckDB file in data/).")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -217,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (ValueError, PermissionError, LookupError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file or folder that cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing more was stored", file=sys.stderr)

@@ -21,9 +21,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.config import ROOT, database_url
@@ -114,7 +114,13 @@ def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engin
     raise :class:`DatabaseLocked`.
     """
     url = url or database_url()
-    engine = create(url)
+    try:
+        engine = create(url)
+    except ArgumentError as exc:  # not a URL, or a database SQLAlchemy has no driver for
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        raise DatabaseUnavailable(
+            f"{shown!r} is not a database URL this tracker can use ({exc}). Set SCORE_DB_URL to "
+            "duckdb:///path/to/file.duckdb or postgresql+psycopg://user:password@host/dbname.") from None
     deadline = time.monotonic() + wait_seconds
     while True:
         try:

@@ -93,3 +93,24 @@ def test_backup_and_restore_commands(duckdb_url, tmp_path):
     assert a.read_bytes() == b.read_bytes()
     again = run(["restore", str(tmp_path / "bk")], target)
     assert again.returncode == 1 and "not empty" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_bad_command_lines_files_and_urls_exit_1_with_a_plain_message(duckdb_url, tmp_path):
+    cases = [
+        (["user", "add", "bob", "--role", "king"], duckdb_url, "invalid choice: 'king'"),
+        (["frobnicate"], duckdb_url, "invalid choice: 'frobnicate'"),
+        (["export", str(tmp_path / "missing" / "x.csv")], duckdb_url, "no such folder"),
+        (["export", str(tmp_path)], duckdb_url, "must end in .csv or .xlsx"),
+        (["export", str(tmp_path / "x.csv")], "foo://user:secret@host/db", "is not a database URL"),
+        (["export", str(tmp_path / "x.csv")], "not a url", "SCORE_DB_URL"),
+    ]
+    for args, url, expected in cases:
+        result = run(args, url)
+        assert result.returncode == 1, (args, result.returncode, result.stderr)
+        assert expected in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr and "secret" not in result.stderr
+    # a directory where the file should go: the file system's reason, and no half-written file
+    (tmp_path / "taken.csv").mkdir()
+    result = run(["export", str(tmp_path / "taken.csv")], duckdb_url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "taken.csv" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.csv", "test.duckdb"]
