@@ -12,7 +12,7 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 """
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
-from metrics.frames import TEMPLATE_COLUMNS, parse_dates, parse_values, to_canonical, validate
+from metrics.frames import TEMPLATE_COLUMNS, date_order, parse_dates, parse_values, period_dates, to_canonical, validate
 from metrics.impacts import (Emissions, emissions, emissions_frame, emissions_kg_co2e, energy_kwh, fuel_table, grid_factor,
                              grid_factors, intensity, loss_per_good)
 from metrics.indicators import (CARRIERS, INDICATORS, PHASES, WASTE_DESTINATIONS, Indicator, canonical_factor,
@@ -27,7 +27,7 @@ __all__ = [
     "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors", "fuel_table",
     "intensity", "loss_per_good",
     "change", "Change",
-    "TEMPLATE_COLUMNS", "validate", "to_canonical", "parse_values", "parse_dates",
+    "TEMPLATE_COLUMNS", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates", "date_order",
     "enterprise_changes", "summarize", "union_days",
     "FACTOR_SET_VERSION", "factor_set",
 ]

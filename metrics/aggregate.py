@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.frames import to_canonical
+from metrics.frames import period_dates, to_canonical
 from metrics.indicators import INDICATORS
 from metrics.reference import FACTOR_SET_VERSION
 
@@ -46,9 +46,7 @@ def _prepared(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _days(series: pd.Series) -> np.ndarray:
-    """Dates as int64 days since 1970-01-01 (whatever date type came in)."""
-    if not pd.api.types.is_datetime64_any_dtype(series):
-        series = pd.to_datetime(series)
+    """Parsed dates as int64 days since 1970-01-01."""
     ns = series.to_numpy(dtype="datetime64[ns]").astype(np.int64)
     return np.floor_divide(ns, _DAY_NS)
 
@@ -124,7 +122,7 @@ def _changes(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     gkey = (ent_codes.astype(np.int64) * n_ind + ind_codes) * n_unit + unit_codes
     sid, skeys = pd.factorize(gkey * n_car + car_codes)  # compact series ids
     n_series = len(skeys)
-    start, end = _days(d["period_start"]), _days(d["period_end"])
+    start, end = (_days(s) for s in period_dates(d))
     value = d["value_canonical"].to_numpy(dtype=float)
     s_ratio = ratio_ind[(skeys // n_car // n_unit) % n_ind]
 
@@ -237,16 +235,30 @@ def summarize(df: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFra
     rows = first_row[e_code]
     for col in by:
         per[col] = d[col].to_numpy()[rows]
+    # an enterprise counts only with a figure in both phases (a value that is not a number
+    # leaves it out entirely, not just out of the mean)
+    both = np.isfinite(per["baseline"].to_numpy(dtype=float)) & np.isfinite(per["followup"].to_numpy(dtype=float))
+    if not both.all():
+        per = per[both]
     extensive = per["indicator"].isin([k for k, v in INDICATORS.items() if v.kind == "extensive"])
     per["b_pool"] = per["baseline"].where(extensive)
     per["f_pool"] = per["followup"].where(extensive)
     improved = per["improved"]
     per["better"] = np.where(improved.isna(), np.nan, improved.eq(True))
-    g = per.groupby(by + ["indicator"], sort=True, dropna=False, observed=True)
-    out = g.agg(unit=("unit", "first"), units=("unit", "nunique"), enterprises=("enterprise", "size"),
+    keys = by + ["indicator"]
+    units = per.groupby(keys, sort=True, dropna=False, observed=True)["unit"].agg(["first", "nunique"])
+    if per.duplicated(["enterprise", "indicator"]).any():
+        # one indicator in several kinds of unit (production in pieces and in kg): the
+        # enterprise counts once, with the mean of its changes
+        per = per.groupby(keys + ["enterprise"], sort=False, dropna=False, observed=True).agg(
+            relative_change=("relative_change", "mean"), points=("points", "mean"), better=("better", "mean"),
+            b_pool=("b_pool", "sum"), f_pool=("f_pool", "sum")).reset_index()
+    g = per.groupby(keys, sort=True, dropna=False, observed=True)
+    out = g.agg(enterprises=("enterprise", "size"),
                 mean_change=("relative_change", "mean"), median_change=("relative_change", "median"),
                 mean_points=("points", "mean"), improved_share=("better", "mean"),
-                baseline_total=("b_pool", "sum"), followup_total=("f_pool", "sum")).reset_index()
+                baseline_total=("b_pool", "sum"), followup_total=("f_pool", "sum"))
+    out = out.join(units.rename(columns={"first": "unit", "nunique": "units"})).reset_index()
     one_unit = out["units"].eq(1)
     out["unit"] = out["unit"].where(one_unit, "mixed")
     extensive = out["indicator"].map(lambda i: INDICATORS[i].kind == "extensive" if i in INDICATORS else False)

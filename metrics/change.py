@@ -25,8 +25,8 @@ class Change:
 
 
 def _canonical(indicator: str, value, carrier: str) -> pint.Quantity:
-    if isinstance(value, pint.Quantity):
-        magnitude, unit = float(value.magnitude), f"{value.units}"
+    if isinstance(value, pint.Quantity):  # "D": pint's plain spelling, whatever display format is set
+        magnitude, unit = float(value.magnitude), format(value.units, "D")
     else:
         try:
             magnitude, unit = value
@@ -44,7 +44,7 @@ def _canonical(indicator: str, value, carrier: str) -> pint.Quantity:
     return q
 
 
-def change(indicator: str, baseline, after, *, carrier: str = "") -> Change:
+def change(indicator: str, baseline, after, carrier: str = "") -> Change:
     """The change of ``indicator`` from ``baseline`` to ``after``.
 
     Figures are (value, unit) pairs or pint Quantities, in any unit of the right dimension
@@ -54,11 +54,11 @@ def change(indicator: str, baseline, after, *, carrier: str = "") -> Change:
     ind = get(indicator)
     if indicator == "energy" and not carrier:
         carrier = "electricity"
-    try:
-        b = _canonical(indicator, baseline, carrier)
-        a = _canonical(indicator, after, carrier)
-    except UnitError:
-        raise
+    b = _canonical(indicator, baseline, carrier)
+    a = _canonical(indicator, after, carrier)
+    if b.units != a.units:  # production in pieces against production in kg
+        raise UnitError(f"{indicator}: the baseline is in {unit_label(b.units)} and the later figure in "
+                        f"{unit_label(a.units)}; they cannot be compared.")
     absolute = a - b
     relative = None if b.magnitude == 0 else float(a.magnitude / b.magnitude - 1)
     points = float(absolute.magnitude * 100) if ind.kind == "ratio" else None

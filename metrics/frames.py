@@ -38,33 +38,100 @@ def _lower(series: pd.Series) -> pd.Series:
     return _per_distinct(_text(series), str.lower)
 
 
+#: a number with thousands separators: 4,300 / 1,234,567.5 (a comma anywhere else is refused:
+#: "1,5" may be a decimal comma, and reading it as 15 would be a silent factor of ten)
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+
+
 def parse_values(series: pd.Series) -> pd.Series:
-    """Numbers from what people type: 4,300 / 4 300 / 1.2e3; NaN where it is not a number."""
+    """Numbers from what people type: 4,300 / 4 300 / 1.2e3; NaN where it is not a number.
+
+    Commas are read as thousands separators only in groups of three digits before any decimal
+    point; "1,5", "12,34" or "4.300,5" (decimal commas) are not numbers here, so they are
+    reported instead of being stored ten or a thousand times too large.
+    """
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype(float)  # no copy under copy-on-write when already float
     direct = pd.to_numeric(series, errors="coerce").astype(float)  # plain numbers: C speed
     retry = direct.isna() & series.notna()
     if retry.any():  # thousands separators, spaces: cleaned only where needed
-        text = _text(series[retry]).str.replace(r"[\s\u00a0\u202f_]", "", regex=True).str.replace(",", "", regex=False)
+        text = _text(series[retry]).str.replace(r"[\s\u00a0\u202f_]", "", regex=True)
+        has_comma = text.str.contains(",", regex=False)
+        grouped = text.str.fullmatch(_GROUPED)
+        text = text.where(~has_comma | grouped, "").str.replace(",", "", regex=False)
         direct[retry] = pd.to_numeric(text, errors="coerce").astype(float)
     return direct
 
 
-def parse_dates(series: pd.Series) -> pd.Series:
-    """Dates from a column: ISO 8601 fast, other spellings per distinct value; NaT when not a date."""
+def has_decimal_comma(series: pd.Series) -> pd.Series:
+    """True where the text looks like a number written with a decimal comma ("1,5")."""
+    if pd.api.types.is_numeric_dtype(series):
+        return pd.Series(False, index=series.index)
+    text = _text(series).str.replace(r"[\s\u00a0\u202f_]", "", regex=True)
+    return text.str.fullmatch(r"[+-]?[\d.]*\d,\d+") & ~text.str.fullmatch(_GROUPED)
+
+
+#: day, month and year as digits ("30/06/2024", "06-30-2024", "30.06.2024")
+_NUMERIC_DATE = r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*"
+
+
+def date_order(*columns: pd.Series) -> str | None:
+    """"dmy" or "mdy" when the numeric dates in ``columns`` show one order (a first field over
+    12 is a day, a second field over 12 is a day), else None (no evidence, or both orders)."""
+    day_first = month_first = False
+    for series in columns:
+        if pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        uniques = pd.Series(pd.unique(series.dropna().astype(str)), dtype=object)
+        parts = uniques.str.extract(_NUMERIC_DATE).dropna().astype(int)
+        if len(parts):
+            day_first |= bool((parts[0] > 12).any())
+            month_first |= bool((parts[1] > 12).any())
+    if day_first == month_first:
+        return None
+    return "dmy" if day_first else "mdy"
+
+
+def parse_dates(series: pd.Series, order: str | None = None) -> pd.Series:
+    """Dates from a column; NaT where it is not a date, or where it is ambiguous.
+
+    ISO 8601 (2024-06-30), Excel dates and dates with month names are read as they are. Dates
+    in digits with the day and month both 12 or under ("01/06/2024") are read in ``order``
+    ("dmy" or "mdy"); without it, in the order the column's other dates show (see
+    :func:`date_order`), and NaT when nothing shows it: a guess would silently move a period
+    by months.
+    """
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
+    order = order or date_order(series)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parsed = pd.to_datetime(pd.Series(uniques, dtype=object).astype(str), errors="coerce", format="ISO8601")
+    text = pd.Series(uniques, dtype=object).astype(str)
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
     retry = parsed.isna()
     if retry.any():
-        parsed[retry] = pd.to_datetime(pd.Series(uniques, dtype=object)[retry].astype(str), errors="coerce",
-                                       format="mixed", dayfirst=False)
+        parts = text[retry].str.fullmatch(_NUMERIC_DATE)
+        numeric = text[retry][parts.fillna(False)]
+        other = text[retry][~parts.fillna(False)]
+        if len(other):  # month names and other unambiguous spellings
+            parsed[other.index] = pd.to_datetime(other, errors="coerce", format="mixed", dayfirst=False)
+            # month names, or the year first (2024/06/30); other digit-only forms are not guessed at
+            clear = other.str.contains(r"[A-Za-z]", regex=True) | other.str.fullmatch(r"\s*\d{4}[/.]\d{1,2}[/.]\d{1,2}\s*")
+            parsed[other.index[~clear.to_numpy()]] = pd.NaT
+        if len(numeric):
+            f = numeric.str.extract(_NUMERIC_DATE).astype(int)
+            day = np.where(f[0] > 12, f[0], np.where(f[1] > 12, f[1], f[0] if order == "dmy" else f[1]))
+            month = np.where(f[0] > 12, f[1], np.where(f[1] > 12, f[0], f[1] if order == "dmy" else f[0]))
+            known = (f[0] > 12) | (f[1] > 12) | (f[0] == f[1]) | (order is not None)
+            built = pd.to_datetime(pd.DataFrame({"year": f[2], "month": month, "day": day}), errors="coerce")
+            parsed[numeric.index] = built.where(known.to_numpy(), pd.NaT).to_numpy()
     values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
     return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=series.index)
 
 
-_dates = parse_dates
+def period_dates(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(period_start, period_end) parsed with one day/month order for both columns."""
+    order = date_order(df["period_start"], df["period_end"])
+    return parse_dates(df["period_start"], order), parse_dates(df["period_end"], order)
 
 
 def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -110,9 +177,14 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
 
     enterprise = _text(df["enterprise"])
     add(enterprise.eq(""), "enterprise", "enterprise is missing")
-    start, end = _dates(df["period_start"]), _dates(df["period_end"])
-    add(start.isna(), "period_start", "missing or not a date (use YYYY-MM-DD)")
-    add(end.isna(), "period_end", "missing or not a date (use YYYY-MM-DD)")
+    start, end = period_dates(df)
+    for column, parsed in (("period_start", start), ("period_end", end)):
+        raw = df[column]
+        ambiguous = parsed.isna() & raw.astype(str).str.fullmatch(_NUMERIC_DATE).fillna(False) if not \
+            pd.api.types.is_datetime64_any_dtype(raw) else pd.Series(False, index=df.index)
+        add(ambiguous, column, "day and month cannot be told apart (is 01/06 the 1st of June or the 6th of "
+                               "January?); write dates as YYYY-MM-DD")
+        add(parsed.isna() & ~ambiguous, column, "missing or not a date (use YYYY-MM-DD)")
     add(start.notna() & end.notna() & (end < start), "period_end", "period_end is before period_start")
     phase = _per_distinct(_text(df["phase"]), normalise_phase)
     add(phase.isna(), "phase", "phase must be 'baseline' or 'follow-up'")
@@ -120,7 +192,9 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     known = indicator.isin(list(INDICATORS))
     add(~known, "indicator", "unknown indicator (expected one of " + ", ".join(INDICATORS) + ")")
     value = parse_values(df["value"])
-    add(value.isna(), "value", "value is missing or not a number")
+    comma = value.isna() & has_decimal_comma(df["value"])
+    add(comma, "value", "use a point for decimals (1.5, not 1,5); commas may only separate thousands (4,300)")
+    add(value.isna() & ~comma, "value", "value is missing or not a number")
     add(value.notna() & ~np.isfinite(value.fillna(0)), "value", "value is not a finite number")
     add(value < 0, "value", "value is negative")
     carrier = _lower(df["carrier"]) if "carrier" in df.columns else pd.Series("", index=df.index, dtype=object)
@@ -218,6 +292,8 @@ def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
         if name not in canon_names:
             canon_names.append(name)
         canon_code[n] = canon_names.index(name)
+    if "enterprise" in out.columns:  # "A " and "A" are one enterprise, as validate reads them
+        out["enterprise"] = _rebuilt(out["enterprise"], *_coded(out["enterprise"], lambda v: v))
     out["indicator"] = _rebuilt(out["indicator"], ci, ui, ch_i)
     out["carrier"] = _rebuilt(out["carrier"], cc, uc, ch_c)
     out["unit"] = _rebuilt(out["unit"], cu, uu, ch_u)

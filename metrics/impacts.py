@@ -15,18 +15,33 @@ import pandas as pd
 
 from metrics.indicators import _fuel, canonical_factor, fuels, get
 from metrics.reference import FACTOR_SET_VERSION
-from metrics.units import DATA_DIR, UnitError
+from metrics.units import DATA_DIR, UnitError, ureg
 
 
 def energy_kwh(amount: float, unit: str, carrier: str) -> float:
     """``amount`` of ``carrier`` in ``unit`` as kWh: energy units directly, mass via net
     calorific value, volume via density; electricity accepts energy units only."""
-    if amount is None or amount != amount:
-        raise ValueError("The amount is not a number.")
-    if amount < 0:
-        raise ValueError(f"Energy amounts cannot be negative (got {amount:g} {unit}).")
+    value = _amount(amount)
+    if value < 0:
+        raise ValueError(f"Energy amounts cannot be negative (got {value:g} {unit}).")
     f, _ = canonical_factor("energy", carrier, unit)
-    return float(amount) * f
+    return value * f
+
+
+def _amount(amount) -> float:
+    """One finite number from a number or the text a person typed ("4,300"); ValueError else."""
+    from metrics.frames import parse_values
+
+    if isinstance(amount, str):
+        value = float(parse_values(pd.Series([amount], dtype=object)).iloc[0])
+    else:
+        try:
+            value = float(amount)
+        except (TypeError, ValueError):
+            raise ValueError(f"The amount must be one number, not {amount!r}.") from None
+    if not np.isfinite(value):
+        raise ValueError(f"The amount is not a finite number ({amount!r}).")
+    return value
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,14 +115,15 @@ def emissions_frame(df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Energy rows of a table with ``kg_co2e``, ``biogenic_kg_co2``, ``factor_kg_per_kwh`` and
     ``factor_source`` added: one factor per distinct (carrier, country, year), where the year
     is ``year`` or each row's period_end year. ``attrs['factor_set']`` names the factor set."""
+    from metrics.frames import period_dates, to_canonical
+
     if "value_canonical" not in df.columns:
-        from metrics.frames import to_canonical
         df = to_canonical(df)
     energy = df[(df["indicator"] == "energy").to_numpy(dtype=bool, na_value=False)].copy()
     energy.attrs["factor_set"] = FACTOR_SET_VERSION
     if energy.empty:
         return energy.assign(kg_co2e=[], biogenic_kg_co2=[], factor_kg_per_kwh=[], factor_source=[])
-    yr = (pd.to_datetime(energy["period_end"]).dt.year.to_numpy() if year is None
+    yr = (period_dates(energy)[1].dt.year.to_numpy() if year is None
           else np.full(len(energy), int(year)))
     country = energy["country"] if "country" in energy.columns else pd.Series("", index=energy.index)
     keys = pd.MultiIndex.from_arrays([energy["carrier"].astype(str).to_numpy(),
@@ -133,8 +149,9 @@ def intensity(df: pd.DataFrame, indicator: str, per: str = "production") -> pd.D
     The numerator is summed over carriers. Periods without production are left out.
     """
     get(indicator), get(per)
+    from metrics.frames import period_dates, to_canonical
+
     if "value_canonical" not in df.columns:
-        from metrics.frames import to_canonical
         df = to_canonical(df)
     keys = ["enterprise", "phase", "period_start", "period_end"]
     ind = df["indicator"].astype(str)
@@ -154,8 +171,10 @@ def intensity(df: pd.DataFrame, indicator: str, per: str = "production") -> pd.D
 
 def loss_per_good(yield_fraction):
     """Material lost per unit of good product (MFCA): (1 - y) / y. 0.78 -> 0.282, 0.95 -> 0.053."""
+    if isinstance(yield_fraction, ureg.Quantity):  # 78 % -> 0.78
+        yield_fraction = yield_fraction.to("dimensionless").magnitude
     y = np.asarray(yield_fraction, dtype=float)
-    if np.any((y <= 0) | (y > 1)):
+    if np.any(~((y > 0) & (y <= 1))):  # NaN fails too
         raise ValueError("yield must be above 0 and at most 1 (100%).")
     out = (1 - y) / y
     return float(out) if out.ndim == 0 else out

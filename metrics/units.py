@@ -24,7 +24,12 @@ class UnitError(ValueError):
     """An unknown unit, or a unit of the wrong dimension for what it measures."""
 
 
-#: spellings users type that pint does not know, mapped to pint expressions
+#: spellings whose case matters, tried first: in an SME's records "MT"/"mt" is the metric tonne
+#: (pint: megatesla, millitonne) and "T" a tonne (pint: tesla, a unit no figure here is in)
+EXACT_ALIASES = {"MT": "t", "mt": "t", "T": "t"}
+
+#: spellings users type that pint does not know, mapped to pint expressions (matched ignoring
+#: case only when pint does not know the text as typed: "ML" stays megalitres, "ml" millilitres)
 ALIASES = {
     "m3": "m**3", "m³": "m**3", "cbm": "m**3", "cubic metre": "m**3", "cubic meter": "m**3",
     "nm3": "m**3", "sm3": "m**3", "m2": "m**2", "m²": "m**2", "%": "percent", "pct": "percent",
@@ -33,6 +38,7 @@ ALIASES = {
     "kwh": "kWh", "mwh": "MWh", "gwh": "GWh", "wh": "Wh", "gj": "GJ", "mj": "MJ", "tj": "TJ",
     "mmbtu": "MMBtu", "therms": "therm", "kgs": "kg", "fraction": "dimensionless", "ratio": "dimensionless",
     "pieces": "piece", "pcs": "piece", "pc": "piece", "units": "piece", "unit": "piece",
+    "kg": "kg", "t": "t", "ton": "ton", "toe": "toe", "ktoe": "ktoe", "therm": "therm", "short_ton": "short_ton",
 }
 
 
@@ -45,13 +51,17 @@ def parse_unit(text: str) -> pint.Unit:
     if not raw:
         raise UnitError("No unit given.")
     key = re.sub(r"\s+", " ", raw)
-    expr = ALIASES.get(key) or ALIASES.get(key.lower()) or key
-    try:
-        unit = ureg.Unit(expr)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
-            ValueError, AssertionError) as exc:
-        raise UnitError(f"Unknown unit {raw!r}.") from exc
-    return unit
+    for expr in (EXACT_ALIASES.get(key) or ALIASES.get(key), key, ALIASES.get(key.lower())):
+        if expr:
+            try:
+                return ureg.Unit(expr)
+            except _PINT_PARSE_ERRORS:
+                continue
+    raise UnitError(f"Unknown unit {raw!r}.")
+
+
+_PINT_PARSE_ERRORS = (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
+                      ValueError, AssertionError)
 
 
 def unit_label(unit: pint.Unit | str) -> str:

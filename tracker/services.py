@@ -147,8 +147,8 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
     df = metrics.to_canonical(df)
     df["carrier"] = df["carrier"].astype(object).fillna("").astype(str)
     df["note"] = df["note"].astype(object).fillna("").astype(str)
-    df["period_start"] = metrics.parse_dates(df["period_start"]).dt.date
-    df["period_end"] = metrics.parse_dates(df["period_end"]).dt.date
+    start, end = metrics.period_dates(df)
+    df["period_start"], df["period_end"] = start.dt.date, end.dt.date
     df["unit_canonical"] = df["unit_canonical"].astype(str)
     df = df.drop_duplicates(["enterprise"] + KEY_COLUMNS[1:], keep="last")
     step = progress or (lambda fraction, text: None)

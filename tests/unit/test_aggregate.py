@@ -184,3 +184,35 @@ def test_enterprise_changes_on_the_case_study_stages():
     per = metrics.enterprise_changes(df).set_index("indicator")
     assert per.loc["material_wasted", "relative_change"] == pytest.approx((5 / 91) / (22 / 90) - 1)
     assert per.loc["yield", "improved"] is True and per.loc["material_wasted", "improved"] is True
+
+
+def test_an_enterprise_with_production_in_two_units_counts_once():
+    rows = [r("A", "baseline", "2024-01-01", "2024-01-10", "production", 100, "piece"),
+            r("A", "follow-up", "2025-01-01", "2025-01-10", "production", 120, "piece"),
+            r("A", "baseline", "2024-01-01", "2024-01-10", "production", 100, "kg"),
+            r("A", "follow-up", "2025-01-01", "2025-01-10", "production", 120, "kg"),
+            r("B", "baseline", "2024-01-01", "2024-01-31", "production", 310, "piece"),
+            r("B", "follow-up", "2025-01-01", "2025-01-31", "production", 160, "piece")]
+    s = metrics.summarize(pd.DataFrame(rows)).set_index("indicator").loc["production"]
+    expected = (0.2 + (160 / 310 - 1)) / 2
+    assert s["enterprises"] == 2 and s["unit"] == "mixed"
+    assert s["mean_change"] == pytest.approx(expected) and s["median_change"] == pytest.approx(expected)
+
+
+def test_a_figure_that_is_not_a_number_leaves_the_enterprise_out_of_every_aggregate():
+    rows = [r("A", "baseline", "2024-01-01", "2024-01-31", "waste", 310, "kg"),
+            r("A", "follow-up", "2025-01-01", "2025-01-31", "waste", 300, "kg"),
+            r("B", "baseline", "2024-01-01", "2024-01-31", "waste", 3100, "kg"),
+            r("B", "follow-up", "2025-01-01", "2025-01-31", "waste", "n/a", "kg")]
+    s = metrics.summarize(pd.DataFrame(rows)).set_index("indicator").loc["waste"]
+    assert s["enterprises"] == 1
+    assert s["pooled_change"] == pytest.approx(300 / 310 - 1) and s["mean_change"] == pytest.approx(300 / 310 - 1)
+
+
+def test_dates_validate_accepts_do_not_crash_summarize():
+    rows = [r("A", "baseline", "2024-01-01", "2024-01-31", "energy", 310, "kWh", "electricity"),
+            r("A", "follow-up", "01/06/2024", "30/06/2024", "energy", 150, "kWh", "electricity")]
+    assert metrics.validate(pd.DataFrame(rows)).empty
+    s = metrics.summarize(pd.DataFrame(rows)).set_index("indicator").loc["energy"]
+    assert s["mean_change"] == pytest.approx(5 / 10 - 1)
+    assert len(metrics.emissions_frame(pd.DataFrame(rows))) == 2

@@ -94,3 +94,21 @@ def test_change_in_every_canonical_unit(indicator, unit):
     """Regression: water and production in m2 raised pint's UndefinedUnitError ('m3' is no pint name)."""
     c = metrics.change(indicator, (10, unit), (8, unit))
     assert c.relative == pytest.approx(-0.2)
+
+
+def test_figures_in_different_kinds_of_unit_raise_unit_error():
+    with pytest.raises(metrics.UnitError, match="piece.*kg"):
+        metrics.change("production", (100, "piece"), (120, "kg"))
+
+
+def test_carrier_may_be_given_by_position_as_documented():
+    assert metrics.change("energy", (100, "L"), (80, "L"), "diesel").relative == pytest.approx(-0.2)
+
+
+def test_quantities_work_whatever_display_format_is_set():
+    saved = metrics.ureg.formatter.default_format
+    metrics.ureg.formatter.default_format = "~H"
+    try:
+        assert metrics.change("water", Q_(1, "m**3"), Q_(900, "L")).relative == pytest.approx(-0.1)
+    finally:
+        metrics.ureg.formatter.default_format = saved

@@ -53,3 +53,15 @@ def test_metrics_imports_neither_streamlit_nor_sqlalchemy_nor_tracker():
             " if m in sys.modules]; print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_reference_files_match_the_checksums_of_their_factor_set_version():
+    # results must not silently change: a changed data file needs a new factor-set version
+    import hashlib
+
+    sums = metrics.factor_set()["sha256"]
+    assert set(sums) == {"data/units.txt", "data/fuels.csv", "data/grid_factors.csv"}
+    for name, expected in sums.items():
+        actual = hashlib.sha256((ROOT / name).read_bytes()).hexdigest()
+        assert actual == expected, (f"{name} changed but factor set {metrics.FACTOR_SET_VERSION} did not: give "
+                                    "data/factor_sets.json a new version and the new checksums")

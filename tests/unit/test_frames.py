@@ -78,3 +78,31 @@ def test_parse_values_understands_thousands_separators():
     s = pd.Series(["4,300", "1 200", "1.5e3", "", "x", 7])
     assert metrics.parse_values(s).tolist()[:3] == [4300.0, 1200.0, 1500.0]
     assert np.isnan(metrics.parse_values(s).iloc[3]) and np.isnan(metrics.parse_values(s).iloc[4])
+
+
+def test_decimal_commas_are_refused_not_read_as_thousands():
+    values = pd.Series(["1,5", "12,34", "4.300,5", "1,2,3", "4,300", "1,234,567.5", "4 300", "-4,300"])
+    parsed = metrics.parse_values(values)
+    assert parsed.iloc[:4].isna().all()
+    assert parsed.iloc[4:].tolist() == [4300.0, 1234567.5, 4300.0, -4300.0]
+    problems = metrics.validate(rows(dict(value="1,5"), dict(value="n/a")))
+    assert problems["reason"].str.contains("use a point for decimals").tolist() == [True, False]
+
+
+def test_day_and_month_are_read_in_one_order_per_table_and_never_guessed():
+    # was: "01/06/2024" month-first beside "30/06/2024" day-first, a June period of 177 days
+    start, end = metrics.period_dates(pd.DataFrame({"period_start": ["01/06/2024"], "period_end": ["30/06/2024"]}))
+    assert (start.iloc[0], end.iloc[0]) == (pd.Timestamp("2024-06-01"), pd.Timestamp("2024-06-30"))
+    start, end = metrics.period_dates(pd.DataFrame({"period_start": ["06/01/2024"], "period_end": ["06/30/2024"]}))
+    assert (start.iloc[0], end.iloc[0]) == (pd.Timestamp("2024-06-01"), pd.Timestamp("2024-06-30"))
+    problems = metrics.validate(rows(dict(period_start="01/06/2024", period_end="05/06/2024")))
+    assert set(problems["column"]) == {"period_start", "period_end"}
+    assert problems["reason"].str.contains("YYYY-MM-DD").all() and problems["reason"].str.contains("apart").all()
+    assert metrics.parse_dates(pd.Series(["2024/06/30", "30 Jun 2024", "1/2/24"])).tolist()[:2] == \
+        [pd.Timestamp("2024-06-30")] * 2
+    assert metrics.parse_dates(pd.Series(["1/2/24"])).isna().all()
+
+
+def test_names_with_stray_spaces_are_one_enterprise():
+    out = metrics.to_canonical(rows(dict(enterprise="A "), dict(enterprise=" A")))
+    assert out["enterprise"].tolist() == ["A", "A"]

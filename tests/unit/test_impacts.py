@@ -106,3 +106,16 @@ def test_case_study_loss_per_good_unit():
     assert loss.round(3).tolist() == [0.282, 0.136, 0.053]
     assert loss[-1] / loss[0] - 1 == pytest.approx(-0.81, abs=0.005)
     assert metrics.loss_per_good(0.78) == pytest.approx(0.22 / 0.78)
+
+
+def test_energy_kwh_reads_typed_numbers_and_refuses_what_is_not_one_finite_number():
+    assert metrics.energy_kwh("4,300", "kWh", "electricity") == 4300.0
+    for bad in (float("inf"), "1,5", [1, 2], float("nan"), None):
+        with pytest.raises(ValueError):
+            metrics.energy_kwh(bad, "kWh", "electricity")
+
+
+def test_loss_per_good_takes_a_percentage_quantity_and_refuses_nan():
+    assert metrics.loss_per_good(metrics.Q_(78, "percent")) == pytest.approx(0.282, abs=5e-4)
+    with pytest.raises(ValueError):
+        metrics.loss_per_good(float("nan"))

@@ -79,3 +79,19 @@ def test_spellings_users_type_parse_and_label(text):
 def test_labels_are_the_ones_people_read():
     assert [metrics.unit_label(u) for u in ("therm", "MMBtu", "toe", "short_ton", "litre", "pcs", "m3", "%")] == [
         "therm", "MMBtu", "toe", "short_ton", "L", "piece", "m³", "%"]
+
+
+@pytest.mark.parametrize("typed,value,unit,expected", [
+    ("ML", 10, "m3", 10_000.0),   # megalitres (was read as millilitres: 1e-5 m3)
+    ("Ml", 10, "m3", 10_000.0),
+    ("ml", 10, "L", 0.01),
+    ("mt", 2, "kg", 2_000.0),     # the metric tonne as Indian SMEs write it (pint: millitonne)
+    ("MT", 2, "kg", 2_000.0),     # (pint: megatesla)
+    ("T", 2, "kg", 2_000.0),      # (pint: tesla)
+    ("KG", 2, "kg", 2.0),
+    ("TOE", 1, "GJ", 41.868),
+    ("mWh", 1_000_000, "kWh", 1.0),  # as typed, pint's milliwatt-hour; only unknown spellings go case-blind
+    ("mwh", 1, "kWh", 1_000.0),
+])
+def test_case_is_respected_where_pint_knows_the_unit_as_typed(typed, value, unit, expected):
+    assert metrics.convert(value, typed, unit) == pytest.approx(expected)
