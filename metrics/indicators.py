@@ -113,7 +113,11 @@ def canonical_factor(indicator: str, carrier: str, unit: str) -> tuple[float, st
     UnitError says what was given and what was expected when the unit does not fit.
     """
     ind = get(indicator)
-    dim = dimension_of(unit)
+    try:
+        dim = dimension_of(unit)
+    except UnitError as exc:
+        raise UnitError(f"{exc} {indicator} is measured in {' or '.join(ind.dimensions)} "
+                        f"(for example {', '.join(ind.units[:3])}).") from None
     if dim not in ind.dimensions:
         raise UnitError(f"{unit!r} is a unit of {dim}, but {indicator} is measured in "
                         f"{' or '.join(ind.dimensions)} (for example {', '.join(ind.units[:3])}).")

@@ -71,3 +71,8 @@ def test_validate_flags_unknown_waste_destinations():
     problems = metrics.validate(df)
     assert problems[["row", "column"]].values.tolist() == [[4, "carrier"]]
     assert "waste destination" in problems["reason"].iloc[0]
+
+
+def test_an_unknown_unit_says_what_the_indicator_expects():
+    with pytest.raises(metrics.UnitError, match=r"Unknown unit 'kgg'.*waste is measured in mass \(for example kg"):
+        metrics.check_unit("waste", "kgg")
