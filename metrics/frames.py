@@ -213,6 +213,14 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
         is_carrier = error.str.startswith("Unknown energy carrier")
         add(bad & is_carrier, "carrier", error)
         add(bad & ~is_carrier, "unit", error)
+    # two rows for one figure (same enterprise, period, phase, indicator, carrier): storing one
+    # would silently drop the other, so both are named
+    key = pd.DataFrame({"e": enterprise, "s": start, "t": end, "p": phase, "i": indicator, "c": carrier})
+    repeat = key.duplicated(keep="first") & enterprise.ne("") & start.notna() & end.notna()
+    if repeat.any():
+        first_line = line.groupby([key[c] for c in key.columns], dropna=False).transform("first")
+        add(repeat, "carrier", "the same enterprise, period, phase, indicator and carrier as line "
+            + first_line.astype(str) + ": give one figure (their sum) per line")
     is_yield = indicator.eq("yield")
     if is_yield.any():
         f, _, _ = _factors(indicator[is_yield], pd.Series("", index=indicator[is_yield].index), unit[is_yield])

@@ -44,6 +44,14 @@ FUELS = [c for c in metrics.CARRIERS if c != "electricity"]
 DESTINATIONS = list(metrics.WASTE_DESTINATIONS)
 
 
+def form_keys() -> list[str]:
+    """The session-state keys of the entry form's widgets (cleared to start it afresh)."""
+    keys = ["entry_phase", "entry_start", "entry_end", "entry_confirm"]
+    for field in FIELDS:
+        keys += [f"entry_{field.key}_{part}" for part in ("carrier", "value", "unit")]
+    return keys
+
+
 def unit_choices(field: Field) -> list[str]:
     """The units offered for a form line (every energy unit for fuels: checked on save)."""
     if field.indicator == "energy" and not field.carrier:
@@ -70,7 +78,7 @@ def form_rows(enterprise: dict, phase: str, start: dt.date, end: dt.date, entrie
         rows.append(dict(field=field.key, enterprise=enterprise["name"], country=enterprise.get("country", ""),
                          sector=enterprise.get("sector", ""), period_start=start, period_end=end, phase=phase,
                          indicator=field.indicator, carrier=carrier, value=value, unit=e.get("unit", ""),
-                         note=e.get("note", "")))
+                         note=e.get("note")))  # None: a stored figure keeps its note
     return pd.DataFrame(rows, columns=["field"] + metrics.TEMPLATE_COLUMNS)
 
 
@@ -81,9 +89,24 @@ def problems_by_field(rows: pd.DataFrame) -> dict[str, list[str]]:
     problems = metrics.validate(rows.drop(columns=["field"]).reset_index(drop=True), first_line=0)
     out: dict[str, list[str]] = {}
     for p in problems.itertuples():
+        if p.reason.startswith(REPEAT):  # said below in the form's own words
+            continue
         key = "period" if p.column in ("period_start", "period_end") else rows["field"].iloc[int(p.row)]
         out.setdefault(key, []).append(p.reason)
+    labels = {f.key: f.label for f in FIELDS}
+    seen: dict[tuple[str, str], str] = {}
+    for r in rows.itertuples(index=False):
+        slot = (r.indicator, str(r.carrier).strip().lower())
+        if slot in seen:
+            out.setdefault(r.field, []).append(
+                f"{r.carrier} is on the line '{labels[seen[slot]]}' already: enter their sum there, once.")
+        else:
+            seen[slot] = r.field
     return out
+
+
+#: how metrics.validate begins the reason for a row that repeats another's figure
+REPEAT = "the same enterprise, period, phase, indicator and carrier"
 
 
 def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -> dict[str, str]:

@@ -130,7 +130,8 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
     """Validate and store template rows, all or nothing, in one transaction.
 
     Rows with the same enterprise, period, phase, indicator and carrier as a stored figure
-    update it instead of duplicating it. Raises :class:`RejectedInput` naming every bad row,
+    update it instead of duplicating it; an update without a note (None) keeps the stored
+    note. Raises :class:`RejectedInput` naming every bad row,
     or :class:`AccessDenied`. Returns counts of inserted and updated rows. The audit log gets
     one entry per call (with the counts) and one per updated figure (before and after).
     Conflicting concurrent writers are retried, so nothing is lost.
@@ -139,7 +140,9 @@ def save_measurements(engine: Engine, user: CurrentUser, rows: pd.DataFrame, *, 
     df = rows.copy()
     for col in TEMPLATE_COLUMNS:
         if col not in df.columns:
-            df[col] = ""
+            df[col] = None if col == "note" else ""
+    # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
+    df["_keep_note"] = df["note"].isna().to_numpy()
     if not validated:  # tracker.io.read_table has validated a file's rows already
         problems = metrics.validate(df)
         if len(problems):
@@ -211,6 +214,9 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
         if len(wanted) > MANY:  # one scan beats a statement with a hundred thousand parameters
             stored = stored[stored["enterprise_id"].isin(wanted)]
         merged = df.merge(stored, on=KEY_COLUMNS, how="left")
+        keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
+        if keep.any():
+            merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
         new = merged[merged["id"].isna()]
         old = merged[merged["id"].notna()]
         changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])

@@ -15,7 +15,16 @@ except services.AccessDenied as exc:
     st.error(str(exc))
     st.stop()
 
+# the form belongs to one enterprise: a new pick in the sidebar, or a save, starts it afresh
+# (figures typed for one enterprise must never be saved into another)
+if st.session_state.get("entry_for") != enterprise_id or st.session_state.pop("entry_clear", False):
+    for key in entry.form_keys():
+        st.session_state.pop(key, None)
+    st.session_state["entry_for"] = enterprise_id
+
 st.title(f"Enter figures: {ent['name']}")
+if flash := st.session_state.pop("entry_saved", None):
+    st.success(flash)
 st.caption("One period at a time: the baseline before training, then each follow-up. Leave a line empty to skip "
            "it. Figures saved again for the same period replace the stored ones.")
 
@@ -67,7 +76,10 @@ if saved:
         except (services.RejectedInput, services.AccessDenied) as exc:
             st.error(str(exc))
         else:
-            st.success(f"Saved: {counts['inserted']} new figures, {counts['updated']} updated.")
+            st.session_state["entry_saved"] = (f"Saved for {ent['name']}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}: "
+                                               f"{counts['inserted']} new figures, {counts['updated']} updated.")
+            st.session_state["entry_clear"] = True  # an empty form, the unusual-figure tick unticked
+            st.rerun()
 
 st.divider()
 st.subheader("Upload a file")

@@ -25,9 +25,33 @@ def test_manager_saves_a_period(entry_page):
     at.text_input(key="entry_yield_value").input("93")
     click(at, "Save")
     assert not at.exception, at.exception
-    assert [s.value for s in at.success] == ["Saved: 2 new figures, 0 updated."]
+    assert [s.value for s in at.success] == [
+        "Saved for Mechanical seals maker (case study, India), follow-up 2024-04-01 to 2024-06-30: "
+        "2 new figures, 0 updated."]
+    # the form starts afresh, so a second Save cannot store the same lines by accident
+    assert at.text_input(key="entry_energy_electricity_value").value == ""
     click(at, "Save")
-    assert [s.value for s in at.success] == ["Saved: 0 new figures, 0 updated."]
+    assert not at.success and any("Nothing to save" in w.value for w in at.warning)
+
+
+def test_a_trainer_s_form_does_not_follow_them_to_another_enterprise(demo_db, use_db):
+    # regression: figures typed for one enterprise were saved into the next one picked
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-trainer")
+    at.switch_page("views/data_entry.py")
+    at.run()
+    first = at.title[0].value
+    at.text_input(key="entry_energy_electricity_value").input("44000")
+    at.checkbox(key="entry_confirm").check()
+    at.run()
+    other = [o for o in at.selectbox(key="enterprise_picker").options if o not in first][0]
+    at.selectbox(key="enterprise_picker").select(other)
+    at.run()
+    assert at.title[0].value != first
+    assert at.text_input(key="entry_energy_electricity_value").value == ""
+    assert at.checkbox(key="entry_confirm").value is False
+    click(at, "Save")
+    assert not at.success
 
 
 def test_messages_appear_beside_the_field(entry_page):
@@ -54,6 +78,8 @@ def test_a_thousandfold_figure_asks_for_confirmation(entry_page):
     at.checkbox(key="entry_confirm").check()
     click(at, "Save")
     assert at.success and "1 new" in at.success[0].value
+    # the confirmation covered those figures only: the next unusual one is asked about again
+    assert at.checkbox(key="entry_confirm").value is False
 
 
 def test_wrong_dimension_is_refused(entry_page):

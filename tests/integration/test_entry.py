@@ -119,3 +119,14 @@ def test_yield_is_never_flagged_as_a_jump():
     past = history(("yield", "", 0.1, "%", *JAN))  # 0.1% stored (a slip), 90% now: 900x, not checked
     new = rows({"yield": dict(value="90", unit="%")})
     assert entry.implausible(new, past) == {}
+
+
+def test_two_lines_for_the_same_fuel_are_refused_not_merged_away():
+    # regression: "Fuel: diesel 300 L" and "Another fuel: diesel 50 L" stored 50 L only
+    r = rows({"energy_fuel_1": dict(value="300", unit="L", carrier="diesel"),
+              "energy_fuel_2": dict(value="50", unit="L", carrier="diesel"),
+              "waste_1": dict(value="300", unit="kg", carrier="sold"),
+              "waste_2": dict(value="200", unit="kg", carrier="sold")})
+    problems = entry.problems_by_field(r)
+    assert set(problems) == {"energy_fuel_2", "waste_2"}
+    assert problems["energy_fuel_2"] == ["diesel is on the line 'Fuel' already: enter their sum there, once."]

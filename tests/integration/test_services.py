@@ -4,7 +4,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from sqlalchemy import select
+
 from tracker import auth, db, demo, services
+from tracker.auth import CurrentUser
+from tracker.models import Measurement
+
+ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
 
 
 @pytest.fixture(scope="module")
@@ -108,4 +114,31 @@ def test_large_batches_take_the_scan_path_and_still_upsert(db_url, monkeypatch):
     assert services.save_measurements(engine, admin, rows, create_enterprises=True) == {"inserted": 3, "updated": 0}
     rows.loc[0, "value"] = 99
     assert services.save_measurements(engine, admin, rows, create_enterprises=True) == {"inserted": 0, "updated": 1}
+    engine.dispose()
+
+
+def test_a_file_with_two_rows_for_one_figure_is_refused_naming_both(db_url):
+    engine = db.open_database(db_url)
+    row = dict(enterprise="Dup SME", country="KE", sector="S", period_start="2024-01-01", period_end="2024-01-31",
+               phase="baseline", indicator="energy", carrier="diesel", value=300, unit="L", note="")
+    with pytest.raises(services.RejectedInput) as refused:
+        services.save_measurements(engine, ADMIN, pd.DataFrame([row, dict(row, value=50)]), create_enterprises=True)
+    p = refused.value.problems
+    assert p[["row", "column"]].values.tolist() == [[3, "carrier"]] and "as line 2" in p["reason"].iloc[0]
+    engine.dispose()
+
+
+def test_a_save_without_notes_keeps_the_stored_notes(db_url):
+    # regression: re-saving a period through the form wiped "published case-study figure"
+    engine = db.open_database(db_url)
+    row = dict(enterprise="Note SME", country="KE", sector="S", period_start="2024-01-01", period_end="2024-01-31",
+               phase="baseline", indicator="water", carrier="", value=5, unit="m3", note="meter reading")
+    services.save_measurements(engine, ADMIN, pd.DataFrame([row]), create_enterprises=True)
+    counts = services.save_measurements(engine, ADMIN, pd.DataFrame([dict(row, value=6, note=None)]))
+    assert counts == {"inserted": 0, "updated": 1}
+    with db.session_scope(engine, readonly=True) as s:
+        assert s.execute(select(Measurement.value, Measurement.note)).all() == [(6.0, "meter reading")]
+    services.save_measurements(engine, ADMIN, pd.DataFrame([dict(row, value=6, note="")]))  # a file's blank note
+    with db.session_scope(engine, readonly=True) as s:
+        assert s.scalar(select(Measurement.note)) == ""
     engine.dispose()

@@ -56,7 +56,9 @@ def test_validate_names_every_bad_row_and_column():
     problems = metrics.validate(df)
     got = {(p.row, p.column) for p in problems.itertuples()}
     assert got == {(3, "indicator"), (4, "value"), (5, "value"), (6, "unit"), (7, "value"), (8, "period_end"),
-                   (9, "enterprise"), (10, "period_start"), (11, "phase"), (12, "carrier")}
+                   (9, "enterprise"), (10, "period_start"), (11, "phase"), (12, "carrier"),
+                   # rows 4-6 are also a second figure for line 2's enterprise, period, indicator and carrier
+                   (4, "carrier"), (5, "carrier"), (6, "carrier")}
     reasons = dict(((p.row, p.column), p.reason) for p in problems.itertuples())
     assert "negative" in reasons[(5, "value")]
     assert "over 100%" in reasons[(7, "value")]
@@ -85,7 +87,7 @@ def test_decimal_commas_are_refused_not_read_as_thousands():
     parsed = metrics.parse_values(values)
     assert parsed.iloc[:4].isna().all()
     assert parsed.iloc[4:].tolist() == [4300.0, 1234567.5, 4300.0, -4300.0]
-    problems = metrics.validate(rows(dict(value="1,5"), dict(value="n/a")))
+    problems = metrics.validate(rows(dict(value="1,5"), dict(value="n/a", carrier="diesel", unit="L")))
     assert problems["reason"].str.contains("use a point for decimals").tolist() == [True, False]
 
 
