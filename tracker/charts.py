@@ -82,12 +82,15 @@ def distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> g
     return fig
 
 
+def _pct(v, missing: str = "") -> str:
+    """A fraction as a signed percentage ('-27.0%'), ``missing`` for None or NaN."""
+    return missing if v is None or v != v else f"{v * 100:+.1f}%"
+
+
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     """The changes per indicator as people read them: labels, % for yield, per-day units,
     relative change in %, percentage points, improved yes/no."""
-    def pct(v):
-        return "" if v is None or v != v else f"{v * 100:+.1f}%"
-
+    pct = _pct
     is_yield = changes["indicator"].eq("yield")
     scale = is_yield.map({True: 100.0, False: 1.0})
     return pd.DataFrame({
@@ -102,15 +105,33 @@ def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:
+    """The programme's reported averages beside the database's own mean and median, as people
+    read them (percentages; '–' where missing)."""
+    def pct(v):
+        return _pct(v, missing="–")
+
+    ref = reference.assign(reported=reference["reported_mean_change"].map(pct))
+    if not database.empty:
+        ref = ref.merge(database[["indicator", "enterprises", "mean_change", "median_change"]], on="indicator",
+                        how="left")
+        ref["database mean"] = ref["mean_change"].map(pct)
+        ref["database median"] = ref["median_change"].map(pct)
+    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source")
+                             if c in ref.columns])
+
+
 # --- the programme overview: aggregates only; suppressed cells read "fewer than 3" ------------
 
 FEWER = "fewer than 3"
+#: the spread (quantiles) of a handful of enterprises gives each one's figure away
+FEWER_FOR_SPREAD = "fewer than 10: spread not shown"
 
 
-def _fewer_marks(fig: go.Figure, x: list, name: str = FEWER) -> None:
+def _fewer_marks(fig: go.Figure, x: list, name: str = FEWER, text: str = FEWER) -> None:
     """Text marks where a cell is suppressed (built from fewer than 3 enterprises)."""
     if len(x):
-        fig.add_scatter(x=x, y=[0] * len(x), mode="text", text=[FEWER] * len(x), name=name,
+        fig.add_scatter(x=x, y=[0] * len(x), mode="text", text=[text] * len(x), name=name,
                         textfont=dict(color=GREY), hoverinfo="skip", showlegend=False)
 
 
@@ -134,7 +155,7 @@ def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFr
                     marker=dict(color=GREEN), line=dict(color=GREEN), showlegend=False,
                     hovertext=f"{r.enterprises} enterprises")
     hidden = distribution[distribution["suppressed"].astype(bool)]
-    _fewer_marks(fig, [INDICATOR_LABELS.get(i, i) for i in hidden["indicator"]])
+    _fewer_marks(fig, [INDICATOR_LABELS.get(i, i) for i in hidden["indicator"]], text=FEWER_FOR_SPREAD)
     present = set(shown["indicator"])
     ref = reference[reference["indicator"].isin(present)]
     fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]], y=ref["reported_mean_change"] * 100,

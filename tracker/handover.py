@@ -27,8 +27,23 @@ footer { color: #777; font-size: .8rem; margin-top: 2rem; }
 """
 
 
+def _number(v: float) -> str:
+    """21,512 (not 2.151e+04); four significant digits below 1,000."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
+
+
 def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, na_rep="", float_format=lambda v: f"{v:,.4g}", border=0)
+    return df.to_html(index=False, escape=True, na_rep="", float_format=_number, border=0)
+
+
+def fingerprint(report: EnterpriseReport) -> str:
+    """A digest of the figures a hand-over file is made from: it changes when they change."""
+    import hashlib
+
+    digest = hashlib.sha256(repr(sorted(report.enterprise.items())).encode())
+    for frame in (report.measurements, report.actions):
+        digest.update(frame.to_csv(index=False).encode())
+    return digest.hexdigest()
 
 
 def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = None) -> str:
@@ -63,7 +78,11 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         if not report.factors.empty:
             parts.append(f"<p>Emission factors used (factor set {html.escape(str(report.factors.attrs.get('factor_set', '')))}"
                          "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
-    parts.append("<h2>Programme's reported averages</h2>" + _table(report.reference))
+    parts.append("<h2>Programme averages for comparison</h2>"
+                 + _table(charts.averages_table(report.reference, report.database_averages))
+                 + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
+                   "change). Database: the same mean, and the median, over the enterprises in this database with "
+                   "both a baseline and a follow-up.</p>")
     if not report.actions.empty:
         parts.append("<h2>Improvement actions</h2>" + _table(report.actions))
     parts.append(f"<footer>SCORE4Climate tracker · generated {generated:%Y-%m-%d %H:%M} UTC</footer></body></html>")
@@ -75,7 +94,14 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
     from tracker.io import neutralise
 
     buf = io.BytesIO()
-    sheets = {"changes": report.changes, "stages": report.stages, "impacts": report.impacts,
+    changes = report.changes.copy()
+    if not changes.empty:  # as on the page: per-day rates, yield in %
+        is_yield = changes["indicator"].eq("yield")
+        for col in ("baseline", "followup"):
+            changes[col] = changes[col].where(~is_yield, changes[col] * 100)
+        changes["unit"] = changes["unit"].astype(str).where(is_yield, changes["unit"].astype(str) + " per day")
+        changes.loc[is_yield, "unit"] = "%"
+    sheets = {"changes": changes, "stages": report.stages, "impacts": report.impacts,
               "actions": report.actions, "measurements": report.measurements, "reference": report.reference}
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in sheets.items():

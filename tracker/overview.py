@@ -407,6 +407,36 @@ def suppress(df: pd.DataFrame, count_col: str = "enterprises") -> pd.DataFrame:
     return out
 
 
+def complement(df: pd.DataFrame, within: list[str], count_col: str = "enterprises",
+               flag: str = "suppressed") -> pd.DataFrame:
+    """Secondary suppression: where the hidden cells of a breakdown (per ``within`` group) hold
+    fewer than MIN_CELL enterprises together, hide the smallest visible cells too, until they
+    hold at least MIN_CELL. Otherwise the total minus the visible cells would give away the
+    hidden one (a sector's mean of 7 enterprises, minus two quarters of 3, is the 7th's)."""
+    if df.empty or not df[flag].any():
+        return df
+    out = df.copy()
+    groups = [g.index for _, g in out.groupby(within, sort=False)] if within else [out.index]
+    for index in groups:
+        cells = out.loc[index]
+        hidden = int(cells.loc[cells[flag], count_col].sum())
+        if hidden == 0 or hidden >= MIN_CELL:
+            continue
+        for i in cells[~cells[flag]].sort_values(count_col, kind="stable").index:
+            out.loc[i, flag] = True
+            hidden += int(out.loc[i, count_col])
+            if hidden >= MIN_CELL:
+                break
+    figures = [c for c in out.columns if c != count_col and pd.api.types.is_float_dtype(out[c])]
+    out.loc[out[flag].to_numpy(), figures] = np.nan
+    return out
+
+
+#: fewest enterprises whose spread (quantiles) is shown: five quantiles and a mean of a handful
+#: of values can be solved for each value
+SPREAD_MIN = 10
+
+
 def _aggregate(s: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """mean, median, pooled change (and mean points for yield) per ``by`` + indicator."""
     cols = by + ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change", "mean_points"]
@@ -453,9 +483,10 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
 
     summary = _order(_aggregate(both, []))
     summary = summary.merge(data.reference[["indicator", "reported_mean_change"]], on="indicator", how="left")
-    by_country = _aggregate(both, ["country"])
-    by_sector = _aggregate(both, ["sector"])
-    over_time = _aggregate(both.dropna(subset=["quarter"]), ["quarter"]).rename(columns={"quarter": "followup_quarter"})
+    by_country = complement(_aggregate(both, ["country"]), ["indicator"])
+    by_sector = complement(_aggregate(both, ["sector"]), ["indicator"])
+    over_time = complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
+        columns={"quarter": "followup_quarter"})
 
     # distribution of each enterprise's change: quantiles only, never the points themselves
     rc = both.dropna(subset=["relative_change"])
@@ -468,8 +499,13 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         n = rc.groupby("indicator", observed=True)["counted"].sum().astype(int).rename("enterprises")
         dist = pd.concat([n, q, g.mean().rename("mean")], axis=1).reset_index()
         dist["indicator"] = dist["indicator"].astype(str)
-    distribution = _order(suppress(dist.astype({c: float for c in dist.columns
-                                                if c not in ("indicator", "enterprises")})))
+    dist = dist.astype({c: float for c in dist.columns if c not in ("indicator", "enterprises")})
+    distribution = suppress(dist)
+    spread = ["p05", "q1", "median", "q3", "p95", "mean"]
+    few = (distribution["enterprises"] < SPREAD_MIN).to_numpy()
+    distribution.loc[few, spread] = np.nan
+    distribution["suppressed"] = few
+    distribution = _order(distribution)
 
     # energy and emissions avoided, annualised: (baseline - follow-up per-day rate) x 365
     en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
@@ -489,11 +525,23 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     else:
         e2 = en.assign(saved=(en["baseline"] - en["followup"]) * DAYS_PER_YEAR / 1000,
                        co2_saved=(en["co2e_baseline"] - en["co2e_followup"]) * DAYS_PER_YEAR / 1000)
+        e2["co2_from"] = e2["enterprise_id"].where(e2["co2_saved"].notna())
         ibc = (e2.groupby("country", observed=True)
                .agg(enterprises=("enterprise_id", "nunique"), energy_avoided_mwh_per_year=("saved", "sum"),
-                    emissions_avoided_t_per_year=("co2_saved", lambda v: v.sum(min_count=1))).reset_index())
+                    emissions_avoided_t_per_year=("co2_saved", lambda v: v.sum(min_count=1)),
+                    co2_enterprises=("co2_from", "nunique")).reset_index())
         ibc["country"] = ibc["country"].astype(str)
-    impacts_by_country = suppress(ibc)
+    if "co2_enterprises" not in ibc.columns:
+        ibc["co2_enterprises"] = pd.Series(dtype=int)
+    # emissions have their own contributors (a country's electricity without a grid factor has
+    # none): a cell of fewer than 3 of them is hidden, and hidden cells are complemented, for
+    # energy and for emissions alike, against the totals shown above
+    impacts_by_country = complement(suppress(ibc), [])
+    co2_hidden = (impacts_by_country["co2_enterprises"] < MIN_CELL) | impacts_by_country["suppressed"]
+    co2 = complement(impacts_by_country[["co2_enterprises", "emissions_avoided_t_per_year"]]
+                     .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
+    impacts_by_country["emissions_avoided_t_per_year"] = co2["emissions_avoided_t_per_year"]
+    impacts_by_country = impacts_by_country.drop(columns="co2_enterprises")
 
     # who takes part: names, country, sector, modules, completeness; never a figure
     counts = (s_all.assign(complete=s_all["has_baseline"] & s_all["has_followup"])

@@ -582,9 +582,12 @@ def _database_averages(session: Session) -> pd.DataFrame:
     per = pd.DataFrame(rows, columns=["indicator", "relative_change", "points"])
     if per.empty:
         return pd.DataFrame(columns=["indicator", "enterprises", "mean_change", "median_change", "mean_points"])
-    return (per.groupby("indicator", sort=True)
-            .agg(enterprises=("relative_change", "size"), mean_change=("relative_change", "mean"),
-                 median_change=("relative_change", "median"), mean_points=("points", "mean")).reset_index())
+    out = (per.groupby("indicator", sort=True)
+           .agg(enterprises=("relative_change", "size"), mean_change=("relative_change", "mean"),
+                median_change=("relative_change", "median"), mean_points=("points", "mean")).reset_index())
+    # the same rule as the programme overview: a manager must not read another enterprise's
+    # change off an average of two
+    return overview.suppress(out).drop(columns="suppressed")
 
 
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:

@@ -6,6 +6,7 @@ import pandas as pd
 from tests.app.conftest import charts, metric, new_app, sign_in, table_with
 
 FEWER = "fewer than 3"
+FEWER_FOR_SPREAD = "fewer than 10: spread not shown"
 
 
 def _officer(demo_db, use_db):
@@ -65,7 +66,7 @@ def test_filters_narrow_every_figure_and_small_cells_are_suppressed(demo_db, use
     figs = charts(at)
     dist = figs[0]
     assert not [t for t in dist.data if t.type == "box"]
-    assert any(FEWER in (t.text or ()) for t in dist.data if t.type == "scatter" and t.mode == "text")
+    assert any(FEWER_FOR_SPREAD in (t.text or ()) for t in dist.data if t.type == "scatter" and t.mode == "text")
     for fig in figs[1:]:
         assert not any(len(t.y or ()) for t in fig.data if t.type == "bar"), fig.layout.title.text
         assert any(FEWER in (t.text or ()) for t in fig.data if t.type == "scatter" and t.mode == "text")

@@ -15,7 +15,7 @@ def _set_date(page, index: int, value: str) -> None:
 def _save_period(page, phase: str, start: str, end: str, kwh: str) -> None:
     page.get_by_role("link", name="Enter figures").click()  # a fresh page: no message from an earlier save
     expect(page.get_by_role("heading", name=re.compile("^Enter figures"))).to_be_visible()
-    expect(page.get_by_text(re.compile(r"^Saved: "))).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"^Saved for "))).to_have_count(0)
     form = page.locator("[data-testid='stForm']").first
     phase_box = form.get_by_role("combobox", name=re.compile("Phase"))
     if phase_box.input_value() != phase:
@@ -27,7 +27,7 @@ def _save_period(page, phase: str, start: str, end: str, kwh: str) -> None:
     _set_date(page, 1, end)
     form.get_by_role("textbox", name="Value").first.fill(kwh)
     form.get_by_role("button", name="Save").click()
-    expect(page.get_by_text(re.compile(r"^Saved: \d+ new figures"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Saved for .*: \d+ new figures"))).to_be_visible()
 
 
 def test_enter_figures_report_changes_upload_and_download(page, app_url, tmp_path):

@@ -2,6 +2,7 @@
 report's database averages, on DuckDB and PostgreSQL."""
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import select
@@ -67,8 +68,13 @@ def test_database_averages_follow_a_save(db_url):
                                              ("follow-up", D(2025, 1, 1), D(2025, 1, 31), fu)]]
     services.save_measurements(engine, admin, pd.DataFrame(rows), create_enterprises=True)
     avg = _averages(engine).set_index("indicator")
-    assert avg.loc["water", "enterprises"] == 2
-    assert avg.loc["water", "mean_change"] == pytest.approx(-0.3)  # (-50% + -10%) / 2
+    # two enterprises: A's manager would read B's change off their mean, so it is not shown
+    assert avg.loc["water", "enterprises"] == 2 and np.isnan(avg.loc["water", "mean_change"])
+    services.save_measurements(engine, admin, pd.DataFrame(rows[:2]).assign(enterprise="C", value=[10, 7]),
+                               create_enterprises=True)
+    avg = _averages(engine).set_index("indicator")
+    assert avg.loc["water", "enterprises"] == 3
+    assert avg.loc["water", "mean_change"] == pytest.approx(-0.3)  # (-50% + -10% + -30%) / 3
     engine.dispose()
 
 

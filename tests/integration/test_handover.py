@@ -47,3 +47,28 @@ def test_pdf_is_printed_by_chromium_where_it_is_installed(report):
         pytest.skip("no Chromium on this machine")
     pdf = handover.report_pdf(report)
     assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+
+
+def test_html_numbers_are_readable_and_the_database_averages_stand_beside_the_reported(report):
+    page = handover.report_html(report)
+    assert not re.search(r"\d\.\d+e\+\d", page.split("<h2>", 1)[1].split("<script", 1)[0])  # no 2.151e+04
+    averages = page.split("Programme averages for comparison", 1)[1]
+    assert "-40.0%" in averages and "database mean" in averages and "database median" in averages
+
+
+def test_excel_changes_are_per_day_rates_and_yield_in_percent(report):
+    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
+    rows = list(book["changes"].iter_rows(values_only=True))
+    head = rows[0]
+    by_indicator = {r[head.index("indicator")]: r for r in rows[1:]}
+    assert by_indicator["energy"][head.index("unit")] == "kWh per day"
+    assert by_indicator["yield"][head.index("unit")] == "%"
+    assert round(by_indicator["yield"][head.index("baseline")]) == 78
+
+
+def test_a_pdf_is_tied_to_the_figures_it_was_made_from(report):
+    # regression: a PDF made before new figures were saved was still offered afterwards
+    again = report.__class__(**dict(report.__dict__))
+    assert handover.fingerprint(again) == handover.fingerprint(report)
+    fewer = report.__class__(**dict(report.__dict__, measurements=report.measurements.iloc[:-1]))
+    assert handover.fingerprint(fewer) != handover.fingerprint(report)

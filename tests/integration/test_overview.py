@@ -112,14 +112,16 @@ def test_small_cells_are_suppressed_everywhere():
     ov = overview.build(data)
     assert ov.summary.loc[0, "mean_change"] == pytest.approx(-0.3)
     by = ov.by_country.set_index("country")
-    assert not by.loc["IN", "suppressed"] and by.loc["IN", "mean_change"] == pytest.approx(-0.2)
     assert by.loc["KE", "suppressed"] and np.isnan(by.loc["KE", "mean_change"])
+    # IN's 3 are hidden too: the total of 5 minus IN's 3 would give KE's 2 away
+    assert by.loc["IN", "suppressed"] and np.isnan(by.loc["IN", "mean_change"])
     ibc = ov.impacts_by_country.set_index("country")
     assert ibc.loc["KE", "suppressed"] and np.isnan(ibc.loc["KE", "energy_avoided_mwh_per_year"])
+    assert ibc.loc["IN", "suppressed"] and np.isnan(ibc.loc["IN", "emissions_avoided_t_per_year"])
     assert ov.impacts.loc[0, "avoided"] == pytest.approx((30 + 20 + 10 + 40 + 50) * 365 / 1000)
     exported = overview.export_tables(ov)["by country"].set_index("country")
     assert exported.loc["KE", "mean_change_pct"] == overview.FEWER
-    assert exported.loc["IN", "mean_change_pct"] == pytest.approx(-20.0)
+    assert exported.loc["IN", "mean_change_pct"] == overview.FEWER
 
     ke = overview.build(data, overview.Filters(country=("KE",)))
     assert ke.enterprises == 2 and ke.summary["suppressed"].all() and ke.summary["mean_change"].isna().all()
@@ -154,3 +156,48 @@ def test_only_officers_and_admins(db_url):
         overview.data_version(engine, manager)
     assert overview.programme_overview(engine, OFFICER).enterprises == 0
     engine.dispose()
+
+
+def _overview(countries, changes, co2=None, spread_n=None):
+    ids = np.arange(1, len(countries) + 1)
+    summary = pd.DataFrame({
+        "enterprise_id": ids, "indicator": "energy", "unit": "kWh", "has_baseline": True, "has_followup": True,
+        "baseline": 100.0, "followup": [100.0 * (1 + c) for c in changes], "relative_change": changes,
+        "points": np.nan, "co2e_baseline": 10.0 if co2 is None else co2, "co2e_followup": 7.0, "flags": "",
+        "quarter": "2025Q1"})
+    ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids], "country": countries,
+                         "sector": "S", "partner": "", "modules": "SCORE4Climate"})
+    members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
+    return overview.build(overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
+                                                reference=services.programme_reference()))
+
+
+def test_a_hidden_cell_cannot_be_worked_out_from_the_total_and_the_visible_cells():
+    # regression: 7 in a sector, two quarters of 3 shown: the 7th enterprise's change was the difference
+    ov = _overview(["IN"] * 3 + ["VN"] * 3 + ["KE"], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6, -0.9])
+    by = ov.by_country.set_index("country")
+    assert by.loc["KE", "suppressed"] and by["suppressed"].sum() == 2  # KE and one more
+    assert by.loc[by["suppressed"], "enterprises"].sum() >= overview.MIN_CELL
+    shown = by[~by["suppressed"]]
+    assert len(shown) == 1 and shown["mean_change"].notna().all()
+    ibc = ov.impacts_by_country.set_index("country")
+    assert ibc["suppressed"].sum() == 2 and ibc.loc[ibc["suppressed"], "energy_avoided_mwh_per_year"].isna().all()
+
+
+def test_emissions_by_country_need_three_enterprises_with_emissions():
+    # regression: 3 enterprises with energy, 1 with a grid factor: its emissions were shown
+    ov = _overview(["XK"] * 3 + ["IN"] * 3, [-0.1, -0.2, -0.3, -0.1, -0.2, -0.3],
+                   co2=[10.0, np.nan, np.nan, 10.0, 10.0, 10.0])
+    ibc = ov.impacts_by_country.set_index("country")
+    assert not ibc.loc["XK", "suppressed"] and ibc.loc["XK", "energy_avoided_mwh_per_year"] > 0
+    assert np.isnan(ibc.loc["XK", "emissions_avoided_t_per_year"])
+    assert np.isnan(ibc.loc["IN", "emissions_avoided_t_per_year"])  # or the total would give XK's away
+
+
+def test_the_spread_of_fewer_than_ten_enterprises_is_not_shown():
+    # regression: the five quantiles and the mean of four enterprises were solved for each one's change
+    few = _overview(["IN"] * 4, [-0.46, -0.27, -0.20, -0.14])
+    assert few.summary.loc[0, "mean_change"] == pytest.approx(-0.2675)  # the mean of 4 is shown
+    assert few.distribution["suppressed"].all() and few.distribution[["p05", "q1", "median", "q3", "p95"]].isna().all().all()
+    many = _overview(["IN"] * 10, [-0.1 * i for i in range(10)])
+    assert not many.distribution["suppressed"].any() and many.distribution["median"].notna().all()
