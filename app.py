@@ -12,7 +12,7 @@ shared.init_state()
 try:
     engine = shared.engine()
 except Exception as exc:  # the database cannot be opened: say why and what to do
-    st.error(f"The database cannot be opened. {exc}")
+    st.error(f"The database cannot be opened. {shared.plain(exc)}")
     st.stop()
 
 PAGES = {
@@ -57,7 +57,7 @@ elif user is None:
     nav = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
 else:
     with st.sidebar:
-        st.caption(f"Signed in as **{user.username}** ({user.role})")
+        st.caption(f"Signed in as **{shared.plain(user.username)}** ({user.role})")
         if st.button("Sign out", key="sign_out"):
             shared.sign_out()
             st.rerun()

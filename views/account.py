@@ -7,7 +7,7 @@ from views import shared
 user = shared.current_user()
 engine = shared.engine()
 st.title("My account")
-st.caption(f"Signed in as {user.username} with the role {user.role}.")
+st.caption(f"Signed in as {shared.plain(user.username)} with the role {user.role}.")
 with st.form("change_password_form", clear_on_submit=True):
     current = st.text_input("Current password", type="password", key="own_current")
     new = st.text_input(f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)", type="password",
@@ -21,6 +21,6 @@ if submitted:
         try:
             accounts.change_own_password(engine, user, current, new)
         except (ValueError, services.AccessDenied) as exc:
-            st.error(f"{exc} Your password was not changed.")
+            st.error(f"{shared.plain(exc)} Your password was not changed.")
         else:
             st.success("Password changed. Use the new one next time you sign in.")

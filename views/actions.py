@@ -12,16 +12,16 @@ try:
     ent, _ = services.enterprise_info(engine, user, enterprise_id)
     actions = services.list_actions(engine, user, enterprise_id)
 except services.AccessDenied as exc:
-    st.error(str(exc))
+    st.error(shared.plain(exc))
     st.stop()
 
-st.title(f"Improvement actions: {ent['name']}")
+st.title(f"Improvement actions: {shared.plain(ent['name'])}")
 st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
            "Actions are marked on the enterprise's charts at their date.")
 
 flash = st.session_state.pop("actions_flash", None)
 if flash:
-    st.success(flash)
+    st.success(flash)  # escaped where it was made
 
 with st.form("action_form", clear_on_submit=True):
     c1, c2 = st.columns([1, 3])
@@ -41,7 +41,7 @@ if added:
         services.add_action(engine, user, enterprise_id, when, description, investment,
                             currency.strip().upper(), indicators)
     except (ValueError, services.AccessDenied) as exc:
-        st.error(f"{exc} Nothing was saved.")
+        st.error(f"{shared.plain(exc)} Nothing was saved.")
     else:
         st.success("Action saved.")
         actions = services.list_actions(engine, user, enterprise_id)
@@ -64,7 +64,7 @@ else:
                 try:
                     services.delete_action(engine, user, enterprise_id, gone)
                 except (LookupError, services.AccessDenied) as exc:
-                    st.error(f"{exc} Nothing was deleted.")
+                    st.error(f"{shared.plain(exc)} Nothing was deleted.")
                 else:
-                    st.session_state["actions_flash"] = f"Deleted: {labels[gone]}"
+                    st.session_state["actions_flash"] = f"Deleted: {shared.plain(labels[gone])}"
                     st.rerun()

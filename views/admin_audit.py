@@ -11,7 +11,7 @@ engine = shared.engine()
 try:
     choices = accounts.audit_choices(engine, user)
 except services.AccessDenied as exc:
-    st.error(f"{exc} Only administrators read the audit log.")
+    st.error(f"{shared.plain(exc)} Only administrators read the audit log.")
     st.stop()
 
 st.title("Audit log")

@@ -10,7 +10,7 @@ engine = shared.engine()
 try:
     users = accounts.list_users(engine, user)
 except services.AccessDenied as exc:
-    st.error(f"{exc} Only administrators manage accounts.")
+    st.error(f"{shared.plain(exc)} Only administrators manage accounts.")
     st.stop()
 ents = services.list_enterprises(engine, user)
 ent_names = dict(zip(ents["id"].astype(int), ents["name"]))
@@ -25,7 +25,8 @@ st.dataframe(users.drop(columns=["enterprise_ids"]), hide_index=True, key="users
 
 new_password = st.session_state.pop("admin_new_password", None)
 if new_password:
-    st.success(f"Password for **{new_password[0]}** (pass it on once; they can change it under My account):")
+    st.success(f"Password for **{shared.plain(new_password[0])}** (pass it on once; they can change it under "
+               "My account):")
     st.code(new_password[1], language=None)
 
 with st.expander("Create an account", expanded=False):
@@ -42,7 +43,7 @@ with st.expander("Create an account", expanded=False):
                 pw = accounts.create_user(engine, user, username, role, chosen, password=password or None,
                                           email=email or None)
             except (ValueError, services.AccessDenied) as exc:
-                st.error(f"{exc} No account was created.")
+                st.error(f"{shared.plain(exc)} No account was created.")
             else:
                 st.session_state["admin_new_password"] = (username.strip(), pw)
                 st.rerun()
@@ -61,7 +62,7 @@ with st.form("edit_user_form"):  # keys carry the id: switching accounts shows t
         try:
             accounts.update_user(engine, user, uid, role=e_role, enterprise_ids=e_ents, email=e_email or None)
         except (ValueError, LookupError, services.AccessDenied) as exc:
-            st.error(f"{exc} Nothing was changed.")
+            st.error(f"{shared.plain(exc)} Nothing was changed.")
         else:
             st.success("Account saved.")
 b1, b2 = st.columns(2)
@@ -69,7 +70,7 @@ if b1.button("Reset password", key="reset_password"):
     try:
         pw = accounts.reset_password(engine, user, uid)
     except (ValueError, LookupError, services.AccessDenied) as exc:
-        st.error(str(exc))
+        st.error(shared.plain(exc))
     else:
         st.session_state["admin_new_password"] = (row["username"], pw)
         st.rerun()
@@ -78,7 +79,7 @@ if b2.button(toggle, key="toggle_active"):
     try:
         accounts.set_active(engine, user, uid, not row["active"])
     except (ValueError, LookupError, services.AccessDenied) as exc:
-        st.error(str(exc))
+        st.error(shared.plain(exc))
     else:
         st.rerun()
 
@@ -96,7 +97,7 @@ with st.expander("Add an enterprise", expanded=False):
             try:
                 accounts.create_enterprise(engine, user, name, country, sector, size, partner)
             except (ValueError, services.AccessDenied) as exc:
-                st.error(f"{exc} Nothing was added.")
+                st.error(f"{shared.plain(exc)} Nothing was added.")
             else:
                 st.rerun()
 if ent_names:
@@ -116,6 +117,6 @@ if ent_names:
                 accounts.edit_enterprise(engine, user, eid, name=e_name, country=e_country, sector=e_sector,
                                          size=e_size, partner=e_partner)
             except (ValueError, LookupError, services.AccessDenied) as exc:
-                st.error(f"{exc} Nothing was changed.")
+                st.error(f"{shared.plain(exc)} Nothing was changed.")
             else:
                 st.rerun()

@@ -12,7 +12,7 @@ engine = shared.engine()
 try:
     ent, history = services.enterprise_info(engine, user, enterprise_id)
 except services.AccessDenied as exc:
-    st.error(str(exc))
+    st.error(shared.plain(exc))
     st.stop()
 
 # the form belongs to one enterprise: a new pick in the sidebar, or a save, starts it afresh
@@ -22,9 +22,9 @@ if st.session_state.get("entry_for") != enterprise_id or st.session_state.pop("e
         st.session_state.pop(key, None)
     st.session_state["entry_for"] = enterprise_id
 
-st.title(f"Enter figures: {ent['name']}")
+st.title(f"Enter figures: {shared.plain(ent['name'])}")
 if flash := st.session_state.pop("entry_saved", None):
-    st.success(flash)
+    st.success(flash)  # escaped where it was made
 st.caption("One period at a time: the baseline before training, then each follow-up. Leave a line empty to skip "
            "it. Figures saved again for the same period replace the stored ones.")
 
@@ -60,9 +60,9 @@ if saved:
     problems = entry.problems_by_field(rows)
     warnings = {} if problems else entry.implausible(rows, history)
     for key, reasons in problems.items():
-        (period_slot if key == "period" else slots[key]).error(" ".join(dict.fromkeys(reasons)))
+        (period_slot if key == "period" else slots[key]).error(shared.plain(" ".join(dict.fromkeys(reasons))))
     for key, text in warnings.items():
-        slots[key].warning(text)
+        slots[key].warning(shared.plain(text))
     if rows.empty:
         st.warning("Nothing to save: enter at least one value.")
     elif problems:
@@ -74,10 +74,11 @@ if saved:
         try:
             counts = services.save_measurements(engine, user, rows.drop(columns=["field"]))
         except (services.RejectedInput, services.AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(shared.plain(exc))
         else:
-            st.session_state["entry_saved"] = (f"Saved for {ent['name']}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}: "
-                                               f"{counts['inserted']} new figures, {counts['updated']} updated.")
+            st.session_state["entry_saved"] = (f"Saved for {shared.plain(ent['name'])}, {phase} {start:%Y-%m-%d} "
+                                               f"to {end:%Y-%m-%d}: {counts['inserted']} new figures, "
+                                               f"{counts['updated']} updated.")
             st.session_state["entry_clear"] = True  # an empty form, the unusual-figure tick unticked
             st.rerun()
 
@@ -97,12 +98,13 @@ if upload is not None and st.button("Import file", key="entry_import"):
                                  progress=lambda f, t: bar.progress(min(f, 1.0), text=t))
     except services.RejectedInput as exc:
         first = exc.problems.head(10)
-        listed = "\n".join(f"- line {p.row}, column {p.column}: {p.reason}" for p in first.itertuples())
+        listed = "\n".join(f"- line {p.row}, column {shared.plain(p.column)}: {shared.plain(p.reason)}"
+                           for p in first.itertuples())
         more = f"\n- ... {len(exc.problems) - 10} more below" if len(exc.problems) > 10 else ""
-        st.error(f"{upload.name} was refused; nothing was stored. Correct these rows and upload it again:\n"
-                 + listed + more)
+        st.error(f"{shared.plain(upload.name)} was refused; nothing was stored. Correct these rows and upload it "
+                 "again:\n" + listed + more)
         st.dataframe(exc.problems.rename(columns={"row": "line"}), hide_index=True, key="upload_problems")
     except services.AccessDenied as exc:
-        st.error(f"{exc} The file may only hold figures of enterprises you work with.")
+        st.error(f"{shared.plain(exc)} The file may only hold figures of enterprises you work with.")
     else:
-        st.success(f"{upload.name}: {counts['inserted']} figures added, {counts['updated']} updated.")
+        st.success(f"{shared.plain(upload.name)}: {counts['inserted']} figures added, {counts['updated']} updated.")

@@ -9,12 +9,12 @@ user, enterprise_id = shared.enterprise_page()
 try:
     report = services.enterprise_report(shared.engine(), user, enterprise_id)
 except services.AccessDenied as exc:
-    st.error(str(exc))
+    st.error(shared.plain(exc))
     st.stop()
 
 ent = report.enterprise
-st.title(ent["name"])
-st.caption(" · ".join(x for x in [ent["country"], ent["sector"], ent["size"], ent["partner"]] if x))
+st.title(shared.plain(ent["name"]))
+st.caption(" · ".join(shared.plain(x) for x in [ent["country"], ent["sector"], ent["size"], ent["partner"]] if x))
 if ent["synthetic"]:
     st.info("Synthetic demo enterprise: every figure is made up for demonstration.")
 elif report.measurements["note"].str.contains("synthetic").any():
@@ -55,14 +55,8 @@ if not report.impacts.empty:
         st.dataframe(report.factors, hide_index=True, key="factors_table")
 
 st.subheader("Programme averages for comparison")
-ref = report.reference.assign(reported=lambda d: d["reported_mean_change"].map(shared.pct))
-db = report.database_averages
-if not db.empty:
-    ref = ref.merge(db[["indicator", "enterprises", "mean_change", "median_change"]], on="indicator", how="left")
-    ref["database mean"] = ref["mean_change"].map(shared.pct)
-    ref["database median"] = ref["median_change"].map(shared.pct)
-st.dataframe(ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source")
-                               if c in ref.columns]), hide_index=True, key="reference_table")
+st.dataframe(charts.averages_table(report.reference, report.database_averages), hide_index=True,
+             key="reference_table")
 st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
            "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
            "and a follow-up.")
@@ -82,11 +76,11 @@ if handover.pdf_available():
     if h3.button("Make a PDF", key="make_pdf"):
         with st.spinner("Printing the report to PDF"):
             try:
-                st.session_state["report_pdf"] = (enterprise_id, handover.report_pdf(report))
+                st.session_state["report_pdf"] = (handover.fingerprint(report), handover.report_pdf(report))
             except RuntimeError as exc:
-                st.error(str(exc))
+                st.error(shared.plain(exc))
     made = st.session_state.get("report_pdf")
-    if made and made[0] == enterprise_id:
+    if made and made[0] == handover.fingerprint(report):  # a PDF of figures since changed is not offered
         h3.download_button("Report (PDF)", made[1], f"{slug}-report.pdf", mime="application/pdf", key="download_pdf")
 else:
     h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")

@@ -11,7 +11,7 @@ engine = shared.engine()
 try:
     profile = services.enterprise_profile(engine, user, enterprise_id)
 except services.AccessDenied as exc:
-    st.error(str(exc))
+    st.error(shared.plain(exc))
     st.stop()
 
 
@@ -21,11 +21,11 @@ def done(message: str) -> None:
     st.rerun()
 
 
-st.title(f"Profile: {profile['name']}")
-st.caption("Trainers: " + (", ".join(profile["trainers"]) or "none assigned yet"))
+st.title(f"Profile: {shared.plain(profile['name'])}")
+st.caption("Trainers: " + (shared.plain(", ".join(profile["trainers"])) or "none assigned yet"))
 flash = st.session_state.pop("profile_flash", None)
 if flash:
-    st.success(flash)
+    st.success(flash)  # escaped where it was made
 
 with st.form("profile_form"):
     c1, c2 = st.columns(2)
@@ -40,7 +40,7 @@ with st.form("profile_form"):
             services.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,
                                     partner=partner)
         except (ValueError, services.AccessDenied) as exc:
-            st.error(f"{exc} Nothing was saved.")
+            st.error(f"{shared.plain(exc)} Nothing was saved.")
         else:
             st.success("Profile saved.")
 
@@ -53,7 +53,7 @@ if not trainings.empty:
                                 "managers_female": "managers (women)", "managers_male": "managers (men)",
                                 "workers_female": "workers (women)", "workers_male": "workers (men)"})
 for text in profile["advice"]:
-    st.info(text)
+    st.info(shared.plain(text))
 
 with st.form("training_form", clear_on_submit=True):
     st.markdown("**Record a module**")
@@ -73,9 +73,9 @@ with st.form("training_form", clear_on_submit=True):
             services.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
                                   int(wf), int(wm))
         except (ValueError, services.AccessDenied) as exc:
-            st.error(f"{exc} Nothing was saved.")
+            st.error(f"{shared.plain(exc)} Nothing was saved.")
         else:
-            done(f"{module} saved.")
+            done(f"{shared.plain(module)} saved.")
 
 if not trainings.empty:
     st.markdown("**Correct or delete a recorded module**")
@@ -104,11 +104,11 @@ if not trainings.empty:
         if save_edit:
             services.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
                                      *map(int, e_counts))
-            done(f"{e_module} record updated.")
+            done(f"{shared.plain(e_module)} record updated.")
         elif delete and not sure:
             st.warning("Tick the box to confirm the deletion, then press Delete again.")
         elif delete:
             services.delete_training(engine, user, enterprise_id, tid)
-            done(f"{row['module']} record deleted.")
+            done(f"{shared.plain(row['module'])} record deleted.")
     except (ValueError, LookupError, services.AccessDenied) as exc:
-        st.error(f"{exc} Nothing was changed.")
+        st.error(f"{shared.plain(exc)} Nothing was changed.")

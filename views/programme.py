@@ -56,7 +56,7 @@ user = shared.current_user()
 try:
     version = overview.data_version(shared.engine(), user)
 except services.AccessDenied as exc:
-    st.error(f"{exc} Programme figures are for officers and admins; ask an administrator for access.")
+    st.error(f"{shared.plain(exc)} Programme figures are for officers and admins; ask an administrator for access.")
     st.stop()
 
 st.title("Programme overview")
@@ -67,8 +67,8 @@ with st.sidebar:
               for f, label in FILTERS}
 filters = overview.Filters(**chosen)
 ov = _overview(version, filters, user)
-st.caption(f"Showing {filters.describe()}. Any figure built from fewer than {overview.MIN_CELL} enterprises is "
-           f"shown as “{overview.FEWER}”, here and in the exports.")
+st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {overview.MIN_CELL} "
+           f"enterprises is shown as “{overview.FEWER}”, here and in the exports.")
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Enterprises", f"{ov.enterprises:,}")

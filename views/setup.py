@@ -32,6 +32,6 @@ if submitted:
                 demo.load(engine, password, progress=lambda f, t: bar.progress(f, text=t))
             st.session_state["user"] = auth.authenticate(engine, username, password)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(shared.plain(exc))
         else:
             st.rerun()

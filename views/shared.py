@@ -68,6 +68,24 @@ def pick_enterprise(user: CurrentUser) -> int | None:
     return chosen
 
 
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")
+
+
+def plain(text) -> str:
+    """``text`` with every Markdown-special character backslash-escaped, so Streamlit shows it literally.
+
+    For anything a user typed (names, sector, partner, cohort, descriptions, user names, filter
+    values, messages quoting them) that goes into an element rendering Markdown (st.title,
+    st.caption, st.markdown, st.write, st.info, ...): a name like ``[x](https://evil) ![i](http://h/p.png)``
+    then reads as typed instead of becoming a live link and a remote image. Escaped are
+    ``\\ ` * _ { } [ ] ( ) # + - . ! | < > ~ : $`` (':' for Streamlit's ``:color[...]`` directives,
+    emoji and icon shortcodes, '$' for LaTeX). ``None`` gives ''.
+    """
+    if text is None:
+        return ""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
 def pct(value, digits: int = 1, signed: bool = True) -> str:
     """A fraction as a percentage string ('-27.0%'); '–' for missing."""
     if value is None or value != value:

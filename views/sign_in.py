@@ -12,7 +12,7 @@ if st.session_state.get("signed_out_reason") == "expired":
 if sso.configured():
     unmapped = st.session_state.get("sso_unmapped")
     if unmapped:
-        st.error(f"No account uses the e-mail {unmapped}. Ask an administrator to add it to your account "
+        st.error(f"No account uses the e-mail {shared.plain(unmapped)}. Ask an administrator to add it to your account "
                  "(Users page), or sign in with your user name and password below.")
         if st.button("Leave single sign-on", key="sso_logout"):
             st.logout()
@@ -27,8 +27,8 @@ if submitted:
     try:
         st.session_state["user"] = auth.authenticate(shared.engine(), username, password)
     except auth.SignInThrottled as exc:
-        st.error(str(exc))
+        st.error(shared.plain(exc))
     except auth.SignInError as exc:
-        st.error(f"{exc} Check both and try again.")
+        st.error(f"{shared.plain(exc)} Check both and try again.")
     else:
         st.rerun()

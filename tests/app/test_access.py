@@ -9,6 +9,7 @@ import pytest
 from tests.app.conftest import PASSWORD, choose, click, new_app, sign_in
 from tracker import accounts, auth, db, demo, services
 from tracker.auth import CurrentUser
+from views.shared import plain
 
 FILES = {"report": "views/enterprise_report.py", "entry": "views/data_entry.py", "actions": "views/actions.py",
          "profile": "views/profile.py", "programme": "views/programme.py", "users": "views/admin_users.py",
@@ -72,7 +73,7 @@ def test_a_tampered_session_does_not_reach_another_enterprise(demo_db, use_db, p
     at.run()
     assert not at.exception, at.exception
     assert at.session_state["user"] == me
-    assert CASE in at.title[0].value and other_name not in at.title[0].value
+    assert plain(CASE) in at.title[0].value and plain(other_name) not in at.title[0].value  # titles are escaped
     assert not at.sidebar.selectbox  # a manager has no enterprise to switch to
 
 
@@ -84,7 +85,7 @@ def test_a_trainer_cannot_pick_an_enterprise_not_assigned(demo_db, use_db):
     at.run()
     assert not at.exception, at.exception
     picker = at.sidebar.selectbox(key="enterprise_picker")
-    assert other_name not in picker.options and at.title[0].value != other_name
+    assert other_name not in picker.options and at.title[0].value != plain(other_name)
 
 
 def test_a_session_expires_after_inactivity(demo_db, use_db, monkeypatch):
@@ -186,8 +187,50 @@ def test_hostile_names_are_shown_as_text(fresh_demo):
     assert not at.exception, at.exception
     for name in HOSTILE:
         choose(at, "enterprise_picker", name).run()  # listed as typed, not interpreted
-        assert at.title[0].value == name
+        assert at.title[0].value == plain(name)  # escaped Markdown: the browser shows the name as typed
     at.switch_page("views/profile.py")
     at.run()
     assert not at.exception, at.exception
-    assert at.title[0].value == f"Profile: {HOSTILE[1]}"
+    assert at.title[0].value == f"Profile: {plain(HOSTILE[1])}"
+
+
+LINK = "[Sign in again](https://evil.example/phish) ![t](http://x/leak.png)"
+MARKDOWN_ELEMENTS = ("title", "header", "subheader", "caption", "markdown", "info", "success", "warning", "error")
+
+
+def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
+    """A name or partner written as a Markdown link and image is escaped wherever it is shown: no live
+    link, no remote image (the browser shows the text as typed)."""
+    admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
+    accounts.create_enterprise(fresh_demo, admin, LINK, "KE", LINK, "", LINK)
+    at = sign_in(new_app(), "demo-admin")
+    assert not at.exception, at.exception
+    escaped = r"\[Sign in again\]\(https\://evil\.example/phish\) \!\[t\]\(http\://x/leak\.png\)"
+    titles = {"report": escaped, "entry": f"Enter figures: {escaped}", "profile": f"Profile: {escaped}",
+              "actions": f"Improvement actions: {escaped}"}
+    for page, title in titles.items():
+        at.switch_page(FILES[page])
+        at.run()
+        choose(at, "enterprise_picker", LINK).run()
+        assert not at.exception, (page, at.exception)
+        assert at.title[0].value == title, page
+        shown = [e.value for kind in MARKDOWN_ELEMENTS for e in getattr(at, kind)]
+        assert all("](" not in v and "![" not in v for v in shown), (page, shown)
+        if page == "report":  # the caption names the sector and the partner
+            assert at.caption[0].value.count(r"\[Sign in again\]\(https") == 2, at.caption[0].value
+    at.switch_page(FILES["programme"])
+    at.run()
+    at.multiselect(key="flt_partner").select(LINK).run()  # the filter's value is named in a caption
+    assert not at.exception, at.exception
+    showing = [c.value for c in at.caption if c.value.startswith("Showing")]
+    assert showing and r"partner\: \[Sign in again\]\(https" in showing[0], showing
+    assert all("](" not in e.value for kind in MARKDOWN_ELEMENTS for e in getattr(at, kind))
+
+
+def test_plain_escapes_markdown_and_streamlit_directives():
+    assert plain(LINK) == r"\[Sign in again\]\(https\://evil\.example/phish\) \!\[t\]\(http\://x/leak\.png\)"
+    assert plain(r"a\b *c* _d_ `e` {f} #g +h -i .j |k <l> ~m~ :red[n] $o$") == (
+        r"a\\b \*c\* \_d\_ \`e\` \{f\} \#g \+h \-i \.j \|k \<l\> \~m\~ \:red\[n\] \$o\$")
+    assert plain("Mechanical seals maker (case study, India)") == r"Mechanical seals maker \(case study, India\)"
+    assert plain("plain words, 42 and ünïcode") == "plain words, 42 and ünïcode"
+    assert plain(None) == "" and plain(7) == "7"

@@ -54,6 +54,6 @@ def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
     at.checkbox(key="delete_action_sure").check()
     click(at, "Delete")
     assert not at.exception, at.exception
-    assert at.success[0].value == "Deleted: 2024-02-03: Recorded twice by mistake"
+    assert at.success[0].value == r"Deleted: 2024\-02\-03\: Recorded twice by mistake"  # the label is escaped
     assert "Recorded twice by mistake" not in at.dataframe[0].value["description"].tolist()
     assert "id" not in at.dataframe[0].value.columns

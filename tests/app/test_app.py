@@ -39,8 +39,8 @@ def test_wrong_password_is_refused(demo_db, use_db):
 
 
 @pytest.mark.parametrize("username,title,forbidden", [
-    ("demo-manager", "Mechanical seals maker (case study, India)", "views/programme.py"),
-    ("demo-trainer", "Mechanical seals maker (case study, India)", "views/programme.py"),
+    ("demo-manager", r"Mechanical seals maker \(case study, India\)", "views/programme.py"),
+    ("demo-trainer", r"Mechanical seals maker \(case study, India\)", "views/programme.py"),
     ("demo-officer", "Programme overview", "views/enterprise_report.py"),
 ])
 def test_each_role_lands_on_its_page_and_cannot_open_others(demo_db, use_db, username, title, forbidden):

@@ -1,5 +1,6 @@
 """AppTest of the enterprise report page."""
 from tests.app.conftest import metric, table_with, charts, new_app, sign_in
+from views.shared import plain
 
 
 def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):
@@ -36,5 +37,5 @@ def test_trainer_switches_enterprise_from_the_sidebar(demo_db, use_db):
     picker.select_index(1)
     at.run()
     assert not at.exception, at.exception
-    assert at.title[0].value == other
+    assert at.title[0].value == plain(other)  # the name, Markdown-escaped
     assert "Synthetic demo enterprise" in at.info[0].value
