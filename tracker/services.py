@@ -452,9 +452,11 @@ def delete_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_
 # --- actions and trainings -------------------------------------------------------------------
 
 def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
-               investment: float | None = None, currency: str = "", indicators: list[str] | tuple[str, ...] = ()
-               ) -> int:
-    """Record an improvement action; returns its id."""
+               investment: float | None = None, currency: str = "", indicators: list[str] | tuple[str, ...] = (),
+               *, exists_ok: bool = True) -> int:
+    """Record an improvement action; returns its id. An action with the same date and
+    description is not recorded twice: its id is returned, or with ``exists_ok=False``
+    ValueError says so (the page: a correction must not look saved when nothing changed)."""
     require_role(user, "admin", "trainer", "manager")
     require_enterprise(user, enterprise_id)
     if not description.strip():
@@ -469,7 +471,10 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
                                                       Action.action_date == action_date,
                                                       Action.description == description.strip())).first()
         if exists is not None:
-            return exists.id
+            if exists_ok:
+                return exists.id
+            raise ValueError("This action is recorded already (same date and description). To correct it, delete "
+                             "it below and record it again.")
         action = Action(enterprise_id=enterprise_id, action_date=action_date, description=description.strip(),
                         investment=investment, currency=currency, indicators=",".join(indicators))
         session.add(action)

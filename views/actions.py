@@ -19,11 +19,13 @@ st.title(f"Improvement actions: {shared.plain(ent['name'])}")
 st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
            "Actions are marked on the enterprise's charts at their date.")
 
+FORM_KEYS = ["action_date", "action_description", "action_investment", "action_currency", "action_indicators"]
+shared.start_afresh("actions_saved", FORM_KEYS)
 flash = st.session_state.pop("actions_flash", None)
 if flash:
     st.success(flash)  # escaped where it was made
 
-with st.form("action_form", clear_on_submit=True):
+with st.form("action_form"):  # kept when refused, cleared after a save
     c1, c2 = st.columns([1, 3])
     when = c1.date_input("Date", value=dt.date.today(), key="action_date")
     description = c2.text_input("What was done", key="action_description",
@@ -39,12 +41,13 @@ with st.form("action_form", clear_on_submit=True):
 if added:
     try:
         services.add_action(engine, user, enterprise_id, when, description, investment,
-                            currency.strip().upper(), indicators)
+                            currency.strip().upper(), indicators, exists_ok=False)
     except (ValueError, services.AccessDenied) as exc:
         st.error(f"{shared.plain(exc)} Nothing was saved.")
     else:
-        st.success("Action saved.")
-        actions = services.list_actions(engine, user, enterprise_id)
+        st.session_state["actions_flash"] = "Action saved."
+        st.session_state["actions_saved"] = True
+        st.rerun()
 
 if actions.empty:
     st.info("No actions recorded yet.")

@@ -16,9 +16,15 @@ except services.AccessDenied as exc:
 
 
 def done(message: str) -> None:
-    """Show ``message`` after a rerun that redraws the tables with the change."""
+    """Show ``message`` after a rerun that redraws the tables with the change (and an empty
+    module form)."""
     st.session_state["profile_flash"] = message
+    st.session_state["training_saved"] = True
     st.rerun()
+
+
+shared.start_afresh("training_saved", ["training_module", "training_start", "training_end", "training_cohort",
+                                       "training_mf", "training_mm", "training_wf", "training_wm"])
 
 
 st.title(f"Profile: {shared.plain(profile['name'])}")
@@ -55,7 +61,7 @@ if not trainings.empty:
 for text in profile["advice"]:
     st.info(shared.plain(text))
 
-with st.form("training_form", clear_on_submit=True):
+with st.form("training_form"):  # kept when refused, cleared after a save
     st.markdown("**Record a module**")
     c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
     module = c1.selectbox("Module", services.MODULES, key="training_module")

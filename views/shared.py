@@ -100,3 +100,11 @@ def enterprise_page() -> tuple[CurrentUser, int]:
     if enterprise_id is None:
         st.stop()
     return user, enterprise_id
+
+
+def start_afresh(flag: str, keys: list[str]) -> None:
+    """Clear the widgets ``keys`` at the top of a run when ``flag`` was raised by the last one
+    (a form that saved starts empty; one that was refused keeps what was typed)."""
+    if st.session_state.pop(flag, False):
+        for key in keys:
+            st.session_state.pop(key, None)

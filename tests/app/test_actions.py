@@ -18,6 +18,7 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     at.multiselect(key="action_indicators").select("waste")
     click(at, "Save")
     assert at.success[0].value == "Action saved."
+    assert at.text_input(key="action_description").value == ""  # an empty form for the next one
     table = at.dataframe[0].value
     row = table[table["description"] == "Sorting bins for rubber offcuts"].iloc[0]
     assert (row["investment"], row["currency"], row["indicators"]) == (1200.0, "INR", "waste")
@@ -32,8 +33,28 @@ def test_an_empty_description_is_refused(demo_db, use_db):
     at = sign_in(new_app(), "demo-manager")
     at.switch_page("views/actions.py")
     at.run()
+    at.date_input(key="action_date").set_value(dt.date(2025, 5, 1))
+    at.number_input(key="action_investment").set_value(250000.0)
     click(at, "Save")
     assert "Describe the action" in at.error[0].value
+    # what was typed stays, so only the description needs adding
+    assert at.date_input(key="action_date").value == dt.date(2025, 5, 1)
+    assert at.number_input(key="action_investment").value == 250000.0
+
+
+def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_db):
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    at.switch_page("views/actions.py")
+    at.run()
+    for investment in (250000.0, 99.0):
+        at.date_input(key="action_date").set_value(dt.date(2025, 5, 2))
+        at.text_input(key="action_description").input("Contract to sell the remaining waste")
+        at.number_input(key="action_investment").set_value(investment)
+        click(at, "Save")
+    assert not at.success and "recorded already" in at.error[0].value
+    table = at.dataframe[0].value
+    assert table.loc[table["description"] == "Contract to sell the remaining waste", "investment"].tolist() == [250000.0]
 
 
 def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):

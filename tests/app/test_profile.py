@@ -42,6 +42,20 @@ def test_recording_a_module_gives_advice_on_attendees(demo_db, use_db):
     assert any("two managers and two workers" in i.value for i in at.info)
 
 
+def test_a_refused_module_keeps_what_was_typed(demo_db, use_db):
+    at = open_profile(demo_db, use_db)
+    at.date_input(key="training_start").set_value(dt.date(2025, 2, 10))
+    at.date_input(key="training_end").set_value(dt.date(2025, 2, 1))
+    at.text_input(key="training_cohort").input("2025-H1")
+    click(at, "Save module")
+    assert at.error and not at.success
+    assert at.text_input(key="training_cohort").value == "2025-H1"
+    assert at.date_input(key="training_start").value == dt.date(2025, 2, 10)
+    at.date_input(key="training_end").set_value(dt.date(2025, 2, 20))
+    click(at, "Save module")
+    assert at.success and at.text_input(key="training_cohort").value == ""  # saved: an empty form
+
+
 def test_a_recorded_module_is_corrected_and_deleted(demo_db, use_db):
     at = open_profile(demo_db, use_db)
     at.selectbox(key="training_module").select("Gender Equality")
