@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -447,6 +447,41 @@ def delete_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_
         before = dict(date=row.action_date, description=row.description, investment=row.investment)
         session.delete(row)
         audit.record(session, user.username, "delete", "actions", action_id, before, None)
+
+
+def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
+    """The periods an enterprise has figures for: phase, period_start, period_end, figures."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        rows = session.execute(
+            select(Measurement.phase, Measurement.period_start, Measurement.period_end, func.count())
+            .where(Measurement.enterprise_id == enterprise_id)
+            .group_by(Measurement.phase, Measurement.period_start, Measurement.period_end)
+            .order_by(Measurement.period_start, Measurement.period_end, Measurement.phase)).all()
+    return pd.DataFrame(rows, columns=["phase", "period_start", "period_end", "figures"])
+
+
+def delete_period(engine: Engine, user: CurrentUser, enterprise_id: int, phase: str, period_start: dt.date,
+                  period_end: dt.date) -> int:
+    """Delete every figure of one period of an enterprise (a period entered with the wrong
+    dates or phase); each figure goes into the audit log with its value. Returns how many."""
+    require_role(user, "admin", "trainer", "manager")
+    require_enterprise(user, enterprise_id)
+    where = (Measurement.enterprise_id == enterprise_id, Measurement.phase == phase,
+             Measurement.period_start == period_start, Measurement.period_end == period_end)
+    with session_scope(engine) as session:
+        rows = session.execute(select(Measurement.id, Measurement.indicator, Measurement.carrier, Measurement.value,
+                                      Measurement.unit, Measurement.note).where(*where)).all()
+        if not rows:
+            raise LookupError(f"No {phase} figures from {period_start} to {period_end} are stored.")
+        session.execute(Measurement.__table__.delete().where(*where))
+        for r in rows:
+            audit.record(session, user.username, "delete", "measurements", r.id,
+                         {"enterprise_id": enterprise_id, "phase": phase, "period_start": period_start,
+                          "period_end": period_end, "indicator": r.indicator, "carrier": r.carrier,
+                          "value": r.value, "unit": r.unit, "note": r.note}, None)
+        overview.refresh(session, [enterprise_id])
+    return len(rows)
 
 
 # --- actions and trainings -------------------------------------------------------------------

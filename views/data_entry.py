@@ -82,6 +82,34 @@ if saved:
             st.session_state["entry_clear"] = True  # an empty form, the unusual-figure tick unticked
             st.rerun()
 
+periods = services.stored_periods(engine, user, enterprise_id)
+if not periods.empty:
+    with st.expander(f"Stored periods ({len(periods)})"):
+        st.dataframe(periods, hide_index=True, key="stored_periods",
+                     column_config={"period_start": st.column_config.DateColumn("start"),
+                                    "period_end": st.column_config.DateColumn("end")})
+        with st.form("delete_period_form"):
+            labels = {i: f"{r.phase} {r.period_start:%Y-%m-%d} to {r.period_end:%Y-%m-%d} ({r.figures} figures)"
+                      for i, r in enumerate(periods.itertuples())}
+            c1, c2, c3 = st.columns([3, 1, 1])
+            pick = c1.selectbox("Delete a period entered by mistake (wrong dates or phase)", list(labels),
+                                format_func=labels.get, key="delete_period_pick")
+            sure = c2.checkbox("Yes, delete its figures", key="delete_period_sure")
+            if c3.form_submit_button("Delete"):
+                if not sure:
+                    st.warning("Tick 'Yes, delete its figures' to confirm, then press Delete again.")
+                else:
+                    r = periods.iloc[pick]
+                    try:
+                        n = services.delete_period(engine, user, enterprise_id, r["phase"], r["period_start"],
+                                                   r["period_end"])
+                    except (LookupError, services.AccessDenied) as exc:
+                        st.error(f"{shared.plain(exc)} Nothing was deleted.")
+                    else:
+                        st.session_state["entry_saved"] = shared.plain(f"Deleted {n} figures: {labels[pick]}.")
+                        st.session_state.pop("delete_period_sure", None)
+                        st.rerun()
+
 st.divider()
 st.subheader("Upload a file")
 st.caption("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "

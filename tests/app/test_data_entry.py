@@ -101,5 +101,27 @@ def test_upload_names_the_bad_row(entry_page):
     at.run()
     click(at, "Import file")
     assert "refused" in at.error[0].value
-    problems = at.dataframe[0].value
+    problems = next(d.value for d in at.dataframe if "line" in d.value.columns)
     assert problems.iloc[0]["line"] == 3 and problems.iloc[0]["column"] == "unit"
+
+
+def _stored_periods(at):
+    return next(d.value for d in at.dataframe if "figures" in d.value.columns)
+
+
+def test_a_period_entered_by_mistake_is_deleted(entry_page):
+    at = entry_page
+    at.date_input(key="entry_start").set_value(dt.date(2035, 4, 1))  # a typo for 2025
+    at.date_input(key="entry_end").set_value(dt.date(2035, 6, 30))
+    at.text_input(key="entry_water_value").input("40")
+    click(at, "Save")
+    starts = _stored_periods(at)["period_start"].astype(str).tolist()
+    assert starts.count("2035-04-01") == 1
+    at.selectbox(key="delete_period_pick").select(starts.index("2035-04-01"))
+    click(at, "Delete")
+    assert any("Tick" in w.value for w in at.warning)
+    at.checkbox(key="delete_period_sure").check()
+    click(at, "Delete")
+    assert not at.exception, at.exception
+    assert any("Deleted 1 figures" in s.value for s in at.success)
+    assert "2035-04-01" not in _stored_periods(at)["period_start"].astype(str).tolist()

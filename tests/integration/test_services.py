@@ -142,3 +142,31 @@ def test_a_save_without_notes_keeps_the_stored_notes(db_url):
     with db.session_scope(engine, readonly=True) as s:
         assert s.scalar(select(Measurement.note)) == ""
     engine.dispose()
+
+
+def test_a_period_entered_by_mistake_is_deleted_with_audit_and_summary(db_url):
+    from tracker import accounts, overview
+    from tracker.models import EnterpriseSummary
+
+    engine = db.open_database(db_url)
+    base = dict(enterprise="Period SME", country="KE", sector="S", indicator="water", carrier="", unit="m3", note="")
+    services.save_measurements(engine, ADMIN, pd.DataFrame([
+        dict(base, period_start="2024-01-01", period_end="2024-01-31", phase="baseline", value=10),
+        dict(base, period_start="2025-01-01", period_end="2025-01-31", phase="follow-up", value=5),
+        dict(base, period_start="2205-01-01", period_end="2205-01-31", phase="follow-up", value=9)]),
+        create_enterprises=True)
+    eid = int(services.list_enterprises(engine, ADMIN)["id"].iloc[0])
+    periods = services.stored_periods(engine, ADMIN, eid)
+    assert periods["figures"].tolist() == [1, 1, 1]
+    with pytest.raises(services.AccessDenied):
+        services.delete_period(engine, CurrentUser(id=1, username="m", role="manager", enterprise_ids=(eid + 1,)),
+                               eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31))
+    assert services.delete_period(engine, ADMIN, eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31)) == 1
+    assert len(services.stored_periods(engine, ADMIN, eid)) == 2
+    with db.session_scope(engine, readonly=True) as s:  # the latest follow-up is 2025 again
+        assert s.scalar(select(EnterpriseSummary.relative_change)) == pytest.approx(-0.5)
+    log = accounts.audit_log(engine, ADMIN, accounts.AuditFilters(action="delete"))
+    assert len(log) == 1 and "2205-01-01" in str(log.iloc[0].to_dict())
+    with pytest.raises(LookupError):
+        services.delete_period(engine, ADMIN, eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31))
+    engine.dispose()
