@@ -59,6 +59,13 @@ def _action(engine, users, eid) -> int:
     return int(services.list_actions(engine, users["admin"], eid)["id"].max())
 
 
+def _period(engine, users, eid) -> tuple:
+    """A period of ``eid`` stored by the admin for the call under test to delete."""
+    services.save_measurements(engine, users["admin"], _rows(engine, users, eid).assign(
+        period_start="2031-01-01", period_end="2031-01-31"))
+    return "follow-up", dt.date(2031, 1, 1), dt.date(2031, 1, 31)
+
+
 def _rows(engine, users, eid) -> pd.DataFrame:
     ent = services.enterprise_info(engine, users["admin"], eid)[0]
     return pd.DataFrame([dict(enterprise=ent["name"], country=ent["country"], sector=ent["sector"],
@@ -82,6 +89,8 @@ ENTERPRISE_SERVICES = {
     "add_action": lambda e, u, eid, us: services.add_action(e, u, eid, dt.date(2024, 4, 1), "test action"),
     "delete_action": lambda e, u, eid, us: services.delete_action(e, u, eid, _action(e, us, eid)),
     "save_measurements": lambda e, u, eid, us: services.save_measurements(e, u, _rows(e, us, eid)),
+    "stored_periods": lambda e, u, eid, us: services.stored_periods(e, u, eid),
+    "delete_period": lambda e, u, eid, us: services.delete_period(e, u, eid, *_period(e, us, eid)),
     "import_file": lambda e, u, eid, us: tio.import_file(e, u, tio.frame_bytes(_rows(e, us, eid), "csv"), "x.csv"),
 }
 
@@ -102,12 +111,14 @@ def test_enterprise_services_by_role_and_target(env, service, role, target):
         return
     # the admin's set-up (a record to change) happens before the snapshot, inside the call:
     # prepare it here so that the snapshot covers only what the refused user could have done
-    if service in ("update_training", "delete_training", "delete_action"):
-        record = (_training if "training" in service else _action)(engine, users, eid)
+    if service in ("update_training", "delete_training", "delete_action", "delete_period"):
+        record = {"update_training": _training, "delete_training": _training, "delete_action": _action,
+                  "delete_period": _period}[service](engine, users, eid)
         call = {"update_training": lambda e, u, i, us: services.update_training(
                     e, u, i, record, "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 3)),
                 "delete_training": lambda e, u, i, us: services.delete_training(e, u, i, record),
-                "delete_action": lambda e, u, i, us: services.delete_action(e, u, i, record)}[service]
+                "delete_action": lambda e, u, i, us: services.delete_action(e, u, i, record),
+                "delete_period": lambda e, u, i, us: services.delete_period(e, u, i, *record)}[service]
     before = snapshot(engine)
     with pytest.raises(services.AccessDenied):
         call(engine, users[role], eid, users)
