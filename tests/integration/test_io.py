@@ -175,3 +175,16 @@ def test_the_browser_upload_limit_matches_the_import_limit():
 
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert config["server"]["maxUploadSize"] == accounts.MAX_UPLOAD_MB
+
+
+def test_an_unknown_enterprise_in_a_manager_s_file_is_named_with_its_line(duckdb_url):
+    from tracker import services
+    from tracker.auth import CurrentUser
+
+    engine = db.open_database(duckdb_url)
+    text = ("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
+            "Example SME,IN,S,2024-01-01,2024-01-31,baseline,water,,5,m3,\n"
+            "Example SME,IN,S,2024-02-01,2024-02-29,baseline,water,,5,m3,\n")
+    with pytest.raises(services.AccessDenied, match=r"Unknown enterprise 'Example SME' \(line 2, 3\)"):
+        tio.import_file(engine, CurrentUser(1, "m", "manager", (1,)), text.encode(), "f.csv")
+    engine.dispose()
