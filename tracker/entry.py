@@ -116,16 +116,18 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -
     ``rows`` are form rows (validated); ``history`` the enterprise's stored measurements with
     value_canonical. Yield is a share and is not checked here.
     """
-    if rows.empty or history.empty:
+    if rows.empty:
         return {}
+    out = _fraction_typed_as_percent(rows)
+    if history.empty:
+        return out
     new = metrics.to_canonical(rows.drop(columns=["field"])).assign(field=rows["field"].to_numpy())
     h = history[history["indicator"] != "yield"].copy()
     if h.empty:
-        return {}
+        return out
     h["days"] = (pd.to_datetime(h["period_end"]) - pd.to_datetime(h["period_start"])).dt.days + 1
     h["rate"] = h["value_canonical"] / h["days"]
     usual = h.groupby(["indicator", "carrier"])["rate"].median()
-    out = {}
     for r in new.itertuples(index=False):
         if r.indicator == "yield" or (r.indicator, r.carrier) not in usual.index:
             continue
@@ -136,6 +138,19 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -
         ratio = rate / typical
         if ratio >= jump or ratio <= 1 / jump:
             out[r.field] = _hint(r, ratio, typical)
+    return out
+
+
+def _fraction_typed_as_percent(rows: pd.DataFrame) -> dict[str, str]:
+    """A yield of at most 1 % is almost surely a fraction typed with the unit %: 0.955 % for
+    95.5 %."""
+    y = rows[rows["indicator"].eq("yield")]
+    out = {}
+    for r in y.itertuples(index=False):
+        value = float(metrics.parse_values(pd.Series([r.value], dtype=object)).iloc[0])
+        if metrics.parse_unit(r.unit) == metrics.parse_unit("%") and 0 < value <= 1:
+            out[r.field] = (f"Yield: {value:g} % is less than one percent. Did you mean {value * 100:g} % "
+                            f"(or the fraction {value:g} with the unit 'fraction')?")
     return out
 
 

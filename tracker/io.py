@@ -78,6 +78,29 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
         df = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
         raise _problem(f"the sheet {sheet!r} cannot be read: {type(exc).__name__}") from None
+    return _percent_cells_as_shown(data, sheet, df)
+
+
+def _percent_cells_as_shown(data: bytes, sheet: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Values in cells formatted as a percentage, as Excel shows them: a yield typed as 95.5%
+    is stored in the cell as 0.955, which read with the unit '%' would be 100 times too small."""
+    if "value" not in df.columns or "unit" not in df.columns:
+        return df
+    if not df["unit"].astype(str).str.strip().isin(["%", "percent", "pct"]).any():
+        return df  # no percentages: nothing to look at (and no second pass over a large file)
+    import openpyxl
+
+    try:
+        ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet]
+        column = list(df.columns).index("value")
+        for i, row in enumerate(ws.iter_rows(min_row=2, min_col=column + 1, max_col=column + 1)):
+            cell = row[0] if row else None
+            if i >= len(df) or cell is None or not isinstance(cell.value, (int, float)):
+                continue
+            if "%" in str(getattr(cell, "number_format", "")):
+                df.iloc[i, column] = repr(float(cell.value) * 100)
+    except Exception:  # noqa: BLE001 - the values read above stand; validation checks them
+        return df
     return df
 
 

@@ -130,3 +130,11 @@ def test_two_lines_for_the_same_fuel_are_refused_not_merged_away():
     problems = entry.problems_by_field(r)
     assert set(problems) == {"energy_fuel_2", "waste_2"}
     assert problems["energy_fuel_2"] == ["diesel is on the line 'Fuel' already: enter their sum there, once."]
+
+
+def test_a_yield_fraction_typed_with_percent_asks_for_confirmation():
+    # regression: 0.955 with the unit % was stored as a yield of 1%
+    flagged = entry.implausible(rows({"yield": dict(value="0.955", unit="%")}), pd.DataFrame())
+    assert "Did you mean 95.5 %" in flagged["yield"]
+    assert entry.implausible(rows({"yield": dict(value="95.5", unit="%")}), pd.DataFrame()) == {}
+    assert entry.implausible(rows({"yield": dict(value="0.955", unit="fraction")}), pd.DataFrame()) == {}

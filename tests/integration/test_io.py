@@ -188,3 +188,18 @@ def test_an_unknown_enterprise_in_a_manager_s_file_is_named_with_its_line(duckdb
     with pytest.raises(services.AccessDenied, match=r"Unknown enterprise 'Example SME' \(line 2, 3\)"):
         tio.import_file(engine, CurrentUser(1, "m", "manager", (1,)), text.encode(), "f.csv")
     engine.dispose()
+
+
+def test_excel_percent_cells_are_read_as_shown(duckdb_url):
+    # regression: a yield typed as 95.5% in Excel is stored in the cell as 0.955
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "measurements"
+    ws.append(tio.TEMPLATE_COLUMNS)
+    ws.append(["Pct SME", "IN", "S", "2024-01-01", "2024-01-31", "baseline", "yield", "", 0.955, "%", ""])
+    ws.append(["Pct SME", "IN", "S", "2024-01-01", "2024-01-31", "baseline", "water", "", 12, "m3", ""])
+    ws["I2"].number_format = "0.0%"
+    buf = io.BytesIO()
+    book.save(buf)
+    df = tio.read_table(buf.getvalue(), "f.xlsx")
+    assert float(df.loc[0, "value"]) == pytest.approx(95.5) and float(df.loc[1, "value"]) == 12
