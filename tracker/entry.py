@@ -62,6 +62,20 @@ def unit_choices(field: Field) -> list[str]:
     return metrics.valid_units(field.indicator, field.carrier or None)
 
 
+def usual_unit(field: Field, history: pd.DataFrame) -> str | None:
+    """The unit this enterprise entered last for the form line (None: no figure yet), so that
+    the form offers it first: production in kg stays in kg."""
+    if history.empty or (field.indicator == "energy" and not field.carrier):
+        return None
+    h = history[(history["indicator"] == field.indicator).to_numpy()]
+    if field.carrier:
+        h = h[(h["carrier"] == field.carrier).to_numpy()]
+    if h.empty:
+        return None
+    unit = str(h.sort_values(["period_end", "period_start"])["unit"].iloc[-1])
+    return unit if unit in unit_choices(field) else None
+
+
 def form_rows(enterprise: dict, phase: str, start: dt.date, end: dt.date, entries: dict[str, dict]) -> pd.DataFrame:
     """Template rows for the filled lines of the form.
 
@@ -122,6 +136,7 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -
     if history.empty:
         return out
     new = metrics.to_canonical(rows.drop(columns=["field"])).assign(field=rows["field"].to_numpy())
+    out.update(_production_in_another_kind_of_unit(new, history))
     h = history[history["indicator"] != "yield"].copy()
     if h.empty:
         return out
@@ -138,6 +153,20 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -
         ratio = rate / typical
         if ratio >= jump or ratio <= 1 / jump:
             out[r.field] = _hint(r, ratio, typical)
+    return out
+
+
+def _production_in_another_kind_of_unit(new: pd.DataFrame, history: pd.DataFrame) -> dict[str, str]:
+    """Production in kg where the enterprise has counted pieces so far cannot be compared with
+    its earlier periods: say so before it is saved."""
+    before = set(history.loc[(history["indicator"] == "production").to_numpy(), "unit_canonical"].astype(str))
+    out = {}
+    for r in new[(new["indicator"] == "production").to_numpy()].itertuples(index=False):
+        if before and str(r.unit_canonical) not in before:
+            kinds = ", ".join(sorted(before))
+            out[r.field] = (f"Production: this enterprise's production was entered in {kinds} so far; a figure in "
+                            f"{r.unit} cannot be compared with those periods (changes and intensities compare like "
+                            "with like). Use the same kind of unit if you can.")
     return out
 
 

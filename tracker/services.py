@@ -604,10 +604,9 @@ def _impacts(df: pd.DataFrame, stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
         out = out.merge(sums.reset_index(), on=keys, how="left")
     for indicator in ("energy", "waste", "material_wasted", "water"):
         inten = metrics.intensity(df, indicator)
-        if inten.empty:
-            continue
-        col = f"{indicator} per {inten['unit'].iloc[0].split(' per ')[-1]}"
-        out = out.merge(inten[keys + ["intensity"]].rename(columns={"intensity": col}), on=keys, how="left")
+        for unit, part in inten.groupby("unit", sort=False):  # production in pieces and in kg: two columns
+            col = f"{indicator} per {unit.split(' per ')[-1]}"
+            out = out.merge(part[keys + ["intensity"]].rename(columns={"intensity": col}), on=keys, how="left")
     factors = (em[["carrier", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
                if not em.empty else pd.DataFrame())
     if not factors.empty:

@@ -48,8 +48,10 @@ with st.form("entry_form"):
                                         key=f"entry_{field.key}_carrier", label_visibility="collapsed")
         value = cols[2].text_input("Value", key=f"entry_{field.key}_value", placeholder="value",
                                    label_visibility="collapsed")
-        unit = cols[3].selectbox("Unit", entry.unit_choices(field), key=f"entry_{field.key}_unit",
-                                 label_visibility="collapsed")
+        choices = entry.unit_choices(field)
+        usual = entry.usual_unit(field, history)  # the unit this enterprise used last comes first
+        unit = cols[3].selectbox("Unit", choices, index=choices.index(usual) if usual else 0,
+                                 key=f"entry_{field.key}_unit", label_visibility="collapsed")
         entries[field.key] = dict(value=value, unit=unit, carrier=carrier)
         slots[field.key] = st.empty()
     confirm = st.checkbox("I have checked figures flagged as unusual; save them anyway", key="entry_confirm")

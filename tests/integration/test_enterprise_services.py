@@ -152,3 +152,22 @@ def test_an_action_is_deleted_with_audit(demo_engine):
     assert aid not in services.list_actions(demo_engine, manager, eid)["id"].tolist()
     entry = _audit(demo_engine, "actions", "delete")
     assert entry.username == "demo-manager" and "Typo action" in entry.before
+
+
+def test_intensities_in_two_production_units_get_two_columns(db_url):
+    engine = db.open_database(db_url)
+    admin = auth.CurrentUser(id=0, username="t", role="admin")
+    base = dict(enterprise="Units SME", country="IN", sector="S", carrier="", note="")
+    rows = [dict(base, phase="baseline", period_start=D(2024, 1, 1), period_end=D(2024, 1, 31), indicator=i,
+                 carrier=c, value=v, unit=u) for i, c, v, u in
+            [("energy", "electricity", 1000, "kWh"), ("production", "", 500, "piece")]]
+    rows += [dict(base, phase="follow-up", period_start=D(2025, 1, 1), period_end=D(2025, 1, 31), indicator=i,
+                  carrier=c, value=v, unit=u) for i, c, v, u in
+             [("energy", "electricity", 800, "kWh"), ("production", "", 2000, "kg")]]
+    services.save_measurements(engine, admin, pd.DataFrame(rows), create_enterprises=True)
+    eid = int(services.list_enterprises(engine, admin)["id"].iloc[0])
+    impacts = services.enterprise_report(engine, admin, eid).impacts.set_index("phase")
+    assert impacts.loc["baseline", "energy per piece"] == pytest.approx(2.0)
+    assert impacts.loc["follow-up", "energy per kg"] == pytest.approx(0.4)
+    assert np.isnan(impacts.loc["follow-up", "energy per piece"])
+    engine.dispose()

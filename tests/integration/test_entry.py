@@ -138,3 +138,20 @@ def test_a_yield_fraction_typed_with_percent_asks_for_confirmation():
     assert "Did you mean 95.5 %" in flagged["yield"]
     assert entry.implausible(rows({"yield": dict(value="95.5", unit="%")}), pd.DataFrame()) == {}
     assert entry.implausible(rows({"yield": dict(value="0.955", unit="fraction")}), pd.DataFrame()) == {}
+
+
+def test_the_form_offers_the_unit_the_enterprise_used_last():
+    field = next(f for f in entry.FIELDS if f.key == "production")
+    h = history(("production", "", 500, "kg", "2024-01-01", "2024-01-31"),
+                ("energy", "electricity", 2, "MWh", "2024-01-01", "2024-01-31"))
+    assert entry.usual_unit(field, h) == "kg"
+    assert entry.usual_unit(next(f for f in entry.FIELDS if f.key == "energy_electricity"), h) == "MWh"
+    assert entry.usual_unit(next(f for f in entry.FIELDS if f.key == "water"), h) is None
+
+
+def test_production_in_another_kind_of_unit_is_flagged():
+    # regression: kg after pieces was saved silently and shown as "energy per piece"
+    h = history(("production", "", 200_000, "piece", "2024-01-01", "2024-03-31"))
+    flagged = entry.implausible(rows({"production": dict(value="230000", unit="kg")}), h)
+    assert "entered in piece so far" in flagged["production"]
+    assert entry.implausible(rows({"production": dict(value="210000", unit="pcs")}), h) == {}
