@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -92,7 +93,7 @@ def authenticate(engine: Engine, username: str, password: str, *, now: dt.dateti
         user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
         if user is None or not user.active:
             verify_password(_DUMMY_HASH, password)  # same time whether or not the user exists
-            raise SignInError("Unknown user name or wrong password.")
+            _refuse_unknown(username.strip(), now)  # and the same growing delay
         wait = required_delay(user.failed_attempts)
         if wait and user.last_failed_at is not None:
             remaining = int((user.last_failed_at + dt.timedelta(seconds=wait) - now).total_seconds()) + 1
@@ -113,6 +114,29 @@ def authenticate(engine: Engine, username: str, password: str, *, now: dt.dateti
     if failed:
         raise SignInError("Unknown user name or wrong password.")
     return current
+
+
+#: failures per user name that has no active account, so that a name that does not exist is
+#: throttled like one that does ("Too many failed attempts" must not tell which names exist);
+#: kept in this process, at most _UNKNOWN_MAX names (the oldest are dropped)
+_unknown_failures: dict[str, tuple[int, dt.datetime]] = {}
+_UNKNOWN_MAX = 10_000
+_unknown_lock = threading.Lock()
+
+
+def _refuse_unknown(username: str, now: dt.datetime) -> None:
+    """Raise SignInThrottled or SignInError for a user name without an active account."""
+    with _unknown_lock:
+        failed, last = _unknown_failures.pop(username, (0, now))
+        wait = required_delay(failed)
+        remaining = int((last + dt.timedelta(seconds=wait) - now).total_seconds()) + 1 if wait else 0
+        if remaining > 0:
+            _unknown_failures[username] = (failed, last)
+            raise SignInThrottled(remaining)
+        _unknown_failures[username] = (failed + 1, now)
+        while len(_unknown_failures) > _UNKNOWN_MAX:
+            _unknown_failures.pop(next(iter(_unknown_failures)))
+    raise SignInError("Unknown user name or wrong password.")
 
 
 def has_users(engine: Engine) -> bool:

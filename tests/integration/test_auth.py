@@ -54,3 +54,22 @@ def test_short_passwords_and_unknown_roles_are_refused(engine):
             auth.upsert_user(s, "bob", "short", "officer")
         with pytest.raises(ValueError, match="role"):
             auth.upsert_user(s, "bob", "long enough pw", "king")
+
+
+def test_a_name_without_an_account_is_throttled_like_one_with(engine):
+    # regression: only existing names got "Too many failed sign-in attempts", which told them apart
+    import uuid
+
+    t0 = dt.datetime(2026, 1, 1, 12, 0, 0)
+    nobody = f"no-such-user-{uuid.uuid4().hex[:8]}"  # the count of unknown names lives in the process
+    replies = {}
+    for name in ("alice", nobody):
+        for i in range(5):
+            with pytest.raises(auth.SignInError):
+                auth.authenticate(engine, name, "wrong", now=t0 + dt.timedelta(seconds=i))
+        with pytest.raises(auth.SignInThrottled) as err:
+            auth.authenticate(engine, name, "wrong", now=t0 + dt.timedelta(seconds=4.5))
+        replies[name] = (type(err.value), str(err.value))
+    assert replies["alice"] == replies[nobody]
+    with pytest.raises(auth.SignInError):  # and it waits no longer than a real name does
+        auth.authenticate(engine, nobody, "wrong", now=t0 + dt.timedelta(minutes=10))
