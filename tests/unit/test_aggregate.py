@@ -216,3 +216,16 @@ def test_dates_validate_accepts_do_not_crash_summarize():
     s = metrics.summarize(pd.DataFrame(rows)).set_index("indicator").loc["energy"]
     assert s["mean_change"] == pytest.approx(5 / 10 - 1)
     assert len(metrics.emissions_frame(pd.DataFrame(rows))) == 2
+
+
+def test_a_carrier_keeps_its_latest_follow_up_until_a_zero_is_entered():
+    base = [r("A", "baseline", "2024-01-01", "2024-01-10", "energy", 1000, "kWh", "electricity"),
+            r("A", "baseline", "2024-01-01", "2024-01-10", "energy", 100, "kWh", "diesel"),
+            r("A", "follow-up", "2025-06-01", "2025-06-10", "energy", 1000, "kWh", "electricity"),
+            r("A", "follow-up", "2025-06-01", "2025-06-10", "energy", 100, "kWh", "diesel"),
+            r("A", "follow-up", "2025-12-01", "2025-12-10", "energy", 1000, "kWh", "electricity")]
+    change = metrics.enterprise_changes(pd.DataFrame(base)).set_index("indicator").loc["energy", "relative_change"]
+    assert change == pytest.approx(0.0)  # diesel's June rate still counts (METHODS, definition 3)
+    zero = base + [r("A", "follow-up", "2025-12-01", "2025-12-10", "energy", 0, "kWh", "diesel")]
+    change = metrics.enterprise_changes(pd.DataFrame(zero)).set_index("indicator").loc["energy", "relative_change"]
+    assert change == pytest.approx(100 / 110 - 1)
