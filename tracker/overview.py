@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass, field, fields
+import threading
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -393,6 +394,10 @@ class ProgrammeOverview:
     participants: pd.DataFrame = field(default_factory=pd.DataFrame)
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     filters: Filters = field(default_factory=Filters)
+    #: (table, key...) -> power sums of the ids of the enterprises behind that cell (see guard)
+    cells: dict = field(default_factory=dict, repr=False)
+    #: how many cells guard hid because they differ from cells shown before by 1 or 2 enterprises
+    hidden_as_too_close: int = 0
 
 
 def suppress(df: pd.DataFrame, count_col: str = "enterprises") -> pd.DataFrame:
@@ -538,9 +543,9 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     # energy and for emissions alike, against the totals shown above
     impacts_by_country = complement(suppress(ibc), [])
     co2_hidden = (impacts_by_country["co2_enterprises"] < MIN_CELL) | impacts_by_country["suppressed"]
-    co2 = complement(impacts_by_country[["co2_enterprises", "emissions_avoided_t_per_year"]]
-                     .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
-    impacts_by_country["emissions_avoided_t_per_year"] = co2["emissions_avoided_t_per_year"]
+    emissions = complement(impacts_by_country[["co2_enterprises", "emissions_avoided_t_per_year"]]
+                           .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
+    impacts_by_country["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
     impacts_by_country = impacts_by_country.drop(columns="co2_enterprises")
 
     # who takes part: names, country, sector, modules, completeness; never a figure
@@ -581,17 +586,170 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     quality = quality.head(listed)
     quality.attrs.update(counts=issue_counts, total=total)
 
+    cells = {}
+    counted = both[both["counted"].to_numpy()]
+    for table, frame, keys in [("summary", counted, ["indicator"]), ("by_country", counted, ["country", "indicator"]),
+                               ("by_sector", counted, ["sector", "indicator"]),
+                               ("over_time", counted.dropna(subset=["quarter"]), ["quarter", "indicator"]),
+                               ("distribution", counted[counted["relative_change"].notna().to_numpy()], ["indicator"])]:
+        cells.update(_cell_sums(table, frame, keys))
+    impact_rows = [("energy avoided", en), ("emissions avoided", co2)]
+    for figure, frame in impact_rows:
+        cells.update(_cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
+    cells.update(_cell_sums("impacts_by_country", en, ["country"]))
+
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
         sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()), summary=summary,
         by_country=by_country, distribution=distribution, reference=data.reference, by_sector=by_sector,
         over_time=over_time, impacts=impacts, impacts_by_country=impacts_by_country, participants=participants,
-        quality=quality, filters=filters)
+        quality=quality, filters=filters, cells=cells)
 
 
 def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> ProgrammeOverview:
-    """Programme aggregates for officers and admins; cells under 3 enterprises are suppressed."""
-    return build(load_data(engine, user), filters)
+    """Programme aggregates for officers and admins; cells under 3 enterprises are suppressed, and
+    so are cells that differ by 1 or 2 enterprises from cells this user was shown (:func:`guard`)."""
+    version = data_version(engine, user)
+    return guard(build(load_data(engine, user), filters), user, version)
+
+
+# --- differencing ---------------------------------------------------------------------------
+#
+# Two aggregates whose enterprises differ by one or two (a sector, then the same sector without
+# one country) give those enterprises' figures away by subtraction, each cell being large
+# enough on its own. guard() remembers, per user and data version, the cells it has shown, and
+# hides a new cell whose enterprises differ from a shown one's by fewer than MIN_CELL. A cell is
+# remembered by the power sums of its enterprise ids (count, sum of ids, of squares, of cubes):
+# four integers, whatever its size, from which a difference of one or two ids can be recognised
+# exactly (a set differs from another by {x} when the sums differ by x, x^2, x^3, and so on).
+# It stops the direct attack, two cells one or two enterprises apart. It does not audit every
+# linear combination of three or more shown cells (a total, minus a country's cell, minus
+# another's, can still isolate a third country's enterprise across pages): that needs a query
+# auditor over the span of everything shown, which this does not attempt.
+
+_ID_LIMIT = 1 << 21  # cubes of ids below this fit in int64
+
+
+def _cell_sums(table: str, frame: pd.DataFrame, keys: list[str]) -> dict:
+    """{(table, key...): (n, sum id, sum id^2, sum id^3)} for the enterprises behind each cell."""
+    if frame.empty:
+        return {}
+    ids = frame["enterprise_id"].to_numpy(dtype=np.int64)
+    if ids.max(initial=0) >= _ID_LIMIT:  # pragma: no cover - exact big integers, slowly
+        cube = [int(i) ** 3 for i in ids]
+        hi, lo = np.array([c >> 32 for c in cube], dtype=object), np.array([c & 0xFFFFFFFF for c in cube], dtype=object)
+    else:
+        cube = ids * ids * ids
+        hi, lo = cube >> 32, cube & 0xFFFFFFFF
+    parts = pd.DataFrame({"n": 1, "s1": ids, "s2": ids * ids, "hi": hi, "lo": lo})
+    for k in keys:
+        parts[k] = frame[k].astype(str).to_numpy()
+    sums = parts.groupby(keys, sort=False, observed=True)[["n", "s1", "s2", "hi", "lo"]].sum()
+    return {(table,) + (key if isinstance(key, tuple) else (key,)):
+            (int(r.n), int(r.s1), int(r.s2), (int(r.hi) << 32) + int(r.lo)) for key, r in sums.iterrows()}
+
+
+def differ_by_one_or_two(a: tuple, b: tuple) -> bool:
+    """True when the id sets behind power sums ``a`` and ``b`` differ by exactly one or two ids
+    (added, removed, or one swapped for another). Never False for such sets; True otherwise
+    only for rare sets that mimic one (which are then hidden too: the safe side)."""
+    from math import isqrt
+
+    d0, d1, d2, d3 = (x - y for x, y in zip(a, b))
+    if d0 == d1 == d2 == d3 == 0 or abs(d0) > 2:
+        return False
+    if d0 < 0:  # the same question the other way round
+        d0, d1, d2, d3 = -d0, -d1, -d2, -d3
+    if d0 == 1:  # one id x added
+        return d1 > 0 and d2 == d1 * d1 and d3 == d1 ** 3
+    if d0 == 2:  # two ids x, y added: x + y = d1, x^2 + y^2 = d2
+        twice_xy = d1 * d1 - d2
+        if twice_xy <= 0 or twice_xy % 2:
+            return False
+        disc = d1 * d1 - 2 * twice_xy
+        root = isqrt(disc) if disc >= 0 else -1
+        if root < 0 or root * root != disc or (d1 + root) % 2:
+            return False
+        x, y = (d1 + root) // 2, (d1 - root) // 2
+        return y > 0 and x ** 3 + y ** 3 == d3
+    # d0 == 0: id x in place of id y: x - y = d1, x^2 - y^2 = d2
+    if d1 == 0 or d2 % d1 or (d2 // d1 + d1) % 2:
+        return False
+    x, y = (d2 // d1 + d1) // 2, (d2 // d1 - d1) // 2
+    return x > 0 and y > 0 and x ** 3 - y ** 3 == d3
+
+
+class _Shown:
+    """The cells one user has been shown for one data version, per figure (an indicator's
+    change, energy avoided...): only the same figure over two sets can be subtracted."""
+
+    def __init__(self, version):
+        self.version = version
+        self.sums: dict[tuple[str, int], set[tuple]] = {}  # (figure, enterprises) -> cells
+
+    def too_close(self, figure: str, cell: tuple) -> bool:
+        return any(differ_by_one_or_two(cell, other)
+                   for n in range(cell[0] - 2, cell[0] + 3) for other in self.sums.get((figure, n), ()))
+
+    def add(self, figure: str, cell: tuple) -> None:
+        self.sums.setdefault((figure, cell[0]), set()).add(cell)
+
+
+_shown: dict[str, _Shown] = {}
+_shown_lock = threading.Lock()
+_SHOWN_USERS = 1000
+
+
+def forget_shown() -> None:
+    """Forget what every user has been shown (tests; a restart does the same)."""
+    with _shown_lock:
+        _shown.clear()
+
+
+#: the tables guard checks, in the order they are shown, with their key columns
+GUARDED = [("summary", ["indicator"]), ("distribution", ["indicator"]), ("impacts", ["figure"]),
+           ("by_country", ["country", "indicator"]), ("by_sector", ["sector", "indicator"]),
+           ("over_time", ["followup_quarter", "indicator"]), ("impacts_by_country", ["country"])]
+
+
+def guard(ov: ProgrammeOverview, user: CurrentUser, version) -> ProgrammeOverview:
+    """``ov`` with every cell hidden that differs by one or two enterprises from a cell shown to
+    ``user`` before (same data version) or shown above it; remembers what it lets through.
+    Breakdowns are complemented again (:func:`complement`) after hiding."""
+    with _shown_lock:
+        shown = _shown.pop(user.username, None)
+        if shown is None or shown.version != version:
+            shown = _Shown(version)
+        _shown[user.username] = shown  # most recent last
+        while len(_shown) > _SHOWN_USERS:
+            _shown.pop(next(iter(_shown)))
+        tables, hidden = {}, 0
+        for name, keys in GUARDED:
+            df = getattr(ov, name)
+            if df is None or df.empty or "suppressed" not in df.columns:
+                continue
+            df = df.copy()
+            for i in np.flatnonzero(~df["suppressed"].to_numpy(dtype=bool)):
+                row = df.iloc[i]
+                cell = ov.cells.get((name,) + tuple(str(row[k]) for k in keys))
+                if cell is None:
+                    continue
+                figure = str(row["indicator"]) if "indicator" in keys else str(row.get("figure", "energy avoided"))
+                if shown.too_close(figure, cell):  # before, or above on this page
+                    df.iloc[i, df.columns.get_loc("suppressed")] = True
+                    hidden += 1
+                else:
+                    shown.add(figure, cell)
+            if hidden:
+                figures = [c for c in df.columns if c not in ("enterprises", "reported_mean_change")
+                           and pd.api.types.is_float_dtype(df[c])]
+                df.loc[df["suppressed"].to_numpy(dtype=bool), figures] = np.nan
+                if name in ("by_country", "by_sector", "over_time"):
+                    df = complement(df, ["indicator"])
+                elif name == "impacts_by_country":
+                    df = complement(df, [])
+            tables[name] = df
+    return replace(ov, hidden_as_too_close=hidden, **tables)
 
 
 # --- export ---------------------------------------------------------------------------------

@@ -66,9 +66,15 @@ with st.sidebar:
     chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all"))
               for f, label in FILTERS}
 filters = overview.Filters(**chosen)
-ov = _overview(version, filters, user)
+# the aggregates are cached for everyone; what this user was shown before decides what is hidden now
+ov = overview.guard(_overview(version, filters, user), user, version)
 st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {overview.MIN_CELL} "
            f"enterprises is shown as “{overview.FEWER}”, here and in the exports.")
+if ov.hidden_as_too_close:
+    st.info(f"{ov.hidden_as_too_close} figure(s) read “{overview.FEWER}” although they are built from more "
+            f"enterprises: they differ from figures shown to you before by only one or two enterprises, and "
+            "the difference would give those enterprises' own figures away. Change the filters by more than that "
+            "to see them.", icon=":material/lock:")
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Enterprises", f"{ov.enterprises:,}")

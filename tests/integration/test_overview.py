@@ -158,7 +158,11 @@ def test_only_officers_and_admins(db_url):
     engine.dispose()
 
 
-def _overview(countries, changes, co2=None, spread_n=None):
+def _overview(countries, changes, co2=None, filters=overview.Filters()):
+    return overview.build(_data(countries, changes, co2), filters)
+
+
+def _data(countries, changes, co2=None):
     ids = np.arange(1, len(countries) + 1)
     summary = pd.DataFrame({
         "enterprise_id": ids, "indicator": "energy", "unit": "kWh", "has_baseline": True, "has_followup": True,
@@ -168,8 +172,8 @@ def _overview(countries, changes, co2=None, spread_n=None):
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids], "country": countries,
                          "sector": "S", "partner": "", "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
-    return overview.build(overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
-                                                reference=services.programme_reference()))
+    return overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
+                                 reference=services.programme_reference())
 
 
 def test_a_hidden_cell_cannot_be_worked_out_from_the_total_and_the_visible_cells():
@@ -201,3 +205,50 @@ def test_the_spread_of_fewer_than_ten_enterprises_is_not_shown():
     assert few.distribution["suppressed"].all() and few.distribution[["p05", "q1", "median", "q3", "p95"]].isna().all().all()
     many = _overview(["IN"] * 10, [-0.1 * i for i in range(10)])
     assert not many.distribution["suppressed"].any() and many.distribution["median"].notna().all()
+
+
+def test_two_selections_that_differ_by_one_enterprise_do_not_both_show_figures():
+    # regression: a sector, then the sector without one country: the difference was that enterprise's change
+    data = _data(["IN"] * 4 + ["VN"] * 3 + ["BO"], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6, -0.7, -0.9])
+    officer = overview.CurrentUser(id=7, username="officer-a", role="officer")
+    wide = overview.guard(overview.build(data), officer, "v1")
+    assert wide.summary.loc[0, "mean_change"] == pytest.approx(-0.4625) and wide.hidden_as_too_close == 0
+    narrow = overview.build(data, overview.Filters(country=("IN", "VN")))
+    guarded = overview.guard(narrow, officer, "v1")
+    assert guarded.summary.loc[0, "suppressed"] and np.isnan(guarded.summary.loc[0, "mean_change"])
+    assert np.isnan(guarded.impacts["avoided"]).all() and guarded.hidden_as_too_close >= 3
+    # the same selection again shows what it showed; it is not a new difference
+    again = overview.guard(overview.build(data), officer, "v1")
+    assert again.summary.loc[0, "mean_change"] == pytest.approx(-0.4625)
+    # IN and BO: the IN cell of the first page plus one, so hidden too
+    near = overview.guard(overview.build(data, overview.Filters(country=("IN", "BO"))), officer, "v1")
+    assert near.summary.loc[0, "suppressed"]
+    # three or more enterprises apart is allowed (a difference is then a mean of three)
+    first = overview.CurrentUser(id=9, username="officer-c", role="officer")
+    overview.guard(overview.build(data, overview.Filters(country=("IN",))), first, "v1")
+    apart = overview.guard(overview.build(data, overview.Filters(country=("IN", "VN"))), first, "v1")
+    assert apart.summary.loc[0, "mean_change"] == pytest.approx(-0.4)
+    # another officer, or the same after the data changed, starts afresh
+    other = overview.CurrentUser(id=8, username="officer-b", role="officer")
+    assert not overview.guard(narrow, other, "v1").summary.loc[0, "suppressed"]
+    assert not overview.guard(narrow, officer, "v2").summary.loc[0, "suppressed"]
+
+
+def test_power_sums_recognise_every_difference_of_one_or_two():
+    import itertools
+
+    def sums(ids):
+        return (len(ids), sum(ids), sum(i * i for i in ids), sum(i ** 3 for i in ids))
+
+    base = [3, 8, 15, 16, 23, 42, 99]
+    others = [x for x in range(1, 120) if x not in base]
+    for a in base:
+        assert overview.differ_by_one_or_two(sums(base), sums([b for b in base if b != a]))
+        for x in others[::7]:
+            assert overview.differ_by_one_or_two(sums(base), sums([b for b in base if b != a] + [x]))
+    for a, b in itertools.combinations(base, 2):
+        assert overview.differ_by_one_or_two(sums(base), sums([c for c in base if c not in (a, b)]))
+    assert not overview.differ_by_one_or_two(sums(base), sums(base))
+    assert not overview.differ_by_one_or_two(sums(base), sums(base[3:]))
+    cells = overview._cell_sums("t", pd.DataFrame({"enterprise_id": base, "k": "x"}), ["k"])
+    assert cells[("t", "x")] == sums(base)
