@@ -641,12 +641,13 @@ def _cell_sums(table: str, frame: pd.DataFrame, keys: list[str]) -> dict:
     else:
         cube = ids * ids * ids
         hi, lo = cube >> 32, cube & 0xFFFFFFFF
-    parts = pd.DataFrame({"n": 1, "s1": ids, "s2": ids * ids, "hi": hi, "lo": lo})
-    for k in keys:
-        parts[k] = frame[k].astype(str).to_numpy()
-    sums = parts.groupby(keys, sort=False, observed=True)[["n", "s1", "s2", "hi", "lo"]].sum()
-    return {(table,) + (key if isinstance(key, tuple) else (key,)):
-            (int(r.n), int(r.s1), int(r.s2), (int(r.hi) << 32) + int(r.lo)) for key, r in sums.iterrows()}
+    parts = pd.DataFrame({"n": 1, "s1": ids, "s2": ids * ids, "hi": hi, "lo": lo}, index=frame.index)
+    sums = parts.groupby([frame[k] for k in keys], sort=False, observed=True).sum()  # keys as they are: no
+    out = {}                                                                         # text per row
+    for key, n, s1, s2, h, lo_ in zip(sums.index, *(sums[c].tolist() for c in ("n", "s1", "s2", "hi", "lo"))):
+        key = key if isinstance(key, tuple) else (key,)
+        out[(table,) + tuple(str(k) for k in key)] = (int(n), int(s1), int(s2), (int(h) << 32) + int(lo_))
+    return out
 
 
 def differ_by_one_or_two(a: tuple, b: tuple) -> bool:
