@@ -17,10 +17,10 @@ except services.AccessDenied as exc:
 
 # the form belongs to one enterprise: a new pick in the sidebar, or a save, starts it afresh
 # (figures typed for one enterprise must never be saved into another)
-if st.session_state.get("entry_for") != enterprise_id or st.session_state.pop("entry_clear", False):
-    for key in entry.form_keys():
-        st.session_state.pop(key, None)
+if st.session_state.get("entry_for") != enterprise_id:
     st.session_state["entry_for"] = enterprise_id
+    st.session_state["entry_clear"] = True
+shared.start_afresh("entry_clear", entry.form_keys())
 
 st.title(f"Enter figures: {shared.plain(ent['name'])}")
 if flash := st.session_state.pop("entry_saved", None):
