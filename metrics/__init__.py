@@ -12,7 +12,8 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 """
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
-from metrics.frames import TEMPLATE_COLUMNS, date_order, parse_dates, parse_values, period_dates, to_canonical, validate
+from metrics.frames import (TEMPLATE_COLUMNS, date_order, parse_dates, parse_values, period_dates, to_canonical,
+                            validate)
 from metrics.impacts import (Emissions, emissions, emissions_frame, emissions_kg_co2e, energy_kwh, fuel_table, grid_factor,
                              grid_factors, intensity, loss_per_good)
 from metrics.indicators import (CARRIERS, INDICATORS, PHASES, WASTE_DESTINATIONS, Indicator, canonical_factor,

@@ -115,7 +115,8 @@ def parse_dates(series: pd.Series, order: str | None = None) -> pd.Series:
         if len(other):  # month names and other unambiguous spellings
             parsed[other.index] = pd.to_datetime(other, errors="coerce", format="mixed", dayfirst=False)
             # month names, or the year first (2024/06/30); other digit-only forms are not guessed at
-            clear = other.str.contains(r"[A-Za-z]", regex=True) | other.str.fullmatch(r"\s*\d{4}[/.]\d{1,2}[/.]\d{1,2}\s*")
+            year_first = other.str.fullmatch(r"\s*\d{4}[/.]\d{1,2}[/.]\d{1,2}\s*")
+            clear = other.str.contains(r"[A-Za-z]", regex=True) | year_first
             parsed[other.index[~clear.to_numpy()]] = pd.NaT
         if len(numeric):
             f = numeric.str.extract(_NUMERIC_DATE).astype(int)

@@ -45,7 +45,8 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
         fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0 - 0.055 * (i % 2), yref="paper", showarrow=False,
                            text="▲ " + _plain([_short(a.description)])[0], hovertext=_plain([a.description])[0],
                            xanchor="left", yanchor="top", font=dict(size=11, color=GREY))
-    fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100]), xaxis=dict(title="end of period"),
+    fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100]),
+                      xaxis=dict(title="end of period"),
                       legend=dict(orientation="h", y=-0.2), margin=dict(t=60, b=40), barmode="overlay")
     return fig
 
@@ -174,7 +175,8 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     sub = table[table["indicator"] == indicator]
     ok = sub[~sub["suppressed"].astype(bool)]
     fig = go.Figure()
-    fig.add_bar(x=_plain(ok[by]), y=ok["mean_change"] * 100, name="mean (each enterprise counts once)", marker_color=GREEN,
+    fig.add_bar(x=_plain(ok[by]), y=ok["mean_change"] * 100, name="mean (each enterprise counts once)",
+                marker_color=GREEN,
                 text=[f"{v * 100:+.0f}%" for v in ok["mean_change"]], textposition="outside",
                 customdata=ok["enterprises"], hovertemplate="%{x}: %{y:.1f}% (%{customdata} enterprises)")
     fig.add_scatter(x=_plain(ok[by]), y=ok["median_change"] * 100, mode="markers", name="median",
