@@ -41,6 +41,8 @@ def _lower(series: pd.Series) -> pd.Series:
 #: a number with thousands separators: 4,300 / 1,234,567.5 (a comma anywhere else is refused:
 #: "1,5" may be a decimal comma, and reading it as 15 would be a silent factor of ten)
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+#: spaces people put between digit groups (4 300, 4\u202f300, 4_300)
+_DIGIT_SPACES = r"[\s\u00a0\u202f_]"
 
 
 def parse_values(series: pd.Series) -> pd.Series:
@@ -55,7 +57,7 @@ def parse_values(series: pd.Series) -> pd.Series:
     direct = pd.to_numeric(series, errors="coerce").astype(float)  # plain numbers: C speed
     retry = direct.isna() & series.notna()
     if retry.any():  # thousands separators, spaces: cleaned only where needed
-        text = _text(series[retry]).str.replace(r"[\s\u00a0\u202f_]", "", regex=True)
+        text = _text(series[retry]).str.replace(_DIGIT_SPACES, "", regex=True)
         has_comma = text.str.contains(",", regex=False)
         grouped = text.str.fullmatch(_GROUPED)
         text = text.where(~has_comma | grouped, "").str.replace(",", "", regex=False)
@@ -67,7 +69,7 @@ def has_decimal_comma(series: pd.Series) -> pd.Series:
     """True where the text looks like a number written with a decimal comma ("1,5")."""
     if pd.api.types.is_numeric_dtype(series):
         return pd.Series(False, index=series.index)
-    text = _text(series).str.replace(r"[\s\u00a0\u202f_]", "", regex=True)
+    text = _text(series).str.replace(_DIGIT_SPACES, "", regex=True)
     return text.str.fullmatch(r"[+-]?[\d.]*\d,\d+") & ~text.str.fullmatch(_GROUPED)
 
 
@@ -180,9 +182,7 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     add(enterprise.eq(""), "enterprise", "enterprise is missing")
     start, end = period_dates(df)
     for column, parsed in (("period_start", start), ("period_end", end)):
-        raw = df[column]
-        ambiguous = parsed.isna() & raw.astype(str).str.fullmatch(_NUMERIC_DATE).fillna(False) if not \
-            pd.api.types.is_datetime64_any_dtype(raw) else pd.Series(False, index=df.index)
+        ambiguous = parsed.isna() & df[column].astype(str).str.fullmatch(_NUMERIC_DATE).fillna(False)
         add(ambiguous, column, "day and month cannot be told apart (is 01/06 the 1st of June or the 6th of "
                                "January?); write dates as YYYY-MM-DD")
         add(parsed.isna() & ~ambiguous, column, "missing or not a date (use YYYY-MM-DD)")

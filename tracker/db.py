@@ -174,11 +174,8 @@ def _writer_lock(engine: Engine) -> threading.RLock | None:
     """The process-wide writer lock of a DuckDB database (shared by engines on the same file)."""
     if engine.dialect.name != "duckdb":
         return None  # PostgreSQL handles concurrent writers; conflicts there are retried
-    key = str(engine.url.database or ":memory:")
-    if key != ":memory:":
-        key = str(Path(key).resolve())
-    else:
-        key = f":memory:{id(engine)}"
+    database = engine.url.database
+    key = str(Path(database).resolve()) if database and database != ":memory:" else f":memory:{id(engine)}"
     with _writer_locks_guard:
         return _writer_locks.setdefault(key, threading.RLock())
 

@@ -187,11 +187,11 @@ def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprise
         missing = firsts[~firsts.index.isin(list(known))]
         if len(missing):
             if not (create_enterprises and user.role == "admin"):
-                lines = df.index[df["enterprise"].isin(missing.index)]
-                where = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10]) + (
-                    " ..." if len(lines) > 10 else "") if pd.api.types.is_integer_dtype(lines) else ""
-                raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}" + (f" (line {where})" if where else "")
-                                   + ": only an admin can add enterprises.")
+                lines, where = df.index[df["enterprise"].isin(missing.index)], ""
+                if pd.api.types.is_integer_dtype(lines):  # a file's rows: name their lines
+                    shown = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10])
+                    where = f" (line {shown}{' ...' if len(lines) > 10 else ''})"
+                raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{where}: only an admin can add enterprises.")
             step(0.2, f"Adding {len(missing):,} enterprises")
             now_ = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
             new_countries = missing["country"].astype(str).str.upper().str[:2]
