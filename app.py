@@ -3,8 +3,18 @@ import time
 
 import streamlit as st
 
-from views import shared, sso
+import pages.admin_audit
+import pages.admin_users
+import pages.data_entry
+import pages.enterprise_profile
+import pages.enterprise_report
+import pages.first_setup
+import pages.improvement_actions
+import pages.my_account
+import pages.programme_overview
+import pages.sign_in_form
 from tracker import accounts, auth
+from ui import shared, sso
 
 st.set_page_config(page_title="SCORE4Climate tracker", page_icon=":recycle:", layout="wide")
 shared.init_state()
@@ -16,17 +26,17 @@ except Exception as exc:  # the database cannot be opened: say why and what to d
     st.stop()
 
 PAGES = {
-    "report": st.Page("views/enterprise_report.py", title="Enterprise report", icon=":material/factory:",
+    "report": st.Page(pages.enterprise_report.render, title="Enterprise report", icon=":material/factory:",
                       url_path="report"),
-    "entry": st.Page("views/data_entry.py", title="Enter figures", icon=":material/edit_note:", url_path="entry"),
-    "profile": st.Page("views/profile.py", title="Profile and modules", icon=":material/badge:", url_path="profile"),
-    "actions": st.Page("views/actions.py", title="Improvement actions", icon=":material/construction:",
+    "entry": st.Page(pages.data_entry.render, title="Enter figures", icon=":material/edit_note:", url_path="entry"),
+    "profile": st.Page(pages.enterprise_profile.render, title="Profile and modules", icon=":material/badge:", url_path="profile"),
+    "actions": st.Page(pages.improvement_actions.render, title="Improvement actions", icon=":material/construction:",
                        url_path="actions"),
-    "programme": st.Page("views/programme.py", title="Programme overview", icon=":material/public:",
+    "programme": st.Page(pages.programme_overview.render, title="Programme overview", icon=":material/public:",
                          url_path="programme"),
-    "users": st.Page("views/admin_users.py", title="Users", icon=":material/group:", url_path="users"),
-    "audit": st.Page("views/admin_audit.py", title="Audit log", icon=":material/history:", url_path="audit"),
-    "account": st.Page("views/account.py", title="My account", icon=":material/person:", url_path="account"),
+    "users": st.Page(pages.admin_users.render, title="Users", icon=":material/group:", url_path="users"),
+    "audit": st.Page(pages.admin_audit.render, title="Audit log", icon=":material/history:", url_path="audit"),
+    "account": st.Page(pages.my_account.render, title="My account", icon=":material/person:", url_path="account"),
 }
 ROLE_PAGES = {
     "manager": {"My enterprise": ["report", "entry", "actions", "profile"]},
@@ -52,15 +62,23 @@ if st.session_state["user"] is not None:
 
 user = st.session_state["user"]
 if not auth.has_users(engine):
-    nav = st.navigation([st.Page("views/setup.py", title="Set up", icon=":material/settings:")])
+    nav = st.navigation([st.Page(pages.first_setup.render, title="Set up", icon=":material/settings:", url_path="setup")])
 elif user is None:
-    nav = st.navigation([st.Page("views/sign_in.py", title="Sign in", icon=":material/login:")])
+    nav = st.navigation([st.Page(pages.sign_in_form.render, title="Sign in", icon=":material/login:", url_path="sign-in")])
 else:
     with st.sidebar:
         st.caption(f"Signed in as **{shared.plain(user.username)}** ({user.role})")
         if st.button("Sign out", key="sign_out"):
             shared.sign_out()
             st.rerun()
-    groups = ROLE_PAGES[user.role]
-    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in groups.items()})
+    groups = {group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()}
+    # the navigation is drawn here, not by Streamlit: client.showSidebarNavigation is off so that
+    # the legacy multipage mode (a pages/ folder beside app.py) never lists the page files
+    nav = st.navigation(groups, position="hidden")
+    with st.sidebar:
+        for group, group_pages in groups.items():
+            st.caption(group)
+            for pg in group_pages:
+                st.page_link(pg)
+        st.divider()
 nav.run()

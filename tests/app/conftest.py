@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from tracker import db, demo
 
@@ -22,6 +23,23 @@ def demo_db(tmp_path_factory):
     demo.load(engine, PASSWORD)
     engine.dispose()
     return url
+
+
+@pytest.fixture(autouse=True)
+def _navigation_as_on_a_running_server(monkeypatch):
+    """AppTest starts every run in Streamlit's legacy multipage mode (pages/ exists beside app.py),
+    which a real server leaves for good once any session has called st.navigation. Run as the
+    server does after its first request; the first request itself is tested in Chromium
+    (tests/e2e/test_pages_folder.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class _Running(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", _Running)
 
 
 @pytest.fixture
@@ -42,6 +60,17 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     at.text_input(key="sign_in_username").input(username)
     at.text_input(key="sign_in_password").input(password)
     click(at, "Sign in")
+    return at
+
+
+def goto(at: AppTest, url_path: str) -> AppTest:
+    """Switch to the page registered under ``url_path`` (pages are functions handed to st.Page, so
+    AppTest.switch_page, which matches files, cannot find them); run ``at`` first. A page outside
+    the signed-in role's navigation is not registered: ValueError 'Could not find'."""
+    page_hash = calc_hash(url_path)
+    if page_hash not in at._registered_pages:
+        raise ValueError(f"Could not find a page {url_path!r} in this session's navigation")
+    at._page_hash = page_hash
     return at
 
 

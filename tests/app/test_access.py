@@ -6,14 +6,14 @@ import time
 
 import pytest
 
-from tests.app.conftest import PASSWORD, choose, click, new_app, sign_in
+from tests.app.conftest import PASSWORD, choose, click, new_app, sign_in, goto
 from tracker import accounts, auth, db, demo, services
 from tracker.auth import CurrentUser
-from views.shared import plain
+from ui.shared import plain
 
-FILES = {"report": "views/enterprise_report.py", "entry": "views/data_entry.py", "actions": "views/actions.py",
-         "profile": "views/profile.py", "programme": "views/programme.py", "users": "views/admin_users.py",
-         "audit": "views/admin_audit.py", "account": "views/account.py"}
+FILES = {"report": "report", "entry": "entry", "actions": "actions",
+         "profile": "profile", "programme": "programme", "users": "users",
+         "audit": "audit", "account": "account"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
 ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account"},
@@ -38,14 +38,14 @@ def test_each_role_opens_its_pages_and_no_other(demo_db, use_db, role):
     assert at.session_state["user"].role == role
     for page, path in FILES.items():
         if page in ROLE_PAGES[role]:
-            at.switch_page(path)
+            goto(at, path)
             at.run()
             assert not at.exception, (page, at.exception)
             assert not [e.value for e in at.error], (page, [e.value for e in at.error])
             assert at.title, page
         else:
             with pytest.raises(ValueError, match="Could not find"):
-                at.switch_page(path)
+                goto(at, path)
 
 
 def _other_enterprise(url) -> tuple[int, str]:
@@ -69,7 +69,7 @@ def test_a_tampered_session_does_not_reach_another_enterprise(demo_db, use_db, p
     at.session_state["user"] = CurrentUser(id=me.id, username=me.username, role="admin",
                                            enterprise_ids=(*me.enterprise_ids, other_id))
     at.session_state["enterprise_id"] = other_id
-    at.switch_page(FILES[page])
+    goto(at, FILES[page])
     at.run()
     assert not at.exception, at.exception
     assert at.session_state["user"] == me
@@ -112,7 +112,7 @@ def test_a_deactivated_account_is_signed_out_at_once(fresh_demo):
 
 def test_users_change_their_own_password(fresh_demo):
     at = sign_in(new_app(), "demo-trainer")
-    at.switch_page("views/account.py")
+    goto(at, "account")
     at.run()
     at.text_input(key="own_current").input("wrong-password")
     at.text_input(key="own_new").input("a-new-long-password")
@@ -131,7 +131,7 @@ def test_users_change_their_own_password(fresh_demo):
 
 def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
     at = sign_in(new_app(), "demo-admin")
-    at.switch_page("views/admin_users.py")
+    goto(at, "users")
     at.run()
     assert not at.exception, at.exception
     at.text_input(key="new_user_name").input("new-trainer")
@@ -151,7 +151,7 @@ def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
         auth.authenticate(fresh_demo, "demo-manager", new)
 
     # and it is all in the audit log, which filters by user and action
-    at.switch_page("views/admin_audit.py")
+    goto(at, "audit")
     at.run()
     assert not at.exception, at.exception
     at.selectbox(key="audit_action").select("password-reset")
@@ -169,7 +169,7 @@ def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
 
 def test_admin_cannot_lock_themselves_out(fresh_demo):
     at = sign_in(new_app(), "demo-admin")
-    at.switch_page("views/admin_users.py")
+    goto(at, "users")
     at.run()
     choose(at, "edit_user_pick", "demo-admin (admin)").run()
     click(at, "Deactivate")
@@ -188,7 +188,7 @@ def test_hostile_names_are_shown_as_text(fresh_demo):
     for name in HOSTILE:
         choose(at, "enterprise_picker", name).run()  # listed as typed, not interpreted
         assert at.title[0].value == plain(name)  # escaped Markdown: the browser shows the name as typed
-    at.switch_page("views/profile.py")
+    goto(at, "profile")
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == f"Profile: {plain(HOSTILE[1])}"
@@ -209,7 +209,7 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
     titles = {"report": escaped, "entry": f"Enter figures: {escaped}", "profile": f"Profile: {escaped}",
               "actions": f"Improvement actions: {escaped}"}
     for page, title in titles.items():
-        at.switch_page(FILES[page])
+        goto(at, FILES[page])
         at.run()
         choose(at, "enterprise_picker", LINK).run()
         assert not at.exception, (page, at.exception)
@@ -218,7 +218,7 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
         assert all("](" not in v and "![" not in v for v in shown), (page, shown)
         if page == "report":  # the caption names the sector and the partner
             assert at.caption[0].value.count(r"\[Sign in again\]\(https") == 2, at.caption[0].value
-    at.switch_page(FILES["programme"])
+    goto(at, FILES["programme"])
     at.run()
     at.multiselect(key="flt_partner").select(LINK).run()  # the filter's value is named in a caption
     assert not at.exception, at.exception

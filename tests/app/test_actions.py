@@ -1,13 +1,13 @@
 """AppTest of the improvement-actions page."""
 import datetime as dt
 
-from tests.app.conftest import charts, choose, click, new_app, sign_in
+from tests.app.conftest import charts, choose, click, new_app, sign_in, goto
 
 
 def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-manager")
-    at.switch_page("views/actions.py")
+    goto(at, "actions")
     at.run()
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == 2  # the guillotine and the preforming machine
@@ -22,7 +22,7 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     table = at.dataframe[0].value
     row = table[table["description"] == "Sorting bins for rubber offcuts"].iloc[0]
     assert (row["investment"], row["currency"], row["indicators"]) == (1200.0, "INR", "waste")
-    at.switch_page("views/enterprise_report.py")
+    goto(at, "report")
     at.run()
     stage = next(f for f in charts(at) if "stage" in f.layout.title.text)
     assert any("Sorting bins" in a.text for a in stage.layout.annotations)
@@ -31,7 +31,7 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
 def test_an_empty_description_is_refused(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-manager")
-    at.switch_page("views/actions.py")
+    goto(at, "actions")
     at.run()
     at.date_input(key="action_date").set_value(dt.date(2025, 5, 1))
     at.number_input(key="action_investment").set_value(250000.0)
@@ -45,7 +45,7 @@ def test_an_empty_description_is_refused(demo_db, use_db):
 def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-manager")
-    at.switch_page("views/actions.py")
+    goto(at, "actions")
     at.run()
     for investment in (250000.0, 99.0):
         at.date_input(key="action_date").set_value(dt.date(2025, 5, 2))
@@ -60,7 +60,7 @@ def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_
 def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-manager")
-    at.switch_page("views/actions.py")
+    goto(at, "actions")
     at.run()
     at.date_input(key="action_date").set_value(dt.date(2024, 2, 3))
     at.text_input(key="action_description").input("Recorded twice by mistake")

@@ -3,15 +3,15 @@ import datetime as dt
 
 import pytest
 
-from tests.app.conftest import click, new_app, sign_in
-from views.shared import plain
+from tests.app.conftest import click, new_app, sign_in, goto
+from ui.shared import plain
 
 
 @pytest.fixture
 def entry_page(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-manager")
-    at.switch_page("views/data_entry.py")
+    goto(at, "entry")
     at.run()
     assert not at.exception, at.exception
     at.selectbox(key="entry_phase").select("follow-up")
@@ -39,7 +39,7 @@ def test_a_trainer_s_form_does_not_follow_them_to_another_enterprise(demo_db, us
     # regression: figures typed for one enterprise were saved into the next one picked
     use_db(demo_db)
     at = sign_in(new_app(), "demo-trainer")
-    at.switch_page("views/data_entry.py")
+    goto(at, "entry")
     at.run()
     first = at.title[0].value
     at.text_input(key="entry_energy_electricity_value").input("44000")

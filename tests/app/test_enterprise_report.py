@@ -1,6 +1,6 @@
 """AppTest of the enterprise report page."""
 from tests.app.conftest import metric, table_with, charts, new_app, sign_in
-from views.shared import plain
+from ui.shared import plain
 
 
 def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):

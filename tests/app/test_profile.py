@@ -1,13 +1,13 @@
 """AppTest of the profile page: edit the profile, record a module, advice and validation."""
 import datetime as dt
 
-from tests.app.conftest import choose, click, new_app, sign_in
+from tests.app.conftest import choose, click, new_app, sign_in, goto
 
 
 def open_profile(demo_db, use_db):
     use_db(demo_db)
     at = sign_in(new_app(), "demo-manager")
-    at.switch_page("views/profile.py")
+    goto(at, "profile")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -30,31 +30,48 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextlib.contextmanager
-def serve(db_url: str):
-    """`streamlit run app.py` on ``db_url``, on a free loopback port; yields the base URL."""
+def start_server(db_url: str) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run app.py` on ``db_url`` on a free loopback port; returns the process and base URL."""
     port = _free_port()
     env = dict(os.environ, SCORE_DB_URL=db_url)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1",
                              "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_ready(proc: subprocess.Popen, base: str) -> None:
+    """Wait until the server answers its health check (or fail with what it printed)."""
+    deadline = time.monotonic() + 90
     while True:
         try:
             urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
+            return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
             time.sleep(0.3)  # polling a server's readiness, not synchronising the test
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextlib.contextmanager
+def serve(db_url: str):
+    """`streamlit run app.py` on ``db_url``, on a free loopback port; yields the base URL."""
+    proc, base = start_server(db_url)
+    try:
+        wait_ready(proc, base)
         yield base
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
 
 
 def demo_database(folder: Path, extra=None) -> str:

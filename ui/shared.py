@@ -31,7 +31,7 @@ def init_state() -> None:
 
 def sign_out(reason: str = "") -> None:
     """End the session (and a single sign-on session); ``reason`` ('expired') is shown at sign-in."""
-    from views import sso
+    from ui import sso
 
     st.session_state.clear()
     init_state()

@@ -1,0 +1,127 @@
+"""The enterprise profile: who it is, who supports it, which SCORE modules it attended."""
+import datetime as dt
+
+import streamlit as st
+
+from tracker import services
+from ui import shared
+
+
+def done(message: str) -> None:
+    """Show ``message`` after a rerun that redraws the tables with the change (and an empty
+    module form)."""
+    st.session_state["profile_flash"] = message
+    st.session_state["training_saved"] = True
+    st.rerun()
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    user, enterprise_id = shared.enterprise_page()
+    engine = shared.engine()
+    try:
+        profile = services.enterprise_profile(engine, user, enterprise_id)
+    except services.AccessDenied as exc:
+        st.error(shared.plain(exc))
+        st.stop()
+
+
+    shared.start_afresh("training_saved", ["training_module", "training_start", "training_end", "training_cohort",
+                                           "training_mf", "training_mm", "training_wf", "training_wm"])
+
+
+    st.title(f"Profile: {shared.plain(profile['name'])}")
+    st.caption("Trainers: " + (shared.plain(", ".join(profile["trainers"])) or "none assigned yet"))
+    flash = st.session_state.pop("profile_flash", None)
+    if flash:
+        st.success(flash)  # escaped where it was made
+
+    with st.form("profile_form"):
+        c1, c2 = st.columns(2)
+        country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key="profile_country")
+        sector = c2.text_input("Sector or cluster", value=profile["sector"], key="profile_sector")
+        sizes = ["", *services.SIZES]
+        size = c1.selectbox("Size", sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,
+                            key="profile_size")
+        partner = c2.text_input("Implementation partner", value=profile["partner"], key="profile_partner")
+        if st.form_submit_button("Save profile"):
+            try:
+                services.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,
+                                        partner=partner)
+            except (ValueError, services.AccessDenied) as exc:
+                st.error(f"{shared.plain(exc)} Nothing was saved.")
+            else:
+                st.success("Profile saved.")
+
+    st.subheader("SCORE modules attended")
+    trainings = profile["trainings"]
+    if not trainings.empty:
+        st.dataframe(trainings.drop(columns=["id"]), hide_index=True, key="trainings_table",
+                     column_config={"start_date": st.column_config.DateColumn("start"),
+                                    "end_date": st.column_config.DateColumn("end"),
+                                    "managers_female": "managers (women)", "managers_male": "managers (men)",
+                                    "workers_female": "workers (women)", "workers_male": "workers (men)"})
+    for text in profile["advice"]:
+        st.info(shared.plain(text))
+
+    with st.form("training_form"):  # kept when refused, cleared after a save
+        st.markdown("**Record a module**")
+        c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+        module = c1.selectbox("Module", services.MODULES, key="training_module")
+        start = c2.date_input("Start", value=dt.date.today(), key="training_start")
+        end = c3.date_input("End", value=dt.date.today(), key="training_end")
+        cohort = c4.text_input("Cohort", key="training_cohort", placeholder="e.g. 2025-H1")
+        st.caption("Attendees (the programme recommends two managers and two workers)")
+        a1, a2, a3, a4 = st.columns(4)
+        mf = a1.number_input("Managers, women", 0, 100, 1, key="training_mf")
+        mm = a2.number_input("Managers, men", 0, 100, 1, key="training_mm")
+        wf = a3.number_input("Workers, women", 0, 500, 1, key="training_wf")
+        wm = a4.number_input("Workers, men", 0, 500, 1, key="training_wm")
+        if st.form_submit_button("Save module"):
+            try:
+                services.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
+                                      int(wf), int(wm))
+            except (ValueError, services.AccessDenied) as exc:
+                st.error(f"{shared.plain(exc)} Nothing was saved.")
+            else:
+                done(f"{shared.plain(module)} saved.")
+
+    if not trainings.empty:
+        st.markdown("**Correct or delete a recorded module**")
+        labels = {int(r.id): f"{r.module} ({r.start_date:%Y-%m-%d})" if r.start_date else r.module
+                  for r in trainings.itertuples()}
+        tid = st.selectbox("Recorded module", list(labels), format_func=labels.get, key="edit_training_pick")
+        row = trainings.set_index("id").loc[tid]
+        with st.form("edit_training_form"):  # widget keys carry the id: picking another record shows its values
+            c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+            e_module = c1.selectbox("Module", services.MODULES, index=services.MODULES.index(row["module"])
+                                    if row["module"] in services.MODULES else 0, key=f"edit_module_{tid}")
+            e_start = c2.date_input("Start", value=row["start_date"], key=f"edit_start_{tid}")
+            e_end = c3.date_input("End", value=row["end_date"], key=f"edit_end_{tid}")
+            e_cohort = c4.text_input("Cohort", value=row["cohort"], key=f"edit_cohort_{tid}")
+            a1, a2, a3, a4 = st.columns(4)
+            e_counts = [col.number_input(label, 0, 500, int(row[name]), key=f"edit_{name}_{tid}")
+                        for col, label, name in [(a1, "Managers, women", "managers_female"),
+                                                 (a2, "Managers, men", "managers_male"),
+                                                 (a3, "Workers, women", "workers_female"),
+                                                 (a4, "Workers, men", "workers_male")]]
+            b1, b2 = st.columns([1, 3])
+            save_edit = b1.form_submit_button("Save changes")
+            sure = b2.checkbox("Delete this record (tick, then press Delete)", key=f"edit_sure_{tid}")
+            delete = b2.form_submit_button("Delete")
+        try:
+            if save_edit:
+                services.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
+                                         *map(int, e_counts))
+                done(f"{shared.plain(e_module)} record updated.")
+            elif delete and not sure:
+                st.warning("Tick the box to confirm the deletion, then press Delete again.")
+            elif delete:
+                services.delete_training(engine, user, enterprise_id, tid)
+                done(f"{shared.plain(row['module'])} record deleted.")
+        except (ValueError, LookupError, services.AccessDenied) as exc:
+            st.error(f"{shared.plain(exc)} Nothing was changed.")
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")

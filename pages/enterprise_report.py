@@ -1,0 +1,93 @@
+"""The enterprise report: stages, changes, actions, and the programme's averages beside them."""
+import pandas as pd
+import streamlit as st
+
+from ui import shared
+from tracker import charts, handover, services
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    user, enterprise_id = shared.enterprise_page()
+    try:
+        report = services.enterprise_report(shared.engine(), user, enterprise_id)
+    except services.AccessDenied as exc:
+        st.error(shared.plain(exc))
+        st.stop()
+
+    ent = report.enterprise
+    st.title(shared.plain(ent["name"]))
+    st.caption(" · ".join(shared.plain(x) for x in [ent["country"], ent["sector"], ent["size"], ent["partner"]] if x))
+    if ent["synthetic"]:
+        st.info("Synthetic demo enterprise: every figure is made up for demonstration.")
+    elif report.measurements["note"].str.contains("synthetic").any():
+        st.info("Figures noted 'synthetic' below are demo values; the others are published case-study figures.")
+
+    if report.measurements.empty:
+        st.info("No figures yet for this enterprise.")
+        st.stop()
+
+    if report.periods_differ:
+        st.caption("Periods differ in length, so extensive figures are compared as per-day rates.")
+
+    if report.stages["yield_pct"].notna().any() or report.stages["waste_share_pct"].notna().any():
+        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart")
+
+    st.subheader("Changes: baseline to latest follow-up")
+    changes = report.changes
+    if changes.empty:
+        st.info("A baseline and a follow-up are both needed to compute changes.")
+    else:
+        table = charts.changes_table(changes)
+        st.dataframe(table, hide_index=True, key="changes_table")
+        st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
+                                                    "This enterprise beside the programme's reported averages"),
+                        key="reference_chart")
+
+    if not report.impacts.empty:
+        st.subheader("Energy, emissions and intensities by period")
+        st.dataframe(report.impacts.drop(columns=["phase"]), hide_index=True, key="impacts_table",
+                     column_config={"energy_kwh": st.column_config.NumberColumn("energy (kWh)", format="%.0f"),
+                                    "kg_co2e": st.column_config.NumberColumn("emissions (kg CO2e)", format="%.0f"),
+                                    "biogenic_kg_co2_memo": st.column_config.NumberColumn(
+                                        "biogenic CO2, memo (kg)", format="%.0f")})
+        if not report.factors.empty:
+            st.caption(f"Emission factors used (factor set {report.factors.attrs.get('factor_set', '')}); biogenic "
+                       "CO2 is a memo item outside the totals. Intensities are per unit of production of the same "
+                       "period.")
+            st.dataframe(report.factors, hide_index=True, key="factors_table")
+
+    st.subheader("Programme averages for comparison")
+    st.dataframe(charts.averages_table(report.reference, report.database_averages), hide_index=True,
+                 key="reference_table")
+    st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
+               "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
+               "and a follow-up.")
+
+    if not report.actions.empty:
+        st.subheader("Improvement actions")
+        st.dataframe(report.actions, hide_index=True, key="actions_table")
+
+    st.subheader("Hand over")
+    slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"
+    h1, h2, h3 = st.columns(3)
+    h1.download_button("Report (HTML, works offline and prints)", handover.report_html(report),
+                       f"{slug}-report.html", mime="text/html", key="download_html")
+    h2.download_button("Figures (Excel)", handover.report_xlsx(report), f"{slug}-figures.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx")
+    if handover.pdf_available():
+        if h3.button("Make a PDF", key="make_pdf"):
+            with st.spinner("Printing the report to PDF"):
+                try:
+                    st.session_state["report_pdf"] = (handover.fingerprint(report), handover.report_pdf(report))
+                except RuntimeError as exc:
+                    st.error(shared.plain(exc))
+        made = st.session_state.get("report_pdf")
+        if made and made[0] == handover.fingerprint(report):  # a PDF of figures since changed is not offered
+            h3.download_button("Report (PDF)", made[1], f"{slug}-report.pdf", mime="application/pdf", key="download_pdf")
+    else:
+        h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")

@@ -1,0 +1,44 @@
+"""First run: create the first administrator, optionally load the demo data."""
+import streamlit as st
+
+from ui import shared
+from tracker import auth, demo
+from tracker.db import session_scope
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    if auth.has_users(shared.engine()):  # only ever for an empty database, whatever the URL asked
+        st.error("This tracker is already set up. Sign in instead.")
+        st.stop()
+
+    st.title("Welcome to the SCORE4Climate tracker")
+    st.write("The database is empty. Create the first administrator account to start.")
+    with st.form("setup_form"):
+        username = st.text_input("Administrator user name", value="admin", key="setup_username")
+        password = st.text_input("Password (at least 8 characters)", type="password", key="setup_password")
+        repeat = st.text_input("Repeat the password", type="password", key="setup_repeat")
+        load_demo = st.checkbox("Also load the demo data (the case study and synthetic enterprises, with accounts "
+                                "demo-admin, demo-officer, demo-trainer and demo-manager using this password)",
+                                value=True, key="setup_demo")
+        submitted = st.form_submit_button("Create account")
+    if submitted:
+        if password != repeat:
+            st.error("The two passwords differ. Type them again.")
+        else:
+            try:
+                engine = shared.engine()
+                with session_scope(engine) as session:
+                    auth.upsert_user(session, username, password, "admin", actor=username.strip())
+                if load_demo:
+                    bar = st.progress(0.0, text="Loading demo data")
+                    demo.load(engine, password, progress=lambda f, t: bar.progress(f, text=t))
+                st.session_state["user"] = auth.authenticate(engine, username, password)
+            except ValueError as exc:
+                st.error(shared.plain(exc))
+            else:
+                st.rerun()
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")

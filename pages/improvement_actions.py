@@ -1,0 +1,80 @@
+"""Improvement actions: what the enterprise changed, when, for how much; shown on its charts."""
+import datetime as dt
+
+import streamlit as st
+
+from tracker import charts, services
+from ui import shared
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    user, enterprise_id = shared.enterprise_page()
+    engine = shared.engine()
+    try:
+        ent, _ = services.enterprise_info(engine, user, enterprise_id)
+        actions = services.list_actions(engine, user, enterprise_id)
+    except services.AccessDenied as exc:
+        st.error(shared.plain(exc))
+        st.stop()
+
+    st.title(f"Improvement actions: {shared.plain(ent['name'])}")
+    st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
+               "Actions are marked on the enterprise's charts at their date.")
+
+    FORM_KEYS = ["action_date", "action_description", "action_investment", "action_currency", "action_indicators"]
+    shared.start_afresh("actions_saved", FORM_KEYS)
+    flash = st.session_state.pop("actions_flash", None)
+    if flash:
+        st.success(flash)  # escaped where it was made
+
+    with st.form("action_form"):  # kept when refused, cleared after a save
+        c1, c2 = st.columns([1, 3])
+        when = c1.date_input("Date", value=dt.date.today(), key="action_date")
+        description = c2.text_input("What was done", key="action_description",
+                                    placeholder="e.g. Guillotine machine for cutting rubber pellets")
+        c3, c4, c5 = st.columns([1, 1, 2])
+        investment = c3.number_input("Investment", min_value=0.0, value=None, step=100.0, key="action_investment",
+                                     placeholder="optional")
+        currency = c4.text_input("Currency (ISO code)", max_chars=3, key="action_currency", placeholder="e.g. INR")
+        indicators = c5.multiselect("Indicators affected", list(charts.INDICATOR_LABELS),
+                                    format_func=lambda i: charts.INDICATOR_LABELS[i], key="action_indicators")
+        added = st.form_submit_button("Save")
+
+    if added:
+        try:
+            services.add_action(engine, user, enterprise_id, when, description, investment,
+                                currency.strip().upper(), indicators, exists_ok=False)
+        except (ValueError, services.AccessDenied) as exc:
+            st.error(f"{shared.plain(exc)} Nothing was saved.")
+        else:
+            st.session_state["actions_flash"] = "Action saved."
+            st.session_state["actions_saved"] = True
+            st.rerun()
+
+    if actions.empty:
+        st.info("No actions recorded yet.")
+    else:
+        st.dataframe(actions.drop(columns=["id"]), hide_index=True, key="actions_list",
+                     column_config={"action_date": st.column_config.DateColumn("date")})
+        with st.form("delete_action_form"):
+            labels = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
+            c1, c2, c3 = st.columns([3, 1, 1])
+            gone = c1.selectbox("Delete an action recorded by mistake", list(labels), format_func=labels.get,
+                                key="delete_action_pick")
+            sure = c2.checkbox("Yes, delete it", key="delete_action_sure")
+            if c3.form_submit_button("Delete"):
+                if not sure:
+                    st.warning("Tick 'Yes, delete it' to confirm, then press Delete again.")
+                else:
+                    try:
+                        services.delete_action(engine, user, enterprise_id, gone)
+                    except (LookupError, services.AccessDenied) as exc:
+                        st.error(f"{shared.plain(exc)} Nothing was deleted.")
+                    else:
+                        st.session_state["actions_flash"] = f"Deleted: {shared.plain(labels[gone])}"
+                        st.rerun()
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")

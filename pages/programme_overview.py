@@ -1,0 +1,177 @@
+"""Programme overview for officers: honest aggregates across enterprises, never one enterprise's figures."""
+import pandas as pd
+import streamlit as st
+
+from ui import shared
+from tracker import charts, overview, services
+
+MEANINGS = {
+    "mean": "the average of each enterprise's own change: every enterprise counts once (what the programme reports)",
+    "median": "the middle enterprise: half changed more, half less",
+    "pooled": "the change of all enterprises' totals together: larger enterprises weigh more",
+}
+FILTERS = [("country", "Country"), ("sector", "Sector or cluster"), ("partner", "Implementation partner"),
+           ("module", "Module"), ("cohort", "Cohort"), ("trainer", "Trainer")]
+
+
+@st.cache_data(ttl=600, max_entries=2, show_spinner="Reading the programme summary")
+def _data(version: tuple, _user) -> overview.OverviewData:
+    """The compact per-enterprise summary (server side); keyed on the data version, so any write clears it."""
+    return overview.load_data(shared.engine(), _user)
+
+
+@st.cache_data(ttl=600, max_entries=2, show_spinner=False)
+def _options(version: tuple, _user) -> dict:
+    return overview.filter_options(_data(version, _user))
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner="Aggregating")
+def _overview(version: tuple, filters: overview.Filters, _user) -> overview.ProgrammeOverview:
+    return overview.build(_data(version, _user), filters)
+
+
+def _label(indicator: str) -> str:
+    return charts.INDICATOR_LABELS.get(indicator, indicator)
+
+
+def _cells(df: pd.DataFrame, columns: dict[str, str], fmt) -> pd.DataFrame:
+    """A display table: figures formatted, suppressed rows' figures reading "fewer than 3"."""
+    out = pd.DataFrame(index=df.index)
+    for src, name in columns.items():
+        out[name] = df[src].map(fmt[src]) if src in fmt else df[src]
+        if src in fmt and src != "reported_mean_change":
+            out.loc[df["suppressed"].to_numpy(dtype=bool), name] = overview.FEWER
+    return out.reset_index(drop=True)
+
+
+def _points(v) -> str:
+    return "–" if v is None or v != v else f"{v:+.1f} pp"
+
+
+def _num(v) -> str:
+    return "–" if v is None or v != v else f"{v:,.0f}"
+
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    user = shared.current_user()
+    try:
+        version = overview.data_version(shared.engine(), user)
+    except services.AccessDenied as exc:
+        st.error(f"{shared.plain(exc)} Programme figures are for officers and admins; ask an administrator for access.")
+        st.stop()
+
+    st.title("Programme overview")
+    options = _options(version, user)
+    with st.sidebar:
+        st.subheader("Filters")
+        chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all"))
+                  for f, label in FILTERS}
+    filters = overview.Filters(**chosen)
+    # the aggregates are cached for everyone; what this user was shown before decides what is hidden now
+    ov = overview.guard(_overview(version, filters, user), user, version)
+    st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {overview.MIN_CELL} "
+               f"enterprises is shown as “{overview.FEWER}”, here and in the exports.")
+    if ov.hidden_as_too_close:
+        st.info(f"{ov.hidden_as_too_close} figure(s) read “{overview.FEWER}” although they are built from more "
+                f"enterprises: they differ from figures shown to you before by only one or two enterprises, and "
+                "the difference would give those enterprises' own figures away. Change the filters by more than that "
+                "to see them.", icon=":material/lock:")
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Enterprises", f"{ov.enterprises:,}")
+    c2.metric("With figures", f"{ov.enterprises_with_data:,}")
+    c3.metric("Countries", ov.countries)
+    c4.metric("Sectors", ov.sectors)
+
+    results, participants, quality, export = st.tabs(["Results", "Participants", "Data quality", "Export"])
+
+    with results:
+        if ov.summary.empty:
+            st.info("No enterprise has both a baseline and a follow-up for this selection yet. Widen the filters, "
+                    "or see the Data quality tab for enterprises waiting for a follow-up.")
+        else:
+            st.subheader("Headline: change from baseline to latest follow-up")
+            heads = ov.summary[ov.summary["indicator"].isin(overview.HEADLINE)]
+            for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples()):
+                with col.container(border=True):
+                    st.markdown(f"**{_label(r.indicator)}** · {r.enterprises:,} enterprises with baseline and follow-up")
+                    if r.suppressed:
+                        st.markdown(f"mean, median, pooled: {overview.FEWER} enterprises")
+                    else:
+                        st.metric(f"{_label(r.indicator)}: mean change", shared.pct(r.mean_change),
+                                  help=MEANINGS["mean"])
+                        st.markdown(f"median **{shared.pct(r.median_change)}** · pooled **{shared.pct(r.pooled_change)}**")
+                    st.caption(f"programme's reported average: {shared.pct(r.reported_mean_change, 0)}")
+            table = _cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
+                           {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
+                            "median_change": "median", "pooled_change": "pooled", "mean_points": "yield, points",
+                            "reported_mean_change": "reported"},
+                           {"mean_change": shared.pct, "median_change": shared.pct, "pooled_change": shared.pct,
+                            "mean_points": _points, "reported_mean_change": shared.pct})
+            st.dataframe(table, hide_index=True, key="summary_table")
+            st.caption("enterprises: those with both a baseline and a follow-up. " + " ".join(
+                f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
+                "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
+                "percentage points. Pooled is blank where units differ (production) or for yield.")
+            st.plotly_chart(charts.overview_distribution_chart(ov.distribution, ov.reference), key="distribution_chart")
+
+            indicators = [i for i in ov.summary["indicator"] if i not in ("production",)]
+            pick = st.selectbox("Indicator for the breakdowns", indicators, format_func=_label, key="ov_indicator")
+            left, right = st.columns(2)
+            left.plotly_chart(charts.breakdown_chart(ov.by_country, "country", pick, ov.reference,
+                                                     f"{_label(pick)}: change by country"), key="country_chart")
+            right.plotly_chart(charts.breakdown_chart(ov.by_sector, "sector", pick, ov.reference,
+                                                      f"{_label(pick)}: change by sector"), key="sector_chart")
+            st.plotly_chart(charts.over_time_chart(ov.over_time, pick, ov.reference), key="time_chart")
+
+            st.subheader("Energy and emissions avoided")
+            e1, e2 = st.columns(2)
+            for col, r in zip((e1, e2), ov.impacts.itertuples()):
+                value = overview.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
+                col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
+                           help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
+                                "x 365.")
+            st.plotly_chart(charts.impact_chart(ov.impacts_by_country), key="impact_chart")
+            st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
+                       "times 365, summed. Emissions: IPCC 2006 default CO2 factors for fuels and the country's grid "
+                       "factor for electricity (factor set "
+                       f"{overview.FACTOR_SET}); biogenic CO2 (wood, biogas) is not "
+                       "counted; enterprises with a carrier or country without a factor are left out of the emissions.")
+
+    with participants:
+        st.caption("Who takes part: no enterprise's figures are shown here; those are for its manager, its trainers "
+                   "and admins.")
+        total = ov.participants.attrs.get("total", len(ov.participants))
+        if total > len(ov.participants):
+            st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to see others.")
+        st.dataframe(ov.participants, hide_index=True, key="participants_table")
+
+    with quality:
+        counts = ov.quality.attrs.get("counts", {})
+        if not counts:
+            st.success("No data-quality issue for this selection.")
+        else:
+            st.markdown("\n".join(f"- **{n:,}** × {issue}" for issue, n in counts.items()))
+            total = ov.quality.attrs.get("total", len(ov.quality))
+            if total > len(ov.quality):
+                st.caption(f"Listing the first {len(ov.quality):,} of {total:,}; narrow the filters to see others.")
+            st.dataframe(ov.quality.assign(indicator=ov.quality["indicator"].map(_label)), hide_index=True,
+                         key="quality_table")
+            st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures page).")
+
+    with export:
+        st.write("The aggregate tables above with the filters applied: change per indicator, by country, by sector, "
+                 "over time, the distribution's quantiles, energy and emissions avoided. Cells from fewer than 3 "
+                 "enterprises read “fewer than 3”.")
+        d1, d2 = st.columns(2)
+        # the files are made when a button is pressed, not on every filter change
+        d1.download_button("Download CSV", lambda: overview.export_csv(ov), "programme_overview.csv", "text/csv",
+                           key="export_csv")
+        d2.download_button("Download Excel", lambda: overview.export_excel(ov), "programme_overview.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")

@@ -1,0 +1,41 @@
+"""Sign in with a user name and password."""
+import streamlit as st
+
+from ui import shared, sso
+from tracker import accounts, auth
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    st.title("SCORE4Climate tracker")
+    st.caption("Resource-efficiency results of SMEs trained under the ILO SCORE programme.")
+    if st.session_state.get("signed_out_reason") == "expired":
+        st.info(f"You were signed out after {accounts.session_timeout_minutes():g} minutes without activity. "
+                "Sign in again to continue.")
+    if sso.configured():
+        unmapped = st.session_state.get("sso_unmapped")
+        if unmapped:
+            st.error(f"No account uses the e-mail {shared.plain(unmapped)}. Ask an administrator to add it to your account "
+                     "(Users page), or sign in with your user name and password below.")
+            if st.button("Leave single sign-on", key="sso_logout"):
+                st.logout()
+        elif st.button("Sign in with single sign-on", key="sso_login", type="primary"):
+            st.login()
+        st.caption("Or with your user name and password:")
+    with st.form("sign_in_form"):
+        username = st.text_input("User name", key="sign_in_username")
+        password = st.text_input("Password", type="password", key="sign_in_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        try:
+            st.session_state["user"] = auth.authenticate(shared.engine(), username, password)
+        except auth.SignInThrottled as exc:
+            st.error(shared.plain(exc))
+        except auth.SignInError as exc:
+            st.error(f"{shared.plain(exc)} Check both and try again.")
+        else:
+            st.rerun()
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")
