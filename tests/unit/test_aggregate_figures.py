@@ -230,7 +230,7 @@ def test_union_days_counts_each_covered_day_once(periods):
     end = np.array([max(a, b) for _, a, b in periods])
     keys, counted = metrics.union_days(key, start, end)
     expected = {}
-    for k, s, e in zip(key, start, end):
+    for k, s, e in zip(key, start, end, strict=True):
         expected.setdefault(int(k), set()).update(range(s, e + 1))
     assert keys.tolist() == sorted(expected)
     assert counted.tolist() == [len(expected[k]) for k in sorted(expected)]
