@@ -12,7 +12,9 @@ import pytest
 
 from metrics import _build_grid_table as build_table
 
-COUNTRIES = {"IND": ("IN", "India"), "KEN": ("KE", "Kenya"), "BOL": ("BO", "Bolivia, Plurinational State of")}
+#: ISO 3166 names as pycountry gives them (the JSON's own name wins where it has one)
+COUNTRIES = {"IND": ("IN", "Republic of India"), "KEN": ("KE", "Kenya"),
+             "BOL": ("BO", "Bolivia, Plurinational State of"), "ATA": ("AQ", "Antarctica"), "NAM": ("NA", "Namibia")}
 
 
 @pytest.fixture
@@ -34,8 +36,9 @@ def energy_mix(tmp_path):
         "IND": {"country_name": "India", "year": "2023", "carbon_intensity": "713.4414"},
         "BOL": {"year": 2022, "carbon_intensity": 531.6},  # no name in the JSON: pycountry's
         "XKX": {"country_name": "Kosovo", "year": 2022, "carbon_intensity": 900.0},  # no ISO 3166 code
-        "ATA": {"country_name": "Antarctica", "year": 2022, "carbon_intensity": None},
-        "ESH": {"country_name": "Western Sahara", "year": 2022, "carbon_intensity": ""},
+        "ATA": {"country_name": "Antarctica", "year": 2022, "carbon_intensity": None},  # a code, no figure
+        "NAM": {"country_name": "Namibia", "year": 2022, "carbon_intensity": ""},
+        "ESH": {"country_name": "Western Sahara", "year": 2022, "carbon_intensity": 600.0},  # not in the stand-in
     }), encoding="utf-8")
     return path
 
@@ -47,7 +50,8 @@ def test_build_keeps_countries_with_a_code_and_a_figure_rounded_and_sorted(pycou
                     ("KE", "Kenya", 2023, 70.492)]
     assert isinstance(rows[1][2], int) and isinstance(rows[1][3], float)
     skipped = capsys.readouterr().err.splitlines()
-    assert skipped == ["skipped ATA 'Antarctica'", "skipped ESH 'Western Sahara'", "skipped XKX 'Kosovo'"]
+    assert skipped == ["skipped ATA 'Antarctica'", "skipped ESH 'Western Sahara'", "skipped NAM 'Namibia'",
+                       "skipped XKX 'Kosovo'"]
 
 
 def test_source_names_the_package_version_file_and_method():

@@ -1,5 +1,7 @@
 """metrics.impacts: intensities, emissions and the grid factor's year, figures worked out by hand
 from the IPCC 2006 factors in data/fuels.csv (NCV 43.0 GJ/t and 74,100 kg CO2/TJ for diesel)."""
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -159,6 +161,9 @@ def test_loss_per_good_unit_case_study_and_edges():
     assert metrics.loss_per_good(metrics.Q_(95, "percent")) == pytest.approx(0.05 / 0.95)
     out = metrics.loss_per_good(np.array([0.78, 0.88, 0.95]))
     assert isinstance(out, np.ndarray) and out.round(3).tolist() == [0.282, 0.136, 0.053]
+    # yields read from PostgreSQL NUMERIC columns arrive as Decimal: the losses are floats all the same
+    from_db = metrics.loss_per_good([Decimal("0.78"), Decimal("0.95")])
+    assert from_db.dtype == np.float64 and from_db.tolist() == pytest.approx([0.22 / 0.78, 0.05 / 0.95])
     for bad in (-0.5, 0.0, 1.0001, [0.9, 1.5], float("nan")):
         with pytest.raises(ValueError, match=r"^yield must be above 0 and at most 1 \(100%\)\.$"):
             metrics.loss_per_good(bad)
