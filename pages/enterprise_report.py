@@ -3,15 +3,16 @@ import pandas as pd
 import streamlit as st
 
 from ui import shared
-from tracker import charts, handover, services
+from tracker import charts, errors, handover
+from tracker.report import enterprise_report
 
 
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user, enterprise_id = shared.enterprise_page()
     try:
-        report = services.enterprise_report(shared.engine(), user, enterprise_id)
-    except services.AccessDenied as exc:
+        report = enterprise_report(shared.engine(), user, enterprise_id)
+    except errors.AccessDenied as exc:
         st.error(shared.plain(exc))
         st.stop()
 

@@ -3,7 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from ui import shared
-from tracker import charts, overview, services
+from tracker import charts, disclosure, errors, overview
+from tracker import io as tio
 
 MEANINGS = {
     "mean": "the average of each enterprise's own change: every enterprise counts once (what the programme reports)",
@@ -40,7 +41,7 @@ def _cells(df: pd.DataFrame, columns: dict[str, str], fmt) -> pd.DataFrame:
     for src, name in columns.items():
         out[name] = df[src].map(fmt[src]) if src in fmt else df[src]
         if src in fmt and src != "reported_mean_change":
-            out.loc[df["suppressed"].to_numpy(dtype=bool), name] = overview.FEWER
+            out.loc[df["suppressed"].to_numpy(dtype=bool), name] = disclosure.FEWER
     return out.reset_index(drop=True)
 
 
@@ -58,7 +59,7 @@ def render() -> None:
     user = shared.current_user()
     try:
         version = overview.data_version(shared.engine(), user)
-    except services.AccessDenied as exc:
+    except errors.AccessDenied as exc:
         st.error(f"{shared.plain(exc)} Programme figures are for officers and admins; ask an administrator for access.")
         st.stop()
 
@@ -71,10 +72,10 @@ def render() -> None:
     filters = overview.Filters(**chosen)
     # the aggregates are cached for everyone; what this user was shown before decides what is hidden now
     ov = overview.guard(_overview(version, filters, user), user, version)
-    st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {overview.MIN_CELL} "
-               f"enterprises is shown as “{overview.FEWER}”, here and in the exports.")
+    st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {disclosure.MIN_CELL} "
+               f"enterprises is shown as “{disclosure.FEWER}”, here and in the exports.")
     if ov.hidden_as_too_close:
-        st.info(f"{ov.hidden_as_too_close} figure(s) read “{overview.FEWER}” although they are built from more "
+        st.info(f"{ov.hidden_as_too_close} figure(s) read “{disclosure.FEWER}” although they are built from more "
                 f"enterprises: they differ from figures shown to you before by only one or two enterprises, and "
                 "the difference would give those enterprises' own figures away. Change the filters by more than that "
                 "to see them.", icon=":material/lock:")
@@ -98,7 +99,7 @@ def render() -> None:
                 with col.container(border=True):
                     st.markdown(f"**{_label(r.indicator)}** · {r.enterprises:,} enterprises with baseline and follow-up")
                     if r.suppressed:
-                        st.markdown(f"mean, median, pooled: {overview.FEWER} enterprises")
+                        st.markdown(f"mean, median, pooled: {disclosure.FEWER} enterprises")
                     else:
                         st.metric(f"{_label(r.indicator)}: mean change", shared.pct(r.mean_change),
                                   help=MEANINGS["mean"])
@@ -129,7 +130,7 @@ def render() -> None:
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
             for col, r in zip((e1, e2), ov.impacts.itertuples()):
-                value = overview.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
+                value = disclosure.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
                                 "x 365.")
@@ -167,9 +168,9 @@ def render() -> None:
                  "enterprises read “fewer than 3”.")
         d1, d2 = st.columns(2)
         # the files are made when a button is pressed, not on every filter change
-        d1.download_button("Download CSV", lambda: overview.export_csv(ov), "programme_overview.csv", "text/csv",
+        d1.download_button("Download CSV", lambda: tio.overview_csv(ov), "programme_overview.csv", "text/csv",
                            key="export_csv")
-        d2.download_button("Download Excel", lambda: overview.export_excel(ov), "programme_overview.xlsx",
+        d2.download_button("Download Excel", lambda: tio.overview_excel(ov), "programme_overview.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
 
 
