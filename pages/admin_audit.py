@@ -1,5 +1,4 @@
 """Admin: the audit log (who changed what, when), filtered."""
-import datetime as dt
 
 import streamlit as st
 

@@ -16,7 +16,7 @@ def render() -> None:
         st.error(f"{shared.plain(exc)} Only administrators manage accounts.")
         st.stop()
     ents = enterprises.list_enterprises(engine, user)
-    ent_names = dict(zip(ents["id"].astype(int), ents["name"]))
+    ent_names = dict(zip(ents["id"].astype(int), ents["name"], strict=True))
 
     st.title("Users and enterprises")
     st.caption("Managers see and change their own enterprise only, trainers the enterprises assigned to them, officers "
@@ -59,7 +59,8 @@ def render() -> None:
         c1, c2 = st.columns(2)
         e_role = c1.selectbox("Role", ROLES, index=ROLES.index(row["role"]), key=f"edit_user_role_{uid}")
         e_email = c2.text_input("Single sign-on e-mail", value=row["email"], key=f"edit_user_email_{uid}")
-        e_ents = st.multiselect("Enterprises", list(ent_names), default=[e for e in row["enterprise_ids"] if e in ent_names],
+        e_ents = st.multiselect("Enterprises", list(ent_names),
+                                default=[e for e in row["enterprise_ids"] if e in ent_names],
                                 format_func=ent_names.get, key=f"edit_user_enterprises_{uid}")
         if st.form_submit_button("Save account"):
             try:
@@ -109,7 +110,8 @@ def render() -> None:
         with st.form("edit_enterprise_form"):
             c1, c2 = st.columns(2)
             e_name = c1.text_input("Name", value=ent["name"], key=f"edit_ent_name_{eid}")
-            e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=2, key=f"edit_ent_country_{eid}")
+            e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=2,
+                                      key=f"edit_ent_country_{eid}")
             e_sector = c1.text_input("Sector or cluster", value=ent["sector"], key=f"edit_ent_sector_{eid}")
             sizes = ["", *enterprises.SIZES]
             e_size = c2.selectbox("Size", sizes, index=sizes.index(ent["size"]) if ent["size"] in sizes else 0,

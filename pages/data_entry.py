@@ -74,8 +74,8 @@ def render() -> None:
         elif problems:
             st.error("Nothing was saved. Correct the lines marked above and save again.")
         elif warnings and not confirm:
-            st.warning("Nothing was saved yet: some figures are far from this enterprise's usual ones. Correct them, or "
-                       "tick the box to confirm and save again.")
+            st.warning("Nothing was saved yet: some figures are far from this enterprise's usual ones. Correct them, "
+                       "or tick the box to confirm and save again.")
         else:
             try:
                 counts = measurements.save_measurements(engine, user, parsed)

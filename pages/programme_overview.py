@@ -2,9 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from ui import shared
 from tracker import charts, disclosure, errors, overview
 from tracker import io as tio
+from ui import shared
 
 MEANINGS = {
     "mean": "the average of each enterprise's own change: every enterprise counts once (what the programme reports)",
@@ -95,15 +95,17 @@ def render() -> None:
         else:
             st.subheader("Headline: change from baseline to latest follow-up")
             heads = ov.summary[ov.summary["indicator"].isin(overview.HEADLINE)]
-            for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples()):
+            for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples(), strict=False):
                 with col.container(border=True):
-                    st.markdown(f"**{_label(r.indicator)}** · {r.enterprises:,} enterprises with baseline and follow-up")
+                    st.markdown(f"**{_label(r.indicator)}** · {r.enterprises:,} enterprises with baseline and "
+                                "follow-up")
                     if r.suppressed:
                         st.markdown(f"mean, median, pooled: {disclosure.FEWER} enterprises")
                     else:
                         st.metric(f"{_label(r.indicator)}: mean change", shared.pct(r.mean_change),
                                   help=MEANINGS["mean"])
-                        st.markdown(f"median **{shared.pct(r.median_change)}** · pooled **{shared.pct(r.pooled_change)}**")
+                        st.markdown(f"median **{shared.pct(r.median_change)}** · "
+                                    f"pooled **{shared.pct(r.pooled_change)}**")
                     st.caption(f"programme's reported average: {shared.pct(r.reported_mean_change, 0)}")
             table = _cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
                            {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
@@ -129,7 +131,7 @@ def render() -> None:
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
-            for col, r in zip((e1, e2), ov.impacts.itertuples()):
+            for col, r in zip((e1, e2), ov.impacts.itertuples(), strict=True):
                 value = disclosure.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
@@ -146,7 +148,8 @@ def render() -> None:
                    "and admins.")
         total = ov.participants.attrs.get("total", len(ov.participants))
         if total > len(ov.participants):
-            st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to see others.")
+            st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to "
+                       "see others.")
         st.dataframe(ov.participants, hide_index=True, key="participants_table")
 
     with quality:
@@ -160,7 +163,8 @@ def render() -> None:
                 st.caption(f"Listing the first {len(ov.quality):,} of {total:,}; narrow the filters to see others.")
             st.dataframe(ov.quality.assign(indicator=ov.quality["indicator"].map(_label)), hide_index=True,
                          key="quality_table")
-            st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures page).")
+            st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures "
+                       "page).")
 
     with export:
         st.write("The aggregate tables above with the filters applied: change per indicator, by country, by sector, "

@@ -56,7 +56,7 @@ def pick_enterprise(user: CurrentUser) -> int | None:
         st.info("No enterprise is assigned to you yet. An administrator can assign one.")
         return None
     ids = ents["id"].tolist()
-    names = dict(zip(ents["id"], ents["name"]))
+    names = dict(zip(ents["id"], ents["name"], strict=True))
     if len(ids) == 1:
         st.session_state["enterprise_id"] = ids[0]
         return ids[0]

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.app.conftest import PASSWORD, choose, click, new_app, sign_in, goto
+from tests.app.conftest import PASSWORD, choose, click, goto, new_app, sign_in
 from tracker import accounts, auth, db, demo, enterprises
 from tracker.auth import CurrentUser
 from ui.shared import plain

@@ -1,7 +1,7 @@
 """AppTest of the profile page: edit the profile, record a module, advice and validation."""
 import datetime as dt
 
-from tests.app.conftest import choose, click, new_app, sign_in, goto
+from tests.app.conftest import choose, click, goto, new_app, sign_in
 
 
 def open_profile(demo_db, use_db):

@@ -10,7 +10,8 @@ ALL_PAGES = ["Programme overview", "Enterprise report", "Enter figures", "Improv
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
 ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE, "officer": ["Programme overview", "My account"],
               "admin": ALL_PAGES}
-LANDING = {"manager": "Mechanical seals maker (case study, India)", "trainer": "Mechanical seals maker (case study, India)",
+LANDING = {"manager": "Mechanical seals maker (case study, India)",
+           "trainer": "Mechanical seals maker (case study, India)",
            "officer": "Programme overview", "admin": "Programme overview"}
 
 
