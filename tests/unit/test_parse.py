@@ -1,5 +1,6 @@
 """metrics.parse: a template table read once into canonical rows and problems; the report's figures."""
 import datetime as dt
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -45,19 +46,13 @@ def test_a_table_with_a_problem_has_its_problems_and_no_rows():
     pd.testing.assert_frame_equal(parsed.problems, metrics.validate(df))
 
 
-def test_parse_looks_up_one_factor_per_distinct_key_for_checks_and_values(monkeypatch):
-    calls = []
-    real = metrics.frames.canonical_factor
-
-    def counting(*args):
-        calls.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(metrics.frames, "canonical_factor", counting)
-    metrics.parse(pd.concat([rows({}, dict(unit="kWh"), dict(indicator="yield", carrier="", value=90, unit="%"))]
-                            * 300, ignore_index=True).assign(period_end=lambda f: [f"2024-01-{1 + i % 28:02d}"
-                                                                                    for i in range(len(f))]))
-    assert len(calls) == 3
+def test_parse_looks_up_one_factor_per_distinct_key_for_checks_and_values():
+    df = pd.concat([rows({}, dict(unit="kWh", phase="follow-up"), dict(indicator="yield", carrier="", value=90,
+                                                                         unit="%"))] * 300, ignore_index=True)
+    df["enterprise"] = [f"E{i // 3}" for i in range(len(df))]
+    with mock.patch.object(metrics.frames, "canonical_factor", wraps=metrics.frames.canonical_factor) as factor:
+        assert metrics.parse(df).ok
+    assert factor.call_count == 3
 
 
 def test_missing_optional_columns_are_empty():
