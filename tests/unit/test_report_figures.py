@@ -85,7 +85,7 @@ def test_report_impacts_without_energy_or_without_stages():
     impacts, factors = metrics.report_impacts(df, metrics.report_stages(df))
     assert list(impacts.columns) == ["stage", "phase", "period_start", "period_end", "waste per kg"]
     assert impacts["waste per kg"].tolist() == pytest.approx([50 / 5000])
-    assert factors.empty and list(factors.columns) == []
+    assert factors.empty and list(factors.columns) == [] and factors.attrs == {}  # no factor used, no set named
     stages = metrics.report_stages(df)
     for got in (metrics.report_impacts(df, stages.iloc[:0]), metrics.report_impacts(df.iloc[:0], stages)):
         assert [list(frame.columns) for frame in got] == [[], []] and all(frame.empty for frame in got)
