@@ -29,7 +29,8 @@ PAGES = {
     "report": st.Page(pages.enterprise_report.render, title="Enterprise report", icon=":material/factory:",
                       url_path="report"),
     "entry": st.Page(pages.data_entry.render, title="Enter figures", icon=":material/edit_note:", url_path="entry"),
-    "profile": st.Page(pages.enterprise_profile.render, title="Profile and modules", icon=":material/badge:", url_path="profile"),
+    "profile": st.Page(pages.enterprise_profile.render, title="Profile and modules", icon=":material/badge:",
+                       url_path="profile"),
     "actions": st.Page(pages.improvement_actions.render, title="Improvement actions", icon=":material/construction:",
                        url_path="actions"),
     "programme": st.Page(pages.programme_overview.render, title="Programme overview", icon=":material/public:",
@@ -62,9 +63,11 @@ if st.session_state["user"] is not None:
 
 user = st.session_state["user"]
 if not auth.has_users(engine):
-    nav = st.navigation([st.Page(pages.first_setup.render, title="Set up", icon=":material/settings:", url_path="setup")])
+    nav = st.navigation([st.Page(pages.first_setup.render, title="Set up", icon=":material/settings:",
+                                 url_path="setup")])
 elif user is None:
-    nav = st.navigation([st.Page(pages.sign_in_form.render, title="Sign in", icon=":material/login:", url_path="sign-in")])
+    nav = st.navigation([st.Page(pages.sign_in_form.render, title="Sign in", icon=":material/login:",
+                                 url_path="sign-in")])
 else:
     with st.sidebar:
         st.caption(f"Signed in as **{shared.plain(user.username)}** ({user.role})")

@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tracker import db, io as tio, services  # noqa: E402
+import metrics  # noqa: E402
+from tracker import db, measurements  # noqa: E402
+from tracker import io as tio  # noqa: E402
 from tracker.auth import CurrentUser  # noqa: E402
 
 ADMIN = CurrentUser(id=0, username="bench", role="admin")
@@ -60,11 +62,11 @@ def main() -> None:
 
         engine = db.open_database(f"duckdb:///{Path(tmp) / 'a.duckdb'}")
         t = time.perf_counter()
-        services.save_measurements(engine, ADMIN, df, create_enterprises=True)
+        measurements.save_measurements(engine, ADMIN, metrics.parse(df), create_enterprises=True)
         took = time.perf_counter() - t
         print(f"  DataFrame -> DuckDB    {took:7.1f} s   {n / took:10,.0f} rows/s  (target >= 50,000)")
         t = time.perf_counter()
-        counts = services.save_measurements(engine, ADMIN, df, create_enterprises=True)
+        counts = measurements.save_measurements(engine, ADMIN, metrics.parse(df), create_enterprises=True)
         took = time.perf_counter() - t
         print(f"  same again (no change) {took:7.1f} s   {n / took:10,.0f} rows/s  {counts}")
         engine.dispose()

@@ -51,7 +51,7 @@ def numpy_floor(df: pd.DataFrame) -> np.ndarray:
 def per_row_pint(df: pd.DataFrame) -> list[float]:
     """The slow way: one pint Quantity per row."""
     out = []
-    for ind, car, unit, value in zip(df["indicator"], df["carrier"], df["unit"], df["value"]):
+    for ind, car, unit, value in zip(df["indicator"], df["carrier"], df["unit"], df["value"], strict=True):
         q = metrics.Q_(value, metrics.parse_unit(unit))
         if ind == "energy":
             if q.dimensionality == metrics.ureg.kWh.dimensionality:

@@ -4,7 +4,7 @@
 
 1. Builds a DuckDB file with ``--enterprises`` enterprises (20 figures each: about 2M
    measurements over 20 countries, 8 sectors, 40 partners, 10 cohorts, 300 trainers), inserted
-   directly, then the per-enterprise summary in bulk (``overview.rebuild``), in a child process.
+   directly, then the per-enterprise summary in bulk (``summary.rebuild``), in a child process.
 2. Times the page through AppTest (in a child process): the first load, then filter changes;
    prints that process's peak RSS.
 3. Times the page in a real browser (Playwright + /usr/bin/chromium) against
@@ -60,7 +60,7 @@ def generate(n: int, seed: int = 5):
     ents = pd.DataFrame({"id": idx + 1, "name": [f"Bench SME {i:06d}" for i in idx],
                          "country": np.array(COUNTRIES)[country], "sector": np.array(SECTORS)[rng.integers(0, 8, n)],
                          "size": "small", "partner": [f"Partner {c * 2 + k:02d}" for c, k in
-                                                      zip(country, rng.integers(0, 2, n))],
+                                                      zip(country, rng.integers(0, 2, n), strict=True)],
                          "synthetic": True, "created_at": dt.datetime(2025, 1, 1)})
     cohort = rng.integers(0, 10, n)
     year = 2019 + cohort // 2
@@ -69,8 +69,9 @@ def generate(n: int, seed: int = 5):
     trainings = pd.DataFrame({
         "enterprise_id": np.concatenate([idx + 1, idx + 1]),
         "module": np.concatenate([np.full(n, "Workplace Cooperation", dtype=object), np.array(MODULES)[second]]),
-        "cohort": np.tile([f"{y}-H{h + 1}" for y, h in zip(year, half)], 2),
-        "start_date": np.tile(pd.to_datetime([f"{y}-{1 + 6 * h:02d}-01" for y, h in zip(year, half)]), 2),
+        "cohort": np.tile([f"{y}-H{h + 1}" for y, h in zip(year, half, strict=True)], 2),
+        "start_date": np.tile(pd.to_datetime([f"{y}-{1 + 6 * h:02d}-01" for y, h in zip(year, half, strict=True)]),
+                              2),
         "managers_female": 1, "managers_male": 1, "workers_female": 1, "workers_male": 1})
     trainer = rng.integers(0, 300, n)
 
@@ -79,7 +80,7 @@ def generate(n: int, seed: int = 5):
     fig = np.tile(np.arange(k), 2 * n)
     follow = np.tile(np.repeat([False, True], k), n)
     figs = np.array(FIGURES, dtype=object)
-    base_start = pd.to_datetime([f"{y}-{1 + 6 * h:02d}-01" for y, h in zip(year + 1, half)]).to_numpy()
+    base_start = pd.to_datetime([f"{y}-{1 + 6 * h:02d}-01" for y, h in zip(year + 1, half, strict=True)]).to_numpy()
     start = base_start[ent] + np.where(follow, np.timedelta64(365, "D"), np.timedelta64(0, "D"))
     days = np.where(follow, 90, 91)
     scale = rng.lognormal(0, 0.6, n)[ent]
@@ -99,8 +100,8 @@ def generate(n: int, seed: int = 5):
 def build(path: Path, n: int) -> None:
     """Insert the data set directly and build the summary in bulk (child process)."""
     import metrics
-    from tracker import auth, db, overview
-    
+    from tracker import auth, db, summary
+
     t0 = time.perf_counter()
     ents, trainings, trainer, rows = generate(n)
     t1 = time.perf_counter()
@@ -113,18 +114,14 @@ def build(path: Path, n: int) -> None:
                           "role": ["officer"] + ["trainer"] * 300, "active": True, "failed_attempts": 0,
                           "created_at": dt.datetime(2025, 1, 1)})
     with engine.begin() as conn:
-        raw = conn.connection.driver_connection
         links = pd.DataFrame({"user_id": trainer + 2, "enterprise_id": ents["id"]})
         meas = rows.drop(columns=["country"]).assign(factor_set=metrics.FACTOR_SET_VERSION,
                                                      updated_at=dt.datetime(2025, 1, 1), updated_by="bench")
-        for table, frame in [("users", users), ("enterprises", ents), ("trainings", trainings), ("user_enterprises", links),
-                             ("measurements", meas)]:
-            raw.register("staged", frame)
-            cols = ", ".join(frame.columns)
-            raw.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM staged")
-            raw.unregister("staged")
+        for table, frame in [("users", users), ("enterprises", ents), ("trainings", trainings),
+                             ("user_enterprises", links), ("measurements", meas)]:
+            db.bulk_insert(conn, table, frame)
     t2 = time.perf_counter()
-    summary_rows = overview.rebuild(engine)
+    summary_rows = summary.rebuild(engine)
     t3 = time.perf_counter()
     engine.dispose()
     expected = {}

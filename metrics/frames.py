@@ -1,10 +1,12 @@
-"""Whole-table operations on the measurement template: validation and canonical values.
+"""Whole-table operations on the measurement template: parsing (problems and canonical values).
 
-Both work on a long DataFrame with the template columns (enterprise, country, sector,
+They work on a long DataFrame with the template columns (enterprise, country, sector,
 period_start, period_end, phase, indicator, carrier, value, unit, note) and are vectorised: a
 conversion factor is looked up once per distinct (indicator, carrier, unit), never per row.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -159,17 +161,56 @@ def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple
             pd.Series(np.asarray(errors, dtype=object)[codes], index=idx))
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A template table read once (:func:`parse`).
+
+    ``problems`` has one row per problem: row (the line a person sees), column, reason. When
+    there is none, ``rows`` is the table in canonical form, with the input's index: the template
+    columns with text stripped, indicator and carrier in lower case, the phase spelled
+    'baseline' or 'follow-up', ``value`` a float, the period dates as datetime64 (one day/month
+    order for both columns), plus ``value_canonical`` and ``unit_canonical``. A table with a
+    problem has no rows: nothing of it is to be stored.
+    """
+
+    rows: pd.DataFrame
+    problems: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        """True when the table has no problem (its rows can be stored)."""
+        return self.problems.empty
+
+
+def _no_problems() -> pd.DataFrame:
+    return pd.DataFrame({"row": pd.Series(dtype=int), "column": pd.Series(dtype=str), "reason": pd.Series(dtype=str)})
+
+
+def _refused(problems: pd.DataFrame) -> Parsed:
+    return Parsed(pd.DataFrame(columns=TEMPLATE_COLUMNS + ["value_canonical", "unit_canonical"]), problems)
+
+
 def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     """Every problem in a template table: one row per problem with columns row, column, reason.
 
     ``row`` is the line a person sees in the file (the first data row is line 2). An empty
-    result means the table can be stored.
+    result means the table can be stored. The problems of :func:`parse`.
+    """
+    return parse(df, first_line=first_line).problems
+
+
+def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
+    """Read a template table once: its problems, and when there are none its canonical rows.
+
+    Every value, date and unit is parsed once; a factor is looked up once per distinct
+    (indicator, carrier, unit) and serves both the checks and ``value_canonical``. Missing
+    optional columns (country, sector, carrier, note) are taken as empty (note: None).
     """
     problems: list[pd.DataFrame] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        return pd.DataFrame({"row": [1] * len(missing), "column": missing,
-                             "reason": ["required column is missing"] * len(missing)})
+        return _refused(pd.DataFrame({"row": [1] * len(missing), "column": missing,
+                                      "reason": ["required column is missing"] * len(missing)}))
     line = pd.Series(np.arange(len(df)) + first_line, index=df.index)
 
     def add(mask: pd.Series, column: str, reason) -> None:
@@ -207,9 +248,12 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
     add(energy_no_carrier, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)")
     check = known & unit.ne("") & ~energy_no_carrier
+    factor = pd.Series(np.nan, index=df.index)
+    canonical_unit = pd.Series("", index=df.index, dtype=object)
     if check.any():
-        _, _, error = _factors(indicator[check], carrier[check].where(indicator[check].eq("energy"), ""),
-                               unit[check])
+        f, canon, error = _factors(indicator[check], carrier[check].where(indicator[check].eq("energy"), ""),
+                                   unit[check])
+        factor[check], canonical_unit[check] = f, canon
         bad = error.ne("") & error.notna()
         is_carrier = error.str.startswith("Unknown energy carrier")
         add(bad & is_carrier, "carrier", error)
@@ -219,19 +263,22 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     key = pd.DataFrame({"e": enterprise, "s": start, "t": end, "p": phase, "i": indicator, "c": carrier})
     repeat = key.duplicated(keep="first") & enterprise.ne("") & start.notna() & end.notna()
     if repeat.any():
-        first_line = line.groupby([key[c] for c in key.columns], dropna=False).transform("first")
+        first = line.groupby([key[c] for c in key.columns], dropna=False).transform("first")
         add(repeat, "carrier", "the same enterprise, period, phase, indicator and carrier as line "
-            + first_line.astype(str) + ": give one figure (their sum) per line")
-    is_yield = indicator.eq("yield")
-    if is_yield.any():
-        f, _, _ = _factors(indicator[is_yield], pd.Series("", index=indicator[is_yield].index), unit[is_yield])
-        fraction = value[is_yield] * f
-        add(fraction > 1 + 1e-9, "value", "yield is over 100%")
-    if not problems:
-        return pd.DataFrame({"row": pd.Series(dtype=int), "column": pd.Series(dtype=str),
-                             "reason": pd.Series(dtype=str)})
-    out = pd.concat(problems, ignore_index=True)
-    return out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+            + first.astype(str) + ": give one figure (their sum) per line")
+    add(indicator.eq("yield") & (value * factor > 1 + 1e-9), "value", "yield is over 100%")
+    if problems:
+        out = pd.concat(problems, ignore_index=True)
+        return _refused(out.sort_values(["row", "column"], kind="stable").reset_index(drop=True))
+    blank = pd.Series("", index=df.index, dtype=object)
+    rows = pd.DataFrame({
+        "enterprise": enterprise, "country": df["country"] if "country" in df.columns else blank,
+        "sector": df["sector"] if "sector" in df.columns else blank, "period_start": start, "period_end": end,
+        "phase": phase, "indicator": indicator, "carrier": carrier, "value": value, "unit": unit,
+        "note": df["note"] if "note" in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object),
+        "value_canonical": value * factor, "unit_canonical": canonical_unit}, index=df.index)
+    rows.attrs["factor_set"] = FACTOR_SET_VERSION
+    return Parsed(rows, _no_problems())
 
 
 def _coded(series: pd.Series, clean) -> tuple[np.ndarray, np.ndarray, bool]:

@@ -58,10 +58,9 @@ def grid_factor(country: str, year: int | None = None) -> tuple[float, int, str]
     rows = table[table["iso2"] == str(country).strip().upper()]
     if rows.empty:
         raise ValueError(f"No grid emission factor for country {country!r} (ISO 3166 alpha-2 expected).")
-    if year is not None:
-        before = rows[rows["year"] <= year]
-        rows = before if not before.empty else rows
-    row = rows.sort_values("year").iloc[-1]
+    rows = rows.sort_values("year")
+    before = rows if year is None else rows[rows["year"] <= year]
+    row = before.iloc[-1] if not before.empty else rows.iloc[0]  # nothing that old: the earliest
     return float(row["g_co2e_per_kwh"]) / 1000.0, int(row["year"]), str(row["source"])
 
 

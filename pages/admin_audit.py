@@ -1,9 +1,8 @@
 """Admin: the audit log (who changed what, when), filtered."""
-import datetime as dt
 
 import streamlit as st
 
-from tracker import accounts, services
+from tracker import accounts, errors
 from ui import shared
 
 
@@ -13,7 +12,7 @@ def render() -> None:
     engine = shared.engine()
     try:
         choices = accounts.audit_choices(engine, user)
-    except services.AccessDenied as exc:
+    except errors.AccessDenied as exc:
         st.error(f"{shared.plain(exc)} Only administrators read the audit log.")
         st.stop()
 

@@ -1,7 +1,7 @@
 """Admin: accounts (create, change role and enterprises, reset password, deactivate) and enterprises."""
 import streamlit as st
 
-from tracker import accounts, services
+from tracker import accounts, enterprises, errors
 from tracker.models import ROLES
 from ui import shared
 
@@ -12,11 +12,11 @@ def render() -> None:
     engine = shared.engine()
     try:
         users = accounts.list_users(engine, user)
-    except services.AccessDenied as exc:
+    except errors.AccessDenied as exc:
         st.error(f"{shared.plain(exc)} Only administrators manage accounts.")
         st.stop()
-    ents = services.list_enterprises(engine, user)
-    ent_names = dict(zip(ents["id"].astype(int), ents["name"]))
+    ents = enterprises.list_enterprises(engine, user)
+    ent_names = dict(zip(ents["id"].astype(int), ents["name"], strict=True))
 
     st.title("Users and enterprises")
     st.caption("Managers see and change their own enterprise only, trainers the enterprises assigned to them, officers "
@@ -45,7 +45,7 @@ def render() -> None:
                 try:
                     pw = accounts.create_user(engine, user, username, role, chosen, password=password or None,
                                               email=email or None)
-                except (ValueError, services.AccessDenied) as exc:
+                except (ValueError, errors.AccessDenied) as exc:
                     st.error(f"{shared.plain(exc)} No account was created.")
                 else:
                     st.session_state["admin_new_password"] = (username.strip(), pw)
@@ -59,12 +59,13 @@ def render() -> None:
         c1, c2 = st.columns(2)
         e_role = c1.selectbox("Role", ROLES, index=ROLES.index(row["role"]), key=f"edit_user_role_{uid}")
         e_email = c2.text_input("Single sign-on e-mail", value=row["email"], key=f"edit_user_email_{uid}")
-        e_ents = st.multiselect("Enterprises", list(ent_names), default=[e for e in row["enterprise_ids"] if e in ent_names],
+        e_ents = st.multiselect("Enterprises", list(ent_names),
+                                default=[e for e in row["enterprise_ids"] if e in ent_names],
                                 format_func=ent_names.get, key=f"edit_user_enterprises_{uid}")
         if st.form_submit_button("Save account"):
             try:
                 accounts.update_user(engine, user, uid, role=e_role, enterprise_ids=e_ents, email=e_email or None)
-            except (ValueError, LookupError, services.AccessDenied) as exc:
+            except (ValueError, LookupError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Nothing was changed.")
             else:
                 st.success("Account saved.")
@@ -72,7 +73,7 @@ def render() -> None:
     if b1.button("Reset password", key="reset_password"):
         try:
             pw = accounts.reset_password(engine, user, uid)
-        except (ValueError, LookupError, services.AccessDenied) as exc:
+        except (ValueError, LookupError, errors.AccessDenied) as exc:
             st.error(shared.plain(exc))
         else:
             st.session_state["admin_new_password"] = (row["username"], pw)
@@ -81,7 +82,7 @@ def render() -> None:
     if b2.button(toggle, key="toggle_active"):
         try:
             accounts.set_active(engine, user, uid, not row["active"])
-        except (ValueError, LookupError, services.AccessDenied) as exc:
+        except (ValueError, LookupError, errors.AccessDenied) as exc:
             st.error(shared.plain(exc))
         else:
             st.rerun()
@@ -94,12 +95,12 @@ def render() -> None:
             name = c1.text_input("Name", key="new_ent_name")
             country = c2.text_input("Country (ISO code)", max_chars=2, key="new_ent_country")
             sector = c1.text_input("Sector or cluster", key="new_ent_sector")
-            size = c2.selectbox("Size", ["", *services.SIZES], key="new_ent_size")
+            size = c2.selectbox("Size", ["", *enterprises.SIZES], key="new_ent_size")
             partner = c1.text_input("Implementation partner", key="new_ent_partner")
             if st.form_submit_button("Add enterprise"):
                 try:
-                    accounts.create_enterprise(engine, user, name, country, sector, size, partner)
-                except (ValueError, services.AccessDenied) as exc:
+                    enterprises.create_enterprise(engine, user, name, country, sector, size, partner)
+                except (ValueError, errors.AccessDenied) as exc:
                     st.error(f"{shared.plain(exc)} Nothing was added.")
                 else:
                     st.rerun()
@@ -109,17 +110,18 @@ def render() -> None:
         with st.form("edit_enterprise_form"):
             c1, c2 = st.columns(2)
             e_name = c1.text_input("Name", value=ent["name"], key=f"edit_ent_name_{eid}")
-            e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=2, key=f"edit_ent_country_{eid}")
+            e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=2,
+                                      key=f"edit_ent_country_{eid}")
             e_sector = c1.text_input("Sector or cluster", value=ent["sector"], key=f"edit_ent_sector_{eid}")
-            sizes = ["", *services.SIZES]
+            sizes = ["", *enterprises.SIZES]
             e_size = c2.selectbox("Size", sizes, index=sizes.index(ent["size"]) if ent["size"] in sizes else 0,
                                   key=f"edit_ent_size_{eid}")
             e_partner = c1.text_input("Implementation partner", value=ent["partner"], key=f"edit_ent_partner_{eid}")
             if st.form_submit_button("Save enterprise"):
                 try:
-                    accounts.edit_enterprise(engine, user, eid, name=e_name, country=e_country, sector=e_sector,
-                                             size=e_size, partner=e_partner)
-                except (ValueError, LookupError, services.AccessDenied) as exc:
+                    enterprises.edit_enterprise(engine, user, eid, name=e_name, country=e_country, sector=e_sector,
+                                                size=e_size, partner=e_partner)
+                except (ValueError, LookupError, errors.AccessDenied) as exc:
                     st.error(f"{shared.plain(exc)} Nothing was changed.")
                 else:
                     st.rerun()

@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import entry, services
+from tracker import entry, errors, measurements
 from tracker import io as tio
 from ui import shared
 
@@ -13,8 +13,8 @@ def render() -> None:
     user, enterprise_id = shared.enterprise_page()
     engine = shared.engine()
     try:
-        ent, history = services.enterprise_info(engine, user, enterprise_id)
-    except services.AccessDenied as exc:
+        ent, history = measurements.enterprise_info(engine, user, enterprise_id)
+    except errors.AccessDenied as exc:
         st.error(shared.plain(exc))
         st.stop()
 
@@ -64,8 +64,9 @@ def render() -> None:
 
     if saved:
         rows = entry.form_rows(ent, phase, start, end, entries)
-        problems = entry.problems_by_field(rows)
-        warnings = {} if problems else entry.implausible(rows, history)
+        parsed = entry.parse_form(rows)
+        problems = entry.problems_by_field(rows, parsed)
+        warnings = {} if problems else entry.implausible(rows, parsed, history)
         if not problems and not rows.empty and (order := entry.sequence_warning(phase, start, end, history)):
             warnings["period"] = order
         for key, reasons in problems.items():
@@ -81,15 +82,15 @@ def render() -> None:
                        "to confirm and save again.")
         else:
             try:
-                counts = services.save_measurements(engine, user, rows.drop(columns=["field"]))
-            except (services.RejectedInput, services.AccessDenied) as exc:
+                counts = measurements.save_measurements(engine, user, parsed)
+            except (errors.RejectedInput, errors.AccessDenied) as exc:
                 st.error(shared.plain(exc))
             else:
                 shared.form_saved("entry", enterprise_id,
                                   f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}: "
                                   f"{counts['inserted']} new figures, {counts['updated']} updated.")
 
-    periods = services.stored_periods(engine, user, enterprise_id)
+    periods = measurements.stored_periods(engine, user, enterprise_id)
     if not periods.empty:
         with st.expander(f"Stored periods ({len(periods)})"):
             st.dataframe(periods, hide_index=True, key="stored_periods",
@@ -111,9 +112,9 @@ def render() -> None:
                     else:
                         r = periods.iloc[pick]
                         try:
-                            n = services.delete_period(engine, user, enterprise_id, r["phase"], r["period_start"],
-                                                       r["period_end"])
-                        except (LookupError, services.AccessDenied) as exc:
+                            n = measurements.delete_period(engine, user, enterprise_id, r["phase"],
+                                                           r["period_start"], r["period_end"])
+                        except (LookupError, errors.AccessDenied) as exc:
                             st.error(f"{shared.plain(exc)} Nothing was deleted.")
                         else:
                             shared.form_saved("entry", enterprise_id,
@@ -135,7 +136,7 @@ def render() -> None:
         try:
             counts = tio.import_file(engine, user, upload.getvalue(), upload.name,
                                      progress=lambda f, t: bar.progress(min(f, 1.0), text=t))
-        except services.RejectedInput as exc:
+        except errors.RejectedInput as exc:
             bar.empty()
             first = exc.problems.head(10)
             listed = "\n".join(f"- line {p.row}, column {shared.plain(p.column)}: {shared.plain(p.reason)}"
@@ -144,7 +145,7 @@ def render() -> None:
             st.error(f"{shared.plain(upload.name)} was refused; nothing was stored. Correct these rows and upload it "
                      "again:\n" + listed + more)
             st.dataframe(exc.problems.rename(columns={"row": "line"}), hide_index=True, key="upload_problems")
-        except services.AccessDenied as exc:
+        except errors.AccessDenied as exc:
             bar.empty()
             st.error(f"{shared.plain(exc)} The file may only hold figures of enterprises you work with.")
         else:  # a rerun draws the stored periods with the file's figures, without the progress bar

@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import services
+from tracker import activities, enterprises, errors
 from ui import shared
 
 
@@ -12,8 +12,8 @@ def render() -> None:
     user, enterprise_id = shared.enterprise_page()
     engine = shared.engine()
     try:
-        profile = services.enterprise_profile(engine, user, enterprise_id)
-    except services.AccessDenied as exc:
+        profile = enterprises.enterprise_profile(engine, user, enterprise_id)
+    except errors.AccessDenied as exc:
         st.error(shared.plain(exc))
         st.stop()
 
@@ -33,15 +33,15 @@ def render() -> None:
         c1, c2 = st.columns(2)
         country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key=f"{pk}_country")
         sector = c2.text_input("Sector or cluster", value=profile["sector"], key=f"{pk}_sector")
-        sizes = ["", *services.SIZES]
+        sizes = ["", *enterprises.SIZES]
         size = c1.selectbox("Size", sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,
                             key=f"{pk}_size")
         partner = c2.text_input("Implementation partner", value=profile["partner"], key=f"{pk}_partner")
         if st.form_submit_button(f"Save profile of {shared.plain(profile['name'])}"):
             try:
-                services.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,
-                                        partner=partner)
-            except (ValueError, services.AccessDenied) as exc:
+                enterprises.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,
+                                           partner=partner)
+            except (ValueError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Nothing was saved.")
             else:
                 shared.form_saved("profile", enterprise_id, "Profile saved.")
@@ -60,7 +60,7 @@ def render() -> None:
     with st.form(f"{tk}_form"):  # kept when refused, cleared after a save
         st.markdown("**Record a module**")
         c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-        module = c1.selectbox("Module", services.MODULES, key=f"{tk}_module")
+        module = c1.selectbox("Module", activities.MODULES, key=f"{tk}_module")
         start = c2.date_input("Start", value=dt.date.today(), key=f"{tk}_start")
         end = c3.date_input("End", value=dt.date.today(), key=f"{tk}_end")
         cohort = c4.text_input("Cohort", key=f"{tk}_cohort", placeholder="e.g. 2025-H1")
@@ -72,9 +72,9 @@ def render() -> None:
         wm = a4.number_input("Workers, men", 0, 500, 1, key=f"{tk}_wm")
         if st.form_submit_button("Save module"):
             try:
-                services.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
-                                      int(wf), int(wm))
-            except (ValueError, services.AccessDenied) as exc:
+                activities.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
+                                        int(wf), int(wm))
+            except (ValueError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Nothing was saved.")
             else:
                 done(f"{shared.plain(module)} saved.")
@@ -83,12 +83,13 @@ def render() -> None:
         st.markdown("**Correct or delete a recorded module**")
         labels = {int(r.id): f"{r.module} ({r.start_date:%Y-%m-%d})" if r.start_date else r.module
                   for r in trainings.itertuples()}
-        tid = st.selectbox("Recorded module", list(labels), format_func=labels.get, key=f"training_edit_pick_{enterprise_id}")
+        tid = st.selectbox("Recorded module", list(labels), format_func=labels.get,
+                           key=f"training_edit_pick_{enterprise_id}")
         row = trainings.set_index("id").loc[tid]
         with st.form("edit_training_form"):  # widget keys carry the id: picking another record shows its values
             c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-            e_module = c1.selectbox("Module", services.MODULES, index=services.MODULES.index(row["module"])
-                                    if row["module"] in services.MODULES else 0, key=f"edit_module_{tid}")
+            e_module = c1.selectbox("Module", activities.MODULES, index=activities.MODULES.index(row["module"])
+                                    if row["module"] in activities.MODULES else 0, key=f"edit_module_{tid}")
             e_start = c2.date_input("Start", value=row["start_date"], key=f"edit_start_{tid}")
             e_end = c3.date_input("End", value=row["end_date"], key=f"edit_end_{tid}")
             e_cohort = c4.text_input("Cohort", value=row["cohort"], key=f"edit_cohort_{tid}")
@@ -104,15 +105,15 @@ def render() -> None:
             delete = b2.form_submit_button("Delete")
         try:
             if save_edit:
-                services.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
-                                         *map(int, e_counts))
+                activities.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
+                                           *map(int, e_counts))
                 done(f"{shared.plain(e_module)} record updated.")
             elif delete and not sure:
                 st.warning("Tick the box to confirm the deletion, then press Delete again.")
             elif delete:
-                services.delete_training(engine, user, enterprise_id, tid)
+                activities.delete_training(engine, user, enterprise_id, tid)
                 done(f"{shared.plain(row['module'])} record deleted.")
-        except (ValueError, LookupError, services.AccessDenied) as exc:
+        except (ValueError, LookupError, errors.AccessDenied) as exc:
             st.error(f"{shared.plain(exc)} Nothing was changed.")
 
 

@@ -1,17 +1,17 @@
 """The enterprise report: stages, changes, actions, and the programme's averages beside them."""
-import pandas as pd
 import streamlit as st
 
+from tracker import charts, errors, handover
+from tracker.report import enterprise_report
 from ui import shared
-from tracker import charts, handover, services
 
 
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user, enterprise_id = shared.enterprise_page()
     try:
-        report = services.enterprise_report(shared.engine(), user, enterprise_id)
-    except services.AccessDenied as exc:
+        report = enterprise_report(shared.engine(), user, enterprise_id)
+    except errors.AccessDenied as exc:
         st.error(shared.plain(exc))
         st.stop()
 
@@ -84,7 +84,8 @@ def render() -> None:
                     st.error(shared.plain(exc))
         made = st.session_state.get("report_pdf")
         if made and made[0] == handover.fingerprint(report):  # a PDF of figures since changed is not offered
-            h3.download_button("Report (PDF)", made[1], f"{slug}-report.pdf", mime="application/pdf", key="download_pdf")
+            h3.download_button("Report (PDF)", made[1], f"{slug}-report.pdf", mime="application/pdf",
+                               key="download_pdf")
     else:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
 

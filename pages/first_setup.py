@@ -1,9 +1,9 @@
 """First run: create the first administrator, optionally load the demo data."""
 import streamlit as st
 
-from ui import shared
 from tracker import auth, demo
 from tracker.db import session_scope
+from ui import shared
 
 
 def render() -> None:

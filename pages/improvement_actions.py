@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import charts, services
+from tracker import activities, charts, errors, measurements
 from ui import shared
 
 
@@ -12,9 +12,9 @@ def render() -> None:
     user, enterprise_id = shared.enterprise_page()
     engine = shared.engine()
     try:
-        ent, _ = services.enterprise_info(engine, user, enterprise_id)
-        actions = services.list_actions(engine, user, enterprise_id)
-    except services.AccessDenied as exc:
+        ent, _ = measurements.enterprise_info(engine, user, enterprise_id)
+        actions = activities.list_actions(engine, user, enterprise_id)
+    except errors.AccessDenied as exc:
         st.error(shared.plain(exc))
         st.stop()
 
@@ -40,9 +40,9 @@ def render() -> None:
 
     if added:
         try:
-            services.add_action(engine, user, enterprise_id, when, description, investment,
-                                currency.strip().upper(), indicators, exists_ok=False)
-        except (ValueError, services.AccessDenied) as exc:
+            activities.add_action(engine, user, enterprise_id, when, description, investment,
+                                  currency.strip().upper(), indicators, exists_ok=False)
+        except (ValueError, errors.AccessDenied) as exc:
             st.error(f"{shared.plain(exc)} Nothing was saved.")
         else:
             shared.form_saved("action", enterprise_id, "Action saved.")
@@ -65,8 +65,8 @@ def render() -> None:
                     st.warning("Tick 'Yes, delete it' to confirm, then press Delete again.")
                 else:
                     try:
-                        services.delete_action(engine, user, enterprise_id, gone)
-                    except (LookupError, services.AccessDenied) as exc:
+                        activities.delete_action(engine, user, enterprise_id, gone)
+                    except (LookupError, errors.AccessDenied) as exc:
                         st.error(f"{shared.plain(exc)} Nothing was deleted.")
                     else:
                         shared.form_saved("action", enterprise_id, f"Deleted: {shared.plain(labels[gone])}")

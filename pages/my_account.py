@@ -1,7 +1,7 @@
 """My account: who I am, and changing my own password."""
 import streamlit as st
 
-from tracker import accounts, services
+from tracker import accounts, errors
 from ui import shared
 
 
@@ -23,7 +23,7 @@ def render() -> None:
         else:
             try:
                 accounts.change_own_password(engine, user, current, new)
-            except (ValueError, services.AccessDenied) as exc:
+            except (ValueError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Your password was not changed.")
             else:
                 st.success("Password changed. Use the new one next time you sign in.")

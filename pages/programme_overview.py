@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
+from tracker import charts, disclosure, errors, overview
+from tracker import io as tio
 from ui import shared
-from tracker import charts, overview, services
 
 MEANINGS = {
     "mean": "the average of each enterprise's own change: every enterprise counts once (what the programme reports)",
@@ -40,7 +41,7 @@ def _cells(df: pd.DataFrame, columns: dict[str, str], fmt) -> pd.DataFrame:
     for src, name in columns.items():
         out[name] = df[src].map(fmt[src]) if src in fmt else df[src]
         if src in fmt and src != "reported_mean_change":
-            out.loc[df["suppressed"].to_numpy(dtype=bool), name] = overview.FEWER
+            out.loc[df["suppressed"].to_numpy(dtype=bool), name] = disclosure.FEWER
     return out.reset_index(drop=True)
 
 
@@ -58,7 +59,7 @@ def render() -> None:
     user = shared.current_user()
     try:
         version = overview.data_version(shared.engine(), user)
-    except services.AccessDenied as exc:
+    except errors.AccessDenied as exc:
         st.error(f"{shared.plain(exc)} Programme figures are for officers and admins; ask an administrator for access.")
         st.stop()
 
@@ -71,10 +72,10 @@ def render() -> None:
     filters = overview.Filters(**chosen)
     # the aggregates are cached for everyone; what this user was shown before decides what is hidden now
     ov = overview.guard(_overview(version, filters, user), user, version)
-    st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {overview.MIN_CELL} "
-               f"enterprises is shown as “{overview.FEWER}”, here and in the exports.")
+    st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {disclosure.MIN_CELL} "
+               f"enterprises is shown as “{disclosure.FEWER}”, here and in the exports.")
     if ov.hidden_as_too_close:
-        st.info(f"{ov.hidden_as_too_close} figure(s) read “{overview.FEWER}” although they are built from more "
+        st.info(f"{ov.hidden_as_too_close} figure(s) read “{disclosure.FEWER}” although they are built from more "
                 f"enterprises: they differ from figures shown to you before by only one or two enterprises, and "
                 "the difference would give those enterprises' own figures away. Change the filters by more than that "
                 "to see them.", icon=":material/lock:")
@@ -94,15 +95,17 @@ def render() -> None:
         else:
             st.subheader("Headline: change from baseline to latest follow-up")
             heads = ov.summary[ov.summary["indicator"].isin(overview.HEADLINE)]
-            for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples()):
+            for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples(), strict=False):
                 with col.container(border=True):
-                    st.markdown(f"**{_label(r.indicator)}** · {r.enterprises:,} enterprises with baseline and follow-up")
+                    st.markdown(f"**{_label(r.indicator)}** · {r.enterprises:,} enterprises with baseline and "
+                                "follow-up")
                     if r.suppressed:
-                        st.markdown(f"mean, median, pooled: {overview.FEWER} enterprises")
+                        st.markdown(f"mean, median, pooled: {disclosure.FEWER} enterprises")
                     else:
                         st.metric(f"{_label(r.indicator)}: mean change", shared.pct(r.mean_change),
                                   help=MEANINGS["mean"])
-                        st.markdown(f"median **{shared.pct(r.median_change)}** · pooled **{shared.pct(r.pooled_change)}**")
+                        st.markdown(f"median **{shared.pct(r.median_change)}** · "
+                                    f"pooled **{shared.pct(r.pooled_change)}**")
                     st.caption(f"programme's reported average: {shared.pct(r.reported_mean_change, 0)}")
             table = _cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
                            {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
@@ -128,8 +131,8 @@ def render() -> None:
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
-            for col, r in zip((e1, e2), ov.impacts.itertuples()):
-                value = overview.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
+            for col, r in zip((e1, e2), ov.impacts.itertuples(), strict=True):
+                value = disclosure.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
                                 "x 365.")
@@ -145,7 +148,8 @@ def render() -> None:
                    "and admins.")
         total = ov.participants.attrs.get("total", len(ov.participants))
         if total > len(ov.participants):
-            st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to see others.")
+            st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to "
+                       "see others.")
         st.dataframe(ov.participants, hide_index=True, key="participants_table")
 
     with quality:
@@ -159,7 +163,8 @@ def render() -> None:
                 st.caption(f"Listing the first {len(ov.quality):,} of {total:,}; narrow the filters to see others.")
             st.dataframe(ov.quality.assign(indicator=ov.quality["indicator"].map(_label)), hide_index=True,
                          key="quality_table")
-            st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures page).")
+            st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures "
+                       "page).")
 
     with export:
         st.write("The aggregate tables above with the filters applied: change per indicator, by country, by sector, "
@@ -167,9 +172,9 @@ def render() -> None:
                  "enterprises read “fewer than 3”.")
         d1, d2 = st.columns(2)
         # the files are made when a button is pressed, not on every filter change
-        d1.download_button("Download CSV", lambda: overview.export_csv(ov), "programme_overview.csv", "text/csv",
+        d1.download_button("Download CSV", lambda: tio.overview_csv(ov), "programme_overview.csv", "text/csv",
                            key="export_csv")
-        d2.download_button("Download Excel", lambda: overview.export_excel(ov), "programme_overview.xlsx",
+        d2.download_button("Download Excel", lambda: tio.overview_excel(ov), "programme_overview.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
 
 

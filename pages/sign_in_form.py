@@ -1,8 +1,8 @@
 """Sign in with a user name and password."""
 import streamlit as st
 
-from ui import shared, sso
 from tracker import accounts, auth
+from ui import shared, sso
 
 
 def render() -> None:
@@ -15,8 +15,8 @@ def render() -> None:
     if sso.configured():
         unmapped = st.session_state.get("sso_unmapped")
         if unmapped:
-            st.error(f"No account uses the e-mail {shared.plain(unmapped)}. Ask an administrator to add it to your account "
-                     "(Users page), or sign in with your user name and password below.")
+            st.error(f"No account uses the e-mail {shared.plain(unmapped)}. Ask an administrator to add it to your "
+                     "account (Users page), or sign in with your user name and password below.")
             if st.button("Leave single sign-on", key="sso_logout"):
                 st.logout()
         elif st.button("Sign in with single sign-on", key="sso_login", type="primary"):

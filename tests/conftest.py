@@ -55,9 +55,9 @@ def duckdb_url(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_differencing_memory():
-    """What officers were shown (tracker.overview.guard) is remembered per process: each test
+    """What officers were shown (tracker.disclosure.guard) is remembered per process: each test
     starts with none, so tests do not depend on their order."""
-    from tracker import overview
+    from tracker import disclosure
 
-    overview.forget_shown()
+    disclosure.forget_shown()
     yield

@@ -1,9 +1,9 @@
-"""Administration of accounts and enterprises, one's own password, the audit log, session and
-upload limits, and the mapping of a single sign-on identity to an account.
+"""Accounts: administration of users, one's own password, the audit log, the session limit,
+and the mapping of a single sign-on identity to an account.
 
 Every service takes the signed-in :class:`~tracker.auth.CurrentUser` and checks its role here,
-whatever page calls it: only an admin manages users, enterprises and assignments and reads the
-audit log; everyone may change their own password.
+whatever page calls it: only an admin manages users and assignments and reads the audit log;
+everyone may change their own password.
 """
 from __future__ import annotations
 
@@ -16,30 +16,15 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Engine
 
 from tracker import audit, auth
+from tracker.access import require_role
 from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
 from tracker.db import session_scope
+from tracker.errors import AccessDenied
 from tracker.models import ROLES, AuditEntry, Enterprise, User, UserEnterprise
-from tracker.services import SIZES, AccessDenied, require_role
 
-# --- limits ---------------------------------------------------------------------------------
+# --- the session limit ----------------------------------------------------------------------
 
-#: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
-#: server.maxUploadSize should say the same so the browser refuses bigger files up front)
-MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "200"))
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DEFAULT_SESSION_TIMEOUT_MINUTES = 30
-
-
-class UploadTooLarge(ValueError):
-    """A file over :data:`MAX_UPLOAD_BYTES`."""
-
-
-def check_upload_size(n_bytes: int, limit: int | None = None) -> None:
-    """Raise :class:`UploadTooLarge`, saying the limit and what to do, when ``n_bytes`` is over it."""
-    limit = MAX_UPLOAD_BYTES if limit is None else limit
-    if n_bytes > limit:
-        raise UploadTooLarge(f"The file has {n_bytes / 1024 / 1024:,.1f} MB; the limit is {limit / 1024 / 1024:,.0f} MB. "
-                             "Split it into smaller files (for example one per year or per country) and upload each.")
 
 
 def session_timeout_minutes() -> float:
@@ -271,55 +256,6 @@ def set_active(engine: Engine, user: CurrentUser, user_id: int, active: bool) ->
                          {"active": row.active}, {"active": active})
             row.active = active
             row.failed_attempts = 0
-
-
-# --- enterprises (admin) --------------------------------------------------------------------
-
-def _enterprise_fields(name: str, country: str, sector: str, size: str, partner: str) -> dict:
-    name = name.strip()
-    if not name:
-        raise ValueError("The enterprise needs a name.")
-    country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValueError("The country is a two-letter ISO 3166 code, e.g. IN, VN or KE.")
-    if size and size not in SIZES:
-        raise ValueError(f"The size is one of {', '.join(SIZES)}.")
-    return dict(name=name, country=country, sector=sector.strip(), size=size, partner=partner.strip())
-
-
-def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str, sector: str = "", size: str = "",
-                      partner: str = "") -> int:
-    """Add an enterprise; returns its id."""
-    require_role(user, "admin")
-    values = _enterprise_fields(name, country, sector, size, partner)
-    with session_scope(engine) as session:
-        if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
-            raise ValueError(f"An enterprise called {values['name']!r} exists already.")
-        ent = Enterprise(synthetic=False, **values)
-        session.add(ent)
-        session.flush()
-        audit.record(session, user.username, "insert", "enterprises", ent.id, None, values)
-        return ent.id
-
-
-def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, name: str, country: str,
-                    sector: str = "", size: str = "", partner: str = "") -> None:
-    """Rename an enterprise or change its country, sector, size and implementation partner."""
-    require_role(user, "admin")
-    values = _enterprise_fields(name, country, sector, size, partner)
-    with session_scope(engine) as session:
-        ent = session.get(Enterprise, int(enterprise_id))
-        if ent is None:
-            raise LookupError(f"No enterprise with id {enterprise_id}.")
-        clash = session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"],
-                                                            Enterprise.id != ent.id)).first()
-        if clash is not None:
-            raise ValueError(f"Another enterprise is called {values['name']!r}.")
-        before = {k: getattr(ent, k) for k in values}
-        if before != values:
-            for k, v in values.items():
-                setattr(ent, k, v)
-            audit.record(session, user.username, "update", "enterprises", ent.id, before, values)
 
 
 # --- the audit log (admin) ------------------------------------------------------------------

@@ -76,12 +76,13 @@ def required_delay(failed_attempts: int) -> int:
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _current(session: Session, user: User) -> CurrentUser:
     ids = session.scalars(
-        select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id).order_by(UserEnterprise.enterprise_id)
+        select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)
+        .order_by(UserEnterprise.enterprise_id)
     ).all()
     return CurrentUser(id=user.id, username=user.username, role=user.role, enterprise_ids=tuple(ids))
 
@@ -145,8 +146,8 @@ def has_users(engine: Engine) -> bool:
         return session.scalars(select(User.id).limit(1)).first() is not None
 
 
-def upsert_user(session: Session, username: str, password: str, role: str, enterprise_ids: list[int] | tuple[int, ...] = (),
-                *, actor: str = "system") -> User:
+def upsert_user(session: Session, username: str, password: str, role: str,
+                enterprise_ids: list[int] | tuple[int, ...] = (), *, actor: str = "system") -> User:
     """Create the account, or reset its password, role and enterprises when it exists."""
     username = username.strip()
     if not username:

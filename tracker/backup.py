@@ -22,8 +22,8 @@ import pandas as pd
 from sqlalchemy import Sequence, Table, func, select, text
 from sqlalchemy.engine import Engine
 
-from tracker import overview
-from tracker.db import current_revision, session_scope
+from tracker import summary
+from tracker.db import bulk_insert, current_revision, session_scope
 from tracker.models import Base
 
 FORMAT = 2
@@ -88,7 +88,7 @@ def backup(engine: Engine, folder: Path) -> dict:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"cannot create {folder}: {exc.strerror}") from None
-    manifest = {"format": FORMAT, "revision": current_revision(engine), "created": dt.datetime.now(dt.timezone.utc)
+    manifest = {"format": FORMAT, "revision": current_revision(engine), "created": dt.datetime.now(dt.UTC)
                 .isoformat(timespec="seconds"), "tables": {}}
     with session_scope(engine, readonly=True) as session:  # one transaction: a consistent snapshot
         for name, _ in TABLES:
@@ -142,36 +142,14 @@ def restore(engine: Engine, folder: Path, progress=None) -> dict:
             df = frames[name]
             step(0.4 + 0.5 * n / len(TABLES), f"Restoring {len(df):,} rows of {name}")
             if len(df):
-                _insert(session, name, df)
+                bulk_insert(session, name, df)
             counts[name] = len(df)
             if seq and len(df):
                 _advance(session, seq, int(df["id"].max()))
         step(0.9, "Recomputing the programme overview")
-        overview.refresh(session, None)  # derived data is not backed up: recomputed
+        summary.refresh(session, None)  # derived data is not backed up: recomputed
     step(1.0, "Done")
     return counts
-
-
-def _insert(session, name: str, df: pd.DataFrame) -> None:
-    """Insert many rows at once: DuckDB reads the DataFrame, PostgreSQL uses COPY."""
-    conn = session.connection()
-    quote = conn.dialect.identifier_preparer.quote
-    cols = ", ".join(quote(c) for c in df.columns)
-    if conn.dialect.name == "duckdb":
-        raw = conn.connection.driver_connection
-        staged = f"restore_{name}"
-        raw.register(staged, df)
-        try:
-            conn.exec_driver_sql(f"INSERT INTO {quote(name)} ({cols}) SELECT {cols} FROM {staged}")
-        finally:
-            raw.unregister(staged)
-    elif conn.dialect.name == "postgresql":
-        with conn.connection.driver_connection.cursor() as cur:
-            with cur.copy(f"COPY {quote(name)} ({cols}) FROM STDIN") as copy:
-                for rec in df.itertuples(index=False, name=None):
-                    copy.write_row(rec)
-    else:  # pragma: no cover - any other SQLAlchemy database
-        session.execute(Base.metadata.tables[name].insert(), df.to_dict("records"))
 
 
 def _typed(name: str, df: pd.DataFrame, escaped: bool = True) -> pd.DataFrame:

@@ -31,7 +31,7 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
     fig = go.Figure()
     x = stages["period_end"]
     labels = [f"{s}<br>{pd.Timestamp(a):%b %Y}–{pd.Timestamp(b):%b %Y}"
-              for s, a, b in zip(stages["stage"], stages["period_start"], stages["period_end"])]
+              for s, a, b in zip(stages["stage"], stages["period_start"], stages["period_end"], strict=True)]
     fig.add_bar(x=x, y=stages["waste_share_pct"], name="Waste share (%)", marker_color=ORANGE, opacity=0.55,
                 text=[f"{v:.0f}%" if v == v else "" for v in stages["waste_share_pct"]], textposition="outside",
                 hovertext=labels, width=1000 * 3600 * 24 * 40)
@@ -201,7 +201,8 @@ def impact_chart(impacts_by_country: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=_plain(ok["country"]), y=ok["energy_avoided_mwh_per_year"], name="energy avoided, MWh per year",
                 marker_color=GREEN)
-    fig.add_bar(x=_plain(ok["country"]), y=ok["emissions_avoided_t_per_year"], name="emissions avoided, t CO2e per year",
+    fig.add_bar(x=_plain(ok["country"]), y=ok["emissions_avoided_t_per_year"],
+                name="emissions avoided, t CO2e per year",
                 marker_color=GREY)
     _fewer_marks(fig, _plain(t.loc[t["suppressed"].astype(bool), "country"]))
     fig.update_layout(title="Energy and emissions avoided per year, by country (baseline rate minus follow-up rate)",

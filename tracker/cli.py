@@ -1,7 +1,8 @@
 """The command line: ``python -m tracker COMMAND``. The database is SCORE_DB_URL.
 
 Every command exits 0 on success and 1 with a one-line message (no traceback) on bad input or
-when the database cannot be opened.
+when the database cannot be opened. Each command imports what it uses (pandas, SQLAlchemy, pint)
+when it runs, so that ``--help`` and a mistyped command answer at once.
 """
 from __future__ import annotations
 
@@ -23,13 +24,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"{self.prog}: error: {message}\n")
 
 
+#: the engines a command opened, closed when it ends (main may run many commands in one process)
+_opened: list = []
+
+
 def _engine():
     from tracker.db import DatabaseLocked, DatabaseUnavailable, open_database
 
     try:
-        return open_database(database_url(), wait_seconds=3.0)
+        engine = open_database(database_url(), wait_seconds=3.0)
     except (DatabaseLocked, DatabaseUnavailable) as exc:
         raise CliError(str(exc)) from None
+    _opened.append(engine)
+    return engine
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -71,7 +78,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tracker import io as tio
-    from tracker.services import RejectedInput
+    from tracker.errors import RejectedInput
 
     path = Path(args.file)
     if not path.is_file():
@@ -224,8 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: the program's); returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0), or a command line it cannot read (1, see _Parser)
+        return int(exc.code or 0)
     try:
         return args.func(args)
     except CliError as exc:
@@ -241,3 +252,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing more was stored", file=sys.stderr)
         return 1
+    finally:
+        while _opened:
+            _opened.pop().dispose()

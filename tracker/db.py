@@ -1,32 +1,37 @@
-"""Engines, sessions and automatic migrations.
+"""Engines, sessions, automatic migrations, and the one data-access home for both databases.
 
 ``open_database(url)`` is the one way in: it creates the engine, migrates the schema to the
 newest Alembic revision (creating the DuckDB file and its folder on first use) and returns the
 engine. A DuckDB file held by another process raises :class:`DatabaseLocked` with a message
 that says what to do.
+
+Bulk work is written once for DuckDB and PostgreSQL alike: :func:`bulk_insert` (DuckDB scans
+the frame, PostgreSQL takes it by COPY), :func:`read_frame` (a SELECT, optionally restricted to
+many ids, as a DataFrame) and :func:`delete_ids`.
 """
 from __future__ import annotations
 
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, event, make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy import Date, create_engine, event, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.config import ROOT, database_url
+from tracker.models import Base
 
 MIGRATIONS = ROOT / "tracker" / "migrations"
 _migrate_lock = threading.Lock()
@@ -199,3 +204,71 @@ def duckdb_view(conn, frame: pd.DataFrame):
         yield name
     finally:
         raw.unregister(name)
+
+
+#: above this many names or ids, read the whole (small) key table instead of binding them all
+MANY = 2000
+
+
+def connection(session_or_connection: Session | Connection) -> Connection:
+    """The connection of a session's transaction (or the connection itself)."""
+    if isinstance(session_or_connection, Session):
+        return session_or_connection.connection()
+    return session_or_connection
+
+
+def bulk_insert(session_or_connection: Session | Connection, table: str, frame: pd.DataFrame) -> None:
+    """Insert every row of ``frame`` (its columns named as the table's) in the caller's
+    transaction: DuckDB scans the frame, PostgreSQL takes it by COPY. NaN and NaT are NULL;
+    datetime64 columns go into DATE columns as dates."""
+    if frame.empty:
+        return
+    conn = connection(session_or_connection)
+    quote = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c) for c in frame.columns)
+    if conn.dialect.name == "duckdb":
+        with duckdb_view(conn, frame) as name:
+            conn.exec_driver_sql(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM {name}")
+        return
+    columns = Base.metadata.tables[table].columns
+    dates = [c for c in frame.columns if isinstance(columns[c].type, Date)
+             and pd.api.types.is_datetime64_any_dtype(frame[c])]
+    if dates:
+        frame = frame.assign(**{c: frame[c].dt.date for c in dates})
+    clean = frame.astype(object).where(frame.notna(), None)
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+                for rec in clean.itertuples(index=False, name=None):
+                    copy.write_row(rec)
+    else:  # pragma: no cover - any other SQLAlchemy database
+        conn.execute(Base.metadata.tables[table].insert(), clean.to_dict("records"))
+
+
+def read_frame(session_or_connection: Session | Connection, sql: str, ids=None, id_column: str = "id"
+               ) -> pd.DataFrame:
+    """The rows of ``sql`` (a SELECT) as a DataFrame; with ``ids``, only those whose
+    ``id_column`` is among them (any number of ids: DuckDB joins them as a table, PostgreSQL
+    binds one array)."""
+    conn = connection(session_or_connection)
+    if conn.dialect.name == "duckdb":
+        raw = conn.connection.driver_connection
+        if ids is None:
+            return raw.execute(sql).df()
+        with duckdb_view(conn, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)})) as name:
+            return raw.execute(f"SELECT * FROM ({sql}) q WHERE q.{id_column} IN (SELECT id FROM {name})").df()
+    where = "" if ids is None else f" WHERE q.{id_column} = ANY(%(ids)s)"
+    result = conn.exec_driver_sql(f"SELECT * FROM ({sql}) q{where}", {"ids": [int(i) for i in ids]} if ids else {})
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def delete_ids(session_or_connection: Session | Connection, table: str, id_column: str, ids=None) -> None:
+    """Delete the rows of ``table`` whose ``id_column`` is among ``ids`` (None: every row)."""
+    conn = connection(session_or_connection)
+    if ids is None:
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+    elif conn.dialect.name == "duckdb":
+        with duckdb_view(conn, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)})) as name:
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE {id_column} IN (SELECT id FROM {name})")
+    else:
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE {id_column} = ANY(%(ids)s)", {"ids": [int(i) for i in ids]})

@@ -13,10 +13,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+import metrics
+from tracker import activities, auth, enterprises, measurements
+from tracker.db import session_scope
+from tracker.models import Training
 
 CASE_STUDY = "Mechanical seals maker (case study, India)"
-TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase",
-                    "indicator", "carrier", "value", "unit", "note"]
 
 SYNTHETIC_NOTE = "synthetic demo figure"
 CASE_NOTE = "published case-study figure"
@@ -79,11 +84,11 @@ def case_study_rows() -> pd.DataFrame:
                  note="good rubber in seals; " + CASE_SYNTHETIC_NOTE),
         ]
     # Energy was not published for the case study: synthetic, and labelled so.
-    for (start, end, phase, _), kwh in zip(CASE_STAGES, [18_400.0, 18_100.0, 16_900.0]):
+    for (start, end, phase, _), kwh in zip(CASE_STAGES, [18_400.0, 18_100.0, 16_900.0], strict=True):
         rows.append(dict(enterprise=CASE_STUDY, country="IN", sector="Rubber and plastics", period_start=start,
                          period_end=end, phase=phase, indicator="energy", carrier="electricity", value=kwh,
                          unit="kWh", note="synthetic: no energy figures were published for the case study"))
-    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS)
+    return pd.DataFrame(rows, columns=metrics.TEMPLATE_COLUMNS)
 
 
 def synthetic_enterprises(n: int = 36, seed: int = 7) -> list[DemoEnterprise]:
@@ -99,18 +104,18 @@ def synthetic_enterprises(n: int = 36, seed: int = 7) -> list[DemoEnterprise]:
     return out
 
 
-def synthetic_rows(enterprises: list[DemoEnterprise], seed: int = 11) -> pd.DataFrame:
+def synthetic_rows(synthetic: list[DemoEnterprise], seed: int = 11) -> pd.DataFrame:
     """Baseline and follow-up figures for the synthetic enterprises, in mixed units."""
     rng = np.random.default_rng(seed)
     rows = []
-    for k, ent in enumerate(enterprises):
+    for k, ent in enumerate(synthetic):
         year = 2022 + k % 3
         base_start, base_end = dt.date(year, 1, 1), dt.date(year, 6, 30)
         fu_start, fu_end = dt.date(year + 1, 1, 1), dt.date(year + 1, 3, 31)  # shorter: per-day rates
         scale = float(rng.lognormal(0, 0.6))
         has_follow_up = k % 9 != 8  # a few enterprises are still waiting for their follow-up
 
-        def add(phase, start, end, indicator, carrier, value, unit):
+        def add(phase, start, end, indicator, carrier, value, unit, ent=ent):
             rows.append(dict(enterprise=ent.name, country=ent.country, sector=ent.sector, period_start=start,
                              period_end=end, phase=phase, indicator=indicator, carrier=carrier,
                              value=round(float(value), 3), unit=unit, note=SYNTHETIC_NOTE))
@@ -160,7 +165,7 @@ def synthetic_rows(enterprises: list[DemoEnterprise], seed: int = 11) -> pd.Data
         add("follow-up", fu_start, fu_end, "yield", "", yield_f, "%")
         add("follow-up", fu_start, fu_end, "water", "", water_m3_day * (1 + d_water) * days_f * 1000, "L")
         add("follow-up", fu_start, fu_end, "production", "", prod_day * (1 + d_prod) * days_f, "piece")
-    return pd.DataFrame(rows, columns=TEMPLATE_COLUMNS)
+    return pd.DataFrame(rows, columns=metrics.TEMPLATE_COLUMNS)
 
 
 def trainings_for(enterprise: DemoEnterprise, index: int) -> list[dict]:
@@ -179,50 +184,45 @@ DEMO_ACCOUNTS = [("demo-admin", "admin"), ("demo-officer", "officer"), ("demo-tr
                  ("demo-manager", "manager")]
 
 
-def load(engine, password: str | None = None, *, progress=None) -> dict[str, str]:
+def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[str, str]:
     """Load the demo set and its accounts into ``engine``'s database; safe to run again.
 
     Returns {username: password}; each password is ``password`` or, when not given, a new
     random one (to be printed once: only its hash is stored).
     """
-    from sqlalchemy import select
-
-    from tracker import auth, services
-    from tracker.db import session_scope
-    from tracker.models import Enterprise, Training
-
     system = auth.CurrentUser(id=0, username="demo-loader", role="admin")
     synth = synthetic_enterprises()
     step = progress or (lambda fraction, text: None)
     step(0.05, "Creating enterprises")
     with session_scope(engine) as session:
-        case = services.get_or_create_enterprise(session, CASE_STUDY, "IN", "Rubber and plastics", size="small",
-                                                 partner="Federation of Indian Micro and Small Enterprises (synthetic)",
-                                                 synthetic=False, actor=system.username)
+        case = enterprises.get_or_create_enterprise(
+            session, CASE_STUDY, "IN", "Rubber and plastics", size="small",
+            partner="Federation of Indian Micro and Small Enterprises (synthetic)", synthetic=False,
+            actor=system.username)
         ids = {CASE_STUDY: case.id}
         for ent in synth:
-            e = services.get_or_create_enterprise(session, ent.name, ent.country, ent.sector, size=ent.size,
-                                                  partner=ent.partner, synthetic=True, actor=system.username)
+            e = enterprises.get_or_create_enterprise(session, ent.name, ent.country, ent.sector, size=ent.size,
+                                                     partner=ent.partner, synthetic=True, actor=system.username)
             ids[ent.name] = e.id
-        for i, (name, eid) in enumerate(ids.items()):
+        for i, eid in enumerate(ids.values()):
             if session.scalars(select(Training.id).where(Training.enterprise_id == eid).limit(1)).first() is None:
                 ent = synth[i - 1] if i else None
                 for t in trainings_for(ent, i):
                     session.add(Training(enterprise_id=eid, **t))
     step(0.3, "Storing the case study")
-    services.save_measurements(engine, system, case_study_rows())
+    measurements.save_measurements(engine, system, metrics.parse(case_study_rows()))
     for date, text, indicators in CASE_ACTIONS:
-        services.add_action(engine, system, ids[CASE_STUDY], date, text, indicators=indicators.split(","))
+        activities.add_action(engine, system, ids[CASE_STUDY], date, text, indicators=indicators.split(","))
     step(0.5, "Storing synthetic enterprises")
-    services.save_measurements(engine, system, synthetic_rows(synth))
+    measurements.save_measurements(engine, system, metrics.parse(synthetic_rows(synth)))
     step(0.9, "Creating demo accounts")
     passwords = {}
     trainer_ids = [ids[CASE_STUDY]] + [ids[e.name] for e in synth if e.country == "IN"]
     with session_scope(engine) as session:
         for username, role in DEMO_ACCOUNTS:
             pw = password or auth.random_password()
-            enterprises = {"manager": [ids[CASE_STUDY]], "trainer": trainer_ids}.get(role, [])
-            auth.upsert_user(session, username, pw, role, enterprises, actor=system.username)
+            theirs = {"manager": [ids[CASE_STUDY]], "trainer": trainer_ids}.get(role, [])
+            auth.upsert_user(session, username, pw, role, theirs, actor=system.username)
             passwords[username] = pw
     step(1.0, "Demo data loaded")
     return passwords

@@ -155,13 +155,18 @@ def form_rows(enterprise: dict, phase: str, start: dt.date, end: dt.date, entrie
     return pd.DataFrame(rows, columns=["field"] + metrics.TEMPLATE_COLUMNS)
 
 
-def problems_by_field(rows: pd.DataFrame) -> dict[str, list[str]]:
-    """metrics.validate's problems, keyed by the form field they belong to."""
+def parse_form(rows: pd.DataFrame) -> metrics.Parsed:
+    """The form rows read once by ``metrics.parse`` (a problem's row is the row's position):
+    what :func:`problems_by_field` and :func:`implausible` look at and the write path stores."""
+    return metrics.parse(rows.drop(columns=["field"]).reset_index(drop=True), first_line=0)
+
+
+def problems_by_field(rows: pd.DataFrame, parsed: metrics.Parsed) -> dict[str, list[str]]:
+    """The problems of the parsed form rows, keyed by the form field they belong to."""
     if rows.empty:
         return {}
-    problems = metrics.validate(rows.drop(columns=["field"]).reset_index(drop=True), first_line=0)
     out: dict[str, list[str]] = {}
-    for p in problems.itertuples():
+    for p in parsed.problems.itertuples():
         if p.reason.startswith(REPEAT):  # said below in the form's own words
             continue
         key = "period" if p.column in ("period_start", "period_end") else rows["field"].iloc[int(p.row)]
@@ -178,23 +183,25 @@ def problems_by_field(rows: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-#: how metrics.validate begins the reason for a row that repeats another's figure
+#: how metrics.parse begins the reason for a row that repeats another's figure
 REPEAT = "the same enterprise, period, phase, indicator and carrier"
 
 
-def implausible(rows: pd.DataFrame, history: pd.DataFrame, jump: float = JUMP) -> dict[str, str]:
+def implausible(rows: pd.DataFrame, parsed: metrics.Parsed, history: pd.DataFrame, jump: float = JUMP
+                ) -> dict[str, str]:
     """Fields whose per-day figure is ``jump`` times above or below the enterprise's usual one
     for the same indicator and carrier, with a hint such as "did you mean kWh instead of MWh?".
 
-    ``rows`` are form rows (validated); ``history`` the enterprise's stored measurements with
-    value_canonical. Yield is a share and is not checked here.
+    ``rows`` are form rows and ``parsed`` the same rows parsed (without problems: else there is
+    nothing to say); ``history`` the enterprise's stored measurements with value_canonical.
+    Yield is a share and is not checked here.
     """
-    if rows.empty:
+    if rows.empty or not parsed.ok:
         return {}
-    out = _fraction_typed_as_percent(rows)
+    new = parsed.rows.assign(field=rows["field"].to_numpy())
+    out = _fraction_typed_as_percent(new)
     if history.empty:
         return out
-    new = metrics.to_canonical(rows.drop(columns=["field"])).assign(field=rows["field"].to_numpy())
     out.update(_production_in_another_kind_of_unit(new, history))
     h = history[history["indicator"] != "yield"].copy()
     if h.empty:
@@ -229,13 +236,13 @@ def _production_in_another_kind_of_unit(new: pd.DataFrame, history: pd.DataFrame
     return out
 
 
-def _fraction_typed_as_percent(rows: pd.DataFrame) -> dict[str, str]:
+def _fraction_typed_as_percent(new: pd.DataFrame) -> dict[str, str]:
     """A yield of at most 1 % is almost surely a fraction typed with the unit %: 0.955 % for
     95.5 %."""
-    y = rows[rows["indicator"].eq("yield")]
+    y = new[new["indicator"].eq("yield")]
     out = {}
     for r in y.itertuples(index=False):
-        value = float(metrics.parse_values(pd.Series([r.value], dtype=object)).iloc[0])
+        value = r.value
         if metrics.parse_unit(r.unit) == metrics.parse_unit("%") and 0 < value <= 1:
             out[r.field] = (f"Yield: {value:g} % is less than one percent. Did you mean {value * 100:g} % "
                             f"(or the fraction {value:g} with the unit 'fraction')?")

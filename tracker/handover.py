@@ -6,13 +6,19 @@ text from the database is HTML-escaped.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 
 from tracker import charts
-from tracker.services import EnterpriseReport
+from tracker.io import neutralise
+from tracker.report import EnterpriseReport
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2rem auto; max-width: 1000px;
@@ -38,8 +44,6 @@ def _table(df: pd.DataFrame) -> str:
 
 def fingerprint(report: EnterpriseReport) -> str:
     """A digest of the figures a hand-over file is made from: it changes when they change."""
-    import hashlib
-
     digest = hashlib.sha256(repr(sorted(report.enterprise.items())).encode())
     for frame in (report.measurements, report.actions):
         digest.update(frame.to_csv(index=False).encode())
@@ -49,7 +53,7 @@ def fingerprint(report: EnterpriseReport) -> str:
 def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = None) -> str:
     """The report as one self-contained HTML document (charts included, works offline)."""
     ent = report.enterprise
-    generated = generated or dt.datetime.now(dt.timezone.utc)
+    generated = generated or dt.datetime.now(dt.UTC)
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(ent['name'])} - "
              f"SCORE4Climate report</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(ent['name'])}</h1>",
@@ -76,7 +80,8 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
     if not report.impacts.empty:
         parts.append("<h2>Energy, emissions and intensities by period</h2>" + _table(report.impacts))
         if not report.factors.empty:
-            parts.append(f"<p>Emission factors used (factor set {html.escape(str(report.factors.attrs.get('factor_set', '')))}"
+            factor_set = html.escape(str(report.factors.attrs.get("factor_set", "")))
+            parts.append(f"<p>Emission factors used (factor set {factor_set}"
                          "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
     parts.append("<h2>Programme averages for comparison</h2>"
                  + _table(charts.averages_table(report.reference, report.database_averages))
@@ -91,8 +96,6 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
 
 def report_xlsx(report: EnterpriseReport) -> bytes:
     """The report's figures as an Excel workbook, one sheet per table (formula cells made inert)."""
-    from tracker.io import neutralise
-
     buf = io.BytesIO()
     changes = report.changes.copy()
     if not changes.empty:  # as on the page: per-day rates, yield in %
@@ -120,9 +123,6 @@ CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/b
 
 def pdf_available() -> str | None:
     """The browser that can print the report to PDF on this machine, or None."""
-    import shutil
-    from pathlib import Path
-
     for path in CHROMIUM_CANDIDATES:
         if Path(path).exists():
             return path
@@ -134,10 +134,6 @@ def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
 
     Raises RuntimeError with what to do when no Chromium is installed or printing fails.
     """
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
     browser = pdf_available()
     if browser is None:
         raise RuntimeError("PDF needs Chromium on the server (apt-get install chromium); download the HTML report "

@@ -1,11 +1,14 @@
-"""Files in and out: the measurement template as CSV or Excel.
+"""Files in and out: the measurement template as CSV or Excel, and the programme's aggregates.
 
-- :func:`read_table` turns an uploaded or given file into template rows, or raises
-  :class:`~tracker.services.RejectedInput` naming every problem (line, column, reason).
+- :func:`read_table` turns an uploaded or given file into parsed template rows
+  (``metrics.Parsed``), or raises :class:`~tracker.errors.RejectedInput` naming every problem
+  (line, column, reason).
 - :func:`import_file` reads and stores a file all or nothing (re-imports update, not duplicate).
 - :func:`export_bytes` writes every measurement the user may read, value and unit as entered,
   so that export -> import into an empty database -> export gives the same file.
 - :func:`template_bytes` is the empty template (Excel with an Instructions sheet).
+- :func:`overview_csv` and :func:`overview_excel` export the programme overview's aggregate
+  tables, suppressed cells as "fewer than 3".
 
 Cells that a spreadsheet would run as a formula (leading = + - @) are prefixed with a single
 quote on export and restored on import.
@@ -14,27 +17,40 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 
 import numpy as np
+import openpyxl
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import services
-from tracker.accounts import UploadTooLarge, check_upload_size
+from tracker.access import EDITORS, require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
+from tracker.disclosure import FEWER
+from tracker.errors import RejectedInput
+from tracker.measurements import measurement_frame, save_measurements
+from tracker.overview import ProgrammeOverview
 
-TEMPLATE_COLUMNS = services.TEMPLATE_COLUMNS
 TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 5_000_000
+#: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
+#: server.maxUploadSize should say the same so the browser refuses bigger files up front)
+MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "200"))
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 
-def _problem(reason: str, row: int = 1, column: str = "file") -> services.RejectedInput:
-    return services.RejectedInput(pd.DataFrame({"row": [row], "column": [column], "reason": [reason]}))
+def check_upload_size(n_bytes: int, limit: int | None = None) -> None:
+    """Refuse a file over the limit (:data:`MAX_UPLOAD_BYTES`), saying the limit and what to do."""
+    limit = MAX_UPLOAD_BYTES if limit is None else limit
+    if n_bytes > limit:
+        raise RejectedInput.one(f"The file has {n_bytes / 1024 / 1024:,.1f} MB; the limit is "
+                                f"{limit / 1024 / 1024:,.0f} MB. Split it into smaller files (for example one per "
+                                "year or per country) and upload each.")
 
 
 def neutralise(value):
@@ -55,29 +71,31 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _problem(f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try again") from None
+        raise RejectedInput.one(f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try "
+                                "again") from None
     if "\x00" in text:
-        raise _problem("the file contains NUL bytes: is it really a CSV file?")
+        raise RejectedInput.one("the file contains NUL bytes: is it really a CSV file?")
     try:
         # object, not str: the cells are made Python texts below anyway, and building Arrow
         # strings first costs more than reading the file
         return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
-        raise _problem("the file is empty") from None
+        raise RejectedInput.one("the file is empty") from None
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise _problem(f"the file cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+        raise RejectedInput.one(f"the file cannot be read as CSV: {str(exc).splitlines()[0]}") from None
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise _problem(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
+        raise RejectedInput.one("the file cannot be read as an Excel workbook (.xlsx): "
+                                f"{type(exc).__name__}") from None
     sheet = "measurements" if "measurements" in book.sheet_names else book.sheet_names[0]
     try:
         df = pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        raise _problem(f"the sheet {sheet!r} cannot be read: {type(exc).__name__}") from None
+        raise RejectedInput.one(f"the sheet {sheet!r} cannot be read: {type(exc).__name__}") from None
     return _percent_cells_as_shown(data, sheet, df)
 
 
@@ -88,8 +106,6 @@ def _percent_cells_as_shown(data: bytes, sheet: str, df: pd.DataFrame) -> pd.Dat
         return df
     if not df["unit"].astype(str).str.strip().isin(["%", "percent", "pct"]).any():
         return df  # no percentages: nothing to look at (and no second pass over a large file)
-    import openpyxl
-
     try:
         ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True)[sheet]
         column = list(df.columns).index("value")
@@ -104,70 +120,65 @@ def _percent_cells_as_shown(data: bytes, sheet: str, df: pd.DataFrame) -> pd.Dat
     return df
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """Template rows from a .csv or .xlsx file; RejectedInput (row, column, reason) when refused.
+def read_table(data: bytes, filename: str) -> metrics.Parsed:
+    """The template rows of a .csv or .xlsx file, parsed; RejectedInput (row, column, reason)
+    when refused.
 
     Extra columns are ignored; a missing required column, an unreadable or empty file, or any
     bad row refuses the whole file.
     """
     name = (filename or "").lower()
     if not data:
-        raise _problem("the file is empty")
-    try:
-        check_upload_size(len(data))
-    except UploadTooLarge as exc:
-        raise _problem(str(exc)) from None
+        raise RejectedInput.one("the file is empty")
+    check_upload_size(len(data))
     if name.endswith(".csv"):
         df = _read_csv(data)
     elif name.endswith((".xlsx", ".xlsm")):
         df = _read_xlsx(data)
     else:
-        raise _problem("only .csv and .xlsx files can be imported")
+        raise RejectedInput.one("only .csv and .xlsx files can be imported")
     df.columns = [str(c).strip().lower() for c in df.columns]
     if len(df) == 0:
-        raise _problem("the file has no data rows")
+        raise RejectedInput.one("the file has no data rows")
     if len(df) > MAX_ROWS:
-        raise _problem(f"the file has {len(df):,} rows; split it into files of at most {MAX_ROWS:,}")
+        raise RejectedInput.one(f"the file has {len(df):,} rows; split it into files of at most {MAX_ROWS:,}")
     missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in df.columns]
     if missing:
-        raise services.RejectedInput(pd.DataFrame({"row": 1, "column": missing,
-                                                   "reason": "required column is missing from the header line"}))
-    for col in TEMPLATE_COLUMNS:
+        raise RejectedInput(pd.DataFrame({"row": 1, "column": missing,
+                                          "reason": "required column is missing from the header line"}))
+    for col in metrics.TEMPLATE_COLUMNS:
         if col not in df.columns:
             df[col] = ""
-    df = df[TEMPLATE_COLUMNS].copy()
+    df = df[metrics.TEMPLATE_COLUMNS].copy()
     for col in TEXT_COLUMNS:  # once per distinct value, not per cell
         codes, uniques = pd.factorize(df[col].astype(object), use_na_sentinel=True)
         values = [restore(v) if isinstance(v, str) else str(v) for v in uniques] + [""]
         df[col] = pd.Series(np.asarray(values, dtype=object)[np.where(codes < 0, len(uniques), codes)],
                             index=df.index, dtype=object)
-    problems = metrics.validate(df)
-    if len(problems):
-        raise services.RejectedInput(problems)
-    phases = {p: metrics.normalise_phase(p) or p for p in df["phase"].unique()}
-    df["phase"] = df["phase"].map(phases)
-    return df
+    parsed = metrics.parse(df)
+    if not parsed.ok:
+        raise RejectedInput(parsed.problems)
+    return parsed
 
 
 def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None) -> dict[str, int]:
     """Read and store a template file, all or nothing. Returns counts of inserted and updated rows."""
     step = progress or (lambda fraction, text: None)
     step(0.05, f"Reading {filename}")
-    df = read_table(data, filename)
-    step(0.3, f"Storing {len(df):,} rows")
-    counts = services.save_measurements(engine, user, df, create_enterprises=user.role == "admin", progress=step,
-                                        validated=True)
+    parsed = read_table(data, filename)
+    step(0.3, f"Storing {len(parsed.rows):,} rows")
+    counts = save_measurements(engine, user, parsed, create_enterprises=user.role == "admin", progress=step)
     step(1.0, "Done")
     return counts
 
 
 def export_frame(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every measurement the user may read, in the template, value and unit as entered."""
-    services.require_role(user, "admin", "trainer", "manager")
+    require_role(user, *EDITORS)
     with session_scope(engine, readonly=True) as session:
         ids = None if user.role == "admin" else list(user.enterprise_ids)
-        df = services._measurement_frame(session, ids)
-    df = df[TEMPLATE_COLUMNS].copy()
+        df = measurement_frame(session, ids)
+    df = df[metrics.TEMPLATE_COLUMNS].copy()
     df = df.sort_values(["enterprise", "period_start", "period_end", "phase", "indicator", "carrier"], kind="stable")
     for col in ("period_start", "period_end"):
         df[col] = pd.to_datetime(df[col]).dt.strftime("%Y-%m-%d")
@@ -235,5 +246,61 @@ def template_bytes(fmt: str) -> bytes:
     example = pd.DataFrame([dict(enterprise="Example SME", country="IN", sector="Rubber and plastics",
                                  period_start="2024-01-01", period_end="2024-03-31", phase="baseline",
                                  indicator="energy", carrier="electricity", value="4300", unit="kWh",
-                                 note="delete this example row")], columns=TEMPLATE_COLUMNS)
+                                 note="delete this example row")], columns=metrics.TEMPLATE_COLUMNS)
     return frame_bytes(example, fmt, instructions=True)
+
+
+# --- the programme overview's aggregates --------------------------------------------------------
+
+def _shown(df: pd.DataFrame, pct: list[str]) -> pd.DataFrame:
+    """A table as exported: ``pct`` columns in percent (``_pct``), suppressed figures as
+    "fewer than 3", text cells neutralised."""
+    hidden = df["suppressed"].to_numpy(dtype=bool) if "suppressed" in df.columns else np.zeros(len(df), bool)
+    out = {}
+    for col in df.columns:
+        if col == "suppressed":
+            continue
+        values = df[col]
+        if not (col in pct or pd.api.types.is_float_dtype(values)):
+            out[col] = values.astype(object).map(neutralise).to_numpy()
+            continue
+        scale = 100 if col in pct else 1
+        cells = [None if v is None or v != v else round(float(v) * scale, 2 if scale == 100 else 3) for v in values]
+        if col != "reported_mean_change":  # the programme's published figure is no enterprise's
+            cells = [FEWER if h else c for h, c in zip(hidden, cells, strict=True)]
+        out[f"{col}_pct" if col in pct else col] = cells
+    return pd.DataFrame(out, columns=list(out))
+
+
+def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
+    """The aggregate tables as exported: changes in percent, suppressed cells as "fewer than 3",
+    text a spreadsheet would run as a formula (a sector called ``=HYPERLINK(...)``) made inert."""
+    change_cols = ["mean_change", "median_change", "pooled_change", "reported_mean_change"]
+    return {
+        "change per indicator": _shown(ov.summary, change_cols),
+        "by country": _shown(ov.by_country, change_cols),
+        "by sector": _shown(ov.by_sector, change_cols),
+        "over time": _shown(ov.over_time, change_cols),
+        "distribution": _shown(ov.distribution, ["p05", "q1", "median", "q3", "p95", "mean"]),
+        "energy and emissions": _shown(ov.impacts, []),
+        "energy by country": _shown(ov.impacts_by_country, []),
+    }
+
+
+def overview_csv(ov: ProgrammeOverview) -> bytes:
+    """All aggregate tables in one CSV (a ``table`` column names each), filters stated first."""
+    parts = [pd.DataFrame({"table": ["filters"], "value": [neutralise(ov.filters.describe())]})]
+    parts += [t.assign(table=name)[["table"] + list(t.columns)] for name, t in overview_tables(ov).items()]
+    return pd.concat(parts, ignore_index=True).to_csv(index=False).encode("utf-8")
+
+
+def overview_excel(ov: ProgrammeOverview) -> bytes:
+    """The aggregate tables as an Excel workbook: a sheet per table, the filters on the first."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        pd.DataFrame({"filters": [neutralise(ov.filters.describe())],
+                      "rule": [f"cells from {FEWER} enterprises are suppressed"]}).to_excel(
+            xl, sheet_name="filters", index=False)
+        for name, t in overview_tables(ov).items():
+            t.to_excel(xl, sheet_name=name[:31], index=False)
+    return buf.getvalue()

@@ -6,7 +6,6 @@ Schema changes go through Alembic revisions in tracker/migrations (reviewed by h
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from sqlalchemy import (
     Boolean,
@@ -40,7 +39,7 @@ class Base(DeclarativeBase):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 enterprise_seq = Sequence("enterprise_id_seq")
@@ -72,8 +71,8 @@ class Training(Base):
     id: Mapped[int] = mapped_column(training_seq, primary_key=True, server_default=training_seq.next_value())
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     module: Mapped[str] = mapped_column(String(100))
-    start_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    end_date: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
+    start_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     cohort: Mapped[str] = mapped_column(String(50), default="")
     managers_female: Mapped[int] = mapped_column(Integer, default=0)
     managers_male: Mapped[int] = mapped_column(Integer, default=0)
@@ -104,7 +103,7 @@ class Measurement(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
-    value_canonical: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    value_canonical: Mapped[float | None] = mapped_column(Float, nullable=True)
     unit_canonical: Mapped[str] = mapped_column(String(40), default="")
     factor_set: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
@@ -119,7 +118,7 @@ class Action(Base):
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
     action_date: Mapped[dt.date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
-    investment: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    investment: Mapped[float | None] = mapped_column(Float, nullable=True)
     currency: Mapped[str] = mapped_column(String(3), default="")
     indicators: Mapped[str] = mapped_column(String(200), default="")  # comma-separated indicator names
 
@@ -131,12 +130,12 @@ class User(Base):
     id: Mapped[int] = mapped_column(user_seq, primary_key=True, server_default=user_seq.next_value())
     username: Mapped[str] = mapped_column(String(100), unique=True)
     # the single sign-on identity (OIDC email) mapped to this account; NULL when unused
-    email: Mapped[Optional[str]] = mapped_column(String(254), nullable=True, unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime, nullable=True)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
@@ -178,14 +177,14 @@ class EnterpriseSummary(Base):
     unit: Mapped[str] = mapped_column(String(40), primary_key=True)
     has_baseline: Mapped[bool] = mapped_column(Boolean, default=False)
     has_followup: Mapped[bool] = mapped_column(Boolean, default=False)
-    baseline: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
-    followup: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
-    relative_change: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
-    points: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
-    baseline_days: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
-    followup_days: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
-    followup_end: Mapped[Optional[dt.date]] = mapped_column(Date, nullable=True)
-    co2e_baseline: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
-    co2e_followup: Mapped[Optional[float]] = mapped_column(Float, nullable=True)
+    baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    relative_change: Mapped[float | None] = mapped_column(Float, nullable=True)
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    baseline_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    followup_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    followup_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    co2e_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    co2e_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
     flags: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import services
+from tracker import enterprises
 from tracker.auth import CurrentUser
 from tracker.config import database_url
 from tracker.db import open_database
@@ -51,12 +51,12 @@ def current_user() -> CurrentUser:
 
 def pick_enterprise(user: CurrentUser) -> int | None:
     """The enterprise the page is about: a sidebar choice for trainers and admins."""
-    ents = services.list_enterprises(engine(), user)
+    ents = enterprises.list_enterprises(engine(), user)
     if ents.empty:
         st.info("No enterprise is assigned to you yet. An administrator can assign one.")
         return None
     ids = ents["id"].tolist()
-    names = dict(zip(ents["id"], ents["name"]))
+    names = dict(zip(ents["id"], ents["name"], strict=True))
     if len(ids) == 1:
         st.session_state["enterprise_id"] = ids[0]
         return ids[0]

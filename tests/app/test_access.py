@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from tests.app.conftest import PASSWORD, choose, click, new_app, sign_in, goto
-from tracker import accounts, auth, db, demo, services
+from tests.app.conftest import PASSWORD, choose, click, goto, new_app, sign_in
+from tracker import accounts, auth, db, demo, enterprises
 from tracker.auth import CurrentUser
 from ui.shared import plain
 
@@ -52,7 +52,7 @@ def _other_enterprise(url) -> tuple[int, str]:
     engine = db.open_database(url)
     admin = auth.authenticate(engine, "demo-admin", PASSWORD)
     trainer = auth.authenticate(engine, "demo-trainer", PASSWORD)
-    all_ents = services.list_enterprises(engine, admin)
+    all_ents = enterprises.list_enterprises(engine, admin)
     row = all_ents[~all_ents["id"].isin(trainer.enterprise_ids)].iloc[0]
     engine.dispose()
     return int(row["id"]), row["name"]
@@ -181,7 +181,7 @@ HOSTILE = ['<img src=x onerror=alert(1)>', '=HYPERLINK("http://x")']
 
 def test_hostile_names_are_shown_as_text(fresh_demo):
     admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
-    ids = [accounts.create_enterprise(fresh_demo, admin, name, "KE", name) for name in HOSTILE]
+    ids = [enterprises.create_enterprise(fresh_demo, admin, name, "KE", name) for name in HOSTILE]
     accounts.create_user(fresh_demo, admin, "hostile-trainer", "trainer", ids, password="hostile-password")
     at = sign_in(new_app(), "hostile-trainer", "hostile-password")
     assert not at.exception, at.exception
@@ -202,7 +202,7 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
     """A name or partner written as a Markdown link and image is escaped wherever it is shown: no live
     link, no remote image (the browser shows the text as typed)."""
     admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
-    accounts.create_enterprise(fresh_demo, admin, LINK, "KE", LINK, "", LINK)
+    enterprises.create_enterprise(fresh_demo, admin, LINK, "KE", LINK, "", LINK)
     at = sign_in(new_app(), "demo-admin")
     assert not at.exception, at.exception
     escaped = r"\[Sign in again\]\(https\://evil\.example/phish\) \!\[t\]\(http\://x/leak\.png\)"

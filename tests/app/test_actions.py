@@ -1,7 +1,7 @@
 """AppTest of the improvement-actions page."""
 import datetime as dt
 
-from tests.app.conftest import charts, choose, click, new_app, sign_in, goto, field
+from tests.app.conftest import charts, choose, click, field, goto, new_app, sign_in
 
 
 def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
@@ -54,7 +54,8 @@ def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_
         click(at, "Save")
     assert not at.success and "recorded already" in at.error[0].value
     table = at.dataframe[0].value
-    assert table.loc[table["description"] == "Contract to sell the remaining waste", "investment"].tolist() == [250000.0]
+    sold = table["description"] == "Contract to sell the remaining waste"
+    assert table.loc[sold, "investment"].tolist() == [250000.0]
 
 
 def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):

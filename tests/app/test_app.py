@@ -1,7 +1,7 @@
 """AppTest of the frame: first-run set-up, sign-in, and which pages each role gets."""
 import pytest
 
-from tests.app.conftest import click, metric, new_app, sign_in, goto
+from tests.app.conftest import click, goto, metric, new_app, sign_in
 
 
 def test_empty_database_offers_setup_and_demo(tmp_path, use_db):

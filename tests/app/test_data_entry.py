@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from tests.app.conftest import click, new_app, sign_in, goto, field
+from tests.app.conftest import click, field, goto, new_app, sign_in
 from ui.shared import plain
 
 

@@ -1,5 +1,5 @@
 """AppTest of the enterprise report page."""
-from tests.app.conftest import metric, table_with, charts, new_app, sign_in
+from tests.app.conftest import charts, new_app, sign_in, table_with
 from ui.shared import plain
 
 

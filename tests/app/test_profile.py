@@ -1,7 +1,7 @@
 """AppTest of the profile page: edit the profile, record a module, advice and validation."""
 import datetime as dt
 
-from tests.app.conftest import choose, click, new_app, sign_in, goto, field
+from tests.app.conftest import choose, click, field, goto, new_app, sign_in
 
 
 def open_profile(demo_db, use_db):
@@ -65,7 +65,8 @@ def test_a_recorded_module_is_corrected_and_deleted(demo_db, use_db):
     assert at.success[0].value == "Gender Equality saved."
     table = at.dataframe[0].value
     assert "Gender Equality" in table["module"].tolist() and "id" not in table.columns
-    choose(at, next(s for s in at.selectbox if s.key.startswith("training_edit_pick_")).key, "Gender Equality (2025-06-01)").run()
+    pick = next(s for s in at.selectbox if s.key.startswith("training_edit_pick_")).key
+    choose(at, pick, "Gender Equality (2025-06-01)").run()
     tid = next(t.key for t in at.text_input if t.key.startswith("edit_cohort_")).rsplit("_", 1)[1]
     assert at.text_input(key=f"edit_cohort_{tid}").value == ""  # the picked record's values are shown
     at.text_input(key=f"edit_cohort_{tid}").input("2025-H1")

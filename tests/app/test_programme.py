@@ -90,20 +90,21 @@ def test_module_cohort_trainer_filters(demo_db, use_db):
 
 def test_exports_follow_filters_and_suppress(demo_db, use_db):
     from tracker import auth, db, overview
+    from tracker import io as tio
 
     engine = db.open_database(demo_db)
     officer = auth.authenticate(engine, "demo-officer", "demo-password")
     data = overview.load_data(engine, officer)
     small = overview.build(data, overview.Filters(country=("IN",), sector=("Rubber and plastics",)))
-    csv = pd.read_csv(io.BytesIO(overview.export_csv(small)), dtype=str)
+    csv = pd.read_csv(io.BytesIO(tio.overview_csv(small)), dtype=str)
     assert "country: IN; sector: Rubber and plastics" in csv["value"].iloc[0]
     per = csv[csv["table"] == "change per indicator"]
     assert (per["mean_change_pct"] == FEWER).all() and (per["median_change_pct"] == FEWER).all()
-    xl = pd.read_excel(io.BytesIO(overview.export_excel(small)), sheet_name=None, dtype=str)
+    xl = pd.read_excel(io.BytesIO(tio.overview_excel(small)), sheet_name=None, dtype=str)
     assert (xl["change per indicator"]["pooled_change_pct"] == FEWER).all()
     assert (xl["distribution"]["median_pct"] == FEWER).all()
     everyone = overview.build(data)
-    per = pd.read_csv(io.BytesIO(overview.export_csv(everyone)), dtype=str)
+    per = pd.read_csv(io.BytesIO(tio.overview_csv(everyone)), dtype=str)
     per = per[per["table"] == "change per indicator"]
     assert FEWER not in set(per["mean_change_pct"]) and per["mean_change_pct"].astype(float).lt(0).any()
     engine.dispose()

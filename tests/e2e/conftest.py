@@ -51,7 +51,7 @@ def wait_ready(proc: subprocess.Popen, base: str) -> None:
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+                raise RuntimeError("streamlit did not start: " + proc.stderr.read().decode()[-2000:]) from None
             time.sleep(0.3)  # polling a server's readiness, not synchronising the test
 
 

@@ -45,7 +45,8 @@ def test_enter_figures_report_changes_upload_and_download(page, app_url, tmp_pat
 
     page.get_by_role("link", name="Enterprise report").click()
     chart = page.locator(".js-plotly-plot").nth(1)
-    expect(chart.locator("text", has_text="-51%").first).to_be_attached()  # 100 kWh/day against (18,400 + 6,200) / 121 days
+    # 100 kWh/day against (18,400 + 6,200) / 121 days
+    expect(chart.locator("text", has_text="-51%").first).to_be_attached()
 
     page.get_by_role("link", name="Enter figures").click()
     bad = tmp_path / "figures.csv"

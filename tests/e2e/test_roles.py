@@ -3,14 +3,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PASSWORD, demo_database, serve, sign_in
-from tracker import accounts, auth
+from tracker import accounts, auth, enterprises
 
 ALL_PAGES = ["Programme overview", "Enterprise report", "Enter figures", "Improvement actions",
              "Profile and modules", "Users", "Audit log", "My account"]
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
 ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE, "officer": ["Programme overview", "My account"],
               "admin": ALL_PAGES}
-LANDING = {"manager": "Mechanical seals maker (case study, India)", "trainer": "Mechanical seals maker (case study, India)",
+LANDING = {"manager": "Mechanical seals maker (case study, India)",
+           "trainer": "Mechanical seals maker (case study, India)",
            "officer": "Programme overview", "admin": "Programme overview"}
 
 
@@ -32,8 +33,8 @@ HOSTILE = '<img src=x onerror=alert(1)>'
 
 def _hostile(engine):
     admin = auth.authenticate(engine, "demo-admin", PASSWORD)
-    eid = accounts.create_enterprise(engine, admin, HOSTILE, "KE", sector='=HYPERLINK("http://x")',
-                                     partner="<script>alert(2)</script>")
+    eid = enterprises.create_enterprise(engine, admin, HOSTILE, "KE", sector='=HYPERLINK("http://x")',
+                                        partner="<script>alert(2)</script>")
     accounts.create_user(engine, admin, "hostile-manager", "manager", [eid], password="hostile-password")
 
 

@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from tracker import accounts, auth, backup, db, demo, services
+import metrics
+from tracker import accounts, activities, auth, backup, db, demo, enterprises, errors, measurements, overview
 from tracker import io as tio
 from tracker.models import Base
+from tracker.report import enterprise_report
 
 PW = "demo-password"
 ROLES = ["admin", "officer", "trainer", "manager"]
@@ -29,7 +31,7 @@ def env(tmp_path_factory):
     own = users["manager"].enterprise_ids[0]
     assert own in users["trainer"].enterprise_ids
     assigned = set(users["trainer"].enterprise_ids) | set(users["manager"].enterprise_ids)
-    other = int(next(i for i in services.list_enterprises(engine, users["admin"])["id"] if i not in assigned))
+    other = int(next(i for i in enterprises.list_enterprises(engine, users["admin"])["id"] if i not in assigned))
     yield engine, users, {"own": own, "other": other}
     engine.dispose()
 
@@ -44,30 +46,30 @@ def snapshot(engine) -> dict[str, int]:
 
 
 def _name(engine, users, eid) -> str:
-    return services.enterprise_info(engine, users["admin"], eid)[0]["name"]
+    return measurements.enterprise_info(engine, users["admin"], eid)[0]["name"]
 
 
 def _training(engine, users, eid) -> int:
     """A module record of ``eid`` made by the admin for the call under test to change."""
-    services.add_training(engine, users["admin"], eid, "Workplace Cooperation", dt.date(2024, 1, 1),
+    activities.add_training(engine, users["admin"], eid, "Workplace Cooperation", dt.date(2024, 1, 1),
                           dt.date(2024, 1, 2), "", 2, 2, 2, 2)
-    return int(services.enterprise_profile(engine, users["admin"], eid)["trainings"]["id"].max())
+    return int(enterprises.enterprise_profile(engine, users["admin"], eid)["trainings"]["id"].max())
 
 
 def _action(engine, users, eid) -> int:
-    services.add_action(engine, users["admin"], eid, dt.date(2024, 2, 1), "made by the test", investment=None)
-    return int(services.list_actions(engine, users["admin"], eid)["id"].max())
+    activities.add_action(engine, users["admin"], eid, dt.date(2024, 2, 1), "made by the test", investment=None)
+    return int(activities.list_actions(engine, users["admin"], eid)["id"].max())
 
 
 def _period(engine, users, eid) -> tuple:
     """A period of ``eid`` stored by the admin for the call under test to delete."""
-    services.save_measurements(engine, users["admin"], _rows(engine, users, eid).assign(
-        period_start="2031-01-01", period_end="2031-01-31"))
+    measurements.save_measurements(engine, users["admin"], metrics.parse(_rows(engine, users, eid).assign(
+        period_start="2031-01-01", period_end="2031-01-31")))
     return "follow-up", dt.date(2031, 1, 1), dt.date(2031, 1, 31)
 
 
 def _rows(engine, users, eid) -> pd.DataFrame:
-    ent = services.enterprise_info(engine, users["admin"], eid)[0]
+    ent = measurements.enterprise_info(engine, users["admin"], eid)[0]
     return pd.DataFrame([dict(enterprise=ent["name"], country=ent["country"], sector=ent["sector"],
                               period_start="2030-01-01", period_end="2030-01-31", phase="follow-up",
                               indicator="water", carrier="", value=12.5, unit="m3", note="access test")])
@@ -75,22 +77,22 @@ def _rows(engine, users, eid) -> pd.DataFrame:
 
 #: (service, reads or writes, the call); each call gets (engine, the user, target id, users)
 ENTERPRISE_SERVICES = {
-    "enterprise_info": lambda e, u, eid, us: services.enterprise_info(e, u, eid),
-    "enterprise_profile": lambda e, u, eid, us: services.enterprise_profile(e, u, eid),
-    "enterprise_report": lambda e, u, eid, us: services.enterprise_report(e, u, eid),
-    "list_actions": lambda e, u, eid, us: services.list_actions(e, u, eid),
-    "update_profile": lambda e, u, eid, us: services.update_profile(
+    "enterprise_info": lambda e, u, eid, us: measurements.enterprise_info(e, u, eid),
+    "enterprise_profile": lambda e, u, eid, us: enterprises.enterprise_profile(e, u, eid),
+    "enterprise_report": lambda e, u, eid, us: enterprise_report(e, u, eid),
+    "list_actions": lambda e, u, eid, us: activities.list_actions(e, u, eid),
+    "update_profile": lambda e, u, eid, us: enterprises.update_profile(
         e, u, eid, country="KE", sector="Access test", size="small", partner="Tester"),
-    "add_training": lambda e, u, eid, us: services.add_training(
+    "add_training": lambda e, u, eid, us: activities.add_training(
         e, u, eid, "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 2)),
-    "update_training": lambda e, u, eid, us: services.update_training(
+    "update_training": lambda e, u, eid, us: activities.update_training(
         e, u, eid, _training(e, us, eid), "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 3)),
-    "delete_training": lambda e, u, eid, us: services.delete_training(e, u, eid, _training(e, us, eid)),
-    "add_action": lambda e, u, eid, us: services.add_action(e, u, eid, dt.date(2024, 4, 1), "test action"),
-    "delete_action": lambda e, u, eid, us: services.delete_action(e, u, eid, _action(e, us, eid)),
-    "save_measurements": lambda e, u, eid, us: services.save_measurements(e, u, _rows(e, us, eid)),
-    "stored_periods": lambda e, u, eid, us: services.stored_periods(e, u, eid),
-    "delete_period": lambda e, u, eid, us: services.delete_period(e, u, eid, *_period(e, us, eid)),
+    "delete_training": lambda e, u, eid, us: activities.delete_training(e, u, eid, _training(e, us, eid)),
+    "add_action": lambda e, u, eid, us: activities.add_action(e, u, eid, dt.date(2024, 4, 1), "test action"),
+    "delete_action": lambda e, u, eid, us: activities.delete_action(e, u, eid, _action(e, us, eid)),
+    "save_measurements": lambda e, u, eid, us: measurements.save_measurements(e, u, metrics.parse(_rows(e, us, eid))),
+    "stored_periods": lambda e, u, eid, us: measurements.stored_periods(e, u, eid),
+    "delete_period": lambda e, u, eid, us: measurements.delete_period(e, u, eid, *_period(e, us, eid)),
     "import_file": lambda e, u, eid, us: tio.import_file(e, u, tio.frame_bytes(_rows(e, us, eid), "csv"), "x.csv"),
 }
 
@@ -114,13 +116,13 @@ def test_enterprise_services_by_role_and_target(env, service, role, target):
     if service in ("update_training", "delete_training", "delete_action", "delete_period"):
         record = {"update_training": _training, "delete_training": _training, "delete_action": _action,
                   "delete_period": _period}[service](engine, users, eid)
-        call = {"update_training": lambda e, u, i, us: services.update_training(
+        call = {"update_training": lambda e, u, i, us: activities.update_training(
                     e, u, i, record, "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 3)),
-                "delete_training": lambda e, u, i, us: services.delete_training(e, u, i, record),
-                "delete_action": lambda e, u, i, us: services.delete_action(e, u, i, record),
-                "delete_period": lambda e, u, i, us: services.delete_period(e, u, i, *record)}[service]
+                "delete_training": lambda e, u, i, us: activities.delete_training(e, u, i, record),
+                "delete_action": lambda e, u, i, us: activities.delete_action(e, u, i, record),
+                "delete_period": lambda e, u, i, us: measurements.delete_period(e, u, i, *record)}[service]
     before = snapshot(engine)
-    with pytest.raises(services.AccessDenied):
+    with pytest.raises(errors.AccessDenied):
         call(engine, users[role], eid, users)
     assert snapshot(engine) == before
 
@@ -133,12 +135,12 @@ def test_a_record_of_another_enterprise_is_not_reached_through_one_s_own(env):
     before = snapshot(engine)
     manager = users["manager"]
     with pytest.raises(LookupError):
-        services.delete_training(engine, manager, targets["own"], record)
+        activities.delete_training(engine, manager, targets["own"], record)
     with pytest.raises(LookupError):
-        services.update_training(engine, manager, targets["own"], record, "Quality Management",
+        activities.update_training(engine, manager, targets["own"], record, "Quality Management",
                                  dt.date(2024, 1, 1), dt.date(2024, 1, 2))
     with pytest.raises(LookupError):
-        services.delete_action(engine, manager, targets["own"], action)
+        activities.delete_action(engine, manager, targets["own"], action)
     assert snapshot(engine) == before
 
 
@@ -146,12 +148,13 @@ def test_lists_and_exports_hold_only_what_the_role_may_read(env):
     engine, users, targets = env
     for role in ("manager", "trainer"):
         user = users[role]
-        assert set(services.list_enterprises(engine, user)["id"]) == set(user.enterprise_ids)
+        assert set(enterprises.list_enterprises(engine, user)["id"]) == set(user.enterprise_ids)
         exported = set(tio.export_frame(engine, user)["enterprise"])
         names = {_name(engine, users, i) for i in user.enterprise_ids}
         assert exported and exported <= names
-    assert len(services.list_enterprises(engine, users["officer"])) == len(services.list_enterprises(engine, users["admin"]))
-    with pytest.raises(services.AccessDenied):
+    everyone = enterprises.list_enterprises(engine, users["admin"])
+    assert len(enterprises.list_enterprises(engine, users["officer"])) == len(everyone)
+    with pytest.raises(errors.AccessDenied):
         tio.export_frame(engine, users["officer"])  # officers get aggregates, not figures
 
 
@@ -159,10 +162,10 @@ def test_lists_and_exports_hold_only_what_the_role_may_read(env):
 def test_programme_overview_is_for_officers_and_admins(env, role):
     engine, users, _ = env
     if role in ("officer", "admin"):
-        assert services.programme_overview(engine, users[role]).enterprises > 30
+        assert overview.programme_overview(engine, users[role]).enterprises > 30
     else:
-        with pytest.raises(services.AccessDenied):
-            services.programme_overview(engine, users[role])
+        with pytest.raises(errors.AccessDenied):
+            overview.programme_overview(engine, users[role])
 
 
 ADMIN_SERVICES = {
@@ -172,8 +175,8 @@ ADMIN_SERVICES = {
     "assign_enterprises": lambda e, u, us: accounts.assign_enterprises(e, u, us["trainer"].id, [1]),
     "reset_password": lambda e, u, us: accounts.reset_password(e, u, us["admin"].id, "taken-over-pw"),
     "set_active": lambda e, u, us: accounts.set_active(e, u, us["admin"].id, False),
-    "create_enterprise": lambda e, u, us: accounts.create_enterprise(e, u, "Access test Ltd", "KE"),
-    "edit_enterprise": lambda e, u, us: accounts.edit_enterprise(e, u, 1, name="Renamed", country="KE"),
+    "create_enterprise": lambda e, u, us: enterprises.create_enterprise(e, u, "Access test Ltd", "KE"),
+    "edit_enterprise": lambda e, u, us: enterprises.edit_enterprise(e, u, 1, name="Renamed", country="KE"),
     "audit_log": lambda e, u, us: accounts.audit_log(e, u),
     "audit_choices": lambda e, u, us: accounts.audit_choices(e, u),
 }
@@ -184,7 +187,7 @@ ADMIN_SERVICES = {
 def test_only_admins_manage_accounts_enterprises_and_read_the_audit_log(env, service, role):
     engine, users, _ = env
     before = snapshot(engine)
-    with pytest.raises(services.AccessDenied):
+    with pytest.raises(errors.AccessDenied):
         ADMIN_SERVICES[service](engine, users[role], users)
     assert snapshot(engine) == before
 
@@ -211,7 +214,7 @@ def test_hostile_names_are_exported_and_reported_harmlessly(tmp_path):
 
     import openpyxl
 
-    from tracker import handover, overview
+    from tracker import handover
 
     engine = db.open_database(f"duckdb:///{tmp_path / 'hostile.duckdb'}")
     demo.load(engine, PW)
@@ -221,12 +224,12 @@ def test_hostile_names_are_exported_and_reported_harmlessly(tmp_path):
     for name in HOSTILE:
         for k in range(3):
             ent = f"{name}{k}" if k else name
-            accounts.create_enterprise(engine, admin, ent, "KE", sector=name)
+            enterprises.create_enterprise(engine, admin, ent, "KE", sector=name)
             for phase, start, end, value in [("baseline", "2023-01-01", "2023-12-31", 100.0),
                                              ("follow-up", "2024-01-01", "2024-12-31", 80.0)]:
                 rows.append(dict(enterprise=ent, country="KE", sector=name, period_start=start, period_end=end,
                                  phase=phase, indicator="water", carrier="", value=value, unit="m3", note=name))
-    services.save_measurements(engine, admin, pd.DataFrame(rows))
+    measurements.save_measurements(engine, admin, metrics.parse(pd.DataFrame(rows)))
 
     # the measurement export: the formula is text in CSV and in Excel
     exported = list(csv.DictReader(io.StringIO(tio.export_bytes(engine, admin, "csv").decode())))
@@ -238,22 +241,22 @@ def test_hostile_names_are_exported_and_reported_harmlessly(tmp_path):
     assert any(c.value == "'" + HOSTILE[1] for row in sheet.iter_rows() for c in row)
 
     # the hand-over report escapes the name; its Excel holds no formula
-    eid = int(services.list_enterprises(engine, admin).set_index("name").loc[HOSTILE[0], "id"])
-    report = services.enterprise_report(engine, admin, eid)
+    eid = int(enterprises.list_enterprises(engine, admin).set_index("name").loc[HOSTILE[0], "id"])
+    report = enterprise_report(engine, admin, eid)
     page = handover.report_html(report)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
-    fid = int(services.list_enterprises(engine, admin).set_index("name").loc[HOSTILE[1], "id"])
-    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(services.enterprise_report(engine, admin, fid))))
+    fid = int(enterprises.list_enterprises(engine, admin).set_index("name").loc[HOSTILE[1], "id"])
+    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(enterprise_report(engine, admin, fid))))
     assert [c for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
 
     # the officer's aggregate export by sector: the sector name is inert too
     officer = auth.authenticate(engine, "demo-officer", PW)
-    ov = services.programme_overview(engine, officer, overview.Filters(sector=(HOSTILE[1],)))
+    ov = overview.programme_overview(engine, officer, overview.Filters(sector=(HOSTILE[1],)))
     assert ov.enterprises == 3
-    text = overview.export_csv(ov).decode()
+    text = tio.overview_csv(ov).decode()
     assert "'" + HOSTILE[1].replace('"', '""') in text
     assert not any(line.split(",", 2)[1].startswith("=") for line in text.splitlines()[1:] if "," in line)
-    book = openpyxl.load_workbook(io.BytesIO(overview.export_excel(ov)))
+    book = openpyxl.load_workbook(io.BytesIO(tio.overview_excel(ov)))
     assert [c for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"] == []
     assert any(c.value == "'" + HOSTILE[1] for ws in book for row in ws.iter_rows() for c in row)
     engine.dispose()

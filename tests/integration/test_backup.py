@@ -5,10 +5,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from tracker import backup, db, demo, services
+import metrics
+from tracker import activities, backup, db, demo, enterprises, measurements, overview
 from tracker import io as tio
 from tracker.auth import CurrentUser, authenticate
 from tracker.models import Base
+from tracker.report import enterprise_report
 
 ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
 
@@ -17,9 +19,9 @@ def test_backup_restore_round_trips(db_url, tmp_path):
     src = db.open_database(f"duckdb:///{tmp_path / 'src.duckdb'}")
     demo.load(src, "demo-password")
     # NULL, the empty text and texts that look like the backup's NULL marker all come back
-    seal = services.list_enterprises(src, ADMIN)["id"].iloc[0]
-    services.add_action(src, ADMIN, int(seal), dt.date(2024, 5, 1), "\\N", investment=None, currency="")
-    services.add_action(src, ADMIN, int(seal), dt.date(2024, 5, 2), "\\\\server\\share", investment=0.1)
+    seal = enterprises.list_enterprises(src, ADMIN)["id"].iloc[0]
+    activities.add_action(src, ADMIN, int(seal), dt.date(2024, 5, 1), "\\N", investment=None, currency="")
+    activities.add_action(src, ADMIN, int(seal), dt.date(2024, 5, 2), "\\\\server\\share", investment=0.1)
     manifest = backup.backup(src, tmp_path / "bk")
     target = db.open_database(db_url)
     counts = backup.restore(target, tmp_path / "bk")
@@ -29,17 +31,17 @@ def test_backup_restore_round_trips(db_url, tmp_path):
         assert table_rows(target, name) == table_rows(src, name), name
     assert tio.export_bytes(target, ADMIN, "csv") == tio.export_bytes(src, ADMIN, "csv")
     # the derived programme summary is rebuilt: the overview reads the same after a restore
-    a = services.programme_overview(src, ADMIN).summary
-    b = services.programme_overview(target, ADMIN).summary
+    a = overview.programme_overview(src, ADMIN).summary
+    b = overview.programme_overview(target, ADMIN).summary
     assert len(a) and a.equals(b)
     # accounts survive (hashes included) and new rows get fresh ids
     manager = authenticate(target, "demo-manager", "demo-password")
-    report = services.enterprise_report(target, manager, manager.enterprise_ids[0])
+    report = enterprise_report(target, manager, manager.enterprise_ids[0])
     assert report.stages["yield_pct"].round().tolist() == [78, 88, 95]
     row = pd.DataFrame([dict(enterprise="New SME", country="KE", sector="Food", period_start="2025-01-01",
                              period_end="2025-01-31", phase="baseline", indicator="water", carrier="", value=5,
                              unit="m3", note="")])
-    assert services.save_measurements(target, ADMIN, row, create_enterprises=True)["inserted"] == 1
+    assert measurements.save_measurements(target, ADMIN, metrics.parse(row), create_enterprises=True)["inserted"] == 1
     backup.backup(target, tmp_path / "bk2")
     with pytest.raises(backup.BackupError, match="not empty"):
         backup.restore(target, tmp_path / "bk")

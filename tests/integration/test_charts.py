@@ -8,7 +8,8 @@ REFERENCE = pd.DataFrame({"indicator": ["energy"], "reported_mean_change": [-0.2
 
 
 def test_action_labels_are_inert_shortened_and_whole_on_hover():
-    stages = pd.DataFrame({"stage": ["baseline", "follow-up"], "period_start": pd.to_datetime(["2023-01-01", "2023-07-01"]),
+    stages = pd.DataFrame({"stage": ["baseline", "follow-up"],
+                           "period_start": pd.to_datetime(["2023-01-01", "2023-07-01"]),
                            "period_end": pd.to_datetime(["2023-03-31", "2023-09-30"]), "yield_pct": [78.0, 95.0],
                            "waste_share_pct": [22.0, 5.0]})
     long = "Preforming machine for rubber pellets, installed by the maintenance team " + LINK

@@ -2,8 +2,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from tracker import auth, db, demo, services
+from tracker import auth, db, demo, enterprises
 from tracker.models import Action, Enterprise, Measurement, User
+from tracker.report import enterprise_report
 
 
 @pytest.fixture
@@ -25,14 +26,14 @@ def test_demo_loads_once_and_tells_the_case_study(engine):
     demo.load(engine, "demo-password")
     assert _counts(engine) == first, "running the demo twice must not duplicate"
 
-    ents = services.list_enterprises(engine, auth.authenticate(engine, "demo-officer", "demo-password"))
+    ents = enterprises.list_enterprises(engine, auth.authenticate(engine, "demo-officer", "demo-password"))
     assert len(ents) >= 31
     assert ents["country"].nunique() >= 5 and ents["sector"].nunique() >= 4
     assert ents.loc[ents["name"] != demo.CASE_STUDY, "synthetic"].all()
 
     manager = auth.authenticate(engine, "demo-manager", "demo-password")
     assert len(manager.enterprise_ids) == 1
-    report = services.enterprise_report(engine, manager, manager.enterprise_ids[0])
+    report = enterprise_report(engine, manager, manager.enterprise_ids[0])
     assert report.enterprise["name"] == demo.CASE_STUDY
     assert report.stages["yield_pct"].round(6).tolist() == [78.0, 88.0, 95.0]
     assert report.stages["waste_share_pct"].round(3).tolist() == [22.0, 12.0, 5.0]

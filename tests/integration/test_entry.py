@@ -18,6 +18,14 @@ def rows(entries, phase="baseline", period=JAN):
     return entry.form_rows(ENT, phase, period[0], period[1], entries)
 
 
+def problems_of(r):
+    return entry.problems_by_field(r, entry.parse_form(r))
+
+
+def implausible(r, past):
+    return entry.implausible(r, entry.parse_form(r), past)
+
+
 def history(*figures):
     """Stored measurements as enterprise_info returns them: (indicator, carrier, value, unit, start, end)."""
     frame = pd.DataFrame([dict(enterprise=ENT["name"], country="IN", sector="Rubber", period_start=s, period_end=e,
@@ -39,8 +47,8 @@ def test_empty_lines_are_skipped_and_fields_kept():
 def test_nothing_entered_gives_no_rows_and_no_problems():
     r = rows({})
     assert r.empty and list(r.columns) == ["field"] + metrics.TEMPLATE_COLUMNS
-    assert entry.problems_by_field(r) == {}
-    assert entry.implausible(r, history(("water", "", 30, "m3", *JAN))) == {}
+    assert problems_of(r) == {}
+    assert implausible(r, history(("water", "", 30, "m3", *JAN))) == {}
 
 
 def test_each_message_is_keyed_to_its_line():
@@ -48,7 +56,7 @@ def test_each_message_is_keyed_to_its_line():
               "energy_fuel_1": dict(value="5", unit="L", carrier="coal"),
               "yield": dict(value="120", unit="%"), "water": dict(value="-3", unit="m3"),
               "production": dict(value="many", unit="pieces")})
-    problems = entry.problems_by_field(r)
+    problems = problems_of(r)
     assert set(problems) == {"energy_fuel_1", "yield", "water", "production"}  # electricity is fine
     assert "by mass or energy" in problems["energy_fuel_1"][0]
     assert problems["yield"] == ["yield is over 100%"]
@@ -59,7 +67,7 @@ def test_each_message_is_keyed_to_its_line():
 def test_a_period_ending_before_it_starts_is_reported_once_for_the_period():
     r = rows({"water": dict(value="3", unit="m3"), "production": dict(value="10", unit="pieces")},
              period=(dt.date(2024, 2, 1), dt.date(2024, 1, 31)))
-    problems = entry.problems_by_field(r)
+    problems = problems_of(r)
     assert set(problems) == {"period"} and "before" in problems["period"][0]
 
 
@@ -78,7 +86,7 @@ def test_mwh_typed_for_kwh_asks_did_you_mean():
     past = history(("energy", "electricity", 18_000, "kWh", *JAN))
     new = rows({"energy_electricity": dict(value="17,000", unit="MWh")}, phase="follow-up",
                period=(dt.date(2024, 4, 1), dt.date(2024, 4, 30)))
-    warnings = entry.implausible(new, past)
+    warnings = implausible(new, past)
     assert list(warnings) == ["energy_electricity"]
     assert "Did you mean kWh instead of MWh?" in warnings["energy_electricity"]
     assert "times this enterprise's usual figure per day" in warnings["energy_electricity"]
@@ -87,7 +95,7 @@ def test_mwh_typed_for_kwh_asks_did_you_mean():
 def test_kwh_typed_for_mwh_is_flagged_too():
     past = history(("energy", "electricity", 18, "MWh", *JAN))
     new = rows({"energy_electricity": dict(value="17", unit="kWh")})
-    warnings = entry.implausible(new, past)
+    warnings = implausible(new, past)
     assert "1/" in warnings["energy_electricity"] and "Did you mean MWh instead of kWh?" in warnings[
         "energy_electricity"]
 
@@ -97,28 +105,28 @@ def test_usual_figures_and_other_carriers_pass():
     new = rows({"energy_electricity": dict(value="9", unit="MWh"),  # half the usual: fine
                 "energy_fuel_1": dict(value="5000", unit="L", carrier="diesel"),  # no diesel history
                 "water": dict(value="45000", unit="L")})  # 45 m3 in litres: fine
-    assert entry.implausible(new, past) == {}
+    assert implausible(new, past) == {}
 
 
 def test_the_check_compares_per_day_rates():
     past = history(("water", "", 3, "m3", dt.date(2024, 1, 1), dt.date(2024, 1, 1)))  # one day
     year = rows({"water": dict(value="1000", unit="m3")}, period=(dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
-    assert entry.implausible(year, past) == {}  # 2.7 m3 a day over a year is usual
+    assert implausible(year, past) == {}  # 2.7 m3 a day over a year is usual
     day = rows({"water": dict(value="1000", unit="m3")}, period=(dt.date(2024, 2, 1), dt.date(2024, 2, 1)))
-    assert "water" in entry.implausible(day, past)
+    assert "water" in implausible(day, past)
 
 
 def test_a_jump_without_a_unit_explaining_it_gives_no_unit_hint():
     past = history(("water", "", 1, "m3", *JAN))
     new = rows({"water": dict(value="5000", unit="m3")})  # 5000x: no water unit is 5000x m3
-    text = entry.implausible(new, past)["water"]
+    text = implausible(new, past)["water"]
     assert "5,000 times" in text and "Did you mean" not in text
 
 
 def test_yield_is_never_flagged_as_a_jump():
     past = history(("yield", "", 0.1, "%", *JAN))  # 0.1% stored (a slip), 90% now: 900x, not checked
     new = rows({"yield": dict(value="90", unit="%")})
-    assert entry.implausible(new, past) == {}
+    assert implausible(new, past) == {}
 
 
 def test_two_lines_for_the_same_fuel_are_refused_not_merged_away():
@@ -127,17 +135,17 @@ def test_two_lines_for_the_same_fuel_are_refused_not_merged_away():
               "energy_fuel_2": dict(value="50", unit="L", carrier="diesel"),
               "waste_1": dict(value="300", unit="kg", carrier="sold"),
               "waste_2": dict(value="200", unit="kg", carrier="sold")})
-    problems = entry.problems_by_field(r)
+    problems = problems_of(r)
     assert set(problems) == {"energy_fuel_2", "waste_2"}
     assert problems["energy_fuel_2"] == ["diesel is on the line 'Fuel' already: enter their sum there, once."]
 
 
 def test_a_yield_fraction_typed_with_percent_asks_for_confirmation():
     # regression: 0.955 with the unit % was stored as a yield of 1%
-    flagged = entry.implausible(rows({"yield": dict(value="0.955", unit="%")}), pd.DataFrame())
+    flagged = implausible(rows({"yield": dict(value="0.955", unit="%")}), pd.DataFrame())
     assert "Did you mean 95.5 %" in flagged["yield"]
-    assert entry.implausible(rows({"yield": dict(value="95.5", unit="%")}), pd.DataFrame()) == {}
-    assert entry.implausible(rows({"yield": dict(value="0.955", unit="fraction")}), pd.DataFrame()) == {}
+    assert implausible(rows({"yield": dict(value="95.5", unit="%")}), pd.DataFrame()) == {}
+    assert implausible(rows({"yield": dict(value="0.955", unit="fraction")}), pd.DataFrame()) == {}
 
 
 def test_the_form_offers_the_unit_the_enterprise_used_last():
@@ -152,9 +160,9 @@ def test_the_form_offers_the_unit_the_enterprise_used_last():
 def test_production_in_another_kind_of_unit_is_flagged():
     # regression: kg after pieces was saved silently and shown as "energy per piece"
     h = history(("production", "", 200_000, "piece", "2024-01-01", "2024-03-31"))
-    flagged = entry.implausible(rows({"production": dict(value="230000", unit="kg")}), h)
+    flagged = implausible(rows({"production": dict(value="230000", unit="kg")}), h)
     assert "entered in piece so far" in flagged["production"]
-    assert entry.implausible(rows({"production": dict(value="210000", unit="pcs")}), h) == {}
+    assert implausible(rows({"production": dict(value="210000", unit="pcs")}), h) == {}
 
 
 def _history(*periods):

@@ -5,7 +5,8 @@ import re
 import openpyxl
 import pytest
 
-from tracker import auth, db, demo, handover, services
+from tracker import auth, db, demo, handover
+from tracker.report import enterprise_report
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +14,7 @@ def report(tmp_path_factory):
     engine = db.open_database(f"duckdb:///{tmp_path_factory.mktemp('ho') / 'd.duckdb'}")
     demo.load(engine, "demo-password")
     manager = auth.authenticate(engine, "demo-manager", "demo-password")
-    yield services.enterprise_report(engine, manager, manager.enterprise_ids[0])
+    yield enterprise_report(engine, manager, manager.enterprise_ids[0])
     engine.dispose()
 
 

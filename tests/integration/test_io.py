@@ -3,14 +3,15 @@ import io
 from pathlib import Path
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 
-from tracker import db, demo, services
+import metrics
+from tracker import db, demo, enterprises, errors
 from tracker import io as tio
 from tracker.auth import CurrentUser
 from tracker.models import Measurement
@@ -66,7 +67,7 @@ def test_a_bad_row_refuses_the_whole_file_and_is_named(engine):
     lines = case_csv().decode().splitlines()
     lines[3] = lines[3].replace(",kg,", ",kWh,")  # line 4: a mass in energy units
     lines[5] = lines[5].replace(",78.0,", ",-3,")
-    with pytest.raises(services.RejectedInput) as err:
+    with pytest.raises(errors.RejectedInput) as err:
         tio.import_file(engine, ADMIN, "\n".join(lines).encode(), "case.csv")
     got = {(p.row, p.column) for p in err.value.problems.itertuples()}
     assert (4, "unit") in got
@@ -85,7 +86,7 @@ def test_formulas_are_neutralised_on_export_and_restored_on_import(engine, tmp_p
     assert not any(isinstance(v, str) and v.startswith(("=", "@")) for v in cells)
     fresh = db.open_database(f"duckdb:///{tmp_path / 'f.duckdb'}")
     tio.import_file(fresh, ADMIN, text.encode(), "x.csv")
-    names = services.list_enterprises(fresh, ADMIN)["name"].tolist()
+    names = enterprises.list_enterprises(fresh, ADMIN)["name"].tolist()
     assert names == ['=HYPERLINK("http://x")']
     fresh.dispose()
 
@@ -93,7 +94,7 @@ def test_formulas_are_neutralised_on_export_and_restored_on_import(engine, tmp_p
 def test_template_has_instructions_and_imports_cleanly():
     book = openpyxl.load_workbook(io.BytesIO(tio.template_bytes("xlsx")))
     assert book.sheetnames == ["measurements", "Instructions"]
-    assert len(tio.read_table(tio.template_bytes("csv"), "t.csv")) == 1
+    assert len(tio.read_table(tio.template_bytes("csv"), "t.csv").rows) == 1
 
 
 @pytest.mark.parametrize("data,name,column", [
@@ -104,7 +105,7 @@ def test_template_has_instructions_and_imports_cleanly():
     (b"a,b", "x.txt", "file"),
 ])
 def test_unreadable_files_are_refused_plainly(data, name, column):
-    with pytest.raises(services.RejectedInput) as err:
+    with pytest.raises(errors.RejectedInput) as err:
         tio.read_table(data, name)
     assert column in set(err.value.problems["column"])
 
@@ -115,7 +116,7 @@ cell = st.one_of(st.text(max_size=12), st.integers(-10**20, 10**20).map(str),
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cell, min_size=0, max_size=13), min_size=0, max_size=6),
-       st.lists(st.sampled_from(tio.TEMPLATE_COLUMNS + ["extra", ""]), min_size=0, max_size=13),
+       st.lists(st.sampled_from(metrics.TEMPLATE_COLUMNS + ["extra", ""]), min_size=0, max_size=13),
        st.sampled_from(["csv", "xlsx", "latin1"]), st.booleans())
 def test_fuzzed_files_never_crash_and_never_store_part(duckdb_engine, rows, header, kind, merged):
     before = count(duckdb_engine)
@@ -138,9 +139,9 @@ def test_fuzzed_files_never_crash_and_never_store_part(duckdb_engine, rows, head
         name = "f.csv"
     try:
         tio.import_file(duckdb_engine, ADMIN, data, name)
-    except services.RejectedInput:
+    except errors.RejectedInput:
         assert count(duckdb_engine) == before
-    except services.AccessDenied:
+    except errors.AccessDenied:
         assert count(duckdb_engine) == before
 
 
@@ -152,18 +153,16 @@ def duckdb_engine(tmp_path_factory):
 
 
 def test_a_file_over_the_upload_limit_is_refused_plainly(db_url, monkeypatch):
-    from tracker import accounts
-
     engine = db.open_database(db_url)
     data = tio.frame_bytes(pd.DataFrame([dict(enterprise="Big Ltd", country="KE", sector="S",
                                               period_start="2024-01-01", period_end="2024-01-31",
                                               phase="baseline", indicator="water", carrier="", value=1,
                                               unit="m3", note="x" * 500)]), "csv")
-    monkeypatch.setattr(accounts, "MAX_UPLOAD_BYTES", 100)
-    with pytest.raises(services.RejectedInput) as info:
+    monkeypatch.setattr(tio, "MAX_UPLOAD_BYTES", 100)
+    with pytest.raises(errors.RejectedInput) as info:
         tio.import_file(engine, ADMIN, data, "big.csv")
     assert "the limit is" in info.value.problems["reason"].iloc[0]
-    monkeypatch.setattr(accounts, "MAX_UPLOAD_BYTES", 10_000)
+    monkeypatch.setattr(tio, "MAX_UPLOAD_BYTES", 10_000)
     assert tio.import_file(engine, ADMIN, data, "big.csv")["inserted"] == 1
     engine.dispose()
 
@@ -171,21 +170,18 @@ def test_a_file_over_the_upload_limit_is_refused_plainly(db_url, monkeypatch):
 def test_the_browser_upload_limit_matches_the_import_limit():
     import tomllib
 
-    from tracker import accounts
-
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == accounts.MAX_UPLOAD_MB
+    assert config["server"]["maxUploadSize"] == tio.MAX_UPLOAD_MB
 
 
 def test_an_unknown_enterprise_in_a_manager_s_file_is_named_with_its_line(duckdb_url):
-    from tracker import services
     from tracker.auth import CurrentUser
 
     engine = db.open_database(duckdb_url)
     text = ("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
             "Example SME,IN,S,2024-01-01,2024-01-31,baseline,water,,5,m3,\n"
             "Example SME,IN,S,2024-02-01,2024-02-29,baseline,water,,5,m3,\n")
-    with pytest.raises(services.AccessDenied, match=r"Unknown enterprise 'Example SME' \(line 2, 3\)"):
+    with pytest.raises(errors.AccessDenied, match=r"Unknown enterprise 'Example SME' \(line 2, 3\)"):
         tio.import_file(engine, CurrentUser(1, "m", "manager", (1,)), text.encode(), "f.csv")
     engine.dispose()
 
@@ -195,11 +191,11 @@ def test_excel_percent_cells_are_read_as_shown(duckdb_url):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "measurements"
-    ws.append(tio.TEMPLATE_COLUMNS)
+    ws.append(metrics.TEMPLATE_COLUMNS)
     ws.append(["Pct SME", "IN", "S", "2024-01-01", "2024-01-31", "baseline", "yield", "", 0.955, "%", ""])
     ws.append(["Pct SME", "IN", "S", "2024-01-01", "2024-01-31", "baseline", "water", "", 12, "m3", ""])
     ws["I2"].number_format = "0.0%"
     buf = io.BytesIO()
     book.save(buf)
-    df = tio.read_table(buf.getvalue(), "f.xlsx")
+    df = tio.read_table(buf.getvalue(), "f.xlsx").rows
     assert float(df.loc[0, "value"]) == pytest.approx(95.5) and float(df.loc[1, "value"]) == 12

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 import metrics
-from tracker import auth, db, demo, overview, services
+from tracker import auth, db, demo, disclosure, enterprises, errors, measurements, overview, summary
+from tracker import io as tio
 from tracker.db import session_scope
 from tracker.models import EnterpriseSummary
 
@@ -41,16 +42,16 @@ def _same_as_rebuilt(engine):
             return (pd.DataFrame([{c: getattr(r, c) for c in cols} for r in rows])
                     .sort_values(["enterprise_id", "indicator", "unit"]).reset_index(drop=True))
     kept = table()
-    overview.rebuild(engine)
+    summary.rebuild(engine)
     pd.testing.assert_frame_equal(kept, table())
 
 
 def test_every_save_keeps_the_summary_current(db_url):
     engine = db.open_database(db_url)
     rows = _rows("A") + _rows("B", follow=None) + _rows("C", follow=20_000.0)
-    services.save_measurements(engine, ADMIN, pd.DataFrame(rows), create_enterprises=True)
+    measurements.save_measurements(engine, ADMIN, metrics.parse(pd.DataFrame(rows)), create_enterprises=True)
     s = _summary(engine).set_index("enterprise_id")
-    ids = services.list_enterprises(engine, ADMIN).set_index("name")["id"]
+    ids = enterprises.list_enterprises(engine, ADMIN).set_index("name")["id"]
     a, b, c = (int(ids[n]) for n in "ABC")
     assert s.loc[a, "relative_change"] == pytest.approx(700 / 90 / (1000 / 91) - 1)
     assert s.loc[a, "flags"] == ""
@@ -62,15 +63,15 @@ def test_every_save_keeps_the_summary_current(db_url):
     _same_as_rebuilt(engine)  # new enterprises are summarised from the batch, not read back
 
     # an update and a follow-up for B change the summary in the same transaction (with a new D)
-    services.save_measurements(engine, ADMIN, pd.DataFrame(_rows("B", follow=500.0) + _rows("A", follow=910.0)
-                                                           + _rows("D", country="KE")), create_enterprises=True)
+    more = pd.DataFrame(_rows("B", follow=500.0) + _rows("A", follow=910.0) + _rows("D", country="KE"))
+    measurements.save_measurements(engine, ADMIN, metrics.parse(more), create_enterprises=True)
     s = _summary(engine).set_index("enterprise_id")
     assert s.loc[b, "flags"] == "" and s.loc[b, "relative_change"] < 0
     assert s.loc[a, "relative_change"] == pytest.approx(910 / 90 / (1000 / 91) - 1)
     _same_as_rebuilt(engine)
     # rebuilding from scratch gives the same table
     before = _summary(engine).sort_values("enterprise_id").reset_index(drop=True)
-    assert overview.rebuild(engine) == len(before)
+    assert summary.rebuild(engine) == len(before)
     after = _summary(engine).sort_values("enterprise_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(before, after)
     engine.dispose()
@@ -81,7 +82,7 @@ def test_aggregates_agree_with_metrics_summarize(db_url):
     demo.load(engine, "demo-password")
     ov = overview.programme_overview(engine, OFFICER)
     with session_scope(engine) as session:
-        frame = services._measurement_frame(session, None)
+        frame = measurements.measurement_frame(session, None)
     expected = metrics.summarize(frame).set_index("indicator")
     got = ov.summary.set_index("indicator")
     for ind in ("energy", "waste", "material_wasted", "water", "material_input"):
@@ -108,7 +109,7 @@ def test_small_cells_are_suppressed_everywhere():
                          "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
-                                 reference=services.programme_reference())
+                                 reference=overview.programme_reference())
     ov = overview.build(data)
     assert ov.summary.loc[0, "mean_change"] == pytest.approx(-0.3)
     by = ov.by_country.set_index("country")
@@ -119,15 +120,15 @@ def test_small_cells_are_suppressed_everywhere():
     assert ibc.loc["KE", "suppressed"] and np.isnan(ibc.loc["KE", "energy_avoided_mwh_per_year"])
     assert ibc.loc["IN", "suppressed"] and np.isnan(ibc.loc["IN", "emissions_avoided_t_per_year"])
     assert ov.impacts.loc[0, "avoided"] == pytest.approx((30 + 20 + 10 + 40 + 50) * 365 / 1000)
-    exported = overview.export_tables(ov)["by country"].set_index("country")
-    assert exported.loc["KE", "mean_change_pct"] == overview.FEWER
-    assert exported.loc["IN", "mean_change_pct"] == overview.FEWER
+    exported = tio.overview_tables(ov)["by country"].set_index("country")
+    assert exported.loc["KE", "mean_change_pct"] == disclosure.FEWER
+    assert exported.loc["IN", "mean_change_pct"] == disclosure.FEWER
 
     ke = overview.build(data, overview.Filters(country=("KE",)))
     assert ke.enterprises == 2 and ke.summary["suppressed"].all() and ke.summary["mean_change"].isna().all()
     assert ke.distribution["suppressed"].all() and ke.distribution["median"].isna().all()
     assert ke.impacts["suppressed"].all() and ke.impacts["avoided"].isna().all()
-    assert (overview.export_tables(ke)["energy and emissions"]["avoided"] == overview.FEWER).all()
+    assert (tio.overview_tables(ke)["energy and emissions"]["avoided"] == disclosure.FEWER).all()
 
 
 def test_flags_for_data_quality():
@@ -140,7 +141,7 @@ def test_flags_for_data_quality():
          (3, "XX", "2025-01-01", "2025-01-31", "follow-up", "energy", "electricity", 90.0, "kWh")],
         columns=["enterprise_id", "country", "period_start", "period_end", "phase", "indicator", "carrier",
                  "value_canonical", "unit_canonical"])
-    s = overview.compute_summary(m).set_index("enterprise_id")
+    s = summary.compute_summary(m).set_index("enterprise_id")
     assert s.loc[1, "flags"] == "periods_differ"  # 365 days against 31
     assert s.loc[2, "flags"] == "jump"  # 0.05x
     assert s.loc[3, "flags"] == "no_emission_factor" and np.isnan(s.loc[3, "co2e_baseline"])
@@ -150,9 +151,9 @@ def test_flags_for_data_quality():
 def test_only_officers_and_admins(db_url):
     engine = db.open_database(db_url)
     manager = auth.CurrentUser(id=1, username="m", role="manager", enterprise_ids=(1,))
-    with pytest.raises(services.AccessDenied):
+    with pytest.raises(errors.AccessDenied):
         overview.load_data(engine, manager)
-    with pytest.raises(services.AccessDenied):
+    with pytest.raises(errors.AccessDenied):
         overview.data_version(engine, manager)
     assert overview.programme_overview(engine, OFFICER).enterprises == 0
     engine.dispose()
@@ -173,7 +174,7 @@ def _data(countries, changes, co2=None):
                          "sector": "S", "partner": "", "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     return overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
-                                 reference=services.programme_reference())
+                                 reference=overview.programme_reference())
 
 
 def test_a_hidden_cell_cannot_be_worked_out_from_the_total_and_the_visible_cells():
@@ -181,7 +182,7 @@ def test_a_hidden_cell_cannot_be_worked_out_from_the_total_and_the_visible_cells
     ov = _overview(["IN"] * 3 + ["VN"] * 3 + ["KE"], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6, -0.9])
     by = ov.by_country.set_index("country")
     assert by.loc["KE", "suppressed"] and by["suppressed"].sum() == 2  # KE and one more
-    assert by.loc[by["suppressed"], "enterprises"].sum() >= overview.MIN_CELL
+    assert by.loc[by["suppressed"], "enterprises"].sum() >= disclosure.MIN_CELL
     shown = by[~by["suppressed"]]
     assert len(shown) == 1 and shown["mean_change"].notna().all()
     ibc = ov.impacts_by_country.set_index("country")
@@ -202,7 +203,8 @@ def test_the_spread_of_fewer_than_ten_enterprises_is_not_shown():
     # regression: the five quantiles and the mean of four enterprises were solved for each one's change
     few = _overview(["IN"] * 4, [-0.46, -0.27, -0.20, -0.14])
     assert few.summary.loc[0, "mean_change"] == pytest.approx(-0.2675)  # the mean of 4 is shown
-    assert few.distribution["suppressed"].all() and few.distribution[["p05", "q1", "median", "q3", "p95"]].isna().all().all()
+    assert few.distribution["suppressed"].all()
+    assert few.distribution[["p05", "q1", "median", "q3", "p95"]].isna().all().all()
     many = _overview(["IN"] * 10, [-0.1 * i for i in range(10)])
     assert not many.distribution["suppressed"].any() and many.distribution["median"].notna().all()
 
@@ -210,7 +212,7 @@ def test_the_spread_of_fewer_than_ten_enterprises_is_not_shown():
 def test_two_selections_that_differ_by_one_enterprise_do_not_both_show_figures():
     # regression: a sector, then the sector without one country: the difference was that enterprise's change
     data = _data(["IN"] * 4 + ["VN"] * 3 + ["BO"], [-0.1, -0.2, -0.3, -0.4, -0.5, -0.6, -0.7, -0.9])
-    officer = overview.CurrentUser(id=7, username="officer-a", role="officer")
+    officer = auth.CurrentUser(id=7, username="officer-a", role="officer")
     wide = overview.guard(overview.build(data), officer, "v1")
     assert wide.summary.loc[0, "mean_change"] == pytest.approx(-0.4625) and wide.hidden_as_too_close == 0
     narrow = overview.build(data, overview.Filters(country=("IN", "VN")))
@@ -224,12 +226,12 @@ def test_two_selections_that_differ_by_one_enterprise_do_not_both_show_figures()
     near = overview.guard(overview.build(data, overview.Filters(country=("IN", "BO"))), officer, "v1")
     assert near.summary.loc[0, "suppressed"]
     # three or more enterprises apart is allowed (a difference is then a mean of three)
-    first = overview.CurrentUser(id=9, username="officer-c", role="officer")
+    first = auth.CurrentUser(id=9, username="officer-c", role="officer")
     overview.guard(overview.build(data, overview.Filters(country=("IN",))), first, "v1")
     apart = overview.guard(overview.build(data, overview.Filters(country=("IN", "VN"))), first, "v1")
     assert apart.summary.loc[0, "mean_change"] == pytest.approx(-0.4)
     # another officer, or the same after the data changed, starts afresh
-    other = overview.CurrentUser(id=8, username="officer-b", role="officer")
+    other = auth.CurrentUser(id=8, username="officer-b", role="officer")
     assert not overview.guard(narrow, other, "v1").summary.loc[0, "suppressed"]
     assert not overview.guard(narrow, officer, "v2").summary.loc[0, "suppressed"]
 
@@ -243,12 +245,12 @@ def test_power_sums_recognise_every_difference_of_one_or_two():
     base = [3, 8, 15, 16, 23, 42, 99]
     others = [x for x in range(1, 120) if x not in base]
     for a in base:
-        assert overview.differ_by_one_or_two(sums(base), sums([b for b in base if b != a]))
+        assert disclosure.differ_by_one_or_two(sums(base), sums([b for b in base if b != a]))
         for x in others[::7]:
-            assert overview.differ_by_one_or_two(sums(base), sums([b for b in base if b != a] + [x]))
+            assert disclosure.differ_by_one_or_two(sums(base), sums([b for b in base if b != a] + [x]))
     for a, b in itertools.combinations(base, 2):
-        assert overview.differ_by_one_or_two(sums(base), sums([c for c in base if c not in (a, b)]))
-    assert not overview.differ_by_one_or_two(sums(base), sums(base))
-    assert not overview.differ_by_one_or_two(sums(base), sums(base[3:]))
-    cells = overview._cell_sums("t", pd.DataFrame({"enterprise_id": base, "k": "x"}), ["k"])
+        assert disclosure.differ_by_one_or_two(sums(base), sums([c for c in base if c not in (a, b)]))
+    assert not disclosure.differ_by_one_or_two(sums(base), sums(base))
+    assert not disclosure.differ_by_one_or_two(sums(base), sums(base[3:]))
+    cells = disclosure.cell_sums("t", pd.DataFrame({"enterprise_id": base, "k": "x"}), ["k"])
     assert cells[("t", "x")] == sums(base)

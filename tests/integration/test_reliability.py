@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import func, select
 
-from tracker import db, services
+import metrics
+from tracker import db, measurements
 from tracker import io as tio
 from tracker.auth import CurrentUser
 from tracker.models import Measurement
@@ -26,7 +27,7 @@ def count(engine):
 def rows_for(thread: int, n: int) -> pd.DataFrame:
     return pd.DataFrame([dict(enterprise=f"Shared SME {thread % 3}", country="IN", sector="S",
                               period_start=f"2024-01-{1 + i % 28:02d}", period_end=f"2024-01-{1 + i % 28:02d}",
-                              phase="baseline", indicator="energy", carrier=f"electricity" if i < 28 else "diesel",
+                              phase="baseline", indicator="energy", carrier="electricity" if i < 28 else "diesel",
                               value=thread * 1000 + i, unit="kWh", note=f"thread {thread}")
                          for i in range(n)])
 
@@ -39,8 +40,8 @@ def test_twenty_threads_writing_at_once_lose_nothing(db_url):
     def work(t):
         try:
             own = rows_for(t, 40).assign(enterprise=f"Thread SME {t}")
-            services.save_measurements(engine, ADMIN, own, create_enterprises=True)
-            services.save_measurements(engine, ADMIN, rows_for(t, 10), create_enterprises=True)
+            measurements.save_measurements(engine, ADMIN, metrics.parse(own), create_enterprises=True)
+            measurements.save_measurements(engine, ADMIN, metrics.parse(rows_for(t, 10)), create_enterprises=True)
         except Exception as exc:  # noqa: BLE001 - collected and reported below
             errors.append(repr(exc))
 
@@ -116,7 +117,7 @@ def test_a_process_killed_right_after_migrating_leaves_a_file_that_opens(duckdb_
 def test_duckdb_writers_in_one_process_take_turns_instead_of_conflicting(duckdb_url):
     # regression: "Conflict on update!" when two threads changed the same row at once (CI, 20 threads)
     engine = db.open_database(duckdb_url)
-    services.save_measurements(engine, ADMIN, rows_for(0, 1), create_enterprises=True)
+    measurements.save_measurements(engine, ADMIN, metrics.parse(rows_for(0, 1)), create_enterprises=True)
     first_in, second_started, second_done = threading.Event(), threading.Event(), threading.Event()
     outcome = {}
 

@@ -1,12 +1,11 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -28,7 +27,8 @@ def _fk(columns, referred, name):
     return [sa.ForeignKeyConstraint(columns, referred, name=name)]
 
 
-SEQUENCES = ['enterprise_id_seq', 'training_id_seq', 'measurement_id_seq', 'action_id_seq', 'user_id_seq', 'audit_id_seq']
+SEQUENCES = ['enterprise_id_seq', 'training_id_seq', 'measurement_id_seq', 'action_id_seq', 'user_id_seq',
+             'audit_id_seq']
 
 
 def upgrade() -> None:
@@ -100,7 +100,8 @@ def upgrade() -> None:
     sa.Column('updated_by', sa.String(length=100), nullable=False),
     *_fk(['enterprise_id'], ['enterprises.id'], name=op.f('fk_measurements_enterprise_id_enterprises')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measurements')),
-    sa.UniqueConstraint('enterprise_id', 'period_start', 'period_end', 'phase', 'indicator', 'carrier', name='uq_measurements_key')
+    sa.UniqueConstraint('enterprise_id', 'period_start', 'period_end', 'phase', 'indicator', 'carrier',
+                        name='uq_measurements_key')
     )
     op.create_index(op.f('ix_measurements_enterprise_id'), 'measurements', ['enterprise_id'], unique=False)
     op.create_table('trainings',

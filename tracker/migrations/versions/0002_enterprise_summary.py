@@ -5,11 +5,10 @@ Revises: 0001
 Create Date: 2026-11-24
 
 The table is derived data: it is rebuilt from the measurements after the upgrade (and by
-``tracker.overview.rebuild`` whenever needed), and kept current by every write.
+``tracker.summary.rebuild`` whenever needed), and kept current by every write.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0002'
 down_revision = '0001'
@@ -38,13 +37,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('enterprise_id', 'indicator', 'unit', name=op.f('pk_enterprise_summary'))
     )
     # a database that already holds figures gets its summary now
-    from tracker import overview
     from sqlalchemy.orm import Session
+
+    from tracker import summary
 
     bind = op.get_bind()
     if bind.exec_driver_sql("SELECT count(*) FROM measurements").scalar():
         with Session(bind=bind) as session:
-            overview.refresh(session, None)
+            summary.refresh(session, None)
 
 
 def downgrade() -> None:

@@ -7,9 +7,8 @@ Create Date: 2026-11-23
 A nullable column with a unique constraint, added through a unique index (DuckDB cannot add
 a constraint to an existing table; an index enforces the same rule on both databases).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0003'
 down_revision = '0002'

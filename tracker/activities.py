@@ -1,0 +1,184 @@
+"""What an enterprise did: SCORE modules attended (trainings) and improvement actions.
+
+Each is recorded, corrected or deleted by someone who may change the enterprise's figures, and
+audited with before and after.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import metrics
+from tracker import audit
+from tracker.access import require_enterprise
+from tracker.auth import CurrentUser
+from tracker.db import session_scope
+from tracker.models import Action, Training
+
+MODULES = ("Workplace Cooperation", "Quality Management", "Safety and Health at Work", "Workforce Management",
+           "Gender Equality", "Lean Manufacturing", "SCORE4Climate")
+TRAINING_COLUMNS = ["id", "module", "start_date", "end_date", "cohort", "managers_female", "managers_male",
+                    "workers_female", "workers_male"]
+ACTION_COLUMNS = ["id", "action_date", "description", "investment", "currency", "indicators"]
+
+
+# --- modules attended -------------------------------------------------------------------------
+
+def trainings_frame(session: Session, enterprise_id: int) -> pd.DataFrame:
+    """The enterprise's module participations, oldest first."""
+    rows = session.execute(select(*(getattr(Training, c) for c in TRAINING_COLUMNS))
+                           .where(Training.enterprise_id == enterprise_id)
+                           .order_by(Training.start_date, Training.id)).all()
+    return pd.DataFrame(rows, columns=TRAINING_COLUMNS)
+
+
+def module_advice(trainings: pd.DataFrame) -> list[str]:
+    """Advice on recorded module participation: Workplace Cooperation first, and the recommended
+    two managers and two workers per module (one sentence per point)."""
+    if trainings.empty:
+        return ["No module recorded yet. Workplace Cooperation (SCORE Basics) comes first."]
+    advice = []
+    if "Workplace Cooperation" not in set(trainings["module"]):
+        advice.append("Workplace Cooperation (SCORE Basics) is not recorded: it comes before the other modules.")
+    managers = trainings["managers_female"] + trainings["managers_male"]
+    workers = trainings["workers_female"] + trainings["workers_male"]
+    short = trainings.loc[(managers < 2) | (workers < 2), "module"].tolist()
+    if short:
+        advice.append(f"Fewer than two managers and two workers attended {', '.join(dict.fromkeys(short))}: the "
+                      "programme recommends two of each for every module.")
+    return advice
+
+
+def _check_training(module: str, start: dt.date, end: dt.date, counts: list[int]) -> None:
+    if module not in MODULES:
+        raise ValueError(f"Unknown module {module!r}; expected one of {', '.join(MODULES)}.")
+    if end < start:
+        raise ValueError("The end date is before the start date.")
+    if any(c < 0 for c in counts):
+        raise ValueError("Attendee numbers cannot be negative.")
+
+
+def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: str, start: dt.date, end: dt.date,
+                 cohort: str = "", managers_female: int = 0, managers_male: int = 0, workers_female: int = 0,
+                 workers_male: int = 0) -> list[str]:
+    """Record participation in a SCORE module; returns advice (e.g. the recommended attendees)."""
+    require_enterprise(user, enterprise_id)
+    counts = [managers_female, managers_male, workers_female, workers_male]
+    _check_training(module, start, end, counts)
+    advice = []
+    with session_scope(engine) as session:
+        modules = set(session.scalars(select(Training.module).where(Training.enterprise_id == enterprise_id)).all())
+        if module != "Workplace Cooperation" and "Workplace Cooperation" not in modules:
+            advice.append("Workplace Cooperation (SCORE Basics) comes first: record it too.")
+        session.add(Training(enterprise_id=enterprise_id, module=module, start_date=start, end_date=end,
+                             cohort=cohort.strip(), managers_female=managers_female, managers_male=managers_male,
+                             workers_female=workers_female, workers_male=workers_male))
+        audit.record(session, user.username, "insert", "trainings", enterprise_id, None,
+                     dict(module=module, start=start, end=end, attendees=counts))
+    if managers_female + managers_male < 2 or workers_female + workers_male < 2:
+        advice.append("The programme recommends two managers and two workers for each module.")
+    return advice
+
+
+def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, training_id: int, module: str,
+                    start: dt.date, end: dt.date, cohort: str = "", managers_female: int = 0, managers_male: int = 0,
+                    workers_female: int = 0, workers_male: int = 0) -> None:
+    """Correct a recorded module participation (audited with before and after)."""
+    require_enterprise(user, enterprise_id)
+    counts = [managers_female, managers_male, workers_female, workers_male]
+    _check_training(module, start, end, counts)
+    fields = TRAINING_COLUMNS[1:]
+    with session_scope(engine) as session:
+        row = _own_row(session, Training, training_id, enterprise_id, "module record")
+        before = {f: getattr(row, f) for f in fields}
+        after = dict(zip(fields, [module, start, end, cohort.strip(), *counts], strict=True))
+        if before != after:
+            for k, v in after.items():
+                setattr(row, k, v)
+            audit.record(session, user.username, "update", "trainings", training_id, before, after)
+
+
+def delete_training(engine: Engine, user: CurrentUser, enterprise_id: int, training_id: int) -> None:
+    """Delete a module participation recorded by mistake (audited)."""
+    _delete_own(engine, user, enterprise_id, Training, training_id, "module record",
+                lambda row: dict(module=row.module, start=row.start_date, end=row.end_date, cohort=row.cohort))
+
+
+# --- improvement actions ----------------------------------------------------------------------
+
+def actions_frame(session: Session, enterprise_id: int) -> pd.DataFrame:
+    """The enterprise's improvement actions, oldest first."""
+    rows = session.execute(select(*(getattr(Action, c) for c in ACTION_COLUMNS))
+                           .where(Action.enterprise_id == enterprise_id).order_by(Action.action_date, Action.id)).all()
+    return pd.DataFrame(rows, columns=ACTION_COLUMNS)
+
+
+def list_actions(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
+    """The enterprise's improvement actions, oldest first."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        return actions_frame(session, enterprise_id)
+
+
+def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
+               investment: float | None = None, currency: str = "", indicators: list[str] | tuple[str, ...] = (),
+               *, exists_ok: bool = True) -> int:
+    """Record an improvement action; returns its id. An action with the same date and
+    description is not recorded twice: its id is returned, or with ``exists_ok=False``
+    ValueError says so (the page: a correction must not look saved when nothing changed)."""
+    require_enterprise(user, enterprise_id)
+    if not description.strip():
+        raise ValueError("Describe the action.")
+    unknown = [i for i in indicators if i not in metrics.INDICATORS]
+    if unknown:
+        raise ValueError(f"Unknown indicator(s): {', '.join(unknown)}")
+    if investment is not None and investment < 0:
+        raise ValueError("The investment cannot be negative.")
+    with session_scope(engine) as session:
+        exists = session.scalars(select(Action).where(Action.enterprise_id == enterprise_id,
+                                                      Action.action_date == action_date,
+                                                      Action.description == description.strip())).first()
+        if exists is not None:
+            if exists_ok:
+                return exists.id
+            raise ValueError("This action is recorded already (same date and description). To correct it, delete "
+                             "it below and record it again.")
+        action = Action(enterprise_id=enterprise_id, action_date=action_date, description=description.strip(),
+                        investment=investment, currency=currency, indicators=",".join(indicators))
+        session.add(action)
+        session.flush()
+        audit.record(session, user.username, "insert", "actions", action.id, None,
+                     {"date": action_date, "description": description, "investment": investment})
+        return action.id
+
+
+def delete_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_id: int) -> None:
+    """Delete an improvement action recorded by mistake (audited)."""
+    _delete_own(engine, user, enterprise_id, Action, action_id, "action",
+                lambda row: dict(date=row.action_date, description=row.description, investment=row.investment))
+
+
+# --- one shape for both -----------------------------------------------------------------------
+
+def _own_row(session: Session, model, row_id: int, enterprise_id: int, what: str):
+    """The row ``row_id`` of ``model`` when it belongs to ``enterprise_id`` (else LookupError)."""
+    row = session.get(model, row_id)
+    if row is None or row.enterprise_id != enterprise_id:
+        raise LookupError(f"No such {what} for this enterprise (it may have been deleted meanwhile).")
+    return row
+
+
+def _delete_own(engine: Engine, user: CurrentUser, enterprise_id: int, model, row_id: int, what: str,
+                describe) -> None:
+    """Delete the row ``row_id`` of ``model`` that belongs to ``enterprise_id``, audited with
+    ``describe(row)`` as what it was."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine) as session:
+        row = _own_row(session, model, row_id, enterprise_id, what)
+        before = describe(row)
+        session.delete(row)
+        audit.record(session, user.username, "delete", model.__tablename__, row_id, before, None)

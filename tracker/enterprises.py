@@ -1,0 +1,166 @@
+"""Enterprises: who may see which, their profile, and adding or changing one.
+
+A name, country and size are checked here, once, for every way an enterprise is created or
+changed (the admin's form, the profile page, an upload that names a new enterprise).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tracker import activities, audit
+from tracker.access import require_enterprise, require_role
+from tracker.auth import CurrentUser
+from tracker.db import MANY, bulk_insert, session_scope
+from tracker.models import Enterprise, User, UserEnterprise
+
+SIZES = ("micro", "small", "medium", "large")
+ENTERPRISE_COLUMNS = ["id", "name", "country", "sector", "size", "partner", "synthetic"]
+
+
+def check_country(country: str) -> str:
+    """The country as stored (upper case), or ValueError when it is no two-letter code."""
+    country = country.strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ValueError("The country is a two-letter ISO 3166 code, e.g. IN, VN or KE.")
+    return country
+
+
+def check_size(size: str) -> str:
+    """The size, or ValueError when it is not one of :data:`SIZES` (empty: not given)."""
+    if size and size not in SIZES:
+        raise ValueError(f"The size is one of {', '.join(SIZES)}.")
+    return size
+
+
+def _fields(name: str, country: str, sector: str, size: str, partner: str) -> dict:
+    name = name.strip()
+    if not name:
+        raise ValueError("The enterprise needs a name.")
+    return dict(name=name, country=check_country(country), sector=sector.strip(), size=check_size(size),
+                partner=partner.strip())
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
+    """The enterprises the user may see (officers see the list of participants, not figures)."""
+    stmt = select(*(getattr(Enterprise, c) for c in ENTERPRISE_COLUMNS)).order_by(Enterprise.name)
+    if user.role not in ("admin", "officer"):
+        stmt = stmt.where(Enterprise.id.in_(list(user.enterprise_ids)))
+    with session_scope(engine, readonly=True) as session:
+        return pd.DataFrame(session.execute(stmt).all(), columns=ENTERPRISE_COLUMNS)
+
+
+def enterprise_dict(session: Session, enterprise_id: int) -> dict:
+    """One enterprise's attributes (LookupError when there is none with that id)."""
+    ent = session.get(Enterprise, enterprise_id)
+    if ent is None:
+        raise LookupError(f"No enterprise with id {enterprise_id}.")
+    return {c: getattr(ent, c) for c in ENTERPRISE_COLUMNS}
+
+
+def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict:
+    """Profile, trainers and module participation of one enterprise the user may read."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        info = enterprise_dict(session, enterprise_id)
+        trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
+                                   .where(UserEnterprise.enterprise_id == enterprise_id, User.role == "trainer")
+                                   .order_by(User.username)).all()
+        trainings = activities.trainings_frame(session, enterprise_id)
+    return dict(info, trainers=list(trainers), trainings=trainings, advice=activities.module_advice(trainings))
+
+
+def ids_by_name(session: Session, names: list[str]) -> dict[str, int]:
+    """{name: id} of the enterprises among ``names`` that exist."""
+    if len(names) <= MANY:
+        return dict(session.execute(select(Enterprise.name, Enterprise.id).where(Enterprise.name.in_(names))).all())
+    wanted = set(names)
+    return {n: i for n, i in session.execute(select(Enterprise.name, Enterprise.id)).all() if n in wanted}
+
+
+# --- adding and changing ----------------------------------------------------------------------
+
+def get_or_create_enterprise(session: Session, name: str, country: str, sector: str = "", *, size: str = "",
+                             partner: str = "", synthetic: bool = False, actor: str = "system") -> Enterprise:
+    """The enterprise called ``name``; created (and audited) when it does not exist."""
+    ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
+    if ent is None:
+        ent = Enterprise(name=name, country=country.upper(), sector=sector, size=size, partner=partner,
+                         synthetic=synthetic)
+        session.add(ent)
+        session.flush()
+        audit.record(session, actor, "insert", "enterprises", ent.id, None,
+                     {"name": name, "country": country, "sector": sector})
+    return ent
+
+
+def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataFrame:
+    """Create the enterprises of ``new`` (index: name; columns country, sector) in one insert,
+    audited as one entry. Returns them as stored (index: name; columns id, country: two
+    upper-case letters)."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    stored = pd.DataFrame({"name": new.index.astype(str),
+                           "country": new["country"].astype(str).str.upper().str[:2].to_numpy(),
+                           "sector": new["sector"].astype(str).to_numpy(), "size": "", "partner": "",
+                           "synthetic": False, "created_at": now})
+    bulk_insert(session, "enterprises", stored)
+    audit.record(session, actor, "insert", "enterprises", "", None,
+                 {"created": list(map(str, new.index[:100])), "count": len(new)})
+    ids = ids_by_name(session, list(new.index))
+    return stored.set_index("name")[["country"]].assign(id=lambda f: f.index.map(ids))
+
+
+def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str, sector: str = "", size: str = "",
+                      partner: str = "") -> int:
+    """Add an enterprise (admins); returns its id."""
+    require_role(user, "admin")
+    values = _fields(name, country, sector, size, partner)
+    with session_scope(engine) as session:
+        if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
+            raise ValueError(f"An enterprise called {values['name']!r} exists already.")
+        ent = Enterprise(synthetic=False, **values)
+        session.add(ent)
+        session.flush()
+        audit.record(session, user.username, "insert", "enterprises", ent.id, None, values)
+        return ent.id
+
+
+def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, name: str, country: str,
+                    sector: str = "", size: str = "", partner: str = "") -> None:
+    """Rename an enterprise or change its country, sector, size and implementation partner (admins)."""
+    require_role(user, "admin")
+    values = _fields(name, country, sector, size, partner)
+    with session_scope(engine) as session:
+        ent = session.get(Enterprise, int(enterprise_id))
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
+        clash = session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"],
+                                                            Enterprise.id != ent.id)).first()
+        if clash is not None:
+            raise ValueError(f"Another enterprise is called {values['name']!r}.")
+        _update(session, user, ent, values)
+
+
+def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
+                   partner: str) -> None:
+    """Change an enterprise's country (ISO 3166 alpha-2), sector, size and implementation partner."""
+    require_enterprise(user, enterprise_id)
+    values = dict(country=check_country(country), sector=sector.strip(), size=check_size(size),
+                  partner=partner.strip())
+    with session_scope(engine) as session:
+        _update(session, user, session.get(Enterprise, enterprise_id), values)
+
+
+def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:
+    """Set ``values`` on ``ent``, audited with before and after (nothing when nothing changes)."""
+    before = {k: getattr(ent, k) for k in values}
+    if before != values:
+        for k, v in values.items():
+            setattr(ent, k, v)
+        audit.record(session, user.username, "update", "enterprises", ent.id, before, values)

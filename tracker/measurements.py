@@ -1,0 +1,225 @@
+"""The figures: reading an enterprise's measurements, and the write path.
+
+:func:`save_measurements` stores a table that ``metrics.parse`` has read (a ``metrics.Parsed``):
+all or nothing, one transaction, updating figures that exist instead of duplicating them, the
+programme summary refreshed in the same transaction. It never parses again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+import pandas as pd
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import metrics
+from tracker import audit, enterprises, summary
+from tracker.access import EDITORS, require_enterprise, require_role
+from tracker.auth import CurrentUser
+from tracker.db import MANY, bulk_insert, session_scope
+from tracker.errors import AccessDenied, RejectedInput
+from tracker.models import Enterprise, Measurement
+
+#: what makes a figure one figure: a second row with the same key updates it
+KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier"]
+#: the columns of a stored figure
+STORED_COLUMNS = ["value", "unit", "note", "value_canonical", "unit_canonical"]
+#: how often a write that lost a race with another transaction is tried again
+ATTEMPTS = 20
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.DataFrame:
+    """The stored figures of ``enterprise_ids`` (None: all) in the template's columns, value and
+    unit as entered, with enterprise_id, value_canonical and unit_canonical."""
+    stmt = (select(Enterprise.name, Enterprise.country, Enterprise.sector, Measurement.period_start,
+                   Measurement.period_end, Measurement.phase, Measurement.indicator, Measurement.carrier,
+                   Measurement.value, Measurement.unit, Measurement.note, Measurement.enterprise_id,
+                   Measurement.value_canonical, Measurement.unit_canonical)
+            .join(Enterprise, Enterprise.id == Measurement.enterprise_id)
+            .order_by(Enterprise.name, Measurement.period_start, Measurement.indicator, Measurement.carrier))
+    if enterprise_ids is not None:
+        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
+    rows = session.execute(stmt).all()
+    df = pd.DataFrame(rows, columns=metrics.TEMPLATE_COLUMNS + ["enterprise_id", "value_canonical", "unit_canonical"])
+    for col in ("period_start", "period_end"):
+        df[col] = pd.to_datetime(df[col])
+    df["carrier"] = df["carrier"].fillna("")
+    return df
+
+
+def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
+    """(profile, stored measurements) of one enterprise the user may read."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        return enterprises.enterprise_dict(session, enterprise_id), measurement_frame(session, [enterprise_id])
+
+
+def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
+    """The periods an enterprise has figures for: phase, period_start, period_end, figures."""
+    require_enterprise(user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        rows = session.execute(
+            select(Measurement.phase, Measurement.period_start, Measurement.period_end, func.count())
+            .where(Measurement.enterprise_id == enterprise_id)
+            .group_by(Measurement.phase, Measurement.period_start, Measurement.period_end)
+            .order_by(Measurement.period_start, Measurement.period_end, Measurement.phase)).all()
+    return pd.DataFrame(rows, columns=["phase", "period_start", "period_end", "figures"])
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed, *, create_enterprises: bool = False,
+                      progress=None) -> dict[str, int]:
+    """Store a parsed template table, all or nothing, in one transaction.
+
+    Rows with the same enterprise, period, phase, indicator and carrier as a stored figure
+    update it instead of duplicating it; an update without a note (None) keeps the stored
+    note. Raises :class:`RejectedInput` with the table's problems, or :class:`AccessDenied`
+    (an enterprise that is not the user's, or one that does not exist unless an admin asks to
+    create it). Returns counts of inserted and updated rows. The audit log gets one entry per
+    call (with the counts) and one per updated figure (before and after). Conflicting
+    concurrent writers are retried, so nothing is lost.
+    """
+    require_role(user, *EDITORS)
+    if not isinstance(parsed, metrics.Parsed):
+        raise TypeError("save_measurements takes what metrics.parse returns.")
+    if not parsed.ok:
+        raise RejectedInput(parsed.problems)
+    df = parsed.rows
+    # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
+    df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
+    step = progress or (lambda fraction, text: None)
+    for attempt in range(ATTEMPTS):
+        try:
+            return _save(engine, user, df, create_enterprises, step)
+        except Exception as exc:  # noqa: BLE001 - driver errors from bulk paths are not always wrapped
+            if not _is_conflict(exc) or attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(min(1.0, 0.01 * 2 ** attempt) * (0.5 + random.random()))  # back off, then retry
+    raise AssertionError("unreachable")
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    """A write that lost a race with another transaction (safe to retry from the start)."""
+    if isinstance(exc, (RejectedInput, AccessDenied)):
+        return False
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc)
+    return any(t in text for t in ("Conflict", "conflict", "could not serialize", "deadlock",
+                                   "duplicate key", "Duplicate key", "violates unique"))
+
+
+def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, step) -> dict[str, int]:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with session_scope(engine) as session:
+        ids, created = _enterprise_ids(session, user, df, create_enterprises, step)
+        df = df.assign(enterprise_id=df["enterprise"].map(ids))
+        step(0.4, "Comparing with stored figures")
+        new_ids = set(created["id"])
+        existed = [i for i in ids.values() if i not in new_ids]  # new enterprises have nothing stored yet
+        merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
+        keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
+        if keep.any():
+            merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
+        new = merged[merged["id"].isna()]
+        old = merged[merged["id"].notna()]
+        changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
+                      | (old["old_note"] != old["note"])]
+        stamp = dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=now, updated_by=user.username)
+        if len(new):
+            step(0.5, f"Adding {len(new):,} figures")
+            bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(**stamp))
+        if len(changed):
+            step(0.8, f"Updating {len(changed):,} figures")
+            _update(session, user, changed, stamp)
+        counts = {"inserted": int(len(new)), "updated": int(len(changed))}
+        if counts["inserted"] or counts["updated"]:
+            audit.record(session, user.username, "save", "measurements", ",".join(map(str, sorted(ids.values())))[:100],
+                         None, dict(counts, enterprises=sorted(ids)[:50]))
+            # the programme overview's summary, same transaction; enterprises that had nothing
+            # stored have all their figures in this batch, which need not be read back
+            fresh = df[df["enterprise"].isin(created.index)]
+            complete = (fresh.assign(country=fresh["enterprise"].map(created["country"]))[summary.MEASUREMENT_COLUMNS]
+                        if len(fresh) else None)
+            summary.refresh(session, ids.values(), complete=complete)
+        step(0.95, "Committing")
+    return counts
+
+
+def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, create: bool, step
+                    ) -> tuple[dict[str, int], pd.DataFrame]:
+    """{name: id} of the enterprises ``df`` names, each checked against the user's access, and
+    those created now (an admin's upload that asks for it: index name, columns id, country)."""
+    firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
+    known = enterprises.ids_by_name(session, list(firsts.index))
+    missing = firsts[~firsts.index.isin(list(known))]
+    created = pd.DataFrame({"id": pd.Series(dtype="int64"), "country": pd.Series(dtype=object)})
+    if len(missing):
+        if not (create and user.role == "admin"):
+            lines, where = df.index[df["enterprise"].isin(missing.index)], ""
+            if pd.api.types.is_integer_dtype(lines):  # a file's rows: name their lines
+                shown = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10])
+                where = f" (line {shown}{' ...' if len(lines) > 10 else ''})"
+            raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{where}: only an admin can add enterprises.")
+        step(0.2, f"Adding {len(missing):,} enterprises")
+        created = enterprises.add_enterprises(session, user.username, missing)
+        known.update(created["id"].to_dict())
+    for name in firsts.index:
+        require_enterprise(user, known[name])
+    return {name: known[name] for name in firsts.index}, created
+
+
+def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
+    """The stored figures of ``enterprise_ids`` with their keys (dates as datetime64, as parsed
+    rows have them), id and old value, unit and note."""
+    stmt = select(Measurement.id, Measurement.enterprise_id, Measurement.period_start, Measurement.period_end,
+                  Measurement.phase, Measurement.indicator, Measurement.carrier, Measurement.value,
+                  Measurement.unit, Measurement.note)
+    if len(enterprise_ids) <= MANY:
+        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
+    stored = pd.DataFrame(session.execute(stmt).all() if enterprise_ids else [],
+                          columns=["id"] + KEY_COLUMNS + ["old_value", "old_unit", "old_note"])
+    if len(enterprise_ids) > MANY:  # one scan beats a statement with a hundred thousand parameters
+        stored = stored[stored["enterprise_id"].isin(enterprise_ids)]
+    for col in ("period_start", "period_end"):
+        stored[col] = pd.to_datetime(stored[col]).astype("datetime64[ns]")
+    return stored
+
+
+def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:
+    """Write the changed figures, each audited with its value, unit and note before and after."""
+    session.execute(
+        Measurement.__table__.update().where(Measurement.id == bindparam("mid")),
+        [dict(mid=int(r.id), value=float(r.value), unit=r.unit, note=r.note, value_canonical=float(r.value_canonical),
+              unit_canonical=r.unit_canonical, **stamp) for r in changed.itertuples(index=False)])
+    for r in changed.itertuples(index=False):
+        audit.record(session, user.username, "update", "measurements", int(r.id),
+                     {"value": r.old_value, "unit": r.old_unit, "note": r.old_note},
+                     {"value": float(r.value), "unit": r.unit, "note": r.note})
+
+
+def delete_period(engine: Engine, user: CurrentUser, enterprise_id: int, phase: str, period_start: dt.date,
+                  period_end: dt.date) -> int:
+    """Delete every figure of one period of an enterprise (a period entered with the wrong
+    dates or phase); each figure goes into the audit log with its value. Returns how many."""
+    require_enterprise(user, enterprise_id)
+    where = (Measurement.enterprise_id == enterprise_id, Measurement.phase == phase,
+             Measurement.period_start == period_start, Measurement.period_end == period_end)
+    with session_scope(engine) as session:
+        rows = session.execute(select(Measurement.id, Measurement.indicator, Measurement.carrier, Measurement.value,
+                                      Measurement.unit, Measurement.note).where(*where)).all()
+        if not rows:
+            raise LookupError(f"No {phase} figures from {period_start} to {period_end} are stored.")
+        session.execute(Measurement.__table__.delete().where(*where))
+        for r in rows:
+            audit.record(session, user.username, "delete", "measurements", r.id,
+                         {"enterprise_id": enterprise_id, "phase": phase, "period_start": period_start,
+                          "period_end": period_end, "indicator": r.indicator, "carrier": r.carrier,
+                          "value": r.value, "unit": r.unit, "note": r.note}, None)
+        summary.refresh(session, [enterprise_id])
+    return len(rows)

@@ -1,0 +1,174 @@
+"""The table ``enterprise_summary``, write side: what the programme overview aggregates.
+
+One row per enterprise, indicator and canonical unit: baseline and follow-up per-day rates,
+relative change, points, energy emissions and data-quality flags. :func:`refresh` recomputes the
+rows of the enterprises a write touched, inside the writer's transaction, so the summary is
+never behind the measurements; :func:`rebuild` does the same for every enterprise in bulk.
+
+Definitions follow ``metrics.enterprise_changes`` (METHODS.md).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+import metrics
+from tracker.db import bulk_insert, delete_ids, read_frame, session_scope
+from tracker.models import EnterpriseSummary
+
+#: follow-up / baseline beyond these is listed as an implausible jump (a unit slip, a typo)
+JUMP_HIGH, JUMP_LOW = 10.0, 0.1
+#: periods whose lengths differ by more than this factor are listed
+PERIOD_RATIO = 3.0
+#: what each data-quality flag means, as the overview lists it
+FLAG_TEXT = {
+    "no_followup": "baseline but no follow-up",
+    "no_baseline": "follow-up but no baseline",
+    "jump": "implausible jump (follow-up over 10x or under 0.1x the baseline)",
+    "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
+    "no_emission_factor": "no emission factor for a carrier or the country",
+}
+SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
+MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "
+                   "m.carrier, m.value_canonical, m.unit_canonical FROM measurements m "
+                   "JOIN enterprises e ON e.id = m.enterprise_id")
+MEASUREMENT_COLUMNS = ["enterprise_id", "country", "period_start", "period_end", "phase", "indicator", "carrier",
+                       "value_canonical", "unit_canonical"]
+
+
+def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) -> int:
+    """Recompute the summary rows of ``enterprise_ids`` (None: every enterprise) inside the
+    caller's transaction (a Session or a Connection); returns the number of rows written.
+
+    ``complete`` may hold *all* the measurements of some of these enterprises (those that had
+    none stored before a bulk import), with the columns ``MEASUREMENT_COLUMNS``; they are not
+    read back from the database.
+    """
+    ids = None if enterprise_ids is None else sorted({int(i) for i in enterprise_ids})
+    if ids is not None and not ids:
+        return 0
+    if complete is not None and ids is not None and len(complete):
+        held = set(complete["enterprise_id"].unique().tolist())
+        rest = [i for i in ids if i not in held]
+        parts = [complete[MEASUREMENT_COLUMNS]]
+        if rest:
+            parts.append(read_frame(session, MEASUREMENT_SQL, rest, "enterprise_id"))
+        m = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    else:
+        m = read_frame(session, MEASUREMENT_SQL, ids, "enterprise_id")
+    summary = compute_summary(m)
+    delete_ids(session, "enterprise_summary", "enterprise_id", ids)
+    bulk_insert(session, "enterprise_summary", summary)
+    return len(summary)
+
+
+def rebuild(engine: Engine) -> int:
+    """Recompute the whole summary table (after a restore or a bulk load); returns its rows."""
+    with session_scope(engine) as session:
+        return refresh(session, None)
+
+
+def _emission_rates(m: pd.DataFrame) -> pd.DataFrame:
+    """Per enterprise: kg CO2e per day at baseline and latest follow-up (biogenic excluded), with
+    the per-day definitions of metrics.enterprise_changes; NaN where a factor is missing."""
+    energy = m[m["indicator"].eq("energy").to_numpy()]
+    out = pd.DataFrame(columns=["enterprise", "co2e_baseline", "co2e_followup", "no_factor"])
+    if energy.empty:
+        return out
+    carriers = energy["carrier"].astype(str)
+    fuel_ok = {}
+    for c in carriers.unique():
+        if c == "electricity":
+            fuel_ok[c] = True
+            continue
+        try:
+            metrics.emissions(1.0, c)
+            fuel_ok[c] = True
+        except (ValueError, metrics.UnitError):
+            fuel_ok[c] = False
+    countries = set(metrics.grid_factors()["iso2"].astype(str))
+    ok = carriers.map(fuel_ok).astype(bool) & ~(carriers.eq("electricity")
+                                                  & ~energy["country"].astype(str).str.upper().isin(countries))
+    missing = set(energy.loc[~ok.to_numpy(), "enterprise"])
+    usable = energy[ok.to_numpy() & ~energy["enterprise"].isin(missing).to_numpy()]
+    if usable.empty:
+        return pd.DataFrame({"enterprise": sorted(missing), "co2e_baseline": np.nan, "co2e_followup": np.nan,
+                             "no_factor": True})
+    em = metrics.emissions_frame(usable)
+    em = em.assign(value_canonical=em["kg_co2e"].to_numpy(dtype=float), unit_canonical="kg CO2e")
+    ch = metrics.enterprise_changes(em[["enterprise", "period_start", "period_end", "phase", "indicator", "carrier",
+                                        "value_canonical", "unit_canonical"]])
+    out = pd.DataFrame({"enterprise": ch["enterprise"].to_numpy(), "co2e_baseline": ch["baseline"].to_numpy(),
+                        "co2e_followup": ch["followup"].to_numpy(), "no_factor": False})
+    if missing:
+        out = pd.concat([out, pd.DataFrame({"enterprise": sorted(missing), "co2e_baseline": np.nan,
+                                            "co2e_followup": np.nan, "no_factor": True})], ignore_index=True)
+    return out
+
+
+def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataFrame:
+    """The summary rows for measurements ``m`` (columns enterprise_id, country, period_start,
+    period_end, phase, indicator, carrier, value_canonical, unit_canonical): pure, no database."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if m.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    m = m.rename(columns={"enterprise_id": "enterprise"})
+    m["carrier"] = m["carrier"].fillna("").astype(str)
+    m["unit_canonical"] = m["unit_canonical"].fillna("").astype(str)
+    for col in ("period_start", "period_end"):  # dates as PostgreSQL returns them; datetime64 is kept
+        m[col] = pd.to_datetime(m[col])
+    keys = ["enterprise", "indicator", "unit_canonical"]
+    present = (m.assign(has_baseline=m["phase"].eq("baseline"), has_followup=m["phase"].eq("follow-up"))
+               .groupby(keys, sort=False, observed=True)[["has_baseline", "has_followup"]].any().reset_index())
+    ch = metrics.enterprise_changes(m).rename(columns={"unit": "unit_canonical"})
+    ch = ch[["enterprise", "indicator", "unit_canonical", "baseline", "followup", "relative_change", "points",
+             "baseline_days", "followup_days", "followup_end"]]
+    out = present.merge(ch, on=keys, how="left")
+    em = _emission_rates(m)
+    if not em.empty:
+        em = em.assign(indicator="energy")
+        out = out.merge(em, on=["enterprise", "indicator"], how="left")
+    else:
+        out = out.assign(co2e_baseline=np.nan, co2e_followup=np.nan, no_factor=False)
+    # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
+    out.loc[out["unit_canonical"].ne("kWh"), ["co2e_baseline", "co2e_followup"]] = np.nan
+    return _summary_rows(out, now)
+
+
+def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """The table's columns from the merged changes, with the data-quality flags."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = out["followup"] / out["baseline"]
+        periods = out["followup_days"] / out["baseline_days"]
+    flags = {
+        "no_followup": out["has_baseline"] & ~out["has_followup"],
+        "no_baseline": ~out["has_baseline"] & out["has_followup"],
+        "jump": (out["baseline"] > 0) & ((ratio > JUMP_HIGH) | (ratio < JUMP_LOW)),
+        "periods_differ": (periods > PERIOD_RATIO) | (periods < 1 / PERIOD_RATIO),
+        "no_emission_factor": out["no_factor"].eq(True),
+    }
+    text = pd.Series("", index=out.index, dtype=object)
+    for name, mask in flags.items():
+        mask = mask.fillna(False).astype(bool)
+        text = text.where(~mask, np.where(text.eq(""), name, text + "," + name))
+    return pd.DataFrame({
+        "enterprise_id": out["enterprise"].astype(np.int64),
+        "indicator": out["indicator"].astype(str),
+        "unit": out["unit_canonical"].astype(str),
+        "has_baseline": out["has_baseline"].astype(bool),
+        "has_followup": out["has_followup"].astype(bool),
+        "baseline": out["baseline"].astype(float),
+        "followup": out["followup"].astype(float),
+        "relative_change": out["relative_change"].astype(float),
+        "points": out["points"].astype(float),
+        "baseline_days": out["baseline_days"].astype("Int64"),
+        "followup_days": out["followup_days"].astype("Int64"),
+        "followup_end": pd.to_datetime(out["followup_end"]).dt.date.where(out["followup_end"].notna(), None),
+        "co2e_baseline": out["co2e_baseline"].astype(float),
+        "co2e_followup": out["co2e_followup"].astype(float),
+        "flags": text.astype(str),
+        "updated_at": now,
+    })
