@@ -7,14 +7,6 @@ from tracker import activities, enterprises, errors
 from ui import shared
 
 
-def done(message: str) -> None:
-    """Show ``message`` after a rerun that redraws the tables with the change (and an empty
-    module form)."""
-    st.session_state["profile_flash"] = message
-    st.session_state["training_saved"] = True
-    st.rerun()
-
-
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user, enterprise_id = shared.enterprise_page()
@@ -25,33 +17,34 @@ def render() -> None:
         st.error(shared.plain(exc))
         st.stop()
 
+    # every form's widgets belong to this enterprise (keys with its id and a counter bumped after a save)
+    pk, tk = shared.form_keys("profile", enterprise_id), shared.form_keys("training", enterprise_id)
 
-    shared.start_afresh("training_saved", ["training_module", "training_start", "training_end", "training_cohort",
-                                           "training_mf", "training_mm", "training_wf", "training_wm"])
-
+    def done(message: str) -> None:
+        """Show ``message`` after a rerun that redraws the tables with the change (and an empty module form)."""
+        shared.form_saved("training", enterprise_id, message)
 
     st.title(f"Profile: {shared.plain(profile['name'])}")
     st.caption("Trainers: " + (shared.plain(", ".join(profile["trainers"])) or "none assigned yet"))
-    flash = st.session_state.pop("profile_flash", None)
-    if flash:
-        st.success(flash)  # escaped where it was made
+    shared.flash("profile")
+    shared.flash("training")
 
-    with st.form("profile_form"):
+    with st.form(f"{pk}_form"):
         c1, c2 = st.columns(2)
-        country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key="profile_country")
-        sector = c2.text_input("Sector or cluster", value=profile["sector"], key="profile_sector")
+        country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key=f"{pk}_country")
+        sector = c2.text_input("Sector or cluster", value=profile["sector"], key=f"{pk}_sector")
         sizes = ["", *enterprises.SIZES]
         size = c1.selectbox("Size", sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,
-                            key="profile_size")
-        partner = c2.text_input("Implementation partner", value=profile["partner"], key="profile_partner")
-        if st.form_submit_button("Save profile"):
+                            key=f"{pk}_size")
+        partner = c2.text_input("Implementation partner", value=profile["partner"], key=f"{pk}_partner")
+        if st.form_submit_button(f"Save profile of {shared.plain(profile['name'])}"):
             try:
                 enterprises.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,
                                            partner=partner)
             except (ValueError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Nothing was saved.")
             else:
-                st.success("Profile saved.")
+                shared.form_saved("profile", enterprise_id, "Profile saved.")
 
     st.subheader("SCORE modules attended")
     trainings = profile["trainings"]
@@ -64,19 +57,19 @@ def render() -> None:
     for text in profile["advice"]:
         st.info(shared.plain(text))
 
-    with st.form("training_form"):  # kept when refused, cleared after a save
+    with st.form(f"{tk}_form"):  # kept when refused, cleared after a save
         st.markdown("**Record a module**")
         c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-        module = c1.selectbox("Module", activities.MODULES, key="training_module")
-        start = c2.date_input("Start", value=dt.date.today(), key="training_start")
-        end = c3.date_input("End", value=dt.date.today(), key="training_end")
-        cohort = c4.text_input("Cohort", key="training_cohort", placeholder="e.g. 2025-H1")
+        module = c1.selectbox("Module", activities.MODULES, key=f"{tk}_module")
+        start = c2.date_input("Start", value=dt.date.today(), key=f"{tk}_start")
+        end = c3.date_input("End", value=dt.date.today(), key=f"{tk}_end")
+        cohort = c4.text_input("Cohort", key=f"{tk}_cohort", placeholder="e.g. 2025-H1")
         st.caption("Attendees (the programme recommends two managers and two workers)")
         a1, a2, a3, a4 = st.columns(4)
-        mf = a1.number_input("Managers, women", 0, 100, 1, key="training_mf")
-        mm = a2.number_input("Managers, men", 0, 100, 1, key="training_mm")
-        wf = a3.number_input("Workers, women", 0, 500, 1, key="training_wf")
-        wm = a4.number_input("Workers, men", 0, 500, 1, key="training_wm")
+        mf = a1.number_input("Managers, women", 0, 100, 1, key=f"{tk}_mf")
+        mm = a2.number_input("Managers, men", 0, 100, 1, key=f"{tk}_mm")
+        wf = a3.number_input("Workers, women", 0, 500, 1, key=f"{tk}_wf")
+        wm = a4.number_input("Workers, men", 0, 500, 1, key=f"{tk}_wm")
         if st.form_submit_button("Save module"):
             try:
                 activities.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
@@ -90,7 +83,8 @@ def render() -> None:
         st.markdown("**Correct or delete a recorded module**")
         labels = {int(r.id): f"{r.module} ({r.start_date:%Y-%m-%d})" if r.start_date else r.module
                   for r in trainings.itertuples()}
-        tid = st.selectbox("Recorded module", list(labels), format_func=labels.get, key="edit_training_pick")
+        tid = st.selectbox("Recorded module", list(labels), format_func=labels.get,
+                           key=f"training_edit_pick_{enterprise_id}")
         row = trainings.set_index("id").loc[tid]
         with st.form("edit_training_form"):  # widget keys carry the id: picking another record shows its values
             c1, c2, c3, c4 = st.columns([2, 1, 1, 1])

@@ -18,28 +18,25 @@ def render() -> None:
         st.error(shared.plain(exc))
         st.stop()
 
-    st.title(f"Improvement actions: {shared.plain(ent['name'])}")
+    k = shared.form_keys("action", enterprise_id)  # the form's widgets belong to this enterprise
+    name = shared.plain(ent["name"])
+    st.title(f"Improvement actions: {name}")
     st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
                "Actions are marked on the enterprise's charts at their date.")
+    shared.flash("action")
 
-    FORM_KEYS = ["action_date", "action_description", "action_investment", "action_currency", "action_indicators"]
-    shared.start_afresh("actions_saved", FORM_KEYS)
-    flash = st.session_state.pop("actions_flash", None)
-    if flash:
-        st.success(flash)  # escaped where it was made
-
-    with st.form("action_form"):  # kept when refused, cleared after a save
+    with st.form(f"{k}_form"):  # kept when refused, empty after a save or for another enterprise
         c1, c2 = st.columns([1, 3])
-        when = c1.date_input("Date", value=dt.date.today(), key="action_date")
-        description = c2.text_input("What was done", key="action_description",
+        when = c1.date_input("Date", value=dt.date.today(), key=f"{k}_date")
+        description = c2.text_input("What was done", key=f"{k}_description",
                                     placeholder="e.g. Guillotine machine for cutting rubber pellets")
         c3, c4, c5 = st.columns([1, 1, 2])
-        investment = c3.number_input("Investment", min_value=0.0, value=None, step=100.0, key="action_investment",
+        investment = c3.number_input("Investment", min_value=0.0, value=None, step=100.0, key=f"{k}_investment",
                                      placeholder="optional")
-        currency = c4.text_input("Currency (ISO code)", max_chars=3, key="action_currency", placeholder="e.g. INR")
+        currency = c4.text_input("Currency (ISO code)", max_chars=3, key=f"{k}_currency", placeholder="e.g. INR")
         indicators = c5.multiselect("Indicators affected", list(charts.INDICATOR_LABELS),
-                                    format_func=lambda i: charts.INDICATOR_LABELS[i], key="action_indicators")
-        added = st.form_submit_button("Save")
+                                    format_func=lambda i: charts.INDICATOR_LABELS[i], key=f"{k}_indicators")
+        added = st.form_submit_button(f"Save for {name}", type="primary")
 
     if added:
         try:
@@ -48,23 +45,23 @@ def render() -> None:
         except (ValueError, errors.AccessDenied) as exc:
             st.error(f"{shared.plain(exc)} Nothing was saved.")
         else:
-            st.session_state["actions_flash"] = "Action saved."
-            st.session_state["actions_saved"] = True
-            st.rerun()
+            shared.form_saved("action", enterprise_id, "Action saved.")
 
     if actions.empty:
         st.info("No actions recorded yet.")
     else:
         st.dataframe(actions.drop(columns=["id"]), hide_index=True, key="actions_list",
                      column_config={"action_date": st.column_config.DateColumn("date")})
-        with st.form("delete_action_form"):
+        with st.form(f"{k}_delete"):
             labels = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
             c1, c2, c3 = st.columns([3, 1, 1])
             gone = c1.selectbox("Delete an action recorded by mistake", list(labels), format_func=labels.get,
-                                key="delete_action_pick")
-            sure = c2.checkbox("Yes, delete it", key="delete_action_sure")
+                                index=None, placeholder="Choose the action to delete", key=f"{k}_delete_pick")
+            sure = c2.checkbox("Yes, delete it", key=f"{k}_delete_sure")
             if c3.form_submit_button("Delete"):
-                if not sure:
+                if gone is None:
+                    st.warning("Choose the action to delete first.")
+                elif not sure:
                     st.warning("Tick 'Yes, delete it' to confirm, then press Delete again.")
                 else:
                     try:
@@ -72,8 +69,7 @@ def render() -> None:
                     except (LookupError, errors.AccessDenied) as exc:
                         st.error(f"{shared.plain(exc)} Nothing was deleted.")
                     else:
-                        st.session_state["actions_flash"] = f"Deleted: {shared.plain(labels[gone])}"
-                        st.rerun()
+                        shared.form_saved("action", enterprise_id, f"Deleted: {shared.plain(labels[gone])}")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

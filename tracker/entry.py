@@ -44,12 +44,71 @@ FUELS = [c for c in metrics.CARRIERS if c != "electricity"]
 DESTINATIONS = list(metrics.WASTE_DESTINATIONS)
 
 
-def form_keys() -> list[str]:
-    """The session-state keys of the entry form's widgets (cleared to start it afresh)."""
-    keys = ["entry_phase", "entry_start", "entry_end", "entry_confirm"]
-    for field in FIELDS:
-        keys += [f"entry_{field.key}_{part}" for part in ("carrier", "value", "unit")]
-    return keys
+@dataclass(frozen=True)
+class PeriodDefaults:
+    """Where the form starts: the phase and period a person most likely enters next."""
+
+    phase: str
+    start: dt.date
+    end: dt.date
+
+
+def _month_count(start: dt.date, end: dt.date) -> int | None:
+    """Whole calendar months from ``start`` to ``end`` (1 Jan to 31 Mar: 3), or None."""
+    if start.day != 1 or (end + dt.timedelta(days=1)).day != 1 or end < start:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The first of the month ``months`` after ``day``'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_defaults(history: pd.DataFrame, today: dt.date) -> PeriodDefaults:
+    """The phase and period the form offers first, from the enterprise's stored figures.
+
+    Nothing stored: a baseline over the last complete calendar quarter before ``today``. A
+    baseline stored: a follow-up over the period right after the last stored one, of the same
+    length (whole months stay whole months: after January-March comes April-June).
+    """
+    if history.empty:
+        first_of_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        start = _add_months(first_of_quarter, -3)
+        return PeriodDefaults("baseline", start, first_of_quarter - dt.timedelta(days=1))
+    periods = history[["period_start", "period_end"]].drop_duplicates()
+    last = periods.sort_values(["period_end", "period_start"]).iloc[-1]
+    last_start, last_end = pd.Timestamp(last["period_start"]).date(), pd.Timestamp(last["period_end"]).date()
+    start = last_end + dt.timedelta(days=1)
+    months = _month_count(last_start, last_end)
+    end = (_add_months(start, months) - dt.timedelta(days=1) if months
+           else start + (last_end - last_start))
+    phase = "follow-up" if history["phase"].eq("baseline").any() else "baseline"
+    return PeriodDefaults(phase, start, end)
+
+
+def sequence_warning(phase: str, start: dt.date, end: dt.date, history: pd.DataFrame) -> str | None:
+    """A sentence when the period contradicts the stored ones: a baseline dated after a
+    follow-up, or a follow-up before the baseline (None when it fits). Saved only once confirmed."""
+    if history.empty:
+        return None
+    other = "follow-up" if phase == "baseline" else "baseline"
+    h = history[history["phase"].eq(other).to_numpy()]
+    if h.empty:
+        return None
+    starts, ends = pd.to_datetime(h["period_start"]), pd.to_datetime(h["period_end"])
+    if phase == "baseline" and (starts <= pd.Timestamp(end)).any():
+        first = h.iloc[int(starts.to_numpy().argmin())]
+        return (f"This baseline is dated after follow-up figures (the first follow-up runs from "
+                f"{pd.Timestamp(first['period_start']):%Y-%m-%d} to {pd.Timestamp(first['period_end']):%Y-%m-%d}). "
+                "A baseline is the period before the training: check the phase and the dates.")
+    if phase == "follow-up" and (ends >= pd.Timestamp(start)).any():
+        last = h.iloc[int(ends.to_numpy().argmax())]
+        return (f"This follow-up is dated before the end of the baseline (the baseline runs from "
+                f"{pd.Timestamp(last['period_start']):%Y-%m-%d} to {pd.Timestamp(last['period_end']):%Y-%m-%d}). "
+                "A follow-up is a period after the training: check the phase and the dates.")
+    return None
 
 
 def unit_choices(field: Field) -> list[str]:

@@ -63,7 +63,9 @@ def pick_enterprise(user: CurrentUser) -> int | None:
     current = st.session_state.get("enterprise_id")
     index = ids.index(current) if current in ids else 0
     chosen = st.sidebar.selectbox("Enterprise", ids, index=index, format_func=lambda i: names[i],
-                                  key="enterprise_picker")
+                                  key="enterprise_picker",
+                                  help="Figures typed in a form and not yet saved are left behind when you pick "
+                                       "another enterprise: save them first.")
     st.session_state["enterprise_id"] = chosen
     return chosen
 
@@ -102,9 +104,27 @@ def enterprise_page() -> tuple[CurrentUser, int]:
     return user, enterprise_id
 
 
-def start_afresh(flag: str, keys: list[str]) -> None:
-    """Clear the widgets ``keys`` at the top of a run when ``flag`` was raised by the last one
-    (a form that saved starts empty; one that was refused keeps what was typed)."""
-    if st.session_state.pop(flag, False):
-        for key in keys:
-            st.session_state.pop(key, None)
+def form_keys(form: str, enterprise_id: int) -> str:
+    """The prefix of every widget key of ``form`` while it is about ``enterprise_id``.
+
+    The prefix names the enterprise and a counter that :func:`form_saved` bumps after a successful
+    save. New keys are new widgets, so the browser starts them empty: popping keys from
+    st.session_state would not do (the browser sends the values it holds back). A refused save
+    keeps the keys, and so what was typed; another enterprise has keys of its own.
+    """
+    return f"{form}_{enterprise_id}_{st.session_state.get(f'{form}_saved_{enterprise_id}', 0)}"
+
+
+def form_saved(form: str, enterprise_id: int, message: str) -> None:
+    """After a successful save: give ``form`` new, empty widgets and show ``message`` (escaped
+    where it was made) once, above the form, after the rerun."""
+    counter = f"{form}_saved_{enterprise_id}"
+    st.session_state[counter] = st.session_state.get(counter, 0) + 1
+    st.session_state[f"{form}_flash"] = message
+    st.rerun()
+
+
+def flash(form: str) -> None:
+    """The message :func:`form_saved` left for ``form``, shown once."""
+    if message := st.session_state.pop(f"{form}_flash", None):
+        st.success(message)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -74,9 +75,19 @@ def goto(at: AppTest, url_path: str) -> AppTest:
     return at
 
 
+def field(at: AppTest, kind: str, form: str, name: str):
+    """The widget ``name`` of an enterprise's form (keys are ``{form}_{enterprise}_{saves}_{name}``,
+    see ui.shared.form_keys), e.g. ``field(at, "text_input", "entry", "water_value")``."""
+    pattern = re.compile(rf"^{form}_\d+_\d+_{name}$")
+    found = [w for w in getattr(at, kind) if w.key and pattern.match(w.key)]
+    assert len(found) == 1, (form, name, [w.key for w in getattr(at, kind)])
+    return found[0]
+
+
 def click(at: AppTest, label: str) -> AppTest:
-    """Click the (form submit) button labelled ``label`` and run the script."""
-    matches = [b for b in at.button if b.label == label]
+    """Click the (form submit) button labelled ``label`` (or ``label`` followed by what it saves,
+    as in 'Save for <enterprise>') and run the script."""
+    matches = [b for b in at.button if b.label == label] or [b for b in at.button if b.label.startswith(label + " ")]
     assert matches, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
     matches[0].click()
     at.run()

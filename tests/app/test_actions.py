@@ -1,7 +1,7 @@
 """AppTest of the improvement-actions page."""
 import datetime as dt
 
-from tests.app.conftest import charts, choose, click, goto, new_app, sign_in
+from tests.app.conftest import charts, choose, click, field, goto, new_app, sign_in
 
 
 def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
@@ -11,14 +11,14 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     at.run()
     assert not at.exception, at.exception
     assert len(at.dataframe[0].value) == 2  # the guillotine and the preforming machine
-    at.date_input(key="action_date").set_value(dt.date(2024, 2, 1))
-    at.text_input(key="action_description").input("Sorting bins for rubber offcuts")
-    at.number_input(key="action_investment").set_value(1200.0)
-    at.text_input(key="action_currency").input("inr")
-    at.multiselect(key="action_indicators").select("waste")
+    field(at, "date_input", "action", "date").set_value(dt.date(2024, 2, 1))
+    field(at, "text_input", "action", "description").input("Sorting bins for rubber offcuts")
+    field(at, "number_input", "action", "investment").set_value(1200.0)
+    field(at, "text_input", "action", "currency").input("inr")
+    field(at, "multiselect", "action", "indicators").select("waste")
     click(at, "Save")
     assert at.success[0].value == "Action saved."
-    assert at.text_input(key="action_description").value == ""  # an empty form for the next one
+    assert field(at, "text_input", "action", "description").value == ""  # an empty form for the next one
     table = at.dataframe[0].value
     row = table[table["description"] == "Sorting bins for rubber offcuts"].iloc[0]
     assert (row["investment"], row["currency"], row["indicators"]) == (1200.0, "INR", "waste")
@@ -33,13 +33,13 @@ def test_an_empty_description_is_refused(demo_db, use_db):
     at = sign_in(new_app(), "demo-manager")
     goto(at, "actions")
     at.run()
-    at.date_input(key="action_date").set_value(dt.date(2025, 5, 1))
-    at.number_input(key="action_investment").set_value(250000.0)
+    field(at, "date_input", "action", "date").set_value(dt.date(2025, 5, 1))
+    field(at, "number_input", "action", "investment").set_value(250000.0)
     click(at, "Save")
     assert "Describe the action" in at.error[0].value
     # what was typed stays, so only the description needs adding
-    assert at.date_input(key="action_date").value == dt.date(2025, 5, 1)
-    assert at.number_input(key="action_investment").value == 250000.0
+    assert field(at, "date_input", "action", "date").value == dt.date(2025, 5, 1)
+    assert field(at, "number_input", "action", "investment").value == 250000.0
 
 
 def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_db):
@@ -48,9 +48,9 @@ def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_
     goto(at, "actions")
     at.run()
     for investment in (250000.0, 99.0):
-        at.date_input(key="action_date").set_value(dt.date(2025, 5, 2))
-        at.text_input(key="action_description").input("Contract to sell the remaining waste")
-        at.number_input(key="action_investment").set_value(investment)
+        field(at, "date_input", "action", "date").set_value(dt.date(2025, 5, 2))
+        field(at, "text_input", "action", "description").input("Contract to sell the remaining waste")
+        field(at, "number_input", "action", "investment").set_value(investment)
         click(at, "Save")
     assert not at.success and "recorded already" in at.error[0].value
     table = at.dataframe[0].value
@@ -63,17 +63,17 @@ def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
     at = sign_in(new_app(), "demo-manager")
     goto(at, "actions")
     at.run()
-    at.date_input(key="action_date").set_value(dt.date(2024, 2, 3))
-    at.text_input(key="action_description").input("Recorded twice by mistake")
+    field(at, "date_input", "action", "date").set_value(dt.date(2024, 2, 3))
+    field(at, "text_input", "action", "description").input("Recorded twice by mistake")
     click(at, "Save")
     label = "2024-02-03: Recorded twice by mistake"
-    choose(at, "delete_action_pick", label)
+    choose(at, field(at, "selectbox", "action", "delete_pick").key, label)
     click(at, "Delete")
     assert "Tick 'Yes, delete it'" in at.warning[0].value
     assert "Recorded twice by mistake" in at.dataframe[0].value["description"].tolist()
-    box = at.selectbox(key="delete_action_pick")
+    box = field(at, "selectbox", "action", "delete_pick")
     assert box.format_func(box.value) == label  # kept over the rerun
-    at.checkbox(key="delete_action_sure").check()
+    field(at, "checkbox", "action", "delete_sure").check()
     click(at, "Delete")
     assert not at.exception, at.exception
     assert at.success[0].value == r"Deleted: 2024\-02\-03\: Recorded twice by mistake"  # the label is escaped

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from tests.app.conftest import click, goto, new_app, sign_in
+from tests.app.conftest import click, field, goto, new_app, sign_in
 from ui.shared import plain
 
 
@@ -14,23 +14,23 @@ def entry_page(demo_db, use_db):
     goto(at, "entry")
     at.run()
     assert not at.exception, at.exception
-    at.selectbox(key="entry_phase").select("follow-up")
-    at.date_input(key="entry_start").set_value(dt.date(2024, 4, 1))
-    at.date_input(key="entry_end").set_value(dt.date(2024, 6, 30))
+    field(at, "selectbox", "entry", "phase").select("follow-up")
+    field(at, "date_input", "entry", "start").set_value(dt.date(2024, 4, 1))
+    field(at, "date_input", "entry", "end").set_value(dt.date(2024, 6, 30))
     return at
 
 
 def test_manager_saves_a_period(entry_page):
     at = entry_page
-    at.text_input(key="entry_energy_electricity_value").input("16,500")
-    at.text_input(key="entry_yield_value").input("93")
+    field(at, "text_input", "entry", "energy_electricity_value").input("16,500")
+    field(at, "text_input", "entry", "yield_value").input("93")
     click(at, "Save")
     assert not at.exception, at.exception
     assert [s.value for s in at.success] == [
         r"Saved for Mechanical seals maker \(case study, India\), follow-up 2024-04-01 to 2024-06-30: "
         "2 new figures, 0 updated."]
     # the form starts afresh, so a second Save cannot store the same lines by accident
-    assert at.text_input(key="entry_energy_electricity_value").value == ""
+    assert field(at, "text_input", "entry", "energy_electricity_value").value == ""
     click(at, "Save")
     assert not at.success and any("Nothing to save" in w.value for w in at.warning)
 
@@ -42,23 +42,23 @@ def test_a_trainer_s_form_does_not_follow_them_to_another_enterprise(demo_db, us
     goto(at, "entry")
     at.run()
     first = at.title[0].value
-    at.text_input(key="entry_energy_electricity_value").input("44000")
-    at.checkbox(key="entry_confirm").check()
+    field(at, "text_input", "entry", "energy_electricity_value").input("44000")
+    field(at, "checkbox", "entry", "confirm").check()
     at.run()
     other = [o for o in at.selectbox(key="enterprise_picker").options if plain(o) not in first][0]
     at.selectbox(key="enterprise_picker").select(other)
     at.run()
     assert at.title[0].value != first
-    assert at.text_input(key="entry_energy_electricity_value").value == ""
-    assert at.checkbox(key="entry_confirm").value is False
+    assert field(at, "text_input", "entry", "energy_electricity_value").value == ""
+    assert field(at, "checkbox", "entry", "confirm").value is False
     click(at, "Save")
     assert not at.success
 
 
 def test_messages_appear_beside_the_field(entry_page):
     at = entry_page
-    at.text_input(key="entry_yield_value").input("120")
-    at.text_input(key="entry_water_value").input("-4")
+    field(at, "text_input", "entry", "yield_value").input("120")
+    field(at, "text_input", "entry", "water_value").input("-4")
     click(at, "Save")
     errors = [e.value for e in at.error]
     assert "yield is over 100%" in errors
@@ -68,26 +68,26 @@ def test_messages_appear_beside_the_field(entry_page):
 
 def test_a_thousandfold_figure_asks_for_confirmation(entry_page):
     at = entry_page
-    at.date_input(key="entry_start").set_value(dt.date(2024, 10, 1))  # a period no other test writes
-    at.date_input(key="entry_end").set_value(dt.date(2024, 12, 31))
-    at.text_input(key="entry_energy_electricity_value").input("17000")
-    at.selectbox(key="entry_energy_electricity_unit").select("MWh")
+    field(at, "date_input", "entry", "start").set_value(dt.date(2024, 10, 1))  # a period no other test writes
+    field(at, "date_input", "entry", "end").set_value(dt.date(2024, 12, 31))
+    field(at, "text_input", "entry", "energy_electricity_value").input("17000")
+    field(at, "selectbox", "entry", "energy_electricity_unit").select("MWh")
     click(at, "Save")
     hint = " ".join(w.value for w in at.warning)
     assert "Did you mean kWh instead of MWh?" in hint
     assert not at.success
-    at.checkbox(key="entry_confirm").check()
+    field(at, "checkbox", "entry", "confirm").check()
     click(at, "Save")
     assert at.success and "1 new" in at.success[0].value
     # the confirmation covered those figures only: the next unusual one is asked about again
-    assert at.checkbox(key="entry_confirm").value is False
+    assert field(at, "checkbox", "entry", "confirm").value is False
 
 
 def test_wrong_dimension_is_refused(entry_page):
     at = entry_page
-    at.text_input(key="entry_energy_fuel_1_value").input("5")
-    at.selectbox(key="entry_energy_fuel_1_carrier").select("coal")
-    at.selectbox(key="entry_energy_fuel_1_unit").select("L")
+    field(at, "text_input", "entry", "energy_fuel_1_value").input("5")
+    field(at, "selectbox", "entry", "energy_fuel_1_carrier").select("coal")
+    field(at, "selectbox", "entry", "energy_fuel_1_unit").select("L")
     click(at, "Save")
     assert any("by mass or energy" in e.value for e in at.error)
 
@@ -97,7 +97,7 @@ def test_upload_names_the_bad_row(entry_page):
     good = ("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
             "Mechanical seals maker (case study, India),IN,Rubber,2024-07-01,2024-07-31,follow-up,water,,5,m3,\n"
             "Mechanical seals maker (case study, India),IN,Rubber,2024-07-01,2024-07-31,follow-up,waste,sold,5,kWh,\n")
-    at.file_uploader(key="entry_upload").upload("figures.csv", good.encode(), "text/csv")
+    field(at, "file_uploader", "upload", "file").upload("figures.csv", good.encode(), "text/csv")
     at.run()
     click(at, "Import file")
     assert "refused" in at.error[0].value
@@ -111,16 +111,17 @@ def _stored_periods(at):
 
 def test_a_period_entered_by_mistake_is_deleted(entry_page):
     at = entry_page
-    at.date_input(key="entry_start").set_value(dt.date(2035, 4, 1))  # a typo for 2025
-    at.date_input(key="entry_end").set_value(dt.date(2035, 6, 30))
-    at.text_input(key="entry_water_value").input("40")
+    field(at, "date_input", "entry", "start").set_value(dt.date(2035, 4, 1))  # a typo for 2025
+    field(at, "date_input", "entry", "end").set_value(dt.date(2035, 6, 30))
+    field(at, "text_input", "entry", "water_value").input("40")
     click(at, "Save")
+    assert not at.error and not at.warning, ([e.value for e in at.error], [w.value for w in at.warning])
     starts = _stored_periods(at)["period_start"].astype(str).tolist()
     assert starts.count("2035-04-01") == 1
-    at.selectbox(key="delete_period_pick").select(starts.index("2035-04-01"))
+    field(at, "selectbox", "entry", "delete_period_pick").select(starts.index("2035-04-01"))
     click(at, "Delete")
     assert any("Tick" in w.value for w in at.warning)
-    at.checkbox(key="delete_period_sure").check()
+    field(at, "checkbox", "entry", "delete_period_sure").check()
     click(at, "Delete")
     assert not at.exception, at.exception
     assert any("Deleted 1 figures" in s.value for s in at.success)

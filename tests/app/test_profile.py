@@ -1,7 +1,7 @@
 """AppTest of the profile page: edit the profile, record a module, advice and validation."""
 import datetime as dt
 
-from tests.app.conftest import choose, click, goto, new_app, sign_in
+from tests.app.conftest import choose, click, field, goto, new_app, sign_in
 
 
 def open_profile(demo_db, use_db):
@@ -22,21 +22,21 @@ def test_profile_shows_trainers_and_modules(demo_db, use_db):
 
 def test_bad_country_is_refused_and_a_good_edit_saved(demo_db, use_db):
     at = open_profile(demo_db, use_db)
-    at.text_input(key="profile_country").input("1N")
+    field(at, "text_input", "profile", "country").input("1N")
     click(at, "Save profile")
     assert r"two\-letter" in at.error[0].value  # messages are Markdown-escaped
-    at.text_input(key="profile_country").input("in")
-    at.text_input(key="profile_partner").input("Chamber of Commerce (synthetic)")
+    field(at, "text_input", "profile", "country").input("in")
+    field(at, "text_input", "profile", "partner").input("Chamber of Commerce (synthetic)")
     click(at, "Save profile")
     assert at.success[0].value == "Profile saved."
 
 
 def test_recording_a_module_gives_advice_on_attendees(demo_db, use_db):
     at = open_profile(demo_db, use_db)
-    at.selectbox(key="training_module").select("Lean Manufacturing")
-    at.date_input(key="training_start").set_value(dt.date(2025, 3, 1))
-    at.date_input(key="training_end").set_value(dt.date(2025, 3, 20))
-    at.number_input(key="training_mm").set_value(0)
+    field(at, "selectbox", "training", "module").select("Lean Manufacturing")
+    field(at, "date_input", "training", "start").set_value(dt.date(2025, 3, 1))
+    field(at, "date_input", "training", "end").set_value(dt.date(2025, 3, 20))
+    field(at, "number_input", "training", "mm").set_value(0)
     click(at, "Save module")
     assert at.success[0].value == "Lean Manufacturing saved."
     assert any("two managers and two workers" in i.value for i in at.info)
@@ -44,28 +44,29 @@ def test_recording_a_module_gives_advice_on_attendees(demo_db, use_db):
 
 def test_a_refused_module_keeps_what_was_typed(demo_db, use_db):
     at = open_profile(demo_db, use_db)
-    at.date_input(key="training_start").set_value(dt.date(2025, 2, 10))
-    at.date_input(key="training_end").set_value(dt.date(2025, 2, 1))
-    at.text_input(key="training_cohort").input("2025-H1")
+    field(at, "date_input", "training", "start").set_value(dt.date(2025, 2, 10))
+    field(at, "date_input", "training", "end").set_value(dt.date(2025, 2, 1))
+    field(at, "text_input", "training", "cohort").input("2025-H1")
     click(at, "Save module")
     assert at.error and not at.success
-    assert at.text_input(key="training_cohort").value == "2025-H1"
-    assert at.date_input(key="training_start").value == dt.date(2025, 2, 10)
-    at.date_input(key="training_end").set_value(dt.date(2025, 2, 20))
+    assert field(at, "text_input", "training", "cohort").value == "2025-H1"
+    assert field(at, "date_input", "training", "start").value == dt.date(2025, 2, 10)
+    field(at, "date_input", "training", "end").set_value(dt.date(2025, 2, 20))
     click(at, "Save module")
-    assert at.success and at.text_input(key="training_cohort").value == ""  # saved: an empty form
+    assert at.success and field(at, "text_input", "training", "cohort").value == ""  # saved: an empty form
 
 
 def test_a_recorded_module_is_corrected_and_deleted(demo_db, use_db):
     at = open_profile(demo_db, use_db)
-    at.selectbox(key="training_module").select("Gender Equality")
-    at.date_input(key="training_start").set_value(dt.date(2025, 6, 1))
-    at.date_input(key="training_end").set_value(dt.date(2025, 6, 2))
+    field(at, "selectbox", "training", "module").select("Gender Equality")
+    field(at, "date_input", "training", "start").set_value(dt.date(2025, 6, 1))
+    field(at, "date_input", "training", "end").set_value(dt.date(2025, 6, 2))
     click(at, "Save module")
     assert at.success[0].value == "Gender Equality saved."
     table = at.dataframe[0].value
     assert "Gender Equality" in table["module"].tolist() and "id" not in table.columns
-    choose(at, "edit_training_pick", "Gender Equality (2025-06-01)").run()
+    pick = next(s for s in at.selectbox if s.key.startswith("training_edit_pick_")).key
+    choose(at, pick, "Gender Equality (2025-06-01)").run()
     tid = next(t.key for t in at.text_input if t.key.startswith("edit_cohort_")).rsplit("_", 1)[1]
     assert at.text_input(key=f"edit_cohort_{tid}").value == ""  # the picked record's values are shown
     at.text_input(key=f"edit_cohort_{tid}").input("2025-H1")
@@ -76,7 +77,7 @@ def test_a_recorded_module_is_corrected_and_deleted(demo_db, use_db):
     table = at.dataframe[0].value
     row = table[table["module"] == "Gender Equality"].iloc[0]
     assert (row["cohort"], row["workers_female"]) == ("2025-H1", 2)
-    box = at.selectbox(key="edit_training_pick")
+    box = next(s for s in at.selectbox if s.key.startswith("training_edit_pick_"))
     assert box.format_func(box.value) == "Gender Equality (2025-06-01)"  # kept over the rerun
     click(at, "Delete")
     assert "Tick the box" in at.warning[0].value
@@ -89,8 +90,8 @@ def test_a_recorded_module_is_corrected_and_deleted(demo_db, use_db):
 
 def test_advice_is_shown_for_modules_already_recorded(demo_db, use_db):
     at = open_profile(demo_db, use_db)
-    at.selectbox(key="training_module").select("Quality Management")
-    at.number_input(key="training_wf").set_value(0)
+    field(at, "selectbox", "training", "module").select("Quality Management")
+    field(at, "number_input", "training", "wf").set_value(0)
     click(at, "Save module")
     at = open_profile(demo_db, use_db)  # a fresh session: the advice comes from the stored records
     assert any("Quality Management" in i.value and "two of each" in i.value for i in at.info)

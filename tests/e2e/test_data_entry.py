@@ -25,8 +25,12 @@ def _save_period(page, phase: str, start: str, end: str, kwh: str) -> None:
     expect(phase_box).to_have_value(phase)
     _set_date(page, 0, start)
     _set_date(page, 1, end)
-    form.get_by_role("textbox", name="Value").first.fill(kwh)
-    form.get_by_role("button", name="Save").click()
+    form.get_by_role("textbox", name="Electricity value").fill(kwh)
+    form.get_by_role("button", name=re.compile("^Save for ")).click()
+    if phase == "baseline":  # dated after the stored follow-ups: flagged, saved once confirmed
+        expect(page.get_by_text(re.compile("This baseline is dated after follow-up figures"))).to_be_visible()
+        form.get_by_text("I have checked the figures and dates flagged above; save them anyway").click()
+        form.get_by_role("button", name=re.compile("^Save for ")).click()
     expect(page.get_by_text(re.compile(r"^Saved for .*: \d+ new figures"))).to_be_visible()
 
 

@@ -163,3 +163,46 @@ def test_production_in_another_kind_of_unit_is_flagged():
     flagged = implausible(rows({"production": dict(value="230000", unit="kg")}), h)
     assert "entered in piece so far" in flagged["production"]
     assert implausible(rows({"production": dict(value="210000", unit="pcs")}), h) == {}
+
+
+def _history(*periods):
+    """Stored figures of the given (phase, start, end) periods, one figure each."""
+    return pd.DataFrame([dict(phase=p, period_start=pd.Timestamp(s), period_end=pd.Timestamp(e))
+                         for p, s, e in periods])
+
+
+def test_with_nothing_stored_the_form_offers_a_baseline_over_the_last_complete_quarter():
+    d = entry.period_defaults(pd.DataFrame(columns=["phase", "period_start", "period_end"]), dt.date(2026, 11, 30))
+    assert d == entry.PeriodDefaults("baseline", dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    d = entry.period_defaults(pd.DataFrame(columns=["phase", "period_start", "period_end"]), dt.date(2026, 2, 10))
+    assert d == entry.PeriodDefaults("baseline", dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+
+
+def test_once_a_baseline_is_stored_the_form_offers_the_follow_up_after_the_last_period():
+    # regression: the form offered baseline, Q1 of this year, and a save there turned 78 -> 95 into 87 -> 95.6
+    h = _history(("baseline", "2023-01-01", "2023-03-31"), ("follow-up", "2024-01-01", "2024-03-31"))
+    assert entry.period_defaults(h, dt.date(2026, 11, 30)) == entry.PeriodDefaults(
+        "follow-up", dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+    six_months = _history(("baseline", "2023-01-01", "2023-06-30"))
+    assert entry.period_defaults(six_months, dt.date(2026, 1, 1)) == entry.PeriodDefaults(
+        "follow-up", dt.date(2023, 7, 1), dt.date(2023, 12, 31))
+    february = _history(("baseline", "2024-02-01", "2024-02-29"))  # a leap month: March follows, whole
+    assert entry.period_defaults(february, dt.date(2026, 1, 1)).end == dt.date(2024, 3, 31)
+    ten_days = _history(("baseline", "2024-05-03", "2024-05-12"))  # not whole months: the same number of days
+    assert entry.period_defaults(ten_days, dt.date(2026, 1, 1)) == entry.PeriodDefaults(
+        "follow-up", dt.date(2024, 5, 13), dt.date(2024, 5, 22))
+    only_follow_up = _history(("follow-up", "2024-01-01", "2024-03-31"))
+    assert entry.period_defaults(only_follow_up, dt.date(2026, 1, 1)).phase == "baseline"
+
+
+def test_a_baseline_after_a_follow_up_or_a_follow_up_before_the_baseline_is_flagged():
+    h = _history(("baseline", "2023-01-01", "2023-03-31"), ("follow-up", "2023-07-01", "2023-09-30"))
+    assert entry.sequence_warning("baseline", dt.date(2023, 1, 1), dt.date(2023, 3, 31), h) is None
+    assert entry.sequence_warning("follow-up", dt.date(2024, 1, 1), dt.date(2024, 3, 31), h) is None
+    late = entry.sequence_warning("baseline", dt.date(2026, 1, 1), dt.date(2026, 3, 31), h)
+    assert late.startswith("This baseline is dated after follow-up figures") and "2023-07-01 to 2023-09-30" in late
+    early = entry.sequence_warning("follow-up", dt.date(2023, 2, 1), dt.date(2023, 2, 28), h)
+    assert early.startswith("This follow-up is dated before the end of the baseline") and "2023-01-01" in early
+    # the day after the baseline ends is a follow-up in order; the day it ends is not
+    assert entry.sequence_warning("follow-up", dt.date(2023, 4, 1), dt.date(2023, 4, 30), h) is None
+    assert entry.sequence_warning("follow-up", dt.date(2023, 3, 31), dt.date(2023, 4, 30), h) is not None
