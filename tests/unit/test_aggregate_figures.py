@@ -251,3 +251,33 @@ def test_union_days_with_gaps_and_negative_day_numbers():
     keys, counted = metrics.union_days(np.array([1, 1, 1, 3, 3]), np.array([-20, 0, 5, -3, 100]),
                                        np.array([-11, 2, 6, -1, 100]))
     assert keys.tolist() == [1, 3] and counted.tolist() == [10 + 3 + 2, 3 + 1]
+
+
+def test_stored_canonical_values_are_used_as_they_are_not_recomputed():
+    """Figures stored with their canonical value (under the factor set of their day) keep it:
+    here 100 L of diesel stored as 900 kWh, where today's factors give 1,003.3 kWh."""
+    df = metrics.to_canonical(pd.DataFrame([
+        r("A", "baseline", "2024-01-01", "2024-01-10", "energy", 100, "L", "diesel"),
+        r("A", "follow-up", "2025-01-01", "2025-01-10", "energy", 100, "L", "diesel"),
+        r("A", "baseline", "2024-01-01", "2024-01-10", "production", 10, "piece"),
+        r("A", "follow-up", "2025-01-01", "2025-01-10", "production", 10, "piece")]))
+    df.loc[0, "value_canonical"] = 900.0
+    per = metrics.enterprise_changes(df).set_index("indicator")
+    assert per.loc["energy", "baseline"] == pytest.approx(90.0)
+    assert per.loc["energy", "followup"] == pytest.approx(100 * 0.84 * 43.0 / 3.6 / 10)
+    assert metrics.summarize(df).set_index("indicator").loc["energy", "baseline_total"] == pytest.approx(90.0)
+    assert metrics.intensity(df, "energy")["numerator"].tolist()[0] == pytest.approx(900.0)
+    # without the canonical unit the values cannot be trusted: they are computed afresh
+    fresh = metrics.enterprise_changes(df.drop(columns="unit_canonical")).set_index("indicator")
+    assert fresh.loc["energy", "baseline"] == pytest.approx(100 * 0.84 * 43.0 / 3.6 / 10)
+
+
+def test_canonical_rows_without_a_carrier_column():
+    df = metrics.to_canonical(pd.DataFrame([
+        r("A", "baseline", "2024-01-01", "2024-01-10", "waste", 10, "kg"),
+        r("A", "follow-up", "2025-01-01", "2025-01-20", "waste", 10, "kg"),
+        r("A", "baseline", "2024-01-01", "2024-01-10", "yield", 80, "%"),
+        r("A", "follow-up", "2025-01-01", "2025-01-20", "yield", 90, "%")])).drop(columns="carrier")
+    per = metrics.enterprise_changes(df).set_index("indicator")
+    assert per.loc["waste", "baseline"] == pytest.approx(1.0) and per.loc["waste", "followup"] == pytest.approx(0.5)
+    assert per.loc["yield", "points"] == pytest.approx(10.0)

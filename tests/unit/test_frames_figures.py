@@ -231,3 +231,18 @@ def test_to_canonical_keeps_string_and_categorical_columns_readable():
     assert out["carrier"].tolist() == ["electricity", "diesel"] and out["unit"].tolist() == ["MWh", "L"]
     assert out["enterprise"].tolist() == ["A", "A"]
     assert out["value_canonical"].tolist() == pytest.approx([1200, 10 * 0.84 * 43.0 / 3.6])
+
+
+def test_problem_lines_are_integers_with_or_without_problems():
+    assert metrics.validate(rows({}))["row"].dtype == np.int64
+    assert metrics.validate(rows(dict(value=-1)))["row"].dtype == np.int64
+
+
+def test_parsed_rows_keep_the_input_index_country_and_sector():
+    df = rows(dict(sector="Rubber"), dict(indicator="waste", carrier="sold", value=2, unit="t", country="KE"))
+    df.index = [7, 3]  # rows picked out of a larger upload
+    parsed = metrics.parse(df)
+    assert parsed.ok and parsed.rows.index.tolist() == [7, 3]
+    assert parsed.rows["sector"].tolist() == ["Rubber", "Textiles"] and parsed.rows["country"].tolist() == ["IN", "KE"]
+    assert parsed.rows["value_canonical"].tolist() == pytest.approx([1200.0, 2000.0])
+    assert parsed.rows["unit_canonical"].astype(str).tolist() == ["kWh", "kg"]

@@ -115,6 +115,8 @@ def test_change_messages(baseline, after, message):
 
 def test_change_yield_limits_and_messages():
     assert metrics.change("yield", (0, "%"), (100, "%")).points == pytest.approx(100.0)
+    # 100 % within rounding (1e-12) is still 100 %
+    assert metrics.change("yield", (1 + 1e-12, "fraction"), (0.5, "fraction")).baseline.magnitude == 1 + 1e-12
     with pytest.raises(ValueError, match=r"^yield must be between 0 and 100% \(got 100\.1 %\)\.$"):
         metrics.change("yield", (78, "%"), (100.1, "%"))
     with pytest.raises(ValueError, match=r"^yield must be between 0 and 100% \(got 1\.01 fraction\)\.$"):
