@@ -1,7 +1,7 @@
 """Accounts: argon2 password hashes, sign-in with a growing delay after failures, roles.
 
-A signed-in person is represented by an immutable :class:`CurrentUser`; every service in
-tracker.services takes one and checks it.
+A signed-in person is represented by an immutable :class:`CurrentUser`; every service takes
+one and checks it (tracker.access).
 """
 from __future__ import annotations
 

@@ -164,7 +164,7 @@ class AuditEntry(Base):
 
 class EnterpriseSummary(Base):
     """Precomputed per enterprise and indicator (one canonical unit): the figures the programme
-    overview aggregates, kept current by ``tracker.overview.refresh`` on every write.
+    overview aggregates, kept current by ``tracker.summary.refresh`` on every write.
 
     ``baseline``/``followup`` are per-day rates in ``unit`` (yield: fractions) as
     ``metrics.enterprise_changes`` defines them; NULL when that phase is missing. For energy,
