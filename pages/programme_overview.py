@@ -4,6 +4,7 @@ import streamlit as st
 
 from tracker import charts, disclosure, errors, overview, published
 from tracker import io as tio
+from tracker.countries import country_label
 from ui import shared
 
 MEANINGS = {
@@ -51,7 +52,8 @@ def render() -> None:
     st.title("Programme overview")
     with st.sidebar:
         st.subheader("Filters")
-        chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all"))
+        chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all",
+                                          format_func=country_label if f == "country" else str))
                   for f, label in FILTERS}
     filters = overview.Filters(**chosen)
     # aggregates only; what was shown before (to anyone, in any process) decides what is hidden now
@@ -103,16 +105,16 @@ def render() -> None:
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")
-            st.plotly_chart(charts.overview_distribution_chart(ov.distribution, ov.reference), key="distribution_chart")
+            shared.chart(charts.overview_distribution_chart(ov.distribution, ov.reference), "distribution_chart")
 
             indicators = [i for i in ov.summary["indicator"] if i not in ("production",)]
             pick = st.selectbox("Indicator for the breakdowns", indicators, format_func=_label, key="ov_indicator")
             left, right = st.columns(2)
-            left.plotly_chart(charts.breakdown_chart(ov.by_country, "country", pick, ov.reference,
-                                                     f"{_label(pick)}: change by country"), key="country_chart")
-            right.plotly_chart(charts.breakdown_chart(ov.by_sector, "sector", pick, ov.reference,
-                                                      f"{_label(pick)}: change by sector"), key="sector_chart")
-            st.plotly_chart(charts.over_time_chart(ov.over_time, pick, ov.reference), key="time_chart")
+            shared.chart(charts.breakdown_chart(ov.by_country, "country", pick, ov.reference,
+                                                f"{_label(pick)}: change by country"), "country_chart", left)
+            shared.chart(charts.breakdown_chart(ov.by_sector, "sector", pick, ov.reference,
+                                                f"{_label(pick)}: change by sector"), "sector_chart", right)
+            shared.chart(charts.over_time_chart(ov.over_time, pick, ov.reference), "time_chart")
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
@@ -121,7 +123,9 @@ def render() -> None:
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
                                 "x 365.")
-            st.plotly_chart(charts.impact_chart(ov.impacts_by_country), key="impact_chart")
+            e1, e2 = st.columns(2)
+            shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
+            shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
             st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
                        "times 365, summed. Emissions: IPCC 2006 default CO2 factors for fuels and the country's grid "
                        "factor for electricity (factor set "

@@ -302,7 +302,8 @@ def _impacts(en: pd.DataFrame) -> pd.DataFrame:
 
 
 def _impacts_by_country(en: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided per country. Emissions have their own contributors (a
+    """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
+    ``emissions_enterprises``). Emissions have their own contributors (a
     country's electricity without a grid factor has none): a cell of fewer than 3 of them is
     hidden, and hidden cells are complemented, for energy and for emissions alike, against the
     totals of :func:`_impacts`."""
@@ -325,7 +326,8 @@ def _impacts_by_country(en: pd.DataFrame) -> pd.DataFrame:
     emissions = complement(out[["co2_enterprises", "emissions_avoided_t_per_year"]]
                            .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
     out["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
-    return out.drop(columns="co2_enterprises")
+    # how many enterprises are behind each emissions figure (a chart writes it beside the bar)
+    return out.rename(columns={"co2_enterprises": "emissions_enterprises"})
 
 
 def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> tuple[pd.DataFrame, int]:
