@@ -1,14 +1,17 @@
 """Accounts: argon2 password hashes, sign-in with a growing delay after failures, roles.
 
-A signed-in person is represented by an immutable :class:`CurrentUser`; every service takes
-one and checks it (tracker.access).
+A signed-in person is represented by an immutable :class:`CurrentUser`, issued by this module
+only (signed with a key of this process): every service re-reads the account behind it before
+acting (tracker.access), so a made-up user, a deactivated account or a demoted admin gets nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,18 +33,54 @@ MIN_PASSWORD_LENGTH = 8
 
 @dataclass(frozen=True)
 class CurrentUser:
-    """Who is signed in: their role and the enterprises they may see."""
+    """Who is signed in: their role and the enterprises they may see. Made by this module only
+    (sign-in, single sign-on, :func:`current`, :func:`system_user`): ``proof`` says so, and one
+    made up by hand has none that holds."""
 
     id: int
     username: str
     role: str
     enterprise_ids: tuple[int, ...] = ()
+    proof: str = field(default="", repr=False, compare=False)
+
+
+#: the key that signs the users this process issues (a session lives in one process)
+_KEY = secrets.token_bytes(32)
+
+
+def _proof(user_id: int, username: str, role: str) -> str:
+    return hmac.new(_KEY, f"{user_id}\x00{username}\x00{role}".encode(), hashlib.sha256).hexdigest()
+
+
+def _signed(user_id: int, username: str, role: str, enterprise_ids=()) -> CurrentUser:
+    return CurrentUser(id=user_id, username=username, role=role, enterprise_ids=tuple(enterprise_ids),
+                       proof=_proof(user_id, username, role))
+
+
+def issued(user) -> bool:
+    """True when ``user`` is a :class:`CurrentUser` this process issued (not one made up)."""
+    return (isinstance(user, CurrentUser) and isinstance(user.proof, str)
+            and hmac.compare_digest(user.proof, _proof(user.id, user.username, user.role)))
 
 
 def system_user(name: str, role: str = "admin") -> CurrentUser:
-    """The identity of a program acting on its own (the command line, the demo loader), with no
-    account behind it: whoever runs them can read the database file anyway."""
-    return CurrentUser(id=0, username=name, role=role)
+    """The identity of a program acting on its own (the command line, the demo loader, tests), with
+    no account behind it (id 0): whoever runs them can read the database file anyway."""
+    return _signed(0, name, role)
+
+
+def current(engine: Engine, user) -> CurrentUser | None:
+    """The account behind ``user`` as it is now (role and enterprises re-read from the database);
+    None when ``user`` was not issued here, or its account is gone or deactivated."""
+    if not issued(user):
+        return None
+    if user.id == 0:  # a system_user: no account to re-read
+        return user
+    with session_scope(engine, readonly=True) as session:
+        row = session.get(User, user.id)
+        if row is None or not row.active or row.username != user.username:
+            return None
+        return issue(session, row)
 
 
 class SignInError(ValueError):
@@ -85,12 +124,13 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _current(session: Session, user: User) -> CurrentUser:
+def issue(session: Session, user: User) -> CurrentUser:
+    """The signed-in user for the account ``user`` (its role and enterprises as stored)."""
     ids = session.scalars(
         select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)
         .order_by(UserEnterprise.enterprise_id)
     ).all()
-    return CurrentUser(id=user.id, username=user.username, role=user.role, enterprise_ids=tuple(ids))
+    return _signed(user.id, user.username, user.role, ids)
 
 
 def authenticate(engine: Engine, username: str, password: str, *, now: dt.datetime | None = None) -> CurrentUser:
@@ -117,7 +157,7 @@ def authenticate(engine: Engine, username: str, password: str, *, now: dt.dateti
             user.last_failed_at = None
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
-            current = _current(session, user)
+            current = issue(session, user)
     if failed:
         raise SignInError("Unknown user name or wrong password.")
     return current

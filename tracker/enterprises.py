@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tracker import activities, audit
-from tracker.access import require_enterprise, require_role
+from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.db import MANY, bulk_insert, session_scope
 from tracker.models import Enterprise, User, UserEnterprise
@@ -49,6 +49,7 @@ def _fields(name: str, country: str, sector: str, size: str, partner: str) -> di
 
 def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """The enterprises the user may see (officers see the list of participants, not figures)."""
+    user = verified(engine, user)
     stmt = select(*(getattr(Enterprise, c) for c in ENTERPRISE_COLUMNS)).order_by(Enterprise.name)
     if user.role not in ("admin", "officer"):
         stmt = stmt.where(Enterprise.id.in_(list(user.enterprise_ids)))
@@ -66,7 +67,7 @@ def enterprise_dict(session: Session, enterprise_id: int) -> dict:
 
 def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict:
     """Profile, trainers and module participation of one enterprise the user may read."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         info = enterprise_dict(session, enterprise_id)
         trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
@@ -119,7 +120,7 @@ def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataF
 def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str, sector: str = "", size: str = "",
                       partner: str = "") -> int:
     """Add an enterprise (admins); returns its id."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     values = _fields(name, country, sector, size, partner)
     with session_scope(engine) as session:
         if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
@@ -134,7 +135,7 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
 def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, name: str, country: str,
                     sector: str = "", size: str = "", partner: str = "") -> None:
     """Rename an enterprise or change its country, sector, size and implementation partner (admins)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     values = _fields(name, country, sector, size, partner)
     with session_scope(engine) as session:
         ent = session.get(Enterprise, int(enterprise_id))
@@ -150,11 +151,14 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
 def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
                    partner: str) -> None:
     """Change an enterprise's country (ISO 3166 alpha-2), sector, size and implementation partner."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     values = dict(country=check_country(country), sector=sector.strip(), size=check_size(size),
                   partner=partner.strip())
     with session_scope(engine) as session:
-        _update(session, user, session.get(Enterprise, enterprise_id), values)
+        ent = session.get(Enterprise, int(enterprise_id))
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
+        _update(session, user, ent, values)
 
 
 def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:
