@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Engine
 
-from tracker import audit, auth
+from tracker import audit, auth, throttle
 from tracker.access import require_role, verified
 from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
 from tracker.db import session_scope
@@ -230,6 +230,7 @@ def reset_password(engine: Engine, user: CurrentUser, user_id: int, password: st
         row.password_hash = auth.hash_password(password)
         row.failed_attempts = 0
         row.last_failed_at = None
+        throttle.clear_name(session, row.username)
         audit.record(session, user.username, "password-reset", "users", row.id)
     return password
 
@@ -246,6 +247,7 @@ def set_active(engine: Engine, user: CurrentUser, user_id: int, active: bool) ->
                          {"active": row.active}, {"active": active})
             row.active = active
             row.failed_attempts = 0
+            throttle.clear_name(session, row.username)
 
 
 # --- the audit log (admin) ------------------------------------------------------------------
