@@ -150,7 +150,7 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
             # a name without an account is not written down: it may be a password typed in the wrong box
             known = user is not None and user.active
             audit.record(session, user.username if known else "(no such account)", "login-failed", "users",
-                         user.id if known else "", None, {"address": (address or throttle.LOCAL)[:100]})
+                         user.id if known else "", None, {"address": _address_of(counters)})
         else:
             throttle.succeeded(session, counters)
             user.failed_attempts = 0
@@ -161,6 +161,11 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
     if not ok:
         raise SignInError("Unknown user name or wrong password.")
     return current
+
+
+def _address_of(counters) -> str:
+    """The client address an attempt was counted under (as the audit log records it)."""
+    return next(key for kind, key in counters if kind == throttle.ADDRESS)[:100]
 
 
 def has_users(engine: Engine) -> bool:

@@ -47,7 +47,8 @@ def delay(kind: str, failures: int) -> int:
 
 def keys(username: str, address: str | None) -> list[tuple[str, str]]:
     """The two counters an attempt touches: its user name's and its address's."""
-    return [(ADDRESS, (address or LOCAL)[:KEY_LENGTH]), (NAME, username.strip()[:KEY_LENGTH])]
+    where = address if isinstance(address, str) and address.strip() else LOCAL
+    return [(ADDRESS, where.strip()[:KEY_LENGTH]), (NAME, username.strip()[:KEY_LENGTH])]
 
 
 def hold(session: Session, counters: list[tuple[str, str]]) -> dict[tuple[str, str], SignInFailure]:
