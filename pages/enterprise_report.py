@@ -67,7 +67,8 @@ def render() -> None:
                  key="reference_table")
     st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
                "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
-               "and a follow-up.")
+               "and a follow-up; '–' where too few other enterprises take part (3 for the mean, 10 for the median) "
+               "or where it would differ from figures shown before by one or two enterprises' figures.")
 
     if not report.actions.empty:
         st.subheader("Improvement actions")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, disclosure, errors, overview
+from tracker import charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -14,22 +14,6 @@ MEANINGS = {
 }
 FILTERS = [("country", "Country"), ("sector", "Sector or cluster"), ("partner", "Implementation partner"),
            ("module", "Module"), ("cohort", "Cohort"), ("trainer", "Trainer")]
-
-
-@st.cache_data(ttl=600, max_entries=2, show_spinner="Reading the programme summary")
-def _data(version: tuple, _user) -> overview.OverviewData:
-    """The compact per-enterprise summary (server side); keyed on the data version, so any write clears it."""
-    return overview.load_data(shared.engine(), _user)
-
-
-@st.cache_data(ttl=600, max_entries=2, show_spinner=False)
-def _options(version: tuple, _user) -> dict:
-    return overview.filter_options(_data(version, _user))
-
-
-@st.cache_data(ttl=600, max_entries=64, show_spinner="Aggregating")
-def _overview(version: tuple, filters: overview.Filters, _user) -> overview.ProgrammeOverview:
-    return overview.build(_data(version, _user), filters)
 
 
 def _label(indicator: str) -> str:
@@ -59,28 +43,29 @@ def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user = shared.current_user()
     try:
-        version = overview.data_version(shared.engine(), user)
+        with st.spinner("Reading the programme summary"):
+            options = published.filter_options(shared.engine(), user)
     except errors.AccessDenied as exc:
         st.error(f"{shared.plain(exc)} Programme figures are for officers and admins; ask an administrator for access.")
         st.stop()
 
     st.title("Programme overview")
-    options = _options(version, user)
     with st.sidebar:
         st.subheader("Filters")
         chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all",
                                           format_func=country_label if f == "country" else str))
                   for f, label in FILTERS}
     filters = overview.Filters(**chosen)
-    # the aggregates are cached for everyone; what this user was shown before decides what is hidden now
-    ov = overview.guard(_overview(version, filters, user), user, version)
+    # aggregates only; what was shown before (to anyone, in any process) decides what is hidden now
+    with st.spinner("Aggregating"):
+        ov = published.programme_overview(shared.engine(), user, filters)
     st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {disclosure.MIN_CELL} "
                f"enterprises is shown as “{disclosure.FEWER}”, here and in the exports.")
     if ov.hidden_as_too_close:
         st.info(f"{ov.hidden_as_too_close} figure(s) read “{disclosure.FEWER}” although they are built from more "
-                f"enterprises: they differ from figures shown to you before by only one or two enterprises, and "
-                "the difference would give those enterprises' own figures away. Change the filters by more than that "
-                "to see them.", icon=":material/lock:")
+                f"enterprises: they differ from figures shown before (to you or another officer) by only one or "
+                "two enterprises, and the difference would give those enterprises' own figures away. Change the "
+                "filters by more than that to see them.", icon=":material/lock:")
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Enterprises", f"{ov.enterprises:,}")

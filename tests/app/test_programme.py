@@ -91,8 +91,8 @@ def test_exports_follow_filters_and_suppress(demo_db, use_db):
     from tracker import io as tio
 
     engine = db.open_database(demo_db)
-    officer = auth.authenticate(engine, "demo-officer", "demo-password")
-    data = overview.load_data(engine, officer)
+    admin = auth.authenticate(engine, "demo-admin", "demo-password")
+    data = overview.load_data(engine, admin)
     small = overview.build(data, overview.Filters(country=("IN",), sector=("Rubber and plastics",)))
     csv = pd.read_csv(io.BytesIO(tio.overview_csv(small)), dtype=str)
     assert "country: IN; sector: Rubber and plastics" in csv["value"].iloc[0]
