@@ -1,7 +1,7 @@
 """sign-in failures: throttling counters per user name and per client address, in the database
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-30
 
 Sign-in was throttled per user name only, and failures for names without an account were
@@ -11,8 +11,8 @@ users.failed_attempts stays, as the count the Users page shows.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
