@@ -126,6 +126,9 @@ class Measurement(Base):
     factor_set: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_by: Mapped[str] = mapped_column(String(100), default="")
+    #: 1 when stored, one more with every change: a save that read version n changes it only if
+    #: it is still n (tracker.measurements: two people saving the same figure)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Action(Base):
