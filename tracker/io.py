@@ -27,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.engine import Engine
 
 import metrics
+from tracker import uploads
 from tracker.access import EDITORS, require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
@@ -37,10 +38,11 @@ from tracker.overview import ProgrammeOverview
 
 TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_ROWS = 5_000_000
 #: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
-#: server.maxUploadSize should say the same so the browser refuses bigger files up front)
-MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "200"))
+#: server.maxUploadSize should say the same so the browser refuses bigger files up front). 50 MB
+#: holds the most rows a file may have (tracker.uploads) with room to spare; with the other limits
+#: there it keeps the app under 1 GB for any upload
+MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "50"))
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 
@@ -67,18 +69,14 @@ def restore(value):
     return value
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
+    uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise RejectedInput.one(f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try "
-                                "again") from None
-    if "\x00" in text:
-        raise RejectedInput.one("the file contains NUL bytes: is it really a CSV file?")
-    try:
-        # object, not str: the cells are made Python texts below anyway, and building Arrow
-        # strings first costs more than reading the file
-        return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
+        # from the bytes (a text copy of a large file costs four bytes a character); object, not
+        # str: the cells are made Python texts below anyway, and building Arrow strings first
+        # costs more than reading the file
+        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=object, keep_default_na=False,
+                           skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise RejectedInput.one("the file is empty") from None
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
@@ -86,6 +84,7 @@ def _read_csv(data: bytes) -> pd.DataFrame:
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
+    uploads.check_xlsx(data)  # unpacked size, rows and cells, before anything is read
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -120,19 +119,23 @@ def _percent_cells_as_shown(data: bytes, sheet: str, df: pd.DataFrame) -> pd.Dat
     return df
 
 
-def read_table(data: bytes, filename: str) -> metrics.Parsed:
+def read_table(data: bytes, filename: str, *, max_rows: int = uploads.MAX_CSV_ROWS, max_bytes: int | None = None
+               ) -> metrics.Parsed:
     """The template rows of a .csv or .xlsx file, parsed; RejectedInput (row, column, reason)
     when refused.
 
     Extra columns are ignored; a missing required column, an unreadable or empty file, or any
-    bad row refuses the whole file.
+    bad row refuses the whole file. Before anything is read, a file is checked against the limits
+    of tracker.uploads (a CSV file's rows, at most ``max_rows``; a workbook's unpacked size, rows
+    and cells) and its size as sent (``max_bytes``, default :data:`MAX_UPLOAD_BYTES`), so that no
+    upload takes the app's memory over 1 GB.
     """
     name = (filename or "").lower()
     if not data:
         raise RejectedInput.one("the file is empty")
-    check_upload_size(len(data))
+    check_upload_size(len(data), max_bytes)
     if name.endswith(".csv"):
-        df = _read_csv(data)
+        df = _read_csv(data, max_rows)
     elif name.endswith((".xlsx", ".xlsm")):
         df = _read_xlsx(data)
     else:
@@ -140,8 +143,6 @@ def read_table(data: bytes, filename: str) -> metrics.Parsed:
     df.columns = [str(c).strip().lower() for c in df.columns]
     if len(df) == 0:
         raise RejectedInput.one("the file has no data rows")
-    if len(df) > MAX_ROWS:
-        raise RejectedInput.one(f"the file has {len(df):,} rows; split it into files of at most {MAX_ROWS:,}")
     missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise RejectedInput(pd.DataFrame({"row": 1, "column": missing,
@@ -161,11 +162,14 @@ def read_table(data: bytes, filename: str) -> metrics.Parsed:
     return parsed
 
 
-def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None) -> dict[str, int]:
-    """Read and store a template file, all or nothing. Returns counts of inserted and updated rows."""
+def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None, *,
+                max_rows: int = uploads.MAX_CSV_ROWS, max_bytes: int | None = None) -> dict[str, int]:
+    """Read and store a template file, all or nothing. Returns counts of inserted and updated rows.
+    ``max_rows`` and ``max_bytes``: the limits of :func:`read_table` (the command line, a process of
+    its own, allows more than the app)."""
     step = progress or (lambda fraction, text: None)
     step(0.05, f"Reading {filename}")
-    parsed = read_table(data, filename)
+    parsed = read_table(data, filename, max_rows=max_rows, max_bytes=max_bytes)
     step(0.3, f"Storing {len(parsed.rows):,} rows")
     counts = save_measurements(engine, user, parsed, create_enterprises=user.role == "admin", progress=step)
     step(1.0, "Done")
