@@ -63,6 +63,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def check_password(password) -> None:
+    """Raise ValueError saying why ``password`` cannot be an account's password (the rules every
+    account follows); callers check before they store anything."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+
+
 def random_password() -> str:
     """A random password suitable for printing once."""
     return secrets.token_urlsafe(12)
@@ -154,8 +161,7 @@ def upsert_user(session: Session, username: str, password: str, role: str,
         raise ValueError("A user name is required.")
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    check_password(password)
     if role == "manager" and not enterprise_ids:
         raise ValueError("A manager account needs the enterprise they manage.")
     known = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(list(enterprise_ids)))).all())
