@@ -6,14 +6,13 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics import labels
+
 GREEN = "#2e7d32"
 ORANGE = "#ef6c00"
 GREY = "#757575"
 
-INDICATOR_LABELS = {
-    "energy": "Energy", "waste": "Waste produced", "material_input": "Material input",
-    "material_wasted": "Materials wasted", "yield": "Yield", "water": "Water", "production": "Production",
-}
+INDICATOR_LABELS = labels.INDICATOR_LABELS  # one home for display names: metrics.labels
 
 
 def _plain(values) -> list[str]:
@@ -118,7 +117,10 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
                         how="left")
         ref["database mean"] = ref["mean_change"].map(pct)
         ref["database median"] = ref["median_change"].map(pct)
-    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source")
+        ref["enterprises"] = ref["enterprises"].map(lambda n: "–" if n != n else f"{n:,.0f}")  # a count: 33, not 33.0
+    # the indicator as the programme publishes it ("Energy consumption"), not its internal name
+    ref["indicator"] = ref["label"] if "label" in ref.columns else ref["indicator"].map(labels.indicator_label)
+    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source", "label")
                              if c in ref.columns])
 
 
