@@ -47,7 +47,17 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
     fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100]),
                       xaxis=dict(title="end of period"),
                       legend=dict(orientation="h", y=-0.2), margin=dict(t=60, b=40), barmode="overlay")
+    fig.update_xaxes(range=period_range(stages))  # the periods with figures, not the years around an action
     return fig
+
+
+def period_range(stages: pd.DataFrame) -> list[pd.Timestamp]:
+    """The stage chart's time axis: from the first period's start to the last period's end, with a
+    margin of a twentieth of that span, at least 45 days (a bar, 40 days wide, stands on each
+    period's end). An action dated years later does not stretch the axis over years without figures."""
+    first, last = pd.Timestamp(stages["period_start"].min()), pd.Timestamp(stages["period_end"].max())
+    pad = max((last - first) / 20, pd.Timedelta(days=45))
+    return [first - pad, last + pad]
 
 
 def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: str) -> go.Figure:
