@@ -116,6 +116,7 @@ def authenticate(engine: Engine, username: str, password: str, *, now: dt.dateti
             failed = False
             user.failed_attempts = 0
             user.last_failed_at = None
+            audit.record(session, user.username, "login", "users", user.id)
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             current = _current(session, user)
@@ -145,6 +146,12 @@ def _refuse_unknown(username: str, now: dt.datetime) -> None:
         while len(_unknown_failures) > _UNKNOWN_MAX:
             _unknown_failures.pop(next(iter(_unknown_failures)))
     raise SignInError("Unknown user name or wrong password.")
+
+
+def record_sign_out(engine: Engine, user: CurrentUser, reason: str = "") -> None:
+    """Write a sign-out to the audit log: 'logout', or 'logout-expired' after the inactivity limit."""
+    with session_scope(engine) as session:
+        audit.record(session, user.username, f"logout-{reason}" if reason else "logout", "users", user.id)
 
 
 def has_users(engine: Engine) -> bool:
