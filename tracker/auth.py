@@ -38,6 +38,12 @@ class CurrentUser:
     enterprise_ids: tuple[int, ...] = ()
 
 
+def system_user(name: str, role: str = "admin") -> CurrentUser:
+    """The identity of a program acting on its own (the command line, the demo loader), with no
+    account behind it: whoever runs them can read the database file anyway."""
+    return CurrentUser(id=0, username=name, role=role)
+
+
 class SignInError(ValueError):
     """Wrong user name or password (deliberately not saying which)."""
 

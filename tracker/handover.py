@@ -18,6 +18,7 @@ import pandas as pd
 
 from metrics import labels
 from tracker import charts
+from tracker.countries import country_name
 from tracker.io import neutralise
 from tracker.report import EnterpriseReport
 
@@ -99,8 +100,8 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
              "<meta name='viewport' content='width=device-width, initial-scale=1'>"
              f"<title>{html.escape(ent['name'])} - SCORE4Climate report</title><style>{CSS}{page}</style></head><body>",
              f"<h1>{html.escape(ent['name'])}</h1>",
-             "<div class='meta'>" + html.escape(" · ".join(x for x in [ent['country'], ent['sector'], ent['size'],
-                                                                       ent['partner']] if x)) + "</div>"]
+             "<div class='meta'>" + html.escape(" · ".join(x for x in [country_name(ent['country']), ent['sector'],
+                                                                       ent['size'], ent['partner']] if x)) + "</div>"]
     if ent.get("synthetic"):
         parts.append("<div class='note'>Synthetic demo enterprise: every figure is made up for demonstration.</div>")
     elif not report.measurements.empty and report.measurements["note"].str.contains("synthetic").any():
@@ -111,6 +112,9 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
     first = True
     if not report.stages.empty and report.stages["yield_pct"].notna().any():
         parts.append(_chart(charts.stage_chart(report.stages, report.actions), include_plotlyjs=True))
+        if not report.actions.empty:
+            parts.append("<p class='key'>Improvement actions marked ▲ on the chart: "
+                         + "; ".join(html.escape(a) for a in charts.action_key(report.actions)) + ".</p>")
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
