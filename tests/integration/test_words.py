@@ -173,10 +173,10 @@ def test_the_stage_chart_axis_covers_the_periods_not_a_later_action(engine, admi
 
 
 def test_the_programme_exports_read_in_words(engine):
-    from tracker import overview
+    from tracker import overview, published
 
     officer = auth.authenticate(engine, "demo-officer", PASSWORD)
-    ov = overview.programme_overview(engine, officer, overview.Filters(country=("IN",)))
+    ov = published.programme_overview(engine, officer, overview.Filters(country=("IN",)))
     text = tio.overview_csv(ov).decode()
     assert internal_names(text) == []
     head = text.splitlines()[0].split(",")
