@@ -135,7 +135,7 @@ def record_words(text) -> str:
 
     def value(key, v):
         if isinstance(v, list):
-            return ", ".join(value(key, x) for x in v)
+            return ", ".join(value(key, x) for x in v) or "–"
         if v is None:
             return "–"
         if key in ("indicator", "indicators"):

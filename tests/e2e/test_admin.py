@@ -18,12 +18,23 @@ def admin_url(tmp_path_factory):
         yield base
 
 
+def _idle(page):
+    """Wait until the script run is over: a click during a run may be lost to the next one."""
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
+
+
+def _click(page, button: str):
+    _idle(page)
+    page.get_by_role("button", name=button).click()
+
+
 def _users(page):
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Users", exact=True).click()
     expect(page.get_by_role("heading", name="Users and enterprises")).to_be_visible()
 
 
 def _pick_account(page, label: str):
+    _idle(page)
     box = page.get_by_role("combobox", name="Account")
     box.click()
     page.get_by_role("option", name=label, exact=True).click()
@@ -34,31 +45,31 @@ def test_reset_and_deactivate_ask_first_and_say_what_they_did(admin_url, page, t
     sign_in(page, admin_url, "demo-admin")
     _users(page)
     _pick_account(page, "demo-trainer")
-    page.get_by_role("button", name="Reset password").click()
+    _click(page, "Reset password")
     expect(page.get_by_text("Reset the password of demo-trainer? Their current password stops working at once"))\
         .to_be_visible()
     page.screenshot(path=str(tmp_path / "1-reset-asks.png"), full_page=True)
-    page.get_by_role("button", name="Cancel").click()
+    _click(page, "Cancel")
     expect(page.get_by_role("button", name="Reset password")).to_be_visible()
     expect(page.get_by_text(re.compile("was reset"))).to_have_count(0)
 
-    page.get_by_role("button", name="Reset password").click()
-    page.get_by_role("button", name="Yes, reset the password").click()
+    _click(page, "Reset password")
+    _click(page, "Yes, reset the password")
     expect(page.get_by_text("The password of demo-trainer was reset; the old one no longer works.")).to_be_visible()
     new_password = page.locator('[data-testid="stCode"] code').inner_text().strip()
     assert len(new_password) >= 8
 
     _pick_account(page, "demo-trainer")
-    page.get_by_role("button", name="Deactivate").click()
+    _click(page, "Deactivate")
     expect(page.get_by_text("Deactivate demo-trainer? They are signed out at once")).to_be_visible()
-    page.get_by_role("button", name="Yes, deactivate").click()
+    _click(page, "Yes, deactivate")
     expect(page.get_by_text("demo-trainer was deactivated: they are signed out and cannot sign in.")).to_be_visible()
     expect(page.get_by_text("demo-trainer: trainer, deactivated: cannot sign in until reactivated")).to_be_visible()
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)  # the run is over
     page.screenshot(path=str(tmp_path / "2-deactivated.png"), full_page=True)
 
-    page.get_by_role("button", name="Reactivate").click()
-    page.get_by_role("button", name="Yes, reactivate").click()
+    _click(page, "Reactivate")
+    _click(page, "Yes, reactivate")
     expect(page.get_by_text("demo-trainer was reactivated: they can sign in again.")).to_be_visible()
 
 

@@ -63,6 +63,7 @@ def look(page, folder, name: str) -> str:
 
 
 def visit(page, title: str, heading) -> None:
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)  # a click during a run may be lost
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", name=heading).first).to_be_visible()
 
@@ -96,6 +97,7 @@ def test_manager_journey_reads_words(app_url, page, tmp_path):
 
 
 def _pick(page, name: str) -> None:
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
     box = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Enterprise")
     box.click()
     page.get_by_role("option", name=name, exact=True).click()

@@ -91,4 +91,5 @@ def test_an_audit_record_in_words():
     assert labels.record_words(stored) == ("Carrier or destination: Natural gas · Indicator: Materials wasted · "
                                            "Period start: 2024-01-01 · Unit: short ton · Value: 4300 · Share: 0.25 · "
                                            "Managers (women): 1 · Inserted: 18")
+    assert labels.record_words('{"enterprises": [], "role": "officer"}') == "Enterprises: – · Role: officer"
     assert labels.record_words("") == "" and labels.record_words(None) == "" and labels.record_words("[1]") == "[1]"
