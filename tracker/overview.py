@@ -118,8 +118,9 @@ def version_of(engine: Engine) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
-ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, e.partner, "
-                   "coalesce(t.modules, '') AS modules FROM enterprises e LEFT JOIN "
+ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
+                   "coalesce(t.modules, '') AS modules FROM enterprises e "
+                   "LEFT JOIN partners p ON p.id = e.partner_id LEFT JOIN "
                    "(SELECT enterprise_id, string_agg(DISTINCT module, ', ' ORDER BY module) AS modules "
                    "FROM trainings GROUP BY enterprise_id) t ON t.enterprise_id = e.id")
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "

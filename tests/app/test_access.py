@@ -7,13 +7,13 @@ import time
 import pytest
 
 from tests.app.conftest import PASSWORD, choose, click, goto, new_app, sign_in
-from tracker import accounts, auth, db, demo, enterprises
+from tracker import accounts, auth, db, demo, enterprises, partners
 from tracker.auth import CurrentUser
 from ui.shared import plain
 
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
-         "audit": "audit", "account": "account"}
+         "partners": "partners", "audit": "audit", "account": "account"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
 ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account"},
@@ -213,6 +213,7 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
     """A name or partner written as a Markdown link and image is escaped wherever it is shown: no live
     link, no remote image (the browser shows the text as typed)."""
     admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
+    partners.create_partner(fresh_demo, admin, LINK, "other", "KE")
     enterprises.create_enterprise(fresh_demo, admin, LINK, "KE", LINK, "", LINK)
     at = sign_in(new_app(), "demo-admin")
     assert not at.exception, at.exception

@@ -82,7 +82,7 @@ ENTERPRISE_SERVICES = {
     "enterprise_report": lambda e, u, eid, us: enterprise_report(e, u, eid),
     "list_actions": lambda e, u, eid, us: activities.list_actions(e, u, eid),
     "update_profile": lambda e, u, eid, us: enterprises.update_profile(
-        e, u, eid, country="KE", sector="Access test", size="small", partner="Tester"),
+        e, u, eid, country="KE", sector="Access test", size="small", partner=demo.PARTNERS["KE"]),
     "add_training": lambda e, u, eid, us: activities.add_training(
         e, u, eid, "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 2)),
     "update_training": lambda e, u, eid, us: activities.update_training(
