@@ -60,7 +60,7 @@ def check_cluster(name: str, country: str, region: str = "", sector: str = "", c
 def list_clusters(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every cluster with its number of enterprises, by name (anyone signed in); ``criteria`` is
     a list of keys of :data:`CLUSTER_CRITERIA`."""
-    require_role(user, "admin", "officer", "trainer", "manager")
+    user = require_role(engine, user, "admin", "officer", "trainer", "manager")
     linked = (select(Enterprise.cluster_id, func.count().label("n")).where(Enterprise.cluster_id.is_not(None))
               .group_by(Enterprise.cluster_id).subquery())
     stmt = (select(Cluster.id, Cluster.name, Cluster.country, Cluster.region, Cluster.sector, Cluster.criteria,
@@ -118,7 +118,7 @@ def write_cluster(session: Session, actor: str, values: dict, cid: int | None = 
 def create_cluster(engine: Engine, user: CurrentUser, name: str, country: str, region: str = "", sector: str = "",
                    criteria=(), note: str = "", selected_on: dt.date | None = None) -> int:
     """Add a cluster (admins); returns its id."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     values = check_cluster(name, country, region, sector, criteria, note, selected_on)
     with session_scope(engine) as session:
         return write_cluster(session, user.username, values)
@@ -127,7 +127,7 @@ def create_cluster(engine: Engine, user: CurrentUser, name: str, country: str, r
 def edit_cluster(engine: Engine, user: CurrentUser, cid: int, *, name: str, country: str, region: str = "",
                  sector: str = "", criteria=(), note: str = "", selected_on: dt.date | None = None) -> None:
     """Change a cluster (admins); its enterprises stay in it."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     values = check_cluster(name, country, region, sector, criteria, note, selected_on)
     with session_scope(engine) as session:
         write_cluster(session, user.username, values, cid)
@@ -135,7 +135,7 @@ def edit_cluster(engine: Engine, user: CurrentUser, cid: int, *, name: str, coun
 
 def delete_cluster(engine: Engine, user: CurrentUser, cid: int) -> None:
     """Delete a cluster no enterprise belongs to (admins)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
         row = session.get(Cluster, int(cid))
         if row is None:

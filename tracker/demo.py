@@ -218,7 +218,7 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
     Returns {username: password}; each password is ``password`` or, when not given, a new
     random one (to be printed once: only its hash is stored).
     """
-    system = auth.CurrentUser(id=0, username="demo-loader", role="admin")
+    system = auth.system_user("demo-loader")
     synth = synthetic_enterprises()
     step = progress or (lambda fraction, text: None)
     step(0.05, "Creating enterprises")

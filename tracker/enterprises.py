@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tracker import activities, audit, clusters, partners
-from tracker.access import require_enterprise, require_role
+from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.db import MANY, bulk_insert, session_scope
 from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
@@ -76,6 +76,7 @@ def _selected():
 
 def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """The enterprises the user may see (officers see the list of participants, not figures)."""
+    user = verified(engine, user)
     stmt = _selected().order_by(Enterprise.name)
     if user.role not in ("admin", "officer"):
         stmt = stmt.where(Enterprise.id.in_(list(user.enterprise_ids)))
@@ -93,7 +94,7 @@ def enterprise_dict(session: Session, enterprise_id: int) -> dict:
 
 def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict:
     """Profile, trainers and module participation of one enterprise the user may read."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         info = enterprise_dict(session, enterprise_id)
         trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
@@ -150,7 +151,7 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
                       partner: str = "", cluster: str = "") -> int:
     """Add an enterprise (admins); returns its id. ``partner`` and ``cluster`` name records, or
     are empty."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
         values = _fields(session, name, country, sector, size, partner, cluster)
         if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
@@ -166,7 +167,7 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
                     sector: str = "", size: str = "", partner: str = "", cluster: str | None = None) -> None:
     """Rename an enterprise or change its country, sector, size, implementation partner and
     cluster (admins; ``cluster`` None keeps it)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
@@ -183,9 +184,11 @@ def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, cou
                    partner: str, cluster: str | None = None) -> None:
     """Change an enterprise's country (ISO 3166 alpha-2), sector, size, implementation partner
     and cluster (names of records, or empty; ``cluster`` None keeps it)."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine) as session:
-        ent = session.get(Enterprise, enterprise_id)
+        ent = session.get(Enterprise, int(enterprise_id))
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
         _update(session, user, ent, _profile(session, country, sector, size, partner, cluster, ent))
 
 

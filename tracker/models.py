@@ -253,3 +253,15 @@ class ShownCell(Base):
     s2: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     s3: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     first_shown_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins counted per user name (with or without an account) and per client address,
+    for the growing delay (``tracker.throttle``), shared by every app process. A row is dropped
+    once its counter is back to nothing."""
+
+    __tablename__ = "sign_in_failures"
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # name, address
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -107,7 +107,7 @@ class ProgrammeOverview:
 def data_version(engine: Engine, user: CurrentUser) -> tuple:
     """A cheap fingerprint that changes with every write (the audit log and the summary): a
     cache keyed on it is cleared after writes by any process."""
-    require_role(user, *OFFICERS)
+    user = require_role(engine, user, *OFFICERS)
     return version_of(engine)
 
 
@@ -135,7 +135,7 @@ MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM
 def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     """Read the precomputed summary and the enterprises' attributes: per-enterprise rows, so
     admins only (officers call :func:`programme_overview` and :func:`filter_options`)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     return read_data(engine)
 
 
