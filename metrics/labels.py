@@ -31,7 +31,7 @@ UNIT_LABELS = {"short_ton": "short ton", "dimensionless": "fraction", "piece": "
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {
     "enterprise": "Enterprise", "name": "Name", "country": "Country", "sector": "Sector or cluster",
-    "size": "Size", "partner": "Implementation partner", "synthetic": "Synthetic",
+    "size": "Size", "partner": "Implementation partner", "cluster": "Cluster", "synthetic": "Synthetic",
     "period_start": "Period start", "period_end": "Period end", "phase": "Phase", "stage": "Stage",
     "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit", "note": "Note",
     "value_canonical": "Value (converted)", "unit_canonical": "Unit (converted)", "factor_set": "Factor set",

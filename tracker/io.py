@@ -198,7 +198,7 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
 
 def export_frame(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every measurement the user may read, in the template, value and unit as entered."""
-    require_role(user, *EDITORS)
+    user = require_role(engine, user, *EDITORS)
     with session_scope(engine, readonly=True) as session:
         ids = None if user.role == "admin" else list(user.enterprise_ids)
         df = measurement_frame(session, ids)
@@ -243,7 +243,7 @@ def instructions_frame() -> pd.DataFrame:
     rows = [
         ("enterprise", "The enterprise's name, exactly as registered."),
         ("country", "ISO 3166 two-letter code, e.g. IN, VN, KE."),
-        ("sector", "Sector or cluster, e.g. Rubber and plastics."),
+        ("sector", "Sector, e.g. Rubber and plastics."),
         ("period_start", "First day of the period, YYYY-MM-DD."),
         ("period_end", "Last day of the period, YYYY-MM-DD (on or after period_start)."),
         ("phase", "baseline or follow-up."),

@@ -41,7 +41,7 @@ def check_partner(name: str, type_: str, country: str) -> dict:
 
 def list_partners(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every partner with its number of enterprises, by name (anyone signed in)."""
-    require_role(user, "admin", "officer", "trainer", "manager")
+    user = require_role(engine, user, "admin", "officer", "trainer", "manager")
     linked = (select(Enterprise.partner_id, func.count().label("n")).where(Enterprise.partner_id.is_not(None))
               .group_by(Enterprise.partner_id).subquery())
     stmt = (select(Partner.id, Partner.name, Partner.type, Partner.country, func.coalesce(linked.c.n, 0))
@@ -105,7 +105,7 @@ def write_partner(session: Session, actor: str, values: dict, pid: int | None = 
 
 def create_partner(engine: Engine, user: CurrentUser, name: str, type_: str, country: str = "") -> int:
     """Add a partner (admins); returns its id."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     values = check_partner(name, type_, country)
     with session_scope(engine) as session:
         return write_partner(session, user.username, values)
@@ -113,7 +113,7 @@ def create_partner(engine: Engine, user: CurrentUser, name: str, type_: str, cou
 
 def edit_partner(engine: Engine, user: CurrentUser, pid: int, *, name: str, type_: str, country: str = "") -> None:
     """Rename a partner or change its type and country (admins); its enterprises follow."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     values = check_partner(name, type_, country)
     with session_scope(engine) as session:
         write_partner(session, user.username, values, pid)
@@ -122,7 +122,7 @@ def edit_partner(engine: Engine, user: CurrentUser, pid: int, *, name: str, type
 def merge_partner(engine: Engine, user: CurrentUser, pid: int, into: int) -> int:
     """Move every enterprise of partner ``pid`` to partner ``into`` and delete ``pid`` (admins):
     two spellings of one organisation become one. Returns how many enterprises moved."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     if int(pid) == int(into):
         raise ValueError("Pick two different partners to merge.")
     with session_scope(engine) as session:
@@ -138,7 +138,7 @@ def merge_partner(engine: Engine, user: CurrentUser, pid: int, into: int) -> int
 
 def delete_partner(engine: Engine, user: CurrentUser, pid: int) -> None:
     """Delete a partner that no enterprise points to (admins)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
         row = _row(session, pid)
         used = session.scalar(select(func.count()).where(Enterprise.partner_id == row.id))

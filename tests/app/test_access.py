@@ -13,7 +13,7 @@ from ui.shared import plain
 
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
-         "partners": "partners", "audit": "audit", "account": "account"}
+         "partners": "partners", "clusters": "clusters", "audit": "audit", "account": "account"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
 ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account"},
@@ -60,14 +60,23 @@ def _other_enterprise(url) -> tuple[int, str]:
 
 @pytest.mark.parametrize("page", sorted(ENTERPRISE_PAGES))
 def test_a_tampered_session_does_not_reach_another_enterprise(demo_db, use_db, page):
-    """Writing another enterprise (and a role) into the session changes nothing: the account is
-    re-read from the database on every run, and the services check it."""
+    """Writing another enterprise (and a role) into the session reaches nothing: a user written by
+    hand is not one tracker.auth issued, so the session signs out; another enterprise's id alone
+    changes nothing, the account being re-read from the database on every run."""
     use_db(demo_db)
     other_id, other_name = _other_enterprise(demo_db)
     at = sign_in(new_app(), "demo-manager")
     me = at.session_state["user"]
     at.session_state["user"] = CurrentUser(id=me.id, username=me.username, role="admin",
                                            enterprise_ids=(*me.enterprise_ids, other_id))
+    at.session_state["enterprise_id"] = other_id
+    goto(at, FILES[page])
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"] is None  # signed out
+    assert at.text_input(key="sign_in_username") is not None
+    assert all(plain(other_name) not in m.value for m in at.markdown)
+    at = sign_in(new_app(), "demo-manager")
     at.session_state["enterprise_id"] = other_id
     goto(at, FILES[page])
     at.run()

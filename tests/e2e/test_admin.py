@@ -80,7 +80,7 @@ def test_a_refused_enterprise_keeps_what_was_typed(admin_url, page, tmp_path):
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_role("button", name="Add enterprise"))
     form.get_by_role("textbox", name="Name").fill("Ceramic Tiles Ltd")
     form.get_by_role("textbox", name="Country (ISO code)").fill("K1")  # not a country code
-    form.get_by_role("textbox", name="Sector or cluster").fill("Ceramics")
+    form.get_by_role("textbox", name="Sector").fill("Ceramics")
     partner = form.get_by_role("combobox", name="Implementation partner")
     partner.click()
     page.keyboard.type("Kenya Association")  # the list is long: narrowed as a person would
@@ -88,7 +88,7 @@ def test_a_refused_enterprise_keeps_what_was_typed(admin_url, page, tmp_path):
     form.get_by_role("button", name="Add enterprise").click()
     expect(page.get_by_text(re.compile("Nothing was added"))).to_be_visible()
     expect(form.get_by_role("textbox", name="Name")).to_have_value("Ceramic Tiles Ltd")
-    expect(form.get_by_role("textbox", name="Sector or cluster")).to_have_value("Ceramics")
+    expect(form.get_by_role("textbox", name="Sector")).to_have_value("Ceramics")
     expect(partner).to_have_value("Kenya Association of Manufacturers (synthetic)")
     page.screenshot(path=str(tmp_path / "3-refused-keeps.png"), full_page=True)
 

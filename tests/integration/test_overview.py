@@ -12,8 +12,8 @@ from tracker import io as tio
 from tracker.db import session_scope
 from tracker.models import EnterpriseSummary
 
-ADMIN = auth.CurrentUser(id=0, username="test-admin", role="admin")
-OFFICER = auth.CurrentUser(id=0, username="test-officer", role="officer")
+ADMIN = auth.system_user("test-admin")
+OFFICER = auth.system_user("test-officer", role="officer")
 
 
 def _rows(name, country="IN", base=1000.0, follow=700.0, base_end=dt.date(2024, 3, 31),
@@ -106,7 +106,7 @@ def test_small_cells_are_suppressed_everywhere():
         "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "", "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids],
                          "country": ["IN", "IN", "IN", "KE", "KE"], "sector": ["S"] * 5, "partner": [""] * 5,
-                         "modules": "SCORE4Climate"})
+                         "cluster": [""] * 5, "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=overview.programme_reference())
@@ -150,7 +150,7 @@ def test_flags_for_data_quality():
 
 def test_only_officers_and_admins(db_url):
     engine = db.open_database(db_url)
-    manager = auth.CurrentUser(id=1, username="m", role="manager", enterprise_ids=(1,))
+    manager = auth.system_user("m", role="manager")
     with pytest.raises(errors.AccessDenied):
         overview.load_data(engine, manager)
     with pytest.raises(errors.AccessDenied):
@@ -171,7 +171,7 @@ def _data(countries, changes, co2=None):
         "points": np.nan, "co2e_baseline": 10.0 if co2 is None else co2, "co2e_followup": 7.0, "flags": "",
         "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids], "country": countries,
-                         "sector": "S", "partner": "", "modules": "SCORE4Climate"})
+                         "sector": "S", "partner": "", "cluster": "", "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     return overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=overview.programme_reference())
