@@ -106,7 +106,7 @@ def test_small_cells_are_suppressed_everywhere():
         "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "", "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids],
                          "country": ["IN", "IN", "IN", "KE", "KE"], "sector": ["S"] * 5, "partner": [""] * 5,
-                         "modules": "SCORE4Climate"})
+                         "cluster": [""] * 5, "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=overview.programme_reference())
@@ -120,15 +120,15 @@ def test_small_cells_are_suppressed_everywhere():
     assert ibc.loc["KE", "suppressed"] and np.isnan(ibc.loc["KE", "energy_avoided_mwh_per_year"])
     assert ibc.loc["IN", "suppressed"] and np.isnan(ibc.loc["IN", "emissions_avoided_t_per_year"])
     assert ov.impacts.loc[0, "avoided"] == pytest.approx((30 + 20 + 10 + 40 + 50) * 365 / 1000)
-    exported = tio.overview_tables(ov)["by country"].set_index("country")
-    assert exported.loc["KE", "mean_change_pct"] == disclosure.FEWER
-    assert exported.loc["IN", "mean_change_pct"] == disclosure.FEWER
+    exported = tio.overview_tables(ov)["by country"].set_index("Country")
+    assert exported.loc["KE", "Mean change (%)"] == disclosure.FEWER
+    assert exported.loc["IN", "Mean change (%)"] == disclosure.FEWER
 
     ke = overview.build(data, overview.Filters(country=("KE",)))
     assert ke.enterprises == 2 and ke.summary["suppressed"].all() and ke.summary["mean_change"].isna().all()
     assert ke.distribution["suppressed"].all() and ke.distribution["median"].isna().all()
     assert ke.impacts["suppressed"].all() and ke.impacts["avoided"].isna().all()
-    assert (tio.overview_tables(ke)["energy and emissions"]["avoided"] == disclosure.FEWER).all()
+    assert (tio.overview_tables(ke)["energy and emissions"]["Avoided"] == disclosure.FEWER).all()
 
 
 def test_flags_for_data_quality():
@@ -171,7 +171,7 @@ def _data(countries, changes, co2=None):
         "points": np.nan, "co2e_baseline": 10.0 if co2 is None else co2, "co2e_followup": 7.0, "flags": "",
         "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids], "country": countries,
-                         "sector": "S", "partner": "", "modules": "SCORE4Climate"})
+                         "sector": "S", "partner": "", "cluster": "", "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     return overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=overview.programme_reference())
