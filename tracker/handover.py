@@ -77,7 +77,11 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
-        parts.append(_table(charts.changes_table(report.changes)))
+        parts.append(_table(charts.changes_table(report.changes, report.periods)))
+        parts.append(f"<p>{html.escape(report.periods_note())}</p>")
+        if report.followups_differ and report.common_period is not None:
+            parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
+                         + _table(charts.changes_table(report.common_changes, report.common_periods)))
         fig = charts.changes_vs_reference(report.changes, report.reference,
                                           "This enterprise beside the programme's reported averages")
         parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=first) + "</div>")
@@ -91,7 +95,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
                  + _table(charts.averages_table(report.reference, report.database_averages))
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
                    "change). Database: the same mean, and the median, over the enterprises in this database with "
-                   "both a baseline and a follow-up.</p>")
+                   "both a baseline and a follow-up (the baseline other than 0), each counted once.</p>")
     if not report.actions.empty:
         parts.append("<h2>Improvement actions</h2>" + _table(report.actions))
     parts.append(f"<footer>SCORE4Climate tracker · generated {generated:%Y-%m-%d %H:%M} UTC</footer></body></html>")
@@ -101,15 +105,11 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
 def report_xlsx(report: EnterpriseReport) -> bytes:
     """The report's figures as an Excel workbook, one sheet per table (formula cells made inert)."""
     buf = io.BytesIO()
-    changes = report.changes.copy()
-    if not changes.empty:  # as on the page: per-day rates, yield in %
-        is_yield = changes["indicator"].eq("yield")
-        for col in ("baseline", "followup"):
-            changes[col] = changes[col].where(~is_yield, changes[col] * 100)
-        changes["unit"] = changes["unit"].astype(str).where(is_yield, changes["unit"].astype(str) + " per day")
-        changes.loc[is_yield, "unit"] = "%"
-    sheets = {"changes": changes, "stages": report.stages, "impacts": report.impacts,
-              "actions": report.actions, "measurements": report.measurements, "reference": report.reference}
+    sheets = {"changes": _changes_sheet(report.changes), "periods": report.periods,
+              "common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
+              "stages": report.stages, "impacts": report.impacts,
+              "actions": report.actions, "measurements": report.measurements, "reference": report.reference,
+              "database averages": report.database_averages}
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in sheets.items():
             if df is None or df.empty:
@@ -120,6 +120,20 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
                     safe[col] = safe[col].map(neutralise)
             safe.to_excel(xl, sheet_name=name, index=False)
     return buf.getvalue()
+
+
+def _changes_sheet(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes as on the page (metrics.report_changes' shown figures: per-day rates, yield in %),
+    with the periods they come from."""
+    if changes.empty:
+        return changes
+    return pd.DataFrame({
+        "indicator": changes["indicator"], "baseline": changes["shown_baseline"],
+        "followup": changes["shown_followup"], "absolute_change": changes["absolute_change"],
+        "unit": changes["shown_unit"], "relative_change": changes["relative_change"], "points": changes["points"],
+        "improved": changes["improved"], "baseline_from": changes["baseline_from"],
+        "baseline_to": changes["baseline_to"], "followup_from": changes["followup_from"],
+        "followup_to": changes["followup_to"], "followup_periods": changes["followup_periods"]})
 
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
