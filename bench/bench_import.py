@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import metrics  # noqa: E402
 from tracker import db, measurements  # noqa: E402
 from tracker import io as tio  # noqa: E402
-from tracker.auth import CurrentUser  # noqa: E402
+from tracker.auth import system_user  # noqa: E402
 
-ADMIN = CurrentUser(id=0, username="bench", role="admin")
+ADMIN = system_user("bench")
 FIGURES = [("energy", "electricity", "kWh"), ("energy", "diesel", "L"), ("waste", "landfill", "kg"),
            ("waste", "recycled", "t"), ("material_input", "", "t"), ("material_wasted", "", "kg"),
            ("yield", "", "%"), ("water", "", "m3"), ("production", "", "piece"), ("energy", "lpg", "kg")]

@@ -106,7 +106,7 @@ class ProgrammeOverview:
 def data_version(engine: Engine, user: CurrentUser) -> tuple:
     """A cheap fingerprint that changes with every write (the audit log and the summary): a
     cache keyed on it is cleared after writes by any process."""
-    require_role(user, *OFFICERS)
+    user = require_role(engine, user, *OFFICERS)
     return version_of(engine)
 
 
@@ -120,8 +120,9 @@ def version_of(engine: Engine) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
-ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, e.partner, "
-                   "coalesce(t.modules, '') AS modules FROM enterprises e LEFT JOIN "
+ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
+                   "coalesce(t.modules, '') AS modules FROM enterprises e "
+                   "LEFT JOIN partners p ON p.id = e.partner_id LEFT JOIN "
                    "(SELECT enterprise_id, string_agg(DISTINCT module, ', ' ORDER BY module) AS modules "
                    "FROM trainings GROUP BY enterprise_id) t ON t.enterprise_id = e.id")
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
@@ -133,7 +134,7 @@ MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM
 def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     """Read the precomputed summary and the enterprises' attributes: per-enterprise rows, so
     admins only (officers call :func:`programme_overview` and :func:`filter_options`)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     return read_data(engine)
 
 

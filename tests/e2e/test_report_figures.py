@@ -44,7 +44,7 @@ def _add(engine):
     rows = [dict(enterprise=NAME, country="IN", sector="Rubber products", period_start=p[0], period_end=p[1],
                  phase=phase, indicator=ind, carrier=carrier, value=value, unit=unit, note="")
             for p, phase, ind, carrier, value, unit in FIGURES]
-    admin = auth.CurrentUser(id=0, username="browser-test", role="admin")
+    admin = auth.system_user("browser-test")
     measurements.save_measurements(engine, admin, metrics.parse(pd.DataFrame(rows)), create_enterprises=True)
 
 

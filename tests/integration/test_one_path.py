@@ -29,8 +29,8 @@ from tracker import io as tio
 from tracker.db import session_scope
 from tracker.report import enterprise_report
 
-ADMIN = auth.CurrentUser(id=0, username="test-admin", role="admin")
-OFFICER = auth.CurrentUser(id=0, username="test-officer", role="officer")
+ADMIN = auth.system_user("test-admin")
+OFFICER = auth.system_user("test-officer", role="officer")
 BASE = (dt.date(2024, 1, 1), dt.date(2024, 1, 10))
 FOLLOW = (dt.date(2025, 1, 1), dt.date(2025, 1, 10))
 

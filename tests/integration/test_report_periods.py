@@ -14,7 +14,7 @@ import metrics
 from tracker import auth, db, enterprises, handover, measurements
 from tracker.report import enterprise_report
 
-ADMIN = auth.CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = auth.system_user("test-admin")
 Q1_24 = (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
 Q1_25 = (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
 Q2_25 = (dt.date(2025, 4, 1), dt.date(2025, 6, 30))

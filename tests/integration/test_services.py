@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 import metrics
 from tracker import auth, db, demo, enterprises, errors, measurements, published
-from tracker.auth import CurrentUser
+from tracker.auth import system_user
 from tracker.models import Measurement
 from tracker.report import enterprise_report
 
-ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = system_user("test-admin")
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_large_batches_take_the_scan_path_and_still_upsert(db_url, monkeypatch):
     for module in (enterprises, measurements):  # as if the batch named thousands of enterprises
         monkeypatch.setattr(module, "MANY", 1)
     engine = db.open_database(db_url)
-    admin = auth.CurrentUser(id=0, username="t", role="admin")
+    admin = auth.system_user("t")
     rows = pd.DataFrame([_row(enterprise=f"E{i}", value=i + 1) for i in range(3)])
     assert save(engine, admin, rows, create_enterprises=True) == {"inserted": 3, "updated": 0}
     rows.loc[0, "value"] = 99
@@ -165,7 +165,7 @@ def test_a_period_entered_by_mistake_is_deleted_with_audit_and_summary(db_url):
     periods = measurements.stored_periods(engine, ADMIN, eid)
     assert periods["figures"].tolist() == [1, 1, 1]
     with pytest.raises(errors.AccessDenied):
-        measurements.delete_period(engine, CurrentUser(id=1, username="m", role="manager", enterprise_ids=(eid + 1,)),
+        measurements.delete_period(engine, system_user("m", role="manager"),
                                eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31))
     assert measurements.delete_period(engine, ADMIN, eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31)) == 1
     assert len(measurements.stored_periods(engine, ADMIN, eid)) == 2
