@@ -37,6 +37,8 @@ from tracker.summary import FLAG_TEXT
 FACTOR_SET = metrics.FACTOR_SET_VERSION
 #: indicators shown first, the ones the programme reports averages for
 HEADLINE = ("waste", "material_wasted", "energy")
+#: the enterprises' own attributes the filters and the participants' list use
+ATTRIBUTES = ("country", "sector", "partner", "cluster")
 
 
 def programme_reference() -> pd.DataFrame:
@@ -52,6 +54,7 @@ class Filters:
     country: tuple[str, ...] = ()
     sector: tuple[str, ...] = ()
     partner: tuple[str, ...] = ()
+    cluster: tuple[str, ...] = ()
     module: tuple[str, ...] = ()
     cohort: tuple[str, ...] = ()
     trainer: tuple[str, ...] = ()
@@ -121,8 +124,8 @@ def version_of(engine: Engine) -> tuple:
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
 ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
-                   "coalesce(t.modules, '') AS modules FROM enterprises e "
-                   "LEFT JOIN partners p ON p.id = e.partner_id LEFT JOIN "
+                   "coalesce(c.name, '') AS cluster, coalesce(t.modules, '') AS modules FROM enterprises e "
+                   "LEFT JOIN partners p ON p.id = e.partner_id LEFT JOIN clusters c ON c.id = e.cluster_id LEFT JOIN "
                    "(SELECT enterprise_id, string_agg(DISTINCT module, ', ' ORDER BY module) AS modules "
                    "FROM trainings GROUP BY enterprise_id) t ON t.enterprise_id = e.id")
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
@@ -157,7 +160,7 @@ def read_data(engine: Engine) -> OverviewData:
     summary["has_followup"] = summary["has_followup"].astype(bool)
     summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
-    for col in ("country", "sector", "partner"):
+    for col in ATTRIBUTES:
         ents[col] = ents[col].fillna("").astype("category")
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
     ents["modules"] = ents["modules"].fillna("").astype("category")
@@ -179,8 +182,7 @@ def counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
 
 def filter_options(data: OverviewData) -> dict[str, list[str]]:
     """The values each filter offers in ``data``."""
-    opts = {c: sorted(v for v in data.enterprises[c].astype(str).unique() if v) for c in ("country", "sector",
-                                                                                          "partner")}
+    opts = {c: sorted(v for v in data.enterprises[c].astype(str).unique() if v) for c in ATTRIBUTES}
     for kind in ("module", "cohort", "trainer"):
         vals = data.memberships.loc[data.memberships["kind"] == kind, "value"].astype(str).unique()
         opts[kind] = sorted(v for v in vals if v)
@@ -191,7 +193,7 @@ def selected_ids(data: OverviewData, filters: Filters) -> np.ndarray:
     """Ids of the enterprises the filters select."""
     ents = data.enterprises
     mask = np.ones(len(ents), dtype=bool)
-    for col in ("country", "sector", "partner"):
+    for col in ATTRIBUTES:
         wanted = getattr(filters, col)
         if wanted:
             mask &= ents[col].isin(wanted).to_numpy()
@@ -303,7 +305,7 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> tuple
     counts = (s_all.assign(complete=s_all["has_baseline"] & s_all["has_followup"])
               .groupby("enterprise_id", observed=True).agg(indicators=("indicator", "size"),
                                                            complete=("complete", "sum")))
-    participants = ents[["enterprise_id", "name", "country", "sector", "partner", "modules"]].copy()
+    participants = ents[["enterprise_id", "name", *ATTRIBUTES, "modules"]].copy()
     c = counts.reindex(participants["enterprise_id"])
     n_ind, n_ok = c["indicators"].to_numpy(), c["complete"].to_numpy()
     complete_of = (pd.Series(np.nan_to_num(n_ok)).astype(int).astype(str).to_numpy() + " of "
@@ -312,7 +314,7 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> tuple
                                                  complete_of + " indicators with baseline and follow-up")
     participants = participants.drop(columns="enterprise_id")
     total = len(participants)
-    for col in ("country", "sector", "partner", "modules"):
+    for col in (*ATTRIBUTES, "modules"):
         participants[col] = participants[col].head(listed).astype(str)
     participants = participants.head(listed).reset_index(drop=True)
     participants.attrs["total"] = total
