@@ -104,7 +104,7 @@ def test_each_row_names_its_periods_and_the_common_period_is_offered(report_url,
     # energy: (80 + 15) against (100 + 20) kWh a day, electricity of Q2 beside diesel of Q1
     assert (energy["baseline"], energy["latest follow-up"], energy["unit"]) == ("120", "95", "kWh per day")
     assert energy["relative change"] == f"{(95 / 120 - 1) * 100:+.1f}%"
-    assert energy["follow-up period"] == "diesel Jan–Mar 2025; electricity Apr–Jun 2025"
+    assert energy["follow-up period"] == "Diesel Jan–Mar 2025; Electricity Apr–Jun 2025"
     assert energy["baseline period"] == "Jan–Mar 2024"
     assert wasted["follow-up period"] == "Apr–Jun 2025" and wasted["relative change"] == "-50.0%"  # 10 / 20
     assert used["follow-up period"] == "Jan–Mar 2025" and used["relative change"] == "-10.0%"  # 90 / 100

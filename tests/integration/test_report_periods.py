@@ -57,7 +57,7 @@ def test_mixed_periods_are_named_and_compared_on_one_common_period(engine):
 
     page = handover.report_html(report)
     assert "<th>follow-up period</th>" in page and "<th>baseline period</th>" in page
-    assert "diesel Jan–Mar 2025; electricity Apr–Jun 2025" in page
+    assert "Diesel Jan–Mar 2025; Electricity Apr–Jun 2025" in page
     assert "The same comparison on one common follow-up period, Jan–Mar 2025" in page
     assert f"{((90 + 15) / 120 - 1) * 100:+.1f}%" in page and f"{(95 / 120 - 1) * 100:+.1f}%" in page
 
