@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 import metrics
+from metrics import labels
 from tracker import auth, charts, db, enterprises, handover, measurements, overview, published
 from tracker import io as tio
 from tracker.db import session_scope
@@ -103,9 +104,15 @@ def _close(got, want, what):
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12), what
 
 
-def _pct_cell(want):
-    """A change as the aggregate exports write it: percent, two decimals; blank when there is none."""
-    return None if want is None else round(want * 100, 2)
+def _number(cell):
+    """A cell of a file as a number, None when empty."""
+    return None if cell is None or pd.isna(cell) or cell == "" else float(cell)
+
+
+def _sheet(xlsx: bytes, name: str) -> pd.DataFrame:
+    """A sheet of a workbook, by its first column (the indicator, in words)."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx))[name].iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0]).set_index(rows[0][0])
 
 
 @pytest.fixture
@@ -132,25 +139,22 @@ def test_one_data_set_gives_the_same_figures_everywhere(loaded):
     by_country = ov.by_country.set_index(["country", "indicator"])
     over_time = ov.over_time.set_index(["followup_quarter", "indicator"])
     distribution = ov.distribution.set_index("indicator")
+    # the files are for people: columns and indicators in words (metrics.labels), changes in %
     csv = pd.read_csv(io.BytesIO(tio.overview_csv(ov)))
-    csv = csv[csv["table"] == "change per indicator"].set_index("indicator")
-    book = openpyxl.load_workbook(io.BytesIO(tio.overview_excel(ov)))
-    sheet = list(book["change per indicator"].iter_rows(values_only=True))
-    excel = pd.DataFrame(sheet[1:], columns=sheet[0]).set_index("indicator")
+    csv = csv[csv["table"] == "change per indicator"].set_index("Indicator")
+    excel = _sheet(tio.overview_excel(ov), "change per indicator")
+
 
     # the enterprise report of A, its database averages and its hand-over Excel
     report = enterprise_report(engine, ADMIN, ids["A"])
     averages = report.database_averages.set_index("indicator")
-    handed = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
-    sheet = list(handed["database averages"].iter_rows(values_only=True))
-    handed_averages = pd.DataFrame(sheet[1:], columns=sheet[0]).set_index("indicator")
+    handed = _sheet(handover.report_xlsx(report), "Database averages")
 
     for indicator, (n, mean, median, pooled, points) in EXPECTED.items():
         for source, table in [("summarize", summarized), ("overview", headline),
                               ("overview by country", by_country.loc["IN"]),
                               ("overview by quarter", over_time.loc["2025Q1"]),
-                              ("report's database averages", averages),
-                              ("hand-over Excel", handed_averages)]:
+                              ("report's database averages", averages)]:
             row = table.loc[indicator]
             what = f"{indicator} in {source}"
             assert row["enterprises"] == n, what
@@ -161,15 +165,20 @@ def test_one_data_set_gives_the_same_figures_everywhere(loaded):
                 _close(row["pooled_change"], pooled, what + ": pooled")
         assert not headline.loc[indicator, "suppressed"]
         assert distribution.loc[indicator, "enterprises"] == n  # spread hidden below 10, count shown
+        label = labels.indicator_label(indicator)
         for source, table in [("CSV", csv), ("Excel", excel)]:
-            row = table.loc[indicator]
-            assert int(row["enterprises"]) == n, (indicator, source)
-            for col, want in [("mean_change_pct", mean), ("median_change_pct", median),
-                              ("pooled_change_pct", pooled)]:
-                got = row[col]
-                got = None if got is None or pd.isna(got) else float(got)
-                assert got == pytest.approx(_pct_cell(want)) if want is not None else got is None, \
+            row = table.loc[label]
+            assert int(row["Enterprises"]) == n, (indicator, source)
+            for col, want in [("Mean change (%)", mean), ("Median change (%)", median),
+                              ("Pooled change (%)", pooled)]:
+                assert _number(row[col]) == (None if want is None else pytest.approx(round(want * 100, 2))), \
                     (indicator, source, col)
+        row = handed.loc[label]  # the hand-over Excel's database averages, in %
+        assert row["Enterprises"] == n
+        assert row["Database mean change (%)"] == pytest.approx(mean * 100)
+        assert row["Database median change (%)"] == pytest.approx(median * 100)
+        assert _number(row["Database mean change (percentage points)"]) == (None if points is None
+                                                                           else pytest.approx(points))
 
     # units: production in pieces and kg is "mixed" everywhere
     assert summarized.loc["production", "unit"] == headline.loc["production", "unit"] == "mixed"
@@ -199,26 +208,24 @@ def test_an_enterprise_report_and_its_hand_over_agree_with_the_hand_figures(load
 
     # A's own changes, in the units the page shows: per-day rates, yield in %
     want = {"energy": (100.0, 80.0, -0.2, "kWh per day"), "water": (10.0, 8.0, -0.2, "m3 per day"),
-            "production": (100.0, 110.0, 0.1, "piece per day"), "yield": (84.0, 90.0, 0.90 / 0.84 - 1, "%")}
+            "production": (100.0, 110.0, 0.1, "pieces per day"), "yield": (84.0, 90.0, 0.90 / 0.84 - 1, "%")}
     page = charts.changes_table(report.changes, report.periods).set_index("indicator")
-    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
-    sheet = list(book["changes"].iter_rows(values_only=True))
-    excel = pd.DataFrame(sheet[1:], columns=sheet[0]).set_index("indicator")
-    stages = list(book["stages"].iter_rows(values_only=True))
-    assert [r[stages[0].index("yield_pct")] for r in stages[1:]] == pytest.approx([84.0, 90.0])
+    xlsx = handover.report_xlsx(report)
+    excel = _sheet(xlsx, "Changes")
+    assert _sheet(xlsx, "Stages")["Yield (%)"].tolist() == pytest.approx([84.0, 90.0])
     stored = overview.load_data(engine, ADMIN).summary
     stored = stored[stored["enterprise_id"] == ids["A"]].set_index("indicator")
     for indicator, (before, after, relative, unit) in want.items():
-        row = excel.loc[indicator]
-        assert (row["baseline"], row["followup"]) == pytest.approx((before, after)), indicator
-        assert row["absolute_change"] == pytest.approx(after - before) and row["unit"] == unit
-        assert row["relative_change"] == pytest.approx(relative), indicator
+        label = labels.indicator_label(indicator)
+        row = excel.loc[label]
+        assert (row["Baseline"], row["Latest follow-up"]) == pytest.approx((before, after)), indicator
+        assert row["Absolute change"] == pytest.approx(after - before) and row["Unit"] == unit
+        assert row["Relative change (%)"] == pytest.approx(relative * 100), indicator
         assert stored.loc[indicator, "relative_change"] == pytest.approx(relative), indicator  # the overview's input
-        label = charts.INDICATOR_LABELS[indicator]
         assert page.loc[label, "relative change"] == f"{relative * 100:+.1f}%"
         assert page.loc[label, "follow-up period"] == "1 Jan–10 Jan 2025"
         assert page.loc[label, "baseline period"] == "1 Jan–10 Jan 2024"
-    assert excel.loc["yield", "points"] == pytest.approx(6.0)
+    assert excel.loc["Yield", "Percentage points"] == pytest.approx(6.0)
 
 
 def test_the_summary_table_and_metrics_agree_after_a_rebuild(loaded):

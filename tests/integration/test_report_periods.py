@@ -61,20 +61,22 @@ def test_mixed_periods_are_named_and_compared_on_one_common_period(engine):
     assert "The same comparison on one common follow-up period, Jan–Mar 2025" in page
     assert f"{((90 + 15) / 120 - 1) * 100:+.1f}%" in page and f"{(95 / 120 - 1) * 100:+.1f}%" in page
 
-    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
-    periods = list(book["periods"].iter_rows(values_only=True))
+    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))  # read by people: in words
+    periods = list(book["Where figures come from"].iter_rows(values_only=True))
     head = periods[0]
-    by_series = {(r[head.index("indicator")], r[head.index("carrier")]): r for r in periods[1:]}
-    assert by_series[("energy", "electricity")][head.index("followup_to")] == dt.datetime(2025, 6, 30)
-    assert by_series[("energy", "diesel")][head.index("followup_to")] == dt.datetime(2025, 3, 31)
-    assert by_series[("material_input", None)][head.index("followup_to")] == dt.datetime(2025, 3, 31)
-    changes = list(book["changes"].iter_rows(values_only=True))
-    row = {r[0]: r for r in changes[1:]}["energy"]
-    assert row[changes[0].index("followup_periods")] == 2
-    assert row[changes[0].index("followup")] == pytest.approx(95.0)
-    same = list(book["common period"].iter_rows(values_only=True))
-    row = {r[0]: r for r in same[1:]}["energy"]
-    assert row[same[0].index("followup")] == pytest.approx(105.0) and row[same[0].index("followup_periods")] == 1
+    by_series = {(r[head.index("Indicator")], r[head.index("Carrier or destination")]): r for r in periods[1:]}
+    end = head.index("Follow-up period end")
+    assert by_series[("Energy", "Electricity")][end] == dt.datetime(2025, 6, 30)
+    assert by_series[("Energy", "Diesel")][end] == dt.datetime(2025, 3, 31)
+    assert by_series[("Material input", None)][end] == dt.datetime(2025, 3, 31)
+    changes = list(book["Changes"].iter_rows(values_only=True))
+    row = {r[0]: r for r in changes[1:]}["Energy"]
+    assert row[changes[0].index("Follow-up periods used")] == 2
+    assert row[changes[0].index("Latest follow-up")] == pytest.approx(95.0)
+    same = list(book["Common period"].iter_rows(values_only=True))
+    row = {r[0]: r for r in same[1:]}["Energy"]
+    assert row[same[0].index("Latest follow-up")] == pytest.approx(105.0)
+    assert row[same[0].index("Follow-up periods used")] == 1
 
 
 def test_one_period_for_every_figure_says_so_and_offers_nothing_more(engine):
@@ -83,7 +85,7 @@ def test_one_period_for_every_figure_says_so_and_offers_nothing_more(engine):
     assert report.periods_note() == "Every follow-up figure compared comes from one period: Jan–Mar 2025."
     page = handover.report_html(report)
     assert "common follow-up period" not in page and "Jan–Mar 2025" in page
-    assert "common period" not in openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report))).sheetnames
+    assert "Common period" not in openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report))).sheetnames
 
 
 def test_no_period_with_every_figure_says_what_to_enter(engine):
@@ -106,6 +108,6 @@ def test_a_carrier_typed_as_markup_or_a_formula_stays_text_in_the_period_columns
     page = handover.report_html(report)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; Jan–Mar 2025" in page
     book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
-    carriers = [r[2] for r in book["periods"].iter_rows(min_row=2, values_only=True)]
+    carriers = [r[1] for r in book["Where figures come from"].iter_rows(min_row=2, values_only=True)]
     assert "'=hyperlink(\"http://x\")" in carriers  # carriers are stored in lower case
     assert not any(str(c).startswith("=") for c in carriers)
