@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
-from tracker import audit, enterprises, summary
+from tracker import audit, enterprises, lengths, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.db import MANY, bulk_insert, session_scope
@@ -137,6 +137,24 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
     raise AssertionError("unreachable")
 
 
+def _line_numbers(df: pd.DataFrame) -> pd.Series:
+    """The line of a file each row comes from (its index counted from metrics' first line)."""
+    index = df.index.to_series(index=df.index)
+    return index + metrics.frames.FIRST_LINE if pd.api.types.is_integer_dtype(index) else pd.Series(0, df.index)
+
+
+def _text_problems(df: pd.DataFrame) -> list[pd.DataFrame]:
+    """Problems (row, column, reason) of units and notes longer than their columns hold, or
+    holding control characters: the same on every database (tracker.lengths)."""
+    found = []
+    for column, attribute, what in (("unit", Measurement.unit, "The unit"), ("note", Measurement.note, "The note")):
+        reasons = lengths.problems(attribute, df[column], what)
+        bad = reasons.notna()
+        if bad.any():
+            found.append(pd.DataFrame({"row": _line_numbers(df)[bad], "column": column, "reason": reasons[bad]}))
+    return found
+
+
 def _is_conflict(exc: BaseException) -> bool:
     """A write that lost a race with another transaction (safe to retry from the start)."""
     if isinstance(exc, _LostRace):
@@ -209,10 +227,17 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
                                "check the name, or ask an administrator to assign it to you.")
     missing = firsts[~firsts.index.isin(list(known))]
     created = pd.DataFrame({"id": pd.Series(dtype="int64"), "country": pd.Series(dtype=object)})
+    problems = _text_problems(df)
     if len(missing):
         if not create:
             raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{_lines(df, missing.index[0])}: add it first "
                                "(Users page) or import the file with new enterprises allowed.")
+        lines = _line_numbers(df).groupby(df["enterprise"], sort=False).first()
+        missing, new_problems = enterprises.check_new(missing.assign(line=missing.index.map(lines)))
+        problems.append(new_problems)
+    if any(len(p) for p in problems):
+        raise RejectedInput(pd.concat(problems).sort_values(["row", "column"], kind="stable"))
+    if len(missing):
         step(0.2, f"Adding {len(missing):,} enterprises")
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())
@@ -223,10 +248,10 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
 
 def _lines(df: pd.DataFrame, name: str) -> str:
     """' (line 2, 3 ...)': where a file names ``name`` (nothing for rows that are not a file's)."""
-    lines = df.index[df["enterprise"] == name]
-    if not pd.api.types.is_integer_dtype(lines):
+    if not pd.api.types.is_integer_dtype(df.index):
         return ""
-    shown = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10])
+    lines = _line_numbers(df)[df["enterprise"] == name]
+    shown = ", ".join(str(int(i)) for i in lines[:10])
     return f" (line {shown}{' ...' if len(lines) > 10 else ''})"
 
 
