@@ -19,9 +19,9 @@ import metrics
 from tracker import audit, enterprises, summary
 from tracker.access import EDITORS, require_enterprise, require_role
 from tracker.auth import CurrentUser
-from tracker.db import MANY, bulk_insert, session_scope
+from tracker.db import bulk_insert, read_frame, session_scope
 from tracker.errors import AccessDenied, RejectedInput
-from tracker.models import Enterprise, Measurement
+from tracker.models import Measurement
 
 #: what makes a figure one figure: a second row with the same key updates it
 KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier"]
@@ -33,21 +33,20 @@ ATTEMPTS = 20
 
 # --- reading ----------------------------------------------------------------------------------
 
+MEASUREMENT_SQL = ("SELECT e.name AS enterprise, e.country, e.sector, m.period_start, m.period_end, m.phase, "
+                   "m.indicator, m.carrier, m.value, m.unit, m.note, m.enterprise_id, m.value_canonical, "
+                   "m.unit_canonical FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
+STORED_SQL = ("SELECT id, enterprise_id, period_start, period_end, phase, indicator, carrier, value AS old_value, "
+              "unit AS old_unit, note AS old_note FROM measurements")
+
+
 def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.DataFrame:
     """The stored figures of ``enterprise_ids`` (None: all) in the template's columns, value and
     unit as entered, with enterprise_id, value_canonical and unit_canonical."""
-    stmt = (select(Enterprise.name, Enterprise.country, Enterprise.sector, Measurement.period_start,
-                   Measurement.period_end, Measurement.phase, Measurement.indicator, Measurement.carrier,
-                   Measurement.value, Measurement.unit, Measurement.note, Measurement.enterprise_id,
-                   Measurement.value_canonical, Measurement.unit_canonical)
-            .join(Enterprise, Enterprise.id == Measurement.enterprise_id)
-            .order_by(Enterprise.name, Measurement.period_start, Measurement.indicator, Measurement.carrier))
-    if enterprise_ids is not None:
-        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
-    rows = session.execute(stmt).all()
-    df = pd.DataFrame(rows, columns=metrics.TEMPLATE_COLUMNS + ["enterprise_id", "value_canonical", "unit_canonical"])
+    df = read_frame(session, MEASUREMENT_SQL, enterprise_ids, "enterprise_id",
+                    order="enterprise, period_start, indicator, carrier")
     for col in ("period_start", "period_end"):
-        df[col] = pd.to_datetime(df[col])
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
     df["carrier"] = df["carrier"].fillna("")
     return df
 
@@ -177,15 +176,7 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
 def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
     """The stored figures of ``enterprise_ids`` with their keys (dates as datetime64, as parsed
     rows have them), id and old value, unit and note."""
-    stmt = select(Measurement.id, Measurement.enterprise_id, Measurement.period_start, Measurement.period_end,
-                  Measurement.phase, Measurement.indicator, Measurement.carrier, Measurement.value,
-                  Measurement.unit, Measurement.note)
-    if len(enterprise_ids) <= MANY:
-        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
-    stored = pd.DataFrame(session.execute(stmt).all() if enterprise_ids else [],
-                          columns=["id"] + KEY_COLUMNS + ["old_value", "old_unit", "old_note"])
-    if len(enterprise_ids) > MANY:  # one scan beats a statement with a hundred thousand parameters
-        stored = stored[stored["enterprise_id"].isin(enterprise_ids)]
+    stored = read_frame(session, STORED_SQL, enterprise_ids, "enterprise_id")
     for col in ("period_start", "period_end"):
         stored[col] = pd.to_datetime(stored[col]).astype("datetime64[ns]")
     return stored

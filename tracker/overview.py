@@ -111,10 +111,7 @@ def data_version(engine: Engine, user: CurrentUser) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
-ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, e.partner, "
-                   "coalesce(t.modules, '') AS modules FROM enterprises e LEFT JOIN "
-                   "(SELECT enterprise_id, string_agg(DISTINCT module, ', ' ORDER BY module) AS modules "
-                   "FROM trainings GROUP BY enterprise_id) t ON t.enterprise_id = e.id")
+ENTERPRISES_SQL = "SELECT id AS enterprise_id, name, country, sector, partner FROM enterprises"
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
                    "UNION SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings WHERE cohort <> '' "
                    "UNION SELECT ue.enterprise_id, 'trainer' AS kind, u.username AS value "
@@ -122,18 +119,17 @@ MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM
 
 
 def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
-    """Read the precomputed summary and the enterprises' attributes (officers and admins)."""
+    """Read the precomputed summary and the enterprises' attributes (officers and admins).
+
+    Text with few distinct values arrives as categoricals, straight from the database's Arrow
+    (no Python text per row)."""
     require_role(user, *OFFICERS)
     with session_scope(engine, readonly=True) as session:
-        summary = read_frame(session, SUMMARY_SQL)
-        ents = read_frame(session, ENTERPRISES_SQL)
-        members = read_frame(session, MEMBERSHIPS_SQL)
+        summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "flags"))
+        ents = read_frame(session, ENTERPRISES_SQL, categorical=("country", "sector", "partner"))
+        members = read_frame(session, MEMBERSHIPS_SQL, categorical=("kind", "value"))
     summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
-    for col in ("indicator", "unit", "flags"):
-        summary[col] = summary[col].astype("category")
-    end = pd.to_datetime(summary["followup_end"])
-    summary["quarter"] = end.dt.to_period("Q").astype(str).where(end.notna(), None).astype("category")
-    summary = summary.drop(columns=["followup_end"])
+    summary["quarter"] = _quarters(summary.pop("followup_end"))
     for col in ("baseline", "followup", "relative_change", "points", "co2e_baseline", "co2e_followup"):
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
@@ -141,13 +137,29 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     _mark_counted(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ("country", "sector", "partner"):
-        ents[col] = ents[col].fillna("").astype("category")
+        ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
-    ents["modules"] = ents["modules"].fillna("").astype("category")
-    members["kind"] = members["kind"].astype("category")
-    members["value"] = members["value"].astype("category")
     return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
                         memberships=members, reference=programme_reference())
+
+
+def _no_nulls(values: pd.Series) -> pd.Series:
+    """A categorical column with NULL read as the empty text."""
+    if not values.isna().any():
+        return values
+    if "" not in values.cat.categories:
+        values = values.cat.add_categories("").cat.reorder_categories(sorted([*values.cat.categories, ""]))
+    return values.fillna("")
+
+
+def _quarters(end: pd.Series) -> pd.Series:
+    """The quarter ('2025Q1') of each follow-up end as a categorical (NaN where there is none),
+    formatted once per distinct date."""
+    codes, dates = pd.factorize(pd.to_datetime(end))
+    labels = list(pd.DatetimeIndex(dates).to_period("Q").astype(str))
+    categories = sorted(set(labels))
+    lookup = np.array([categories.index(label) for label in labels] + [-1], dtype=np.int64)
+    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=categories), index=end.index)
 
 
 def _mark_counted(summary: pd.DataFrame) -> None:
@@ -155,8 +167,10 @@ def _mark_counted(summary: pd.DataFrame) -> None:
     follow-up (an indicator in two units is still one enterprise), so counts are sums."""
     both = (summary["has_baseline"] & summary["has_followup"]
             & (summary["relative_change"].notna() | summary["points"].notna())).to_numpy()
+    indicator, names = pd.factorize(summary["indicator"].to_numpy()[both])
+    key = summary["enterprise_id"].to_numpy(dtype=np.int64)[both] * max(len(names), 1) + indicator
     counted = np.zeros(len(summary), dtype=bool)
-    counted[both] = ~summary.loc[both].duplicated(["enterprise_id", "indicator"]).to_numpy()
+    counted[both] = ~pd.Series(key).duplicated().to_numpy()
     summary["counted"] = counted
 
 
@@ -206,7 +220,7 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
     # energy in kWh, the rows behind energy and emissions avoided
     en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
-    participants, with_data = _participants(ents, s_all, listed)
+    participants, with_data = _participants(ents, s_all, data.memberships, listed)
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
         sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()),
@@ -311,26 +325,32 @@ def _impacts_by_country(en: pd.DataFrame) -> pd.DataFrame:
     return out.drop(columns="co2_enterprises")
 
 
-def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> tuple[pd.DataFrame, int]:
-    """Who takes part: names, country, sector, modules, completeness, never a figure; and how
-    many enterprises have figures."""
-    counts = (s_all.assign(complete=s_all["has_baseline"] & s_all["has_followup"])
+def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame, listed: int
+                  ) -> tuple[pd.DataFrame, int]:
+    """Who takes part: names, country, sector, modules, completeness, never a figure (the first
+    ``listed``); and how many enterprises have figures."""
+    total = len(ents)
+    participants = ents[["enterprise_id", "name", "country", "sector", "partner"]].head(listed).reset_index(drop=True)
+    ids = participants["enterprise_id"].to_numpy()
+    mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()]
+    counts = (mine.assign(complete=mine["has_baseline"] & mine["has_followup"])
               .groupby("enterprise_id", observed=True).agg(indicators=("indicator", "size"),
                                                            complete=("complete", "sum")))
-    participants = ents[["enterprise_id", "name", "country", "sector", "partner", "modules"]].copy()
+    attended = members[(members["kind"] == "module").to_numpy() & members["enterprise_id"].isin(ids).to_numpy()]
+    modules = (attended.assign(value=attended["value"].astype(str)).drop_duplicates(["enterprise_id", "value"])
+               .sort_values("value").groupby("enterprise_id")["value"].agg(", ".join))
+    participants.insert(5, "modules", participants["enterprise_id"].map(modules).fillna(""))
     c = counts.reindex(participants["enterprise_id"])
-    n_ind, n_ok = c["indicators"].to_numpy(), c["complete"].to_numpy()
+    n_ind, n_ok = c["indicators"].to_numpy(dtype=float), c["complete"].to_numpy(dtype=float)
     complete_of = (pd.Series(np.nan_to_num(n_ok)).astype(int).astype(str).to_numpy() + " of "
                    + pd.Series(np.nan_to_num(n_ind)).astype(int).astype(str).to_numpy())
     participants["data_completeness"] = np.where(np.isnan(n_ind), "no figures yet",
                                                  complete_of + " indicators with baseline and follow-up")
     participants = participants.drop(columns="enterprise_id")
-    total = len(participants)
     for col in ("country", "sector", "partner", "modules"):
-        participants[col] = participants[col].head(listed).astype(str)
-    participants = participants.head(listed).reset_index(drop=True)
+        participants[col] = participants[col].astype(str)
     participants.attrs["total"] = total
-    return participants, int(counts.index.nunique())
+    return participants, int(s_all["enterprise_id"].nunique())
 
 
 def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFrame:
