@@ -23,6 +23,8 @@ try:
     engine = shared.engine()
 except Exception as exc:  # the database cannot be opened: say why and what to do
     st.error(f"The database cannot be opened. {shared.plain(exc)}")
+    # every run ends in st.navigation: on a fresh server it replaces the legacy list of pages/ files
+    st.navigation([st.Page(lambda: None, title="Database unavailable", url_path="unavailable")]).run()
     st.stop()
 
 PAGES = {
@@ -74,14 +76,7 @@ else:
         if st.button("Sign out", key="sign_out"):
             shared.sign_out()
             st.rerun()
-    groups = {group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()}
-    # the navigation is drawn here, not by Streamlit: client.showSidebarNavigation is off so that
-    # the legacy multipage mode (a pages/ folder beside app.py) never lists the page files
-    nav = st.navigation(groups, position="hidden")
-    with st.sidebar:
-        for group, group_pages in groups.items():
-            st.caption(group)
-            for pg in group_pages:
-                st.page_link(pg)
-        st.divider()
+    # every run ends in st.navigation (the role's pages, grouped in the sidebar): on a fresh server
+    # it replaces the list of pages/ files that Streamlit's legacy multipage mode would show
+    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()})
 nav.run()

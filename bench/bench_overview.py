@@ -150,14 +150,11 @@ def build(url: str, n: int, folder: Path) -> None:
 def service_steps(bases: list, urls: dict, folder: Path, repeat: int) -> None:
     """The rebuild, the cold load and the filter changes, back to back on each database."""
     from tracker import db, overview, summary
-    from tracker.auth import CurrentUser
-
-    officer = CurrentUser(id=1, username="bench-officer", role="officer")
     expected = json.loads((folder / "expected.json").read_text())
     engines = {d.label: db.open_database(urls[d.label]) for d in bases}
     labels = [d.label for d in bases]
     rebuild = harness.Step("summary rebuild (summary.rebuild: read every measurement, compute, store)")
-    cold = harness.Step("cold load (overview.load_data + build, every enterprise)")
+    cold = harness.Step("cold load (overview.read_data + build, every enterprise)")
     filters = [harness.Step(f"filter change: + {col} (build)") for col in expected["steps"]]
     for _ in range(repeat):
         for d in bases:
@@ -165,9 +162,9 @@ def service_steps(bases: list, urls: dict, folder: Path, repeat: int) -> None:
             rebuild.note[d.label] = f"{rows:,} summary rows"
     for _ in range(repeat):
         for d in bases:
-            data = harness.record(cold, d, lambda d=d: overview.build(overview.load_data(engines[d.label], officer)))
+            data = harness.record(cold, d, lambda d=d: overview.build(overview.read_data(engines[d.label])))
             cold.note[d.label] = f"{data.enterprises:,} enterprises"
-            loaded = overview.load_data(engines[d.label], officer)
+            loaded = overview.read_data(engines[d.label])
             chosen: dict[str, tuple] = {}
             for step, (col, (value, count)) in zip(filters, expected["steps"].items(), strict=True):
                 chosen[col] = (value,)

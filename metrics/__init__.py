@@ -12,12 +12,40 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 """
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
-from metrics.frames import (TEMPLATE_COLUMNS, Parsed, date_order, parse, parse_dates, parse_values, period_dates,
-                            to_canonical, validate)
-from metrics.impacts import (Emissions, emissions, emissions_frame, emissions_kg_co2e, energy_kwh, fuel_table, grid_factor,
-                             grid_factors, intensity, loss_per_good)
-from metrics.indicators import (CARRIERS, INDICATORS, PHASES, WASTE_DESTINATIONS, Indicator, canonical_factor,
-                                check_unit, normalise_phase, valid_units)
+from metrics.frames import (
+    TEMPLATE_COLUMNS,
+    Parsed,
+    date_order,
+    parse,
+    parse_dates,
+    parse_values,
+    period_dates,
+    to_canonical,
+    validate,
+)
+from metrics.impacts import (
+    Emissions,
+    emissions,
+    emissions_frame,
+    emissions_kg_co2e,
+    energy_kwh,
+    fuel_table,
+    grid_factor,
+    grid_factors,
+    intensity,
+    loss_per_good,
+)
+from metrics.indicators import (
+    CARRIERS,
+    INDICATORS,
+    PHASES,
+    WASTE_DESTINATIONS,
+    Indicator,
+    canonical_factor,
+    check_unit,
+    normalise_phase,
+    valid_units,
+)
 from metrics.reference import FACTOR_SET_VERSION, factor_set
 from metrics.report import periods_differ, report_impacts, report_stages
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
@@ -26,8 +54,8 @@ __all__ = [
     "UnitError", "convert", "parse_unit", "unit_label", "dimension_of", "ureg", "Q_",
     "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "PHASES", "valid_units", "check_unit",
     "canonical_factor", "normalise_phase",
-    "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors", "fuel_table",
-    "intensity", "loss_per_good",
+    "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors",
+    "fuel_table", "intensity", "loss_per_good",
     "change", "Change",
     "TEMPLATE_COLUMNS", "parse", "Parsed", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates",
     "date_order",

@@ -31,7 +31,8 @@ def _canonical(indicator: str, value, carrier: str) -> pint.Quantity:
         try:
             magnitude, unit = value
         except (TypeError, ValueError):
-            raise ValueError(f"Give {indicator} figures as (value, unit) pairs or pint Quantities, not {value!r}.") from None
+            raise ValueError(f"Give {indicator} figures as (value, unit) pairs or pint Quantities, "
+                             f"not {value!r}.") from None
         magnitude = float(magnitude)
     if magnitude != magnitude:
         raise ValueError(f"{indicator}: the value is not a number.")

@@ -290,7 +290,7 @@ def _coded(series: pd.Series, clean) -> tuple[np.ndarray, np.ndarray, bool]:
     missing = (codes < 0).any()
     if missing:
         codes = np.where(codes < 0, len(originals), codes)
-    changed = bool(missing) or any(v != o for v, o in zip(values, originals))
+    changed = bool(missing) or any(v != o for v, o in zip(values, originals, strict=False))  # not the '' added
     return codes, np.asarray(values, dtype=object), changed
 
 

@@ -148,7 +148,7 @@ def intensity(df: pd.DataFrame, indicator: str, per: str = "production") -> pd.D
     The numerator is summed over carriers. Periods without production are left out.
     """
     get(indicator), get(per)
-    from metrics.frames import period_dates, to_canonical
+    from metrics.frames import to_canonical
 
     if "value_canonical" not in df.columns:
         df = to_canonical(df)

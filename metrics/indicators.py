@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.units import DATA_DIR, UnitError, dimension_of, factor, parse_unit
+from metrics.units import DATA_DIR, UnitError, dimension_of, factor
 
 
 @dataclass(frozen=True)

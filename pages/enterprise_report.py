@@ -2,6 +2,7 @@
 import streamlit as st
 
 from tracker import charts, errors, handover
+from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
 
@@ -17,7 +18,8 @@ def render() -> None:
 
     ent = report.enterprise
     st.title(shared.plain(ent["name"]))
-    st.caption(" · ".join(shared.plain(x) for x in [ent["country"], ent["sector"], ent["size"], ent["partner"]] if x))
+    st.caption(" · ".join(shared.plain(x) for x in [country_name(ent["country"]), ent["sector"], ent["size"],
+                                                    ent["partner"]] if x))
     if ent["synthetic"]:
         st.info("Synthetic demo enterprise: every figure is made up for demonstration.")
     elif report.measurements["note"].str.contains("synthetic").any():
@@ -32,6 +34,9 @@ def render() -> None:
 
     if report.stages["yield_pct"].notna().any() or report.stages["waste_share_pct"].notna().any():
         st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart")
+        if not report.actions.empty:
+            st.caption("Improvement actions marked ▲ on the chart: "
+                       + "; ".join(shared.plain(a) for a in charts.action_key(report.actions)) + ".")
 
     st.subheader("Changes: baseline to latest follow-up")
     changes = report.changes
@@ -62,7 +67,8 @@ def render() -> None:
                  key="reference_table")
     st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
                "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
-               "and a follow-up.")
+               "and a follow-up; '–' where too few other enterprises take part (3 for the mean, 10 for the median) "
+               "or where it would differ from figures shown before by one or two enterprises' figures.")
 
     if not report.actions.empty:
         st.subheader("Improvement actions")

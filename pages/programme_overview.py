@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, disclosure, errors, overview
+from tracker import charts, disclosure, errors, overview, published
 from tracker import io as tio
+from tracker.countries import country_label
 from ui import shared
 
 MEANINGS = {
@@ -13,22 +14,6 @@ MEANINGS = {
 }
 FILTERS = [("country", "Country"), ("sector", "Sector or cluster"), ("partner", "Implementation partner"),
            ("module", "Module"), ("cohort", "Cohort"), ("trainer", "Trainer")]
-
-
-@st.cache_data(ttl=600, max_entries=2, show_spinner="Reading the programme summary")
-def _data(version: tuple, _user) -> overview.OverviewData:
-    """The compact per-enterprise summary (server side); keyed on the data version, so any write clears it."""
-    return overview.load_data(shared.engine(), _user)
-
-
-@st.cache_data(ttl=600, max_entries=2, show_spinner=False)
-def _options(version: tuple, _user) -> dict:
-    return overview.filter_options(_data(version, _user))
-
-
-@st.cache_data(ttl=600, max_entries=64, show_spinner="Aggregating")
-def _overview(version: tuple, filters: overview.Filters, _user) -> overview.ProgrammeOverview:
-    return overview.build(_data(version, _user), filters)
 
 
 def _label(indicator: str) -> str:
@@ -58,27 +43,29 @@ def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user = shared.current_user()
     try:
-        version = overview.data_version(shared.engine(), user)
+        with st.spinner("Reading the programme summary"):
+            options = published.filter_options(shared.engine(), user)
     except errors.AccessDenied as exc:
         st.error(f"{shared.plain(exc)} Programme figures are for officers and admins; ask an administrator for access.")
         st.stop()
 
     st.title("Programme overview")
-    options = _options(version, user)
     with st.sidebar:
         st.subheader("Filters")
-        chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all"))
+        chosen = {f: tuple(st.multiselect(label, options[f], key=f"flt_{f}", placeholder="all",
+                                          format_func=country_label if f == "country" else str))
                   for f, label in FILTERS}
     filters = overview.Filters(**chosen)
-    # the aggregates are cached for everyone; what this user was shown before decides what is hidden now
-    ov = overview.guard(_overview(version, filters, user), user, version)
+    # aggregates only; what was shown before (to anyone, in any process) decides what is hidden now
+    with st.spinner("Aggregating"):
+        ov = published.programme_overview(shared.engine(), user, filters)
     st.caption(f"Showing {shared.plain(filters.describe())}. Any figure built from fewer than {disclosure.MIN_CELL} "
                f"enterprises is shown as “{disclosure.FEWER}”, here and in the exports.")
     if ov.hidden_as_too_close:
         st.info(f"{ov.hidden_as_too_close} figure(s) read “{disclosure.FEWER}” although they are built from more "
-                f"enterprises: they differ from figures shown to you before by only one or two enterprises, and "
-                "the difference would give those enterprises' own figures away. Change the filters by more than that "
-                "to see them.", icon=":material/lock:")
+                f"enterprises: they differ from figures shown before (to you or another officer) by only one or "
+                "two enterprises, and the difference would give those enterprises' own figures away. Change the "
+                "filters by more than that to see them.", icon=":material/lock:")
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Enterprises", f"{ov.enterprises:,}")
@@ -118,16 +105,16 @@ def render() -> None:
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")
-            st.plotly_chart(charts.overview_distribution_chart(ov.distribution, ov.reference), key="distribution_chart")
+            shared.chart(charts.overview_distribution_chart(ov.distribution, ov.reference), "distribution_chart")
 
             indicators = [i for i in ov.summary["indicator"] if i not in ("production",)]
             pick = st.selectbox("Indicator for the breakdowns", indicators, format_func=_label, key="ov_indicator")
             left, right = st.columns(2)
-            left.plotly_chart(charts.breakdown_chart(ov.by_country, "country", pick, ov.reference,
-                                                     f"{_label(pick)}: change by country"), key="country_chart")
-            right.plotly_chart(charts.breakdown_chart(ov.by_sector, "sector", pick, ov.reference,
-                                                      f"{_label(pick)}: change by sector"), key="sector_chart")
-            st.plotly_chart(charts.over_time_chart(ov.over_time, pick, ov.reference), key="time_chart")
+            shared.chart(charts.breakdown_chart(ov.by_country, "country", pick, ov.reference,
+                                                f"{_label(pick)}: change by country"), "country_chart", left)
+            shared.chart(charts.breakdown_chart(ov.by_sector, "sector", pick, ov.reference,
+                                                f"{_label(pick)}: change by sector"), "sector_chart", right)
+            shared.chart(charts.over_time_chart(ov.over_time, pick, ov.reference), "time_chart")
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
@@ -136,7 +123,9 @@ def render() -> None:
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
                                 "x 365.")
-            st.plotly_chart(charts.impact_chart(ov.impacts_by_country), key="impact_chart")
+            e1, e2 = st.columns(2)
+            shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
+            shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
             st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
                        "times 365, summed. Emissions: IPCC 2006 default CO2 factors for fuels and the country's grid "
                        "factor for electricity (factor set "

@@ -51,13 +51,3 @@ def db_url(request, tmp_path):
 def duckdb_url(tmp_path):
     """A fresh DuckDB file."""
     return f"duckdb:///{tmp_path / 'test.duckdb'}"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_differencing_memory():
-    """What officers were shown (tracker.disclosure.guard) is remembered per process: each test
-    starts with none, so tests do not depend on their order."""
-    from tracker import disclosure
-
-    disclosure.forget_shown()
-    yield

@@ -1,7 +1,7 @@
 """Accounts: argon2 password hashes, sign-in with a growing delay after failures, roles.
 
-A signed-in person is represented by an immutable :class:`CurrentUser`; every service in
-tracker.services takes one and checks it.
+A signed-in person is represented by an immutable :class:`CurrentUser`; every service takes
+one and checks it (tracker.access).
 """
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ class CurrentUser:
     username: str
     role: str
     enterprise_ids: tuple[int, ...] = ()
+
+
+def system_user(name: str, role: str = "admin") -> CurrentUser:
+    """The identity of a program acting on its own (the command line, the demo loader), with no
+    account behind it: whoever runs them can read the database file anyway."""
+    return CurrentUser(id=0, username=name, role=role)
 
 
 class SignInError(ValueError):

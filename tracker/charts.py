@@ -1,10 +1,22 @@
-"""Plotly figures, built from service results (no Streamlit here, so reports can reuse them)."""
+"""Plotly figures, built from service results (no Streamlit here, so reports can reuse them).
+
+Charts only lay out figures that tracker services computed with metrics/ (a fraction shown in
+per cent is the one conversion done here). Every chart must read on a phone 360 px wide as on a
+desktop: titles are wrapped to short lines (plotly never wraps), long group names are rows of a
+horizontal bar chart, the number of enterprises behind a bar is written beside it, and a chart
+with nothing to draw is one line of text instead.
+"""
 from __future__ import annotations
 
 import html
+import re
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from tracker.countries import country_name
+from tracker.disclosure import MIN_CELL, SPREAD_MIN
 
 GREEN = "#2e7d32"
 ORANGE = "#ef6c00"
@@ -14,6 +26,10 @@ INDICATOR_LABELS = {
     "energy": "Energy", "waste": "Waste produced", "material_input": "Material input",
     "material_wasted": "Materials wasted", "yield": "Yield", "water": "Water", "production": "Production",
 }
+#: characters per title line: a bold title line this long fits a chart 360 px wide
+TITLE_CHARS = 34
+#: characters per line of a chart's key (small type)
+KEY_CHARS = 48
 
 
 def _plain(values) -> list[str]:
@@ -21,13 +37,59 @@ def _plain(values) -> list[str]:
     return [html.escape(str(v), quote=False) for v in values]
 
 
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip(" ,;:-") + "…"
+def _wrap(text: str, width: int) -> str:
+    """``text`` broken into lines of about ``width`` characters for plotly (``<br>``); words stay whole."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
+def _lines(text: str, width: int = TITLE_CHARS) -> int:
+    return _wrap(text, width).count("<br>") + 1
+
+
+def _key_lines(items: list[str], width: int = KEY_CHARS) -> str:
+    """Key items ('■ mean', '◆ median'...) joined by ' · ', a line broken only between items."""
+    lines, line, length = [], [], 0
+    for item in items:
+        visible = len(re.sub(r"<[^>]+>", "", item))
+        if line and length + 3 + visible > width:
+            lines.append(" · ".join(line))
+            line, length = [], 0
+        line.append(item)
+        length += visible + (3 if length else 0)
+    return "<br>".join(lines + [" · ".join(line)] if line else lines)
+
+
+def _colour(text: str, colour: str) -> str:
+    return f'<span style="color:{colour}">{text}</span>'
+
+
+def _title(text: str, key: list[str] = ()) -> dict:
+    """A title wrapped to lines that fit a phone-wide chart, pushing the plot down as far as it needs
+    (plotly's automargin); ``key`` (what the marks mean: in place of a legend, which plotly places
+    by a fraction of the plot's height and so runs into tick labels) in smaller grey type under it."""
+    lines = _wrap(text, TITLE_CHARS)
+    if key:  # one text with the title, so that automargin makes room for both (a subtitle it overlooks)
+        lines += f'<br><span style="font-size:12px;color:{GREY};font-weight:normal">' + _key_lines(list(key)).replace(
+            "<br>", f'</span><br><span style="font-size:12px;color:{GREY};font-weight:normal">') + "</span>"
+    # from the figure's left edge (not the plot's, which long row names push to the right)
+    return dict(text=lines, automargin=True, yref="paper", y=1, yanchor="bottom", x=0, xref="container",
+                xanchor="left", pad=dict(b=10, l=4))
+
+
+#: around the plot: the axes' and the title's automargin add what their labels need
+MARGIN = dict(t=10, b=10, l=10, r=24)
+
+
+def action_key(actions: pd.DataFrame) -> list[str]:
+    """The improvement actions as the stage chart numbers them: '1: Guillotine machine... (15 May 2023)'."""
+    return [f"{i}: {a.description} ({pd.Timestamp(a.action_date):%d %b %Y})"
+            for i, a in enumerate(actions.itertuples(), start=1)]
 
 
 def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield and waste share by stage"
                 ) -> go.Figure:
-    """Yield (line) and waste share (bars) per period, with the improvement actions marked."""
+    """Yield (line) and waste share (bars) per period, with the improvement actions marked by number
+    (``action_key`` lists them; the whole description is on hover): numbers never run into each other."""
     fig = go.Figure()
     x = stages["period_end"]
     labels = [f"{s}<br>{pd.Timestamp(a):%b %Y}–{pd.Timestamp(b):%b %Y}"
@@ -39,15 +101,17 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
                     line=dict(color=GREEN, width=3), marker=dict(size=11),
                     text=[f"{v:.0f}%" if v == v else "" for v in stages["yield_pct"]], textposition="top center",
                     hovertext=labels)
-    for i, a in enumerate(actions.itertuples()):
-        # labels above the 100% line (the axis runs to 118), alternating rows, full text on hover
+    for i, a in enumerate(actions.itertuples(), start=1):
+        # numbered above the 100% line (the axis runs to 118), the whole text on hover
         fig.add_vline(x=pd.Timestamp(a.action_date).value / 1e6, line_dash="dash", line_color=GREY)
-        fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0 - 0.055 * (i % 2), yref="paper", showarrow=False,
-                           text="▲ " + _plain([_short(a.description)])[0], hovertext=_plain([a.description])[0],
-                           xanchor="left", yanchor="top", font=dict(size=11, color=GREY))
-    fig.update_layout(title=title, yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100]),
-                      xaxis=dict(title="end of period"),
-                      legend=dict(orientation="h", y=-0.2), margin=dict(t=60, b=40), barmode="overlay")
+        fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0, yref="paper", showarrow=False,
+                           text=f"▲ {i}", hovertext=_plain([a.description])[0],
+                           xanchor="left", yanchor="top", font=dict(size=12, color=GREY))
+    key = ["▲ improvement action (numbered below the chart)"] if len(actions) else []
+    fig.update_layout(title=_title(title, key), margin=dict(MARGIN, b=40), barmode="overlay",
+                      yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100], automargin=True),
+                      xaxis=dict(title="end of period", automargin=True),
+                      legend=dict(orientation="h", yanchor="top", y=-0.25))
     return fig
 
 
@@ -56,30 +120,19 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
     fig = go.Figure()
     ext = changes.dropna(subset=["relative_change"])
     ext = ext[ext["indicator"].isin(["energy", "waste", "material_wasted", "material_input", "water"])]
-    fig.add_bar(x=[INDICATOR_LABELS.get(i, i) for i in ext["indicator"]], y=ext["relative_change"] * 100,
-                name="This enterprise", marker_color=GREEN,
-                text=[f"{v * 100:+.0f}%" for v in ext["relative_change"]], textposition="outside")
+    labels = [INDICATOR_LABELS.get(i, i) for i in ext["indicator"]]
+    fig.add_bar(x=labels, y=(ext["relative_change"] * 100).tolist(), name="This enterprise", marker_color=GREEN,
+                text=[f"{v * 100:+.0f}%" for v in ext["relative_change"]], textposition="outside", cliponaxis=False)
     fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in reference["indicator"]],
-                    y=reference["reported_mean_change"] * 100, mode="markers", name="Programme's reported average",
-                    marker=dict(symbol="line-ew-open", size=40, line=dict(width=3, color=GREY)))
-    fig.update_layout(title=title, yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.2))
-    return fig
-
-
-def distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> go.Figure:
-    """Each enterprise's relative change per indicator (box + points), reference averages marked."""
-    fig = go.Figure()
-    for indicator, sub in distribution.groupby("indicator", sort=False):
-        fig.add_box(y=sub["relative_change"] * 100, name=INDICATOR_LABELS.get(indicator, indicator),
-                    boxpoints="all", jitter=0.4, pointpos=0, marker=dict(size=5, color=GREEN),
-                    line=dict(color=GREEN), showlegend=False)
-    present = set(distribution["indicator"])
-    ref = reference[reference["indicator"].isin(present)]
-    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]], y=ref["reported_mean_change"] * 100,
-                    mode="markers", name="Programme's reported average",
-                    marker=dict(symbol="line-ew-open", size=44, line=dict(width=3, color=ORANGE)))
-    fig.update_layout(title="Change per enterprise, baseline to latest follow-up (per-day rates)",
-                      yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.15))
+                    y=(reference["reported_mean_change"] * 100).tolist(), mode="markers",
+                    name="Programme's reported average",
+                    marker=dict(symbol="line-ew-open", size=30, color=GREY, line=dict(width=3, color=GREY)))
+    ticks = list(dict.fromkeys(labels + [INDICATOR_LABELS.get(i, i) for i in reference["indicator"]]))
+    key = [_colour("■", GREEN) + " this enterprise", _colour("▬", GREY) + " the programme's reported average"]
+    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
+                      yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
+                      xaxis=dict(type="category", tickmode="array", tickvals=ticks, autotickangles=[0, 90],
+                                 ticktext=[_wrap(t, 10) for t in ticks], automargin=True))
     return fig
 
 
@@ -122,89 +175,201 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
                              if c in ref.columns])
 
 
-# --- the programme overview: aggregates only; suppressed cells read "fewer than 3" ------------
+# --- the programme overview: aggregates only; hidden cells say so --------------------------------
+#
+# A breakdown names its groups (countries by name) with the number of enterprises behind each
+# bar; a group whose figure is hidden keeps its row and says why; a chart with nothing left to
+# draw is one line of text instead (the builders then return that text, a ``str``).
 
-FEWER = "fewer than 3"
-#: the spread (quantiles) of a handful of enterprises gives each one's figure away
-FEWER_FOR_SPREAD = "fewer than 10: spread not shown"
-
-
-def _fewer_marks(fig: go.Figure, x: list, name: str = FEWER, text: str = FEWER) -> None:
-    """Text marks where a cell is suppressed (built from fewer than 3 enterprises)."""
-    if len(x):
-        fig.add_scatter(x=x, y=[0] * len(x), mode="text", text=[text] * len(x), name=name,
-                        textfont=dict(color=GREY), hoverinfo="skip", showlegend=False)
+HIDDEN = "hidden"
+_BY_WORD = {"country": "country", "sector": "sector", "followup_quarter": "quarter"}
 
 
-def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str) -> None:
+def _count(n, hidden: bool, fewest: int = MIN_CELL) -> str:
+    """'n = 5', or that the figure is hidden and why: 'n = 2: hidden (fewer than 3)', 'n = 7: hidden'."""
+    if not hidden:
+        return f"n = {int(n)}"
+    return f"n = {int(n)}: {HIDDEN} (fewer than {fewest})" if n < fewest else f"n = {int(n)}: {HIDDEN}"
+
+
+def _group_names(values: pd.Series, by: str) -> list[str]:
+    """Group names as people read them: countries by name, quarters as '2024 Q1', user text inert."""
+    if by == "country":
+        return _plain(country_name(v) for v in values)
+    if by == "followup_quarter":
+        return [str(v).replace("Q", " Q") for v in values]
+    return _plain(values)
+
+
+def _all_hidden(title: str, sub: pd.DataFrame, by: str) -> str:
+    """The one line that stands in for a breakdown whose every cell is hidden."""
+    word = _BY_WORD.get(by, by)
+    if (sub["enterprises"] < MIN_CELL).all():
+        return (f"{title}: not drawn, as every {word} has fewer than {MIN_CELL} enterprises with a baseline and a "
+                "follow-up (their figures are hidden).")
+    return (f"{title}: not drawn, as every {word}'s figure is hidden (fewer than {MIN_CELL} enterprises, or one "
+            "that would give a hidden figure away).")
+
+
+def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str, horizontal: bool) -> list[str]:
+    """The programme's reported average as a dashed line (named in the chart's key, not written
+    over the bars); returns the key's item."""
     ref = reference[reference["indicator"] == indicator]
-    if len(ref):
-        v = float(ref["reported_mean_change"].iloc[0]) * 100
-        fig.add_hline(y=v, line_dash="dash", line_color=ORANGE,
-                      annotation_text=f"programme's reported average {v:+.0f}%", annotation_position="top left")
+    if ref.empty:
+        return []
+    v = float(ref["reported_mean_change"].iloc[0]) * 100
+    line = dict(line_dash="dash", line_color=ORANGE, line_width=2, name=f"programme's reported average {v:+.0f}%")
+    (fig.add_vline(x=v, **line) if horizontal else fig.add_hline(y=v, **line))
+    return [_colour("- -", ORANGE) + f" programme's reported average {v:+.0f}%"]
 
 
-def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> go.Figure:
+def _rows_height(rows: int, title_lines: int, per_row: int = 46) -> int:
+    """Pixels for a chart of ``rows`` bars, its title and key: a row keeps its height on any screen."""
+    return 120 + 22 * title_lines + per_row * max(rows, 1)
+
+
+def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> go.Figure | str:
     """Spread of each enterprise's change per indicator, drawn from quantiles (whiskers 5th-95th
-    percentile, box quartiles, line median, dot mean), the programme's reported averages marked.
-    No single enterprise's point is sent to the browser."""
+    percentile, box quartiles, line median, dashed line mean), each box at its indicator with the
+    number of enterprises under it, the programme's reported averages marked. Indicators whose
+    spread is hidden are named in one note under the axis. No single enterprise's point is sent to
+    the browser. Returns a line of text instead when no indicator's spread can be shown."""
+    title = "Each enterprise's change, baseline to latest follow-up"
+    if distribution.empty:
+        return f"{title}: no enterprise has a baseline and a follow-up in this selection."
+    suppressed = distribution["suppressed"].astype(bool)
+    shown, hidden = distribution[~suppressed], distribution[suppressed]
+    labels = [INDICATOR_LABELS.get(i, i) for i in shown["indicator"]]
+    hidden_note = _spread_hidden_note(hidden)
+    if shown.empty:
+        if (hidden["enterprises"] < SPREAD_MIN).all():
+            return (f"{title}: not drawn, as no indicator has the {SPREAD_MIN} enterprises with a baseline and a "
+                    "follow-up that a spread needs.")
+        return f"{title}: not drawn. {hidden_note}"
     fig = go.Figure()
-    shown = distribution[~distribution["suppressed"].astype(bool)]
-    for r in shown.itertuples():
-        fig.add_box(name=INDICATOR_LABELS.get(r.indicator, r.indicator), q1=[r.q1 * 100], median=[r.median * 100],
-                    q3=[r.q3 * 100], lowerfence=[r.p05 * 100], upperfence=[r.p95 * 100], mean=[r.mean * 100],
+    for label, r in zip(labels, shown.itertuples(), strict=True):
+        fig.add_box(x=[label], name=label, q1=[r.q1 * 100], median=[r.median * 100], q3=[r.q3 * 100],
+                    lowerfence=[r.p05 * 100], upperfence=[r.p95 * 100], mean=[r.mean * 100], boxmean=True,
                     marker=dict(color=GREEN), line=dict(color=GREEN), showlegend=False,
-                    hovertext=f"{r.enterprises} enterprises")
-    hidden = distribution[distribution["suppressed"].astype(bool)]
-    _fewer_marks(fig, [INDICATOR_LABELS.get(i, i) for i in hidden["indicator"]], text=FEWER_FOR_SPREAD)
-    present = set(shown["indicator"])
-    ref = reference[reference["indicator"].isin(present)]
-    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]], y=ref["reported_mean_change"] * 100,
-                    mode="markers", name="Programme's reported average",
-                    marker=dict(symbol="line-ew-open", size=44, line=dict(width=3, color=ORANGE)))
-    fig.update_layout(title="Each enterprise's change, baseline to latest follow-up (per-day rates): "
-                            "box = middle half, whiskers = 5th to 95th percentile",
-                      yaxis=dict(title="change, %"), legend=dict(orientation="h", y=-0.15))
+                    hovertext=f"{label}: {int(r.enterprises)} enterprises", hoverinfo="y+text")
+    ref = reference[reference["indicator"].isin(set(shown["indicator"]))]
+    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]],
+                    y=(ref["reported_mean_change"] * 100).tolist(), mode="markers",
+                    name="Programme's reported average", showlegend=False,
+                    marker=dict(symbol="line-ew-open", size=30, color=ORANGE, line=dict(width=3, color=ORANGE)))
+    ticks = [f"{label}<br>n = {int(n)}" for label, n in zip(labels, shown["enterprises"], strict=True)]
+    fig.update_layout(
+        title=_title(title, ["box: middle half", "whiskers: 5th to 95th percentile", "line: median",
+                             "dashed: mean", _colour("▬", ORANGE) + " programme's reported average",
+                             "per-day rates"]),
+        showlegend=False, margin=MARGIN, yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
+        xaxis=dict(type="category", categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels,
+                   ticktext=ticks, automargin=True, autotickangles=[0, 90],  # upright where they would meet
+                   title=dict(text=_wrap(hidden_note, KEY_CHARS) if hidden_note else "",
+                              font=dict(size=12, color=GREY))),
+        height=520)
     return fig
+
+
+def _spread_hidden_note(hidden: pd.DataFrame) -> str:
+    """One sentence naming the indicators whose spread is not shown, with their counts and why."""
+    few, close = [], []
+    for i, n in zip(hidden["indicator"], hidden["enterprises"], strict=True):
+        (few if n < SPREAD_MIN else close).append(f"{INDICATOR_LABELS.get(i, i)} (n = {int(n)})")
+    parts = ([f"{', '.join(few)}: fewer than {SPREAD_MIN} enterprises"] if few else []) + (
+        [f"{', '.join(close)}: too close to a figure shown to you before"] if close else [])
+    return f"Spread not shown for {'; '.join(parts)}." if parts else ""
 
 
 def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.DataFrame, title: str
-                    ) -> go.Figure:
-    """Mean (bars) and median (markers) change of ``indicator`` per ``by`` group, with the
-    programme's reported average as a line; suppressed groups marked "fewer than 3"."""
+                    ) -> go.Figure | str:
+    """Mean (bars, value written in the bar) and median (diamonds) change of ``indicator`` per
+    ``by`` group, each group named with its number of enterprises; countries by name, groups as
+    rows (long names stay whole), quarters as columns in time order; the programme's reported
+    average a dashed line, named in the key under the title. A hidden group keeps its row, labelled why. Returns a
+    line of text instead when every group is hidden or there is none."""
     sub = table[table["indicator"] == indicator]
-    ok = sub[~sub["suppressed"].astype(bool)]
+    if sub.empty:
+        return f"{title}: no enterprise has a baseline and a follow-up in this selection."
+    hidden = sub["suppressed"].to_numpy(dtype=bool)
+    if hidden.all():
+        return _all_hidden(title, sub, by)
+    horizontal = by != "followup_quarter"
+    names = _group_names(sub[by], by)
+    order = sorted(range(len(names)), key=lambda i: names[i].casefold()) if horizontal else list(range(len(names)))
+    names = [names[i] for i in order]
+    sub, hidden = sub.iloc[order], hidden[order]
+    ticks = [f"{_wrap(name, 24 if horizontal else 10)}<br>{_count(n, h)}"
+             for name, n, h in zip(names, sub["enterprises"], hidden, strict=True)]
+    ok = sub[~hidden]
+    shown = [n for n, h in zip(names, hidden, strict=True) if not h]
+    mean, median = (ok["mean_change"] * 100).tolist(), (ok["median_change"] * 100).tolist()
+    counts = [int(n) for n in ok["enterprises"]]
     fig = go.Figure()
-    fig.add_bar(x=_plain(ok[by]), y=ok["mean_change"] * 100, name="mean (each enterprise counts once)",
-                marker_color=GREEN,
-                text=[f"{v * 100:+.0f}%" for v in ok["mean_change"]], textposition="outside",
-                customdata=ok["enterprises"], hovertemplate="%{x}: %{y:.1f}% (%{customdata} enterprises)")
-    fig.add_scatter(x=_plain(ok[by]), y=ok["median_change"] * 100, mode="markers", name="median",
-                    marker=dict(symbol="diamond", size=10, color="black"))
-    _fewer_marks(fig, _plain(sub.loc[sub["suppressed"].astype(bool), by]))
-    _reference_line(fig, reference, indicator)
-    fig.update_layout(title=title, yaxis=dict(title="change, %"), xaxis=dict(type="category"),
-                      legend=dict(orientation="h", y=-0.2))
+    bar = dict(name="mean (each enterprise counts once)", marker_color=GREEN, text=[f"{v:+.0f}%" for v in mean],
+               textposition="auto", insidetextanchor="start", insidetextfont=dict(color="white"),
+               outsidetextfont=dict(color=GREY), cliponaxis=False, customdata=counts)
+    cat, val = ("y", "x") if horizontal else ("x", "y")
+    fig.add_bar(**{cat: shown, val: mean}, orientation="h" if horizontal else "v", **bar,
+                hovertemplate=f"%{{{cat}}}: mean %{{{val}:+.1f}}%, %{{customdata}} enterprises<extra></extra>")
+    fig.add_scatter(**{cat: shown, val: median}, mode="markers", name="median", customdata=counts,
+                    marker=dict(symbol="diamond", size=10, color="black", line=dict(width=1, color="white")),
+                    hovertemplate=f"%{{{cat}}}: median %{{{val}:+.1f}}%, %{{customdata}} enterprises<extra></extra>")
+    key = [_colour("■", GREEN) + " mean (each enterprise counts once)", "◆ median"]
+    key += _reference_line(fig, reference, indicator, horizontal)
+    cat_axis = dict(type="category", categoryorder="array", categoryarray=names, tickmode="array", tickvals=names,
+                    ticktext=ticks, automargin=True, range=[-0.5, len(names) - 0.5])
+    val_axis = dict(ticksuffix="%", zeroline=True, zerolinecolor=GREY, automargin=True)
+    if horizontal:
+        cat_axis.update(range=[len(names) - 0.5, -0.5])  # the first name on top
+        layout = dict(yaxis=cat_axis, xaxis=val_axis, height=_rows_height(len(names), _lines(title)))
+    else:
+        layout = dict(xaxis=dict(cat_axis, autotickangles=[0, 90]), yaxis=val_axis, height=460)
+    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN, **layout)
     return fig
 
 
-def over_time_chart(table: pd.DataFrame, indicator: str, reference: pd.DataFrame) -> go.Figure:
+def over_time_chart(table: pd.DataFrame, indicator: str, reference: pd.DataFrame) -> go.Figure | str:
     """Mean and median change of ``indicator`` by quarter of the follow-up period's end."""
     return breakdown_chart(table.sort_values("followup_quarter"), "followup_quarter", indicator, reference,
                            f"{INDICATOR_LABELS.get(indicator, indicator)}: change by quarter of the follow-up's end")
 
 
-def impact_chart(impacts_by_country: pd.DataFrame) -> go.Figure:
-    """Energy (MWh per year) and emissions (t CO2e per year) avoided, by country."""
+IMPACT_FIGURES = {
+    "energy": ("energy_avoided_mwh_per_year", "enterprises", "Energy avoided per year, by country", "MWh", GREEN),
+    "emissions": ("emissions_avoided_t_per_year", "emissions_enterprises", "Emissions avoided per year, by country",
+                  "t CO2e", GREY),
+}
+
+
+def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy") -> go.Figure | str:
+    """Energy (MWh per year) or emissions (t CO2e per year) avoided, by country: countries by
+    name as rows, each bar with its value, each country with the number of enterprises behind its
+    figure (emissions count those with an emission factor). Returns a line of text instead when
+    every country's figure is hidden or there is none."""
+    col, count_col, title, unit, colour = IMPACT_FIGURES[figure]
     t = impacts_by_country
-    ok = t[~t["suppressed"].astype(bool)]
+    if t.empty:
+        return f"{title}: no enterprise has energy figures with a baseline and a follow-up in this selection."
+    counts = t[count_col] if count_col in t.columns else t["enterprises"]
+    if t[col].isna().all():
+        return _all_hidden(title, t.assign(enterprises=counts), "country")
+    names = _group_names(t["country"], "country")
+    order = sorted(range(len(names)), key=lambda i: names[i].casefold())
+    names, t, counts = [names[i] for i in order], t.iloc[order], counts.iloc[order]
+    ok = t[col].notna().to_numpy()
+    ticks = [f"{name}<br>" + ("no emission factor" if n == 0 else _count(n, not shown))
+             for name, n, shown in zip(names, counts, ok, strict=True)]
+    values = t.loc[ok, col].tolist()
     fig = go.Figure()
-    fig.add_bar(x=_plain(ok["country"]), y=ok["energy_avoided_mwh_per_year"], name="energy avoided, MWh per year",
-                marker_color=GREEN)
-    fig.add_bar(x=_plain(ok["country"]), y=ok["emissions_avoided_t_per_year"],
-                name="emissions avoided, t CO2e per year",
-                marker_color=GREY)
-    _fewer_marks(fig, _plain(t.loc[t["suppressed"].astype(bool), "country"]))
-    fig.update_layout(title="Energy and emissions avoided per year, by country (baseline rate minus follow-up rate)",
-                      barmode="group", xaxis=dict(type="category"), legend=dict(orientation="h", y=-0.2))
+    fig.add_bar(y=[n for n, s in zip(names, ok, strict=True) if s], x=values, orientation="h", marker_color=colour,
+                name=title, cliponaxis=False, text=[f"{v:,.0f} {unit}" for v in values], textposition="auto",
+                insidetextanchor="start", insidetextfont=dict(color="white"), outsidetextfont=dict(color=GREY),
+                customdata=[int(n) for n in counts[ok]],
+                hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} per year, %{{customdata}} enterprises<extra></extra>")
+    fig.update_layout(title=_title(title, [f"{unit} per year: baseline rate minus latest follow-up rate, times 365"]),
+                      showlegend=False, margin=MARGIN, height=_rows_height(len(names), _lines(title)), bargap=0.35,
+                      yaxis=dict(type="category", categoryorder="array", categoryarray=names, tickmode="array",
+                                 tickvals=names, ticktext=ticks, range=[len(names) - 0.5, -0.5], automargin=True),
+                      xaxis=dict(zeroline=True, zerolinecolor=GREY, automargin=True, ticksuffix=f" {unit}"))
     return fig

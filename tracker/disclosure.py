@@ -3,16 +3,20 @@
 * :func:`suppress` blanks every cell built from fewer than :data:`MIN_CELL` enterprises;
 * :func:`complement` hides more cells of a breakdown where the hidden ones could be worked out
   from the total minus the shown ones;
-* :func:`guard` remembers, per user and data version, the cells it has shown and hides a new
-  cell whose enterprises differ from a shown one's by one or two (differencing).
+* :func:`guard` remembers, in the database, every cell it has shown, and hides a new cell
+  that differs from a shown one by one or two enterprises' figures (differencing).
 """
 from __future__ import annotations
 
-import threading
-from math import isqrt
+import datetime as dt
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from tracker.db import bulk_insert, session_scope
+from tracker.models import ShownCell
 
 MIN_CELL = 3
 FEWER = "fewer than 3"
@@ -60,96 +64,97 @@ def complement(df: pd.DataFrame, within: list[str], count_col: str = "enterprise
 
 # --- differencing ---------------------------------------------------------------------------
 #
-# Two aggregates whose enterprises differ by one or two (a sector, then the same sector without
-# one country) give those enterprises' figures away by subtraction, each cell being large
-# enough on its own. guard() remembers, per user and data version, the cells it has shown, and
-# hides a new cell whose enterprises differ from a shown one's by fewer than MIN_CELL. A cell is
-# remembered by the power sums of its enterprise ids (count, sum of ids, of squares, of cubes):
-# four integers, whatever its size, from which a difference of one or two ids can be recognised
-# exactly (a set differs from another by {x} when the sums differ by x, x^2, x^3, and so on).
-# It stops the direct attack, two cells one or two enterprises apart. It does not audit every
-# linear combination of three or more shown cells (a total, minus a country's cell, minus
-# another's, can still isolate a third country's enterprise across pages): that needs a query
-# auditor over the span of everything shown, which this does not attempt.
+# Two aggregates whose enterprises differ by one or two (a country, then the same country without
+# one sector; the programme before and after one enterprise's first follow-up) give those
+# enterprises' figures away by subtraction, each cell being large enough on its own.
+#
+# guard() remembers every cell it has shown, in the table shown_cells, for every officer and
+# admin alike (what one was shown can be passed on), and hides a new cell that differs from a
+# remembered one by one or two *elements*. An element is one enterprise with its figures for
+# the cell's indicator: its key is a hash of the enterprise's id and of its summary rows for
+# that indicator (baseline, follow-up, change, points, emissions). So:
+# - a change that does not touch the enterprises behind a cell (a sign-in, another enterprise's
+#   save, an export) leaves the cell's elements, and what is remembered about it, as they were;
+# - an enterprise added to, or dropped from, a shown set is one element more or less, and one
+#   enterprise's figures revised is one element swapped for another: each hidden, as a
+#   subtraction would give that enterprise's figure or its revision away;
+# - cells whose elements differ by three or more (three enterprises revised or added) are
+#   shown: their difference is a sum of three enterprises' figures.
+# A cell is remembered by its figure and four numbers: the count and the power sums (sum of
+# keys, of squares, of cubes, modulo the prime P) of its elements, from which a difference of
+# one or two elements is recognised exactly, whatever the cell's size.
+# Limits (METHODS.md): combinations of three or more cells (a total, minus one country, minus
+# another) are not audited; that needs a query auditor over the span of everything shown.
 
-_ID_LIMIT = 1 << 21  # cubes of ids below this fit in int64
+#: the modulus of the power sums (a prime, 2^31 - 1: squares of keys fit in 64 bits)
+P = 2 ** 31 - 1
+#: the columns of enterprise_summary an element's key is made of
+ELEMENT_COLUMNS = ["enterprise_id", "indicator", "unit", "has_baseline", "has_followup", "baseline", "followup",
+                   "relative_change", "points", "co2e_baseline", "co2e_followup"]
 
 
-def cell_sums(table: str, frame: pd.DataFrame, keys: list[str]) -> dict:
-    """{(table, key...): (n, sum id, sum id^2, sum id^3)} for the enterprises behind each cell."""
+def element_keys(summary: pd.DataFrame) -> np.ndarray:
+    """The element key (1 .. P-1) of each row of ``summary``: one per enterprise and indicator,
+    a hash of the enterprise's id and of all its rows of that indicator, so that it changes when
+    and only when those figures change. The same in every process (pandas' hash has a fixed key)."""
+    if summary.empty:
+        return np.zeros(0, dtype=np.int64)
+    cols = [c for c in ELEMENT_COLUMNS if c in summary.columns]
+    rows = pd.util.hash_pandas_object(summary[cols], index=False).to_numpy() % np.uint64(P)
+    per = pd.Series(rows.astype(np.int64), index=summary.index).groupby(
+        [summary["enterprise_id"].to_numpy(), summary["indicator"].astype(str).to_numpy()], sort=False
+    ).transform("sum").to_numpy()
+    return per % (P - 1) + 1
+
+
+def cell_sums(table: str, frame: pd.DataFrame, keys: list[str], column: str = "element") -> dict:
+    """{(table, key...): (n, s1, s2, s3)}: for the elements behind each cell, their count and
+    the sums of their keys, squares and cubes modulo P."""
     if frame.empty:
         return {}
-    ids = frame["enterprise_id"].to_numpy(dtype=np.int64)
-    if ids.max(initial=0) >= _ID_LIMIT:  # pragma: no cover - exact big integers, slowly
-        cube = [int(i) ** 3 for i in ids]
-        hi, lo = np.array([c >> 32 for c in cube], dtype=object), np.array([c & 0xFFFFFFFF for c in cube], dtype=object)
-    else:
-        cube = ids * ids * ids
-        hi, lo = cube >> 32, cube & 0xFFFFFFFF
-    parts = pd.DataFrame({"n": 1, "s1": ids, "s2": ids * ids, "hi": hi, "lo": lo}, index=frame.index)
+    k = frame[column].to_numpy(dtype=np.int64) % P
+    k2 = k * k % P
+    parts = pd.DataFrame({"n": 1, "s1": k, "s2": k2, "s3": k2 * k % P}, index=frame.index)
     # grouped on the keys as they are (categories): no text made per row
-    sums = parts.groupby([frame[k] for k in keys], sort=False, observed=True).sum()
+    sums = parts.groupby([frame[c] for c in keys], sort=False, observed=True).sum()
     out = {}
-    for key, n, s1, s2, h, lo_ in zip(sums.index, *(sums[c].tolist() for c in ("n", "s1", "s2", "hi", "lo")),
-                                      strict=True):
+    for key, n, s1, s2, s3 in zip(sums.index, *(sums[c].tolist() for c in ("n", "s1", "s2", "s3")), strict=True):
         key = key if isinstance(key, tuple) else (key,)
-        out[(table,) + tuple(str(k) for k in key)] = (int(n), int(s1), int(s2), (int(h) << 32) + int(lo_))
+        out[(table,) + tuple(str(c) for c in key)] = (int(n), int(s1) % P, int(s2) % P, int(s3) % P)
     return out
 
 
+def _sqrt(a: int) -> int | None:
+    """A square root of ``a`` modulo P (P = 3 mod 4), or None when there is none."""
+    r = pow(a, (P + 1) // 4, P)
+    return r if r * r % P == a % P else None
+
+
 def differ_by_one_or_two(a: tuple, b: tuple) -> bool:
-    """True when the id sets behind power sums ``a`` and ``b`` differ by exactly one or two ids
-    (added, removed, or one swapped for another). Never False for such sets; True otherwise
-    only for rare sets that mimic one (which are then hidden too: the safe side)."""
-    d0, d1, d2, d3 = (x - y for x, y in zip(a, b, strict=True))
-    if d0 == d1 == d2 == d3 == 0 or abs(d0) > 2:
+    """True when the element sets behind power sums ``a`` and ``b`` differ by exactly one or two
+    elements (added, removed, or one swapped for another). Never False for such sets; True
+    otherwise only for rare sets that mimic one (which are then hidden too: the safe side)."""
+    d0 = a[0] - b[0]
+    d1, d2, d3 = ((x - y) % P for x, y in zip(a[1:], b[1:], strict=True))
+    if (d0, d1, d2, d3) == (0, 0, 0, 0) or abs(d0) > 2:
         return False
     if d0 < 0:  # the same question the other way round
-        d0, d1, d2, d3 = -d0, -d1, -d2, -d3
-    if d0 == 1:  # one id x added
-        return d1 > 0 and d2 == d1 * d1 and d3 == d1 ** 3
-    if d0 == 2:  # two ids x, y added: x + y = d1, x^2 + y^2 = d2
-        twice_xy = d1 * d1 - d2
-        if twice_xy <= 0 or twice_xy % 2:
+        d0, d1, d2, d3 = -d0, -d1 % P, -d2 % P, -d3 % P
+    half = (P + 1) // 2  # the inverse of 2
+    if d0 == 1:  # one element x added
+        return d1 != 0 and d2 == d1 * d1 % P and d3 == pow(d1, 3, P)
+    if d0 == 2:  # two elements x, y added: x + y = d1, x^2 + y^2 = d2
+        root = _sqrt((2 * d2 - d1 * d1) % P)  # (x - y)^2
+        if root is None:
             return False
-        disc = d1 * d1 - 2 * twice_xy
-        root = isqrt(disc) if disc >= 0 else -1
-        if root < 0 or root * root != disc or (d1 + root) % 2:
-            return False
-        x, y = (d1 + root) // 2, (d1 - root) // 2
-        return y > 0 and x ** 3 + y ** 3 == d3
-    # d0 == 0: id x in place of id y: x - y = d1, x^2 - y^2 = d2
-    if d1 == 0 or d2 % d1 or (d2 // d1 + d1) % 2:
+        x, y = (d1 + root) * half % P, (d1 - root) * half % P
+        return x != 0 and y != 0 and (pow(x, 3, P) + pow(y, 3, P)) % P == d3
+    # d0 == 0: element x in place of element y: x - y = d1, x^2 - y^2 = d2
+    if d1 == 0:
         return False
-    x, y = (d2 // d1 + d1) // 2, (d2 // d1 - d1) // 2
-    return x > 0 and y > 0 and x ** 3 - y ** 3 == d3
-
-
-class _Shown:
-    """The cells one user has been shown for one data version, per figure (an indicator's
-    change, energy avoided...): only the same figure over two sets can be subtracted."""
-
-    def __init__(self, version):
-        self.version = version
-        self.sums: dict[tuple[str, int], set[tuple]] = {}  # (figure, enterprises) -> cells
-
-    def too_close(self, figure: str, cell: tuple) -> bool:
-        return any(differ_by_one_or_two(cell, other)
-                   for n in range(cell[0] - 2, cell[0] + 3) for other in self.sums.get((figure, n), ()))
-
-    def add(self, figure: str, cell: tuple) -> None:
-        self.sums.setdefault((figure, cell[0]), set()).add(cell)
-
-
-_shown: dict[str, _Shown] = {}
-_shown_lock = threading.Lock()
-_SHOWN_USERS = 1000
-
-
-def forget_shown() -> None:
-    """Forget what every user has been shown (tests; a restart does the same)."""
-    with _shown_lock:
-        _shown.clear()
+    total = d2 * pow(d1, P - 2, P) % P  # x + y
+    x, y = (total + d1) * half % P, (total - d1) * half % P
+    return x != 0 and y != 0 and (pow(x, 3, P) - pow(y, 3, P)) % P == d3
 
 
 #: the tables guard checks, in the order they are shown, with their key columns
@@ -159,49 +164,95 @@ GUARDED = [("summary", ["indicator"]), ("distribution", ["indicator"]), ("impact
 #: how each guarded breakdown is complemented again after hiding (tables not named: not at all)
 _COMPLEMENT_WITHIN = {"by_country": ["indicator"], "by_sector": ["indicator"], "over_time": ["indicator"],
                       "impacts_by_country": []}
+#: the key of the PostgreSQL advisory lock that makes one guard at a time check and remember
+_LOCK_KEY = 0x5C04E
 
 
-def _memory(username: str, version) -> _Shown:
-    """What ``username`` was shown of data ``version`` (a fresh memory for a new version);
-    call with the lock held."""
-    shown = _shown.pop(username, None)
-    if shown is None or shown.version != version:
-        shown = _Shown(version)
-    _shown[username] = shown  # most recent last
-    while len(_shown) > _SHOWN_USERS:
-        _shown.pop(next(iter(_shown)))
-    return shown
+class _Memory:
+    """The remembered cells near the ones about to be shown, per figure and count."""
+
+    def __init__(self, rows):
+        self.sums: dict[tuple[str, int], set[tuple]] = {}
+        for figure, n, s1, s2, s3 in rows:
+            self.sums.setdefault((figure, n), set()).add((n, s1, s2, s3))
+        self.new: list[tuple] = []
+
+    def too_close(self, figure: str, cell: tuple) -> bool:
+        return any(differ_by_one_or_two(cell, other)
+                   for n in range(cell[0] - 2, cell[0] + 3) for other in self.sums.get((figure, n), ()))
+
+    def add(self, figure: str, cell: tuple) -> None:
+        known = self.sums.setdefault((figure, cell[0]), set())
+        if cell not in known:
+            known.add(cell)
+            self.new.append((figure, *cell))
 
 
-def guard(tables: dict[str, pd.DataFrame], cells: dict, username: str, version) -> tuple[dict[str, pd.DataFrame], int]:
-    """The ``GUARDED`` tables with every cell hidden that differs by one or two enterprises from
-    a cell shown to ``username`` before (same data version) or shown above it, and how many
-    cells that hid; remembers what it lets through. ``cells`` are the tables' power sums
+def _figure(name: str, keys: list[str], row) -> str:
+    return str(row["indicator"]) if "indicator" in keys else str(row.get("figure", "energy avoided"))
+
+
+def _candidates(tables: dict[str, pd.DataFrame], cells: dict) -> list[tuple[str, int, str, tuple]]:
+    """(table, row position, figure, power sums) of every cell about to be shown, in order."""
+    out = []
+    for name, keys in GUARDED:
+        df = tables.get(name)
+        if df is None or df.empty or "suppressed" not in df.columns:
+            continue
+        for i in np.flatnonzero(~df["suppressed"].to_numpy(dtype=bool)):
+            row = df.iloc[i]
+            cell = cells.get((name,) + tuple(str(row[k]) for k in keys))
+            if cell is not None:
+                out.append((name, int(i), _figure(name, keys, row), cell))
+    return out
+
+
+def _recall(session, candidates) -> _Memory:
+    """The remembered cells of the candidates' figures with counts within two of theirs; with
+    the lock that makes every other guard wait until this one has remembered what it shows."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+    # (DuckDB: session_scope runs writers one at a time, and one process holds the file)
+    figures = sorted({c[2] for c in candidates})
+    counts = sorted({c[3][0] + d for c in candidates for d in range(-2, 3)})
+    rows = []
+    for start in range(0, len(counts), 1000):
+        rows += session.execute(select(ShownCell.figure, ShownCell.n, ShownCell.s1, ShownCell.s2, ShownCell.s3)
+                                .where(ShownCell.figure.in_(figures), ShownCell.n.in_(counts[start:start + 1000]))
+                                ).all()
+    return _Memory(rows)
+
+
+def guard(engine: Engine, tables: dict[str, pd.DataFrame], cells: dict) -> tuple[dict[str, pd.DataFrame], int]:
+    """The ``GUARDED`` tables with every cell hidden whose elements differ by one or two from a
+    cell shown before (to anyone, in any process) or above it, and how many cells that hid;
+    remembers, in the database, what it lets through. ``cells`` are the tables' power sums
     (:func:`cell_sums`). Breakdowns are complemented again (:func:`complement`) after hiding."""
-    out, hidden = {}, 0
-    with _shown_lock:
-        shown = _memory(username, version)
-        for name, keys in GUARDED:
-            df = tables.get(name)
-            if df is None or df.empty or "suppressed" not in df.columns:
-                continue
+    candidates = _candidates(tables, cells)
+    hide: dict[str, list[int]] = {}
+    with session_scope(engine) as session:
+        memory = _recall(session, candidates)
+        for name, i, figure, cell in candidates:
+            if memory.too_close(figure, cell):  # before, or above on this page
+                hide.setdefault(name, []).append(i)
+            else:
+                memory.add(figure, cell)
+        if memory.new:
+            now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            bulk_insert(session, "shown_cells", pd.DataFrame(memory.new, columns=["figure", "n", "s1", "s2", "s3"])
+                        .astype({c: np.int64 for c in ("n", "s1", "s2", "s3")}).assign(first_shown_at=now))
+    out = {}
+    for name, _ in GUARDED:
+        df = tables.get(name)
+        if df is None:
+            continue
+        if name in hide:
             df = df.copy()
-            for i in np.flatnonzero(~df["suppressed"].to_numpy(dtype=bool)):
-                row = df.iloc[i]
-                cell = cells.get((name,) + tuple(str(row[k]) for k in keys))
-                if cell is None:
-                    continue
-                figure = str(row["indicator"]) if "indicator" in keys else str(row.get("figure", "energy avoided"))
-                if shown.too_close(figure, cell):  # before, or above on this page
-                    df.iloc[i, df.columns.get_loc("suppressed")] = True
-                    hidden += 1
-                else:
-                    shown.add(figure, cell)
-            if hidden:
-                figures = [c for c in df.columns if c not in ("enterprises", "reported_mean_change")
-                           and pd.api.types.is_float_dtype(df[c])]
-                df.loc[df["suppressed"].to_numpy(dtype=bool), figures] = np.nan
-                if name in _COMPLEMENT_WITHIN:
-                    df = complement(df, _COMPLEMENT_WITHIN[name])
-            out[name] = df
-    return out, hidden
+            df.iloc[hide[name], df.columns.get_loc("suppressed")] = True
+            figures = [c for c in df.columns if c not in ("enterprises", "reported_mean_change")
+                       and pd.api.types.is_float_dtype(df[c])]
+            df.loc[df["suppressed"].to_numpy(dtype=bool), figures] = np.nan
+            if name in _COMPLEMENT_WITHIN:
+                df = complement(df, _COMPLEMENT_WITHIN[name])
+        out[name] = df
+    return out, sum(len(v) for v in hide.values())

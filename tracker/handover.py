@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import charts
+from tracker.countries import country_name
 from tracker.io import neutralise
 from tracker.report import EnterpriseReport
 
@@ -57,8 +58,8 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(ent['name'])} - "
              f"SCORE4Climate report</title><style>{CSS}</style></head><body>",
              f"<h1>{html.escape(ent['name'])}</h1>",
-             "<div class='meta'>" + html.escape(" · ".join(x for x in [ent['country'], ent['sector'], ent['size'],
-                                                                       ent['partner']] if x)) + "</div>"]
+             "<div class='meta'>" + html.escape(" · ".join(x for x in [country_name(ent['country']), ent['sector'],
+                                                                       ent['size'], ent['partner']] if x)) + "</div>"]
     if ent.get("synthetic"):
         parts.append("<div class='note'>Synthetic demo enterprise: every figure is made up for demonstration.</div>")
     elif not report.measurements.empty and report.measurements["note"].str.contains("synthetic").any():
@@ -70,6 +71,9 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
     if not report.stages.empty and report.stages["yield_pct"].notna().any():
         fig = charts.stage_chart(report.stages, report.actions)
         parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=True) + "</div>")
+        if not report.actions.empty:
+            parts.append("<p class='key'>Improvement actions marked ▲ on the chart: "
+                         + "; ".join(html.escape(a) for a in charts.action_key(report.actions)) + ".</p>")
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")

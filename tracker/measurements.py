@@ -156,21 +156,35 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
     those created now (an admin's upload that asks for it: index name, columns id, country)."""
     firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
     known = enterprises.ids_by_name(session, list(firsts.index))
+    if user.role != "admin":
+        # one message whether the enterprise does not exist or is someone else's: a manager must
+        # not learn which names exist
+        theirs = set(user.enterprise_ids)
+        refused = [name for name in firsts.index if known.get(name) not in theirs]
+        if refused:
+            raise AccessDenied(f"{refused[0]!r}{_lines(df, refused[0])} is not an enterprise you enter figures for: "
+                               "check the name, or ask an administrator to assign it to you.")
     missing = firsts[~firsts.index.isin(list(known))]
     created = pd.DataFrame({"id": pd.Series(dtype="int64"), "country": pd.Series(dtype=object)})
     if len(missing):
-        if not (create and user.role == "admin"):
-            lines, where = df.index[df["enterprise"].isin(missing.index)], ""
-            if pd.api.types.is_integer_dtype(lines):  # a file's rows: name their lines
-                shown = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10])
-                where = f" (line {shown}{' ...' if len(lines) > 10 else ''})"
-            raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{where}: only an admin can add enterprises.")
+        if not create:
+            raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{_lines(df, missing.index[0])}: add it first "
+                               "(Users page) or import the file with new enterprises allowed.")
         step(0.2, f"Adding {len(missing):,} enterprises")
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())
     for name in firsts.index:
         require_enterprise(user, known[name])
     return {name: known[name] for name in firsts.index}, created
+
+
+def _lines(df: pd.DataFrame, name: str) -> str:
+    """' (line 2, 3 ...)': where a file names ``name`` (nothing for rows that are not a file's)."""
+    lines = df.index[df["enterprise"] == name]
+    if not pd.api.types.is_integer_dtype(lines):
+        return ""
+    shown = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10])
+    return f" (line {shown}{' ...' if len(lines) > 10 else ''})"
 
 
 def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -163,7 +164,7 @@ class AuditEntry(Base):
 
 class EnterpriseSummary(Base):
     """Precomputed per enterprise and indicator (one canonical unit): the figures the programme
-    overview aggregates, kept current by ``tracker.overview.refresh`` on every write.
+    overview aggregates, kept current by ``tracker.summary.refresh`` on every write.
 
     ``baseline``/``followup`` are per-day rates in ``unit`` (yield: fractions) as
     ``metrics.enterprise_changes`` defines them; NULL when that phase is missing. For energy,
@@ -188,3 +189,22 @@ class EnterpriseSummary(Base):
     co2e_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
     flags: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class ShownCell(Base):
+    """One aggregate cell that was shown to an officer or admin: the differencing guard's memory
+    (``tracker.disclosure``), shared by every app process and kept across restarts.
+
+    A cell is remembered by its figure (an indicator's change, energy avoided...) and four
+    numbers: how many enterprises are behind it and the power sums (modulo a prime) of their
+    element keys, a key being a hash of one enterprise's id and its figures for that indicator.
+    The enterprises, their ids and their figures cannot be read back from these numbers.
+    """
+
+    __tablename__ = "shown_cells"
+    figure: Mapped[str] = mapped_column(String(60), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    s1: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    s2: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    s3: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_shown_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

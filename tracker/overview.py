@@ -1,12 +1,13 @@
 """The programme overview for officers, read side: honest aggregates, fast at scale, never one
 enterprise's figures.
 
-:func:`load_data` reads the compact ``enterprise_summary`` (kept current by tracker.summary; no
+:func:`read_data` reads the compact ``enterprise_summary`` (kept current by tracker.summary; no
 measurement is scanned) with the enterprises' attributes and memberships (modules, cohorts,
 trainers); :func:`build` is a pure function that applies the filters and computes every
-aggregate, suppressing any cell built from fewer than ``disclosure.MIN_CELL`` enterprises;
-:func:`guard` hides what differencing with earlier pages would give away.
-:func:`programme_overview` does all three.
+aggregate, suppressing any cell built from fewer than ``disclosure.MIN_CELL`` enterprises, with
+the power sums the differencing guard needs. Officers never call these: the per-enterprise
+frames (:class:`OverviewData`) are for admins (:func:`load_data`); tracker.published hands
+officers the guarded aggregates only.
 
 Definitions follow ``metrics.enterprise_changes`` / ``metrics.summarize`` (METHODS.md): mean and
 median over enterprises of each one's relative change (unweighted), pooled = sum of follow-up
@@ -14,7 +15,7 @@ rates / sum of baseline rates - 1 (weighted by size; one unit only).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -63,7 +64,8 @@ class Filters:
 
 @dataclass
 class OverviewData:
-    """The compact frames the page aggregates (server side only: they hold per-enterprise rows)."""
+    """The compact frames the overview aggregates: per-enterprise rows, for admins and this
+    module only (officers get :class:`ProgrammeOverview`)."""
 
     summary: pd.DataFrame
     enterprises: pd.DataFrame
@@ -103,6 +105,11 @@ def data_version(engine: Engine, user: CurrentUser) -> tuple:
     """A cheap fingerprint that changes with every write (the audit log and the summary): a
     cache keyed on it is cleared after writes by any process."""
     require_role(user, *OFFICERS)
+    return version_of(engine)
+
+
+def version_of(engine: Engine) -> tuple:
+    """:func:`data_version` without the role check, for the services that cache on it."""
     with session_scope(engine, readonly=True) as session:
         audit = session.scalar(select(func.max(AuditEntry.id)))
         rows, latest = session.execute(select(func.count(), func.max(EnterpriseSummary.updated_at))).one()
@@ -119,11 +126,16 @@ MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM
 
 
 def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
-    """Read the precomputed summary and the enterprises' attributes (officers and admins).
+    """Read the precomputed summary and the enterprises' attributes: per-enterprise rows, so
+    admins only (officers call :func:`programme_overview` and :func:`filter_options`)."""
+    require_role(user, "admin")
+    return read_data(engine)
 
-    Text with few distinct values arrives as categoricals, straight from the database's Arrow
-    (no Python text per row)."""
-    require_role(user, *OFFICERS)
+
+def read_data(engine: Engine) -> OverviewData:
+    """:func:`load_data` without the role check: for tracker.published, which hands on
+    aggregates only. Text with few distinct values arrives as categoricals, straight from the
+    database's Arrow (no Python text per row)."""
     with session_scope(engine, readonly=True) as session:
         summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "flags"))
         ents = read_frame(session, ENTERPRISES_SQL, categorical=("country", "sector", "partner"))
@@ -135,6 +147,7 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
     summary["has_followup"] = summary["has_followup"].astype(bool)
     _mark_counted(summary)
+    summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ("country", "sector", "partner"):
         ents[col] = _no_nulls(ents[col])
@@ -175,7 +188,7 @@ def _mark_counted(summary: pd.DataFrame) -> None:
 
 
 def filter_options(data: OverviewData) -> dict[str, list[str]]:
-    """The values each filter offers."""
+    """The values each filter offers in ``data``."""
     opts = {c: sorted(v for v in data.enterprises[c].astype(str).unique() if v) for c in ("country", "sector",
                                                                                           "partner")}
     for kind in ("module", "cohort", "trainer"):
@@ -213,6 +226,8 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     ids = selected_ids(data, filters)
     if "counted" not in data.summary.columns:
         _mark_counted(data.summary)
+    if "element" not in data.summary.columns:
+        data.summary["element"] = disclosure.element_keys(data.summary)
     ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
     s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
     both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
@@ -299,7 +314,8 @@ def _impacts(en: pd.DataFrame) -> pd.DataFrame:
 
 
 def _impacts_by_country(en: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided per country. Emissions have their own contributors (a
+    """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
+    ``emissions_enterprises``). Emissions have their own contributors (a
     country's electricity without a grid factor has none): a cell of fewer than 3 of them is
     hidden, and hidden cells are complemented, for energy and for emissions alike, against the
     totals of :func:`_impacts`."""
@@ -322,7 +338,8 @@ def _impacts_by_country(en: pd.DataFrame) -> pd.DataFrame:
     emissions = complement(out[["co2_enterprises", "emissions_avoided_t_per_year"]]
                            .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
     out["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
-    return out.drop(columns="co2_enterprises")
+    # how many enterprises are behind each emissions figure (a chart writes it beside the bar)
+    return out.rename(columns={"co2_enterprises": "emissions_enterprises"})
 
 
 def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame, listed: int
@@ -376,7 +393,8 @@ def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFra
 
 
 def _cells(both: pd.DataFrame, en: pd.DataFrame) -> dict:
-    """The power sums of the enterprises behind every cell :func:`guard` checks."""
+    """The power sums of the elements (enterprises with their figures) behind every cell
+    :func:`guard` checks."""
     cells = {}
     counted = both[both["counted"].to_numpy()]
     for table, frame, keys in [("summary", counted, ["indicator"]), ("by_country", counted, ["country", "indicator"]),
@@ -389,20 +407,3 @@ def _cells(both: pd.DataFrame, en: pd.DataFrame) -> dict:
         cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
     cells.update(cell_sums("impacts_by_country", en, ["country"]))
     return cells
-
-
-# --- showing ----------------------------------------------------------------------------------
-
-def guard(ov: ProgrammeOverview, user: CurrentUser, version) -> ProgrammeOverview:
-    """``ov`` with every cell hidden that differs by one or two enterprises from a cell shown to
-    ``user`` before (same data version) or above it (``disclosure.guard``)."""
-    tables = {name: getattr(ov, name) for name, _ in disclosure.GUARDED}
-    guarded, hidden = disclosure.guard(tables, ov.cells, user.username, version)
-    return replace(ov, hidden_as_too_close=hidden, **guarded)
-
-
-def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> ProgrammeOverview:
-    """Programme aggregates for officers and admins; cells under 3 enterprises are suppressed, and
-    so are cells that differ by 1 or 2 enterprises from cells this user was shown (:func:`guard`)."""
-    version = data_version(engine, user)
-    return guard(build(load_data(engine, user), filters), user, version)

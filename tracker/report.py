@@ -1,30 +1,25 @@
 """One enterprise's report: its figures loaded, checked for access and assembled.
 
 Every figure is computed by metrics (stages, changes, impacts); the database averages beside
-them come from the precomputed ``enterprise_summary`` and are hidden below ``disclosure.MIN_CELL``
-enterprises like the programme overview's.
+them are the programme overview's figures for all enterprises, published only where they cannot
+be solved for another enterprise's figure (``published.database_averages``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
 import metrics
+from tracker import published
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
-from tracker.disclosure import suppress
 from tracker.enterprises import enterprise_dict
 from tracker.measurements import measurement_frame
-from tracker.models import EnterpriseSummary
 from tracker.overview import programme_reference
-
-AVERAGE_COLUMNS = ["indicator", "enterprises", "mean_change", "median_change", "mean_points"]
 
 
 @dataclass
@@ -44,24 +39,6 @@ class EnterpriseReport:
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def database_averages(session: Session) -> pd.DataFrame:
-    """Per indicator over every enterprise with a baseline and a follow-up: enterprises, mean and
-    median relative change, mean points (yield). The same figures as ``metrics.summarize`` over
-    all measurements, read from the precomputed ``enterprise_summary`` (no measurement scanned)."""
-    s = EnterpriseSummary
-    rows = session.execute(select(s.indicator, s.relative_change, s.points)
-                           .where(s.baseline.is_not(None), s.followup.is_not(None))).all()
-    per = pd.DataFrame(rows, columns=["indicator", "relative_change", "points"])
-    if per.empty:
-        return pd.DataFrame(columns=AVERAGE_COLUMNS)
-    out = (per.groupby("indicator", sort=True)
-           .agg(enterprises=("relative_change", "size"), mean_change=("relative_change", "mean"),
-                median_change=("relative_change", "median"), mean_points=("points", "mean")).reset_index())
-    # the same rule as the programme overview: a manager must not read another enterprise's
-    # change off an average of two
-    return suppress(out).drop(columns="suppressed")
-
-
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, impacts, actions, and the reference averages."""
     require_enterprise(user, enterprise_id)
@@ -69,7 +46,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
         info = enterprise_dict(session, enterprise_id)
         df = measurement_frame(session, [enterprise_id])
         actions = actions_frame(session, enterprise_id).drop(columns="id")
-        averages = database_averages(session)
+    averages = published.database_averages(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
     return EnterpriseReport(enterprise=info, measurements=df, stages=stages,

@@ -95,6 +95,16 @@ def pct(value, digits: int = 1, signed: bool = True) -> str:
     return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
 
 
+def chart(figure, key: str, where=None) -> None:
+    """Draw a plotly figure from tracker.charts, or the one line of text a chart builder returns
+    instead of a chart with nothing to draw (every cell hidden)."""
+    where = where if where is not None else st
+    if isinstance(figure, str):
+        where.info(plain(figure), icon=":material/visibility_off:")
+    else:
+        where.plotly_chart(figure, key=key)
+
+
 def enterprise_page() -> tuple[CurrentUser, int]:
     """The signed-in user and the enterprise the page is about; stops the page when there is none."""
     user = current_user()

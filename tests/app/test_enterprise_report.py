@@ -12,8 +12,9 @@ def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):
     assert [round(v) for v in yield_trace.y] == [78, 88, 95]
     waste_trace = next(t for t in stage.data if t.name == "Waste share (%)")
     assert [round(v) for v in waste_trace.y] == [22, 12, 5]
-    annotations = " ".join(a.text for a in stage.layout.annotations)
-    assert "Guillotine" in annotations and "Preforming" in annotations
+    assert [a.text for a in stage.layout.annotations] == ["▲ 1", "▲ 2"]  # numbered on the chart, listed below
+    key = next(c.value for c in at.caption if c.value.startswith("Improvement actions marked")).replace("\\", "")
+    assert "1: Guillotine machine" in key and "2: Preforming machine" in key
     changes = table_with(at, "indicator", "percentage points")
     row = changes[changes["indicator"] == "Yield"].iloc[0]
     assert row["percentage points"] == "+17.0 pp"

@@ -55,3 +55,19 @@ def test_first_request_of_a_fresh_server_gets_the_sign_in_only(fresh_servers, pa
     for stem in FILES:
         assert page.get_by_text(stem.replace("_", " "), exact=False).count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_fresh_server_that_cannot_open_its_database_lists_no_files(page, tmp_path):
+    # app.py stops early there: it still ends in st.navigation, which replaces the legacy file list
+    proc, base = start_server("postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2")
+    try:
+        wait_ready(proc, base)
+        page.goto(f"{base}/data_entry")
+        expect(page.get_by_text("The database cannot be opened.", exact=False)).to_be_visible()
+        page.screenshot(path=str(tmp_path / "database-unavailable.png"), full_page=True)
+        links = page.locator("[data-testid='stSidebarNav'] a")
+        assert links.count() == 0, links.all_inner_texts()
+        for stem in FILES:
+            assert page.get_by_text(stem.replace("_", " "), exact=False).count() == 0
+    finally:
+        stop_server(proc)

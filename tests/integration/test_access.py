@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 import metrics
-from tracker import accounts, activities, auth, backup, db, demo, enterprises, errors, measurements, overview
+from tracker import accounts, activities, auth, backup, db, demo, enterprises, errors, measurements, overview, published
 from tracker import io as tio
 from tracker.models import Base
 from tracker.report import enterprise_report
@@ -162,10 +162,10 @@ def test_lists_and_exports_hold_only_what_the_role_may_read(env):
 def test_programme_overview_is_for_officers_and_admins(env, role):
     engine, users, _ = env
     if role in ("officer", "admin"):
-        assert overview.programme_overview(engine, users[role]).enterprises > 30
+        assert published.programme_overview(engine, users[role]).enterprises > 30
     else:
         with pytest.raises(errors.AccessDenied):
-            overview.programme_overview(engine, users[role])
+            published.programme_overview(engine, users[role])
 
 
 ADMIN_SERVICES = {
@@ -251,7 +251,7 @@ def test_hostile_names_are_exported_and_reported_harmlessly(tmp_path):
 
     # the officer's aggregate export by sector: the sector name is inert too
     officer = auth.authenticate(engine, "demo-officer", PW)
-    ov = overview.programme_overview(engine, officer, overview.Filters(sector=(HOSTILE[1],)))
+    ov = published.programme_overview(engine, officer, overview.Filters(sector=(HOSTILE[1],)))
     assert ov.enterprises == 3
     text = tio.overview_csv(ov).decode()
     assert "'" + HOSTILE[1].replace('"', '""') in text

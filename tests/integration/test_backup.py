@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 import metrics
-from tracker import activities, backup, db, demo, enterprises, measurements, overview
+from tracker import activities, backup, db, demo, enterprises, measurements, published
 from tracker import io as tio
 from tracker.auth import CurrentUser, authenticate
 from tracker.models import Base
@@ -31,8 +31,8 @@ def test_backup_restore_round_trips(db_url, tmp_path):
         assert table_rows(target, name) == table_rows(src, name), name
     assert tio.export_bytes(target, ADMIN, "csv") == tio.export_bytes(src, ADMIN, "csv")
     # the derived programme summary is rebuilt: the overview reads the same after a restore
-    a = overview.programme_overview(src, ADMIN).summary
-    b = overview.programme_overview(target, ADMIN).summary
+    a = published.programme_overview(src, ADMIN).summary
+    b = published.programme_overview(target, ADMIN).summary
     assert len(a) and a.equals(b)
     # accounts survive (hashes included) and new rows get fresh ids
     manager = authenticate(target, "demo-manager", "demo-password")

@@ -51,9 +51,11 @@ def test_bulk_insert_round_trips_awkward_values(engine, monkeypatch, batch):
                                   Action.currency).order_by(Action.id)).all()
     assert [r.description for r in stored] == TEXTS  # texts exactly, the empty one not NULL
     assert [r.action_date for r in stored][:3] == [dt.date(2024, 2, 29), dt.date(1990, 1, 1), dt.date(2099, 12, 31)]
-    for r, want in zip(stored, FLOATS, strict=True):  # floats bit for bit, NaN as NULL
-        assert (r.investment is None) if math.isnan(want) else (r.investment == want and
-                                                                  math.copysign(1, r.investment) == math.copysign(1, want))
+    for r, want in zip(stored, FLOATS, strict=True):  # floats bit for bit (the sign of zero too), NaN as NULL
+        if math.isnan(want):
+            assert r.investment is None
+        else:
+            assert r.investment == want and math.copysign(1, r.investment) == math.copysign(1, want)
     assert [r.currency for r in stored][:5] == ["", "EUR", "INR", "€", "$"]
 
 

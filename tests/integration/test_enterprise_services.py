@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 import metrics
-from tracker import activities, auth, db, demo, enterprises, errors, measurements, report
+from tracker import activities, auth, db, demo, enterprises, errors, measurements, published
 from tracker.db import session_scope
 from tracker.models import AuditEntry
 from tracker.report import enterprise_report
@@ -34,9 +34,11 @@ def _audit(engine, table, action):
                          .order_by(AuditEntry.id.desc())).first()
 
 
-def _averages(engine):
-    with session_scope(engine) as s:
-        return report.database_averages(s)
+def _averages(engine, name="A"):
+    """The database averages beside enterprise ``name``'s report, as an admin reads them."""
+    admin = auth.system_user("t")
+    ids = enterprises.list_enterprises(engine, admin).set_index("name")["id"]
+    return published.database_averages(engine, admin, int(ids[name]))
 
 
 def _other_enterprise(engine, user):
@@ -51,7 +53,8 @@ def test_database_averages_match_metrics_summarize_over_every_measurement(demo_e
         everyone = measurements.measurement_frame(s, None)
     expected = metrics.summarize(everyone).set_index("indicator")
     got = report.database_averages.set_index("indicator")
-    assert list(got.index) == list(expected.index)
+    assert sorted(got.index) == sorted(expected.index)
+    got = got.loc[expected.index]
     assert got["enterprises"].tolist() == expected["enterprises"].tolist()
     for col in ("mean_change", "median_change"):
         assert got[col].to_numpy() == pytest.approx(expected[col].to_numpy())
@@ -60,8 +63,7 @@ def test_database_averages_match_metrics_summarize_over_every_measurement(demo_e
 
 def test_database_averages_follow_a_save(db_url):
     engine = db.open_database(db_url)
-    admin = auth.CurrentUser(id=0, username="t", role="admin")
-    assert _averages(engine).empty
+    admin = auth.system_user("t")
     rows = [dict(enterprise=name, country="IN", sector="S", period_start=start, period_end=end, phase=phase,
                  indicator="water", carrier="", value=value, unit="m3", note="")
             for name, base, fu in [("A", 10, 5), ("B", 10, 9)]
@@ -71,11 +73,12 @@ def test_database_averages_follow_a_save(db_url):
     avg = _averages(engine).set_index("indicator")
     # two enterprises: A's manager would read B's change off their mean, so it is not shown
     assert avg.loc["water", "enterprises"] == 2 and np.isnan(avg.loc["water", "mean_change"])
-    more = pd.DataFrame(rows[:2]).assign(enterprise="C", value=[10, 7])
+    more = pd.concat([pd.DataFrame(rows[:2]).assign(enterprise=n, value=[10, v]) for n, v in (("C", 7), ("D", 8))])
     measurements.save_measurements(engine, admin, metrics.parse(more), create_enterprises=True)
     avg = _averages(engine).set_index("indicator")
-    assert avg.loc["water", "enterprises"] == 3
-    assert avg.loc["water", "mean_change"] == pytest.approx(-0.3)  # (-50% + -10% + -30%) / 3
+    assert avg.loc["water", "enterprises"] == 4  # A's and three others
+    assert avg.loc["water", "mean_change"] == pytest.approx(-0.275)  # (-50% + -10% + -30% + -20%) / 4
+    assert np.isnan(avg.loc["water", "median_change"])  # from 10 others up
     engine.dispose()
 
 

@@ -174,15 +174,28 @@ def test_the_browser_upload_limit_matches_the_import_limit():
     assert config["server"]["maxUploadSize"] == tio.MAX_UPLOAD_MB
 
 
-def test_an_unknown_enterprise_in_a_manager_s_file_is_named_with_its_line(duckdb_url):
-    from tracker.auth import CurrentUser
+def test_a_manager_cannot_tell_whether_an_enterprise_exists(duckdb_url):
+    # regression: "Unknown enterprise" for a name without an enterprise, "You do not have access"
+    # for someone else's: a manager could list which enterprise names exist
+    from tracker import auth
+    from tracker.db import session_scope
 
     engine = db.open_database(duckdb_url)
-    text = ("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
-            "Example SME,IN,S,2024-01-01,2024-01-31,baseline,water,,5,m3,\n"
-            "Example SME,IN,S,2024-02-01,2024-02-29,baseline,water,,5,m3,\n")
-    with pytest.raises(errors.AccessDenied, match=r"Unknown enterprise 'Example SME' \(line 2, 3\)"):
-        tio.import_file(engine, CurrentUser(1, "m", "manager", (1,)), text.encode(), "f.csv")
+    header = "enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
+    line = "{},IN,S,2024-01-01,2024-01-31,baseline,water,,5,m3,\n"
+    tio.import_file(engine, ADMIN, (header + line.format("Mine SME") + line.format("Other SME")).encode(), "a.csv")
+    mine = int(enterprises.list_enterprises(engine, ADMIN).set_index("name").loc["Mine SME", "id"])
+    with session_scope(engine) as s:
+        auth.upsert_user(s, "m", "manager-password", "manager", [mine])
+    manager = auth.authenticate(engine, "m", "manager-password")
+    said = {}
+    for name in ("Other SME", "Nobody SME"):
+        text = header + line.format(name) + line.format(name).replace("01-01,2024-01-31", "02-01,2024-02-29")
+        with pytest.raises(errors.AccessDenied) as refused:
+            tio.import_file(engine, manager, text.encode(), "f.csv")
+        said[name] = str(refused.value).replace(name, "NAME")
+        assert f"'{name}' (line 2, 3)" in str(refused.value)
+    assert said["Other SME"] == said["Nobody SME"]
     engine.dispose()
 
 

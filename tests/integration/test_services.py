@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 import metrics
-from tracker import auth, db, demo, enterprises, errors, measurements, overview
+from tracker import auth, db, demo, enterprises, errors, measurements, published
 from tracker.auth import CurrentUser
 from tracker.models import Measurement
 from tracker.report import enterprise_report
@@ -45,12 +45,12 @@ def test_manager_reads_only_their_enterprise(demo_engine):
     with pytest.raises(errors.AccessDenied):
         enterprise_report(demo_engine, manager, other)
     with pytest.raises(errors.AccessDenied):
-        overview.programme_overview(demo_engine, manager)
+        published.programme_overview(demo_engine, manager)
 
 
 def test_officer_sees_aggregates_not_enterprise_figures(demo_engine):
     officer = _user(demo_engine, "demo-officer")
-    ov = overview.programme_overview(demo_engine, officer)
+    ov = published.programme_overview(demo_engine, officer)
     assert ov.enterprises >= 31
     assert set(ov.summary["indicator"]) >= {"energy", "waste", "material_wasted", "yield"}
     any_id = int(enterprises.list_enterprises(demo_engine, officer)["id"].iloc[0])

@@ -117,7 +117,7 @@ def test_summarize_mean_median_pooled_points():
 
 def test_summarize_by_group():
     s = metrics.summarize(_two_enterprises(), by="country")
-    assert set(zip(s["country"], s["indicator"])) == {("IN", "waste"), ("IN", "yield")}
+    assert set(zip(s["country"], s["indicator"], strict=True)) == {("IN", "waste"), ("IN", "yield")}
 
 
 def test_summarize_empty():

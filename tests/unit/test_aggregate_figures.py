@@ -281,3 +281,11 @@ def test_canonical_rows_without_a_carrier_column():
     per = metrics.enterprise_changes(df).set_index("indicator")
     assert per.loc["waste", "baseline"] == pytest.approx(1.0) and per.loc["waste", "followup"] == pytest.approx(0.5)
     assert per.loc["yield", "points"] == pytest.approx(10.0)
+
+
+def test_a_one_day_follow_up_is_a_rate_over_one_day_and_days_are_whole_numbers():
+    per = changes([r("A", "baseline", "2024-01-01", "2024-01-10", "energy", 1000, "kWh", "electricity"),
+                   r("A", "follow-up", "2025-01-01", "2025-01-01", "energy", 50, "kWh", "electricity")])
+    assert per["followup"].tolist() == [50.0] and per["followup_days"].tolist() == [1]
+    assert per["followup_days"].dtype == np.int64 and per["baseline_days"].dtype == np.int64
+    assert per.attrs["factor_set"] == metrics.FACTOR_SET_VERSION

@@ -89,7 +89,8 @@ def test_zero_to_zero_is_no_change_and_unknown_carrier_is_refused():
         metrics.change("energy", (1, "L"), (2, "L"), carrier="whale_oil")
 
 
-@pytest.mark.parametrize("indicator,unit", [("water", "m3"), ("water", "L"), ("production", "m2"), ("production", "pcs")])
+@pytest.mark.parametrize("indicator,unit",
+                         [("water", "m3"), ("water", "L"), ("production", "m2"), ("production", "pcs")])
 def test_change_in_every_canonical_unit(indicator, unit):
     """Regression: water and production in m2 raised pint's UndefinedUnitError ('m3' is no pint name)."""
     c = metrics.change(indicator, (10, unit), (8, unit))

@@ -246,3 +246,14 @@ def test_parsed_rows_keep_the_input_index_country_and_sector():
     assert parsed.rows["sector"].tolist() == ["Rubber", "Textiles"] and parsed.rows["country"].tolist() == ["IN", "KE"]
     assert parsed.rows["value_canonical"].tolist() == pytest.approx([1200.0, 2000.0])
     assert parsed.rows["unit_canonical"].astype(str).tolist() == ["kWh", "kg"]
+
+
+def test_a_missing_carrier_becomes_empty_text_even_when_nothing_else_changes():
+    out = metrics.to_canonical(rows(dict(carrier="diesel", unit="L"), dict(indicator="water", carrier=np.nan,
+                                                                            unit="m3")))
+    assert out["carrier"].tolist() == ["diesel", ""]
+
+
+def test_enterprises_given_as_numbers_become_text():
+    out = metrics.to_canonical(rows(dict(enterprise=101), dict(enterprise=102)))
+    assert out["enterprise"].tolist() == ["101", "102"]

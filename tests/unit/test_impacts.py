@@ -81,10 +81,10 @@ def test_grid_factor_picks_the_latest_year_not_after_the_one_asked():
 
 
 def test_emissions_frame_is_one_factor_per_carrier_country_year_and_names_its_factor_set():
+    places = [("IN", "electricity"), ("KE", "electricity"), ("IN", "biomass"), ("IN", "electricity")]
     df = pd.DataFrame([dict(enterprise=f"E{i}", country=c, sector="", period_start="2024-01-01",
                             period_end="2024-01-31", phase="baseline", indicator="energy", carrier=k, value=10,
-                            unit="MWh", note="") for i, (c, k) in enumerate([("IN", "electricity"), ("KE", "electricity"),
-                                                                            ("IN", "biomass"), ("IN", "electricity")])])
+                            unit="MWh", note="") for i, (c, k) in enumerate(places)])
     em = metrics.emissions_frame(df)
     assert em["kg_co2e"].tolist() == pytest.approx([10_000 * 0.713441, 10_000 * 0.070492, 0.0, 10_000 * 0.713441])
     assert em["biogenic_kg_co2"].iloc[2] == pytest.approx(10_000 * 112_000 * 3.6e-6)

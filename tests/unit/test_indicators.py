@@ -6,7 +6,7 @@ from metrics import UnitError
 
 
 def test_every_offered_unit_is_accepted():
-    for name, ind in metrics.INDICATORS.items():
+    for name in metrics.INDICATORS:
         carriers = metrics.CARRIERS if name == "energy" else [None]
         for carrier in carriers:
             for unit in metrics.valid_units(name, carrier):

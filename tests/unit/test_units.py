@@ -63,8 +63,8 @@ def test_conversions_round_trip(dim, data, value):
     a = data.draw(st.sampled_from(UNITS_BY_DIM[dim]))
     b = data.draw(st.sampled_from(UNITS_BY_DIM[dim]))
     there = metrics.convert(value, a, b)
-    pint.testing.assert_allclose(Q_(there, metrics.parse_unit(b)), Q_(value, metrics.parse_unit(a)).to(metrics.parse_unit(b)),
-                                 rtol=1e-12)
+    pint.testing.assert_allclose(Q_(there, metrics.parse_unit(b)),
+                                 Q_(value, metrics.parse_unit(a)).to(metrics.parse_unit(b)), rtol=1e-12)
     pint.testing.assert_allclose(Q_(metrics.convert(there, b, a), metrics.parse_unit(a)),
                                  Q_(value, metrics.parse_unit(a)), rtol=1e-9)
 

@@ -1,0 +1,131 @@
+"""What is published of the programme's figures: the officers' overview and the database averages
+beside an enterprise's report. Aggregates only, each cell checked before it is shown.
+
+* :func:`programme_overview` and :func:`filter_options` are what an officer (or admin) calls: the
+  aggregates of tracker.overview for the chosen filters, cells of fewer than 3 enterprises
+  suppressed, and every cell hidden that differs by one or two enterprises from one shown before
+  (``disclosure.guard``, whose memory is in the database).
+* :func:`database_averages` is the database's mean and median change per indicator, over every
+  enterprise, beside one enterprise's report: published only where they cannot be solved for
+  another enterprise's figure (see its docstring), under the same memory.
+
+The per-enterprise frames behind them are read once per data version and kept in this process;
+they are never returned.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from tracker import disclosure, overview
+from tracker.access import OFFICERS, require_enterprise, require_role
+from tracker.auth import CurrentUser
+from tracker.disclosure import MIN_CELL, SPREAD_MIN
+from tracker.overview import Filters, OverviewData, ProgrammeOverview
+
+AVERAGE_COLUMNS = ["indicator", "enterprises", "mean_change", "median_change", "mean_points"]
+
+# per-enterprise frames and built overviews of the latest data versions, kept in this process
+# (never handed on): a filter change needs no database read
+_DATA: OrderedDict = OrderedDict()
+_BUILT: OrderedDict = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _remember(cache: OrderedDict, key, value, size: int):
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return value
+
+
+def _data(engine: Engine, version: tuple) -> OverviewData:
+    key = (str(engine.url), version)
+    with _cache_lock:
+        if key in _DATA:
+            _DATA.move_to_end(key)
+            return _DATA[key]
+    data = overview.read_data(engine)
+    with _cache_lock:
+        return _remember(_DATA, key, data, 2)
+
+
+def _built(engine: Engine, version: tuple, filters: Filters) -> ProgrammeOverview:
+    key = (str(engine.url), version, filters)
+    with _cache_lock:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    ov = overview.build(_data(engine, version), filters)
+    with _cache_lock:
+        return _remember(_BUILT, key, ov, 64)
+
+
+def forget_cached() -> None:
+    """Drop the frames kept in this process (as a new process starts); nothing shown is forgotten."""
+    with _cache_lock:
+        _DATA.clear()
+        _BUILT.clear()
+
+
+def guard(engine: Engine, ov: ProgrammeOverview) -> ProgrammeOverview:
+    """``ov`` with every cell hidden whose enterprises (with their figures) differ by one or two
+    from a cell shown before, to anyone, or above it (``disclosure.guard``, which remembers in
+    the database what it lets through); the power sums are not passed on."""
+    tables = {name: getattr(ov, name) for name, _ in disclosure.GUARDED}
+    guarded, hidden = disclosure.guard(engine, tables, ov.cells)
+    return replace(ov, hidden_as_too_close=hidden, cells={}, **guarded)
+
+
+def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> ProgrammeOverview:
+    """Programme aggregates for officers and admins: cells under 3 enterprises are suppressed, and
+    so are cells that differ by 1 or 2 enterprises from cells shown before (:func:`guard`)."""
+    require_role(user, *OFFICERS)
+    return guard(engine, _built(engine, overview.version_of(engine), filters))
+
+
+def filter_options(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:
+    """The values each filter of the overview offers (officers and admins)."""
+    require_role(user, *OFFICERS)
+    return overview.filter_options(_data(engine, overview.version_of(engine)))
+
+
+def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
+    """Per indicator, over every enterprise with a baseline and a follow-up: ``enterprises``,
+    ``mean_change``, ``median_change`` and ``mean_points`` (yield), the overview's own figures for
+    all enterprises; for the report of ``enterprise_id``, which the user may read.
+
+    Whoever reads the report knows that enterprise's figures (and a trainer those of every
+    enterprise they support), so a figure is published only where it cannot be solved with them:
+
+    * the mean (and mean points) where at least 3 enterprises *besides* the known ones take part:
+      with exactly three, the mean, the median and one's own value gave the other two;
+    * the median from 10 such enterprises up, as the overview's spread (a median of a handful of
+      values is one of them);
+    * neither where the enterprises behind it differ by one or two from a cell shown before, to
+      anyone (``disclosure.guard``, the officers' memory): the mean before and after another
+      enterprise's first follow-up would give its change away.
+
+    A figure not published is NaN.
+    """
+    require_enterprise(user, enterprise_id)
+    version = overview.version_of(engine)
+    ov = _built(engine, version, Filters())
+    table = ov.summary[AVERAGE_COLUMNS + ["suppressed"]].copy()
+    summary = _data(engine, version).summary
+    known = {int(enterprise_id)} | (set(user.enterprise_ids) if user.role in ("manager", "trainer") else set())
+    counted = summary[summary["counted"].to_numpy() & summary["enterprise_id"].isin(known).to_numpy()]
+    own = counted.groupby("indicator", observed=True).size()
+    others = table["enterprises"] - table["indicator"].map(own).fillna(0).astype(int).to_numpy()
+    table["suppressed"] = table["suppressed"].to_numpy(dtype=bool) | (others < MIN_CELL).to_numpy()
+    for col in ("mean_change", "median_change", "mean_points"):
+        table.loc[table["suppressed"].to_numpy(), col] = np.nan
+    table.loc[(others < SPREAD_MIN).to_numpy(), "median_change"] = np.nan
+    guarded, _ = disclosure.guard(engine, {"summary": table}, ov.cells)
+    return guarded["summary"][AVERAGE_COLUMNS].reset_index(drop=True)
