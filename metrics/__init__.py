@@ -12,10 +12,12 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 """
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
+from metrics.chunks import parse_chunks
 from metrics.frames import (
     TEMPLATE_COLUMNS,
     Parsed,
     date_order,
+    file_date_orders,
     parse,
     parse_dates,
     parse_values,
@@ -58,7 +60,7 @@ __all__ = [
     "fuel_table", "intensity", "loss_per_good",
     "change", "Change",
     "TEMPLATE_COLUMNS", "parse", "Parsed", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates",
-    "date_order",
+    "date_order", "file_date_orders", "parse_chunks",
     "enterprise_changes", "summarize", "union_days",
     "FACTOR_SET_VERSION", "factor_set",
     "report_stages", "report_impacts", "periods_differ",

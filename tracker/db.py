@@ -365,11 +365,19 @@ def copy_out(conn: Connection, sql: str, params: dict | None = None, categorical
                                              false_values=["f"]))
 
 
+def _keys(ids) -> np.ndarray:
+    """Ids as int64, or names as Python texts."""
+    values = np.asarray(list(ids) if not isinstance(ids, (np.ndarray, pd.Series, pd.Index)) else ids)
+    if values.dtype.kind in "iuf" or len(values) == 0:
+        return values.astype(np.int64)
+    return values.astype(object)
+
+
 def read_arrow(session_or_connection: Session | Connection, sql: str, ids=None, id_column: str = "id",
                order: str | None = None, categorical=()) -> pa.Table:
     """The rows of ``sql`` (a SELECT) as an Arrow table; with ``ids``, only those whose
-    ``id_column`` is among them (any number of ids: DuckDB joins them as a table, PostgreSQL
-    binds one array); ``order`` is an ORDER BY list over the columns of ``sql``;
+    ``id_column`` is among them (any number of ids, or of names: DuckDB joins them as a table,
+    PostgreSQL binds one array); ``order`` is an ORDER BY list over the columns of ``sql``;
     ``categorical`` names text columns to dictionary-encode."""
     conn = connection(session_or_connection)
     tail = f" ORDER BY {order}" if order else ""
@@ -378,14 +386,14 @@ def read_arrow(session_or_connection: Session | Connection, sql: str, ids=None, 
         if ids is None:
             data = raw.execute(f"SELECT * FROM ({sql}) q{tail}").to_arrow_table()
         else:
-            with duckdb_view(conn, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)})) as name:
+            with duckdb_view(conn, pd.DataFrame({"id": _keys(ids)})) as name:
                 data = raw.execute(f"SELECT * FROM ({sql}) q WHERE q.{id_column} IN (SELECT id FROM {name}){tail}"
                                    ).to_arrow_table()
         for n in categorical:
             data = data.set_column(data.column_names.index(n), n, pc.dictionary_encode(data[n]))
         return data
     where = "" if ids is None else f" WHERE q.{id_column} = ANY(%(ids)s)"
-    params = {"ids": [int(i) for i in ids]} if ids is not None else None
+    params = {"ids": _keys(ids).tolist()} if ids is not None else None
     return copy_out(conn, f"SELECT * FROM ({sql}) q{where}{tail}", params, categorical)
 
 

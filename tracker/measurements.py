@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
@@ -89,13 +92,23 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
         raise TypeError("save_measurements takes what metrics.parse returns.")
     if not parsed.ok:
         raise RejectedInput(parsed.problems)
-    df = parsed.rows
-    # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
-    df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
+    return save_pieces(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises=create_enterprises,
+                       progress=progress)
+
+
+def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int, *,
+                create_enterprises: bool = False, progress=None) -> dict[str, int]:
+    """:func:`save_measurements` for a table parsed in pieces (``metrics.parse_chunks`` of a
+    file read in chunks; about ``rows`` rows in all): each piece is stored as it comes, in one
+    transaction, so a file never needs to be held whole. Once a piece has a problem nothing more
+    is stored but every piece is still parsed, so that every problem is named; then the
+    transaction is rolled back (nothing stored) and :class:`RejectedInput` raised. ``pieces`` is
+    called again when a conflicting writer forces a retry."""
+    require_role(user, *EDITORS)
     step = progress or (lambda fraction, text: None)
     for attempt in range(ATTEMPTS):
         try:
-            return _save(engine, user, df, create_enterprises, step)
+            return _save(engine, user, pieces(), max(rows, 1), create_enterprises, step)
         except Exception as exc:  # noqa: BLE001 - driver errors from bulk paths are not always wrapped
             if not _is_conflict(exc) or attempt == ATTEMPTS - 1:
                 raise
@@ -113,41 +126,91 @@ def _is_conflict(exc: BaseException) -> bool:
                                    "duplicate key", "Duplicate key", "violates unique"))
 
 
-def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, step) -> dict[str, int]:
+@dataclass
+class _Progress:
+    """What a save has done so far, piece by piece."""
+
+    stamp: dict
+    counts: dict = field(default_factory=lambda: {"inserted": 0, "updated": 0})
+    ids: dict = field(default_factory=dict)  # name -> id of every enterprise named
+    created: dict = field(default_factory=dict)  # id -> country of the enterprises this save adds
+    fresh: list = field(default_factory=list)  # their figures (all of them: they had none stored)
+
+
+def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], rows: int, create_enterprises: bool,
+          step) -> dict[str, int]:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    saved = _Progress(stamp=dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=now, updated_by=user.username))
+    problems: list[pd.DataFrame] = []
+    refused: AccessDenied | None = None
+    done = 0
     with session_scope(engine) as session:
-        ids, created = _enterprise_ids(session, user, df, create_enterprises, step)
-        df = df.assign(enterprise_id=df["enterprise"].map(ids))
-        step(0.4, "Comparing with stored figures")
-        new_ids = set(created["id"])
-        existed = [i for i in ids.values() if i not in new_ids]  # new enterprises have nothing stored yet
-        merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
-        keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
-        if keep.any():
-            merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
-        new = merged[merged["id"].isna()]
-        old = merged[merged["id"].notna()]
-        changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
-                      | (old["old_note"] != old["note"])]
-        stamp = dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=now, updated_by=user.username)
-        if len(new):
-            step(0.5, f"Adding {len(new):,} figures")
-            bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(**stamp))
-        if len(changed):
-            step(0.8, f"Updating {len(changed):,} figures")
-            _update(session, user, changed, stamp)
-        counts = {"inserted": int(len(new)), "updated": int(len(changed))}
+        for parsed in pieces:
+            if not parsed.ok:
+                problems.append(parsed.problems)
+            if problems or refused is not None or parsed.rows.empty:
+                continue  # refused: the rest is only parsed, so that every problem is named
+            lo, hi = 0.9 * done / rows, 0.9 * (done + len(parsed.rows)) / rows
+            try:
+                _store(session, user, parsed.rows, create_enterprises, saved,
+                       lambda f, text, lo=lo, hi=hi: step(lo + (hi - lo) * f, text))
+            except AccessDenied as exc:  # said after the parse of every piece, as for a table read whole
+                refused = exc
+            done += len(parsed.rows)
+        if problems:
+            out = pd.concat(problems, ignore_index=True)
+            raise RejectedInput(out.sort_values(["row", "column"], kind="stable").reset_index(drop=True))
+        if refused is not None:
+            raise refused
+        counts = saved.counts
         if counts["inserted"] or counts["updated"]:
+            ids = saved.ids
             audit.record(session, user.username, "save", "measurements", ",".join(map(str, sorted(ids.values())))[:100],
                          None, dict(counts, enterprises=sorted(ids)[:50]))
             # the programme overview's summary, same transaction; enterprises that had nothing
-            # stored have all their figures in this batch, which need not be read back
-            fresh = df[df["enterprise"].isin(created.index)]
-            complete = (fresh.assign(country=fresh["enterprise"].map(created["country"]))[summary.MEASUREMENT_COLUMNS]
-                        if len(fresh) else None)
+            # stored have all their figures in this save, which need not be read back
+            step(0.92, "Updating the programme summary")
+            complete = pd.concat(saved.fresh, ignore_index=True) if saved.fresh else None
+            saved.fresh.clear()
             summary.refresh(session, ids.values(), complete=complete)
-        step(0.95, "Committing")
+            del complete  # before the commit, which needs memory of its own on DuckDB
+        step(0.97, "Committing")
     return counts
+
+
+def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, saved: _Progress,
+           step) -> None:
+    """Store one piece (rows added or updated, counted in ``saved``)."""
+    # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
+    df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
+    piece_ids, created = _enterprise_ids(session, user, df, create_enterprises, step)
+    df = df.assign(enterprise_id=df["enterprise"].map(piece_ids))
+    step(0.4, "Comparing with stored figures")
+    new_ids = set(created["id"])
+    existed = [i for i in piece_ids.values() if i not in new_ids]  # enterprises created now have nothing stored
+    merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
+    keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
+    if keep.any():
+        merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
+    new = merged[merged["id"].isna()]
+    old = merged[merged["id"].notna()]
+    changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
+                  | (old["old_note"] != old["note"])]
+    if len(new):
+        step(0.5, f"Adding {len(new):,} figures")
+        bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(**saved.stamp))
+    if len(changed):
+        step(0.8, f"Updating {len(changed):,} figures")
+        _update(session, user, changed, saved.stamp)
+    saved.counts["inserted"] += int(len(new))
+    saved.counts["updated"] += int(len(changed))
+    saved.ids.update(piece_ids)
+    saved.created.update(zip(created["id"].tolist(), created["country"].tolist(), strict=True))
+    mine = df[df["enterprise_id"].isin(list(saved.created)).to_numpy()]
+    if len(mine):  # kept compact: a million figures are some tens of megabytes
+        part = mine.assign(country=mine["enterprise_id"].map(saved.created))[summary.MEASUREMENT_COLUMNS]
+        saved.fresh.append(part.astype({"enterprise_id": np.int32, **{c: "category" for c in (
+            "country", "phase", "indicator", "carrier", "unit_canonical")}}))
 
 
 def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, create: bool, step
@@ -190,7 +253,10 @@ def _lines(df: pd.DataFrame, name: str) -> str:
 def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
     """The stored figures of ``enterprise_ids`` with their keys (dates as datetime64, as parsed
     rows have them), id and old value, unit and note."""
-    stored = read_frame(session, STORED_SQL, enterprise_ids, "enterprise_id")
+    if enterprise_ids:
+        stored = read_frame(session, STORED_SQL, enterprise_ids, "enterprise_id")
+    else:  # nothing to look for (the query would still scan the table)
+        stored = read_frame(session, STORED_SQL + " WHERE false")
     for col in ("period_start", "period_end"):
         stored[col] = pd.to_datetime(stored[col]).astype("datetime64[ns]")
     return stored
