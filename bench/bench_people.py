@@ -30,6 +30,7 @@ import datetime as dt
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -84,8 +85,10 @@ def build(url: str, enterprises: int, people: int) -> None:
     engine = db.open_database(url)
     demo.load(engine, PASSWORD)
     admin = CurrentUser(id=0, username="bench", role="admin")
+    heavy = pd.concat([heavy_rows(f"Heavy SME {n:02d}", "IN", n) for n in range(people)], ignore_index=True)
+    measurements.save_measurements(engine, admin, metrics.parse(heavy), create_enterprises=True)
     extra = max(enterprises - 37 - people, 0)
-    if extra:
+    if extra:  # inserted directly, with ids after the last (no enterprise is created after them)
         ents, trainings, _, rows = generate(extra, seed=9)
         with db.session_scope(engine) as session:
             first = session.connection().exec_driver_sql("SELECT max(id) FROM enterprises").scalar() + 1
@@ -96,11 +99,6 @@ def build(url: str, enterprises: int, people: int) -> None:
                                                          updated_at=dt.datetime(2025, 1, 1), updated_by="bench")
             db.bulk_insert(session, "enterprises", ents)
             db.bulk_insert(session, "measurements", meas)
-            if engine.dialect.name == "postgresql":
-                session.connection().exec_driver_sql(
-                    "SELECT setval('enterprise_id_seq', (SELECT max(id) FROM enterprises))")
-    heavy = pd.concat([heavy_rows(f"Heavy SME {n:02d}", "IN", n) for n in range(people)], ignore_index=True)
-    measurements.save_measurements(engine, admin, metrics.parse(heavy), create_enterprises=True)
     with db.session_scope(engine) as session:
         ids = dict(session.connection().exec_driver_sql(
             "SELECT name, id FROM enterprises WHERE name LIKE 'Heavy SME %'").all())
@@ -254,8 +252,8 @@ def main() -> None:
                           f"(target <= 1.0); sign-in to report median {statistics.median(times):5.2f} s, "
                           f"p95 {np.percentile(times, 95):5.2f} s, max {max(times):5.2f} s")
                     if spy is not None and mode == "one at a time":
-                        spy.terminate()
-                        spy.wait(timeout=60)
+                        spy.send_signal(signal.SIGINT)  # py-spy writes its samples when interrupted
+                        spy.wait(timeout=120)
                         profile_summary(raw)
                         spy = None
                 status = Path(f"/proc/{proc.pid}/status").read_text()
