@@ -4,6 +4,7 @@ import time
 import streamlit as st
 
 import pages.admin_audit
+import pages.admin_partners
 import pages.admin_users
 import pages.data_entry
 import pages.enterprise_profile
@@ -38,6 +39,8 @@ PAGES = {
     "programme": st.Page(pages.programme_overview.render, title="Programme overview", icon=":material/public:",
                          url_path="programme"),
     "users": st.Page(pages.admin_users.render, title="Users", icon=":material/group:", url_path="users"),
+    "partners": st.Page(pages.admin_partners.render, title="Partners", icon=":material/handshake:",
+                        url_path="partners"),
     "audit": st.Page(pages.admin_audit.render, title="Audit log", icon=":material/history:", url_path="audit"),
     "account": st.Page(pages.my_account.render, title="My account", icon=":material/person:", url_path="account"),
 }
@@ -46,7 +49,7 @@ ROLE_PAGES = {
     "trainer": {"Enterprises": ["report", "entry", "actions", "profile"]},
     "officer": {"Programme": ["programme"]},
     "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions", "profile"],
-              "Administration": ["users", "audit"]},
+              "Administration": ["users", "partners", "audit"]},
 }
 for _groups in ROLE_PAGES.values():  # every role manages its own account
     _groups.setdefault("Account", []).append("account")

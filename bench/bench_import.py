@@ -34,9 +34,9 @@ import harness  # noqa: E402
 import metrics  # noqa: E402
 from tracker import db, measurements  # noqa: E402
 from tracker import io as tio  # noqa: E402
-from tracker.auth import CurrentUser  # noqa: E402
+from tracker.auth import system_user  # noqa: E402
 
-ADMIN = CurrentUser(id=0, username="bench", role="admin")
+ADMIN = system_user("bench")
 FIGURES = [("energy", "electricity", "kWh"), ("energy", "diesel", "L"), ("waste", "landfill", "kg"),
            ("waste", "recycled", "t"), ("material_input", "", "t"), ("material_wasted", "", "kg"),
            ("yield", "", "%"), ("water", "", "m3"), ("production", "", "piece"), ("energy", "lpg", "kg")]

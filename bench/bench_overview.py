@@ -119,8 +119,14 @@ def build(url: str, n: int, folder: Path) -> None:
         links = pd.DataFrame({"user_id": trainer + 2, "enterprise_id": ents["id"]})
         meas = rows.drop(columns=["country"]).assign(factor_set=metrics.FACTOR_SET_VERSION,
                                                      updated_at=dt.datetime(2025, 1, 1), updated_by="bench")
-        for table, frame in [("users", users), ("enterprises", ents), ("trainings", trainings),
-                             ("user_enterprises", links), ("measurements", meas)]:
+        # implementation partners are records (tracker.partners): one per name, enterprises point to them
+        names = sorted(ents["partner"].unique())
+        partners = pd.DataFrame({"id": np.arange(1, len(names) + 1), "name": names, "type": "industry association",
+                                 "country": "", "created_at": dt.datetime(2025, 1, 1)})
+        ids = dict(zip(names, partners["id"], strict=True))
+        stored = ents.drop(columns=["partner"]).assign(partner_id=ents["partner"].map(ids))
+        for table, frame in [("users", users), ("partners", partners), ("enterprises", stored),
+                             ("trainings", trainings), ("user_enterprises", links), ("measurements", meas)]:
             db.bulk_insert(conn, table, frame)
         if engine.dialect.name == "postgresql":
             for table, seq in [("users", "user_id_seq"), ("enterprises", "enterprise_id_seq")]:

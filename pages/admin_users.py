@@ -96,7 +96,7 @@ def render() -> None:
             country = c2.text_input("Country (ISO code)", max_chars=2, key="new_ent_country")
             sector = c1.text_input("Sector or cluster", key="new_ent_sector")
             size = c2.selectbox("Size", ["", *enterprises.SIZES], key="new_ent_size")
-            partner = c1.text_input("Implementation partner", key="new_ent_partner")
+            partner = shared.partner_picker(c1, "", key="new_ent_partner")
             if st.form_submit_button("Add enterprise"):
                 try:
                     enterprises.create_enterprise(engine, user, name, country, sector, size, partner)
@@ -116,7 +116,7 @@ def render() -> None:
             sizes = ["", *enterprises.SIZES]
             e_size = c2.selectbox("Size", sizes, index=sizes.index(ent["size"]) if ent["size"] in sizes else 0,
                                   key=f"edit_ent_size_{eid}")
-            e_partner = c1.text_input("Implementation partner", value=ent["partner"], key=f"edit_ent_partner_{eid}")
+            e_partner = shared.partner_picker(c1, ent["partner"], key=f"edit_ent_partner_{eid}")
             if st.form_submit_button("Save enterprise"):
                 try:
                     enterprises.edit_enterprise(engine, user, eid, name=e_name, country=e_country, sector=e_sector,

@@ -36,7 +36,7 @@ def render() -> None:
         sizes = ["", *enterprises.SIZES]
         size = c1.selectbox("Size", sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,
                             key=f"{pk}_size")
-        partner = c2.text_input("Implementation partner", value=profile["partner"], key=f"{pk}_partner")
+        partner = shared.partner_picker(c2, profile["partner"], key=f"{pk}_partner")
         if st.form_submit_button(f"Save profile of {shared.plain(profile['name'])}"):
             try:
                 enterprises.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,

@@ -28,7 +28,9 @@ def render() -> None:
         submitted = st.form_submit_button("Sign in")
     if submitted:
         try:
-            st.session_state["user"] = auth.authenticate(shared.engine(), username, password)
+            # failures are counted per name and per client address (None: this machine)
+            st.session_state["user"] = auth.authenticate(shared.engine(), username, password,
+                                                         address=st.context.ip_address)
         except auth.SignInThrottled as exc:
             st.error(shared.plain(exc))
         except auth.SignInError as exc:

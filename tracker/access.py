@@ -1,10 +1,16 @@
 """Who may do what, checked by every service whatever page or command calls it.
 
 A manager reads and changes their own enterprise only, a trainer the enterprises assigned to
-them, an officer reads aggregates and the list of participants, an admin everything.
+them, an officer reads aggregates and the list of participants, an admin everything. Every check
+first re-reads the account behind the user it is given (``auth.current``): a user made up by
+hand, a deactivated account or a demoted admin is refused, and the role and enterprises that
+count are the database's, not the object's.
 """
 from __future__ import annotations
 
+from sqlalchemy.engine import Engine
+
+from tracker import auth
 from tracker.auth import CurrentUser
 from tracker.errors import AccessDenied
 
@@ -14,10 +20,21 @@ EDITORS = ("admin", "trainer", "manager")
 OFFICERS = ("admin", "officer")
 
 
-def require_role(user: CurrentUser | None, *roles: str) -> None:
-    """Raise AccessDenied unless the user has one of ``roles``."""
-    if user is None or user.role not in roles:
+def verified(engine: Engine, user: CurrentUser | None) -> CurrentUser:
+    """The account behind ``user`` as it is now; AccessDenied when there is none (not signed in
+    here, made up, deactivated)."""
+    fresh = auth.current(engine, user) if user is not None else None
+    if fresh is None:
+        raise AccessDenied("Please sign in: this session has no active account.")
+    return fresh
+
+
+def require_role(engine: Engine, user: CurrentUser | None, *roles: str) -> CurrentUser:
+    """The account behind ``user`` as it is now, or AccessDenied unless it has one of ``roles``."""
+    fresh = verified(engine, user)
+    if fresh.role not in roles:
         raise AccessDenied(f"This needs the role {' or '.join(roles)}.")
+    return fresh
 
 
 def can_read_enterprise(user: CurrentUser, enterprise_id: int) -> bool:
@@ -29,9 +46,15 @@ def can_read_enterprise(user: CurrentUser, enterprise_id: int) -> bool:
     return False
 
 
-def require_enterprise(user: CurrentUser | None, enterprise_id: int) -> None:
-    """Raise AccessDenied unless the user may read and change that enterprise's figures (an
-    editor's role, and the enterprise among theirs)."""
-    require_role(user, *EDITORS)
+def check_enterprise(user: CurrentUser, enterprise_id: int) -> None:
+    """AccessDenied unless ``user`` (already verified) may read and change that enterprise."""
     if not can_read_enterprise(user, enterprise_id):
         raise AccessDenied("You do not have access to this enterprise.")
+
+
+def require_enterprise(engine: Engine, user: CurrentUser | None, enterprise_id: int) -> CurrentUser:
+    """The account behind ``user`` as it is now, or AccessDenied unless it may read and change
+    that enterprise's figures (an editor's role, and the enterprise among theirs)."""
+    fresh = require_role(engine, user, *EDITORS)
+    check_enterprise(fresh, enterprise_id)
+    return fresh

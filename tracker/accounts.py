@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Engine
 
-from tracker import audit, auth
-from tracker.access import require_role
+from tracker import audit, auth, throttle
+from tracker.access import require_role, verified
 from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
 from tracker.db import session_scope
 from tracker.errors import AccessDenied
@@ -44,19 +44,10 @@ def session_expired(last_activity: float | None, now: float, timeout_minutes: fl
 
 # --- the signed-in user, kept current -------------------------------------------------------
 
-def _current(session, user: User) -> CurrentUser:
-    ids = session.scalars(select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)
-                          .order_by(UserEnterprise.enterprise_id)).all()
-    return CurrentUser(id=user.id, username=user.username, role=user.role, enterprise_ids=tuple(ids))
-
-
 def refresh_user(engine: Engine, user: CurrentUser) -> CurrentUser | None:
-    """The account as it is now (role and enterprises may have changed); None once deactivated."""
-    with session_scope(engine, readonly=True) as session:
-        row = session.get(User, user.id)
-        if row is None or not row.active or row.username != user.username:
-            return None
-        return _current(session, row)
+    """The account as it is now (role and enterprises may have changed); None once deactivated,
+    or when ``user`` was not issued by tracker.auth (a session written by hand)."""
+    return auth.current(engine, user)
 
 
 # --- single sign-on -------------------------------------------------------------------------
@@ -84,7 +75,7 @@ def user_for_identity(engine: Engine, claims: dict) -> CurrentUser | None:
             audit.record(session, email[:100], "login-sso-refused", "users", "")
             return None
         audit.record(session, row.username, "login-sso", "users", row.id)
-        return _current(session, row)
+        return auth.issue(session, row)
 
 
 # --- one's own password ---------------------------------------------------------------------
@@ -96,8 +87,7 @@ def _check_password(password: str) -> None:
 
 def change_own_password(engine: Engine, user: CurrentUser, current: str, new: str) -> None:
     """Change the signed-in user's password after checking the current one."""
-    if user is None:
-        raise AccessDenied("Please sign in.")
+    user = verified(engine, user)
     _check_password(new)
     with session_scope(engine) as session:
         row = session.get(User, user.id)
@@ -119,7 +109,7 @@ USER_COLUMNS = ["id", "username", "role", "active", "email", "enterprises", "ent
 
 def list_users(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every account with its role, state and enterprises (names and ids)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine, readonly=True) as session:
         users = session.execute(select(User.id, User.username, User.role, User.active, User.email,
                                        User.failed_attempts, User.created_at).order_by(User.username)).all()
@@ -172,7 +162,7 @@ def _email_taken(session, email: str | None, user_id: int | None) -> None:
 def create_user(engine: Engine, user: CurrentUser, username: str, role: str, enterprise_ids=(), *,
                 password: str | None = None, email: str | None = None) -> str:
     """Create an account; returns its password (a random one when none is given, to pass on once)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     username = username.strip()
     if not username:
         raise ValueError("A user name is required.")
@@ -203,7 +193,7 @@ def _target(session, user_id: int) -> User:
 def update_user(engine: Engine, user: CurrentUser, user_id: int, *, role: str, enterprise_ids=(),
                 email: str | None = None) -> None:
     """Change an account's role, enterprises and single sign-on e-mail."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     email = _validate_account(role, enterprise_ids, email)
     if int(user_id) == user.id and role != "admin":
         raise ValueError("You cannot take the admin role from yourself; ask another admin.")
@@ -223,7 +213,7 @@ def update_user(engine: Engine, user: CurrentUser, user_id: int, *, role: str, e
 
 def assign_enterprises(engine: Engine, user: CurrentUser, user_id: int, enterprise_ids) -> None:
     """Set the enterprises a trainer supports or a manager runs."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
         row = _target(session, user_id)
         role, email = row.role, row.email
@@ -232,7 +222,7 @@ def assign_enterprises(engine: Engine, user: CurrentUser, user_id: int, enterpri
 
 def reset_password(engine: Engine, user: CurrentUser, user_id: int, password: str | None = None) -> str:
     """Give an account a new password (random when none given) and lift any sign-in delay."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     password = password or auth.random_password()
     _check_password(password)
     with session_scope(engine) as session:
@@ -240,13 +230,14 @@ def reset_password(engine: Engine, user: CurrentUser, user_id: int, password: st
         row.password_hash = auth.hash_password(password)
         row.failed_attempts = 0
         row.last_failed_at = None
+        throttle.clear_name(session, row.username)
         audit.record(session, user.username, "password-reset", "users", row.id)
     return password
 
 
 def set_active(engine: Engine, user: CurrentUser, user_id: int, active: bool) -> None:
     """Deactivate an account (it can no longer sign in; its sessions end) or reactivate it."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     if int(user_id) == user.id and not active:
         raise ValueError("You cannot deactivate your own account; ask another admin.")
     with session_scope(engine) as session:
@@ -256,6 +247,7 @@ def set_active(engine: Engine, user: CurrentUser, user_id: int, active: bool) ->
                          {"active": row.active}, {"active": active})
             row.active = active
             row.failed_attempts = 0
+            throttle.clear_name(session, row.username)
 
 
 # --- the audit log (admin) ------------------------------------------------------------------
@@ -278,7 +270,7 @@ AUDIT_COLUMNS = ["at", "username", "action", "table_name", "record_id", "before"
 def audit_log(engine: Engine, user: CurrentUser, filters: AuditFilters = AuditFilters(), *, limit: int = 500
               ) -> pd.DataFrame:
     """The newest audit entries (at most ``limit``) that match ``filters``; times in UTC."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     stmt = select(*(getattr(AuditEntry, c) for c in AUDIT_COLUMNS))
     if filters.username.strip():
         stmt = stmt.where(AuditEntry.username == filters.username.strip())
@@ -302,7 +294,7 @@ def audit_log(engine: Engine, user: CurrentUser, filters: AuditFilters = AuditFi
 
 def audit_choices(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:
     """The user names, actions and tables that occur in the audit log (for the page's filters)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     with session_scope(engine, readonly=True) as session:
         return {col: sorted(session.scalars(select(getattr(AuditEntry, col)).distinct()).all())
                 for col in ("username", "action", "table_name")}

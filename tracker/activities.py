@@ -66,7 +66,7 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
                  cohort: str = "", managers_female: int = 0, managers_male: int = 0, workers_female: int = 0,
                  workers_male: int = 0) -> list[str]:
     """Record participation in a SCORE module; returns advice (e.g. the recommended attendees)."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
     _check_training(module, start, end, counts)
     advice = []
@@ -88,7 +88,7 @@ def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, train
                     start: dt.date, end: dt.date, cohort: str = "", managers_female: int = 0, managers_male: int = 0,
                     workers_female: int = 0, workers_male: int = 0) -> None:
     """Correct a recorded module participation (audited with before and after)."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
     _check_training(module, start, end, counts)
     fields = TRAINING_COLUMNS[1:]
@@ -119,7 +119,7 @@ def actions_frame(session: Session, enterprise_id: int) -> pd.DataFrame:
 
 def list_actions(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The enterprise's improvement actions, oldest first."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         return actions_frame(session, enterprise_id)
 
@@ -130,7 +130,7 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
     """Record an improvement action; returns its id. An action with the same date and
     description is not recorded twice: its id is returned, or with ``exists_ok=False``
     ValueError says so (the page: a correction must not look saved when nothing changed)."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     if not description.strip():
         raise ValueError("Describe the action.")
     unknown = [i for i in indicators if i not in metrics.INDICATORS]
@@ -176,7 +176,7 @@ def _delete_own(engine: Engine, user: CurrentUser, enterprise_id: int, model, ro
                 describe) -> None:
     """Delete the row ``row_id`` of ``model`` that belongs to ``enterprise_id``, audited with
     ``describe(row)`` as what it was."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine) as session:
         row = _own_row(session, model, row_id, enterprise_id, what)
         before = describe(row)

@@ -1,14 +1,17 @@
-"""Accounts: argon2 password hashes, sign-in with a growing delay after failures, roles.
+"""Accounts: argon2 password hashes, sign-in with a growing delay after failures (per user name
+and per client address: tracker.throttle), roles.
 
-A signed-in person is represented by an immutable :class:`CurrentUser`; every service takes
-one and checks it (tracker.access).
+A signed-in person is represented by an immutable :class:`CurrentUser`, issued by this module
+only (signed with a key of this process): every service re-reads the account behind it before
+acting (tracker.access), so a made-up user, a deactivated account or a demoted admin gets nothing.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,32 +19,65 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import audit, throttle
 from tracker.db import session_scope
 from tracker.models import ROLES, Enterprise, User, UserEnterprise
 
 _hasher = PasswordHasher()
 
-#: failed attempts allowed before each further attempt must wait (seconds doubling from 1)
-FREE_ATTEMPTS = 5
-MAX_DELAY_SECONDS = 15 * 60
 MIN_PASSWORD_LENGTH = 8
 
 
 @dataclass(frozen=True)
 class CurrentUser:
-    """Who is signed in: their role and the enterprises they may see."""
+    """Who is signed in: their role and the enterprises they may see. Made by this module only
+    (sign-in, single sign-on, :func:`current`, :func:`system_user`): ``proof`` says so, and one
+    made up by hand has none that holds."""
 
     id: int
     username: str
     role: str
     enterprise_ids: tuple[int, ...] = ()
+    proof: str = field(default="", repr=False, compare=False)
+
+
+#: the key that signs the users this process issues (a session lives in one process)
+_KEY = secrets.token_bytes(32)
+
+
+def _proof(user_id: int, username: str, role: str) -> str:
+    return hmac.new(_KEY, f"{user_id}\x00{username}\x00{role}".encode(), hashlib.sha256).hexdigest()
+
+
+def _signed(user_id: int, username: str, role: str, enterprise_ids=()) -> CurrentUser:
+    return CurrentUser(id=user_id, username=username, role=role, enterprise_ids=tuple(enterprise_ids),
+                       proof=_proof(user_id, username, role))
+
+
+def issued(user) -> bool:
+    """True when ``user`` is a :class:`CurrentUser` this process issued (not one made up)."""
+    return (isinstance(user, CurrentUser) and isinstance(user.proof, str)
+            and hmac.compare_digest(user.proof, _proof(user.id, user.username, user.role)))
 
 
 def system_user(name: str, role: str = "admin") -> CurrentUser:
-    """The identity of a program acting on its own (the command line, the demo loader), with no
-    account behind it: whoever runs them can read the database file anyway."""
-    return CurrentUser(id=0, username=name, role=role)
+    """The identity of a program acting on its own (the command line, the demo loader, tests), with
+    no account behind it (id 0): whoever runs them can read the database file anyway."""
+    return _signed(0, name, role)
+
+
+def current(engine: Engine, user) -> CurrentUser | None:
+    """The account behind ``user`` as it is now (role and enterprises re-read from the database);
+    None when ``user`` was not issued here, or its account is gone or deactivated."""
+    if not issued(user):
+        return None
+    if user.id == 0:  # a system_user: no account to re-read
+        return user
+    with session_scope(engine, readonly=True) as session:
+        row = session.get(User, user.id)
+        if row is None or not row.active or row.username != user.username:
+            return None
+        return issue(session, row)
 
 
 class SignInError(ValueError):
@@ -74,76 +110,62 @@ def random_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def required_delay(failed_attempts: int) -> int:
-    """Seconds a user must wait after ``failed_attempts`` consecutive failures."""
-    if failed_attempts < FREE_ATTEMPTS:
-        return 0
-    return min(2 ** (failed_attempts - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
-
-
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _current(session: Session, user: User) -> CurrentUser:
+def issue(session: Session, user: User) -> CurrentUser:
+    """The signed-in user for the account ``user`` (its role and enterprises as stored)."""
     ids = session.scalars(
         select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)
         .order_by(UserEnterprise.enterprise_id)
     ).all()
-    return CurrentUser(id=user.id, username=user.username, role=user.role, enterprise_ids=tuple(ids))
+    return _signed(user.id, user.username, user.role, ids)
 
 
-def authenticate(engine: Engine, username: str, password: str, *, now: dt.datetime | None = None) -> CurrentUser:
-    """Check a user name and password; raise SignInError or SignInThrottled when refused."""
+def authenticate(engine: Engine, username: str, password: str, *, address: str | None = None,
+                 now: dt.datetime | None = None) -> CurrentUser:
+    """Check a user name and password; raise SignInError or SignInThrottled when refused.
+
+    ``address`` is the client's address as the app sees it (None: this machine). Failures are
+    counted per user name and per address (tracker.throttle), in the database."""
     now = now or _utcnow()
+    name = username.strip()
     with session_scope(engine) as session:
-        user = session.scalars(select(User).where(User.username == username.strip())).one_or_none()
+        counters = throttle.hold(session, throttle.keys(name, address))
+        wait = throttle.wait_seconds(counters, now)
+        if wait > 0:
+            raise SignInThrottled(wait)
+        user = session.scalars(select(User).where(User.username == name)).one_or_none()
         if user is None or not user.active:
             verify_password(_DUMMY_HASH, password)  # same time whether or not the user exists
-            _refuse_unknown(username.strip(), now)  # and the same growing delay
-        wait = required_delay(user.failed_attempts)
-        if wait and user.last_failed_at is not None:
-            remaining = int((user.last_failed_at + dt.timedelta(seconds=wait) - now).total_seconds()) + 1
-            if remaining > 0:
-                raise SignInThrottled(remaining)
-        if not verify_password(user.password_hash, password):
-            user.failed_attempts += 1
-            user.last_failed_at = now
-            audit.record(session, username, "login-failed", "users", user.id)
-            failed = True
+            ok = False
         else:
-            failed = False
+            ok = verify_password(user.password_hash, password)
+        if not ok:
+            throttle.failed(session, counters, now)  # the same counters whether or not it exists
+            if user is not None:
+                user.failed_attempts += 1
+                user.last_failed_at = now
+            # a name without an account is not written down: it may be a password typed in the wrong box
+            known = user is not None and user.active
+            audit.record(session, user.username if known else "(no such account)", "login-failed", "users",
+                         user.id if known else "", None, {"address": _address_of(counters)})
+        else:
+            throttle.succeeded(session, counters)
             user.failed_attempts = 0
             user.last_failed_at = None
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
-            current = _current(session, user)
-    if failed:
+            current = issue(session, user)
+    if not ok:
         raise SignInError("Unknown user name or wrong password.")
     return current
 
 
-#: failures per user name that has no active account, so that a name that does not exist is
-#: throttled like one that does ("Too many failed attempts" must not tell which names exist);
-#: kept in this process, at most _UNKNOWN_MAX names (the oldest are dropped)
-_unknown_failures: dict[str, tuple[int, dt.datetime]] = {}
-_UNKNOWN_MAX = 10_000
-_unknown_lock = threading.Lock()
-
-
-def _refuse_unknown(username: str, now: dt.datetime) -> None:
-    """Raise SignInThrottled or SignInError for a user name without an active account."""
-    with _unknown_lock:
-        failed, last = _unknown_failures.pop(username, (0, now))
-        wait = required_delay(failed)
-        remaining = int((last + dt.timedelta(seconds=wait) - now).total_seconds()) + 1 if wait else 0
-        if remaining > 0:
-            _unknown_failures[username] = (failed, last)
-            raise SignInThrottled(remaining)
-        _unknown_failures[username] = (failed + 1, now)
-        while len(_unknown_failures) > _UNKNOWN_MAX:
-            _unknown_failures.pop(next(iter(_unknown_failures)))
-    raise SignInError("Unknown user name or wrong password.")
+def _address_of(counters) -> str:
+    """The client address an attempt was counted under (as the audit log records it)."""
+    return next(key for kind, key in counters if kind == throttle.ADDRESS)[:100]
 
 
 def has_users(engine: Engine) -> bool:
@@ -181,6 +203,7 @@ def upsert_user(session: Session, username: str, password: str, role: str,
         user.role = role
         user.failed_attempts = 0
         user.active = True
+        throttle.clear_name(session, username)
     session.execute(delete(UserEnterprise).where(UserEnterprise.user_id == user.id))
     for eid in dict.fromkeys(enterprise_ids):
         session.add(UserEnterprise(user_id=user.id, enterprise_id=eid))

@@ -193,12 +193,28 @@ def _count(n, hidden: bool, fewest: int = MIN_CELL) -> str:
 
 
 def _group_names(values: pd.Series, by: str) -> list[str]:
-    """Group names as people read them: countries by name, quarters as '2024 Q1', user text inert."""
+    """Group names as people read them: countries by name, quarters as '2024 Q1' (not escaped)."""
     if by == "country":
-        return _plain(country_name(v) for v in values)
+        return [country_name(v) for v in values]
     if by == "followup_quarter":
         return [str(v).replace("Q", " Q") for v in values]
-    return _plain(values)
+    return [str(v) for v in values]
+
+
+#: a group's name on its axis: at most this many characters, in lines of NAME_CHARS
+NAME_LIMIT, NAME_CHARS = 60, 24
+
+
+def _tick_name(name: str, width: int = NAME_CHARS) -> str:
+    """A group's (unescaped) name as its tick label: shortened past NAME_LIMIT characters with an
+    ellipsis (whole on hover), wrapped, a word longer than a line broken, made inert for plotly."""
+    short = name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT - 1].rstrip(" ,;:-") + "…"
+    return "<br>".join(_plain(textwrap.wrap(short, width, break_on_hyphens=False))) or _plain([name])[0]
+
+
+def _row_height(ticks: list[str]) -> int:
+    """Pixels per row of a horizontal bar chart: room for its longest tick label."""
+    return max(46, 15 * max(t.count("<br>") + 1 for t in ticks) + 14)
 
 
 def _all_hidden(title: str, sub: pd.DataFrame, by: str) -> str:
@@ -295,12 +311,13 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     if hidden.all():
         return _all_hidden(title, sub, by)
     horizontal = by != "followup_quarter"
-    names = _group_names(sub[by], by)
-    order = sorted(range(len(names)), key=lambda i: names[i].casefold()) if horizontal else list(range(len(names)))
-    names = [names[i] for i in order]
+    raw = _group_names(sub[by], by)
+    order = sorted(range(len(raw)), key=lambda i: raw[i].casefold()) if horizontal else list(range(len(raw)))
+    raw = [raw[i] for i in order]
+    names = _plain(raw)  # the categories: whole names (distinct), shown whole on hover
     sub, hidden = sub.iloc[order], hidden[order]
-    ticks = [f"{_wrap(name, 24 if horizontal else 10)}<br>{_count(n, h)}"
-             for name, n, h in zip(names, sub["enterprises"], hidden, strict=True)]
+    ticks = [f"{_tick_name(name, NAME_CHARS if horizontal else 10)}<br>{_count(n, h)}"
+             for name, n, h in zip(raw, sub["enterprises"], hidden, strict=True)]
     ok = sub[~hidden]
     shown = [n for n, h in zip(names, hidden, strict=True) if not h]
     mean, median = (ok["mean_change"] * 100).tolist(), (ok["median_change"] * 100).tolist()
@@ -322,7 +339,8 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     val_axis = dict(ticksuffix="%", zeroline=True, zerolinecolor=GREY, automargin=True)
     if horizontal:
         cat_axis.update(range=[len(names) - 0.5, -0.5])  # the first name on top
-        layout = dict(yaxis=cat_axis, xaxis=val_axis, height=_rows_height(len(names), _lines(title)))
+        layout = dict(yaxis=cat_axis, xaxis=val_axis,
+                      height=_rows_height(len(names), _lines(title), per_row=_row_height(ticks)))
     else:
         layout = dict(xaxis=dict(cat_axis, autotickangles=[0, 90]), yaxis=val_axis, height=460)
     fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN, **layout)
@@ -354,12 +372,13 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy") -> go
     counts = t[count_col] if count_col in t.columns else t["enterprises"]
     if t[col].isna().all():
         return _all_hidden(title, t.assign(enterprises=counts), "country")
-    names = _group_names(t["country"], "country")
-    order = sorted(range(len(names)), key=lambda i: names[i].casefold())
-    names, t, counts = [names[i] for i in order], t.iloc[order], counts.iloc[order]
+    raw = _group_names(t["country"], "country")
+    order = sorted(range(len(raw)), key=lambda i: raw[i].casefold())
+    raw, t, counts = [raw[i] for i in order], t.iloc[order], counts.iloc[order]
+    names = _plain(raw)
     ok = t[col].notna().to_numpy()
-    ticks = [f"{name}<br>" + ("no emission factor" if n == 0 else _count(n, not shown))
-             for name, n, shown in zip(names, counts, ok, strict=True)]
+    ticks = [f"{_tick_name(name)}<br>" + ("no emission factor" if n == 0 else _count(n, not shown))
+             for name, n, shown in zip(raw, counts, ok, strict=True)]
     values = t.loc[ok, col].tolist()
     fig = go.Figure()
     fig.add_bar(y=[n for n, s in zip(names, ok, strict=True) if s], x=values, orientation="h", marker_color=colour,
@@ -368,7 +387,8 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy") -> go
                 customdata=[int(n) for n in counts[ok]],
                 hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} per year, %{{customdata}} enterprises<extra></extra>")
     fig.update_layout(title=_title(title, [f"{unit} per year: baseline rate minus latest follow-up rate, times 365"]),
-                      showlegend=False, margin=MARGIN, height=_rows_height(len(names), _lines(title)), bargap=0.35,
+                      showlegend=False, margin=MARGIN, bargap=0.35,
+                      height=_rows_height(len(names), _lines(title), per_row=_row_height(ticks)),
                       yaxis=dict(type="category", categoryorder="array", categoryarray=names, tickmode="array",
                                  tickvals=names, ticktext=ticks, range=[len(names) - 0.5, -0.5], automargin=True),
                       xaxis=dict(zeroline=True, zerolinecolor=GREY, automargin=True, ticksuffix=f" {unit}"))

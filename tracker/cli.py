@@ -64,9 +64,9 @@ CLI_USER_NAME = "cli-admin"
 
 
 def _cli_user():
-    from tracker.auth import CurrentUser
+    from tracker.auth import system_user
 
-    return CurrentUser(id=0, username=CLI_USER_NAME, role="admin")
+    return system_user(CLI_USER_NAME)
 
 
 def _progress(fraction: float, text: str) -> None:

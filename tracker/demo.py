@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import activities, auth, enterprises, measurements
+from tracker import activities, auth, enterprises, measurements, partners
 from tracker.db import session_scope
-from tracker.models import Training
+from tracker.models import Partner, Training
 
 CASE_STUDY = "Mechanical seals maker (case study, India)"
 
@@ -45,10 +45,17 @@ CASE_GOOD_OUTPUT_KG_PER_DAY = 110.0
 COUNTRIES = ["IN", "VN", "ID", "CN", "BO", "KE", "KG"]
 SECTORS = ["Rubber and plastics", "Textiles and garments", "Food processing", "Metal products",
            "Furniture and wood"]
-PARTNERS = {"IN": "Federation of Indian Micro and Small Enterprises (synthetic)",
-            "VN": "Viet Nam Chamber of Commerce (synthetic)", "ID": "Indonesian SME Agency (synthetic)",
-            "CN": "China Enterprise Confederation (synthetic)", "BO": "Bolivian Chamber of Industry (synthetic)",
-            "KE": "Kenya Association of Manufacturers (synthetic)", "KG": "Kyrgyz Business Association (synthetic)"}
+#: the implementation partner of each demo country: (name, type), all synthetic
+PARTNER_RECORDS = {
+    "IN": ("Federation of Indian Micro and Small Enterprises (synthetic)", "industry association"),
+    "VN": ("Viet Nam Chamber of Commerce (synthetic)", "industry association"),
+    "ID": ("Indonesian SME Agency (synthetic)", "government SME agency"),
+    "CN": ("China Enterprise Confederation (synthetic)", "industry association"),
+    "BO": ("Bolivian Chamber of Industry (synthetic)", "industry association"),
+    "KE": ("Kenya Association of Manufacturers (synthetic)", "industry association"),
+    "KG": ("Kyrgyz Business Association (synthetic)", "industry association"),
+}
+PARTNERS = {country: name for country, (name, _) in PARTNER_RECORDS.items()}
 SIZES = ["micro", "small", "medium"]
 MODULES = ["Workplace Cooperation", "SCORE4Climate"]
 
@@ -190,11 +197,15 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
     Returns {username: password}; each password is ``password`` or, when not given, a new
     random one (to be printed once: only its hash is stored).
     """
-    system = auth.CurrentUser(id=0, username="demo-loader", role="admin")
+    system = auth.system_user("demo-loader")
     synth = synthetic_enterprises()
     step = progress or (lambda fraction, text: None)
     step(0.05, "Creating enterprises")
     with session_scope(engine) as session:
+        known = set(session.scalars(select(Partner.name)).all())
+        for country, (name, type_) in PARTNER_RECORDS.items():
+            if name not in known:
+                partners.write_partner(session, system.username, partners.check_partner(name, type_, country))
         case = enterprises.get_or_create_enterprise(
             session, CASE_STUDY, "IN", "Rubber and plastics", size="small",
             partner="Federation of Indian Micro and Small Enterprises (synthetic)", synthetic=False,

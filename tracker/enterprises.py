@@ -8,18 +8,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import activities, audit
-from tracker.access import require_enterprise, require_role
+from tracker import activities, audit, partners
+from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.db import bulk_insert, read_frame, session_scope
-from tracker.models import Enterprise, User, UserEnterprise
+from tracker.models import Enterprise, Partner, User, UserEnterprise
 
 SIZES = ("micro", "small", "medium", "large")
+#: an enterprise as services hand it out; ``partner`` is its implementation partner's name ('' for none)
 ENTERPRISE_COLUMNS = ["id", "name", "country", "sector", "size", "partner", "synthetic"]
+_SELECTED = [Enterprise.id, Enterprise.name, Enterprise.country, Enterprise.sector, Enterprise.size,
+             func.coalesce(Partner.name, ""), Enterprise.synthetic]
 
 
 def check_country(country: str) -> str:
@@ -37,19 +40,25 @@ def check_size(size: str) -> str:
     return size
 
 
-def _fields(name: str, country: str, sector: str, size: str, partner: str) -> dict:
+def _fields(session: Session, name: str, country: str, sector: str, size: str, partner: str) -> dict:
     name = name.strip()
     if not name:
         raise ValueError("The enterprise needs a name.")
     return dict(name=name, country=check_country(country), sector=sector.strip(), size=check_size(size),
-                partner=partner.strip())
+                partner_id=partners.partner_id(session, partner))
+
+
+def _selected():
+    """SELECT of :data:`ENTERPRISE_COLUMNS` (the partner's name through its record)."""
+    return select(*_SELECTED).outerjoin(Partner, Partner.id == Enterprise.partner_id)
 
 
 # --- reading ----------------------------------------------------------------------------------
 
 def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """The enterprises the user may see (officers see the list of participants, not figures)."""
-    stmt = select(*(getattr(Enterprise, c) for c in ENTERPRISE_COLUMNS)).order_by(Enterprise.name)
+    user = verified(engine, user)
+    stmt = _selected().order_by(Enterprise.name)
     if user.role not in ("admin", "officer"):
         stmt = stmt.where(Enterprise.id.in_(list(user.enterprise_ids)))
     with session_scope(engine, readonly=True) as session:
@@ -58,15 +67,15 @@ def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
 
 def enterprise_dict(session: Session, enterprise_id: int) -> dict:
     """One enterprise's attributes (LookupError when there is none with that id)."""
-    ent = session.get(Enterprise, enterprise_id)
-    if ent is None:
+    row = session.execute(_selected().where(Enterprise.id == enterprise_id)).one_or_none()
+    if row is None:
         raise LookupError(f"No enterprise with id {enterprise_id}.")
-    return {c: getattr(ent, c) for c in ENTERPRISE_COLUMNS}
+    return dict(zip(ENTERPRISE_COLUMNS, row, strict=True))
 
 
 def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict:
     """Profile, trainers and module participation of one enterprise the user may read."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         info = enterprise_dict(session, enterprise_id)
         trainers = session.scalars(select(User.username).join(UserEnterprise, UserEnterprise.user_id == User.id)
@@ -86,11 +95,12 @@ def ids_by_name(session: Session, names: list[str]) -> dict[str, int]:
 
 def get_or_create_enterprise(session: Session, name: str, country: str, sector: str = "", *, size: str = "",
                              partner: str = "", synthetic: bool = False, actor: str = "system") -> Enterprise:
-    """The enterprise called ``name``; created (and audited) when it does not exist."""
+    """The enterprise called ``name``; created (and audited) when it does not exist. ``partner``
+    names an existing partner record (or is empty)."""
     ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
     if ent is None:
-        ent = Enterprise(name=name, country=country.upper(), sector=sector, size=size, partner=partner,
-                         synthetic=synthetic)
+        ent = Enterprise(name=name, country=country.upper(), sector=sector, size=size,
+                         partner_id=partners.partner_id(session, partner), synthetic=synthetic)
         session.add(ent)
         session.flush()
         audit.record(session, actor, "insert", "enterprises", ent.id, None,
@@ -105,7 +115,7 @@ def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataF
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     stored = pd.DataFrame({"name": new.index.astype(str),
                            "country": new["country"].astype(str).str.upper().str[:2].to_numpy(),
-                           "sector": new["sector"].astype(str).to_numpy(), "size": "", "partner": "",
+                           "sector": new["sector"].astype(str).to_numpy(), "size": "", "partner_id": None,
                            "synthetic": False, "created_at": now})
     bulk_insert(session, "enterprises", stored)
     audit.record(session, actor, "insert", "enterprises", "", None,
@@ -116,10 +126,10 @@ def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataF
 
 def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str, sector: str = "", size: str = "",
                       partner: str = "") -> int:
-    """Add an enterprise (admins); returns its id."""
-    require_role(user, "admin")
-    values = _fields(name, country, sector, size, partner)
+    """Add an enterprise (admins); returns its id. ``partner`` names a partner record, or is empty."""
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
+        values = _fields(session, name, country, sector, size, partner)
         if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
             raise ValueError(f"An enterprise called {values['name']!r} exists already.")
         ent = Enterprise(synthetic=False, **values)
@@ -132,9 +142,9 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
 def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, name: str, country: str,
                     sector: str = "", size: str = "", partner: str = "") -> None:
     """Rename an enterprise or change its country, sector, size and implementation partner (admins)."""
-    require_role(user, "admin")
-    values = _fields(name, country, sector, size, partner)
+    user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
+        values = _fields(session, name, country, sector, size, partner)
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
             raise LookupError(f"No enterprise with id {enterprise_id}.")
@@ -147,12 +157,16 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
 
 def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
                    partner: str) -> None:
-    """Change an enterprise's country (ISO 3166 alpha-2), sector, size and implementation partner."""
-    require_enterprise(user, enterprise_id)
-    values = dict(country=check_country(country), sector=sector.strip(), size=check_size(size),
-                  partner=partner.strip())
+    """Change an enterprise's country (ISO 3166 alpha-2), sector, size and implementation partner
+    (the name of a partner record, or empty)."""
+    user = require_enterprise(engine, user, enterprise_id)
+    values = dict(country=check_country(country), sector=sector.strip(), size=check_size(size))
     with session_scope(engine) as session:
-        _update(session, user, session.get(Enterprise, enterprise_id), values)
+        values["partner_id"] = partners.partner_id(session, partner)
+        ent = session.get(Enterprise, int(enterprise_id))
+        if ent is None:
+            raise LookupError(f"No enterprise with id {enterprise_id}.")
+        _update(session, user, ent, values)
 
 
 def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:

@@ -252,7 +252,7 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
 
 def export_frame(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """Every measurement the user may read, in the template, value and unit as entered."""
-    require_role(user, *EDITORS)
+    user = require_role(engine, user, *EDITORS)
     with session_scope(engine, readonly=True) as session:
         ids = None if user.role == "admin" else list(user.enterprise_ids)
         df = measurement_frame(session, ids)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 import metrics
 from tracker import audit, enterprises, summary
-from tracker.access import EDITORS, require_enterprise, require_role
+from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.db import bulk_insert, read_frame, session_scope
 from tracker.errors import AccessDenied, RejectedInput
@@ -56,14 +56,14 @@ def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.
 
 def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
     """(profile, stored measurements) of one enterprise the user may read."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         return enterprises.enterprise_dict(session, enterprise_id), measurement_frame(session, [enterprise_id])
 
 
 def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The periods an enterprise has figures for: phase, period_start, period_end, figures."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         rows = session.execute(
             select(Measurement.phase, Measurement.period_start, Measurement.period_end, func.count())
@@ -87,7 +87,7 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
     call (with the counts) and one per updated figure (before and after). Conflicting
     concurrent writers are retried, so nothing is lost.
     """
-    require_role(user, *EDITORS)
+    user = require_role(engine, user, *EDITORS)
     if not isinstance(parsed, metrics.Parsed):
         raise TypeError("save_measurements takes what metrics.parse returns.")
     if not parsed.ok:
@@ -237,7 +237,7 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())
     for name in firsts.index:
-        require_enterprise(user, known[name])
+        check_enterprise(user, known[name])
     return {name: known[name] for name in firsts.index}, created
 
 
@@ -278,7 +278,7 @@ def delete_period(engine: Engine, user: CurrentUser, enterprise_id: int, phase: 
                   period_end: dt.date) -> int:
     """Delete every figure of one period of an enterprise (a period entered with the wrong
     dates or phase); each figure goes into the audit log with its value. Returns how many."""
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     where = (Measurement.enterprise_id == enterprise_id, Measurement.phase == phase,
              Measurement.period_start == period_start, Measurement.period_end == period_end)
     with session_scope(engine) as session:

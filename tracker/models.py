@@ -49,6 +49,22 @@ measurement_seq = Sequence("measurement_id_seq")
 action_seq = Sequence("action_id_seq")
 user_seq = Sequence("user_id_seq")
 audit_seq = Sequence("audit_id_seq")
+partner_seq = Sequence("partner_id_seq")
+
+#: the kinds of implementation partner (business support organisation); '' is "not recorded yet"
+#: (partners made from the enterprises' former free text by revision 0005)
+PARTNER_TYPES = ("industry association", "government SME agency", "lead buyer", "training organisation", "other")
+
+
+class Partner(Base):
+    """An implementation partner: a business support organisation that delivers the programme."""
+
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(partner_seq, primary_key=True, server_default=partner_seq.next_value())
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(40), default="")  # one of PARTNER_TYPES, or '' (not recorded)
+    country: Mapped[str] = mapped_column(String(2), default="")  # ISO 3166-1 alpha-2, or '' (not recorded)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class Enterprise(Base):
@@ -60,7 +76,8 @@ class Enterprise(Base):
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     sector: Mapped[str] = mapped_column(String(100), default="")
     size: Mapped[str] = mapped_column(String(20), default="")  # micro, small, medium, large
-    partner: Mapped[str] = mapped_column(String(200), default="")  # implementation partner (BSO)
+    # the implementation partner (BSO) that brought the enterprise in; NULL when none is recorded
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), nullable=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
@@ -208,3 +225,15 @@ class ShownCell(Base):
     s2: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     s3: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     first_shown_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class SignInFailure(Base):
+    """Failed sign-ins counted per user name (with or without an account) and per client address,
+    for the growing delay (``tracker.throttle``), shared by every app process. A row is dropped
+    once its counter is back to nothing."""
+
+    __tablename__ = "sign_in_failures"
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # name, address
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -104,7 +104,7 @@ class ProgrammeOverview:
 def data_version(engine: Engine, user: CurrentUser) -> tuple:
     """A cheap fingerprint that changes with every write (the audit log and the summary): a
     cache keyed on it is cleared after writes by any process."""
-    require_role(user, *OFFICERS)
+    user = require_role(engine, user, *OFFICERS)
     return version_of(engine)
 
 
@@ -118,7 +118,8 @@ def version_of(engine: Engine) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
-ENTERPRISES_SQL = "SELECT id AS enterprise_id, name, country, sector, partner FROM enterprises"
+ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner "
+                   "FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id")
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
                    "UNION SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings WHERE cohort <> '' "
                    "UNION SELECT ue.enterprise_id, 'trainer' AS kind, u.username AS value "
@@ -128,7 +129,7 @@ MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM
 def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     """Read the precomputed summary and the enterprises' attributes: per-enterprise rows, so
     admins only (officers call :func:`programme_overview` and :func:`filter_options`)."""
-    require_role(user, "admin")
+    user = require_role(engine, user, "admin")
     return read_data(engine)
 
 

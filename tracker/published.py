@@ -86,13 +86,13 @@ def guard(engine: Engine, ov: ProgrammeOverview) -> ProgrammeOverview:
 def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> ProgrammeOverview:
     """Programme aggregates for officers and admins: cells under 3 enterprises are suppressed, and
     so are cells that differ by 1 or 2 enterprises from cells shown before (:func:`guard`)."""
-    require_role(user, *OFFICERS)
+    user = require_role(engine, user, *OFFICERS)
     return guard(engine, _built(engine, overview.version_of(engine), filters))
 
 
 def filter_options(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:
     """The values each filter of the overview offers (officers and admins)."""
-    require_role(user, *OFFICERS)
+    user = require_role(engine, user, *OFFICERS)
     return overview.filter_options(_data(engine, overview.version_of(engine)))
 
 
@@ -114,7 +114,7 @@ def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
 
     A figure not published is NaN.
     """
-    require_enterprise(user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id)
     version = overview.version_of(engine)
     ov = _built(engine, version, Filters())
     table = ov.summary[AVERAGE_COLUMNS + ["suppressed"]].copy()

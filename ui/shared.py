@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import enterprises
+from tracker import enterprises, partners
 from tracker.auth import CurrentUser
 from tracker.config import database_url
 from tracker.db import open_database
@@ -68,6 +68,16 @@ def pick_enterprise(user: CurrentUser) -> int | None:
                                        "another enterprise: save them first.")
     st.session_state["enterprise_id"] = chosen
     return chosen
+
+
+def partner_picker(where, current: str, *, key: str) -> str:
+    """A selectbox of the implementation partners' names ('' for none) in ``where``; returns the
+    name picked. Admins add partners on the Partners page."""
+    names = ["", *partners.list_partners(engine(), current_user())["name"]]
+    if current and current not in names:  # deleted meanwhile: keep it visible rather than dropping it silently
+        names.append(current)
+    return where.selectbox("Implementation partner", names, index=names.index(current), key=key,
+                           format_func=lambda n: n or "none", help="The list of partners is kept by administrators.")
 
 
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")

@@ -7,13 +7,13 @@ import time
 import pytest
 
 from tests.app.conftest import PASSWORD, choose, click, goto, new_app, sign_in
-from tracker import accounts, auth, db, demo, enterprises
+from tracker import accounts, auth, db, demo, enterprises, partners
 from tracker.auth import CurrentUser
 from ui.shared import plain
 
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
-         "audit": "audit", "account": "account"}
+         "partners": "partners", "audit": "audit", "account": "account"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
 ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account"},
@@ -60,14 +60,23 @@ def _other_enterprise(url) -> tuple[int, str]:
 
 @pytest.mark.parametrize("page", sorted(ENTERPRISE_PAGES))
 def test_a_tampered_session_does_not_reach_another_enterprise(demo_db, use_db, page):
-    """Writing another enterprise (and a role) into the session changes nothing: the account is
-    re-read from the database on every run, and the services check it."""
+    """Writing another enterprise (and a role) into the session reaches nothing: a user written by
+    hand is not one tracker.auth issued, so the session signs out; another enterprise's id alone
+    changes nothing, the account being re-read from the database on every run."""
     use_db(demo_db)
     other_id, other_name = _other_enterprise(demo_db)
     at = sign_in(new_app(), "demo-manager")
     me = at.session_state["user"]
     at.session_state["user"] = CurrentUser(id=me.id, username=me.username, role="admin",
                                            enterprise_ids=(*me.enterprise_ids, other_id))
+    at.session_state["enterprise_id"] = other_id
+    goto(at, FILES[page])
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["user"] is None  # signed out
+    assert at.text_input(key="sign_in_username") is not None
+    assert all(plain(other_name) not in m.value for m in at.markdown)
+    at = sign_in(new_app(), "demo-manager")
     at.session_state["enterprise_id"] = other_id
     goto(at, FILES[page])
     at.run()
@@ -202,6 +211,7 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
     """A name or partner written as a Markdown link and image is escaped wherever it is shown: no live
     link, no remote image (the browser shows the text as typed)."""
     admin = auth.authenticate(fresh_demo, "demo-admin", PASSWORD)
+    partners.create_partner(fresh_demo, admin, LINK, "other", "KE")
     enterprises.create_enterprise(fresh_demo, admin, LINK, "KE", LINK, "", LINK)
     at = sign_in(new_app(), "demo-admin")
     assert not at.exception, at.exception

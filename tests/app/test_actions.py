@@ -25,7 +25,10 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     goto(at, "report")
     at.run()
     stage = next(f for f in charts(at) if "stage" in f.layout.title.text)
-    assert any("Sorting bins" in a.text for a in stage.layout.annotations)
+    sorting = next(a for a in stage.layout.annotations if "Sorting bins" in a.hovertext)  # numbered, whole on hover
+    assert sorting.text == "▲ 3"  # the third action by date
+    key = next(c.value for c in at.caption if c.value.startswith("Improvement actions marked")).replace("\\", "")
+    assert "3: Sorting bins for rubber offcuts (01 Feb 2024)" in key
 
 
 def test_an_empty_description_is_refused(demo_db, use_db):

@@ -26,9 +26,10 @@ def test_bad_country_is_refused_and_a_good_edit_saved(demo_db, use_db):
     click(at, "Save profile")
     assert r"two\-letter" in at.error[0].value  # messages are Markdown-escaped
     field(at, "text_input", "profile", "country").input("in")
-    field(at, "text_input", "profile", "partner").input("Chamber of Commerce (synthetic)")
+    field(at, "selectbox", "profile", "partner").select("Kenya Association of Manufacturers (synthetic)")
     click(at, "Save profile")
     assert at.success[0].value == "Profile saved."
+    assert field(at, "selectbox", "profile", "partner").value == "Kenya Association of Manufacturers (synthetic)"
 
 
 def test_recording_a_module_gives_advice_on_attendees(demo_db, use_db):

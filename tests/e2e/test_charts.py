@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from tests.e2e.conftest import demo_database, serve, sign_in
+from tests.e2e.conftest import PASSWORD, demo_database, serve, sign_in
 from tracker import db
 
 INDICATORS = {"waste": "Waste produced", "material_wasted": "Materials wasted", "energy": "Energy",
@@ -320,3 +320,42 @@ def test_report_and_handover_charts_read_on_a_phone(browser, charts_app, tmp_pat
     for name, fig in figs.items():
         assert_readable(fig, f"hand-over: {name}")
     context.close()
+
+
+LONG_SECTOR = ("Manufacture of rubber seals, gaskets and moulded technical parts for agricultural pumps and "
+               "irrigation equipment")
+UNBROKEN = "Polytetrafluoroethylenecompoundingandextrusionworkshops"
+
+
+def _long_names(engine):
+    """Three enterprises in a sector with a very long name and three in one written as one long word."""
+    from tracker import auth
+    from tracker import io as tio
+
+    rows = ["enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note"]
+    for i in range(6):
+        sector = LONG_SECTOR if i < 3 else UNBROKEN
+        rows += [f'Long {i},TZ,"{sector}",2024-01-01,2024-03-31,baseline,waste,landfill,{100 + i},kg,',
+                 f'Long {i},TZ,"{sector}",2024-07-01,2024-09-30,follow-up,waste,landfill,{70 + i},kg,']
+    admin = auth.authenticate(engine, "demo-admin", PASSWORD)
+    tio.import_file(engine, admin, "\n".join(rows).encode(), "long.csv")
+
+
+def test_long_names_stay_inside_the_chart_on_a_phone(browser, tmp_path_factory, tmp_path):
+    with serve(demo_database(tmp_path_factory.mktemp("long"), _long_names)) as base:
+        page = browser.new_context(viewport={"width": 390, "height": 1000}).new_page()
+        page.set_default_timeout(30_000)
+        sign_in(page, base, "demo-officer")
+        figs = figures(page)
+        shoot(page, tmp_path, "long-names-390")
+        sector = by_title(figs, "Waste produced: change by sector")
+        bar = next(t for t in sector["data"] if t["type"] == "bar")
+        assert LONG_SECTOR in bar["y"] and UNBROKEN in bar["y"]  # whole on hover
+        drawn = [t["text"] for t in sector["axes"][1]]
+        long = next(t for t in drawn if t.startswith("Manufacture of rubber"))
+        assert long.endswith("… n = 3") and len(long) < len(LONG_SECTOR)  # shortened on the axis
+        assert any(t.startswith("Polytetrafluoro") and t.endswith(" n = 3") for t in drawn)
+        assert "Tanzania n = 6" in [t["text"] for t in by_title(figs, "Waste produced: change by country")["axes"][1]]
+        for name, fig in figs.items():
+            assert_readable(fig, name)
+        page.context.close()

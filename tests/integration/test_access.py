@@ -82,7 +82,7 @@ ENTERPRISE_SERVICES = {
     "enterprise_report": lambda e, u, eid, us: enterprise_report(e, u, eid),
     "list_actions": lambda e, u, eid, us: activities.list_actions(e, u, eid),
     "update_profile": lambda e, u, eid, us: enterprises.update_profile(
-        e, u, eid, country="KE", sector="Access test", size="small", partner="Tester"),
+        e, u, eid, country="KE", sector="Access test", size="small", partner=demo.PARTNERS["KE"]),
     "add_training": lambda e, u, eid, us: activities.add_training(
         e, u, eid, "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 2)),
     "update_training": lambda e, u, eid, us: activities.update_training(
@@ -284,3 +284,85 @@ def test_single_sign_on_maps_a_verified_e_mail_to_an_existing_account_only(tmp_p
     log = accounts.audit_log(engine, admin, accounts.AuditFilters(action="login-sso"))
     assert list(log["username"]) == ["demo-manager"]
     engine.dispose()
+
+
+# --- the service layer re-reads the account behind the user it is given ----------------------
+
+@pytest.fixture(scope="module")
+def impostors(tmp_path_factory):
+    """A made-up admin, a copy of the real admin's id and name made by hand, an admin signed in
+    and then deactivated, and one signed in and then demoted to officer."""
+    engine = db.open_database(f"duckdb:///{tmp_path_factory.mktemp('impostors') / 'demo.duckdb'}")
+    demo.load(engine, PW)
+    users = {role: auth.authenticate(engine, f"demo-{role}", PW) for role in ROLES}
+    admin = users["admin"]
+    for name in ("former-admin", "demoted-admin"):
+        accounts.create_user(engine, admin, name, "admin", password="admin-password")
+    former = auth.authenticate(engine, "former-admin", "admin-password")
+    demoted = auth.authenticate(engine, "demoted-admin", "admin-password")
+    accounts.set_active(engine, admin, former.id, False)
+    accounts.update_user(engine, admin, demoted.id, role="officer")
+    own = users["manager"].enterprise_ids[0]
+    records = {"training": _training(engine, users, own), "action": _action(engine, users, own),
+               "period": _period(engine, users, own)}
+    who = {"made up": auth.CurrentUser(id=99999, username="ghost", role="admin"),
+           "a copy of the admin": auth.CurrentUser(id=admin.id, username=admin.username, role="admin",
+                                                   enterprise_ids=admin.enterprise_ids),
+           "deactivated": former, "demoted": demoted}
+    yield engine, users, own, records, who
+    engine.dispose()
+
+
+def _impostor_calls(engine, users, own, records):
+    rows = _rows(engine, users, own)
+    calls = {name: (lambda e, u, call=call: call(e, u, own, users)) for name, call in ENTERPRISE_SERVICES.items()
+             if name not in ("update_training", "delete_training", "delete_action", "delete_period")}
+    calls.update({name: (lambda e, u, call=call: call(e, u, users)) for name, call in ADMIN_SERVICES.items()})
+    calls.update({
+        "update_training": lambda e, u: activities.update_training(e, u, own, records["training"], "Quality Management",
+                                                                   dt.date(2024, 3, 1), dt.date(2024, 3, 3)),
+        "delete_training": lambda e, u: activities.delete_training(e, u, own, records["training"]),
+        "delete_action": lambda e, u: activities.delete_action(e, u, own, records["action"]),
+        "delete_period": lambda e, u: measurements.delete_period(e, u, own, *records["period"]),
+        "save_measurements (created)": lambda e, u: measurements.save_measurements(
+            e, u, metrics.parse(rows.assign(enterprise="Brand new SME")), create_enterprises=True),
+        "export_frame": lambda e, u: tio.export_frame(e, u),
+        "change_own_password": lambda e, u: accounts.change_own_password(e, u, "admin-password", "new-password-1"),
+        "list_enterprises": lambda e, u: enterprises.list_enterprises(e, u),
+        "programme_overview": lambda e, u: published.programme_overview(e, u),
+        "filter_options": lambda e, u: published.filter_options(e, u),
+        "load_data": lambda e, u: overview.load_data(e, u),
+        "database_averages": lambda e, u: published.database_averages(e, u, own),
+    })
+    return calls
+
+
+#: what an officer may call, so a demoted admin still may
+OFFICER_MAY = {"list_enterprises", "programme_overview", "filter_options", "change_own_password"}
+
+
+@pytest.mark.parametrize("kind", ["made up", "a copy of the admin", "deactivated", "demoted"])
+def test_no_service_trusts_the_user_it_is_given(impostors, kind):
+    engine, users, own, records, who = impostors
+    user = who[kind]
+    for name, call in _impostor_calls(engine, users, own, records).items():
+        if kind == "demoted" and name in OFFICER_MAY:
+            continue
+        before = snapshot(engine)
+        with pytest.raises(errors.AccessDenied):
+            call(engine, user)
+            pytest.fail(f"{name} accepted {kind}")
+        assert snapshot(engine) == before, name
+    if kind == "demoted":  # the role that counts is the database's: an officer's aggregates, no more
+        assert published.programme_overview(engine, user).enterprises > 30
+
+
+def test_the_right_account_passes_after_the_checks(impostors):
+    """The positive control: the same calls as the real admin succeed (so the refusals above are
+    about who calls, not about the calls)."""
+    engine, users, own, records, who = impostors
+    admin = users["admin"]
+    assert accounts.list_users(engine, admin)["username"].str.contains("former-admin").any()
+    assert published.database_averages(engine, admin, own)["enterprises"].gt(0).all()
+    assert auth.current(engine, who["demoted"]).role == "officer"
+    assert auth.current(engine, who["deactivated"]) is None and auth.current(engine, who["made up"]) is None

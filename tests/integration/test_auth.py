@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from tracker import auth, db
+from tracker import auth, db, throttle
 from tracker.db import session_scope
 
 
@@ -73,3 +73,99 @@ def test_a_name_without_an_account_is_throttled_like_one_with(engine):
     assert replies["alice"] == replies[nobody]
     with pytest.raises(auth.SignInError):  # and it waits no longer than a real name does
         auth.authenticate(engine, nobody, "wrong", now=t0 + dt.timedelta(minutes=10))
+
+
+T0 = dt.datetime(2026, 1, 1, 12, 0, 0)
+
+
+def _fail(engine, name, address, at, password="wrong"):
+    with pytest.raises(auth.SignInError) as err:
+        auth.authenticate(engine, name, password, address=address, now=at)
+    return err.value
+
+
+def test_a_strangers_failures_delay_the_right_password_half_a_minute_at_most(engine):
+    # regression: a stranger failing for "admin" kept the account locked for 15 minutes at a time
+    for i in range(40):  # from many addresses, each under its own limit
+        _fail(engine, "alice", f"203.0.113.{i}", T0 + dt.timedelta(seconds=31 * i))
+    last = T0 + dt.timedelta(seconds=31 * 39)
+    refused = _fail(engine, "alice", "198.51.100.7", last + dt.timedelta(seconds=1), "correct horse")
+    assert isinstance(refused, auth.SignInThrottled) and refused.wait_seconds <= throttle.CAP[throttle.NAME]
+    ok = auth.authenticate(engine, "alice", "correct horse", address="198.51.100.7",
+                           now=last + dt.timedelta(seconds=throttle.CAP[throttle.NAME] + 1))
+    assert ok.username == "alice"
+
+
+def test_one_password_tried_across_many_names_from_one_address_is_slowed(engine):
+    # regression: the delay was per name only, so a password sprayed over many names never waited
+    free = throttle.FREE[throttle.ADDRESS]
+    for i in range(free):
+        assert not isinstance(_fail(engine, f"name-{i}", "192.0.2.9", T0 + dt.timedelta(seconds=i)),
+                              auth.SignInThrottled)
+    now = T0 + dt.timedelta(seconds=free)
+    sprayed = _fail(engine, f"name-{free}", "192.0.2.9", now)  # a new name, but the same address
+    assert isinstance(sprayed, auth.SignInThrottled) and sprayed.wait_seconds >= 1
+    # the delay grows with each failure, up to a quarter of an hour
+    waits = []
+    for _ in range(15):
+        now += dt.timedelta(seconds=sprayed.wait_seconds)
+        assert not isinstance(_fail(engine, "someone", "192.0.2.9", now), auth.SignInThrottled)
+        sprayed = _fail(engine, "someone-else", "192.0.2.9", now)
+        waits.append(sprayed.wait_seconds)
+    assert waits == sorted(waits) and waits[-1] == throttle.CAP[throttle.ADDRESS] + 1 > waits[0]
+    # others, from elsewhere, are not slowed by it
+    assert auth.authenticate(engine, "alice", "correct horse", address="198.51.100.7", now=now).username == "alice"
+
+
+def test_counters_are_shared_by_every_process_and_counted_one_at_a_time(db_url):
+    """Attempts at the same moment on two engines (two app processes on PostgreSQL) each count:
+    exactly FREE failures are checked, the rest wait."""
+    import threading
+
+    first = db.open_database(db_url)
+    second = db.open_database(db_url) if first.dialect.name == "postgresql" else first
+    with session_scope(first) as s:
+        auth.upsert_user(s, "carol", "correct horse", "officer")
+    n = 12
+    barrier, outcomes = threading.Barrier(n), []
+
+    def attempt(k):
+        barrier.wait()
+        try:
+            auth.authenticate((first, second)[k % 2], "carol", "wrong", address="192.0.2.1", now=T0)
+        except auth.SignInThrottled:
+            outcomes.append("wait")
+        except auth.SignInError:
+            outcomes.append("checked")
+
+    threads = [threading.Thread(target=attempt, args=(k,)) for k in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    free = throttle.FREE[throttle.NAME]
+    assert sorted(outcomes) == ["checked"] * free + ["wait"] * (n - free)
+    # the other process sees the same delay
+    with pytest.raises(auth.SignInThrottled):
+        auth.authenticate(second, "carol", "correct horse", address="192.0.2.2", now=T0 + dt.timedelta(seconds=0.5))
+    if second is not first:
+        second.dispose()
+    first.dispose()
+
+
+def test_an_admin_reset_lifts_the_delay_of_a_name(engine):
+    from tracker import accounts
+
+    for i in range(8):
+        _fail(engine, "alice", "192.0.2.3", T0 + dt.timedelta(seconds=40 * i))
+    with session_scope(engine) as s:
+        auth.upsert_user(s, "root", "root-password", "admin")
+    last = T0 + dt.timedelta(seconds=40 * 7)
+    root = auth.authenticate(engine, "root", "root-password", address="192.0.2.4", now=last)
+    alice = next(u for u in accounts.list_users(engine, root).itertuples() if u.username == "alice")
+    assert alice.failed_attempts == 8
+    with pytest.raises(auth.SignInThrottled):  # without the reset: 8 failures, a wait
+        auth.authenticate(engine, "alice", "correct horse", address="192.0.2.5", now=last + dt.timedelta(seconds=1))
+    accounts.reset_password(engine, root, alice.id, "a new password")
+    assert auth.authenticate(engine, "alice", "a new password", address="192.0.2.5",
+                             now=last + dt.timedelta(seconds=1)).username == "alice"

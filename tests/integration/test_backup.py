@@ -8,11 +8,11 @@ from sqlalchemy import select
 import metrics
 from tracker import activities, backup, db, demo, enterprises, measurements, published
 from tracker import io as tio
-from tracker.auth import CurrentUser, authenticate
+from tracker.auth import authenticate, system_user
 from tracker.models import Base
 from tracker.report import enterprise_report
 
-ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = system_user("test-admin")
 
 
 def test_backup_restore_round_trips(db_url, tmp_path):

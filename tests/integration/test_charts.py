@@ -188,3 +188,18 @@ def test_country_names_come_from_cldr():
     assert country_name("QQ") == "QQ" and country_name("") == "" and country_name(None) == ""
     assert country_label("KE") == "Kenya (KE)" and country_label("QQ") == "QQ"
     assert country_name("KE", "fr") == "Kenya" and country_name("DE", "es") == "Alemania"
+
+
+def test_a_huge_group_name_is_shortened_wrapped_and_its_row_made_taller():
+    huge = "Cement " * 40 + "X" * 70
+    table = pd.DataFrame({"sector": [huge, "Food", "Fish"], "indicator": "waste", "enterprises": [3, 4, 5],
+                          "mean_change": [-0.2, -0.3, -0.1], "median_change": [-0.2, -0.3, -0.1],
+                          "suppressed": False})
+    fig = charts.breakdown_chart(table, "sector", "waste", REPORTED, "Waste produced: change by sector").to_dict()
+    tick = next(t for t in fig["layout"]["yaxis"]["ticktext"] if t.startswith("Cement"))
+    lines = tick.split("<br>")
+    assert lines[-1] == "n = 3" and lines[-2].endswith("…") and len(_words(tick)) < 80
+    assert all(len(line) <= charts.NAME_CHARS for line in lines)
+    assert huge in fig["data"][0]["y"]  # the category, shown on hover, is the whole name
+    short = charts.breakdown_chart(table.iloc[1:], "sector", "waste", REPORTED, "Waste produced: change by sector")
+    assert fig["layout"]["height"] - short.layout.height > 46  # a row of its own, taller than the others

@@ -160,7 +160,7 @@ def test_an_action_is_deleted_with_audit(demo_engine):
 
 def test_intensities_in_two_production_units_get_two_columns(db_url):
     engine = db.open_database(db_url)
-    admin = auth.CurrentUser(id=0, username="t", role="admin")
+    admin = auth.system_user("t")
     base = dict(enterprise="Units SME", country="IN", sector="S", carrier="", note="")
     rows = [dict(base, phase="baseline", period_start=D(2024, 1, 1), period_end=D(2024, 1, 31), indicator=i,
                  carrier=c, value=v, unit=u) for i, c, v, u in

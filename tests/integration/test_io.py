@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 import metrics
 from tracker import db, demo, enterprises, errors
 from tracker import io as tio
-from tracker.auth import CurrentUser
+from tracker.auth import system_user
 from tracker.models import Measurement
 
-ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = system_user("test-admin")
 
 
 def count(engine):

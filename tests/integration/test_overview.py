@@ -12,8 +12,8 @@ from tracker import io as tio
 from tracker.db import session_scope
 from tracker.models import EnterpriseSummary
 
-ADMIN = auth.CurrentUser(id=0, username="test-admin", role="admin")
-OFFICER = auth.CurrentUser(id=0, username="test-officer", role="officer")
+ADMIN = auth.system_user("test-admin")
+OFFICER = auth.system_user("test-officer", role="officer")
 
 
 def _rows(name, country="IN", base=1000.0, follow=700.0, base_end=dt.date(2024, 3, 31),
@@ -150,7 +150,7 @@ def test_flags_for_data_quality():
 
 def test_only_officers_and_admins(db_url):
     engine = db.open_database(db_url)
-    manager = auth.CurrentUser(id=1, username="m", role="manager", enterprise_ids=(1,))
+    manager = auth.system_user("m", role="manager")
     with pytest.raises(errors.AccessDenied):
         overview.load_data(engine, manager)
     with pytest.raises(errors.AccessDenied):

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 import metrics
 from tracker import db, measurements
 from tracker import io as tio
-from tracker.auth import CurrentUser
+from tracker.auth import system_user
 from tracker.models import Measurement
 
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = system_user("test-admin")
 
 
 def count(engine):
@@ -59,14 +59,14 @@ def test_twenty_threads_writing_at_once_lose_nothing(db_url):
 KILLER = """
 import sys, pandas as pd
 from tracker import db, io as tio
-from tracker.auth import CurrentUser
+from tracker.auth import system_user
 engine = db.open_database(sys.argv[1])
 def progress(f, text):
     print(text, flush=True)
     if text.startswith("Adding"):
         print("READY", flush=True)
         sys.stdin.readline()  # the test kills us here, in the middle of the import
-tio.import_file(engine, CurrentUser(0, "k", "admin"), open(sys.argv[2], "rb").read(), "big.csv", progress=progress)
+tio.import_file(engine, system_user("k"), open(sys.argv[2], "rb").read(), "big.csv", progress=progress)
 print("FINISHED", flush=True)
 """
 

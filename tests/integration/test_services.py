@@ -7,11 +7,11 @@ from sqlalchemy import select
 
 import metrics
 from tracker import auth, db, demo, enterprises, errors, measurements, published
-from tracker.auth import CurrentUser
+from tracker.auth import system_user
 from tracker.models import Measurement
 from tracker.report import enterprise_report
 
-ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = system_user("test-admin")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_manager_cannot_write_another_enterprise(demo_engine):
 def test_batches_naming_many_enterprises_upsert(db_url):
     # names and stored figures are read by db.read_frame, which takes any number of names or ids
     engine = db.open_database(db_url)
-    admin = auth.CurrentUser(id=0, username="t", role="admin")
+    admin = auth.system_user("t")
     rows = pd.DataFrame([_row(enterprise=f"E{i}", value=i + 1) for i in range(2500)])
     assert save(engine, admin, rows, create_enterprises=True) == {"inserted": 2500, "updated": 0}
     rows.loc[0, "value"] = 99
@@ -167,7 +167,7 @@ def test_a_period_entered_by_mistake_is_deleted_with_audit_and_summary(db_url):
     periods = measurements.stored_periods(engine, ADMIN, eid)
     assert periods["figures"].tolist() == [1, 1, 1]
     with pytest.raises(errors.AccessDenied):
-        measurements.delete_period(engine, CurrentUser(id=1, username="m", role="manager", enterprise_ids=(eid + 1,)),
+        measurements.delete_period(engine, system_user("m", role="manager"),
                                eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31))
     assert measurements.delete_period(engine, ADMIN, eid, "follow-up", dt.date(2205, 1, 1), dt.date(2205, 1, 31)) == 1
     assert len(measurements.stored_periods(engine, ADMIN, eid)) == 2

@@ -1,0 +1,94 @@
+"""Alembic revisions: one head, and data migrations on a copy of the demo (DuckDB and PostgreSQL)."""
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from tracker import db, demo
+
+#: the revision before implementation partners became records (enterprises.partner was free text)
+BEFORE_PARTNERS = "0003"
+
+
+def test_the_revisions_have_exactly_one_head():
+    # two revisions on one down_revision (two branches landing at once) would leave the schema undecided
+    script = ScriptDirectory.from_config(db.alembic_config())
+    assert len(script.get_heads()) == 1, script.get_heads()
+    assert script.get_current_head() == db.head_revision()
+
+
+def _move(engine, how, revision: str) -> None:
+    cfg = db.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        how(cfg, revision)
+
+
+def _rows(engine, sql: str) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql)).all()]
+
+
+@pytest.fixture
+def demo_engine(db_url):
+    engine = db.open_database(db_url)
+    demo.load(engine, "demo-password")
+    yield engine
+    engine.dispose()
+
+
+def test_free_text_partners_become_records_nothing_lost(demo_engine):
+    engine = demo_engine
+    counts = {t: _rows(engine, f"SELECT count(*) FROM {t}")[0][0] for t in ("enterprises", "measurements", "trainings")}
+    # back to free text: each enterprise's partner is written back as its name
+    _move(engine, command.downgrade, BEFORE_PARTNERS)
+    texts = dict(_rows(engine, "SELECT name, partner FROM enterprises"))
+    assert texts[demo.CASE_STUDY] == demo.PARTNERS["IN"]
+    assert set(texts.values()) == set(demo.PARTNERS.values())
+    # the free text as people typed it: spaces around, a tab, a no-break space, another case, nothing
+    messy = {"Synthetic Rubber SME 01 (IN)": "  " + demo.PARTNERS["IN"] + " ",
+             "Synthetic Textiles SME 02 (VN)": demo.PARTNERS["VN"] + "\t",
+             "Synthetic Food SME 03 (ID)": "\u00a0" + demo.PARTNERS["ID"],
+             "Synthetic Metal SME 04 (CN)": demo.PARTNERS["CN"].upper(),
+             "Synthetic Furniture SME 05 (BO)": "   ",
+             "Synthetic Rubber SME 06 (KE)": "Two Countries Council",
+             "Synthetic Textiles SME 07 (KG)": "Two Countries Council"}
+    with engine.begin() as conn:
+        for name, partner in messy.items():
+            assert conn.execute(text("UPDATE enterprises SET partner = :p WHERE name = :n"),
+                                {"p": partner, "n": name}).rowcount == 1
+    texts.update(messy)
+    countries = dict(_rows(engine, "SELECT name, country FROM enterprises"))
+
+    _move(engine, command.upgrade, "head")
+    partners = {name: (pid, type_, country) for pid, name, type_, country in
+                _rows(engine, "SELECT id, name, type, country FROM partners")}
+    # the same spelling once, trimmed; another spelling (upper case) is another record
+    wanted = {t.strip() for t in texts.values() if t.strip()}
+    assert set(partners) == wanted
+    assert len(partners) == len(demo.PARTNERS) + 2
+    assert all(type_ == "" for _, type_, _ in partners.values())  # not recorded yet
+    # a country where all its enterprises share one; none where they do not
+    assert partners[demo.PARTNERS["KE"]][2] == "KE" and partners[demo.PARTNERS["CN"].upper()][2] == "CN"
+    assert partners["Two Countries Council"][2] == ""
+    # every enterprise points to the record of its trimmed text; a blank text to none
+    linked = dict(_rows(engine, "SELECT e.name, p.name FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id"))
+    assert linked == {name: (t.strip() or None) for name, t in texts.items()}
+    assert countries == dict(_rows(engine, "SELECT name, country FROM enterprises"))
+    # nothing else moved
+    assert counts == {t: _rows(engine, f"SELECT count(*) FROM {t}")[0][0] for t in counts}
+    # the new column and the sequence work afterwards (a restart reopens the file on DuckDB)
+    engine.dispose()
+    again = db.open_database(engine.url.render_as_string(hide_password=False))
+    with again.begin() as conn:
+        conn.execute(text("INSERT INTO partners (name, type, country, created_at) "
+                          "VALUES ('After', 'other', 'KE', CURRENT_TIMESTAMP)"))
+        new_id = conn.execute(text("SELECT id FROM partners WHERE name = 'After'")).scalar()
+        assert new_id > max(pid for pid, _, _ in partners.values())
+        conn.execute(text("UPDATE enterprises SET partner_id = :p WHERE name = :n"),
+                     {"p": new_id, "n": demo.CASE_STUDY})
+    assert _rows(again, "SELECT p.name FROM enterprises e JOIN partners p ON p.id = e.partner_id "
+                        f"WHERE e.name = '{demo.CASE_STUDY}'") == [("After",)]
+    again.dispose()

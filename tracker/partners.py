@@ -1,0 +1,151 @@
+"""Implementation partners (business support organisations) as records.
+
+Everyone signed in may list them (a name and a kind are not secrets; pickers need them); admins
+add, change, merge and delete them. Enterprises point to one (``Enterprise.partner_id``); a
+name, type and country are checked here, once, for every way a partner is written (the admin's
+form, the delivery workbook).
+"""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tracker import audit
+from tracker.access import require_role
+from tracker.auth import CurrentUser
+from tracker.db import session_scope
+from tracker.models import PARTNER_TYPES, Enterprise, Partner
+
+PARTNER_COLUMNS = ["id", "name", "type", "country", "enterprises"]
+NAME_LENGTH = 200
+
+
+def check_partner(name: str, type_: str, country: str) -> dict:
+    """The fields as stored (name trimmed, country upper case), or ValueError with what to do.
+    ``type_`` is one of :data:`PARTNER_TYPES`; ``country`` a two-letter code or empty."""
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("The partner needs a name.")
+    if len(name) > NAME_LENGTH:
+        raise ValueError(f"The partner's name has {len(name)} characters; at most {NAME_LENGTH} fit.")
+    type_ = (type_ or "").strip()
+    if type_ not in PARTNER_TYPES:
+        raise ValueError(f"The partner's type is one of: {', '.join(PARTNER_TYPES)}.")
+    country = (country or "").strip().upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise ValueError("The partner's country is a two-letter ISO 3166 code, e.g. IN, VN or KE (or empty).")
+    return dict(name=name, type=type_, country=country)
+
+
+def list_partners(engine: Engine, user: CurrentUser) -> pd.DataFrame:
+    """Every partner with its number of enterprises, by name (anyone signed in)."""
+    user = require_role(engine, user, "admin", "officer", "trainer", "manager")
+    linked = (select(Enterprise.partner_id, func.count().label("n")).where(Enterprise.partner_id.is_not(None))
+              .group_by(Enterprise.partner_id).subquery())
+    stmt = (select(Partner.id, Partner.name, Partner.type, Partner.country, func.coalesce(linked.c.n, 0))
+            .outerjoin(linked, linked.c.partner_id == Partner.id).order_by(Partner.name))
+    with session_scope(engine, readonly=True) as session:
+        frame = pd.DataFrame(session.execute(stmt).all(), columns=PARTNER_COLUMNS)
+    return frame.astype({"id": int, "enterprises": int})
+
+
+def partner_id(session: Session, name: str) -> int | None:
+    """The id of the partner called ``name`` (trimmed); None for an empty name; ValueError when
+    there is no such partner (an admin adds it first)."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    found = session.scalar(select(Partner.id).where(Partner.name == name))
+    if found is None:
+        raise ValueError(f"There is no implementation partner called {name!r}: an administrator adds it on the "
+                         "Partners page first.")
+    return found
+
+
+def partner_name(session: Session, pid: int | None) -> str:
+    """The name of partner ``pid`` ('' for None)."""
+    return "" if pid is None else session.scalar(select(Partner.name).where(Partner.id == pid)) or ""
+
+
+def _row(session: Session, pid: int) -> Partner:
+    row = session.get(Partner, int(pid))
+    if row is None:
+        raise LookupError(f"No partner with id {pid} (it may have been deleted meanwhile).")
+    return row
+
+
+def _clash(session: Session, name: str, pid: int | None = None) -> None:
+    stmt = select(Partner.id).where(Partner.name == name)
+    if pid is not None:
+        stmt = stmt.where(Partner.id != pid)
+    if session.scalar(stmt) is not None:
+        raise ValueError(f"A partner called {name!r} exists already.")
+
+
+def write_partner(session: Session, actor: str, values: dict, pid: int | None = None) -> int:
+    """Insert (``pid`` None) or update partner ``pid`` with checked ``values`` in the caller's
+    transaction, audited; returns its id."""
+    _clash(session, values["name"], pid)
+    if pid is None:
+        row = Partner(**values)
+        session.add(row)
+        session.flush()
+        audit.record(session, actor, "insert", "partners", row.id, None, values)
+        return row.id
+    row = _row(session, pid)
+    before = {k: getattr(row, k) for k in values}
+    if before != values:
+        for k, v in values.items():
+            setattr(row, k, v)
+        audit.record(session, actor, "update", "partners", row.id, before, values)
+    return row.id
+
+
+def create_partner(engine: Engine, user: CurrentUser, name: str, type_: str, country: str = "") -> int:
+    """Add a partner (admins); returns its id."""
+    user = require_role(engine, user, "admin")
+    values = check_partner(name, type_, country)
+    with session_scope(engine) as session:
+        return write_partner(session, user.username, values)
+
+
+def edit_partner(engine: Engine, user: CurrentUser, pid: int, *, name: str, type_: str, country: str = "") -> None:
+    """Rename a partner or change its type and country (admins); its enterprises follow."""
+    user = require_role(engine, user, "admin")
+    values = check_partner(name, type_, country)
+    with session_scope(engine) as session:
+        write_partner(session, user.username, values, pid)
+
+
+def merge_partner(engine: Engine, user: CurrentUser, pid: int, into: int) -> int:
+    """Move every enterprise of partner ``pid`` to partner ``into`` and delete ``pid`` (admins):
+    two spellings of one organisation become one. Returns how many enterprises moved."""
+    user = require_role(engine, user, "admin")
+    if int(pid) == int(into):
+        raise ValueError("Pick two different partners to merge.")
+    with session_scope(engine) as session:
+        gone, kept = _row(session, pid), _row(session, into)
+        moved = session.execute(update(Enterprise).where(Enterprise.partner_id == gone.id)
+                                .values(partner_id=kept.id)).rowcount
+        audit.record(session, user.username, "merge", "partners", gone.id,
+                     {"name": gone.name, "type": gone.type, "country": gone.country},
+                     {"into": kept.name, "enterprises moved": moved})
+        session.delete(gone)
+    return int(moved)
+
+
+def delete_partner(engine: Engine, user: CurrentUser, pid: int) -> None:
+    """Delete a partner that no enterprise points to (admins)."""
+    user = require_role(engine, user, "admin")
+    with session_scope(engine) as session:
+        row = _row(session, pid)
+        used = session.scalar(select(func.count()).where(Enterprise.partner_id == row.id))
+        if used:
+            raise ValueError(f"{used} enterprise(s) belong to {row.name}: merge it into another partner instead, or "
+                             "change their partner first.")
+        audit.record(session, user.username, "delete", "partners", row.id,
+                     {"name": row.name, "type": row.type, "country": row.country}, None)
+        session.delete(row)
+
