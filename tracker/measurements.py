@@ -2,7 +2,14 @@
 
 :func:`save_measurements` stores a table that ``metrics.parse`` has read (a ``metrics.Parsed``):
 all or nothing, one transaction, updating figures that exist instead of duplicating them, the
-programme summary refreshed in the same transaction. It never parses again.
+programme summary refreshed in the same transaction. It never parses again. A file read in
+pieces is stored piece by piece in that one transaction (:func:`save_pieces`).
+
+Every stored figure has a version (1, then one more with each change). The entry form passes the
+versions it saw when it opened (:func:`versions`): a figure someone else changed since then is
+not overwritten, :class:`~tracker.errors.ConcurrentChange` says what changed and by whom. Every
+value written goes into the audit log: inserted figures (in entries of up to
+:data:`AUDIT_CHUNK`), updated ones with before and after, deleted ones with what they were.
 """
 from __future__ import annotations
 
@@ -22,8 +29,8 @@ import metrics
 from tracker import audit, enterprises, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
-from tracker.db import bulk_insert, read_frame, session_scope
-from tracker.errors import AccessDenied, RejectedInput
+from tracker.db import MANY, bulk_insert, read_frame, session_scope
+from tracker.errors import AccessDenied, ConcurrentChange, RejectedInput
 from tracker.models import Measurement
 
 #: what makes a figure one figure: a second row with the same key updates it
@@ -32,6 +39,15 @@ KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicato
 STORED_COLUMNS = ["value", "unit", "note", "value_canonical", "unit_canonical"]
 #: how often a write that lost a race with another transaction is tried again
 ATTEMPTS = 20
+#: inserted figures listed per audit entry
+AUDIT_CHUNK = 1000
+#: what an audit entry lists of each inserted figure
+AUDIT_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier", "value", "unit",
+                 "note"]
+
+
+class _LostRace(RuntimeError):
+    """A figure this save read changed before it could be locked: start again."""
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -40,7 +56,8 @@ MEASUREMENT_SQL = ("SELECT e.name AS enterprise, e.country, e.sector, m.period_s
                    "m.indicator, m.carrier, m.value, m.unit, m.note, m.enterprise_id, m.value_canonical, "
                    "m.unit_canonical FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
 STORED_SQL = ("SELECT id, enterprise_id, period_start, period_end, phase, indicator, carrier, value AS old_value, "
-              "unit AS old_unit, note AS old_note FROM measurements")
+              "unit AS old_unit, note AS old_note, version AS old_version, updated_by AS old_by, updated_at AS old_at "
+              "FROM measurements")
 
 
 def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.DataFrame:
@@ -75,8 +92,21 @@ def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.
 
 # --- writing ----------------------------------------------------------------------------------
 
+def versions(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict[tuple, int]:
+    """{(enterprise_id, period_start, period_end, phase, indicator, carrier): version} of every
+    stored figure of an enterprise: what a form saw when it opened (pass it to save_measurements
+    as ``expected``)."""
+    user = require_enterprise(engine, user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        rows = session.execute(select(Measurement.period_start, Measurement.period_end, Measurement.phase,
+                                      Measurement.indicator, Measurement.carrier, Measurement.version)
+                               .where(Measurement.enterprise_id == enterprise_id)).all()
+    return {(int(enterprise_id), r.period_start, r.period_end, r.phase, r.indicator, r.carrier or ""): int(r.version)
+            for r in rows}
+
+
 def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed, *, create_enterprises: bool = False,
-                      progress=None) -> dict[str, int]:
+                      progress=None, expected: dict | None = None) -> dict[str, int]:
     """Store a parsed template table, all or nothing, in one transaction.
 
     Rows with the same enterprise, period, phase, indicator and carrier as a stored figure
@@ -84,8 +114,13 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
     note. Raises :class:`RejectedInput` with the table's problems, or :class:`AccessDenied`
     (an enterprise that is not the user's, or one that does not exist unless an admin asks to
     create it). Returns counts of inserted and updated rows. The audit log gets one entry per
-    call (with the counts) and one per updated figure (before and after). Conflicting
-    concurrent writers are retried, so nothing is lost.
+    call (with the counts), the inserted figures' values, and one entry per updated figure
+    (before and after). Conflicting concurrent writers are retried, so nothing is lost.
+
+    ``expected`` (the entry form's :func:`versions` when it opened) makes a save refuse, with
+    :class:`ConcurrentChange`, to change a stored figure whose version is not the one seen
+    (someone else saved it meanwhile) unless it already holds the same value and unit; without
+    it (imports) the file's figures are stored over whatever is there, each change audited.
     """
     user = require_role(engine, user, *EDITORS)
     if not isinstance(parsed, metrics.Parsed):
@@ -93,22 +128,22 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
     if not parsed.ok:
         raise RejectedInput(parsed.problems)
     return save_pieces(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises=create_enterprises,
-                       progress=progress)
+                       progress=progress, expected=expected)
 
 
 def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int, *,
-                create_enterprises: bool = False, progress=None) -> dict[str, int]:
+                create_enterprises: bool = False, progress=None, expected: dict | None = None) -> dict[str, int]:
     """:func:`save_measurements` for a table parsed in pieces (``metrics.parse_chunks`` of a
     file read in chunks; about ``rows`` rows in all): each piece is stored as it comes, in one
     transaction, so a file never needs to be held whole. Once a piece has a problem nothing more
     is stored but every piece is still parsed, so that every problem is named; then the
     transaction is rolled back (nothing stored) and :class:`RejectedInput` raised. ``pieces`` is
     called again when a conflicting writer forces a retry."""
-    require_role(user, *EDITORS)
+    user = require_role(engine, user, *EDITORS)
     step = progress or (lambda fraction, text: None)
     for attempt in range(ATTEMPTS):
         try:
-            return _save(engine, user, pieces(), max(rows, 1), create_enterprises, step)
+            return _save(engine, user, pieces(), max(rows, 1), create_enterprises, step, expected)
         except Exception as exc:  # noqa: BLE001 - driver errors from bulk paths are not always wrapped
             if not _is_conflict(exc) or attempt == ATTEMPTS - 1:
                 raise
@@ -118,7 +153,9 @@ def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable
 
 def _is_conflict(exc: BaseException) -> bool:
     """A write that lost a race with another transaction (safe to retry from the start)."""
-    if isinstance(exc, (RejectedInput, AccessDenied)):
+    if isinstance(exc, _LostRace):
+        return True
+    if isinstance(exc, (RejectedInput, AccessDenied, ConcurrentChange)):
         return False
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc)
@@ -138,7 +175,7 @@ class _Progress:
 
 
 def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], rows: int, create_enterprises: bool,
-          step) -> dict[str, int]:
+          step, expected: dict | None) -> dict[str, int]:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     saved = _Progress(stamp=dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=now, updated_by=user.username))
     problems: list[pd.DataFrame] = []
@@ -152,7 +189,7 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
                 continue  # refused: the rest is only parsed, so that every problem is named
             lo, hi = 0.9 * done / rows, 0.9 * (done + len(parsed.rows)) / rows
             try:
-                _store(session, user, parsed.rows, create_enterprises, saved,
+                _store(session, user, parsed.rows, create_enterprises, saved, expected,
                        lambda f, text, lo=lo, hi=hi: step(lo + (hi - lo) * f, text))
             except AccessDenied as exc:  # said after the parse of every piece, as for a table read whole
                 refused = exc
@@ -179,7 +216,7 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
 
 
 def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, saved: _Progress,
-           step) -> None:
+           expected: dict | None, step) -> None:
     """Store one piece (rows added or updated, counted in ``saved``)."""
     # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
     df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
@@ -192,15 +229,21 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
     if keep.any():
         merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
+    if expected is not None:
+        conflicts = _conflicts(merged, expected)
+        if len(conflicts):
+            raise ConcurrentChange(conflicts)
     new = merged[merged["id"].isna()]
     old = merged[merged["id"].notna()]
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
                   | (old["old_note"] != old["note"])]
     if len(new):
         step(0.5, f"Adding {len(new):,} figures")
-        bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(**saved.stamp))
+        bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
+        _audit_new(session, user, new)
     if len(changed):
         step(0.8, f"Updating {len(changed):,} figures")
+        _lock(session, changed)
         _update(session, user, changed, saved.stamp)
     saved.counts["inserted"] += int(len(new))
     saved.counts["updated"] += int(len(changed))
@@ -252,7 +295,7 @@ def _lines(df: pd.DataFrame, name: str) -> str:
 
 def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
     """The stored figures of ``enterprise_ids`` with their keys (dates as datetime64, as parsed
-    rows have them), id and old value, unit and note."""
+    rows have them), id, old value, unit, note and version, and who changed them when."""
     if enterprise_ids:
         stored = read_frame(session, STORED_SQL, enterprise_ids, "enterprise_id")
     else:  # nothing to look for (the query would still scan the table)
@@ -262,12 +305,63 @@ def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
     return stored
 
 
+def _conflicts(merged: pd.DataFrame, expected: dict) -> pd.DataFrame:
+    """The stored figures about to change whose version is not the one the form saw (someone
+    saved them since), unless they hold the same value and unit already."""
+    stored = merged[merged["id"].notna()]
+    if stored.empty:
+        return pd.DataFrame()
+    keys = zip(stored["enterprise_id"].astype(int), stored["period_start"].dt.date, stored["period_end"].dt.date,
+               stored["phase"], stored["indicator"], stored["carrier"], strict=True)
+    seen = [expected.get(k) for k in keys]
+    now = stored["old_version"].astype(int).tolist()
+    same = ((stored["old_value"] == stored["value"]) & (stored["old_unit"] == stored["unit"])).tolist()
+    hit = stored[[s != n and not eq for s, n, eq in zip(seen, now, same, strict=True)]]
+    return pd.DataFrame({
+        "phase": hit["phase"], "period_start": hit["period_start"].dt.date, "period_end": hit["period_end"].dt.date,
+        "indicator": hit["indicator"], "carrier": hit["carrier"],
+        "theirs": [f"{v:g} {u}" for v, u in zip(hit["old_value"], hit["old_unit"], strict=True)],
+        "by": hit["old_by"], "at": hit["old_at"],
+        "yours": [f"{v:g} {u}" for v, u in zip(hit["value"], hit["unit"], strict=True)],
+        "key": list(zip(hit["enterprise_id"].astype(int), hit["period_start"].dt.date, hit["period_end"].dt.date,
+                        hit["phase"], hit["indicator"], hit["carrier"], strict=True)),
+        "version": hit["old_version"].astype(int)}).reset_index(drop=True)
+
+
+def _lock(session: Session, changed: pd.DataFrame) -> None:
+    """Lock the figures about to be updated (PostgreSQL; on DuckDB writers take turns) and make
+    sure they are still the versions read: a save that lost the race starts again."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    ids = [int(i) for i in changed["id"]]
+    locked: dict[int, int] = {}
+    for start in range(0, len(ids), MANY):
+        locked.update(session.execute(select(Measurement.id, Measurement.version)
+                                      .where(Measurement.id.in_(ids[start:start + MANY])).with_for_update()).all())
+    if any(locked.get(int(i)) != int(v) for i, v in zip(changed["id"], changed["old_version"], strict=True)):
+        raise _LostRace("a figure changed while this save was comparing")
+
+
+def _audit_new(session: Session, user: CurrentUser, new: pd.DataFrame) -> None:
+    """Every inserted figure's value, unit and note in the audit log, up to AUDIT_CHUNK per entry."""
+    listed = new[AUDIT_COLUMNS].assign(enterprise_id=new["enterprise_id"].astype(int),
+                                       period_start=new["period_start"].dt.strftime("%Y-%m-%d"),
+                                       period_end=new["period_end"].dt.strftime("%Y-%m-%d"),
+                                       value=new["value"].astype(float))
+    for start in range(0, len(listed), AUDIT_CHUNK):
+        part = listed.iloc[start:start + AUDIT_CHUNK]
+        audit.record(session, user.username, "insert", "measurements", f"{len(part)} figures", None,
+                     {"columns": AUDIT_COLUMNS, "figures": part.to_numpy().tolist()})
+
+
 def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:
-    """Write the changed figures, each audited with its value, unit and note before and after."""
+    """Write the changed figures (one version more), each audited with its value, unit and note
+    before and after."""
     session.execute(
         Measurement.__table__.update().where(Measurement.id == bindparam("mid")),
         [dict(mid=int(r.id), value=float(r.value), unit=r.unit, note=r.note, value_canonical=float(r.value_canonical),
-              unit_canonical=r.unit_canonical, **stamp) for r in changed.itertuples(index=False)])
+              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **stamp)
+         for r in changed.itertuples(index=False)])
     for r in changed.itertuples(index=False):
         audit.record(session, user.username, "update", "measurements", int(r.id),
                      {"value": r.old_value, "unit": r.old_unit, "note": r.old_note},
