@@ -4,6 +4,7 @@ import time
 import streamlit as st
 
 import pages.admin_audit
+import pages.admin_clusters
 import pages.admin_partners
 import pages.admin_users
 import pages.data_entry
@@ -41,6 +42,7 @@ PAGES = {
     "users": st.Page(pages.admin_users.render, title="Users", icon=":material/group:", url_path="users"),
     "partners": st.Page(pages.admin_partners.render, title="Partners", icon=":material/handshake:",
                         url_path="partners"),
+    "clusters": st.Page(pages.admin_clusters.render, title="Clusters", icon=":material/hub:", url_path="clusters"),
     "audit": st.Page(pages.admin_audit.render, title="Audit log", icon=":material/history:", url_path="audit"),
     "account": st.Page(pages.my_account.render, title="My account", icon=":material/person:", url_path="account"),
 }
@@ -49,7 +51,7 @@ ROLE_PAGES = {
     "trainer": {"Enterprises": ["report", "entry", "actions", "profile"]},
     "officer": {"Programme": ["programme"]},
     "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions", "profile"],
-              "Administration": ["users", "partners", "audit"]},
+              "Administration": ["users", "partners", "clusters", "audit"]},
 }
 for _groups in ROLE_PAGES.values():  # every role manages its own account
     _groups.setdefault("Account", []).append("account")

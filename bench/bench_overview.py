@@ -279,7 +279,7 @@ def browser(url: str, folder: Path) -> None:
             page.get_by_role("button", name="Sign in").click()
             ready(expected["total"])
             print(f"  browser: sign in -> overview ready, cold               {time.perf_counter() - t:6.2f} s")
-            labels = {"country": "Country", "sector": "Sector or cluster", "partner": "Implementation partner",
+            labels = {"country": "Country", "sector": "Sector", "partner": "Implementation partner",
                       "module": "Module"}
             for col, (value, count) in expected["steps"].items():
                 box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(

@@ -94,12 +94,13 @@ def render() -> None:
             c1, c2 = st.columns(2)
             name = c1.text_input("Name", key="new_ent_name")
             country = c2.text_input("Country (ISO code)", max_chars=2, key="new_ent_country")
-            sector = c1.text_input("Sector or cluster", key="new_ent_sector")
+            sector = c1.text_input("Sector", key="new_ent_sector")
             size = c2.selectbox("Size", ["", *enterprises.SIZES], key="new_ent_size")
             partner = shared.partner_picker(c1, "", key="new_ent_partner")
+            cluster = shared.cluster_picker(c2, "", key="new_ent_cluster")
             if st.form_submit_button("Add enterprise"):
                 try:
-                    enterprises.create_enterprise(engine, user, name, country, sector, size, partner)
+                    enterprises.create_enterprise(engine, user, name, country, sector, size, partner, cluster)
                 except (ValueError, errors.AccessDenied) as exc:
                     st.error(f"{shared.plain(exc)} Nothing was added.")
                 else:
@@ -112,15 +113,16 @@ def render() -> None:
             e_name = c1.text_input("Name", value=ent["name"], key=f"edit_ent_name_{eid}")
             e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=2,
                                       key=f"edit_ent_country_{eid}")
-            e_sector = c1.text_input("Sector or cluster", value=ent["sector"], key=f"edit_ent_sector_{eid}")
+            e_sector = c1.text_input("Sector", value=ent["sector"], key=f"edit_ent_sector_{eid}")
             sizes = ["", *enterprises.SIZES]
             e_size = c2.selectbox("Size", sizes, index=sizes.index(ent["size"]) if ent["size"] in sizes else 0,
                                   key=f"edit_ent_size_{eid}")
             e_partner = shared.partner_picker(c1, ent["partner"], key=f"edit_ent_partner_{eid}")
+            e_cluster = shared.cluster_picker(c2, ent["cluster"], key=f"edit_ent_cluster_{eid}")
             if st.form_submit_button("Save enterprise"):
                 try:
                     enterprises.edit_enterprise(engine, user, eid, name=e_name, country=e_country, sector=e_sector,
-                                                size=e_size, partner=e_partner)
+                                                size=e_size, partner=e_partner, cluster=e_cluster)
                 except (ValueError, LookupError, errors.AccessDenied) as exc:
                     st.error(f"{shared.plain(exc)} Nothing was changed.")
                 else:

@@ -1,6 +1,7 @@
 """Enter figures: one period at a time in a form with an explicit Save, or a template upload."""
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from tracker import entry, errors, measurements
@@ -29,6 +30,9 @@ def render() -> None:
     st.info("Figures typed here belong to this enterprise. Save them before you pick another enterprise or page: "
             "unsaved figures are not kept.", icon=":material/info:")
 
+    # the versions of the stored figures when this form opened: a save over a figure someone else
+    # has saved since is stopped, and the person decides (measurements.save_measurements)
+    seen = st.session_state.setdefault(f"{k}_seen", measurements.versions(engine, user, enterprise_id))
     defaults = entry.period_defaults(history, dt.date.today())
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns(3)
@@ -81,14 +85,11 @@ def render() -> None:
             st.warning("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the box "
                        "to confirm and save again.")
         else:
-            try:
-                counts = measurements.save_measurements(engine, user, parsed)
-            except (errors.RejectedInput, errors.AccessDenied) as exc:
-                st.error(shared.plain(exc))
-            else:
-                shared.form_saved("entry", enterprise_id,
-                                  f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}: "
-                                  f"{counts['inserted']} new figures, {counts['updated']} updated.")
+            _store(engine, user, enterprise_id, parsed, seen, k,
+                   f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+    if f"{k}_changed" in st.session_state:  # what someone else saved meanwhile, and the person's choice
+        _decide(engine, user, enterprise_id, entry.parse_form(entry.form_rows(ent, phase, start, end, entries)),
+                seen, k, f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
 
     periods = measurements.stored_periods(engine, user, enterprise_id)
     if not periods.empty:
@@ -151,6 +152,52 @@ def render() -> None:
         else:  # a rerun draws the stored periods with the file's figures, without the progress bar
             shared.form_saved("upload", enterprise_id, f"{shared.plain(upload.name)}: {counts['inserted']} figures "
                                                        f"added, {counts['updated']} updated.")
+
+
+#: what the form calls each line (energy of any fuel is one of the fuel lines)
+LABELS = {(f.indicator, f.carrier): f.label for f in entry.FIELDS}
+
+
+def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved: str) -> bool:
+    """Save the form's figures as long as nobody changed them since the form opened (``seen``);
+    otherwise keep what changed for :func:`_decide` to show (and return True)."""
+    try:
+        counts = measurements.save_measurements(engine, user, parsed, expected=seen)
+    except errors.ConcurrentChange as exc:
+        st.session_state[f"{k}_changed"] = exc.changes
+        return True
+    except (errors.RejectedInput, errors.AccessDenied) as exc:
+        st.error(shared.plain(exc))
+        return False
+    else:
+        st.session_state.pop(f"{k}_changed", None)
+        shared.form_saved("entry", enterprise_id, f"{saved}: {counts['inserted']} new figures, "
+                                                  f"{counts['updated']} updated.")
+
+
+def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved: str) -> None:
+    """Figures someone else saved since this form opened: show theirs beside the person's own and
+    let them replace theirs or keep them."""
+    changed = st.session_state[f"{k}_changed"]
+    who = ", ".join(shared.plain(b) for b in dict.fromkeys(changed["by"].astype(str)))
+    st.warning(f"Nothing was saved: {who} saved figures of this period since you opened the form. Compare them "
+               "with yours, then replace theirs with yours or keep theirs.", icon=":material/group:")
+    figure = [LABELS.get((i, c)) or f"{LABELS.get((i, ''), i)}: {c.replace('_', ' ')}".rstrip(": ")
+              for i, c in zip(changed["indicator"], changed["carrier"], strict=True)]
+    shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure)
+    st.table(shown[["figure", "phase", "period_start", "period_end", "theirs", "by", "at", "yours"]]
+             .rename(columns={"theirs": "saved by them", "by": "saved by", "at": "saved at",
+                              "yours": "yours (not saved)", "period_start": "start", "period_end": "end"}),
+             hide_index=True)
+    c1, c2 = st.columns(2)
+    if c1.button("Replace theirs with mine", key=f"{k}_mine", type="primary"):
+        st.session_state.pop(f"{k}_changed")
+        seen.update(dict(zip(changed["key"], changed["version"].astype(int), strict=True)))  # now seen
+        if _store(engine, user, enterprise_id, parsed, seen, k, saved):
+            st.rerun()  # changed again meanwhile: show what changed now
+    if c2.button("Keep theirs (discard mine)", key=f"{k}_theirs"):
+        st.session_state.pop(f"{k}_changed")
+        shared.form_saved("entry", enterprise_id, f"Kept the figures {who} saved; yours were not saved.")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

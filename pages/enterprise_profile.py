@@ -32,15 +32,16 @@ def render() -> None:
     with st.form(f"{pk}_form"):
         c1, c2 = st.columns(2)
         country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key=f"{pk}_country")
-        sector = c2.text_input("Sector or cluster", value=profile["sector"], key=f"{pk}_sector")
+        sector = c2.text_input("Sector", value=profile["sector"], key=f"{pk}_sector")
         sizes = ["", *enterprises.SIZES]
         size = c1.selectbox("Size", sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,
                             key=f"{pk}_size")
         partner = shared.partner_picker(c2, profile["partner"], key=f"{pk}_partner")
+        cluster = shared.cluster_picker(c1, profile["cluster"], key=f"{pk}_cluster")
         if st.form_submit_button(f"Save profile of {shared.plain(profile['name'])}"):
             try:
                 enterprises.update_profile(engine, user, enterprise_id, country=country, sector=sector, size=size,
-                                           partner=partner)
+                                           partner=partner, cluster=cluster)
             except (ValueError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Nothing was saved.")
             else:

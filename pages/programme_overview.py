@@ -12,7 +12,7 @@ MEANINGS = {
     "median": "the middle enterprise: half changed more, half less",
     "pooled": "the change of all enterprises' totals together: larger enterprises weigh more",
 }
-FILTERS = [("country", "Country"), ("sector", "Sector or cluster"), ("partner", "Implementation partner"),
+FILTERS = [("country", "Country"), ("sector", "Sector"), ("cluster", "Cluster"), ("partner", "Implementation partner"),
            ("module", "Module"), ("cohort", "Cohort"), ("trainer", "Trainer")]
 
 

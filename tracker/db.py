@@ -98,15 +98,30 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def run_revisions(engine: Engine, how, revision: str) -> None:
+    """Run Alembic's ``how`` (command.upgrade or command.downgrade) to ``revision``.
+
+    PostgreSQL runs every revision in one transaction: all or nothing. DuckDB runs each revision
+    in a transaction of its own (migrations/env.py): it refuses to commit a transaction that
+    changes a table's rows and then alters the table (revision 0005 fills enterprises.partner_id,
+    a later revision adds a column to enterprises), so a failure leaves the database at the last
+    revision that completed, which is itself consistent.
+    """
+    cfg = alembic_config(engine)
+    per_revision = engine.dialect.name == "duckdb"
+    with engine.connect() if per_revision else engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        how(cfg, revision)
+        if per_revision:
+            conn.commit()
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (no-op when it is already there)."""
     with _migrate_lock:
         if current_revision(engine) == head_revision():
             return
-        cfg = alembic_config(engine)
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        run_revisions(engine, command.upgrade, "head")
         if engine.dialect.name == "duckdb":
             # Write the schema change into the file at once. DuckDB cannot replay an ALTER TABLE
             # of a table with a nextval() default from its write-ahead log (duckdb/duckdb#18259,

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import activities, auth, enterprises, measurements, partners
+from tracker import activities, auth, clusters, enterprises, measurements, partners
 from tracker.db import session_scope
-from tracker.models import Partner, Training
+from tracker.models import Cluster, Partner, Training
 
 CASE_STUDY = "Mechanical seals maker (case study, India)"
 
@@ -56,6 +56,26 @@ PARTNER_RECORDS = {
     "KG": ("Kyrgyz Business Association (synthetic)", "industry association"),
 }
 PARTNERS = {country: name for country, (name, _) in PARTNER_RECORDS.items()}
+#: two clusters the programme chose (synthetic), with the selection study's criteria
+CLUSTER_RECORDS = [
+    dict(name="Pump and auto components, Pune (synthetic)", country="IN", region="Pune, Maharashtra",
+         sector="Rubber and metal components", selected_on=dt.date(2021, 3, 15),
+         criteria=["growth", "room_to_improve", "lead_buyers", "competent_partners"],
+         note="synthetic: pump and car makers buy seals, gaskets and machined parts from several hundred SMEs; "
+              "rejects and scrap are high"),
+    dict(name="Light manufacturing, Nairobi (synthetic)", country="KE", region="Nairobi",
+         sector="Light manufacturing", selected_on=dt.date(2021, 5, 10),
+         criteria=["growth", "competent_partners", "government_priority"],
+         note="synthetic: a national manufacturing priority; the manufacturers' association trains SMEs already"),
+]
+
+
+def cluster_of(country: str, sector: str) -> str:
+    """The demo cluster of an enterprise ('' for none): Indian rubber and metal makers are in Pune's,
+    every Kenyan enterprise in Nairobi's."""
+    if country == "IN" and sector in ("Rubber and plastics", "Metal products"):
+        return CLUSTER_RECORDS[0]["name"]
+    return CLUSTER_RECORDS[1]["name"] if country == "KE" else ""
 SIZES = ["micro", "small", "medium"]
 MODULES = ["Workplace Cooperation", "SCORE4Climate"]
 
@@ -68,6 +88,7 @@ class DemoEnterprise:
     size: str
     partner: str
     synthetic: bool
+    cluster: str = ""
 
 
 def case_study_rows() -> pd.DataFrame:
@@ -107,7 +128,7 @@ def synthetic_enterprises(n: int = 36, seed: int = 7) -> list[DemoEnterprise]:
         sector = SECTORS[(i // len(COUNTRIES) + i) % len(SECTORS)]
         out.append(DemoEnterprise(name=f"Synthetic {sector.split()[0]} SME {i + 1:02d} ({country})", country=country,
                                   sector=sector, size=SIZES[int(rng.integers(0, 3))], partner=PARTNERS[country],
-                                  synthetic=True))
+                                  synthetic=True, cluster=cluster_of(country, sector)))
     return out
 
 
@@ -206,14 +227,19 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
         for country, (name, type_) in PARTNER_RECORDS.items():
             if name not in known:
                 partners.write_partner(session, system.username, partners.check_partner(name, type_, country))
+        known = set(session.scalars(select(Cluster.name)).all())
+        for record in CLUSTER_RECORDS:
+            if record["name"] not in known:
+                clusters.write_cluster(session, system.username, clusters.check_cluster(**record))
         case = enterprises.get_or_create_enterprise(
             session, CASE_STUDY, "IN", "Rubber and plastics", size="small",
-            partner="Federation of Indian Micro and Small Enterprises (synthetic)", synthetic=False,
+            partner=PARTNERS["IN"], cluster=cluster_of("IN", "Rubber and plastics"), synthetic=False,
             actor=system.username)
         ids = {CASE_STUDY: case.id}
         for ent in synth:
             e = enterprises.get_or_create_enterprise(session, ent.name, ent.country, ent.sector, size=ent.size,
-                                                     partner=ent.partner, synthetic=True, actor=system.username)
+                                                     partner=ent.partner, cluster=ent.cluster, synthetic=True,
+                                                     actor=system.username)
             ids[ent.name] = e.id
         for i, eid in enumerate(ids.values()):
             if session.scalars(select(Training.id).where(Training.enterprise_id == eid).limit(1)).first() is None:

@@ -12,17 +12,17 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import activities, audit, partners
+from tracker import activities, audit, clusters, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.db import bulk_insert, read_frame, session_scope
-from tracker.models import Enterprise, Partner, User, UserEnterprise
+from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
 
 SIZES = ("micro", "small", "medium", "large")
-#: an enterprise as services hand it out; ``partner`` is its implementation partner's name ('' for none)
-ENTERPRISE_COLUMNS = ["id", "name", "country", "sector", "size", "partner", "synthetic"]
+#: an enterprise as services hand it out; ``partner`` and ``cluster`` are names ('' for none)
+ENTERPRISE_COLUMNS = ["id", "name", "country", "sector", "size", "partner", "cluster", "synthetic"]
 _SELECTED = [Enterprise.id, Enterprise.name, Enterprise.country, Enterprise.sector, Enterprise.size,
-             func.coalesce(Partner.name, ""), Enterprise.synthetic]
+             func.coalesce(Partner.name, ""), func.coalesce(Cluster.name, ""), Enterprise.synthetic]
 
 
 def check_country(country: str) -> str:
@@ -40,17 +40,36 @@ def check_size(size: str) -> str:
     return size
 
 
-def _fields(session: Session, name: str, country: str, sector: str, size: str, partner: str) -> dict:
+def _fields(session: Session, name: str, country: str, sector: str, size: str, partner: str,
+            cluster: str | None, ent: Enterprise | None = None) -> dict:
     name = name.strip()
     if not name:
         raise ValueError("The enterprise needs a name.")
-    return dict(name=name, country=check_country(country), sector=sector.strip(), size=check_size(size),
-                partner_id=partners.partner_id(session, partner))
+    return dict(name=name, **_profile(session, country, sector, size, partner, cluster, ent))
+
+
+def _profile(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
+             ent: Enterprise | None) -> dict:
+    """Country, sector, size, partner and cluster as stored. ``cluster`` None keeps ``ent``'s
+    cluster, which must then lie in the (new) country."""
+    country = check_country(country)
+    if cluster is None:
+        cluster_id = ent.cluster_id if ent is not None else None
+        if cluster_id is not None:
+            kept = session.get(Cluster, cluster_id)
+            if kept.country != country:
+                raise ValueError(f"The enterprise belongs to the cluster {kept.name} in {kept.country}: pick a "
+                                 f"cluster in {country}, or none, with the new country.")
+    else:
+        cluster_id = clusters.cluster_for(session, cluster, country)
+    return dict(country=country, sector=sector.strip(), size=check_size(size),
+                partner_id=partners.partner_id(session, partner), cluster_id=cluster_id)
 
 
 def _selected():
-    """SELECT of :data:`ENTERPRISE_COLUMNS` (the partner's name through its record)."""
-    return select(*_SELECTED).outerjoin(Partner, Partner.id == Enterprise.partner_id)
+    """SELECT of :data:`ENTERPRISE_COLUMNS` (the partner's and cluster's names through their records)."""
+    return (select(*_SELECTED).outerjoin(Partner, Partner.id == Enterprise.partner_id)
+            .outerjoin(Cluster, Cluster.id == Enterprise.cluster_id))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -94,13 +113,15 @@ def ids_by_name(session: Session, names: list[str]) -> dict[str, int]:
 # --- adding and changing ----------------------------------------------------------------------
 
 def get_or_create_enterprise(session: Session, name: str, country: str, sector: str = "", *, size: str = "",
-                             partner: str = "", synthetic: bool = False, actor: str = "system") -> Enterprise:
+                             partner: str = "", cluster: str = "", synthetic: bool = False,
+                             actor: str = "system") -> Enterprise:
     """The enterprise called ``name``; created (and audited) when it does not exist. ``partner``
-    names an existing partner record (or is empty)."""
+    and ``cluster`` name existing records (or are empty)."""
     ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
     if ent is None:
         ent = Enterprise(name=name, country=country.upper(), sector=sector, size=size,
-                         partner_id=partners.partner_id(session, partner), synthetic=synthetic)
+                         partner_id=partners.partner_id(session, partner),
+                         cluster_id=clusters.cluster_for(session, cluster, country.upper()), synthetic=synthetic)
         session.add(ent)
         session.flush()
         audit.record(session, actor, "insert", "enterprises", ent.id, None,
@@ -116,7 +137,7 @@ def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataF
     stored = pd.DataFrame({"name": new.index.astype(str),
                            "country": new["country"].astype(str).str.upper().str[:2].to_numpy(),
                            "sector": new["sector"].astype(str).to_numpy(), "size": "", "partner_id": None,
-                           "synthetic": False, "created_at": now})
+                           "cluster_id": None, "synthetic": False, "created_at": now})
     bulk_insert(session, "enterprises", stored)
     audit.record(session, actor, "insert", "enterprises", "", None,
                  {"created": list(map(str, new.index[:100])), "count": len(new)})
@@ -125,11 +146,12 @@ def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataF
 
 
 def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str, sector: str = "", size: str = "",
-                      partner: str = "") -> int:
-    """Add an enterprise (admins); returns its id. ``partner`` names a partner record, or is empty."""
+                      partner: str = "", cluster: str = "") -> int:
+    """Add an enterprise (admins); returns its id. ``partner`` and ``cluster`` name records, or
+    are empty."""
     user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
-        values = _fields(session, name, country, sector, size, partner)
+        values = _fields(session, name, country, sector, size, partner, cluster)
         if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
             raise ValueError(f"An enterprise called {values['name']!r} exists already.")
         ent = Enterprise(synthetic=False, **values)
@@ -140,14 +162,15 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
 
 
 def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, name: str, country: str,
-                    sector: str = "", size: str = "", partner: str = "") -> None:
-    """Rename an enterprise or change its country, sector, size and implementation partner (admins)."""
+                    sector: str = "", size: str = "", partner: str = "", cluster: str | None = None) -> None:
+    """Rename an enterprise or change its country, sector, size, implementation partner and
+    cluster (admins; ``cluster`` None keeps it)."""
     user = require_role(engine, user, "admin")
     with session_scope(engine) as session:
-        values = _fields(session, name, country, sector, size, partner)
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
             raise LookupError(f"No enterprise with id {enterprise_id}.")
+        values = _fields(session, name, country, sector, size, partner, cluster, ent)
         clash = session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"],
                                                             Enterprise.id != ent.id)).first()
         if clash is not None:
@@ -156,17 +179,15 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
 
 
 def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
-                   partner: str) -> None:
-    """Change an enterprise's country (ISO 3166 alpha-2), sector, size and implementation partner
-    (the name of a partner record, or empty)."""
+                   partner: str, cluster: str | None = None) -> None:
+    """Change an enterprise's country (ISO 3166 alpha-2), sector, size, implementation partner
+    and cluster (names of records, or empty; ``cluster`` None keeps it)."""
     user = require_enterprise(engine, user, enterprise_id)
-    values = dict(country=check_country(country), sector=sector.strip(), size=check_size(size))
     with session_scope(engine) as session:
-        values["partner_id"] = partners.partner_id(session, partner)
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
             raise LookupError(f"No enterprise with id {enterprise_id}.")
-        _update(session, user, ent, values)
+        _update(session, user, ent, _profile(session, country, sector, size, partner, cluster, ent))
 
 
 def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:

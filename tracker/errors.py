@@ -12,6 +12,20 @@ class AccessDenied(PermissionError):
     """The signed-in user may not do this."""
 
 
+class ConcurrentChange(Exception):
+    """Figures were changed by someone else since the form that saves over them was opened.
+
+    ``changes`` has one row per such figure: phase, period_start, period_end, indicator,
+    carrier, theirs (value and unit stored now), by, at (UTC), yours (value and unit being
+    saved), and ``key`` and ``version`` (what to pass as seen to save over them anyway)."""
+
+    def __init__(self, changes: pd.DataFrame):
+        self.changes = changes.reset_index(drop=True)
+        who = ", ".join(dict.fromkeys(self.changes["by"].astype(str)))
+        super().__init__(f"{len(self.changes)} figure(s) of this period were changed by {who} since you opened the "
+                         "form; nothing was saved.")
+
+
 class RejectedInput(ValueError):
     """Input refused as a whole; ``problems`` has one row per problem (row, column, reason)."""
 

@@ -297,7 +297,7 @@ def instructions_frame() -> pd.DataFrame:
     rows = [
         ("enterprise", "The enterprise's name, exactly as registered."),
         ("country", "ISO 3166 two-letter code, e.g. IN, VN, KE."),
-        ("sector", "Sector or cluster, e.g. Rubber and plastics."),
+        ("sector", "Sector, e.g. Rubber and plastics."),
         ("period_start", "First day of the period, YYYY-MM-DD."),
         ("period_end", "Last day of the period, YYYY-MM-DD (on or after period_start)."),
         ("phase", "baseline or follow-up."),

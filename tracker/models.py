@@ -50,6 +50,7 @@ action_seq = Sequence("action_id_seq")
 user_seq = Sequence("user_id_seq")
 audit_seq = Sequence("audit_id_seq")
 partner_seq = Sequence("partner_id_seq")
+cluster_seq = Sequence("cluster_id_seq")
 
 #: the kinds of implementation partner (business support organisation); '' is "not recorded yet"
 #: (partners made from the enterprises' former free text by revision 0005)
@@ -67,6 +68,31 @@ class Partner(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
+#: why a cluster was chosen (the rapid sector selection study's criteria): stored key -> what it means
+CLUSTER_CRITERIA = {
+    "growth": "growth potential",
+    "room_to_improve": "room to improve quality, productivity or environmental management",
+    "lead_buyers": "lead buyers present",
+    "competent_partners": "competent partners",
+    "government_priority": "fit with government priorities",
+}
+
+
+class Cluster(Base):
+    """A sector within a region that the programme chose to work in, with why it was chosen."""
+
+    __tablename__ = "clusters"
+    id: Mapped[int] = mapped_column(cluster_seq, primary_key=True, server_default=cluster_seq.next_value())
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    region: Mapped[str] = mapped_column(String(100), default="")
+    sector: Mapped[str] = mapped_column(String(100), default="")
+    criteria: Mapped[str] = mapped_column(String(200), default="")  # comma-separated keys of CLUSTER_CRITERIA
+    note: Mapped[str] = mapped_column(Text, default="")
+    selected_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # the selection study's date
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
 class Enterprise(Base):
     """An SME taking part in the programme."""
 
@@ -78,6 +104,8 @@ class Enterprise(Base):
     size: Mapped[str] = mapped_column(String(20), default="")  # micro, small, medium, large
     # the implementation partner (BSO) that brought the enterprise in; NULL when none is recorded
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), nullable=True)
+    # the cluster the enterprise belongs to; NULL when none
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), nullable=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
@@ -126,6 +154,9 @@ class Measurement(Base):
     factor_set: Mapped[str] = mapped_column(String(40), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_by: Mapped[str] = mapped_column(String(100), default="")
+    #: 1 when stored, one more with every change: a save that read version n changes it only if
+    #: it is still n (tracker.measurements: two people saving the same figure)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Action(Base):

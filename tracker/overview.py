@@ -38,6 +38,8 @@ FACTOR_SET = metrics.FACTOR_SET_VERSION
 #: indicators shown first, the ones the programme reports averages for
 HEADLINE = ("waste", "material_wasted", "energy")
 EXTENSIVE = [k for k, v in metrics.INDICATORS.items() if v.kind == "extensive"]
+#: the enterprises' own attributes the filters and the participants' list use
+ATTRIBUTES = ("country", "sector", "partner", "cluster")
 
 
 def programme_reference() -> pd.DataFrame:
@@ -53,6 +55,7 @@ class Filters:
     country: tuple[str, ...] = ()
     sector: tuple[str, ...] = ()
     partner: tuple[str, ...] = ()
+    cluster: tuple[str, ...] = ()
     module: tuple[str, ...] = ()
     cohort: tuple[str, ...] = ()
     trainer: tuple[str, ...] = ()
@@ -118,8 +121,9 @@ def version_of(engine: Engine) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
-ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner "
-                   "FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id")
+ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
+                   "coalesce(c.name, '') AS cluster FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id "
+                   "LEFT JOIN clusters c ON c.id = e.cluster_id")
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
                    "UNION SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings WHERE cohort <> '' "
                    "UNION SELECT ue.enterprise_id, 'trainer' AS kind, u.username AS value "
@@ -139,7 +143,7 @@ def read_data(engine: Engine) -> OverviewData:
     database's Arrow (no Python text per row)."""
     with session_scope(engine, readonly=True) as session:
         summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "flags"))
-        ents = read_frame(session, ENTERPRISES_SQL, categorical=("country", "sector", "partner"))
+        ents = read_frame(session, ENTERPRISES_SQL, categorical=ATTRIBUTES)
         members = read_frame(session, MEMBERSHIPS_SQL, categorical=("kind", "value"))
     summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
     summary["quarter"] = _quarters(summary.pop("followup_end"))
@@ -150,7 +154,7 @@ def read_data(engine: Engine) -> OverviewData:
     _mark_counted(summary)
     summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
-    for col in ("country", "sector", "partner"):
+    for col in ATTRIBUTES:
         ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
     return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
@@ -190,8 +194,7 @@ def _mark_counted(summary: pd.DataFrame) -> None:
 
 def filter_options(data: OverviewData) -> dict[str, list[str]]:
     """The values each filter offers in ``data``."""
-    opts = {c: sorted(v for v in data.enterprises[c].astype(str).unique() if v) for c in ("country", "sector",
-                                                                                          "partner")}
+    opts = {c: sorted(v for v in data.enterprises[c].astype(str).unique() if v) for c in ATTRIBUTES}
     for kind in ("module", "cohort", "trainer"):
         vals = data.memberships.loc[data.memberships["kind"] == kind, "value"].astype(str).unique()
         opts[kind] = sorted(v for v in vals if v)
@@ -202,7 +205,7 @@ def selected_ids(data: OverviewData, filters: Filters) -> np.ndarray:
     """Ids of the enterprises the filters select."""
     ents = data.enterprises
     mask = np.ones(len(ents), dtype=bool)
-    for col in ("country", "sector", "partner"):
+    for col in ATTRIBUTES:
         wanted = getattr(filters, col)
         if wanted:
             mask &= ents[col].isin(wanted).to_numpy()
@@ -348,7 +351,7 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     """Who takes part: names, country, sector, modules, completeness, never a figure (the first
     ``listed``); and how many enterprises have figures."""
     total = len(ents)
-    participants = ents[["enterprise_id", "name", "country", "sector", "partner"]].head(listed).reset_index(drop=True)
+    participants = ents[["enterprise_id", "name", *ATTRIBUTES]].head(listed).reset_index(drop=True)
     ids = participants["enterprise_id"].to_numpy()
     mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()]
     counts = (mine.assign(complete=mine["has_baseline"] & mine["has_followup"])
@@ -357,7 +360,7 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     attended = members[(members["kind"] == "module").to_numpy() & members["enterprise_id"].isin(ids).to_numpy()]
     modules = (attended.assign(value=attended["value"].astype(str)).drop_duplicates(["enterprise_id", "value"])
                .sort_values("value").groupby("enterprise_id")["value"].agg(", ".join))
-    participants.insert(5, "modules", participants["enterprise_id"].map(modules).fillna(""))
+    participants["modules"] = participants["enterprise_id"].map(modules).fillna("")
     c = counts.reindex(participants["enterprise_id"])
     n_ind, n_ok = c["indicators"].to_numpy(dtype=float), c["complete"].to_numpy(dtype=float)
     complete_of = (pd.Series(np.nan_to_num(n_ok)).astype(int).astype(str).to_numpy() + " of "
@@ -365,7 +368,7 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     participants["data_completeness"] = np.where(np.isnan(n_ind), "no figures yet",
                                                  complete_of + " indicators with baseline and follow-up")
     participants = participants.drop(columns="enterprise_id")
-    for col in ("country", "sector", "partner", "modules"):
+    for col in (*ATTRIBUTES, "modules"):
         participants[col] = participants[col].astype(str)
     participants.attrs["total"] = total
     return participants, int(s_all["enterprise_id"].nunique())

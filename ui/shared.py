@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import enterprises, partners
+from tracker import clusters, enterprises, partners
 from tracker.auth import CurrentUser
 from tracker.config import database_url
 from tracker.db import open_database
@@ -70,14 +70,28 @@ def pick_enterprise(user: CurrentUser) -> int | None:
     return chosen
 
 
+def _name_picker(where, label: str, names: list[str], current: str, key: str, help: str) -> str:
+    names = ["", *names]
+    if current and current not in names:  # deleted meanwhile: keep it visible rather than dropping it silently
+        names.append(current)
+    return where.selectbox(label, names, index=names.index(current), key=key, format_func=lambda n: n or "none",
+                           help=help)
+
+
 def partner_picker(where, current: str, *, key: str) -> str:
     """A selectbox of the implementation partners' names ('' for none) in ``where``; returns the
     name picked. Admins add partners on the Partners page."""
-    names = ["", *partners.list_partners(engine(), current_user())["name"]]
-    if current and current not in names:  # deleted meanwhile: keep it visible rather than dropping it silently
-        names.append(current)
-    return where.selectbox("Implementation partner", names, index=names.index(current), key=key,
-                           format_func=lambda n: n or "none", help="The list of partners is kept by administrators.")
+    return _name_picker(where, "Implementation partner", list(partners.list_partners(engine(), current_user())["name"]),
+                        current, key, "The list of partners is kept by administrators.")
+
+
+def cluster_picker(where, current: str, *, key: str) -> str:
+    """A selectbox of the clusters' names ('' for none) in ``where``; returns the name picked.
+    Admins add clusters on the Clusters page; an enterprise's cluster lies in its country."""
+    table = clusters.list_clusters(engine(), current_user())
+    return _name_picker(where, "Cluster", list(table["name"]), current, key,
+                        "A sector within a region that the programme chose; it lies in the enterprise's country. The "
+                        "list of clusters is kept by administrators.")
 
 
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")

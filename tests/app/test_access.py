@@ -13,7 +13,7 @@ from ui.shared import plain
 
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
-         "partners": "partners", "audit": "audit", "account": "account"}
+         "partners": "partners", "clusters": "clusters", "audit": "audit", "account": "account"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
 ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account"},

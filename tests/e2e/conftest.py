@@ -121,3 +121,26 @@ def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("textbox", name="User name").fill(username)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def pick(page, scope, label: str, option: str) -> None:
+    """Choose ``option`` in the selectbox labelled ``label`` within ``scope`` (the page, a form, the sidebar)."""
+    box = scope.get_by_role("combobox", name=label)
+    box.click()
+    item = page.get_by_role("option", name=option, exact=True)
+    try:
+        expect(page.get_by_role("option").first).to_be_visible(timeout=3000)
+    except AssertionError:  # a click just after a rerun sometimes only focuses the box: a second one opens it
+        box.click()
+    if not item.is_visible():  # a long list shows its first options only: typing narrows it
+        page.keyboard.type(option)
+    item.click()
+    expect(box).to_have_value(option)
+
+
+def idle(page) -> None:
+    """Wait until the script run that drew what the test waited for has finished (call it after
+    waiting for something that run draws): the app says it is not running, and no element of the
+    run before is left (Streamlit marks those data-stale until the run ends)."""
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    expect(page.locator("[data-testid='stElementContainer'][data-stale='true']")).to_have_count(0)

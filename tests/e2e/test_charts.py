@@ -264,7 +264,7 @@ def test_hidden_cells_read_cleanly_and_empty_charts_are_one_line(browser, charts
     sign_in(page, base, "demo-officer")
     figures(page)
     _filter(page, "Country", "Kenya", "Kenya (KE)")
-    _filter(page, "Sector or cluster", "Food", "Food processing")
+    _filter(page, "Sector", "Food", "Food processing")
     expect(page.get_by_text("Showing country: KE; sector: Food processing")).to_be_visible()
     settled(page)
     expect(page.get_by_text("Energy avoided per year, by country: not drawn, as every country has fewer than 3")

@@ -28,7 +28,7 @@ def test_officer_filters_sees_suppression_and_exports(app_url, page, tmp_path):
     expect(_metric(page, "Enterprises")).to_contain_text("5")
     expect(_metric(page, "Countries")).to_contain_text("1")
 
-    _filter(page, "Sector or cluster", "Food processing")  # one Kenyan food processor: every figure suppressed
+    _filter(page, "Sector", "Food processing")  # one Kenyan food processor: every figure suppressed
     expect(_metric(page, "Enterprises")).to_contain_text("1")
     expect(page.get_by_text("mean, median, pooled: fewer than 3 enterprises").first).to_be_visible()
 

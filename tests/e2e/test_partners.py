@@ -3,7 +3,7 @@ its profile, and two spellings of one organisation are merged (after a confirmat
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import demo_database, serve, sign_in
+from tests.e2e.conftest import demo_database, idle, pick, serve, sign_in
 from tracker import demo
 
 CASE = "Mechanical seals maker (case study, India)"
@@ -15,25 +15,6 @@ def partners_url(tmp_path_factory):
     """A server of its own: these tests change partners."""
     with serve(demo_database(tmp_path_factory.mktemp("partners"))) as base:
         yield base
-
-
-def _pick(page, scope, label: str, option: str) -> None:
-    box = scope.get_by_role("combobox", name=label)
-    box.click()
-    item = page.get_by_role("option", name=option, exact=True)
-    try:
-        expect(item).to_be_visible(timeout=3000)
-    except AssertionError:  # a click just after a rerun sometimes only focuses the box: a second one opens it
-        box.click()
-    item.click()
-    expect(box).to_have_value(option)
-
-
-def _idle(page) -> None:
-    """Wait until the script run that drew what the test waited for has finished: no element of
-    the run before is left (Streamlit marks those data-stale until the run ends)."""
-    expect(page.locator("[data-testid='stElementContainer'][data-stale='true']")).to_have_count(0)
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden()
 
 
 def _options(page, label: str) -> list[str]:
@@ -58,36 +39,36 @@ def test_an_admin_adds_a_partner_links_an_enterprise_and_merges_two(partners_url
     page.get_by_text("Add a partner").click()
     add = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Add partner"))
     add.get_by_role("textbox", name="Name").fill(NEW)
-    _pick(page, add, "Type", "lead buyer")
+    pick(page, add, "Type", "lead buyer")
     add.get_by_role("textbox", name="Country (ISO code)").fill("in")
     add.get_by_role("button", name="Add partner").click()
     expect(page.get_by_text(f"{NEW} added.")).to_be_visible()
-    _idle(page)
+    idle(page)
     page.screenshot(path=str(tmp_path / "1-partner-added.png"), full_page=True)
 
     # the enterprise's profile offers the new partner in its picker; the choice is kept after the save
     page.get_by_role("link", name="Profile and modules").click()
     side = page.locator("[data-testid='stSidebar']")
-    _pick(page, side, "Enterprise", CASE)
+    pick(page, side, "Enterprise", CASE)
     expect(page.get_by_role("heading", name=f"Profile: {CASE}")).to_be_visible()
-    _idle(page)
+    idle(page)
     profile = page.locator("[data-testid='stForm']").first
     expect(profile.get_by_role("combobox", name="Implementation partner")).to_have_value(demo.PARTNERS["IN"])
-    _pick(page, profile, "Implementation partner", NEW)
+    pick(page, profile, "Implementation partner", NEW)
     profile.get_by_role("button", name=f"Save profile of {CASE}").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
     expect(profile.get_by_role("combobox", name="Implementation partner")).to_have_value(NEW)
-    _idle(page)
+    idle(page)
     page.screenshot(path=str(tmp_path / "2-profile-linked.png"), full_page=True)
 
     # merged into the Indian federation: the case study follows, the new partner is gone
     page.get_by_role("link", name="Partners", exact=True).click()
     expect(page.get_by_role("heading", name="Implementation partners")).to_be_visible()
-    _pick(page, page, "Partner", NEW)
+    pick(page, page, "Partner", NEW)
     merge = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Merge"))
     expect(merge.get_by_text(f"Merge or delete {NEW} (1 enterprise(s))")).to_be_visible()
-    _idle(page)
-    _pick(page, merge, "Merge into (its enterprises move there, then it is deleted)", demo.PARTNERS["IN"])
+    idle(page)
+    pick(page, merge, "Merge into (its enterprises move there, then it is deleted)", demo.PARTNERS["IN"])
     merge.get_by_role("button", name="Merge").click()
     expect(page.get_by_text("Tick the box to confirm, then press the button again.")).to_be_visible()
     expect(merge.get_by_text(f"Merge or delete {NEW} (1 enterprise(s))")).to_be_visible()  # nothing merged
@@ -95,7 +76,7 @@ def test_an_admin_adds_a_partner_links_an_enterprise_and_merges_two(partners_url
     merge.get_by_role("button", name="Merge").click()
     merged = page.get_by_text(f"{NEW} merged into {demo.PARTNERS['IN']} (1 moved).")
     expect(merged).to_be_visible()
-    _idle(page)
+    idle(page)
     merged.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "3-merged.png"))
     offered = _options(page, "Partner")

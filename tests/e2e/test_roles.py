@@ -6,7 +6,7 @@ from tests.e2e.conftest import PASSWORD, demo_database, serve, sign_in
 from tracker import accounts, auth, enterprises, partners
 
 ALL_PAGES = ["Programme overview", "Enterprise report", "Enter figures", "Improvement actions",
-             "Profile and modules", "Users", "Partners", "Audit log", "My account"]
+             "Profile and modules", "Users", "Partners", "Clusters", "Audit log", "My account"]
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
 ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE, "officer": ["Programme overview", "My account"],
               "admin": ALL_PAGES}

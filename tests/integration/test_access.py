@@ -14,7 +14,21 @@ import pytest
 from sqlalchemy import func, select
 
 import metrics
-from tracker import accounts, activities, auth, backup, db, demo, enterprises, errors, measurements, overview, published
+from tracker import (
+    accounts,
+    activities,
+    auth,
+    backup,
+    clusters,
+    db,
+    demo,
+    enterprises,
+    errors,
+    measurements,
+    overview,
+    partners,
+    published,
+)
 from tracker import io as tio
 from tracker.models import Base
 from tracker.report import enterprise_report
@@ -82,7 +96,7 @@ ENTERPRISE_SERVICES = {
     "enterprise_report": lambda e, u, eid, us: enterprise_report(e, u, eid),
     "list_actions": lambda e, u, eid, us: activities.list_actions(e, u, eid),
     "update_profile": lambda e, u, eid, us: enterprises.update_profile(
-        e, u, eid, country="KE", sector="Access test", size="small", partner=demo.PARTNERS["KE"]),
+        e, u, eid, country="KE", sector="Access test", size="small", partner=demo.PARTNERS["KE"], cluster=""),
     "add_training": lambda e, u, eid, us: activities.add_training(
         e, u, eid, "Quality Management", dt.date(2024, 3, 1), dt.date(2024, 3, 2)),
     "update_training": lambda e, u, eid, us: activities.update_training(
@@ -176,7 +190,16 @@ ADMIN_SERVICES = {
     "reset_password": lambda e, u, us: accounts.reset_password(e, u, us["admin"].id, "taken-over-pw"),
     "set_active": lambda e, u, us: accounts.set_active(e, u, us["admin"].id, False),
     "create_enterprise": lambda e, u, us: enterprises.create_enterprise(e, u, "Access test Ltd", "KE"),
-    "edit_enterprise": lambda e, u, us: enterprises.edit_enterprise(e, u, 1, name="Renamed", country="KE"),
+    "edit_enterprise": lambda e, u, us: enterprises.edit_enterprise(e, u, 1, name="Renamed", country="KE", cluster=""),
+    "create_partner": lambda e, u, us: partners.create_partner(e, u, "Access BSO", "other"),
+    "edit_partner": lambda e, u, us: partners.edit_partner(e, u, 1, name="Renamed BSO", type_="other"),
+    "merge_partner": lambda e, u, us: partners.merge_partner(e, u, 2, 1),
+    "delete_partner": lambda e, u, us: partners.delete_partner(e, u, partners.create_partner(e, u, "Gone", "other")
+                                                               if u.role == "admin" else 1),
+    "create_cluster": lambda e, u, us: clusters.create_cluster(e, u, "Access cluster", "KE"),
+    "edit_cluster": lambda e, u, us: clusters.edit_cluster(e, u, 1, name="Renamed cluster", country="IN"),
+    "delete_cluster": lambda e, u, us: clusters.delete_cluster(e, u, clusters.create_cluster(e, u, "Gone", "KE")
+                                                               if u.role == "admin" else 1),
     "audit_log": lambda e, u, us: accounts.audit_log(e, u),
     "audit_choices": lambda e, u, us: accounts.audit_choices(e, u),
 }

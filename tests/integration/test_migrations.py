@@ -20,10 +20,7 @@ def test_the_revisions_have_exactly_one_head():
 
 
 def _move(engine, how, revision: str) -> None:
-    cfg = db.alembic_config(engine)
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        how(cfg, revision)
+    db.run_revisions(engine, how, revision)
 
 
 def _rows(engine, sql: str) -> list[tuple]:

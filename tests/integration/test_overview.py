@@ -106,7 +106,7 @@ def test_small_cells_are_suppressed_everywhere():
         "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "", "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids],
                          "country": ["IN", "IN", "IN", "KE", "KE"], "sector": ["S"] * 5, "partner": [""] * 5,
-                         "modules": "SCORE4Climate"})
+                         "cluster": [""] * 5, "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=overview.programme_reference())
@@ -171,7 +171,7 @@ def _data(countries, changes, co2=None):
         "points": np.nan, "co2e_baseline": 10.0 if co2 is None else co2, "co2e_followup": 7.0, "flags": "",
         "quarter": "2025Q1"})
     ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids], "country": countries,
-                         "sector": "S", "partner": "", "modules": "SCORE4Climate"})
+                         "sector": "S", "partner": "", "cluster": "", "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
     return overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
                                  reference=overview.programme_reference())

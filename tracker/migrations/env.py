@@ -35,7 +35,10 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata)
+    # DuckDB: one transaction per revision (see tracker.db.run_revisions); the caller hands over a
+    # connection outside any transaction
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      transaction_per_migration=connection.dialect.name == "duckdb")
     with context.begin_transaction():
         context.run_migrations()
 
