@@ -1,7 +1,7 @@
 """clusters: sectors within regions chosen by the programme, with the selection criteria; enterprises.cluster_id
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01
 
 A new table and a nullable column: no enterprise belongs to a cluster until one is recorded.
@@ -9,8 +9,8 @@ A new table and a nullable column: no enterprise belongs to a cluster until one 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
