@@ -99,6 +99,15 @@ def generate(n: int, seed: int = 5):
     return ents, trainings, trainer, rows.reset_index(drop=True)
 
 
+def with_partners(ents: pd.DataFrame, first_id: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the partners table, the enterprises with partner_id instead of the partner's name)."""
+    names = sorted(ents["partner"].unique())
+    partners = pd.DataFrame({"id": np.arange(first_id, first_id + len(names)), "name": names, "type": "",
+                             "country": "", "created_at": dt.datetime(2025, 1, 1)})
+    ids = dict(zip(partners["name"], partners["id"], strict=True))
+    return partners, ents.assign(partner_id=ents["partner"].map(ids)).drop(columns="partner")
+
+
 def build(url: str, n: int, folder: Path) -> None:
     """Insert the data set directly (the summary is built by the timed rebuild)."""
     import metrics
@@ -129,7 +138,8 @@ def build(url: str, n: int, folder: Path) -> None:
                              ("trainings", trainings), ("user_enterprises", links), ("measurements", meas)]:
             db.bulk_insert(conn, table, frame)
         if engine.dialect.name == "postgresql":
-            for table, seq in [("users", "user_id_seq"), ("enterprises", "enterprise_id_seq")]:
+            for table, seq in [("users", "user_id_seq"), ("enterprises", "enterprise_id_seq"),
+                               ("partners", "partner_id_seq")]:
                 conn.exec_driver_sql(f"SELECT setval('{seq}', (SELECT max(id) FROM {table}))")
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

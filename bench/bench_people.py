@@ -76,15 +76,14 @@ def heavy_rows(name: str, country: str, seed: int) -> pd.DataFrame:
 def build(url: str, enterprises: int, people: int) -> None:
     """The demo data, synthetic enterprises up to ``enterprises`` (inserted directly), and one
     manager account with a heavy enterprise per person (child process)."""
-    from bench_overview import generate
+    from bench_overview import generate, with_partners
 
     import metrics
     from tracker import auth, db, demo, measurements, summary
-    from tracker.auth import CurrentUser
 
     engine = db.open_database(url)
     demo.load(engine, PASSWORD)
-    admin = CurrentUser(id=0, username="bench", role="admin")
+    admin = auth.system_user("bench")
     heavy = pd.concat([heavy_rows(f"Heavy SME {n:02d}", "IN", n) for n in range(people)], ignore_index=True)
     measurements.save_measurements(engine, admin, metrics.parse(heavy), create_enterprises=True)
     extra = max(enterprises - 37 - people, 0)
@@ -92,11 +91,14 @@ def build(url: str, enterprises: int, people: int) -> None:
         ents, trainings, _, rows = generate(extra, seed=9)
         with db.session_scope(engine) as session:
             first = session.connection().exec_driver_sql("SELECT max(id) FROM enterprises").scalar() + 1
-            ents = ents.assign(id=ents["id"] + first - 1, name="Bulk " + ents["name"])
+            first_partner = session.connection().exec_driver_sql("SELECT coalesce(max(id), 0) FROM partners").scalar()
+            partners, ents = with_partners(ents.assign(id=ents["id"] + first - 1, name="Bulk " + ents["name"],
+                                                       partner="Bulk " + ents["partner"]), first_partner + 1)
             rows = metrics.to_canonical(rows.assign(enterprise_id=rows["enterprise_id"] + first - 1))
             rows["unit_canonical"] = rows["unit_canonical"].astype(str)
             meas = rows.drop(columns=["country"]).assign(factor_set=metrics.FACTOR_SET_VERSION,
                                                          updated_at=dt.datetime(2025, 1, 1), updated_by="bench")
+            db.bulk_insert(session, "partners", partners)
             db.bulk_insert(session, "enterprises", ents)
             db.bulk_insert(session, "measurements", meas)
     with db.session_scope(engine) as session:

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from tracker import auth, db, enterprises, errors
 from tracker import io as tio
-from tracker.auth import CurrentUser
+from tracker.auth import system_user
 from tracker.models import Enterprise, EnterpriseSummary, Measurement
 
-ADMIN = CurrentUser(id=0, username="test-admin", role="admin")
+ADMIN = system_user("test-admin")
 HEADER = "enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
 
 
