@@ -34,8 +34,8 @@ def actions(n: int = len(TEXTS)) -> pd.DataFrame:
 def engine(db_url):
     engine = db.open_database(db_url)
     with db.session_scope(engine) as s:
-        s.connection().exec_driver_sql("INSERT INTO enterprises (id, name, country, sector, size, synthetic, created_at) "
-                                       "VALUES (1, 'E', 'IN', '', '', false, '2025-01-01')")
+        s.connection().exec_driver_sql("INSERT INTO enterprises (id, name, country, sector, size, synthetic, "
+                                       "created_at) VALUES (1, 'E', 'IN', '', '', false, '2025-01-01')")
     yield engine
     engine.dispose()
 
