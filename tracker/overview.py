@@ -234,17 +234,14 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         data.summary["element"] = disclosure.element_keys(data.summary)
     ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
     s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
-    both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
-    both = both[both["relative_change"].notna().to_numpy() | both["points"].notna().to_numpy()]
-    both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
+    both = _both(s_all).join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
     # energy in kWh, the rows behind energy and emissions avoided
     en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     participants, with_data = _participants(ents, s_all, data.memberships, listed)
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
         sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()),
-        summary=_order(_aggregate(both, [])).merge(data.reference[["indicator", "reported_mean_change"]],
-                                                   on="indicator", how="left"),
+        summary=_summary_table(both, data.reference),
         by_country=complement(_aggregate(both, ["country"]), ["indicator"]),
         by_sector=complement(_aggregate(both, ["sector"]), ["indicator"]),
         over_time=complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
@@ -252,6 +249,29 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         distribution=_distribution(both), reference=data.reference, impacts=_impacts(en),
         impacts_by_country=_impacts_by_country(en), participants=participants,
         quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both, en))
+
+
+def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:
+    """The overview's first table over every enterprise (its ``summary``) and the power sums of
+    its cells, as :func:`build` makes them, without the breakdowns and lists: what an
+    enterprise's report shows beside its own figures."""
+    if "counted" not in data.summary.columns:
+        _mark_counted(data.summary)
+    if "element" not in data.summary.columns:
+        data.summary["element"] = disclosure.element_keys(data.summary)
+    both = _both(data.summary)
+    return _summary_table(both, data.reference), cell_sums("summary", both[both["counted"].to_numpy()], ["indicator"])
+
+
+def _both(s: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a baseline, a follow-up and a change (the ones aggregated)."""
+    both = s[(s["has_baseline"] & s["has_followup"]).to_numpy()]
+    return both[both["relative_change"].notna().to_numpy() | both["points"].notna().to_numpy()]
+
+
+def _summary_table(both: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    return _order(_aggregate(both, [])).merge(reference[["indicator", "reported_mean_change"]], on="indicator",
+                                              how="left")
 
 
 def _aggregate(s: pd.DataFrame, by: list[str]) -> pd.DataFrame:
