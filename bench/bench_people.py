@@ -187,7 +187,8 @@ def profile_summary(raw: Path, top: int = 25) -> None:
         own[frames[-1]] += int(n)
         for f in set(frames):
             incl[f] += int(n)
-    print(f"    py-spy: {total:,} samples of the server's threads (idle waits included)")
+    print(f"    py-spy: {total:,} samples of the server's Python while it held the GIL (its CPU, less native code "
+          "running without the GIL)")
     print("    most own time:")
     for f, n in own.most_common(top):
         print(f"      {100 * n / total:5.1f}%  {f}")
@@ -238,7 +239,7 @@ def main() -> None:
                 if args.py_spy and shutil.which("py-spy"):
                     raw = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "spy.txt"
                     spy = subprocess.Popen(["py-spy", "record", "--pid", str(proc.pid), "--rate", "100", "--format",
-                                            "raw", "--output", str(raw), "--nonblocking"],
+                                            "raw", "--output", str(raw), "--nonblocking", "--gil"],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     time.sleep(1.0)  # py-spy attaching
                 for mode, names in (("one at a time", [person(n) for n in range(args.people)]),
