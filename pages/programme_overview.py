@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from metrics import labels
 from tracker import charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
@@ -17,7 +18,7 @@ FILTERS = [("country", "Country"), ("sector", "Sector"), ("cluster", "Cluster"),
 
 
 def _label(indicator: str) -> str:
-    return charts.INDICATOR_LABELS.get(indicator, indicator)
+    return labels.indicator_label(indicator)
 
 
 def _cells(df: pd.DataFrame, columns: dict[str, str], fmt) -> pd.DataFrame:
@@ -101,7 +102,8 @@ def render() -> None:
                            {"mean_change": shared.pct, "median_change": shared.pct, "pooled_change": shared.pct,
                             "mean_points": _points, "reported_mean_change": shared.pct})
             st.dataframe(table, hide_index=True, key="summary_table")
-            st.caption("enterprises: those with both a baseline and a follow-up. " + " ".join(
+            st.caption("enterprises: those with both a baseline and a follow-up, the baseline other than 0 (a baseline "
+                       "of 0 has no relative change; Data quality lists it), each counted once. " + " ".join(
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")
@@ -139,7 +141,7 @@ def render() -> None:
         if total > len(ov.participants):
             st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to "
                        "see others.")
-        st.dataframe(ov.participants, hide_index=True, key="participants_table")
+        st.dataframe(labels.people_table(ov.participants), hide_index=True, key="participants_table")
 
     with quality:
         counts = ov.quality.attrs.get("counts", {})
@@ -150,8 +152,7 @@ def render() -> None:
             total = ov.quality.attrs.get("total", len(ov.quality))
             if total > len(ov.quality):
                 st.caption(f"Listing the first {len(ov.quality):,} of {total:,}; narrow the filters to see others.")
-            st.dataframe(ov.quality.assign(indicator=ov.quality["indicator"].map(_label)), hide_index=True,
-                         key="quality_table")
+            st.dataframe(labels.people_table(ov.quality), hide_index=True, key="quality_table")
             st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures "
                        "page).")
 

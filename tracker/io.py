@@ -28,6 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics import labels
 from tracker.access import EDITORS, require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
@@ -82,16 +83,40 @@ def _check_csv(data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def _csv_errors():
-    """pandas' complaints about a CSV file as a refusal that says what is wrong."""
+def _csv_errors(data: bytes):
+    """pandas' complaints about a CSV file as a refusal that says what is wrong (each line that
+    cannot be read named)."""
     try:
         yield
     except RejectedInput:
         raise
     except pd.errors.EmptyDataError:
         raise RejectedInput.one("the file is empty") from None
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise RejectedInput.one(f"the file cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    except (pd.errors.ParserError, csv.Error, ValueError):
+        raise RejectedInput(_unreadable_lines(data.decode("utf-8-sig"))) from None
+
+
+def _unreadable_lines(text: str) -> pd.DataFrame:
+    """Why a CSV text cannot be read, in words, naming each line (as a text editor numbers them)
+    that has more cells than the header line: mostly a name or note with an unquoted comma."""
+    rows = csv.reader(io.StringIO(text), strict=True)
+    problems, start, width = [], 1, None
+    try:
+        for cells in rows:
+            if width is None:
+                width = len(cells)
+            elif len(cells) > width:
+                problems.append((start, "", f"{len(cells)} cells where the header line has {width}: a name or note "
+                                            'with a comma in it must be put in double quotes ("Seals, Ltd")'))
+            start = rows.line_num + 1
+    except csv.Error:
+        problems.append((start, "", 'a double quote (") is opened here and not closed where it should be; put '
+                                    'a text with a comma or a quote in double quotes and double the quotes inside '
+                                    '("Seals ""A"", Ltd")'))
+    if not problems:
+        problems.append((1, "", "the file cannot be read as CSV: save it from your spreadsheet as "
+                                "'CSV UTF-8 (comma delimited)'"))
+    return pd.DataFrame(problems, columns=["row", "column", "reason"])
 
 
 def _csv_reader(data: bytes, **kwargs):
@@ -103,7 +128,7 @@ def _csv_reader(data: bytes, **kwargs):
 
 def _read_csv(data: bytes) -> pd.DataFrame:
     _check_csv(data)
-    with _csv_errors():
+    with _csv_errors(data):
         return _csv_reader(data)
 
 
@@ -199,7 +224,7 @@ def _csv_pieces(data: bytes) -> tuple[int, tuple, object]:
     whole file, a function giving the chunks in the template with their first line). A first
     pass reads only the header and the two date columns."""
     _check_csv(data)
-    with _csv_errors():
+    with _csv_errors(data):
         header = _header(_csv_reader(data, nrows=0).columns)
         missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in header]
         if missing:
@@ -220,7 +245,7 @@ def _csv_pieces(data: bytes) -> tuple[int, tuple, object]:
     orders = metrics.file_date_orders(pd.Series(sorted(starts), dtype=object), pd.Series(sorted(ends), dtype=object))
 
     def pieces():
-        with _csv_errors():
+        with _csv_errors(data):
             for chunk in _csv_reader(data, chunksize=CHUNK_ROWS):
                 yield _template(chunk), metrics.frames.FIRST_LINE + int(chunk.index[0])
 
@@ -351,10 +376,11 @@ def _shown(df: pd.DataFrame, pct: list[str]) -> pd.DataFrame:
 
 
 def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
-    """The aggregate tables as exported: changes in percent, suppressed cells as "fewer than 3",
-    text a spreadsheet would run as a formula (a sector called ``=HYPERLINK(...)``) made inert."""
+    """The aggregate tables as exported: columns and indicators in words, changes in percent,
+    suppressed cells as "fewer than 3", text a spreadsheet would run as a formula (a sector
+    called ``=HYPERLINK(...)``) made inert."""
     change_cols = ["mean_change", "median_change", "pooled_change", "reported_mean_change"]
-    return {
+    tables = {
         "change per indicator": _shown(ov.summary, change_cols),
         "by country": _shown(ov.by_country, change_cols),
         "by sector": _shown(ov.by_sector, change_cols),
@@ -363,6 +389,13 @@ def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
         "energy and emissions": _shown(ov.impacts, []),
         "energy by country": _shown(ov.impacts_by_country, []),
     }
+    # read by people: columns and indicators in words (labels.people_table), "fewer than 3" kept as is;
+    # yield's changes are of a percentage (relative, and in points)
+    for t in tables.values():
+        if "unit" in t.columns:
+            t["unit"] = t["unit"].replace({"dimensionless": "%"})
+    return {name: labels.people_table(t, keep=tuple(c for c in t.columns if c != "indicator"))
+            for name, t in tables.items()}
 
 
 def overview_csv(ov: ProgrammeOverview) -> bytes:

@@ -133,8 +133,10 @@ def test_a_file_over_the_row_limit_is_refused_before_anything_is_stored(engine, 
 def test_a_line_the_csv_reader_cannot_read_refuses_the_file(engine):
     lines = months("A SME", 7)
     lines[5] = lines[5].rstrip("\n") + ",extra,fields\n"  # line 7: more fields than the header
-    with pytest.raises(errors.RejectedInput, match="cannot be read as CSV"):
+    with pytest.raises(errors.RejectedInput) as refused:
         tio.import_file(engine, ADMIN, (HEADER + "".join(lines)).encode(), "f.csv")
+    assert refused.value.problems["row"].tolist() == [7]  # named as a text editor numbers it, in a later chunk
+    assert refused.value.problems["reason"].iloc[0].startswith("13 cells where the header line has 11")
     assert stored(engine) == (0, 0, 0)
 
 
