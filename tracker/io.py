@@ -126,10 +126,19 @@ def _csv_reader(data: bytes, **kwargs):
                        skip_blank_lines=True, **kwargs)
 
 
+def _every_line_read(df: pd.DataFrame, data: bytes) -> pd.DataFrame:
+    """``df`` as read, or a refusal naming the lines when each has more cells than the header
+    line: pandas then takes the first cells as an index and shifts the rest ("Seals, Ltd"
+    unquoted on every line would be read as the enterprise " Ltd")."""
+    if not isinstance(df.index, pd.RangeIndex):
+        raise RejectedInput(_unreadable_lines(data.decode("utf-8-sig")))
+    return df
+
+
 def _read_csv(data: bytes) -> pd.DataFrame:
     _check_csv(data)
     with _csv_errors(data):
-        return _csv_reader(data)
+        return _every_line_read(_csv_reader(data), data)
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -247,7 +256,7 @@ def _csv_pieces(data: bytes) -> tuple[int, tuple, object]:
     def pieces():
         with _csv_errors(data):
             for chunk in _csv_reader(data, chunksize=CHUNK_ROWS):
-                yield _template(chunk), metrics.frames.FIRST_LINE + int(chunk.index[0])
+                yield _template(_every_line_read(chunk, data)), metrics.frames.FIRST_LINE + int(chunk.index[0])
 
     return rows, orders, pieces
 

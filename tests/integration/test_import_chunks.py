@@ -140,6 +140,19 @@ def test_a_line_the_csv_reader_cannot_read_refuses_the_file(engine):
     assert stored(engine) == (0, 0, 0)
 
 
+def test_a_comma_unquoted_on_every_line_refuses_the_file_whole_or_in_chunks(engine):
+    # every line one cell longer than the header: pandas would take the first cells as an index
+    # and read the enterprise as " Ltd", the country as the sector and so on
+    lines = [x.replace("Seals SME", "Seals, Ltd") for x in months("Seals SME", 7)]
+    data = (HEADER + "".join(lines)).encode()
+    for read in (lambda: tio.read_table(data, "f.csv"), lambda: tio.import_file(engine, ADMIN, data, "f.csv")):
+        with pytest.raises(errors.RejectedInput) as refused:
+            read()
+        assert refused.value.problems["row"].tolist() == [2, 3, 4, 5, 6, 7, 8]
+        assert refused.value.problems["reason"].iloc[0].startswith("12 cells where the header line has 11")
+    assert stored(engine) == (0, 0, 0)
+
+
 def test_chunks_and_the_whole_file_store_the_same(engine, tmp_path, monkeypatch):
     lines = months("A SME", 7) + months("B SME", 5, "energy", "kWh")
     lines = [x.replace(",energy,,", ",energy,electricity,") for x in lines]
