@@ -119,13 +119,6 @@ def plain(text) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
 
 
-def pct(value, digits: int = 1, signed: bool = True) -> str:
-    """A fraction as a percentage string ('-27.0%'); '–' for missing."""
-    if value is None or value != value:
-        return "–"
-    return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
-
-
 def chart(figure, key: str, where=None) -> None:
     """Draw a plotly figure from tracker.charts, or the one line of text a chart builder returns
     instead of a chart with nothing to draw (every cell hidden)."""
