@@ -22,4 +22,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_column('measurements', 'version')
+    if op.get_bind().dialect.name == "duckdb":
+        # DuckDB drops the column in place; the dialect's drop_column would rebuild the table from a
+        # reflection whose unique-constraint name is longer than SQLAlchemy accepts
+        # (and it alters no table an index depends on: the index goes and comes back)
+        op.drop_index(op.f('ix_measurements_enterprise_id'), table_name='measurements')
+        op.execute("ALTER TABLE measurements DROP COLUMN version")
+        op.create_index(op.f('ix_measurements_enterprise_id'), 'measurements', ['enterprise_id'], unique=False)
+    else:
+        op.drop_column('measurements', 'version')
