@@ -41,18 +41,20 @@ def _lower(series: pd.Series) -> pd.Series:
 
 
 #: a number with thousands separators: 4,300 / 1,234,567.5 (a comma anywhere else is refused:
-#: "1,5" may be a decimal comma, and reading it as 15 would be a silent factor of ten)
-_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+#: "1,5" may be a decimal comma, and reading it as 15 would be a silent factor of ten); Indian
+#: grouping too, three digits then pairs: 1,20,000 / 12,34,567.5 / 1,00,00,000
+_GROUPED = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d*)?"
 #: spaces people put between digit groups (4 300, 4\u202f300, 4_300)
 _DIGIT_SPACES = r"[\s\u00a0\u202f_]"
 
 
 def parse_values(series: pd.Series) -> pd.Series:
-    """Numbers from what people type: 4,300 / 4 300 / 1.2e3; NaN where it is not a number.
+    """Numbers from what people type: 4,300 / 4 300 / 1,20,000 / 1.2e3; NaN where it is not a number.
 
-    Commas are read as thousands separators only in groups of three digits before any decimal
-    point; "1,5", "12,34" or "4.300,5" (decimal commas) are not numbers here, so they are
-    reported instead of being stored ten or a thousand times too large.
+    Commas are read as digit-group separators only in groups of three digits before any decimal
+    point, or in India's grouping (the last three digits, then pairs: 1,20,000 is 120000); "1,5",
+    "12,34" or "4.300,5" (decimal commas) are not numbers here, so they are reported instead of
+    being stored ten or a thousand times too large.
     """
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype(float)  # no copy under copy-on-write when already float
@@ -227,7 +229,7 @@ def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
         add(ambiguous, column, "day and month cannot be told apart (is 01/06 the 1st of June or the 6th of "
                                "January?); write dates as YYYY-MM-DD")
         add(parsed.isna() & ~ambiguous, column, "missing or not a date (use YYYY-MM-DD)")
-    add(start.notna() & end.notna() & (end < start), "period_end", "period_end is before period_start")
+    add(start.notna() & end.notna() & (end < start), "period_end", "Period end is before period start")
     phase = _per_distinct(_text(df["phase"]), normalise_phase)
     add(phase.isna(), "phase", "phase must be 'baseline' or 'follow-up'")
     indicator = _lower(df["indicator"])

@@ -116,10 +116,10 @@ def canonical_factor(indicator: str, carrier: str, unit: str) -> tuple[float, st
     try:
         dim = dimension_of(unit)
     except UnitError as exc:
-        raise UnitError(f"{exc} {indicator} is measured in {' or '.join(ind.dimensions)} "
+        raise UnitError(f"{exc} {ind.label} is measured in {' or '.join(ind.dimensions)} "
                         f"(for example {', '.join(ind.units[:3])}).") from None
     if dim not in ind.dimensions:
-        raise UnitError(f"{unit!r} is a unit of {dim}, but {indicator} is measured in "
+        raise UnitError(f"{unit!r} is a unit of {dim}, but {ind.label.lower()} is measured in "
                         f"{' or '.join(ind.dimensions)} (for example {', '.join(ind.units[:3])}).")
     if indicator == "energy":
         carrier = carrier or "electricity"
@@ -130,7 +130,7 @@ def canonical_factor(indicator: str, carrier: str, unit: str) -> tuple[float, st
             raise UnitError(f"Electricity is entered in energy units (kWh, MWh...), not {unit!r}.")
         ncv_kwh_per_kg = float(fuel["ncv_gj_per_t"]) * 1e9 / 1000 / 3.6e6  # GJ/t -> kWh/kg
         if pd.isna(ncv_kwh_per_kg):
-            raise UnitError(f"No calorific value for {carrier}: enter it in energy units.")
+            raise UnitError(f"No calorific value for {fuel['label']}: enter it in energy units.")
         if dim == "mass":
             return factor(unit, "kg") * ncv_kwh_per_kg, "kWh"
         density = fuel["density_kg_per_m3"]

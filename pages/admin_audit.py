@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from metrics import labels
 from tracker import accounts, errors
 from ui import shared
 
@@ -37,7 +38,9 @@ def render() -> None:
     log = accounts.audit_log(engine, user, filters, limit=int(limit))
     st.caption(f"{len(log):,} entries shown" + (" (the limit; narrow the filters to see older ones)"
                                                    if len(log) == limit else ""))
-    st.dataframe(log, hide_index=True, key="audit_table_view", width="stretch",
+    # before and after as stored (JSON), read in words
+    shown = log.assign(**{c: log[c].map(labels.record_words) for c in ("before", "after") if c in log.columns})
+    st.dataframe(shown, hide_index=True, key="audit_table_view", width="stretch",
                  column_config={"at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm:ss"),
                                 "table_name": "table", "record_id": "record"})
 

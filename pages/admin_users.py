@@ -26,6 +26,9 @@ def render() -> None:
                  column_config={"created_at": st.column_config.DatetimeColumn("created (UTC)"),
                                 "email": "single sign-on e-mail", "failed_attempts": "failed sign-ins"})
 
+    if done := st.session_state.pop("admin_flash", None):
+        st.success(done)
+    shared.flash("new_user")
     new_password = st.session_state.pop("admin_new_password", None)
     if new_password:
         st.success(f"Password for **{shared.plain(new_password[0])}** (pass it on once; they can change it under "
@@ -33,14 +36,15 @@ def render() -> None:
         st.code(new_password[1], language=None)
 
     with st.expander("Create an account", expanded=False):
-        with st.form("create_user_form", clear_on_submit=True):
+        nu = shared.form_keys("new_user", 0)  # kept when refused, empty after an account is created
+        with st.form(f"{nu}_form"):
             c1, c2 = st.columns(2)
-            username = c1.text_input("User name", key="new_user_name")
-            role = c2.selectbox("Role", ROLES, index=ROLES.index("manager"), key="new_user_role")
+            username = c1.text_input("User name", key=f"{nu}_name")
+            role = c2.selectbox("Role", ROLES, index=ROLES.index("manager"), key=f"{nu}_role")
             chosen = st.multiselect("Enterprises (a manager's one, or a trainer's)", list(ent_names),
-                                    format_func=ent_names.get, key="new_user_enterprises")
-            email = c1.text_input("Single sign-on e-mail (optional)", key="new_user_email")
-            password = c2.text_input("Password (empty: a random one)", type="password", key="new_user_password")
+                                    format_func=ent_names.get, key=f"{nu}_enterprises")
+            email = c1.text_input("Single sign-on e-mail (optional)", key=f"{nu}_email")
+            password = c2.text_input("Password (empty: a random one)", type="password", key=f"{nu}_password")
             if st.form_submit_button("Create account"):
                 try:
                     pw = accounts.create_user(engine, user, username, role, chosen, password=password or None,
@@ -49,12 +53,16 @@ def render() -> None:
                     st.error(f"{shared.plain(exc)} No account was created.")
                 else:
                     st.session_state["admin_new_password"] = (username.strip(), pw)
-                    st.rerun()
+                    shared.form_saved("new_user", 0, f"Account {shared.plain(username.strip())} ({role}) created.")
 
     st.subheader("Change an account")
-    labels = {int(r.id): f"{r.username} ({r.role}{'' if r.active else ', deactivated'})" for r in users.itertuples()}
-    uid = st.selectbox("Account", list(labels), format_func=labels.get, key="edit_user_pick")
+    # the user name alone: a label that changed with the role or the status would make the browser's
+    # pick a new widget, and the next click would act on the first account instead
+    names = {int(r.id): r.username for r in users.itertuples()}
+    uid = st.selectbox("Account", list(names), format_func=names.get, key="edit_user_pick")
     row = users.set_index("id").loc[uid]
+    st.caption(f"{shared.plain(row['username'])}: {row['role']}, "
+               + ("active" if row["active"] else "**deactivated**: cannot sign in until reactivated"))
     with st.form("edit_user_form"):  # keys carry the id: switching accounts shows that account's values
         c1, c2 = st.columns(2)
         e_role = c1.selectbox("Role", ROLES, index=ROLES.index(row["role"]), key=f"edit_user_role_{uid}")
@@ -69,42 +77,73 @@ def render() -> None:
                 st.error(f"{shared.plain(exc)} Nothing was changed.")
             else:
                 st.success("Account saved.")
-    b1, b2 = st.columns(2)
-    if b1.button("Reset password", key="reset_password"):
-        try:
-            pw = accounts.reset_password(engine, user, uid)
-        except (ValueError, LookupError, errors.AccessDenied) as exc:
-            st.error(shared.plain(exc))
-        else:
-            st.session_state["admin_new_password"] = (row["username"], pw)
-            st.rerun()
+    # resetting a password and deactivating lock a person out: asked once more, then said what was done
+    name = shared.plain(row["username"])
     toggle = "Reactivate" if not row["active"] else "Deactivate"
-    if b2.button(toggle, key="toggle_active"):
-        try:
-            accounts.set_active(engine, user, uid, not row["active"])
-        except (ValueError, LookupError, errors.AccessDenied) as exc:
-            st.error(shared.plain(exc))
-        else:
+    pending = st.session_state.get("admin_confirm")
+    if pending and pending[1] != uid:
+        pending = st.session_state["admin_confirm"] = None
+    if not pending:
+        b1, b2 = st.columns(2)
+        if b1.button("Reset password", key="reset_password"):
+            st.session_state["admin_confirm"] = ("reset", uid)
             st.rerun()
+        if b2.button(toggle, key="toggle_active"):
+            st.session_state["admin_confirm"] = (toggle.lower(), uid)
+            st.rerun()
+    else:
+        question = {"reset": f"Reset the password of **{name}**? Their current password stops working at once; "
+                             "you pass the new one on to them.",
+                    "deactivate": f"Deactivate **{name}**? They are signed out at once and cannot sign in until "
+                                  "an administrator reactivates the account.",
+                    "reactivate": f"Reactivate **{name}**? They can sign in again with their password."}[pending[0]]
+        st.warning(question, icon=":material/help:")
+        c1, c2 = st.columns(2)
+        yes = c1.button({"reset": "Yes, reset the password", "deactivate": "Yes, deactivate",
+                         "reactivate": "Yes, reactivate"}[pending[0]], key="confirm_yes", type="primary")
+        if c2.button("Cancel", key="confirm_no"):
+            st.session_state["admin_confirm"] = None
+            st.rerun()
+        if yes:
+            st.session_state["admin_confirm"] = None
+            try:
+                if pending[0] == "reset":
+                    pw = accounts.reset_password(engine, user, uid)
+                else:
+                    accounts.set_active(engine, user, uid, pending[0] == "reactivate")
+            except (ValueError, LookupError, errors.AccessDenied) as exc:
+                st.error(f"{shared.plain(exc)} Nothing was changed.")
+            else:
+                if pending[0] == "reset":
+                    st.session_state["admin_new_password"] = (row["username"], pw)
+                    st.session_state["admin_flash"] = (f"The password of {name} was reset; the old one no longer "
+                                                       "works.")
+                else:
+                    st.session_state["admin_flash"] = (f"{name} was deactivated: they are signed out and cannot sign "
+                                                       "in." if pending[0] == "deactivate"
+                                                       else f"{name} was reactivated: they can sign in again.")
+                st.rerun()
 
     st.divider()
     st.subheader("Enterprises")
     with st.expander("Add an enterprise", expanded=False):
-        with st.form("create_enterprise_form", clear_on_submit=True):
+        ne = shared.form_keys("new_enterprise", 0)  # kept when refused, empty after an enterprise is added
+        shared.flash("new_enterprise")
+        with st.form(f"{ne}_form"):
             c1, c2 = st.columns(2)
-            name = c1.text_input("Name", key="new_ent_name")
-            country = c2.text_input("Country (ISO code)", max_chars=2, key="new_ent_country")
-            sector = c1.text_input("Sector", key="new_ent_sector")
-            size = c2.selectbox("Size", ["", *enterprises.SIZES], key="new_ent_size")
-            partner = shared.partner_picker(c1, "", key="new_ent_partner")
-            cluster = shared.cluster_picker(c2, "", key="new_ent_cluster")
+            ent_name = c1.text_input("Name", key=f"{ne}_name")
+            country = c2.text_input("Country (ISO code)", max_chars=2, key=f"{ne}_country")
+            sector = c1.text_input("Sector", key=f"{ne}_sector")
+            size = c2.selectbox("Size", ["", *enterprises.SIZES], key=f"{ne}_size")
+            partner = shared.partner_picker(c1, "", key=f"{ne}_partner")
+            cluster = shared.cluster_picker(c2, "", key=f"{ne}_cluster")
             if st.form_submit_button("Add enterprise"):
                 try:
-                    enterprises.create_enterprise(engine, user, name, country, sector, size, partner, cluster)
+                    enterprises.create_enterprise(engine, user, ent_name, country, sector, size, partner, cluster)
                 except (ValueError, errors.AccessDenied) as exc:
-                    st.error(f"{shared.plain(exc)} Nothing was added.")
+                    st.error(f"{shared.plain(exc)} Nothing was added; correct it and press Add enterprise again.")
                 else:
-                    st.rerun()
+                    shared.form_saved("new_enterprise", 0, f"Enterprise {shared.plain(ent_name.strip())} added.")
     if ent_names:
         eid = st.selectbox("Enterprise", list(ent_names), format_func=ent_names.get, key="edit_ent_pick")
         ent = ents.set_index("id").loc[eid]

@@ -4,6 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from metrics import labels
 from tracker import entry, errors, measurements
 from tracker import io as tio
 from ui import shared
@@ -50,16 +51,18 @@ def render() -> None:
             carrier = field.carrier
             if field.indicator == "energy" and not field.carrier:
                 carrier = cols[1].selectbox(f"{field.label} fuel", entry.FUELS, key=f"{k}_{field.key}_carrier",
-                                            label_visibility="collapsed")
+                                            format_func=labels.carrier_label, label_visibility="collapsed")
             elif field.indicator == "waste":
                 carrier = cols[1].selectbox(f"{field.label} destination", entry.DESTINATIONS,
-                                            key=f"{k}_{field.key}_carrier", label_visibility="collapsed")
+                                            format_func=labels.carrier_label, key=f"{k}_{field.key}_carrier",
+                                            label_visibility="collapsed")
             value = cols[2].text_input(f"{field.label} value", key=f"{k}_{field.key}_value", placeholder="value",
                                        label_visibility="collapsed")
             choices = entry.unit_choices(field)
             usual = entry.usual_unit(field, history)  # the unit this enterprise used last comes first
             unit = cols[3].selectbox(f"{field.label} unit", choices, index=choices.index(usual) if usual else 0,
-                                     key=f"{k}_{field.key}_unit", label_visibility="collapsed")
+                                     format_func=labels.unit_words, key=f"{k}_{field.key}_unit",
+                                     label_visibility="collapsed")
             entries[field.key] = dict(value=value, unit=unit, carrier=carrier)
             slots[field.key] = st.empty()
         confirm = st.checkbox("I have checked the figures and dates flagged above; save them anyway",
@@ -94,15 +97,13 @@ def render() -> None:
     periods = measurements.stored_periods(engine, user, enterprise_id)
     if not periods.empty:
         with st.expander(f"Stored periods ({len(periods)})"):
-            st.dataframe(periods, hide_index=True, key="stored_periods",
-                         column_config={"period_start": st.column_config.DateColumn("start"),
-                                        "period_end": st.column_config.DateColumn("end")})
+            st.dataframe(labels.people_table(periods), hide_index=True, key="stored_periods")
             with st.form(f"{k}_delete_period"):
-                labels = {i: f"{r.phase} {r.period_start:%Y-%m-%d} to {r.period_end:%Y-%m-%d} ({r.figures} figures)"
-                          for i, r in enumerate(periods.itertuples())}
+                period_names = {i: f"{r.phase} {r.period_start:%Y-%m-%d} to {r.period_end:%Y-%m-%d} "
+                                   f"({r.figures} figures)" for i, r in enumerate(periods.itertuples())}
                 c1, c2, c3 = st.columns([3, 1, 1])
-                pick = c1.selectbox("Delete a period entered by mistake (wrong dates or phase)", list(labels),
-                                    format_func=labels.get, index=None, placeholder="Choose the period to delete",
+                pick = c1.selectbox("Delete a period entered by mistake (wrong dates or phase)", list(period_names),
+                                    format_func=period_names.get, index=None, placeholder="Choose the period to delete",
                                     key=f"{k}_delete_period_pick")
                 sure = c2.checkbox("Yes, delete its figures", key=f"{k}_delete_period_sure")
                 if c3.form_submit_button("Delete"):
@@ -119,7 +120,7 @@ def render() -> None:
                             st.error(f"{shared.plain(exc)} Nothing was deleted.")
                         else:
                             shared.form_saved("entry", enterprise_id,
-                                              shared.plain(f"Deleted {n} figures: {labels[pick]}."))
+                                              shared.plain(f"Deleted {n} figures: {period_names[pick]}."))
 
     st.divider()
     st.subheader("Upload a file")
@@ -140,8 +141,8 @@ def render() -> None:
         except errors.RejectedInput as exc:
             bar.empty()
             first = exc.problems.head(10)
-            listed = "\n".join(f"- line {p.row}, column {shared.plain(p.column)}: {shared.plain(p.reason)}"
-                               for p in first.itertuples())
+            listed = "\n".join(f"- line {p.row}{f', column {shared.plain(p.column)}' if p.column else ''}: "
+                               f"{shared.plain(p.reason)}" for p in first.itertuples())
             more = f"\n- ... {len(exc.problems) - 10} more below" if len(exc.problems) > 10 else ""
             st.error(f"{shared.plain(upload.name)} was refused; nothing was stored. Correct these rows and upload it "
                      "again:\n" + listed + more)

@@ -1,6 +1,7 @@
 """The enterprise report: stages, changes, actions, and the programme's averages beside them."""
 import streamlit as st
 
+from metrics import labels
 from tracker import charts, errors, handover
 from tracker.countries import country_name
 from tracker.report import enterprise_report
@@ -51,16 +52,15 @@ def render() -> None:
 
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")
-        st.dataframe(report.impacts.drop(columns=["phase"]), hide_index=True, key="impacts_table",
-                     column_config={"energy_kwh": st.column_config.NumberColumn("energy (kWh)", format="%.0f"),
-                                    "kg_co2e": st.column_config.NumberColumn("emissions (kg CO2e)", format="%.0f"),
-                                    "biogenic_kg_co2_memo": st.column_config.NumberColumn(
-                                        "biogenic CO2, memo (kg)", format="%.0f")})
+        st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
+                     key="impacts_table", column_config={
+                         labels.column_label(c): st.column_config.NumberColumn(format="%.0f")
+                         for c in ("energy_kwh", "kg_co2e", "biogenic_kg_co2_memo")})
         if not report.factors.empty:
             st.caption(f"Emission factors used (factor set {report.factors.attrs.get('factor_set', '')}); biogenic "
                        "CO2 is a memo item outside the totals. Intensities are per unit of production of the same "
                        "period.")
-            st.dataframe(report.factors, hide_index=True, key="factors_table")
+            st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
     st.subheader("Programme averages for comparison")
     st.dataframe(charts.averages_table(report.reference, report.database_averages), hide_index=True,
@@ -72,7 +72,7 @@ def render() -> None:
 
     if not report.actions.empty:
         st.subheader("Improvement actions")
-        st.dataframe(report.actions, hide_index=True, key="actions_table")
+        st.dataframe(labels.people_table(report.actions), hide_index=True, key="actions_table")
 
     st.subheader("Hand over")
     slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"

@@ -3,7 +3,8 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import activities, charts, errors, measurements
+from metrics import labels
+from tracker import activities, errors, measurements
 from ui import shared
 
 
@@ -34,8 +35,8 @@ def render() -> None:
         investment = c3.number_input("Investment", min_value=0.0, value=None, step=100.0, key=f"{k}_investment",
                                      placeholder="optional")
         currency = c4.text_input("Currency (ISO code)", max_chars=3, key=f"{k}_currency", placeholder="e.g. INR")
-        indicators = c5.multiselect("Indicators affected", list(charts.INDICATOR_LABELS),
-                                    format_func=lambda i: charts.INDICATOR_LABELS[i], key=f"{k}_indicators")
+        indicators = c5.multiselect("Indicators affected", list(labels.INDICATOR_LABELS),
+                                    format_func=labels.indicator_label, key=f"{k}_indicators")
         added = st.form_submit_button(f"Save for {name}", type="primary")
 
     if added:
@@ -50,13 +51,13 @@ def render() -> None:
     if actions.empty:
         st.info("No actions recorded yet.")
     else:
-        st.dataframe(actions.drop(columns=["id"]), hide_index=True, key="actions_list",
-                     column_config={"action_date": st.column_config.DateColumn("date")})
+        st.dataframe(labels.people_table(actions.drop(columns=["id"])), hide_index=True, key="actions_list")
         with st.form(f"{k}_delete"):
-            labels = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
+            action_names = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
             c1, c2, c3 = st.columns([3, 1, 1])
-            gone = c1.selectbox("Delete an action recorded by mistake", list(labels), format_func=labels.get,
-                                index=None, placeholder="Choose the action to delete", key=f"{k}_delete_pick")
+            gone = c1.selectbox("Delete an action recorded by mistake", list(action_names),
+                                format_func=action_names.get, index=None, placeholder="Choose the action to delete",
+                                key=f"{k}_delete_pick")
             sure = c2.checkbox("Yes, delete it", key=f"{k}_delete_sure")
             if c3.form_submit_button("Delete"):
                 if gone is None:
@@ -69,7 +70,7 @@ def render() -> None:
                     except (LookupError, errors.AccessDenied) as exc:
                         st.error(f"{shared.plain(exc)} Nothing was deleted.")
                     else:
-                        shared.form_saved("action", enterprise_id, f"Deleted: {shared.plain(labels[gone])}")
+                        shared.form_saved("action", enterprise_id, f"Deleted: {shared.plain(action_names[gone])}")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

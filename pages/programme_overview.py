@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from metrics import labels
 from tracker import charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
@@ -17,7 +18,7 @@ FILTERS = [("country", "Country"), ("sector", "Sector"), ("cluster", "Cluster"),
 
 
 def _label(indicator: str) -> str:
-    return charts.INDICATOR_LABELS.get(indicator, indicator)
+    return labels.indicator_label(indicator)
 
 
 def _cells(df: pd.DataFrame, columns: dict[str, str], fmt) -> pd.DataFrame:
@@ -139,7 +140,7 @@ def render() -> None:
         if total > len(ov.participants):
             st.caption(f"Showing the first {len(ov.participants):,} of {total:,} (by name); narrow the filters to "
                        "see others.")
-        st.dataframe(ov.participants, hide_index=True, key="participants_table")
+        st.dataframe(labels.people_table(ov.participants), hide_index=True, key="participants_table")
 
     with quality:
         counts = ov.quality.attrs.get("counts", {})
@@ -150,8 +151,7 @@ def render() -> None:
             total = ov.quality.attrs.get("total", len(ov.quality))
             if total > len(ov.quality):
                 st.caption(f"Listing the first {len(ov.quality):,} of {total:,}; narrow the filters to see others.")
-            st.dataframe(ov.quality.assign(indicator=ov.quality["indicator"].map(_label)), hide_index=True,
-                         key="quality_table")
+            st.dataframe(labels.people_table(ov.quality), hide_index=True, key="quality_table")
             st.caption("Follow up with these enterprises (their trainers can correct figures on the Enter figures "
                        "page).")
 

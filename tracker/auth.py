@@ -105,6 +105,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+def check_password(password) -> None:
+    """Raise ValueError saying why ``password`` cannot be an account's password (the rules every
+    account follows); callers check before they store anything."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+
+
 def random_password() -> str:
     """A random password suitable for printing once."""
     return secrets.token_urlsafe(12)
@@ -155,6 +162,7 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
             throttle.succeeded(session, counters)
             user.failed_attempts = 0
             user.last_failed_at = None
+            audit.record(session, user.username, "login", "users", user.id)
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             current = issue(session, user)
@@ -166,6 +174,12 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
 def _address_of(counters) -> str:
     """The client address an attempt was counted under (as the audit log records it)."""
     return next(key for kind, key in counters if kind == throttle.ADDRESS)[:100]
+
+
+def record_sign_out(engine: Engine, user: CurrentUser, reason: str = "") -> None:
+    """Write a sign-out to the audit log: 'logout', or 'logout-expired' after the inactivity limit."""
+    with session_scope(engine) as session:
+        audit.record(session, user.username, f"logout-{reason}" if reason else "logout", "users", user.id)
 
 
 def has_users(engine: Engine) -> bool:
@@ -182,8 +196,7 @@ def upsert_user(session: Session, username: str, password: str, role: str,
         raise ValueError("A user name is required.")
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    check_password(password)
     if role == "manager" and not enterprise_ids:
         raise ValueError("A manager account needs the enterprise they manage.")
     known = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(list(enterprise_ids)))).all())

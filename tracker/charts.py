@@ -15,6 +15,7 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics import labels
 from tracker.countries import country_name
 from tracker.disclosure import MIN_CELL, SPREAD_MIN
 
@@ -22,10 +23,7 @@ GREEN = "#2e7d32"
 ORANGE = "#ef6c00"
 GREY = "#757575"
 
-INDICATOR_LABELS = {
-    "energy": "Energy", "waste": "Waste produced", "material_input": "Material input",
-    "material_wasted": "Materials wasted", "yield": "Yield", "water": "Water", "production": "Production",
-}
+INDICATOR_LABELS = labels.INDICATOR_LABELS  # one home for display names: metrics.labels
 #: characters per title line: a bold title line this long fits a chart 360 px wide
 TITLE_CHARS = 34
 #: characters per line of a chart's key (small type)
@@ -112,7 +110,17 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
                       yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100], automargin=True),
                       xaxis=dict(title="end of period", automargin=True),
                       legend=dict(orientation="h", yanchor="top", y=-0.25))
+    fig.update_xaxes(range=period_range(stages))  # the periods with figures, not the years around an action
     return fig
+
+
+def period_range(stages: pd.DataFrame) -> list[pd.Timestamp]:
+    """The stage chart's time axis: from the first period's start to the last period's end, with a
+    margin of a twentieth of that span, at least 45 days (a bar, 40 days wide, stands on each
+    period's end). An action dated years later does not stretch the axis over years without figures."""
+    first, last = pd.Timestamp(stages["period_start"].min()), pd.Timestamp(stages["period_end"].max())
+    pad = max((last - first) / 20, pd.Timedelta(days=45))
+    return [first - pad, last + pad]
 
 
 def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: str) -> go.Figure:
@@ -171,7 +179,10 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
                         how="left")
         ref["database mean"] = ref["mean_change"].map(pct)
         ref["database median"] = ref["median_change"].map(pct)
-    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source")
+        ref["enterprises"] = ref["enterprises"].map(lambda n: "–" if n != n else f"{n:,.0f}")  # a count: 33, not 33.0
+    # the indicator as the programme publishes it ("Energy consumption"), not its internal name
+    ref["indicator"] = ref["label"] if "label" in ref.columns else ref["indicator"].map(labels.indicator_label)
+    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source", "label")
                              if c in ref.columns])
 
 

@@ -89,7 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except RejectedInput as exc:
         print(f"error: {path.name} was refused; nothing was stored.", file=sys.stderr)
         for p in exc.problems.itertuples():
-            print(f"  line {p.row}, column {p.column}: {p.reason}", file=sys.stderr)
+            print(f"  line {p.row}{f', column {p.column}' if p.column else ''}: {p.reason}", file=sys.stderr)
         return 1
     print(f"{path.name}: {counts['inserted']} rows added, {counts['updated']} updated.")
     return 0

@@ -246,8 +246,11 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
     """Load the demo set and its accounts into ``engine``'s database; safe to run again.
 
     Returns {username: password}; each password is ``password`` or, when not given, a new
-    random one (to be printed once: only its hash is stored).
+    random one (to be printed once: only its hash is stored). A ``password`` the account rules
+    refuse raises ValueError before anything is stored: no figures without their accounts.
     """
+    if password is not None:
+        auth.check_password(password)
     system = auth.system_user("demo-loader")
     synth = synthetic_enterprises()
     step = progress or (lambda fraction, text: None)

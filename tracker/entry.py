@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import metrics
+from metrics.labels import carrier_label
 
 #: how many times an enterprise's usual per-day figure a new one may be before we ask
 JUMP = 300.0
@@ -177,7 +178,8 @@ def problems_by_field(rows: pd.DataFrame, parsed: metrics.Parsed) -> dict[str, l
         slot = (r.indicator, str(r.carrier).strip().lower())
         if slot in seen:
             out.setdefault(r.field, []).append(
-                f"{r.carrier} is on the line '{labels[seen[slot]]}' already: enter their sum there, once.")
+                f"{carrier_label(r.carrier)} is on the line '{labels[seen[slot]]}' already: enter their sum there, "
+                "once.")
         else:
             seen[slot] = r.field
     return out
@@ -244,8 +246,8 @@ def _fraction_typed_as_percent(new: pd.DataFrame) -> dict[str, str]:
     for r in y.itertuples(index=False):
         value = r.value
         if metrics.parse_unit(r.unit) == metrics.parse_unit("%") and 0 < value <= 1:
-            out[r.field] = (f"Yield: {value:g} % is less than one percent. Did you mean {value * 100:g} % "
-                            f"(or the fraction {value:g} with the unit 'fraction')?")
+            out[r.field] = (f"Yield: {value:g} % is less than one percent. Did you mean {value * 100:g} %? "
+                            "Yield is entered in percent (good output / material input x 100).")
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from metrics import labels
 from tracker import charts
 from tracker.countries import country_name
 from tracker.io import neutralise
@@ -23,15 +24,41 @@ from tracker.report import EnterpriseReport
 
 CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2rem auto; max-width: 1000px;
-       color: #222; }
-h1 { margin-bottom: .2rem; } .meta { color: #666; margin-bottom: 1rem; }
+       padding: 0 1rem; color: #222; }
+h1 { margin-bottom: .2rem; overflow-wrap: anywhere; } .meta { color: #666; margin-bottom: 1rem; }
 .note { background: #eef5fb; border-left: 4px solid #4a90d9; padding: .5rem .8rem; margin: 1rem 0; }
-table { border-collapse: collapse; width: 100%; margin: .5rem 0 1.5rem; font-size: .9rem; }
+.table { overflow-x: auto; margin: .5rem 0 1.5rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border: 1px solid #ddd; padding: .3rem .5rem; text-align: left; } th { background: #f4f4f4; }
+.chart { width: 100%; } .modebar-container { display: none; }
 footer { color: #777; font-size: .8rem; margin-top: 2rem; }
-@media print { body { margin: 0; max-width: none; } .chart { page-break-inside: avoid; }
-               h2 { page-break-after: avoid; } }
+@media (max-width: 600px) { body { margin: 1rem auto; padding: 0 .6rem; } table { font-size: .8rem; }
+                            th, td { padding: .2rem .35rem; } }
+@media print { body { margin: 0; padding: 0; max-width: none; } .chart { page-break-inside: avoid; }
+               h2 { page-break-after: avoid; } .table { overflow: visible; }
+               table { font-size: 7.5pt; } th, td { padding: .2rem .3rem; } }
 """
+
+#: where everyday paper is US Letter: the CLDR territories with paperSize type="US-Letter"
+#: (Unicode CLDR supplementalData.xml, measurementData; UTS #35 Part 6). Everywhere else: A4.
+LETTER_COUNTRIES = frozenset("BZ CA CL CO CR GT MX NI PA PH PR SV US VE".split())
+#: the printed page's margin, and the width of its content in CSS pixels (96 per inch) per paper
+PAGE_MARGIN_MM = 12
+_PAPER_MM = {"A4": (210, 297), "Letter": (215.9, 279.4)}
+
+
+def paper_for(country) -> str:
+    """'Letter' for an enterprise in a country whose everyday paper is US Letter, else 'A4'."""
+    return "Letter" if str(country or "").strip().upper() in LETTER_COUNTRIES else "A4"
+
+
+def _content_px(paper: str) -> int:
+    """The width a printed page leaves for content, in CSS pixels: what the charts are drawn at."""
+    return int((_PAPER_MM[paper][0] - 2 * PAGE_MARGIN_MM) / 25.4 * 96)
+
+
+#: the charts of a hand-over file: no toolbar (it would be printed), the page's whole width
+_CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def _number(v: float) -> str:
@@ -39,8 +66,16 @@ def _number(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
 
 
-def _table(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, escape=True, na_rep="", float_format=_number, border=0)
+def _table(df: pd.DataFrame, *, words: bool = True) -> str:
+    """A table in a box that scrolls sideways on a narrow screen (the page itself does not)."""
+    shown = labels.people_table(df) if words else df
+    return "<div class='table'>" + shown.to_html(index=False, escape=True, na_rep="", float_format=_number,
+                                                  border=0) + "</div>"
+
+
+def _chart(fig, include_plotlyjs: bool) -> str:
+    return "<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs,
+                                               config=_CHART_CONFIG, default_width="100%") + "</div>"
 
 
 def fingerprint(report: EnterpriseReport) -> str:
@@ -51,12 +86,19 @@ def fingerprint(report: EnterpriseReport) -> str:
     return digest.hexdigest()
 
 
-def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = None) -> str:
-    """The report as one self-contained HTML document (charts included, works offline)."""
+def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = None, for_pdf: bool = False) -> str:
+    """The report as one self-contained HTML document (charts included, works offline, reads on a
+    phone, prints on the paper of the enterprise's country). ``for_pdf``: laid out at the printed
+    page's width, so that the charts fill it."""
     ent = report.enterprise
     generated = generated or dt.datetime.now(dt.UTC)
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(ent['name'])} - "
-             f"SCORE4Climate report</title><style>{CSS}</style></head><body>",
+    paper = paper_for(ent.get("country"))
+    page = f"@page {{ size: {paper}; margin: {PAGE_MARGIN_MM}mm; }}"
+    if for_pdf:
+        page += " body { margin: 0; padding: 0; max-width: none; }"
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+             f"<title>{html.escape(ent['name'])} - SCORE4Climate report</title><style>{CSS}{page}</style></head><body>",
              f"<h1>{html.escape(ent['name'])}</h1>",
              "<div class='meta'>" + html.escape(" · ".join(x for x in [country_name(ent['country']), ent['sector'],
                                                                        ent['size'], ent['partner']] if x)) + "</div>"]
@@ -69,26 +111,26 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<p>Periods differ in length, so extensive figures are compared as per-day rates.</p>")
     first = True
     if not report.stages.empty and report.stages["yield_pct"].notna().any():
-        fig = charts.stage_chart(report.stages, report.actions)
-        parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=True) + "</div>")
+        parts.append(_chart(charts.stage_chart(report.stages, report.actions), include_plotlyjs=True))
         if not report.actions.empty:
             parts.append("<p class='key'>Improvement actions marked ▲ on the chart: "
                          + "; ".join(html.escape(a) for a in charts.action_key(report.actions)) + ".</p>")
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
-        parts.append(_table(charts.changes_table(report.changes)))
-        fig = charts.changes_vs_reference(report.changes, report.reference,
-                                          "This enterprise beside the programme's reported averages")
-        parts.append("<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=first) + "</div>")
+        parts.append(_table(charts.changes_table(report.changes), words=False))
+        parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
+                                                        "This enterprise beside the programme's reported averages"),
+                            include_plotlyjs=first))
     if not report.impacts.empty:
-        parts.append("<h2>Energy, emissions and intensities by period</h2>" + _table(report.impacts))
+        parts.append("<h2>Energy, emissions and intensities by period</h2>"
+                     + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
         if not report.factors.empty:
             factor_set = html.escape(str(report.factors.attrs.get("factor_set", "")))
             parts.append(f"<p>Emission factors used (factor set {factor_set}"
                          "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
     parts.append("<h2>Programme averages for comparison</h2>"
-                 + _table(charts.averages_table(report.reference, report.database_averages))
+                 + _table(charts.averages_table(report.reference, report.database_averages), words=False)
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
                    "change). Database: the same mean, and the median, over the enterprises in this database with "
                    "both a baseline and a follow-up.</p>")
@@ -102,23 +144,36 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
     """The report's figures as an Excel workbook, one sheet per table (formula cells made inert)."""
     buf = io.BytesIO()
     changes = report.changes.copy()
-    if not changes.empty:  # as on the page: per-day rates, yield in %
+    if not changes.empty:  # as on the page: per-day rates, yield in %, changes in %
         is_yield = changes["indicator"].eq("yield")
         for col in ("baseline", "followup"):
             changes[col] = changes[col].where(~is_yield, changes[col] * 100)
         changes["unit"] = changes["unit"].astype(str).where(is_yield, changes["unit"].astype(str) + " per day")
         changes.loc[is_yield, "unit"] = "%"
-    sheets = {"changes": changes, "stages": report.stages, "impacts": report.impacts,
-              "actions": report.actions, "measurements": report.measurements, "reference": report.reference}
+        changes["relative_change"] = changes["relative_change"] * 100
+        changes = changes.rename(columns={"relative_change": "Relative change (%)"})
+    reference = report.reference.drop(columns=["indicator"]).assign(
+        reported_mean_change=report.reference["reported_mean_change"] * 100).rename(
+        columns={"reported_mean_change": "Programme's reported average (%)"})
+    # sheets and columns in words: this file is read by people (the template keeps machine names)
+    sheets = {"Changes": changes, "Stages": report.stages,
+              "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
+              "Emission factors": report.factors, "Improvement actions": report.actions,
+              "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),
+              "Programme averages": reference}
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in sheets.items():
             if df is None or df.empty:
                 continue
-            safe = df.copy()
+            safe = labels.people_table(df, dates_as_text=False)
             for col in safe.columns:
                 if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
                     safe[col] = safe[col].map(neutralise)
             safe.to_excel(xl, sheet_name=name, index=False)
+            for i, col in enumerate(safe.columns, start=1):  # dates Excel sorts, shown without 00:00:00
+                if pd.api.types.is_datetime64_any_dtype(safe[col]):
+                    for (cell,) in xl.sheets[name].iter_rows(min_row=2, min_col=i, max_col=i):
+                        cell.number_format = "YYYY-MM-DD"
     return buf.getvalue()
 
 
@@ -144,9 +199,12 @@ def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
                            "and print it from a browser instead.")
     with tempfile.TemporaryDirectory() as tmp:
         page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
-        page.write_text(report_html(report), encoding="utf-8")
-        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync", f"--user-data-dir={tmp}/profile",
+        page.write_text(report_html(report, for_pdf=True), encoding="utf-8")
+        # the window as wide as the printed page's content: the charts are drawn to fill it
+        width = _content_px(paper_for(report.enterprise.get("country")))
+        cmd = [browser, f"--window-size={width},1200", "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+               f"--user-data-dir={tmp}/profile",
                "--no-pdf-header-footer", "--virtual-time-budget=15000", f"--print-to-pdf={out}", page.as_uri()]
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)

@@ -27,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics import labels
 from tracker.access import EDITORS, require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
@@ -81,8 +82,31 @@ def _read_csv(data: bytes) -> pd.DataFrame:
         return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise RejectedInput.one("the file is empty") from None
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise RejectedInput.one(f"the file cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    except (pd.errors.ParserError, csv.Error, ValueError):
+        raise RejectedInput(_unreadable_lines(text)) from None
+
+
+def _unreadable_lines(text: str) -> pd.DataFrame:
+    """Why a CSV text cannot be read, in words, naming each line (as a text editor numbers them)
+    that has more cells than the header line: mostly a name or note with an unquoted comma."""
+    rows = csv.reader(io.StringIO(text), strict=True)
+    problems, start, width = [], 1, None
+    try:
+        for cells in rows:
+            if width is None:
+                width = len(cells)
+            elif len(cells) > width:
+                problems.append((start, "", f"{len(cells)} cells where the header line has {width}: a name or note "
+                                            'with a comma in it must be put in double quotes ("Seals, Ltd")'))
+            start = rows.line_num + 1
+    except csv.Error:
+        problems.append((start, "", 'a double quote (") is opened here and not closed where it should be; put '
+                                    'a text with a comma or a quote in double quotes and double the quotes inside '
+                                    '("Seals ""A"", Ltd")'))
+    if not problems:
+        problems.append((1, "", "the file cannot be read as CSV: save it from your spreadsheet as "
+                                "'CSV UTF-8 (comma delimited)'"))
+    return pd.DataFrame(problems, columns=["row", "column", "reason"])
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -273,10 +297,11 @@ def _shown(df: pd.DataFrame, pct: list[str]) -> pd.DataFrame:
 
 
 def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
-    """The aggregate tables as exported: changes in percent, suppressed cells as "fewer than 3",
-    text a spreadsheet would run as a formula (a sector called ``=HYPERLINK(...)``) made inert."""
+    """The aggregate tables as exported: columns and indicators in words, changes in percent,
+    suppressed cells as "fewer than 3", text a spreadsheet would run as a formula (a sector
+    called ``=HYPERLINK(...)``) made inert."""
     change_cols = ["mean_change", "median_change", "pooled_change", "reported_mean_change"]
-    return {
+    tables = {
         "change per indicator": _shown(ov.summary, change_cols),
         "by country": _shown(ov.by_country, change_cols),
         "by sector": _shown(ov.by_sector, change_cols),
@@ -285,6 +310,13 @@ def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
         "energy and emissions": _shown(ov.impacts, []),
         "energy by country": _shown(ov.impacts_by_country, []),
     }
+    # read by people: columns and indicators in words (labels.people_table), "fewer than 3" kept as is;
+    # yield's changes are of a percentage (relative, and in points)
+    for t in tables.values():
+        if "unit" in t.columns:
+            t["unit"] = t["unit"].replace({"dimensionless": "%"})
+    return {name: labels.people_table(t, keep=tuple(c for c in t.columns if c != "indicator"))
+            for name, t in tables.items()}
 
 
 def overview_csv(ov: ProgrammeOverview) -> bytes:

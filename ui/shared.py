@@ -30,9 +30,16 @@ def init_state() -> None:
 
 
 def sign_out(reason: str = "") -> None:
-    """End the session (and a single sign-on session); ``reason`` ('expired') is shown at sign-in."""
+    """End the session (and a single sign-on session), written to the audit log; ``reason``
+    ('expired') is shown at sign-in."""
+    from tracker.auth import record_sign_out
     from ui import sso
 
+    if (user := st.session_state.get("user")) is not None:
+        try:
+            record_sign_out(engine(), user, reason)
+        except Exception:  # noqa: BLE001 - the session ends even when the log cannot be written
+            pass
     st.session_state.clear()
     init_state()
     if reason:

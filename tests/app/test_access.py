@@ -144,19 +144,29 @@ def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
     goto(at, "users")
     at.run()
     assert not at.exception, at.exception
-    at.text_input(key="new_user_name").input("new-trainer")
-    at.selectbox(key="new_user_role").select("trainer")
+    at.text_input(key="new_user_0_0_name").input("new-trainer")
+    at.selectbox(key="new_user_0_0_role").select("trainer")
     click(at, "Create account")
     assert not at.exception, at.exception
     password = at.code[0].value
     assert auth.authenticate(fresh_demo, "new-trainer", password).role == "trainer"
     assert "new-trainer" in at.dataframe[0].value["username"].tolist()
+    assert [s.value for s in at.success][:1] == ["Account new\\-trainer (trainer) created."]
 
-    choose(at, "edit_user_pick", "demo-manager (manager)").run()
-    click(at, "Reset password")
+    choose(at, "edit_user_pick", "demo-manager").run()
+    click(at, "Reset password")  # asks first: nothing is reset yet
+    assert "Reset the password of **demo\\-manager**?" in at.warning[0].value
+    assert auth.authenticate(fresh_demo, "demo-manager", PASSWORD).role == "manager"
+    click(at, "Yes, reset the password")
     new = at.code[0].value
+    assert at.success[0].value == "The password of demo\\-manager was reset; the old one no longer works."
     assert auth.authenticate(fresh_demo, "demo-manager", new).role == "manager"
     click(at, "Deactivate")
+    click(at, "Cancel")  # changed one's mind: still active
+    assert auth.authenticate(fresh_demo, "demo-manager", new).role == "manager"
+    click(at, "Deactivate")
+    click(at, "Yes, deactivate")
+    assert at.success[0].value == "demo\\-manager was deactivated: they are signed out and cannot sign in."
     with pytest.raises(auth.SignInError):
         auth.authenticate(fresh_demo, "demo-manager", new)
 
@@ -181,9 +191,10 @@ def test_admin_cannot_lock_themselves_out(fresh_demo):
     at = sign_in(new_app(), "demo-admin")
     goto(at, "users")
     at.run()
-    choose(at, "edit_user_pick", "demo-admin (admin)").run()
+    choose(at, "edit_user_pick", "demo-admin").run()
     click(at, "Deactivate")
-    assert "cannot deactivate your own account" in at.error[0].value
+    click(at, "Yes, deactivate")
+    assert "cannot deactivate your own account" in at.error[0].value and "Nothing was changed" in at.error[0].value
 
 
 HOSTILE = ['<img src=x onerror=alert(1)>', '=HYPERLINK("http://x")']

@@ -20,8 +20,8 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     assert at.success[0].value == "Action saved."
     assert field(at, "text_input", "action", "description").value == ""  # an empty form for the next one
     table = at.dataframe[0].value
-    row = table[table["description"] == "Sorting bins for rubber offcuts"].iloc[0]
-    assert (row["investment"], row["currency"], row["indicators"]) == (1200.0, "INR", "waste")
+    row = table[table["What was done"] == "Sorting bins for rubber offcuts"].iloc[0]
+    assert (row["Investment"], row["Currency"], row["Indicators affected"]) == (1200.0, "INR", "Waste produced")
     goto(at, "report")
     at.run()
     stage = next(f for f in charts(at) if "stage" in f.layout.title.text)
@@ -57,8 +57,8 @@ def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_
         click(at, "Save")
     assert not at.success and "recorded already" in at.error[0].value
     table = at.dataframe[0].value
-    sold = table["description"] == "Contract to sell the remaining waste"
-    assert table.loc[sold, "investment"].tolist() == [250000.0]
+    sold = table["What was done"] == "Contract to sell the remaining waste"
+    assert table.loc[sold, "Investment"].tolist() == [250000.0]
 
 
 def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
@@ -73,12 +73,12 @@ def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
     choose(at, field(at, "selectbox", "action", "delete_pick").key, label)
     click(at, "Delete")
     assert "Tick 'Yes, delete it'" in at.warning[0].value
-    assert "Recorded twice by mistake" in at.dataframe[0].value["description"].tolist()
+    assert "Recorded twice by mistake" in at.dataframe[0].value["What was done"].tolist()
     box = field(at, "selectbox", "action", "delete_pick")
     assert box.format_func(box.value) == label  # kept over the rerun
     field(at, "checkbox", "action", "delete_sure").check()
     click(at, "Delete")
     assert not at.exception, at.exception
     assert at.success[0].value == r"Deleted: 2024\-02\-03\: Recorded twice by mistake"  # the label is escaped
-    assert "Recorded twice by mistake" not in at.dataframe[0].value["description"].tolist()
+    assert "Recorded twice by mistake" not in at.dataframe[0].value["What was done"].tolist()
     assert "id" not in at.dataframe[0].value.columns

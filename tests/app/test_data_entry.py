@@ -106,7 +106,7 @@ def test_upload_names_the_bad_row(entry_page):
 
 
 def _stored_periods(at):
-    return next(d.value for d in at.dataframe if "figures" in d.value.columns)
+    return next(d.value for d in at.dataframe if "Figures" in d.value.columns)
 
 
 def test_a_period_entered_by_mistake_is_deleted(entry_page):
@@ -116,7 +116,7 @@ def test_a_period_entered_by_mistake_is_deleted(entry_page):
     field(at, "text_input", "entry", "water_value").input("40")
     click(at, "Save")
     assert not at.error and not at.warning, ([e.value for e in at.error], [w.value for w in at.warning])
-    starts = _stored_periods(at)["period_start"].astype(str).tolist()
+    starts = _stored_periods(at)["Period start"].astype(str).tolist()
     assert starts.count("2035-04-01") == 1
     field(at, "selectbox", "entry", "delete_period_pick").select(starts.index("2035-04-01"))
     click(at, "Delete")
@@ -125,4 +125,4 @@ def test_a_period_entered_by_mistake_is_deleted(entry_page):
     click(at, "Delete")
     assert not at.exception, at.exception
     assert any("Deleted 1 figures" in s.value for s in at.success)
-    assert "2035-04-01" not in _stored_periods(at)["period_start"].astype(str).tolist()
+    assert "2035-04-01" not in _stored_periods(at)["Period start"].astype(str).tolist()

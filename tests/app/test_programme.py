@@ -70,7 +70,7 @@ def test_filters_narrow_every_figure_and_small_cells_are_suppressed(demo_db, use
     assert any("change by country: not drawn, as every country has fewer than 3" in n for n in notes)
     assert FEWER in next(m.value for m in at.metric if m.label.startswith("Energy avoided"))
     # participants are listed by name, without figures
-    part = table_with(at, "name", "modules", "data_completeness")
+    part = table_with(at, "Name", "Modules", "Data completeness")
     assert len(part) == n and not {"baseline", "followup", "relative_change"} & set(part.columns)
 
 
@@ -97,14 +97,14 @@ def test_exports_follow_filters_and_suppress(demo_db, use_db):
     csv = pd.read_csv(io.BytesIO(tio.overview_csv(small)), dtype=str)
     assert "country: IN; sector: Rubber and plastics" in csv["value"].iloc[0]
     per = csv[csv["table"] == "change per indicator"]
-    assert (per["mean_change_pct"] == FEWER).all() and (per["median_change_pct"] == FEWER).all()
+    assert (per["Mean change (%)"] == FEWER).all() and (per["Median change (%)"] == FEWER).all()
     xl = pd.read_excel(io.BytesIO(tio.overview_excel(small)), sheet_name=None, dtype=str)
-    assert (xl["change per indicator"]["pooled_change_pct"] == FEWER).all()
-    assert (xl["distribution"]["median_pct"] == FEWER).all()
+    assert (xl["change per indicator"]["Pooled change (%)"] == FEWER).all()
+    assert (xl["distribution"]["Median (%)"] == FEWER).all()
     everyone = overview.build(data)
     per = pd.read_csv(io.BytesIO(tio.overview_csv(everyone)), dtype=str)
     per = per[per["table"] == "change per indicator"]
-    assert FEWER not in set(per["mean_change_pct"]) and per["mean_change_pct"].astype(float).lt(0).any()
+    assert FEWER not in set(per["Mean change (%)"]) and per["Mean change (%)"].astype(float).lt(0).any()
     engine.dispose()
 
     at = _officer(demo_db, use_db)

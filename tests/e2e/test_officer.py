@@ -43,4 +43,4 @@ def test_officer_filters_sees_suppression_and_exports(app_url, page, tmp_path):
     text = path.read_text()
     assert "country: KE; sector: Food processing" in text
     assert "fewer than 3" in text
-    assert not re.search(r"change per indicator,,energy,kWh,1,-?\d", text)  # no figure from one enterprise
+    assert not re.search(r"change per indicator,,Energy,kWh,1,-?\d", text)  # no figure from one enterprise

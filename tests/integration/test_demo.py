@@ -59,3 +59,27 @@ def test_random_passwords_are_returned_once_and_work(engine):
         hashes = s.scalars(select(User.password_hash)).all()
     assert all(h.startswith("$argon2") for h in hashes)
     assert not any(pw in h for h in hashes for pw in passwords.values())
+
+
+@pytest.mark.parametrize("password", ["short", "", "1234567"])
+def test_a_password_the_rules_refuse_stores_nothing(engine, password):
+    """Regression: the demo was stored whole and only the accounts then refused the password,
+    leaving figures that nobody could sign in to see."""
+    with pytest.raises(ValueError, match="at least 8 characters"):
+        demo.load(engine, password)
+    assert _counts(engine) == (0, 0, 0, 0)
+    demo.load(engine, "12345678")  # the shortest password the rules take: all of it
+    assert _counts(engine)[0] == 37 and _counts(engine)[3] == 4
+
+
+def test_the_command_line_refuses_the_password_before_storing(db_url, monkeypatch, capsys):
+    from tracker import cli
+
+    monkeypatch.setenv("SCORE_DB_URL", db_url)
+    assert cli.main(["demo", "--password", "pw"]) == 1
+    assert capsys.readouterr().err.strip() == "error: The password must have at least 8 characters."
+    engine = db.open_database(db_url)
+    try:
+        assert _counts(engine) == (0, 0, 0, 0)
+    finally:
+        engine.dispose()

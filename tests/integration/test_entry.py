@@ -137,13 +137,16 @@ def test_two_lines_for_the_same_fuel_are_refused_not_merged_away():
               "waste_2": dict(value="200", unit="kg", carrier="sold")})
     problems = problems_of(r)
     assert set(problems) == {"energy_fuel_2", "waste_2"}
-    assert problems["energy_fuel_2"] == ["diesel is on the line 'Fuel' already: enter their sum there, once."]
+    assert problems["energy_fuel_2"] == ["Diesel is on the line 'Fuel' already: enter their sum there, once."]
 
 
 def test_a_yield_fraction_typed_with_percent_asks_for_confirmation():
     # regression: 0.955 with the unit % was stored as a yield of 1%
     flagged = implausible(rows({"yield": dict(value="0.955", unit="%")}), pd.DataFrame())
     assert "Did you mean 95.5 %" in flagged["yield"]
+    # advice offers only what the form offers: its yield line lists the unit % alone
+    assert entry.unit_choices(next(f for f in entry.FIELDS if f.key == "yield")) == ["%"]
+    assert "fraction" not in flagged["yield"]
     assert implausible(rows({"yield": dict(value="95.5", unit="%")}), pd.DataFrame()) == {}
     assert implausible(rows({"yield": dict(value="0.955", unit="fraction")}), pd.DataFrame()) == {}
 

@@ -34,9 +34,10 @@ def test_html_escapes_names(report):
 
 def test_excel_has_the_figures(report):
     book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
-    assert {"changes", "stages", "impacts", "actions", "measurements"} <= set(book.sheetnames)
-    stages = [r for r in book["stages"].iter_rows(values_only=True)]
-    assert [round(r[4]) for r in stages[1:]] == [78, 88, 95]
+    assert {"Changes", "Stages", "Energy and emissions", "Improvement actions", "Figures as entered"} <= \
+        set(book.sheetnames)
+    stages = [r for r in book["Stages"].iter_rows(values_only=True)]
+    assert stages[0][4] == "Yield (%)" and [round(r[4]) for r in stages[1:]] == [78, 88, 95]
 
 
 def test_pdf_is_printed_by_chromium_where_it_is_installed(report):
@@ -59,12 +60,15 @@ def test_html_numbers_are_readable_and_the_database_averages_stand_beside_the_re
 
 def test_excel_changes_are_per_day_rates_and_yield_in_percent(report):
     book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
-    rows = list(book["changes"].iter_rows(values_only=True))
+    rows = list(book["Changes"].iter_rows(values_only=True))
     head = rows[0]
-    by_indicator = {r[head.index("indicator")]: r for r in rows[1:]}
-    assert by_indicator["energy"][head.index("unit")] == "kWh per day"
-    assert by_indicator["yield"][head.index("unit")] == "%"
-    assert round(by_indicator["yield"][head.index("baseline")]) == 78
+    by_indicator = {r[head.index("Indicator")]: r for r in rows[1:]}
+    assert by_indicator["Energy"][head.index("Unit")] == "kWh per day"
+    assert by_indicator["Yield"][head.index("Unit")] == "%"
+    assert round(by_indicator["Yield"][head.index("Baseline")]) == 78
+    # the latest follow-up, 16,900 kWh in 91 days, against the baseline's 18,400 kWh in 90 days:
+    # (16900 / 91) / (18400 / 90) - 1 = -9.16 %, in per cent
+    assert by_indicator["Energy"][head.index("Relative change (%)")] == pytest.approx(-9.16, abs=0.01)
 
 
 def test_a_pdf_is_tied_to_the_figures_it_was_made_from(report):

@@ -120,15 +120,15 @@ def test_small_cells_are_suppressed_everywhere():
     assert ibc.loc["KE", "suppressed"] and np.isnan(ibc.loc["KE", "energy_avoided_mwh_per_year"])
     assert ibc.loc["IN", "suppressed"] and np.isnan(ibc.loc["IN", "emissions_avoided_t_per_year"])
     assert ov.impacts.loc[0, "avoided"] == pytest.approx((30 + 20 + 10 + 40 + 50) * 365 / 1000)
-    exported = tio.overview_tables(ov)["by country"].set_index("country")
-    assert exported.loc["KE", "mean_change_pct"] == disclosure.FEWER
-    assert exported.loc["IN", "mean_change_pct"] == disclosure.FEWER
+    exported = tio.overview_tables(ov)["by country"].set_index("Country")
+    assert exported.loc["KE", "Mean change (%)"] == disclosure.FEWER
+    assert exported.loc["IN", "Mean change (%)"] == disclosure.FEWER
 
     ke = overview.build(data, overview.Filters(country=("KE",)))
     assert ke.enterprises == 2 and ke.summary["suppressed"].all() and ke.summary["mean_change"].isna().all()
     assert ke.distribution["suppressed"].all() and ke.distribution["median"].isna().all()
     assert ke.impacts["suppressed"].all() and ke.impacts["avoided"].isna().all()
-    assert (tio.overview_tables(ke)["energy and emissions"]["avoided"] == disclosure.FEWER).all()
+    assert (tio.overview_tables(ke)["energy and emissions"]["Avoided"] == disclosure.FEWER).all()
 
 
 def test_flags_for_data_quality():

@@ -69,7 +69,7 @@ def test_every_reason_is_the_sentence_a_person_reads():
     assert got == [
         (3, "enterprise", "enterprise is missing"),
         (4, "period_start", "missing or not a date (use YYYY-MM-DD)"),
-        (5, "period_end", "period_end is before period_start"),
+        (5, "period_end", "Period end is before period start"),
         (6, "phase", "phase must be 'baseline' or 'follow-up'"),
         (7, "indicator", "unknown indicator (expected one of energy, waste, material_input, material_wasted, "
                          "yield, water, production)"),
@@ -201,7 +201,8 @@ def test_to_canonical_without_a_carrier_column():
 
 
 def test_to_canonical_says_which_figure_has_the_wrong_unit():
-    with pytest.raises(UnitError, match=r"^waste in 'kWh': 'kWh' is a unit of energy, but waste is measured in mass"):
+    with pytest.raises(UnitError,
+                       match=r"^waste in 'kWh': 'kWh' is a unit of energy, but waste produced is measured in mass"):
         metrics.to_canonical(rows({}, dict(indicator="waste", carrier="", unit="kWh")))
     with pytest.raises(UnitError, match=r"^energy in 'L': Unknown energy carrier 'whale_oil'"):
         metrics.to_canonical(rows(dict(carrier="whale_oil", unit="L")))

@@ -74,5 +74,6 @@ def test_validate_flags_unknown_waste_destinations():
 
 
 def test_an_unknown_unit_says_what_the_indicator_expects():
-    with pytest.raises(metrics.UnitError, match=r"Unknown unit 'kgg'.*waste is measured in mass \(for example kg"):
+    with pytest.raises(metrics.UnitError,
+                       match=r"Unknown unit 'kgg'.*Waste produced is measured in mass \(for example kg"):
         metrics.check_unit("waste", "kgg")

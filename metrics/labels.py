@@ -1,0 +1,217 @@
+"""Words for people: the display names of indicators, energy carriers, waste destinations, units
+and table columns, and tables made readable with them.
+
+Machine names (``material_wasted``, ``natural_gas``, ``period_start``) stay in the database, in
+the code and in the measurement template, which is a file format with documented column names
+and values. Whatever a person reads on a page, in the hand-over HTML, PDF and Excel or in an
+export meant for people goes through this module: one place for every display name.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from metrics.indicators import INDICATORS, WASTE_DESTINATIONS, fuels
+
+#: the indicators as the report, the overview and the charts name them
+INDICATOR_LABELS: dict[str, str] = {name: ind.label for name, ind in INDICATORS.items()}
+
+#: energy carriers as people call them (the fuel table's names are IPCC's: "Gas/diesel oil")
+_CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
+                  "kerosene": "Kerosene", "fuel_oil": "Fuel oil", "coal": "Coal (bituminous)",
+                  "biomass": "Biomass (wood)"}
+DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS}
+
+#: units whose machine spelling is not how people write them
+UNIT_LABELS = {"short_ton": "short ton", "dimensionless": "fraction", "piece": "pieces", "percent": "%",
+               "": ""}
+
+#: table columns, named as the forms and pages name them
+COLUMN_LABELS = {
+    "enterprise": "Enterprise", "name": "Name", "country": "Country", "sector": "Sector or cluster",
+    "size": "Size", "partner": "Implementation partner", "cluster": "Cluster", "synthetic": "Synthetic",
+    "period_start": "Period start", "period_end": "Period end", "phase": "Phase", "stage": "Stage",
+    "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit", "note": "Note",
+    "value_canonical": "Value (converted)", "unit_canonical": "Unit (converted)", "factor_set": "Factor set",
+    "figures": "Figures", "days": "Days", "modules": "Modules", "data_completeness": "Data completeness",
+    "issue": "Issue",
+    "baseline": "Baseline", "followup": "Latest follow-up", "relative_change": "Relative change",
+    "baseline_days": "Days in the baseline", "followup_days": "Days in the latest follow-up",
+    "followup_end": "End of the latest follow-up",
+    "points": "Percentage points", "improved": "Improved",
+    "yield_pct": "Yield (%)", "waste_share_pct": "Waste share (%)",
+    "energy_kwh": "Energy (kWh)", "kg_co2e": "Emissions (kg CO2e)", "biogenic_kg_co2_memo": "Biogenic CO2, memo (kg)",
+    "biogenic_kg_co2": "Biogenic CO2, memo (kg)",
+    "factor_kg_per_kwh": "Emission factor (kg CO2e per kWh)", "factor_source": "Source of the factor",
+    "action_date": "Date", "description": "What was done", "investment": "Investment", "currency": "Currency",
+    "indicators": "Indicators affected",
+    "module": "Module", "start_date": "Start", "end_date": "End", "cohort": "Cohort",
+    "managers_female": "Managers (women)", "managers_male": "Managers (men)",
+    "workers_female": "Workers (women)", "workers_male": "Workers (men)",
+    "reported_mean_change": "Programme's reported average", "label": "Indicator", "source": "Source",
+    "enterprises": "Enterprises", "mean_change": "Mean change", "median_change": "Median change",
+    "pooled_change": "Pooled change", "mean_points": "Mean change (percentage points)",
+    "mean_change_pct": "Mean change (%)", "median_change_pct": "Median change (%)",
+    "pooled_change_pct": "Pooled change (%)", "reported_mean_change_pct": "Programme's reported average (%)",
+    "followup_quarter": "Quarter of the follow-up's end", "p05_pct": "5th percentile (%)",
+    "q1_pct": "1st quartile (%)", "median_pct": "Median (%)", "q3_pct": "3rd quartile (%)",
+    "p95_pct": "95th percentile (%)", "mean_pct": "Mean (%)", "figure": "Figure", "avoided": "Avoided",
+    "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)",
+    "emissions_avoided_t_per_year": "Emissions avoided (t CO2e per year)",
+    "username": "User name", "role": "Role", "active": "Active", "email": "Single sign-on e-mail",
+    "failed_attempts": "Failed sign-ins", "created_at": "Created (UTC)",
+    "at": "When (UTC)", "action": "Action", "table_name": "Table", "record_id": "Record", "before": "Before",
+    "after": "After",
+}
+
+#: a source file's path inside a reference text ("data/private_infra/global_energy_mix.json: carbon_intensity")
+_PATH = re.compile(r",?\s*[\w.-]+(?:/[\w.-]+)+\.(?:json|csv|txt|py)(?::\s*[a-z_]+)?")
+#: an intensity column made by metrics.report_impacts: "material_wasted per kg"
+_PER = re.compile(r"^([a-z_]+) per (.+)$")
+
+
+def indicator_label(name) -> str:
+    """'Materials wasted' for ``material_wasted``; unknown names as given."""
+    return INDICATOR_LABELS.get(str(name), str(name))
+
+
+def carrier_label(name) -> str:
+    """'Natural gas' for ``natural_gas``, 'Recycled' for the waste destination ``recycled``; '' for none."""
+    name = "" if name is None or name != name else str(name)
+    if name in _CARRIER_WORDS:
+        return _CARRIER_WORDS[name]
+    if name in DESTINATION_LABELS:
+        return DESTINATION_LABELS[name]
+    table = fuels()
+    if name in table.index:
+        return str(table.loc[name, "label"])
+    return name.replace("_", " ")
+
+
+def unit_words(unit) -> str:
+    """A unit as people write it: 'short ton' for ``short_ton``, 'fraction' for ``dimensionless``."""
+    unit = "" if unit is None or unit != unit else str(unit)
+    if unit in UNIT_LABELS:
+        return UNIT_LABELS[unit]
+    if " per " in unit:  # "kWh per kg": each side in words
+        return " per ".join(unit_words(u) for u in unit.split(" per "))
+    return unit
+
+
+def column_label(name) -> str:
+    """'Period start' for ``period_start``; an intensity column 'material_wasted per kg' reads
+    'Materials wasted, kg per kg produced' (the indicator's canonical unit per unit of production)."""
+    name = str(name)
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    if (m := _PER.match(name)) and m.group(1) in INDICATORS:
+        ind = INDICATORS[m.group(1)]
+        per = m.group(2).replace("_", " ")  # one piece, one kg, one short ton
+        return f"{ind.label}, {unit_words(ind.canonical_unit)} per {per} produced"
+    return name.replace("_", " ").capitalize() if "_" in name else name
+
+
+def source_label(text) -> str:
+    """A reference source as people read it: without the path of a file inside a package."""
+    text = "" if text is None or text != text else str(text)
+    return re.sub(r"\s{2,}", " ", _PATH.sub("", text)).strip()
+
+
+def record_words(text) -> str:
+    """An audit record's before or after (JSON, as stored) as people read it: 'Indicator: Materials
+    wasted · Period start: 2024-01-01 · Value: 12'. Text that is no JSON object is given back as is."""
+    import json
+
+    if text is None or text != text or not str(text).strip():
+        return ""
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return str(text)
+    if not isinstance(record, dict):
+        return str(text)
+
+    def value(key, v):
+        if isinstance(v, list):
+            return ", ".join(value(key, x) for x in v) or "–"
+        if v is None:
+            return "–"
+        if key in ("indicator", "indicators"):
+            return ", ".join(indicator_label(i.strip()) for i in str(v).split(","))
+        if key == "carrier":
+            return carrier_label(v)
+        if key in ("unit", "unit_canonical"):
+            return unit_words(v)
+        if isinstance(v, float) and v.is_integer():
+            return f"{v:.0f}"  # 12, not 12.0
+        text = str(v)
+        return text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", text) else text
+
+    def name(k):
+        words = column_label(k)
+        return words[:1].upper() + words[1:]
+
+    return " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items())
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    """Dates without a time of midnight ('2023-01-01', not '2023-01-01 00:00:00')."""
+    values = pd.to_datetime(series, errors="coerce")
+    if values.notna().any() and (values.dropna() != values.dropna().dt.normalize()).any():
+        return values.dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    return values.dt.strftime("%Y-%m-%d").fillna("")
+
+
+def _is_dates(series: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return True
+    sample = series.dropna()
+    return len(sample) > 0 and all(hasattr(v, "year") and hasattr(v, "month") for v in sample.head(50))
+
+
+def people_table(df: pd.DataFrame, *, keep: tuple[str, ...] = (), dates_as_text: bool = True) -> pd.DataFrame:
+    """``df`` as people read it: columns named in words, indicators, carriers and destinations by
+    their names, dates without 00:00:00, whole numbers (counts) without '.0', units in words,
+    sources without file paths, and nothing missing spelled 'None' or 'nan' (an empty cell).
+
+    Columns in ``keep`` are left as they are (besides their name). Figures stay numbers; dates
+    become text unless ``dates_as_text`` is False (a spreadsheet formats them as dates itself).
+    """
+    out = pd.DataFrame(index=df.index)
+    for col in df.columns:
+        s = df[col]
+        if col in keep:
+            pass
+        elif col == "indicator":
+            s = s.map(lambda v: "" if _missing(v) else indicator_label(v))
+        elif col == "indicators":  # "yield,material_wasted,waste" -> "Yield, Materials wasted, Waste produced"
+            s = s.map(lambda v: "" if _missing(v) else ", ".join(indicator_label(i.strip()) for i in str(v).split(",")
+                                                                  if i.strip()))
+        elif col == "carrier":
+            s = s.map(lambda v: "" if _missing(v) else carrier_label(v))
+        elif col in ("unit", "unit_canonical"):
+            s = s.map(lambda v: "" if _missing(v) else unit_words(v))
+        elif col in ("source", "factor_source"):
+            s = s.map(source_label)
+        elif pd.api.types.is_bool_dtype(s):
+            s = s.map({True: "yes", False: "no"})
+        elif _is_dates(s):
+            s = _dates(s) if dates_as_text else pd.to_datetime(s, errors="coerce")
+        elif pd.api.types.is_float_dtype(s):
+            if col in _COUNTS and s.notna().all() and np.all(np.mod(s.to_numpy(), 1) == 0):
+                s = s.astype("int64")
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            s = s.map(lambda v: "" if _missing(v) else v)
+        out[column_label(col)] = s
+    return out
+
+
+#: columns that hold counts: whole numbers, shown without '.0'
+_COUNTS = {"enterprises", "figures", "days", "failed_attempts", "managers_female", "managers_male", "workers_female",
+           "workers_male"}

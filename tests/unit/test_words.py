@@ -1,0 +1,95 @@
+"""Words for people (metrics.labels) and numbers as people write them (metrics.parse_values)."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import metrics
+from metrics import labels
+
+
+def indian(n: int) -> str:
+    """``n`` grouped as in India: the last three digits, then pairs (1,20,000)."""
+    digits = str(n)
+    head, tail = digits[:-3], digits[-3:]
+    pairs = []
+    while len(head) > 2:
+        head, pairs = head[:-2], [head[-2:], *pairs]
+    return ",".join(([head] if head else []) + pairs + [tail])
+
+
+def test_indian_grouping_by_hand():
+    assert [indian(n) for n in (999, 1000, 120000, 1234567, 10000000)] == \
+        ["999", "1,000", "1,20,000", "12,34,567", "1,00,00,000"]
+    read = metrics.parse_values(pd.Series(["1,20,000", "12,34,567.5", "1,00,00,000", "-1,20,000"]))
+    assert read.tolist() == [120000.0, 1234567.5, 10000000.0, -120000.0]
+
+
+@pytest.mark.parametrize("text", ["1,2,000", "120,00", "1,20,00", "12,34", "1,5", "1,20,000,0"])
+def test_badly_grouped_numbers_are_refused_not_guessed(text):
+    assert np.isnan(metrics.parse_values(pd.Series([text])).iloc[0])
+
+
+@given(st.integers(min_value=0, max_value=10**15), st.sampled_from(["", ".5", ".25", ".125"]),
+       st.sampled_from(["indian", "western"]), st.booleans())
+def test_grouped_numbers_round_trip(n, decimals, style, negative):
+    grouped = indian(n) if style == "indian" else f"{n:,}"
+    sign = "-" if negative else ""
+    assert metrics.parse_values(pd.Series([sign + grouped + decimals])).iloc[0] == float(f"{sign}{n}{decimals}")
+
+
+def test_display_names_for_indicators_carriers_units_and_columns():
+    assert labels.indicator_label("material_wasted") == "Materials wasted"
+    assert labels.carrier_label("natural_gas") == "Natural gas"
+    assert labels.carrier_label("recycled") == "Recycled"
+    assert labels.unit_words("short_ton") == "short ton" and labels.unit_words("dimensionless") == "fraction"
+    assert labels.column_label("period_start") == "Period start"
+    assert labels.column_label("factor_kg_per_kwh") == "Emission factor (kg CO2e per kWh)"
+    assert labels.column_label("material_wasted per kg") == "Materials wasted, kg per kg produced"
+    assert labels.column_label("energy per piece") == "Energy, kWh per piece produced"
+    source = ("codecarbon 3.3.2 (MIT), data/private_infra/global_energy_mix.json: carbon_intensity (location-based "
+              "average, gCO2e/kWh), built from Our World in Data electricity-mix figures; IN 2023")
+    assert labels.source_label(source) == ("codecarbon 3.3.2 (MIT) (location-based average, gCO2e/kWh), built from "
+                                           "Our World in Data electricity-mix figures; IN 2023")
+
+
+def test_every_carrier_destination_and_indicator_has_words():
+    for name in [*metrics.CARRIERS, *metrics.WASTE_DESTINATIONS, *metrics.INDICATORS]:
+        word = labels.carrier_label(name) if name not in metrics.INDICATORS else labels.indicator_label(name)
+        assert "_" not in word and word[0].isupper(), name
+
+
+def test_people_table():
+    df = pd.DataFrame({"period_start": pd.to_datetime(["2023-01-01", "2023-07-01"]),
+                       "action_date": [dt.date(2023, 5, 15), dt.date(2023, 11, 10)],
+                       "indicator": ["material_wasted", "energy"], "carrier": ["", "natural_gas"],
+                       "investment": [None, 1500.0], "currency": [None, "INR"], "enterprises": [33.0, 4.0],
+                       "indicators": ["yield,material_wasted,waste", None], "unit": ["short_ton", "kWh"],
+                       "active": [True, False]})
+    out = labels.people_table(df)
+    assert list(out.columns) == ["Period start", "Date", "Indicator", "Carrier or destination", "Investment",
+                                 "Currency", "Enterprises", "Indicators affected", "Unit", "Active"]
+    assert out["Period start"].tolist() == ["2023-01-01", "2023-07-01"]
+    assert out["Date"].tolist() == ["2023-05-15", "2023-11-10"]
+    assert out["Indicator"].tolist() == ["Materials wasted", "Energy"]
+    assert out["Carrier or destination"].tolist() == ["", "Natural gas"]
+    assert out["Currency"].tolist() == ["", "INR"]
+    assert out["Enterprises"].tolist() == [33, 4] and out["Enterprises"].dtype == "int64"
+    assert out["Indicators affected"].tolist() == ["Yield, Materials wasted, Waste produced", ""]
+    assert out["Unit"].tolist() == ["short ton", "kWh"] and out["Active"].tolist() == ["yes", "no"]
+    assert np.isnan(out["Investment"].iloc[0]) and out["Investment"].iloc[1] == 1500.0  # a figure stays a number
+    kept = labels.people_table(df[["period_start"]], dates_as_text=False)
+    assert pd.api.types.is_datetime64_any_dtype(kept["Period start"])
+
+
+def test_an_audit_record_in_words():
+    stored = ('{"carrier": "natural_gas", "indicator": "material_wasted", "period_start": "2024-01-01 00:00:00", '
+              '"unit": "short_ton", "value": 4300.0, "share": 0.25, "managers_female": 1, "inserted": 18}')
+    assert labels.record_words(stored) == ("Carrier or destination: Natural gas · Indicator: Materials wasted · "
+                                           "Period start: 2024-01-01 · Unit: short ton · Value: 4300 · Share: 0.25 · "
+                                           "Managers (women): 1 · Inserted: 18")
+    assert labels.record_words('{"enterprises": [], "role": "officer"}') == "Enterprises: – · Role: officer"
+    assert labels.record_words("") == "" and labels.record_words(None) == "" and labels.record_words("[1]") == "[1]"
