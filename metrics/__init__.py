@@ -47,8 +47,10 @@ from metrics.indicators import (
     normalise_phase,
     valid_units,
 )
+from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
+from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, factor_set
-from metrics.report import periods_differ, report_impacts, report_stages
+from metrics.report import periods_differ, report_changes, report_impacts, report_stages
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
 
 __all__ = [
@@ -61,7 +63,9 @@ __all__ = [
     "TEMPLATE_COLUMNS", "parse", "Parsed", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates",
     "date_order",
     "enterprise_changes", "summarize", "union_days",
+    "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
+    "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set",
-    "report_stages", "report_impacts", "periods_differ",
+    "report_stages", "report_impacts", "periods_differ", "report_changes",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

@@ -15,10 +15,9 @@ Definitions (METHODS.md states them for users, with examples):
   period's rows (fractions).
 * **relative change** = follow-up / baseline - 1 per enterprise (NaN when the baseline is 0);
   **points** = (follow-up - baseline) x 100 for yield.
-* ``summarize``: ``enterprises`` with both; ``mean_change`` and ``median_change`` over those
-  enterprises (unweighted: each enterprise counts once); ``pooled_change`` = sum of follow-ups
-  / sum of baselines - 1 (weighted by size; extensive indicators in one unit only);
-  ``mean_points`` (yield).
+* ``summarize`` is ``metrics.programme.aggregate_changes`` of these changes, the one rule for
+  every aggregate: who counts (both figures numbers, a baseline other than 0), once per
+  enterprise, mean and median unweighted, pooled weighted (extensive indicators in one unit).
 
 Everything runs on integer codes with numpy: one sort per phase, bincounts, no Python loop
 over enterprises.
@@ -30,12 +29,12 @@ import pandas as pd
 
 from metrics.frames import period_dates, to_canonical
 from metrics.indicators import INDICATORS
+from metrics.programme import AGGREGATE_COLUMNS, aggregate_changes, improved
 from metrics.reference import FACTOR_SET_VERSION
 
 CHANGE_COLUMNS = ["enterprise", "indicator", "baseline", "followup", "unit", "relative_change", "points", "improved",
                   "baseline_days", "followup_days", "followup_end"]
-SUMMARY_COLUMNS = ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change",
-                   "mean_points", "improved_share", "baseline_total", "followup_total"]
+SUMMARY_COLUMNS = AGGREGATE_COLUMNS
 _DAY_NS = 86_400_000_000_000
 
 
@@ -186,9 +185,7 @@ def _changes(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     baseline, followup = g_b[keep], g_f[keep]
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(baseline != 0, followup / baseline - 1, np.nan)
-    direction = np.array([s.direction if s else None for s in specs], dtype=object)[i_code]
-    improved = np.where(direction == "lower", followup < baseline, followup > baseline).astype(object)
-    improved[pd.isna(direction) | (followup == baseline)] = None
+    better = improved(np.asarray(ind_names, dtype=object)[i_code], baseline, followup)
     out = pd.DataFrame({
         "enterprise": pd.Index(ent_names).take(e_code),
         "indicator": np.asarray(ind_names, dtype=object)[i_code],
@@ -197,7 +194,7 @@ def _changes(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         "unit": np.asarray(unit_names, dtype=object)[u_code],
         "relative_change": relative,
         "points": np.where(ratio, (followup - baseline) * 100, np.nan),
-        "improved": improved,
+        "improved": better,
         "baseline_days": g_bdays[keep],
         "followup_days": g_fdays[keep],
         "followup_end": (g_fend[keep] * _DAY_NS).astype("datetime64[ns]"),
@@ -229,45 +226,9 @@ def summarize(df: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFra
     by = [by] if isinstance(by, str) else list(by or [])
     d = _prepared(df)
     per, e_code, first_row = _changes(d)
-    columns = by + SUMMARY_COLUMNS
-    if per.empty:
-        return pd.DataFrame(columns=columns)
     rows = first_row[e_code]
     for col in by:
-        per[col] = d[col].to_numpy()[rows]
-    # an enterprise counts only with a figure in both phases (a value that is not a number
-    # leaves it out entirely, not just out of the mean)
-    both = np.isfinite(per["baseline"].to_numpy(dtype=float)) & np.isfinite(per["followup"].to_numpy(dtype=float))
-    if not both.all():
-        per = per[both]
-    extensive = per["indicator"].isin([k for k, v in INDICATORS.items() if v.kind == "extensive"])
-    per["b_pool"] = per["baseline"].where(extensive)
-    per["f_pool"] = per["followup"].where(extensive)
-    improved = per["improved"]
-    per["better"] = np.where(improved.isna(), np.nan, improved.eq(True))
-    keys = by + ["indicator"]
-    units = per.groupby(keys, sort=True, dropna=False, observed=True)["unit"].agg(["first", "nunique"])
-    if per.duplicated(["enterprise", "indicator"]).any():
-        # one indicator in several kinds of unit (production in pieces and in kg): the
-        # enterprise counts once, with the mean of its changes
-        per = per.groupby(keys + ["enterprise"], sort=False, dropna=False, observed=True).agg(
-            relative_change=("relative_change", "mean"), points=("points", "mean"), better=("better", "mean"),
-            b_pool=("b_pool", "sum"), f_pool=("f_pool", "sum")).reset_index()
-    g = per.groupby(keys, sort=True, dropna=False, observed=True)
-    out = g.agg(enterprises=("enterprise", "size"),
-                mean_change=("relative_change", "mean"), median_change=("relative_change", "median"),
-                mean_points=("points", "mean"), improved_share=("better", "mean"),
-                baseline_total=("b_pool", "sum"), followup_total=("f_pool", "sum"))
-    out = out.join(units.rename(columns={"first": "unit", "nunique": "units"})).reset_index()
-    one_unit = out["units"].eq(1)
-    out["unit"] = out["unit"].where(one_unit, "mixed")
-    extensive = out["indicator"].map(lambda i: INDICATORS[i].kind == "extensive" if i in INDICATORS else False)
-    totals_ok = extensive & one_unit
-    out["baseline_total"] = out["baseline_total"].where(totals_ok)
-    out["followup_total"] = out["followup_total"].where(totals_ok)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = out["followup_total"] / out["baseline_total"] - 1
-    out["pooled_change"] = pooled.where(totals_ok & (out["baseline_total"] != 0))
-    out = out[columns]
+        per[col] = d[col].to_numpy()[rows] if len(per) else pd.Series(dtype=object)
+    out = aggregate_changes(per, by)[by + SUMMARY_COLUMNS]
     out.attrs["factor_set"] = per.attrs.get("factor_set", FACTOR_SET_VERSION)
     return out

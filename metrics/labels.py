@@ -153,6 +153,15 @@ def record_words(text) -> str:
         words = column_label(k)
         return words[:1].upper() + words[1:]
 
+    columns = record.get("columns")
+    if isinstance(columns, list) and isinstance(record.get("figures"), list):
+        # a bulk save: column names, then rows of figures in that order
+        rows = record["figures"]
+        head = " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items() if k not in ("columns", "figures"))
+        figures = "; ".join(", ".join(value(c, v) for c, v in zip(columns, row, strict=False)) for row in rows
+                            if isinstance(row, list))
+        return " · ".join(p for p in (head, f"{len(rows):,} figures ({', '.join(column_label(c) for c in columns)})"
+                                      + (f": {figures}" if figures else "")) if p)
     return " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items())
 
 

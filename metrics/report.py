@@ -2,18 +2,25 @@
 (energy, emissions, intensities). Pure functions of its canonical measurements."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from metrics.aggregate import CHANGE_COLUMNS, enterprise_changes
 from metrics.impacts import emissions_frame, intensity
+from metrics.indicators import INDICATORS
+from metrics.periods import series_periods
 
+REPORT_CHANGE_COLUMNS = CHANGE_COLUMNS + ["shown_unit", "shown_baseline", "shown_followup", "absolute_change",
+                                          "baseline_from", "baseline_to", "followup_from", "followup_to",
+                                          "followup_periods"]
 STAGE_COLUMNS = ["stage", "phase", "period_start", "period_end", "yield_pct", "waste_share_pct"]
 _PERIOD = ["phase", "period_start", "period_end"]
 
 
 def report_stages(df: pd.DataFrame) -> pd.DataFrame:
     """One row per period, in time order, labelled Baseline (Baseline 2...) and Follow-up 1, 2...:
-    yield and waste share in percent where known (the share of material wasted in material
-    input, else 100 - yield)."""
+    yield (the mean of the period's yield rows) and waste share in percent where known (the
+    share of material wasted in material input, else 100 - yield)."""
     if df.empty:
         return pd.DataFrame(columns=STAGE_COLUMNS)
     periods = (df[_PERIOD].drop_duplicates().sort_values(["period_end", "period_start"]).reset_index(drop=True))
@@ -27,13 +34,15 @@ def report_stages(df: pd.DataFrame) -> pd.DataFrame:
             labels.append(f"Follow-up {n_fu}")
     periods["stage"] = labels
 
-    def pick(indicator: str) -> pd.Series:
-        sub = df[df["indicator"] == indicator].groupby(_PERIOD)["value_canonical"].sum()
+    def pick(indicator: str, how: str) -> pd.Series:
+        sub = df[df["indicator"] == indicator].groupby(_PERIOD)["value_canonical"].agg(how)
         return periods.set_index(_PERIOD).index.map(lambda k: sub.get(k, float("nan")))
 
-    y = pd.Series(pick("yield"), dtype=float) * 100
-    wasted = pd.Series(pick("material_wasted"), dtype=float)
-    inp = pd.Series(pick("material_input"), dtype=float)
+    # yield is a ratio: two yield rows of one period (two materials) give their mean, as in
+    # enterprise_changes; masses are summed
+    y = pd.Series(pick("yield", "mean"), dtype=float) * 100
+    wasted = pd.Series(pick("material_wasted", "sum"), dtype=float)
+    inp = pd.Series(pick("material_input", "sum"), dtype=float)
     share = (wasted / inp * 100).where(inp > 0)
     share = share.fillna(100 - y)
     periods["yield_pct"] = y.values
@@ -71,3 +80,34 @@ def periods_differ(df: pd.DataFrame) -> bool:
     if df.empty:
         return False
     return (df["period_end"] - df["period_start"]).dt.days.add(1).nunique() > 1
+
+
+def report_changes(df: pd.DataFrame) -> pd.DataFrame:
+    """``enterprise_changes`` of ``df`` with what a report shows beside each row: the figures in
+    the unit people read (``shown_unit``: '%' for yield, else the canonical unit 'per day';
+    ``shown_baseline``, ``shown_followup`` and ``absolute_change`` = follow-up - baseline in it)
+    and where they come from, over the row's series (carriers): ``baseline_from`` (first start of
+    a baseline period), ``baseline_to`` (last end), ``followup_from`` and ``followup_to`` (the span
+    of the latest follow-up periods used) and ``followup_periods``, how many distinct periods
+    those are (over 1: the carriers' latest figures come from different periods)."""
+    changes = enterprise_changes(df)
+    if changes.empty:
+        return pd.DataFrame(columns=REPORT_CHANGE_COLUMNS)
+    ratio = changes["indicator"].map(lambda i: i in INDICATORS and INDICATORS[i].kind == "ratio").to_numpy(bool)
+    scale = np.where(ratio, 100.0, 1.0)
+    out = changes.assign(
+        shown_unit=np.where(ratio, "%", changes["unit"].astype(str) + " per day"),
+        shown_baseline=changes["baseline"].to_numpy(dtype=float) * scale,
+        shown_followup=changes["followup"].to_numpy(dtype=float) * scale)
+    out["absolute_change"] = out["shown_followup"] - out["shown_baseline"]
+    periods = series_periods(df)
+    keys = ["enterprise", "indicator", "unit"]
+    fu = periods.dropna(subset=["followup_from"]).drop_duplicates(keys + ["followup_from", "followup_to"])
+    spans = (periods.groupby(keys, sort=False)
+             .agg(baseline_from=("baseline_from", "min"), baseline_to=("baseline_to", "max"),
+                  followup_from=("followup_from", "min"), followup_to=("followup_to", "max"))
+             .join(fu.groupby(keys, sort=False).size().rename("followup_periods")))
+    out = out.join(spans, on=keys)
+    out["followup_periods"] = out["followup_periods"].fillna(0).astype(int)
+    out.attrs = changes.attrs
+    return out[REPORT_CHANGE_COLUMNS]

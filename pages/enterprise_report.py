@@ -44,8 +44,13 @@ def render() -> None:
     if changes.empty:
         st.info("A baseline and a follow-up are both needed to compute changes.")
     else:
-        table = charts.changes_table(changes)
+        table = charts.changes_table(changes, report.periods)
         st.dataframe(table, hide_index=True, key="changes_table")
+        st.caption(report.periods_note())
+        if report.followups_differ and report.common_period is not None:
+            st.markdown(f"**{report.common_title()}**")
+            st.dataframe(charts.changes_table(report.common_changes, report.common_periods), hide_index=True,
+                         key="common_changes_table")
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
                         key="reference_chart")
@@ -67,8 +72,9 @@ def render() -> None:
                  key="reference_table")
     st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
                "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
-               "and a follow-up; '–' where too few other enterprises take part (3 for the mean, 10 for the median) "
-               "or where it would differ from figures shown before by one or two enterprises' figures.")
+               "and a follow-up (the baseline other than 0), each counted once; '–' where too few other enterprises "
+               "take part (3 for the mean, 10 for the median) or where it would differ from figures shown before by "
+               "one or two enterprises' figures.")
 
     if not report.actions.empty:
         st.subheader("Improvement actions")

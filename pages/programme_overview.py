@@ -102,7 +102,8 @@ def render() -> None:
                            {"mean_change": shared.pct, "median_change": shared.pct, "pooled_change": shared.pct,
                             "mean_points": _points, "reported_mean_change": shared.pct})
             st.dataframe(table, hide_index=True, key="summary_table")
-            st.caption("enterprises: those with both a baseline and a follow-up. " + " ".join(
+            st.caption("enterprises: those with both a baseline and a follow-up, the baseline other than 0 (a baseline "
+                       "of 0 has no relative change; Data quality lists it), each counted once. " + " ".join(
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")

@@ -149,22 +149,62 @@ def _pct(v, missing: str = "") -> str:
     return missing if v is None or v != v else f"{v * 100:+.1f}%"
 
 
-def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
-    """The changes per indicator as people read them: labels, % for yield, per-day units,
-    relative change in %, percentage points, improved yes/no."""
-    pct = _pct
-    is_yield = changes["indicator"].eq("yield")
-    scale = is_yield.map({True: 100.0, False: 1.0})
-    return pd.DataFrame({
+def span_text(start, end, periods: int = 1) -> str:
+    """A period as people write it: 'Jan–Mar 2025' for whole months, '1 Jan–10 Jan 2025'
+    otherwise (and how many periods, when several); none: 'none entered (counts as 0)'."""
+    if pd.isna(start) or pd.isna(end):
+        return "none entered (counts as 0)"
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a.day == 1 and (b + pd.Timedelta(days=1)).day == 1:  # whole months
+        if (a.year, a.month) == (b.year, b.month):
+            text = f"{a:%b %Y}"
+        else:
+            text = f"{a:%b}–{b:%b %Y}" if a.year == b.year else f"{a:%b %Y}–{b:%b %Y}"
+    else:
+        text = f"{a.day} {a:%b}–{b.day} {b:%b %Y}" if a.year == b.year else f"{a.day} {a:%b %Y}–{b.day} {b:%b %Y}"
+    return text + (f" ({periods} periods)" if periods > 1 else "")
+
+
+def _per_carrier(carriers: list[str], spans: list[str]) -> str:
+    """One text when all carriers share it, else 'Electricity Apr–Jun 2025; Diesel Jan–Mar 2025'."""
+    if len(set(spans)) == 1:
+        return spans[0]
+    return "; ".join(f"{c} {t}" for c, t in zip(carriers, spans, strict=True))
+
+
+def period_texts(periods: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and unit, where its figures come from: one period text when every carrier
+    shares it, else each carrier's ('Electricity Apr–Jun 2025; Diesel Jan–Mar 2025')."""
+    rows = []
+    for (indicator, unit), g in periods.groupby(["indicator", "unit"], sort=False):
+        base = [span_text(a, b, n) for a, b, n in zip(g["baseline_from"], g["baseline_to"], g["baseline_periods"],
+                                                  strict=True)]
+        follow = [span_text(a, b) for a, b in zip(g["followup_from"], g["followup_to"], strict=True)]
+        carriers = [labels.carrier_label(c) or "all" for c in g["carrier"]]
+        rows.append({"indicator": indicator, "unit": unit, "baseline period": _per_carrier(carriers, base),
+                     "follow-up period": _per_carrier(carriers, follow)})
+    return pd.DataFrame(rows, columns=["indicator", "unit", "baseline period", "follow-up period"])
+
+
+def changes_table(changes: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The changes per indicator as people read them (figures from ``metrics.report_changes``):
+    labels, % for yield, per-day units, relative change in %, percentage points, improved yes/no,
+    and, given ``periods`` (``metrics.series_periods``), the baseline and follow-up period of each row."""
+    table = pd.DataFrame({
         "indicator": changes["indicator"].map(lambda i: INDICATOR_LABELS.get(i, i)),
-        "baseline": (changes["baseline"] * scale).map(lambda v: f"{v:,.4g}"),
-        "latest follow-up": (changes["followup"] * scale).map(lambda v: f"{v:,.4g}"),
-        "absolute change": ((changes["followup"] - changes["baseline"]) * scale).map(lambda v: f"{v:+,.4g}"),
-        "unit": changes["unit"].where(~is_yield, "%").map(lambda u: u if u == "%" else f"{u} per day"),
-        "relative change": changes["relative_change"].map(pct),
+        "baseline": changes["shown_baseline"].map(lambda v: f"{v:,.4g}"),
+        "latest follow-up": changes["shown_followup"].map(lambda v: f"{v:,.4g}"),
+        "unit": changes["shown_unit"].map(labels.unit_words),
+        "relative change": changes["relative_change"].map(_pct),
         "percentage points": changes["points"].map(lambda v: "" if v is None or v != v else f"{v:+.1f} pp"),
+        "absolute change": changes["absolute_change"].map(lambda v: f"{v:+,.4g}"),
         "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
     })
+    if periods is not None and not periods.empty:  # where the figures come from, after the change itself
+        texts = changes[["indicator", "unit"]].merge(period_texts(periods), on=["indicator", "unit"], how="left")
+        table.insert(6, "follow-up period", texts["follow-up period"].to_numpy())
+        table.insert(7, "baseline period", texts["baseline period"].to_numpy())
+    return table
 
 
 def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:

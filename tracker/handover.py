@@ -118,7 +118,11 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
-        parts.append(_table(charts.changes_table(report.changes), words=False))
+        parts.append(_table(charts.changes_table(report.changes, report.periods), words=False))
+        parts.append(f"<p>{html.escape(report.periods_note())}</p>")
+        if report.followups_differ and report.common_period is not None:
+            parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
+                         + _table(charts.changes_table(report.common_changes, report.common_periods), words=False))
         parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
                                                         "This enterprise beside the programme's reported averages"),
                             include_plotlyjs=first))
@@ -133,7 +137,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
                  + _table(charts.averages_table(report.reference, report.database_averages), words=False)
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
                    "change). Database: the same mean, and the median, over the enterprises in this database with "
-                   "both a baseline and a follow-up.</p>")
+                   "both a baseline and a follow-up (the baseline other than 0), each counted once.</p>")
     if not report.actions.empty:
         parts.append("<h2>Improvement actions</h2>" + _table(report.actions))
     parts.append(f"<footer>SCORE4Climate tracker · generated {generated:%Y-%m-%d %H:%M} UTC</footer></body></html>")
@@ -143,24 +147,22 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
 def report_xlsx(report: EnterpriseReport) -> bytes:
     """The report's figures as an Excel workbook, one sheet per table (formula cells made inert)."""
     buf = io.BytesIO()
-    changes = report.changes.copy()
-    if not changes.empty:  # as on the page: per-day rates, yield in %, changes in %
-        is_yield = changes["indicator"].eq("yield")
-        for col in ("baseline", "followup"):
-            changes[col] = changes[col].where(~is_yield, changes[col] * 100)
-        changes["unit"] = changes["unit"].astype(str).where(is_yield, changes["unit"].astype(str) + " per day")
-        changes.loc[is_yield, "unit"] = "%"
-        changes["relative_change"] = changes["relative_change"] * 100
-        changes = changes.rename(columns={"relative_change": "Relative change (%)"})
     reference = report.reference.drop(columns=["indicator"]).assign(
         reported_mean_change=report.reference["reported_mean_change"] * 100).rename(
         columns={"reported_mean_change": "Programme's reported average (%)"})
+    averages = report.database_averages
+    if not averages.empty:
+        averages = averages.assign(**{c: averages[c] * 100 for c in ("mean_change", "median_change")}).rename(
+            columns={"mean_change": "Database mean change (%)", "median_change": "Database median change (%)",
+                     "mean_points": "Database mean change (percentage points)"})
     # sheets and columns in words: this file is read by people (the template keeps machine names)
-    sheets = {"Changes": changes, "Stages": report.stages,
+    sheets = {"Changes": _changes_sheet(report.changes), "Where figures come from": _periods_sheet(report.periods),
+              "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
+              "Stages": report.stages,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
               "Emission factors": report.factors, "Improvement actions": report.actions,
               "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),
-              "Programme averages": reference}
+              "Programme averages": reference, "Database averages": averages}
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
         for name, df in sheets.items():
             if df is None or df.empty:
@@ -175,6 +177,30 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
                     for (cell,) in xl.sheets[name].iter_rows(min_row=2, min_col=i, max_col=i):
                         cell.number_format = "YYYY-MM-DD"
     return buf.getvalue()
+
+
+def _changes_sheet(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes as on the page (metrics.report_changes' shown figures: per-day rates, yield in %,
+    changes in %), with the periods they come from."""
+    if changes.empty:
+        return changes
+    return pd.DataFrame({
+        "indicator": changes["indicator"], "Baseline": changes["shown_baseline"],
+        "Latest follow-up": changes["shown_followup"], "Absolute change": changes["absolute_change"],
+        "unit": changes["shown_unit"], "Relative change (%)": changes["relative_change"] * 100,
+        "points": changes["points"], "improved": changes["improved"],
+        "Baseline periods from": changes["baseline_from"], "Baseline periods to": changes["baseline_to"],
+        "Follow-up periods from": changes["followup_from"], "Follow-up periods to": changes["followup_to"],
+        "Follow-up periods used": changes["followup_periods"]})
+
+
+def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:
+    """Where each compared figure comes from, one row per indicator and carrier (metrics.series_periods)."""
+    if periods.empty:
+        return periods
+    return periods.drop(columns=["enterprise"]).rename(columns={
+        "baseline_from": "Baseline from", "baseline_to": "Baseline to", "baseline_periods": "Baseline periods",
+        "followup_from": "Follow-up period start", "followup_to": "Follow-up period end"})
 
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")

@@ -9,9 +9,10 @@ the power sums the differencing guard needs. Officers never call these: the per-
 frames (:class:`OverviewData`) are for admins (:func:`load_data`); tracker.published hands
 officers the guarded aggregates only.
 
-Definitions follow ``metrics.enterprise_changes`` / ``metrics.summarize`` (METHODS.md): mean and
-median over enterprises of each one's relative change (unweighted), pooled = sum of follow-up
-rates / sum of baseline rates - 1 (weighted by size; one unit only).
+Every figure is computed by metrics from the summary's per-enterprise changes, through the same
+functions as ``metrics.summarize`` (``counted_changes``, ``aggregate_changes``, ``spread``,
+``avoided_per_year``; METHODS.md): who counts, mean and median (unweighted), pooled (weighted by
+size; one unit only). This module filters, suppresses and guards.
 """
 from __future__ import annotations
 
@@ -32,12 +33,10 @@ from tracker.disclosure import MIN_CELL, SPREAD_MIN, cell_sums, complement, supp
 from tracker.models import AuditEntry, EnterpriseSummary
 from tracker.summary import FLAG_TEXT
 
-DAYS_PER_YEAR = 365.0
 #: the reference data behind emissions (named on the page and in exports)
 FACTOR_SET = metrics.FACTOR_SET_VERSION
 #: indicators shown first, the ones the programme reports averages for
 HEADLINE = ("waste", "material_wasted", "energy")
-EXTENSIVE = [k for k, v in metrics.INDICATORS.items() if v.kind == "extensive"]
 #: the enterprises' own attributes the filters and the participants' list use
 ATTRIBUTES = ("country", "sector", "partner", "cluster")
 
@@ -74,6 +73,9 @@ class OverviewData:
     enterprises: pd.DataFrame
     memberships: pd.DataFrame  # enterprise_id, kind (module, cohort, trainer), value
     reference: pd.DataFrame
+    #: the summary rows that count in the aggregates, one per enterprise and indicator
+    #: (metrics.counted_changes; made from ``summary`` when not given)
+    counted: pd.DataFrame | None = None
 
 
 @dataclass
@@ -156,7 +158,6 @@ def read_data(engine: Engine) -> OverviewData:
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
     summary["has_followup"] = summary["has_followup"].astype(bool)
-    _mark_counted(summary)
     summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ATTRIBUTES:
@@ -166,17 +167,17 @@ def read_data(engine: Engine) -> OverviewData:
     members["kind"] = members["kind"].astype("category")
     members["value"] = members["value"].astype("category")
     return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
-                        memberships=members, reference=programme_reference())
+                        memberships=members, reference=programme_reference(), counted=counted_rows(summary))
 
 
-def _mark_counted(summary: pd.DataFrame) -> None:
-    """Add ``counted``: True on one row per enterprise and indicator with a baseline and a
-    follow-up (an indicator in two units is still one enterprise), so counts are sums."""
-    both = (summary["has_baseline"] & summary["has_followup"]
-            & (summary["relative_change"].notna() | summary["points"].notna())).to_numpy()
-    counted = np.zeros(len(summary), dtype=bool)
-    counted[both] = ~summary.loc[both].duplicated(["enterprise_id", "indicator"]).to_numpy()
-    summary["counted"] = counted
+def counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary rows that count in every aggregate, by ``metrics.counted_changes`` (one per
+    enterprise and indicator; a zero baseline left out), with ``enterprise_id`` kept."""
+    both = summary[(summary["has_baseline"] & summary["has_followup"]).to_numpy()]
+    cols = [c for c in ("enterprise_id", "indicator", "unit", "baseline", "followup", "relative_change", "points",
+                        "quarter", "co2e_baseline", "co2e_followup", "element") if c in both.columns]
+    per = metrics.counted_changes(both[cols].rename(columns={"enterprise_id": "enterprise"}))
+    return per.assign(enterprise_id=per["enterprise"].to_numpy(dtype=np.int64))
 
 
 def filter_options(data: OverviewData) -> dict[str, list[str]]:
@@ -215,17 +216,15 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     ``listed`` caps the rows of the participant and data-quality lists (their totals are counted
     in full)."""
     ids = selected_ids(data, filters)
-    if "counted" not in data.summary.columns:
-        _mark_counted(data.summary)
     if "element" not in data.summary.columns:
         data.summary["element"] = disclosure.element_keys(data.summary)
+    if data.counted is None:
+        data.counted = counted_rows(data.summary)
     ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
     s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
-    both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
-    both = both[both["relative_change"].notna().to_numpy() | both["points"].notna().to_numpy()]
+    # the rows behind every figure, one per enterprise and indicator (metrics decides who counts)
+    both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
     both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
-    # energy in kWh, the rows behind energy and emissions avoided
-    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     participants, with_data = _participants(ents, s_all, listed)
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
@@ -236,33 +235,21 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         by_sector=complement(_aggregate(both, ["sector"]), ["indicator"]),
         over_time=complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
             columns={"quarter": "followup_quarter"}),
-        distribution=_distribution(both), reference=data.reference, impacts=_impacts(en),
-        impacts_by_country=_impacts_by_country(en), participants=participants,
-        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both, en))
+        distribution=_distribution(both), reference=data.reference, impacts=_impacts(both),
+        impacts_by_country=_impacts_by_country(both), participants=participants,
+        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both))
 
 
-def _aggregate(s: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """mean, median, pooled change (and mean points for yield) per ``by`` + indicator."""
-    cols = by + ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change", "mean_points"]
-    if s.empty:
-        return suppress(pd.DataFrame({c: pd.Series(dtype=float if c.endswith(("change", "points")) else object)
-                                      for c in cols}).astype({"enterprises": int}))
-    extensive = s["indicator"].isin(EXTENSIVE).to_numpy()
-    s = s.assign(b_pool=s["baseline"].where(extensive), f_pool=s["followup"].where(extensive))
-    g = s.groupby(by + ["indicator"], observed=True, sort=True)
-    out = g.agg(unit=("unit", "first"), units=("unit", "nunique"), enterprises=("counted", "sum"),
-                mean_change=("relative_change", "mean"), median_change=("relative_change", "median"),
-                mean_points=("points", "mean"), b=("b_pool", "sum"), f=("f_pool", "sum"),
-                n_pool=("b_pool", "count")).reset_index()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pooled = out["f"] / out["b"] - 1
-    out["enterprises"] = out["enterprises"].astype(int)
-    out["pooled_change"] = pooled.where((out["units"] == 1) & (out["n_pool"] > 0) & (out["b"] > 0))
-    out["unit"] = out["unit"].astype(str).where(out["units"] == 1, "mixed")
+AGGREGATE_COLUMNS = ["unit", "enterprises", "mean_change", "median_change", "pooled_change", "mean_points"]
+
+
+def _aggregate(both: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """``metrics.aggregate_changes`` per ``by`` + indicator (enterprises, mean, median, pooled
+    change, mean points), cells under MIN_CELL enterprises suppressed."""
+    out = metrics.aggregate_changes(both, by)[by + ["indicator"] + AGGREGATE_COLUMNS]
     for col in by + ["indicator"]:
         out[col] = out[col].astype(str)
-    out["mean_points"] = out["mean_points"].astype(float)
-    return suppress(out[cols])
+    return suppress(out)
 
 
 def _order(df: pd.DataFrame) -> pd.DataFrame:
@@ -271,59 +258,38 @@ def _order(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _distribution(both: pd.DataFrame) -> pd.DataFrame:
-    """The spread of each enterprise's change: quantiles and mean only, never the points
-    themselves, from SPREAD_MIN enterprises up."""
-    rc = both.dropna(subset=["relative_change"])
-    if rc.empty:
-        dist = pd.DataFrame(columns=["indicator", "enterprises", "p05", "q1", "median", "q3", "p95", "mean"])
-    else:
-        g = rc.groupby("indicator", observed=True)["relative_change"]
-        q = g.quantile([0.05, 0.25, 0.5, 0.75, 0.95]).unstack()
-        q.columns = ["p05", "q1", "median", "q3", "p95"]
-        n = rc.groupby("indicator", observed=True)["counted"].sum().astype(int).rename("enterprises")
-        dist = pd.concat([n, q, g.mean().rename("mean")], axis=1).reset_index()
-        dist["indicator"] = dist["indicator"].astype(str)
-    dist = dist.astype({c: float for c in dist.columns if c not in ("indicator", "enterprises")})
-    distribution = suppress(dist)
+    """The spread of each enterprise's change (``metrics.spread``): quantiles and mean only,
+    never the points themselves, from SPREAD_MIN enterprises up."""
+    distribution = suppress(metrics.spread(both))
     few = (distribution["enterprises"] < SPREAD_MIN).to_numpy()
     distribution.loc[few, ["p05", "q1", "median", "q3", "p95", "mean"]] = np.nan
     distribution["suppressed"] = few
     return _order(distribution)
 
 
-def _impacts(en: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided, annualised: (baseline - follow-up per-day rate) x 365."""
-    co2 = en.dropna(subset=["co2e_baseline", "co2e_followup"])
+def _impacts(both: pd.DataFrame) -> pd.DataFrame:
+    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``)."""
+    a = metrics.avoided_per_year(both).iloc[0]
     return suppress(pd.DataFrame({
         "figure": ["energy avoided", "emissions avoided"],
         "unit": ["MWh per year", "t CO2e per year"],
-        "enterprises": [en["enterprise_id"].nunique(), co2["enterprise_id"].nunique()],
-        "baseline": [en["baseline"].sum() * DAYS_PER_YEAR / 1000, co2["co2e_baseline"].sum() * DAYS_PER_YEAR / 1000],
-        "avoided": [(en["baseline"] - en["followup"]).sum() * DAYS_PER_YEAR / 1000,
-                    (co2["co2e_baseline"] - co2["co2e_followup"]).sum() * DAYS_PER_YEAR / 1000],
+        "enterprises": [int(a["enterprises"]), int(a["co2_enterprises"])],
+        "baseline": [float(a["energy_baseline_mwh_per_year"]), float(a["co2e_baseline_t_per_year"])],
+        "avoided": [float(a["energy_avoided_mwh_per_year"]), float(a["co2e_avoided_t_per_year"])],
     }))
 
 
-def _impacts_by_country(en: pd.DataFrame) -> pd.DataFrame:
+def _impacts_by_country(both: pd.DataFrame) -> pd.DataFrame:
     """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
     ``emissions_enterprises``). Emissions have their own contributors (a
     country's electricity without a grid factor has none): a cell of fewer than 3 of them is
     hidden, and hidden cells are complemented, for energy and for emissions alike, against the
     totals of :func:`_impacts`."""
-    if en.empty:
-        ibc = pd.DataFrame({"country": pd.Series(dtype=str), "enterprises": pd.Series(dtype=int),
-                            "energy_avoided_mwh_per_year": pd.Series(dtype=float),
-                            "emissions_avoided_t_per_year": pd.Series(dtype=float),
-                            "co2_enterprises": pd.Series(dtype=int)})
-    else:
-        e2 = en.assign(saved=(en["baseline"] - en["followup"]) * DAYS_PER_YEAR / 1000,
-                       co2_saved=(en["co2e_baseline"] - en["co2e_followup"]) * DAYS_PER_YEAR / 1000)
-        e2["co2_from"] = e2["enterprise_id"].where(e2["co2_saved"].notna())
-        ibc = (e2.groupby("country", observed=True)
-               .agg(enterprises=("enterprise_id", "nunique"), energy_avoided_mwh_per_year=("saved", "sum"),
-                    emissions_avoided_t_per_year=("co2_saved", lambda v: v.sum(min_count=1)),
-                    co2_enterprises=("co2_from", "nunique")).reset_index())
-        ibc["country"] = ibc["country"].astype(str)
+    a = metrics.avoided_per_year(both, "country")
+    ibc = pd.DataFrame({"country": a["country"].astype(str), "enterprises": a["enterprises"].astype(int),
+                        "energy_avoided_mwh_per_year": a["energy_avoided_mwh_per_year"].astype(float),
+                        "emissions_avoided_t_per_year": a["co2e_avoided_t_per_year"].astype(float),
+                        "co2_enterprises": a["co2_enterprises"].astype(int)})
     out = complement(suppress(ibc), [])
     co2_hidden = (out["co2_enterprises"] < MIN_CELL) | out["suppressed"]
     emissions = complement(out[["co2_enterprises", "emissions_avoided_t_per_year"]]
@@ -377,16 +343,16 @@ def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFra
     return quality
 
 
-def _cells(both: pd.DataFrame, en: pd.DataFrame) -> dict:
+def _cells(both: pd.DataFrame) -> dict:
     """The power sums of the elements (enterprises with their figures) behind every cell
     :func:`guard` checks."""
     cells = {}
-    counted = both[both["counted"].to_numpy()]
-    for table, frame, keys in [("summary", counted, ["indicator"]), ("by_country", counted, ["country", "indicator"]),
-                               ("by_sector", counted, ["sector", "indicator"]),
-                               ("over_time", counted.dropna(subset=["quarter"]), ["quarter", "indicator"]),
-                               ("distribution", counted[counted["relative_change"].notna().to_numpy()], ["indicator"])]:
+    for table, frame, keys in [("summary", both, ["indicator"]), ("by_country", both, ["country", "indicator"]),
+                               ("by_sector", both, ["sector", "indicator"]),
+                               ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
+                               ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
+    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     co2 = en.dropna(subset=["co2e_baseline", "co2e_followup"])
     for figure, frame in [("energy avoided", en), ("emissions avoided", co2)]:
         cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))

@@ -118,9 +118,11 @@ def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     version = overview.version_of(engine)
     ov = _built(engine, version, Filters())
     table = ov.summary[AVERAGE_COLUMNS + ["suppressed"]].copy()
-    summary = _data(engine, version).summary
+    data = _data(engine, version)
+    if data.counted is None:
+        data.counted = overview.counted_rows(data.summary)
     known = {int(enterprise_id)} | (set(user.enterprise_ids) if user.role in ("manager", "trainer") else set())
-    counted = summary[summary["counted"].to_numpy() & summary["enterprise_id"].isin(known).to_numpy()]
+    counted = data.counted[data.counted["enterprise_id"].isin(known).to_numpy()]  # who counts: metrics' rule
     own = counted.groupby("indicator", observed=True).size()
     others = table["enterprises"] - table["indicator"].map(own).fillna(0).astype(int).to_numpy()
     table["suppressed"] = table["suppressed"].to_numpy(dtype=bool) | (others < MIN_CELL).to_numpy()

@@ -16,6 +16,7 @@ from tracker import published
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
 from tracker.auth import CurrentUser
+from tracker.charts import span_text
 from tracker.db import session_scope
 from tracker.enterprises import enterprise_dict
 from tracker.measurements import measurement_frame
@@ -37,6 +38,40 @@ class EnterpriseReport:
     notes: list[str] = field(default_factory=list)
     impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: where each compared figure comes from: one row per indicator and carrier (metrics.series_periods)
+    periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: (start, end) of the latest follow-up period in which every compared figure was entered, or None
+    common_period: tuple | None = None
+    #: the changes with every follow-up figure from ``common_period`` (empty without one), and their periods
+    common_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    common_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def followups_differ(self) -> bool:
+        """True when the latest follow-up figures compared come from more than one period."""
+        return not self.periods.empty and metrics.followups_differ(self.periods)
+
+    def periods_note(self) -> str:
+        """Where the follow-up figures of the changes come from, in words (empty without changes)."""
+        if self.changes.empty or self.periods.empty:
+            return ""
+        if not self.followups_differ:
+            fu = self.periods.dropna(subset=["followup_from"]).iloc[0]
+            period = span_text(fu["followup_from"], fu["followup_to"])
+            return f"Every follow-up figure compared comes from one period: {period}."
+        note = ("The latest follow-up mixes periods: each figure is its own latest one (see each row's follow-up "
+                "period), compared as per-day rates.")
+        if self.common_period is None:
+            return note + (" No follow-up period has every figure compared: to compare on one period, enter every "
+                           "figure for it (0 for a carrier no longer used).")
+        return note + f" Below, the same comparison on one common follow-up period: {span_text(*self.common_period)}."
+
+    def common_title(self) -> str:
+        """The heading of the comparison on the common follow-up period."""
+        if self.common_period is None:
+            return ""
+        return (f"The same comparison on one common follow-up period, {span_text(*self.common_period)} (the latest "
+                "in which every figure compared was entered)")
 
 
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
@@ -49,7 +84,17 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     averages = published.database_averages(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
-    return EnterpriseReport(enterprise=info, measurements=df, stages=stages,
-                            changes=metrics.enterprise_changes(df) if not df.empty else pd.DataFrame(),
+    changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
+    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
+    common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
+    common_period = None
+    common_changes = common_periods = pd.DataFrame()
+    if len(common):
+        common_period = (common["period_start"].iloc[0], common["period_end"].iloc[0])
+        on_common = metrics.on_common_period(df)
+        common_changes, common_periods = metrics.report_changes(on_common), metrics.series_periods(on_common)
+    return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes,
                             actions=actions, reference=programme_reference(), database_averages=averages,
-                            periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors)
+                            periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
+                            periods=periods, common_period=common_period, common_changes=common_changes,
+                            common_periods=common_periods)

@@ -30,6 +30,7 @@ FLAG_TEXT = {
     "jump": "implausible jump (follow-up over 10x or under 0.1x the baseline)",
     "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
     "no_emission_factor": "no emission factor for a carrier or the country",
+    "zero_baseline": "baseline of 0: no relative change, so left out of the programme's figures",
 }
 SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
 MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "
@@ -149,6 +150,7 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         "jump": (out["baseline"] > 0) & ((ratio > JUMP_HIGH) | (ratio < JUMP_LOW)),
         "periods_differ": (periods > PERIOD_RATIO) | (periods < 1 / PERIOD_RATIO),
         "no_emission_factor": out["no_factor"].eq(True),
+        "zero_baseline": out["baseline"].eq(0) & out["followup"].notna(),
     }
     text = pd.Series("", index=out.index, dtype=object)
     for name, mask in flags.items():

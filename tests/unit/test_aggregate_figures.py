@@ -172,12 +172,19 @@ def test_summarize_by_takes_each_enterprises_first_row():
     assert kenya["mean_change"] == pytest.approx(-0.2) and kenya["pooled_change"] == pytest.approx(-0.2)
 
 
-def test_pooled_change_needs_a_baseline_above_zero():
-    s = metrics.summarize(pd.DataFrame([r("A", "baseline", "2024-01-01", "2024-01-10", "waste", 0, "kg"),
-                                        r("A", "follow-up", "2025-01-01", "2025-01-10", "waste", 5, "kg")]))
+def test_an_enterprise_with_a_zero_baseline_is_left_out_of_every_figure():
+    """A has no waste at baseline and 0.5 kg a day after: no relative change, so it is out of the
+    count, the mean, the median and the pooled sums (metrics/programme.py, "Who counts")."""
+    zero = [r("A", "baseline", "2024-01-01", "2024-01-10", "waste", 0, "kg"),
+            r("A", "follow-up", "2025-01-01", "2025-01-10", "waste", 5, "kg")]
+    assert metrics.summarize(pd.DataFrame(zero)).empty
+    s = metrics.summarize(pd.DataFrame(zero + [r("B", "baseline", "2024-01-01", "2024-01-10", "waste", 10, "kg"),
+                                               r("B", "follow-up", "2025-01-01", "2025-01-10", "waste", 5, "kg")]))
     row = s.iloc[0]
-    assert row["enterprises"] == 1 and row["baseline_total"] == 0 and row["followup_total"] == pytest.approx(0.5)
-    assert np.isnan(row["pooled_change"]) and np.isnan(row["mean_change"]) and row["improved_share"] == 0
+    assert row["enterprises"] == 1  # B only
+    assert row["baseline_total"] == pytest.approx(1.0) and row["followup_total"] == pytest.approx(0.5)  # B's kg a day
+    assert row["pooled_change"] == pytest.approx(-0.5) and row["mean_change"] == pytest.approx(-0.5)
+    assert row["median_change"] == pytest.approx(-0.5) and row["improved_share"] == 1
 
 
 def test_summarize_yield_mean_points_and_no_pooled_figures():

@@ -93,3 +93,12 @@ def test_an_audit_record_in_words():
                                            "Managers (women): 1 · Inserted: 18")
     assert labels.record_words('{"enterprises": [], "role": "officer"}') == "Enterprises: – · Role: officer"
     assert labels.record_words("") == "" and labels.record_words(None) == "" and labels.record_words("[1]") == "[1]"
+
+
+def test_a_bulk_save_reads_in_words():
+    stored = ('{"columns": ["enterprise_id", "indicator", "carrier", "value"], '
+              '"figures": [[3, "material_input", null, 12.0], [3, "energy", "natural_gas", 4.5]]}')
+    text = labels.record_words(stored)
+    assert text.startswith("2 figures ("), text
+    assert "material_input" not in text and "enterprise_id" not in text and "natural_gas" not in text, text
+    assert "12;" in text and "12.0" not in text, text
