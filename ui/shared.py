@@ -85,11 +85,11 @@ def _name_picker(where, label: str, names: list[str], current: str, key: str, he
                            help=help)
 
 
-def partner_picker(where, current: str, *, key: str) -> str:
+def partner_picker(where, current: str, *, key: str, label: str = "Implementation partner") -> str:
     """A selectbox of the implementation partners' names ('' for none) in ``where``; returns the
     name picked. Admins add partners on the Partners page."""
-    return _name_picker(where, "Implementation partner", list(partners.list_partners(engine(), current_user())["name"]),
-                        current, key, "The list of partners is kept by administrators.")
+    return _name_picker(where, label, list(partners.list_partners(engine(), current_user())["name"]), current, key,
+                        "The list of partners is kept by administrators.")
 
 
 def cluster_picker(where, current: str, *, key: str) -> str:
