@@ -70,28 +70,23 @@ def render() -> None:
         saved = st.form_submit_button(f"Save for {name}", type="primary")
 
     if saved:
-        rows = entry.form_rows(ent, phase, start, end, entries)
-        parsed = entry.parse_form(rows)
-        problems = entry.problems_by_field(rows, parsed)
-        warnings = {} if problems else entry.implausible(rows, parsed, history)
-        if not problems and not rows.empty and (order := entry.sequence_warning(phase, start, end, history)):
-            warnings["period"] = order
-        for key, reasons in problems.items():
+        check = entry.check_form(ent, phase, start, end, entries, history)
+        for key, reasons in check.problems.items():
             (period_slot if key == "period" else slots[key]).error(shared.plain(" ".join(dict.fromkeys(reasons))))
-        for key, text in warnings.items():
+        for key, text in check.warnings.items():
             (period_slot if key == "period" else slots[key]).warning(shared.plain(text))
-        if rows.empty:
+        if check.empty:
             st.warning("Nothing to save: enter at least one value.")
-        elif problems:
+        elif check.problems:
             st.error("Nothing was saved. Correct the lines marked above and save again.")
-        elif warnings and not confirm:
+        elif check.warnings and not confirm:
             st.warning("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the box "
                        "to confirm and save again.")
         else:
-            _store(engine, user, enterprise_id, parsed, seen, k,
+            _store(engine, user, enterprise_id, check.parsed, seen, k,
                    f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     if f"{k}_changed" in st.session_state:  # what someone else saved meanwhile, and the person's choice
-        _decide(engine, user, enterprise_id, entry.parse_form(entry.form_rows(ent, phase, start, end, entries)),
+        _decide(engine, user, enterprise_id, entry.check_form(ent, phase, start, end, entries, history).parsed,
                 seen, k, f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
 
     periods = measurements.stored_periods(engine, user, enterprise_id)
@@ -127,9 +122,10 @@ def render() -> None:
     st.caption("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "
                "A file with any bad row is refused as a whole, with every problem listed.")
     d1, d2 = st.columns(2)
-    d1.download_button("Template (Excel)", tio.template_bytes("xlsx"), "score4climate-template.xlsx",
-                       key="template_xlsx")
-    d2.download_button("Template (CSV)", tio.template_bytes("csv"), "score4climate-template.csv", key="template_csv")
+    d1.download_button("Template (Excel)", lambda: tio.template_bytes("xlsx"), "score4climate-template.xlsx",
+                       key="template_xlsx", on_click="ignore")  # made when pressed, not on every run
+    d2.download_button("Template (CSV)", lambda: tio.template_bytes("csv"), "score4climate-template.csv",
+                       key="template_csv", on_click="ignore")
     shared.flash("upload")
     u = shared.form_keys("upload", enterprise_id)  # emptied after an import, so it cannot run twice
     upload = st.file_uploader("Template file (.csv or .xlsx)", type=["csv", "xlsx"], key=f"{u}_file")

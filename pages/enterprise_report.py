@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, errors, handover
+from tracker import charts, errors, handover, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
@@ -44,12 +44,12 @@ def render() -> None:
     if changes.empty:
         st.info("A baseline and a follow-up are both needed to compute changes.")
     else:
-        table = charts.changes_table(changes, report.periods)
+        table = tables.changes_table(changes, report.periods)
         st.dataframe(table, hide_index=True, key="changes_table")
         st.caption(report.periods_note())
         if report.followups_differ and report.common_period is not None:
             st.markdown(f"**{report.common_title()}**")
-            st.dataframe(charts.changes_table(report.common_changes, report.common_periods), hide_index=True,
+            st.dataframe(tables.changes_table(report.common_changes, report.common_periods), hide_index=True,
                          key="common_changes_table")
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
@@ -68,7 +68,7 @@ def render() -> None:
             st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
     st.subheader("Programme averages for comparison")
-    st.dataframe(charts.averages_table(report.reference, report.database_averages), hide_index=True,
+    st.dataframe(tables.averages_table(report.reference, report.database_averages), hide_index=True,
                  key="reference_table")
     st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
                "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
@@ -83,10 +83,13 @@ def render() -> None:
     st.subheader("Hand over")
     slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"
     h1, h2, h3 = st.columns(3)
-    h1.download_button("Report (HTML, works offline and prints)", handover.report_html(report),
-                       f"{slug}-report.html", mime="text/html", key="download_html")
-    h2.download_button("Figures (Excel)", handover.report_xlsx(report), f"{slug}-figures.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx")
+    # the files are made when a button is pressed, not on every run of the page, and a press does not
+    # run the page again
+    h1.download_button("Report (HTML, works offline and prints)", lambda: handover.report_html(report),
+                       f"{slug}-report.html", mime="text/html", key="download_html", on_click="ignore")
+    h2.download_button("Figures (Excel)", lambda: handover.report_xlsx(report), f"{slug}-figures.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
+                       on_click="ignore")
     if handover.pdf_available():
         if h3.button("Make a PDF", key="make_pdf"):
             with st.spinner("Printing the report to PDF"):

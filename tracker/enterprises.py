@@ -18,7 +18,7 @@ from tracker import activities, audit, clusters, lengths, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.countries import country_code
-from tracker.db import MANY, bulk_insert, session_scope
+from tracker.db import bulk_insert, read_frame, session_scope
 from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
 
 SIZES = ("micro", "small", "medium", "large")
@@ -106,10 +106,8 @@ def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) ->
 
 def ids_by_name(session: Session, names: list[str]) -> dict[str, int]:
     """{name: id} of the enterprises among ``names`` that exist."""
-    if len(names) <= MANY:
-        return dict(session.execute(select(Enterprise.name, Enterprise.id).where(Enterprise.name.in_(names))).all())
-    wanted = set(names)
-    return {n: i for n, i in session.execute(select(Enterprise.name, Enterprise.id)).all() if n in wanted}
+    found = read_frame(session, "SELECT name, id FROM enterprises", [str(n) for n in names], "name")
+    return dict(zip(found["name"].tolist(), found["id"].tolist(), strict=True))
 
 
 # --- adding and changing ----------------------------------------------------------------------
@@ -152,6 +150,19 @@ def check_new(new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         countries.append(checked(line, "country", country_code, _cell(row["country"])))
         sectors.append(checked(line, "sector", lengths.fit, Enterprise.sector, _cell(row["sector"]), "The sector"))
     return new.assign(country=countries, sector=sectors), pd.DataFrame(problems, columns=["row", "column", "reason"])
+
+
+def check_new_in(session: Session, df: pd.DataFrame, lines: pd.Series, firsts: pd.DataFrame | None = None,
+                 known: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`check_new` of the enterprises a template table ``df`` names that do not exist
+    (``firsts``: its first country and sector per name, ``known``: {name: id} of those that
+    exist, when the caller has them), each named by the line (``lines``) where it first occurs."""
+    if firsts is None:
+        firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
+        known = ids_by_name(session, list(firsts.index))
+    missing = firsts[~firsts.index.isin(list(known))]
+    first = lines.groupby(df["enterprise"], sort=False).first()
+    return check_new(missing.assign(line=missing.index.map(first)))
 
 
 def _cell(value) -> str:

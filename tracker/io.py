@@ -15,6 +15,7 @@ quote on export and restored on import.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -34,11 +35,13 @@ from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.disclosure import FEWER
 from tracker.errors import RejectedInput
-from tracker.measurements import measurement_frame, save_measurements
+from tracker.measurements import measurement_frame, save_measurements, save_pieces
 from tracker.overview import ProgrammeOverview
 
 TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: rows of a CSV file read, checked and stored at a time (see import_file)
+CHUNK_ROWS = 50_000
 #: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
 #: server.maxUploadSize should say the same so the browser refuses bigger files up front). 50 MB
 #: holds the most rows a file may have (tracker.uploads) with room to spare; with the other limits
@@ -70,18 +73,17 @@ def restore(value):
     return value
 
 
-def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
-    uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
+@contextlib.contextmanager
+def _csv_errors(data: bytes):
+    """pandas' complaints about a CSV file as a refusal that says what is wrong (each line that
+    cannot be read named)."""
     try:
-        # from the bytes (a text copy of a large file costs four bytes a character); object, not
-        # str: the cells are made Python texts below anyway, and building Arrow strings first
-        # costs more than reading the file
-        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=object, keep_default_na=False,
-                           skip_blank_lines=True)
+        yield
+    except RejectedInput:
+        raise
     except pd.errors.EmptyDataError:
         raise RejectedInput.one("the file is empty") from None
     except (pd.errors.ParserError, csv.Error, ValueError):
-        # the bytes are UTF-8 (checked above) and bounded by the upload limits
         raise RejectedInput(_unreadable_lines(data.decode("utf-8-sig"))) from None
 
 
@@ -106,6 +108,28 @@ def _unreadable_lines(text: str) -> pd.DataFrame:
         problems.append((1, "", "the file cannot be read as CSV: save it from your spreadsheet as "
                                 "'CSV UTF-8 (comma delimited)'"))
     return pd.DataFrame(problems, columns=["row", "column", "reason"])
+
+
+def _csv_reader(data: bytes, **kwargs):
+    # object, not str: the cells are made Python texts below anyway, and building Arrow strings
+    # first costs more than reading the file
+    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=object, keep_default_na=False,
+                       skip_blank_lines=True, **kwargs)
+
+
+def _every_line_read(df: pd.DataFrame, data: bytes) -> pd.DataFrame:
+    """``df`` as read, or a refusal naming the lines when each has more cells than the header
+    line: pandas then takes the first cells as an index and shifts the rest ("Seals, Ltd"
+    unquoted on every line would be read as the enterprise " Ltd")."""
+    if not isinstance(df.index, pd.RangeIndex):
+        raise RejectedInput(_unreadable_lines(data.decode("utf-8-sig")))
+    return df
+
+
+def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
+    uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
+    with _csv_errors(data):
+        return _every_line_read(_csv_reader(data), data)
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
@@ -165,9 +189,23 @@ def read_table(data: bytes, filename: str, *, max_rows: int = uploads.MAX_CSV_RO
         df = _read_xlsx(data)
     else:
         raise RejectedInput.one("only .csv and .xlsx files can be imported")
-    df.columns = [str(c).strip().lower() for c in df.columns]
     if len(df) == 0:
         raise RejectedInput.one("the file has no data rows")
+    df = _template(df)
+    parsed = metrics.parse(df)
+    if not parsed.ok:
+        raise RejectedInput(parsed.problems)
+    return parsed
+
+
+def _header(columns) -> list[str]:
+    return [str(c).strip().lower() for c in columns]
+
+
+def _template(df: pd.DataFrame) -> pd.DataFrame:
+    """A table read from a file in the template's columns (a missing required column refuses
+    it; missing optional ones are empty), cells as Python texts with formulas restored."""
+    df.columns = _header(df.columns)
     missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise RejectedInput(pd.DataFrame({"row": 1, "column": missing,
@@ -181,22 +219,61 @@ def read_table(data: bytes, filename: str, *, max_rows: int = uploads.MAX_CSV_RO
         values = [restore(v) if isinstance(v, str) else str(v) for v in uniques] + [""]
         df[col] = pd.Series(np.asarray(values, dtype=object)[np.where(codes < 0, len(uniques), codes)],
                             index=df.index, dtype=object)
-    parsed = metrics.parse(df)
-    if not parsed.ok:
-        raise RejectedInput(parsed.problems)
-    return parsed
+    return df
+
+
+def _csv_pieces(data: bytes, max_rows: int) -> tuple[int, tuple, object]:
+    """A CSV file read in chunks of :data:`CHUNK_ROWS` rows: (rows, the day/month orders of the
+    whole file, a function giving the chunks in the template with their first line). A first
+    pass reads only the header and the two date columns."""
+    uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
+    with _csv_errors(data):
+        header = _header(_csv_reader(data, nrows=0).columns)
+        missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise RejectedInput(pd.DataFrame({"row": 1, "column": missing,
+                                              "reason": "required column is missing from the header line"}))
+        rows, starts, ends = 0, set(), set()
+        dates = lambda c: str(c).strip().lower() in ("period_start", "period_end")  # noqa: E731
+        for chunk in _csv_reader(data, usecols=dates, chunksize=CHUNK_ROWS):
+            chunk.columns = _header(chunk.columns)
+            rows += len(chunk)
+            starts.update(pd.unique(chunk["period_start"]))
+            ends.update(pd.unique(chunk["period_end"]))
+    if rows == 0:
+        raise RejectedInput.one("the file has no data rows")
+    orders = metrics.file_date_orders(pd.Series(sorted(starts), dtype=object), pd.Series(sorted(ends), dtype=object))
+
+    def pieces():
+        with _csv_errors(data):
+            for chunk in _csv_reader(data, chunksize=CHUNK_ROWS):
+                yield _template(_every_line_read(chunk, data)), metrics.frames.FIRST_LINE + int(chunk.index[0])
+
+    return rows, orders, pieces
 
 
 def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None, *,
                 max_rows: int = uploads.MAX_CSV_ROWS, max_bytes: int | None = None) -> dict[str, int]:
     """Read and store a template file, all or nothing. Returns counts of inserted and updated rows.
     ``max_rows`` and ``max_bytes``: the limits of :func:`read_table` (the command line, a process of
-    its own, allows more than the app)."""
+    its own, allows more than the app).
+
+    A CSV file is read, checked and stored :data:`CHUNK_ROWS` rows at a time in one transaction
+    (``measurements.save_pieces``), so a large file is never held whole as Python texts; any bad
+    line still refuses the whole file, every bad line named, and nothing is stored."""
     step = progress or (lambda fraction, text: None)
     step(0.05, f"Reading {filename}")
-    parsed = read_table(data, filename, max_rows=max_rows, max_bytes=max_bytes)
-    step(0.3, f"Storing {len(parsed.rows):,} rows")
-    counts = save_measurements(engine, user, parsed, create_enterprises=user.role == "admin", progress=step)
+    create = user.role == "admin"
+    if (filename or "").lower().endswith(".csv") and data:
+        check_upload_size(len(data), max_bytes)
+        rows, orders, pieces = _csv_pieces(data, max_rows)
+        step(0.1, f"Checking and storing {rows:,} rows")
+        counts = save_pieces(engine, user, lambda: metrics.parse_chunks(pieces(), orders), rows,
+                             create_enterprises=create, progress=lambda f, text: step(0.1 + 0.9 * f, text))
+    else:
+        parsed = read_table(data, filename, max_rows=max_rows, max_bytes=max_bytes)
+        step(0.3, f"Storing {len(parsed.rows):,} rows")
+        counts = save_measurements(engine, user, parsed, create_enterprises=create, progress=step)
     step(1.0, "Done")
     return counts
 

@@ -56,6 +56,18 @@ def problems(column, texts: pd.Series, what: str) -> pd.Series:
     return pd.Series([reasons[c] for c in codes], index=texts.index, dtype=object)
 
 
+def table_problems(df: pd.DataFrame, lines: pd.Series, columns: dict[str, tuple]) -> pd.DataFrame:
+    """Problems (row, column, reason) of the texts in ``df``'s ``columns`` ({column: (model
+    attribute, what)}), each named by its line in ``lines``."""
+    found = [pd.DataFrame(columns=["row", "column", "reason"])]
+    for column, (attribute, what) in columns.items():
+        reasons = problems(attribute, df[column], what)
+        bad = reasons.notna()
+        if bad.any():
+            found.append(pd.DataFrame({"row": lines[bad], "column": column, "reason": reasons[bad]}))
+    return pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
+
+
 def fit(column, text, what: str) -> str:
     """``text`` stripped of surrounding spaces ('' for None), or ValueError with :func:`problem`."""
     text = "" if text is None else str(text).strip()
