@@ -68,7 +68,7 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
     st.caption("two managers and two workers: the share of module records with at least two of each attending, as "
                "the programme recommends.")
     ooo = dv.out_of_order.iloc[0]
-    st.metric("Enterprises that took another module before Workplace Cooperation",
+    st.metric("Took another module before Workplace Cooperation (enterprises)",
               disclosure.FEWER if ooo["suppressed"] else formatting.count(ooo["out_of_order"]),
               help="Workplace Cooperation (SCORE Basics) comes first. Counted among the "
                    f"{int(ooo['with_modules']):,} enterprises with module records; a count, never names.")

@@ -130,7 +130,7 @@ def test_delivery_tab_shows_the_chain_and_follows_the_filters(demo_db, use_db):
     first = sum(1 for i, e in enumerate(demo.synthetic_enterprises(), start=1) if e.country == "CN" and i % 2 == 0)
     assert first >= 1
     _select(at, "flt_country", ["CN"])
-    assert metric(at, "Enterprises that took another module before Workplace Cooperation") == (
+    assert metric(at, "Took another module before Workplace Cooperation (enterprises)") == (
         str(first) if first >= 3 else "fewer than 3")
     pipeline = next(f for f in charts(at) if (f.layout.title.text or "").startswith("Trainers by step"))
     assert sum(sum(t.x) for t in pipeline.data if t.type == "bar") == 1  # the Chinese candidate
