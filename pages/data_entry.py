@@ -185,7 +185,9 @@ def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved:
                "with yours, then replace theirs with yours or keep theirs.", icon=":material/group:")
     figure = [LABELS.get((i, c)) or f"{LABELS.get((i, ''), i)}: {c.replace('_', ' ')}".rstrip(": ")
               for i, c in zip(changed["indicator"], changed["carrier"], strict=True)]
-    shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure)
+    # st.table reads Markdown in its cells: the user name as typed
+    shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure,
+                           by=changed["by"].map(shared.plain))
     st.table(shown[["figure", "phase", "period_start", "period_end", "theirs", "by", "at", "yours"]]
              .rename(columns={"theirs": "saved by them", "by": "saved by", "at": "saved at",
                               "yours": "yours (not saved)", "period_start": "start", "period_end": "end"}),
