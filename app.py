@@ -15,6 +15,7 @@ import pages.improvement_actions
 import pages.my_account
 import pages.programme_overview
 import pages.sign_in_form
+import pages.trainer_profiles
 from tracker import accounts, auth
 from ui import shared, sso
 
@@ -39,6 +40,10 @@ PAGES = {
                        url_path="actions"),
     "programme": st.Page(pages.programme_overview.render, title="Programme overview", icon=":material/public:",
                          url_path="programme"),
+    "trainers": st.Page(pages.trainer_profiles.render, title="Trainers", icon=":material/school:",
+                        url_path="trainers"),
+    "my_path": st.Page(pages.trainer_profiles.render, title="My trainer path", icon=":material/school:",
+                       url_path="my-path"),
     "users": st.Page(pages.admin_users.render, title="Users", icon=":material/group:", url_path="users"),
     "partners": st.Page(pages.admin_partners.render, title="Partners", icon=":material/handshake:",
                         url_path="partners"),
@@ -48,9 +53,9 @@ PAGES = {
 }
 ROLE_PAGES = {
     "manager": {"My enterprise": ["report", "entry", "actions", "profile"]},
-    "trainer": {"Enterprises": ["report", "entry", "actions", "profile"]},
-    "officer": {"Programme": ["programme"]},
-    "admin": {"Programme": ["programme"], "Enterprises": ["report", "entry", "actions", "profile"],
+    "trainer": {"Enterprises": ["report", "entry", "actions", "profile"], "Account": ["my_path"]},
+    "officer": {"Programme": ["programme", "trainers"]},
+    "admin": {"Programme": ["programme", "trainers"], "Enterprises": ["report", "entry", "actions", "profile"],
               "Administration": ["users", "partners", "clusters", "audit"]},
 }
 for _groups in ROLE_PAGES.values():  # every role manages its own account

@@ -12,6 +12,7 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 """
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
+from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
 from metrics.frames import (
     TEMPLATE_COLUMNS,
     Parsed,
@@ -66,4 +67,5 @@ __all__ = [
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set",
     "report_stages", "report_impacts", "periods_differ", "report_changes",
+    "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

@@ -113,6 +113,19 @@ def column_label(name) -> str:
     return name.replace("_", " ").capitalize() if "_" in name else name
 
 
+#: the audit log's tables as people call them
+TABLE_LABELS = {"trainings": "modules attended", "actions": "improvement actions", "users": "accounts",
+                "user_enterprises": "accounts' enterprises", "trainer_profiles": "trainer paths",
+                "audit_log": "audit log", "enterprise_summary": "enterprise summary", "shown_cells": "figures shown",
+                "sign_in_failures": "sign-in failures", "partners": "implementation partners"}
+
+
+def table_label(name) -> str:
+    """A stored table as people call it: 'trainer paths' for ``trainer_profiles``."""
+    name = "" if name is None else str(name)
+    return TABLE_LABELS.get(name, name.replace("_", " "))
+
+
 def source_label(text) -> str:
     """A reference source as people read it: without the path of a file inside a package."""
     text = "" if text is None or text != text else str(text)

@@ -23,7 +23,8 @@ def render() -> None:
         c1, c2, c3 = st.columns(3)
         username = c1.selectbox("User", ["", *choices["username"]], key="audit_user", format_func=lambda v: v or "any")
         action = c2.selectbox("Action", ["", *choices["action"]], key="audit_action", format_func=lambda v: v or "any")
-        table = c3.selectbox("Table", ["", *choices["table_name"]], key="audit_table", format_func=lambda v: v or "any")
+        table = c3.selectbox("Table", ["", *choices["table_name"]], key="audit_table",
+                             format_func=lambda v: labels.table_label(v) or "any")
         d1, d2, d3 = st.columns(3)
         since = d1.date_input("From", value=None, key="audit_since")
         until = d2.date_input("Until", value=None, key="audit_until")
@@ -40,6 +41,7 @@ def render() -> None:
                                                    if len(log) == limit else ""))
     # before and after as stored (JSON), read in words
     shown = log.assign(**{c: log[c].map(labels.record_words) for c in ("before", "after") if c in log.columns})
+    shown["table_name"] = shown["table_name"].map(labels.table_label)
     st.dataframe(shown, hide_index=True, key="audit_table_view", width="stretch",
                  column_config={"at": st.column_config.DatetimeColumn("when (UTC)", format="YYYY-MM-DD HH:mm:ss"),
                                 "table_name": "table", "record_id": "record"})

@@ -70,28 +70,23 @@ def render() -> None:
         saved = st.form_submit_button(f"Save for {name}", type="primary")
 
     if saved:
-        rows = entry.form_rows(ent, phase, start, end, entries)
-        parsed = entry.parse_form(rows)
-        problems = entry.problems_by_field(rows, parsed)
-        warnings = {} if problems else entry.implausible(rows, parsed, history)
-        if not problems and not rows.empty and (order := entry.sequence_warning(phase, start, end, history)):
-            warnings["period"] = order
-        for key, reasons in problems.items():
+        check = entry.check_form(ent, phase, start, end, entries, history)
+        for key, reasons in check.problems.items():
             (period_slot if key == "period" else slots[key]).error(shared.plain(" ".join(dict.fromkeys(reasons))))
-        for key, text in warnings.items():
+        for key, text in check.warnings.items():
             (period_slot if key == "period" else slots[key]).warning(shared.plain(text))
-        if rows.empty:
+        if check.empty:
             st.warning("Nothing to save: enter at least one value.")
-        elif problems:
+        elif check.problems:
             st.error("Nothing was saved. Correct the lines marked above and save again.")
-        elif warnings and not confirm:
+        elif check.warnings and not confirm:
             st.warning("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the box "
                        "to confirm and save again.")
         else:
-            _store(engine, user, enterprise_id, parsed, seen, k,
+            _store(engine, user, enterprise_id, check.parsed, seen, k,
                    f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
     if f"{k}_changed" in st.session_state:  # what someone else saved meanwhile, and the person's choice
-        _decide(engine, user, enterprise_id, entry.parse_form(entry.form_rows(ent, phase, start, end, entries)),
+        _decide(engine, user, enterprise_id, entry.check_form(ent, phase, start, end, entries, history).parsed,
                 seen, k, f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
 
     periods = measurements.stored_periods(engine, user, enterprise_id)

@@ -7,6 +7,14 @@ from tracker import activities, enterprises, errors
 from ui import shared
 
 
+def _delivered_by(trainers: list[str], current: str, key: str) -> str:
+    """The trainer who delivered the module: one of the enterprise's trainers, or none."""
+    names = ["", *trainers] + ([current] if current and current not in trainers else [])
+    return st.selectbox("Delivered by (trainer)", names, index=names.index(current), key=key,
+                        format_func=lambda n: n or "not recorded",
+                        help="The module counts in this trainer's Training of Enterprises cycle.")
+
+
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user, enterprise_id = shared.enterprise_page()
@@ -52,7 +60,7 @@ def render() -> None:
     if not trainings.empty:
         st.dataframe(trainings.drop(columns=["id"]), hide_index=True, key="trainings_table",
                      column_config={"start_date": st.column_config.DateColumn("start"),
-                                    "end_date": st.column_config.DateColumn("end"),
+                                    "end_date": st.column_config.DateColumn("end"), "trainer": "delivered by",
                                     "managers_female": "managers (women)", "managers_male": "managers (men)",
                                     "workers_female": "workers (women)", "workers_male": "workers (men)"})
     for text in profile["advice"]:
@@ -71,10 +79,12 @@ def render() -> None:
         mm = a2.number_input("Managers, men", 0, 100, 1, key=f"{tk}_mm")
         wf = a3.number_input("Workers, women", 0, 500, 1, key=f"{tk}_wf")
         wm = a4.number_input("Workers, men", 0, 500, 1, key=f"{tk}_wm")
+        mine = user.username if user.username in profile["trainers"] else ""
+        by = _delivered_by(profile["trainers"], mine, f"{tk}_trainer")
         if st.form_submit_button("Save module"):
             try:
                 activities.add_training(engine, user, enterprise_id, module, start, end, cohort, int(mf), int(mm),
-                                        int(wf), int(wm))
+                                        int(wf), int(wm), trainer=by)
             except (ValueError, errors.AccessDenied) as exc:
                 st.error(f"{shared.plain(exc)} Nothing was saved.")
             else:
@@ -100,6 +110,7 @@ def render() -> None:
                                                  (a2, "Managers, men", "managers_male"),
                                                  (a3, "Workers, women", "workers_female"),
                                                  (a4, "Workers, men", "workers_male")]]
+            e_by = _delivered_by(profile["trainers"], row["trainer"], f"edit_trainer_{tid}")
             b1, b2 = st.columns([1, 3])
             save_edit = b1.form_submit_button("Save changes")
             sure = b2.checkbox("Delete this record (tick, then press Delete)", key=f"edit_sure_{tid}")
@@ -107,7 +118,7 @@ def render() -> None:
         try:
             if save_edit:
                 activities.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
-                                           *map(int, e_counts))
+                                           *map(int, e_counts), trainer=e_by)
                 done(f"{shared.plain(e_module)} record updated.")
             elif delete and not sure:
                 st.warning("Tick the box to confirm the deletion, then press Delete again.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, errors, handover
+from tracker import charts, errors, handover, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
@@ -44,12 +44,12 @@ def render() -> None:
     if changes.empty:
         st.info("A baseline and a follow-up are both needed to compute changes.")
     else:
-        table = charts.changes_table(changes, report.periods)
+        table = tables.changes_table(changes, report.periods)
         st.dataframe(table, hide_index=True, key="changes_table")
         st.caption(report.periods_note())
         if report.followups_differ and report.common_period is not None:
             st.markdown(f"**{report.common_title()}**")
-            st.dataframe(charts.changes_table(report.common_changes, report.common_periods), hide_index=True,
+            st.dataframe(tables.changes_table(report.common_changes, report.common_periods), hide_index=True,
                          key="common_changes_table")
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
@@ -68,7 +68,7 @@ def render() -> None:
             st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
     st.subheader("Programme averages for comparison")
-    st.dataframe(charts.averages_table(report.reference, report.database_averages), hide_index=True,
+    st.dataframe(tables.averages_table(report.reference, report.database_averages), hide_index=True,
                  key="reference_table")
     st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
                "Database: the same mean, and the median, over the enterprises in this database with both a baseline "

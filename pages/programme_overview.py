@@ -1,8 +1,7 @@
 """Programme overview for officers: honest aggregates across enterprises, never one enterprise's figures."""
-import pandas as pd
 import streamlit as st
 
-from metrics import labels
+from metrics import formatting, labels
 from tracker import charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
@@ -19,24 +18,6 @@ FILTERS = [("country", "Country"), ("sector", "Sector"), ("cluster", "Cluster"),
 
 def _label(indicator: str) -> str:
     return labels.indicator_label(indicator)
-
-
-def _cells(df: pd.DataFrame, columns: dict[str, str], fmt) -> pd.DataFrame:
-    """A display table: figures formatted, suppressed rows' figures reading "fewer than 3"."""
-    out = pd.DataFrame(index=df.index)
-    for src, name in columns.items():
-        out[name] = df[src].map(fmt[src]) if src in fmt else df[src]
-        if src in fmt and src != "reported_mean_change":
-            out.loc[df["suppressed"].to_numpy(dtype=bool), name] = disclosure.FEWER
-    return out.reset_index(drop=True)
-
-
-def _points(v) -> str:
-    return "–" if v is None or v != v else f"{v:+.1f} pp"
-
-
-def _num(v) -> str:
-    return "–" if v is None or v != v else f"{v:,.0f}"
 
 
 
@@ -90,17 +71,19 @@ def render() -> None:
                     if r.suppressed:
                         st.markdown(f"mean, median, pooled: {disclosure.FEWER} enterprises")
                     else:
-                        st.metric(f"{_label(r.indicator)}: mean change", shared.pct(r.mean_change),
+                        st.metric(f"{_label(r.indicator)}: mean change", formatting.percent(r.mean_change),
                                   help=MEANINGS["mean"])
-                        st.markdown(f"median **{shared.pct(r.median_change)}** · "
-                                    f"pooled **{shared.pct(r.pooled_change)}**")
-                    st.caption(f"programme's reported average: {shared.pct(r.reported_mean_change, 0)}")
-            table = _cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
+                        st.markdown(f"median **{formatting.percent(r.median_change)}** · "
+                                    f"pooled **{formatting.percent(r.pooled_change)}**")
+                    st.caption(f"programme's reported average: {formatting.percent(r.reported_mean_change, 0)}")
+            table = formatting.cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
                            {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
                             "median_change": "median", "pooled_change": "pooled", "mean_points": "yield, points",
                             "reported_mean_change": "reported"},
-                           {"mean_change": shared.pct, "median_change": shared.pct, "pooled_change": shared.pct,
-                            "mean_points": _points, "reported_mean_change": shared.pct})
+                           {"mean_change": formatting.percent, "median_change": formatting.percent,
+                            "pooled_change": formatting.percent, "mean_points": formatting.points,
+                            "reported_mean_change": formatting.percent},
+                           hidden=disclosure.FEWER, keep=("reported_mean_change",))
             st.dataframe(table, hide_index=True, key="summary_table")
             st.caption("enterprises: those with both a baseline and a follow-up, the baseline other than 0 (a baseline "
                        "of 0 has no relative change; Data quality lists it), each counted once. " + " ".join(
@@ -121,7 +104,7 @@ def render() -> None:
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
             for col, r in zip((e1, e2), ov.impacts.itertuples(), strict=True):
-                value = disclosure.FEWER if r.suppressed else f"{r.avoided:,.0f} {r.unit}"
+                value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
                                 "x 365.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -17,23 +17,44 @@ from tracker import audit
 from tracker.access import require_enterprise
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
-from tracker.models import Action, Training
+from tracker.models import Action, Training, User, UserEnterprise
 
 MODULES = ("Workplace Cooperation", "Quality Management", "Safety and Health at Work", "Workforce Management",
            "Gender Equality", "Lean Manufacturing", "SCORE4Climate")
 TRAINING_COLUMNS = ["id", "module", "start_date", "end_date", "cohort", "managers_female", "managers_male",
-                    "workers_female", "workers_male"]
+                    "workers_female", "workers_male", "trainer"]
+#: what a module record holds (``trainer_id``: the trainer who delivered it, stored as an account id)
+_TRAINING_FIELDS = ["module", "start_date", "end_date", "cohort", "managers_female", "managers_male",
+                    "workers_female", "workers_male", "trainer_id"]
 ACTION_COLUMNS = ["id", "action_date", "description", "investment", "currency", "indicators"]
 
 
 # --- modules attended -------------------------------------------------------------------------
 
 def trainings_frame(session: Session, enterprise_id: int) -> pd.DataFrame:
-    """The enterprise's module participations, oldest first."""
-    rows = session.execute(select(*(getattr(Training, c) for c in TRAINING_COLUMNS))
+    """The enterprise's module participations, oldest first; ``trainer`` is the user name of the
+    trainer who delivered it ('' when not recorded)."""
+    rows = session.execute(select(*(getattr(Training, c) for c in TRAINING_COLUMNS[:-1]),
+                                  func.coalesce(User.username, ""))
+                           .outerjoin(User, User.id == Training.trainer_id)
                            .where(Training.enterprise_id == enterprise_id)
                            .order_by(Training.start_date, Training.id)).all()
     return pd.DataFrame(rows, columns=TRAINING_COLUMNS)
+
+
+def _trainer_id(session: Session, enterprise_id: int, trainer: str) -> int | None:
+    """The account id of ``trainer`` (a user name; '' for none), who must be an active trainer
+    assigned to the enterprise (else ValueError saying so)."""
+    trainer = (trainer or "").strip()
+    if not trainer:
+        return None
+    found = session.scalar(select(User.id).join(UserEnterprise, UserEnterprise.user_id == User.id)
+                           .where(User.username == trainer, User.role == "trainer", User.active,
+                                  UserEnterprise.enterprise_id == enterprise_id))
+    if found is None:
+        raise ValueError(f"{trainer} is not an active trainer of this enterprise: an administrator assigns trainers "
+                         "on the Users page.")
+    return found
 
 
 def module_advice(trainings: pd.DataFrame) -> list[str]:
@@ -64,21 +85,23 @@ def _check_training(module: str, start: dt.date, end: dt.date, counts: list[int]
 
 def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: str, start: dt.date, end: dt.date,
                  cohort: str = "", managers_female: int = 0, managers_male: int = 0, workers_female: int = 0,
-                 workers_male: int = 0) -> list[str]:
-    """Record participation in a SCORE module; returns advice (e.g. the recommended attendees)."""
+                 workers_male: int = 0, trainer: str = "") -> list[str]:
+    """Record participation in a SCORE module, delivered by ``trainer`` (a user name of one of the
+    enterprise's trainers, or ''); returns advice (e.g. the recommended attendees)."""
     user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
     _check_training(module, start, end, counts)
     advice = []
     with session_scope(engine) as session:
+        trainer_id = _trainer_id(session, enterprise_id, trainer)
         modules = set(session.scalars(select(Training.module).where(Training.enterprise_id == enterprise_id)).all())
         if module != "Workplace Cooperation" and "Workplace Cooperation" not in modules:
             advice.append("Workplace Cooperation (SCORE Basics) comes first: record it too.")
         session.add(Training(enterprise_id=enterprise_id, module=module, start_date=start, end_date=end,
                              cohort=cohort.strip(), managers_female=managers_female, managers_male=managers_male,
-                             workers_female=workers_female, workers_male=workers_male))
+                             workers_female=workers_female, workers_male=workers_male, trainer_id=trainer_id))
         audit.record(session, user.username, "insert", "trainings", enterprise_id, None,
-                     dict(module=module, start=start, end=end, attendees=counts))
+                     dict(module=module, start=start, end=end, attendees=counts, trainer=trainer.strip()))
     if managers_female + managers_male < 2 or workers_female + workers_male < 2:
         advice.append("The programme recommends two managers and two workers for each module.")
     return advice
@@ -86,16 +109,19 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
 
 def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, training_id: int, module: str,
                     start: dt.date, end: dt.date, cohort: str = "", managers_female: int = 0, managers_male: int = 0,
-                    workers_female: int = 0, workers_male: int = 0) -> None:
+                    workers_female: int = 0, workers_male: int = 0, trainer: str = "") -> None:
     """Correct a recorded module participation (audited with before and after)."""
     user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
     _check_training(module, start, end, counts)
-    fields = TRAINING_COLUMNS[1:]
+    fields = _TRAINING_FIELDS
     with session_scope(engine) as session:
         row = _own_row(session, Training, training_id, enterprise_id, "module record")
         before = {f: getattr(row, f) for f in fields}
-        after = dict(zip(fields, [module, start, end, cohort.strip(), *counts], strict=True))
+        kept = row.trainer_id is not None and session.get(User, row.trainer_id).username == trainer.strip()
+        after = dict(zip(fields, [module, start, end, cohort.strip(), *counts,  # the trainer kept, assigned or not
+                                  row.trainer_id if kept else _trainer_id(session, enterprise_id, trainer)],
+                         strict=True))
         if before != after:
             for k, v in after.items():
                 setattr(row, k, v)

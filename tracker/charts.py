@@ -15,9 +15,9 @@ import textwrap
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics import labels
+from metrics import formatting, labels
 from tracker.countries import country_name
-from tracker.disclosure import MIN_CELL, SPREAD_MIN
+from tracker.disclosure import FEWER, MIN_CELL, SPREAD_MIN
 
 GREEN = "#2e7d32"
 ORANGE = "#ef6c00"
@@ -93,11 +93,11 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
     labels = [f"{s}<br>{pd.Timestamp(a):%b %Y}–{pd.Timestamp(b):%b %Y}"
               for s, a, b in zip(stages["stage"], stages["period_start"], stages["period_end"], strict=True)]
     fig.add_bar(x=x, y=stages["waste_share_pct"], name="Waste share (%)", marker_color=ORANGE, opacity=0.55,
-                text=[f"{v:.0f}%" if v == v else "" for v in stages["waste_share_pct"]], textposition="outside",
+                text=[formatting.percent_value(v) for v in stages["waste_share_pct"]], textposition="outside",
                 hovertext=labels, width=1000 * 3600 * 24 * 40)
     fig.add_scatter(x=x, y=stages["yield_pct"], name="Yield (%)", mode="lines+markers+text",
                     line=dict(color=GREEN, width=3), marker=dict(size=11),
-                    text=[f"{v:.0f}%" if v == v else "" for v in stages["yield_pct"]], textposition="top center",
+                    text=[formatting.percent_value(v) for v in stages["yield_pct"]], textposition="top center",
                     hovertext=labels)
     for i, a in enumerate(actions.itertuples(), start=1):
         # numbered above the 100% line (the axis runs to 118), the whole text on hover
@@ -130,7 +130,8 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
     ext = ext[ext["indicator"].isin(["energy", "waste", "material_wasted", "material_input", "water"])]
     labels = [INDICATOR_LABELS.get(i, i) for i in ext["indicator"]]
     fig.add_bar(x=labels, y=(ext["relative_change"] * 100).tolist(), name="This enterprise", marker_color=GREEN,
-                text=[f"{v * 100:+.0f}%" for v in ext["relative_change"]], textposition="outside", cliponaxis=False)
+                text=[formatting.percent(v, 0) for v in ext["relative_change"]], textposition="outside",
+                cliponaxis=False)
     fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in reference["indicator"]],
                     y=(reference["reported_mean_change"] * 100).tolist(), mode="markers",
                     name="Programme's reported average",
@@ -142,88 +143,6 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
                       xaxis=dict(type="category", tickmode="array", tickvals=ticks, autotickangles=[0, 90],
                                  ticktext=[_wrap(t, 10) for t in ticks], automargin=True))
     return fig
-
-
-def _pct(v, missing: str = "") -> str:
-    """A fraction as a signed percentage ('-27.0%'), ``missing`` for None or NaN."""
-    return missing if v is None or v != v else f"{v * 100:+.1f}%"
-
-
-def span_text(start, end, periods: int = 1) -> str:
-    """A period as people write it: 'Jan–Mar 2025' for whole months, '1 Jan–10 Jan 2025'
-    otherwise (and how many periods, when several); none: 'none entered (counts as 0)'."""
-    if pd.isna(start) or pd.isna(end):
-        return "none entered (counts as 0)"
-    a, b = pd.Timestamp(start), pd.Timestamp(end)
-    if a.day == 1 and (b + pd.Timedelta(days=1)).day == 1:  # whole months
-        if (a.year, a.month) == (b.year, b.month):
-            text = f"{a:%b %Y}"
-        else:
-            text = f"{a:%b}–{b:%b %Y}" if a.year == b.year else f"{a:%b %Y}–{b:%b %Y}"
-    else:
-        text = f"{a.day} {a:%b}–{b.day} {b:%b %Y}" if a.year == b.year else f"{a.day} {a:%b %Y}–{b.day} {b:%b %Y}"
-    return text + (f" ({periods} periods)" if periods > 1 else "")
-
-
-def _per_carrier(carriers: list[str], spans: list[str]) -> str:
-    """One text when all carriers share it, else 'Electricity Apr–Jun 2025; Diesel Jan–Mar 2025'."""
-    if len(set(spans)) == 1:
-        return spans[0]
-    return "; ".join(f"{c} {t}" for c, t in zip(carriers, spans, strict=True))
-
-
-def period_texts(periods: pd.DataFrame) -> pd.DataFrame:
-    """Per indicator and unit, where its figures come from: one period text when every carrier
-    shares it, else each carrier's ('Electricity Apr–Jun 2025; Diesel Jan–Mar 2025')."""
-    rows = []
-    for (indicator, unit), g in periods.groupby(["indicator", "unit"], sort=False):
-        base = [span_text(a, b, n) for a, b, n in zip(g["baseline_from"], g["baseline_to"], g["baseline_periods"],
-                                                  strict=True)]
-        follow = [span_text(a, b) for a, b in zip(g["followup_from"], g["followup_to"], strict=True)]
-        carriers = [labels.carrier_label(c) or "all" for c in g["carrier"]]
-        rows.append({"indicator": indicator, "unit": unit, "baseline period": _per_carrier(carriers, base),
-                     "follow-up period": _per_carrier(carriers, follow)})
-    return pd.DataFrame(rows, columns=["indicator", "unit", "baseline period", "follow-up period"])
-
-
-def changes_table(changes: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The changes per indicator as people read them (figures from ``metrics.report_changes``):
-    labels, % for yield, per-day units, relative change in %, percentage points, improved yes/no,
-    and, given ``periods`` (``metrics.series_periods``), the baseline and follow-up period of each row."""
-    table = pd.DataFrame({
-        "indicator": changes["indicator"].map(lambda i: INDICATOR_LABELS.get(i, i)),
-        "baseline": changes["shown_baseline"].map(lambda v: f"{v:,.4g}"),
-        "latest follow-up": changes["shown_followup"].map(lambda v: f"{v:,.4g}"),
-        "unit": changes["shown_unit"].map(labels.unit_words),
-        "relative change": changes["relative_change"].map(_pct),
-        "percentage points": changes["points"].map(lambda v: "" if v is None or v != v else f"{v:+.1f} pp"),
-        "absolute change": changes["absolute_change"].map(lambda v: f"{v:+,.4g}"),
-        "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
-    })
-    if periods is not None and not periods.empty:  # where the figures come from, after the change itself
-        texts = changes[["indicator", "unit"]].merge(period_texts(periods), on=["indicator", "unit"], how="left")
-        table.insert(6, "follow-up period", texts["follow-up period"].to_numpy())
-        table.insert(7, "baseline period", texts["baseline period"].to_numpy())
-    return table
-
-
-def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:
-    """The programme's reported averages beside the database's own mean and median, as people
-    read them (percentages; '–' where missing)."""
-    def pct(v):
-        return _pct(v, missing="–")
-
-    ref = reference.assign(reported=reference["reported_mean_change"].map(pct))
-    if not database.empty:
-        ref = ref.merge(database[["indicator", "enterprises", "mean_change", "median_change"]], on="indicator",
-                        how="left")
-        ref["database mean"] = ref["mean_change"].map(pct)
-        ref["database median"] = ref["median_change"].map(pct)
-        ref["enterprises"] = ref["enterprises"].map(lambda n: "–" if n != n else f"{n:,.0f}")  # a count: 33, not 33.0
-    # the indicator as the programme publishes it ("Energy consumption"), not its internal name
-    ref["indicator"] = ref["label"] if "label" in ref.columns else ref["indicator"].map(labels.indicator_label)
-    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source", "label")
-                             if c in ref.columns])
 
 
 # --- the programme overview: aggregates only; hidden cells say so --------------------------------
@@ -240,7 +159,7 @@ def _count(n, hidden: bool, fewest: int = MIN_CELL) -> str:
     """'n = 5', or that the figure is hidden and why: 'n = 2: hidden (fewer than 3)', 'n = 7: hidden'."""
     if not hidden:
         return f"n = {int(n)}"
-    return f"n = {int(n)}: {HIDDEN} (fewer than {fewest})" if n < fewest else f"n = {int(n)}: {HIDDEN}"
+    return f"n = {int(n)}: {HIDDEN} ({formatting.fewer_than(fewest)})" if n < fewest else f"n = {int(n)}: {HIDDEN}"
 
 
 def _group_names(values: pd.Series, by: str) -> list[str]:
@@ -272,9 +191,9 @@ def _all_hidden(title: str, sub: pd.DataFrame, by: str) -> str:
     """The one line that stands in for a breakdown whose every cell is hidden."""
     word = _BY_WORD.get(by, by)
     if (sub["enterprises"] < MIN_CELL).all():
-        return (f"{title}: not drawn, as every {word} has fewer than {MIN_CELL} enterprises with a baseline and a "
+        return (f"{title}: not drawn, as every {word} has {FEWER} enterprises with a baseline and a "
                 "follow-up (their figures are hidden).")
-    return (f"{title}: not drawn, as every {word}'s figure is hidden (fewer than {MIN_CELL} enterprises, or one "
+    return (f"{title}: not drawn, as every {word}'s figure is hidden ({FEWER} enterprises, or one "
             "that would give a hidden figure away).")
 
 
@@ -284,10 +203,11 @@ def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str, hor
     ref = reference[reference["indicator"] == indicator]
     if ref.empty:
         return []
-    v = float(ref["reported_mean_change"].iloc[0]) * 100
-    line = dict(line_dash="dash", line_color=ORANGE, line_width=2, name=f"programme's reported average {v:+.0f}%")
+    fraction = float(ref["reported_mean_change"].iloc[0])
+    v, text = fraction * 100, formatting.percent(fraction, 0)  # drawn in per cent
+    line = dict(line_dash="dash", line_color=ORANGE, line_width=2, name=f"programme's reported average {text}")
     (fig.add_vline(x=v, **line) if horizontal else fig.add_hline(y=v, **line))
-    return [_colour("- -", ORANGE) + f" programme's reported average {v:+.0f}%"]
+    return [_colour("- -", ORANGE) + f" programme's reported average {text}"]
 
 
 def _rows_height(rows: int, title_lines: int, per_row: int = 46) -> int:
@@ -343,7 +263,7 @@ def _spread_hidden_note(hidden: pd.DataFrame) -> str:
     few, close = [], []
     for i, n in zip(hidden["indicator"], hidden["enterprises"], strict=True):
         (few if n < SPREAD_MIN else close).append(f"{INDICATOR_LABELS.get(i, i)} (n = {int(n)})")
-    parts = ([f"{', '.join(few)}: fewer than {SPREAD_MIN} enterprises"] if few else []) + (
+    parts = ([f"{', '.join(few)}: {formatting.fewer_than(SPREAD_MIN)} enterprises"] if few else []) + (
         [f"{', '.join(close)}: too close to a figure shown to you before"] if close else [])
     return f"Spread not shown for {'; '.join(parts)}." if parts else ""
 
@@ -374,7 +294,8 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     mean, median = (ok["mean_change"] * 100).tolist(), (ok["median_change"] * 100).tolist()
     counts = [int(n) for n in ok["enterprises"]]
     fig = go.Figure()
-    bar = dict(name="mean (each enterprise counts once)", marker_color=GREEN, text=[f"{v:+.0f}%" for v in mean],
+    bar = dict(name="mean (each enterprise counts once)", marker_color=GREEN,
+               text=[formatting.percent(v / 100, 0) for v in mean],
                textposition="auto", insidetextanchor="start", insidetextfont=dict(color="white"),
                outsidetextfont=dict(color=GREY), cliponaxis=False, customdata=counts)
     cat, val = ("y", "x") if horizontal else ("x", "y")
@@ -433,7 +354,7 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy") -> go
     values = t.loc[ok, col].tolist()
     fig = go.Figure()
     fig.add_bar(y=[n for n, s in zip(names, ok, strict=True) if s], x=values, orientation="h", marker_color=colour,
-                name=title, cliponaxis=False, text=[f"{v:,.0f} {unit}" for v in values], textposition="auto",
+                name=title, cliponaxis=False, text=[formatting.amount(v, unit) for v in values], textposition="auto",
                 insidetextanchor="start", insidetextfont=dict(color="white"), outsidetextfont=dict(color=GREY),
                 customdata=[int(n) for n in counts[ok]],
                 hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} per year, %{{customdata}} enterprises<extra></extra>")

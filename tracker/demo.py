@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import activities, auth, clusters, enterprises, measurements, partners
+from tracker import activities, auth, clusters, enterprises, measurements, partners, trainers
 from tracker.db import session_scope
-from tracker.models import Cluster, Partner, Training
+from tracker.models import Cluster, Partner, Training, User
 
 CASE_STUDY = "Mechanical seals maker (case study, India)"
 
@@ -56,6 +56,9 @@ PARTNER_RECORDS = {
     "KG": ("Kyrgyz Business Association (synthetic)", "industry association"),
 }
 PARTNERS = {country: name for country, (name, _) in PARTNER_RECORDS.items()}
+#: training providers that employ trainers (synthetic): (name, type, country)
+PROVIDER_RECORDS = [("National Productivity Training Centre (synthetic)", "training organisation", "IN"),
+                    ("East Africa Productivity Trainers (synthetic)", "training organisation", "KE")]
 #: two clusters the programme chose (synthetic), with the selection study's criteria
 CLUSTER_RECORDS = [
     dict(name="Pump and auto components, Pune (synthetic)", country="IN", region="Pune, Maharashtra",
@@ -196,16 +199,43 @@ def synthetic_rows(synthetic: list[DemoEnterprise], seed: int = 11) -> pd.DataFr
     return pd.DataFrame(rows, columns=metrics.TEMPLATE_COLUMNS)
 
 
-def trainings_for(enterprise: DemoEnterprise, index: int) -> list[dict]:
-    """Module participation: Workplace Cooperation first, then SCORE4Climate."""
+def trainings_for(enterprise: DemoEnterprise | None, index: int) -> list[dict]:
+    """Module participation: Workplace Cooperation first, then SCORE4Climate, two managers and two
+    workers each. Synthetic exceptions, for the delivery tab to show: in Bolivia and Kyrgyzstan one
+    manager came to SCORE4Climate; half the Chinese enterprises took SCORE4Climate first."""
     year = 2022 + index % 3
     cohort = f"{year - 1}-H2"
+    first, second = (dt.date(year - 1, 9, 1), dt.date(year - 1, 10, 15)), (dt.date(year - 1, 11, 1),
+                                                                          dt.date(year - 1, 12, 15))
+    country = enterprise.country if enterprise is not None else "IN"
+    if country == "CN" and index % 2 == 0:
+        first, second = second, first
+    managers = (0, 1) if country in ("BO", "KG") else (index % 2, 2 - index % 2)
     return [
-        dict(module="Workplace Cooperation", start_date=dt.date(year - 1, 9, 1), end_date=dt.date(year - 1, 10, 15),
+        dict(module="Workplace Cooperation", start_date=first[0], end_date=first[1],
              cohort=cohort, managers_female=1, managers_male=1, workers_female=1, workers_male=1),
-        dict(module="SCORE4Climate", start_date=dt.date(year - 1, 11, 1), end_date=dt.date(year - 1, 12, 15),
-             cohort=cohort, managers_female=index % 2, managers_male=2 - index % 2, workers_female=1, workers_male=1),
+        dict(module="SCORE4Climate", start_date=second[0], end_date=second[1],
+             cohort=cohort, managers_female=managers[0], managers_male=managers[1], workers_female=1, workers_male=1),
     ]
+
+
+#: trainers' paths (synthetic), at every status: the trainer account, the country whose demo
+#: enterprises they support (and, where ``delivered``, whose modules they delivered: their ToE cycle)
+TRAINERS = [
+    dict(username="demo-trainer", country="IN", provider=PROVIDER_RECORDS[0][0], status="certified",
+         tot_date=dt.date(2020, 11, 10), recommended_by="A. Rao, Expert Trainer (synthetic)",
+         recommended_on=dt.date(2022, 3, 1), certified_on=dt.date(2022, 6, 15), delivered=True,
+         modules=["Workplace Cooperation", "Quality Management", "SCORE4Climate"]),
+    dict(username="synthetic-trainer-vn", country="VN", provider=PARTNERS["VN"], status="recommended",
+         tot_date=dt.date(2020, 10, 5), recommended_by="N. Linh, Expert Trainer (synthetic)",
+         recommended_on=dt.date(2023, 4, 20), delivered=True, modules=["Workplace Cooperation", "SCORE4Climate"]),
+    dict(username="synthetic-trainer-ke", country="KE", provider=PROVIDER_RECORDS[1][0], status="candidate",
+         tot_date=dt.date(2020, 9, 14), delivered=True, modules=["Workplace Cooperation", "SCORE4Climate"]),
+    dict(username="synthetic-trainer-id", country="ID", provider=PARTNERS["ID"], status="candidate",
+         tot_date=dt.date(2020, 8, 3), delivered=True, modules=["Workplace Cooperation", "SCORE4Climate"]),
+    dict(username="synthetic-trainer-cn", country="CN", provider=PARTNERS["CN"], status="candidate",
+         tot_date=dt.date(2024, 5, 20), delivered=False, modules=["Workplace Cooperation"]),
+]
 
 
 DEMO_ACCOUNTS = [("demo-admin", "admin"), ("demo-officer", "officer"), ("demo-trainer", "trainer"),
@@ -228,6 +258,9 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
     with session_scope(engine) as session:
         known = set(session.scalars(select(Partner.name)).all())
         for country, (name, type_) in PARTNER_RECORDS.items():
+            if name not in known:
+                partners.write_partner(session, system.username, partners.check_partner(name, type_, country))
+        for name, type_, country in PROVIDER_RECORDS:
             if name not in known:
                 partners.write_partner(session, system.username, partners.check_partner(name, type_, country))
         known = set(session.scalars(select(Cluster.name)).all())
@@ -257,12 +290,32 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
     measurements.save_measurements(engine, system, metrics.parse(synthetic_rows(synth)))
     step(0.9, "Creating demo accounts")
     passwords = {}
-    trainer_ids = [ids[CASE_STUDY]] + [ids[e.name] for e in synth if e.country == "IN"]
+    by_country = {c: [ids[e.name] for e in synth if e.country == c] for c in COUNTRIES}
+    by_country["IN"].insert(0, ids[CASE_STUDY])
     with session_scope(engine) as session:
         for username, role in DEMO_ACCOUNTS:
             pw = password or auth.random_password()
-            theirs = {"manager": [ids[CASE_STUDY]], "trainer": trainer_ids}.get(role, [])
+            theirs = {"manager": [ids[CASE_STUDY]], "trainer": by_country["IN"]}.get(role, [])
             auth.upsert_user(session, username, pw, role, theirs, actor=system.username)
             passwords[username] = pw
+        _trainers(session, system.username, by_country)
     step(1.0, "Demo data loaded")
     return passwords
+
+
+def _trainers(session, actor: str, by_country: dict[str, list[int]]) -> None:
+    """The synthetic trainers' accounts (random passwords, never shown: nobody signs in as them),
+    their profiles, and their ToE cycles: the modules of their country's enterprises that name no
+    trainer yet. Safe to run again."""
+    for t in TRAINERS:
+        account = session.scalars(select(User).where(User.username == t["username"])).one_or_none()
+        if account is None:
+            account = auth.upsert_user(session, t["username"], auth.random_password(), "trainer",
+                                       by_country[t["country"]], actor=actor)
+        values = trainers.check_profile(**{k: t.get(k) for k in ("status", "tot_date", "recommended_on",
+                                                                  "certified_on", "country")},
+                                        recommended_by=t.get("recommended_by", ""), modules=t["modules"])
+        trainers.write_profile(session, actor, account.id, t["provider"], values)
+        if t["delivered"]:
+            session.execute(update(Training).where(Training.enterprise_id.in_(by_country[t["country"]]),
+                                                   Training.trainer_id.is_(None)).values(trainer_id=account.id))

@@ -15,11 +15,13 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from metrics.formatting import fewer_than
 from tracker.db import bulk_insert, session_scope
 from tracker.models import ShownCell
 
 MIN_CELL = 3
-FEWER = "fewer than 3"
+#: what a hidden figure reads, on pages and in exports
+FEWER = fewer_than(MIN_CELL)
 #: fewest enterprises whose spread (quantiles) is shown: five quantiles and a mean of a handful
 #: of values can be solved for each value
 SPREAD_MIN = 10

@@ -185,6 +185,35 @@ def problems_by_field(rows: pd.DataFrame, parsed: metrics.Parsed) -> dict[str, l
     return out
 
 
+@dataclass(frozen=True)
+class FormCheck:
+    """What one press of Save found: the form's rows, read once (``parsed``, what the write path
+    stores), the problems per field (nothing may be saved) and the warnings per field ('period'
+    for the dates) that a person confirms before saving."""
+    rows: pd.DataFrame
+    parsed: metrics.Parsed
+    problems: dict[str, list[str]]
+    warnings: dict[str, str]
+
+    @property
+    def empty(self) -> bool:
+        return self.rows.empty
+
+
+def check_form(enterprise: dict, phase: str, start: dt.date, end: dt.date, entries: dict[str, dict],
+               history: pd.DataFrame) -> FormCheck:
+    """The form read and checked in one call: :func:`form_rows`, :func:`parse_form`,
+    :func:`problems_by_field`, then (only when there is no problem) :func:`implausible` and
+    :func:`sequence_warning` against the enterprise's ``history``."""
+    rows = form_rows(enterprise, phase, start, end, entries)
+    parsed = parse_form(rows)
+    problems = problems_by_field(rows, parsed)
+    warnings = {} if problems else implausible(rows, parsed, history)
+    if not problems and not rows.empty and (order := sequence_warning(phase, start, end, history)):
+        warnings["period"] = order
+    return FormCheck(rows, parsed, problems, warnings)
+
+
 #: how metrics.parse begins the reason for a row that repeats another's figure
 REPEAT = "the same enterprise, period, phase, indicator and carrier"
 

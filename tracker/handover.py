@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics import labels
-from tracker import charts
+from metrics import formatting, labels
+from tracker import charts, tables
 from tracker.countries import country_name
 from tracker.io import neutralise
 from tracker.report import EnterpriseReport
@@ -61,15 +61,10 @@ def _content_px(paper: str) -> int:
 _CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
-def _number(v: float) -> str:
-    """21,512 (not 2.151e+04); four significant digits below 1,000."""
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.4g}"
-
-
 def _table(df: pd.DataFrame, *, words: bool = True) -> str:
     """A table in a box that scrolls sideways on a narrow screen (the page itself does not)."""
     shown = labels.people_table(df) if words else df
-    return "<div class='table'>" + shown.to_html(index=False, escape=True, na_rep="", float_format=_number,
+    return "<div class='table'>" + shown.to_html(index=False, escape=True, na_rep="", float_format=formatting.number,
                                                   border=0) + "</div>"
 
 
@@ -118,11 +113,11 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         first = False
     if not report.changes.empty:
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
-        parts.append(_table(charts.changes_table(report.changes, report.periods), words=False))
+        parts.append(_table(tables.changes_table(report.changes, report.periods), words=False))
         parts.append(f"<p>{html.escape(report.periods_note())}</p>")
         if report.followups_differ and report.common_period is not None:
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
-                         + _table(charts.changes_table(report.common_changes, report.common_periods), words=False))
+                         + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
         parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
                                                         "This enterprise beside the programme's reported averages"),
                             include_plotlyjs=first))
@@ -134,7 +129,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
             parts.append(f"<p>Emission factors used (factor set {factor_set}"
                          "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
     parts.append("<h2>Programme averages for comparison</h2>"
-                 + _table(charts.averages_table(report.reference, report.database_averages), words=False)
+                 + _table(tables.averages_table(report.reference, report.database_averages), words=False)
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
                    "change). Database: the same mean, and the median, over the enterprises in this database with "
                    "both a baseline and a follow-up (the baseline other than 0), each counted once.</p>")

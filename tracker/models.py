@@ -124,6 +124,8 @@ class Training(Base):
     managers_male: Mapped[int] = mapped_column(Integer, default=0)
     workers_female: Mapped[int] = mapped_column(Integer, default=0)
     workers_male: Mapped[int] = mapped_column(Integer, default=0)
+    # the trainer account that delivered the module (their Training of Enterprises); NULL when not recorded
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
 
 class Measurement(Base):
@@ -194,6 +196,28 @@ class UserEnterprise(Base):
     __tablename__ = "user_enterprises"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), primary_key=True)
+
+
+#: a trainer's path: a candidate after the Training of Trainers (ToT); recommended by an Expert
+#: Trainer after delivering a Training of Enterprises (ToE) cycle; then certified
+TRAINER_STATUSES = ("candidate", "recommended", "certified")
+
+
+class TrainerProfile(Base):
+    """A trainer account's path to certification and what they deliver (one per trainer)."""
+
+    __tablename__ = "trainer_profiles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # the training provider they work for: an implementation partner record; NULL when not recorded
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), nullable=True)
+    country: Mapped[str] = mapped_column(String(2), default="")  # where they deliver; '' when not recorded
+    tot_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # Training of Trainers attended
+    status: Mapped[str] = mapped_column(String(20), default="candidate")  # one of TRAINER_STATUSES
+    recommended_by: Mapped[str] = mapped_column(String(100), default="")  # the Expert Trainer
+    recommended_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    certified_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    modules: Mapped[str] = mapped_column(String(400), default="")  # comma-separated modules they deliver
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class AuditEntry(Base):

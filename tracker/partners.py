@@ -1,9 +1,10 @@
 """Implementation partners (business support organisations) as records.
 
 Everyone signed in may list them (a name and a kind are not secrets; pickers need them); admins
-add, change, merge and delete them. Enterprises point to one (``Enterprise.partner_id``); a
-name, type and country are checked here, once, for every way a partner is written (the admin's
-form, the delivery workbook).
+add, change, merge and delete them. Enterprises point to one (``Enterprise.partner_id``), and
+trainers to their training provider (``TrainerProfile.provider_id``). A name, type and country
+are checked here, once, for every way a partner is written (the admin's form, the delivery
+workbook).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tracker import audit
 from tracker.access import require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
-from tracker.models import PARTNER_TYPES, Enterprise, Partner
+from tracker.models import PARTNER_TYPES, Enterprise, Partner, TrainerProfile
 
 PARTNER_COLUMNS = ["id", "name", "type", "country", "enterprises"]
 NAME_LENGTH = 200
@@ -129,6 +130,8 @@ def merge_partner(engine: Engine, user: CurrentUser, pid: int, into: int) -> int
         gone, kept = _row(session, pid), _row(session, into)
         moved = session.execute(update(Enterprise).where(Enterprise.partner_id == gone.id)
                                 .values(partner_id=kept.id)).rowcount
+        session.execute(update(TrainerProfile).where(TrainerProfile.provider_id == gone.id)
+                        .values(provider_id=kept.id))
         audit.record(session, user.username, "merge", "partners", gone.id,
                      {"name": gone.name, "type": gone.type, "country": gone.country},
                      {"into": kept.name, "enterprises moved": moved})
@@ -145,6 +148,10 @@ def delete_partner(engine: Engine, user: CurrentUser, pid: int) -> None:
         if used:
             raise ValueError(f"{used} enterprise(s) belong to {row.name}: merge it into another partner instead, or "
                              "change their partner first.")
+        trainers = session.scalar(select(func.count()).where(TrainerProfile.provider_id == row.id))
+        if trainers:
+            raise ValueError(f"{trainers} trainer(s) name {row.name} as their training provider: merge it into "
+                             "another partner instead, or change their provider first.")
         audit.record(session, user.username, "delete", "partners", row.id,
                      {"name": row.name, "type": row.type, "country": row.country}, None)
         session.delete(row)

@@ -12,11 +12,11 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics import formatting
 from tracker import published
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
 from tracker.auth import CurrentUser
-from tracker.charts import span_text
 from tracker.db import session_scope
 from tracker.enterprises import enterprise_dict
 from tracker.measurements import measurement_frame
@@ -57,20 +57,22 @@ class EnterpriseReport:
             return ""
         if not self.followups_differ:
             fu = self.periods.dropna(subset=["followup_from"]).iloc[0]
-            period = span_text(fu["followup_from"], fu["followup_to"])
+            period = formatting.span(fu["followup_from"], fu["followup_to"])
             return f"Every follow-up figure compared comes from one period: {period}."
         note = ("The latest follow-up mixes periods: each figure is its own latest one (see each row's follow-up "
                 "period), compared as per-day rates.")
         if self.common_period is None:
             return note + (" No follow-up period has every figure compared: to compare on one period, enter every "
                            "figure for it (0 for a carrier no longer used).")
-        return note + f" Below, the same comparison on one common follow-up period: {span_text(*self.common_period)}."
+        common = formatting.span(*self.common_period)
+        return note + f" Below, the same comparison on one common follow-up period: {common}."
 
     def common_title(self) -> str:
         """The heading of the comparison on the common follow-up period."""
         if self.common_period is None:
             return ""
-        return (f"The same comparison on one common follow-up period, {span_text(*self.common_period)} (the latest "
+        common = formatting.span(*self.common_period)
+        return (f"The same comparison on one common follow-up period, {common} (the latest "
                 "in which every figure compared was entered)")
 
 

@@ -87,11 +87,11 @@ def _name_picker(where, label: str, names: list[str], current: str, key: str, he
                            help=help)
 
 
-def partner_picker(where, current: str, *, key: str) -> str:
+def partner_picker(where, current: str, *, key: str, label: str = "Implementation partner") -> str:
     """A selectbox of the implementation partners' names ('' for none) in ``where``; returns the
     name picked. Admins add partners on the Partners page."""
-    return _name_picker(where, "Implementation partner", list(partners.list_partners(engine(), current_user())["name"]),
-                        current, key, "The list of partners is kept by administrators.")
+    return _name_picker(where, label, list(partners.list_partners(engine(), current_user())["name"]), current, key,
+                        "The list of partners is kept by administrators.")
 
 
 def cluster_picker(where, current: str, *, key: str) -> str:
@@ -131,13 +131,6 @@ def plain(text) -> str:
         return ""
     joined = _AUTOLINK.sub(JOINER, str(text))
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in joined)
-
-
-def pct(value, digits: int = 1, signed: bool = True) -> str:
-    """A fraction as a percentage string ('-27.0%'); '–' for missing."""
-    if value is None or value != value:
-        return "–"
-    return f"{value * 100:+.{digits}f}%" if signed else f"{value * 100:.{digits}f}%"
 
 
 def chart(figure, key: str, where=None) -> None:

@@ -129,7 +129,7 @@ def test_officer_journey_reads_words(app_url, page, tmp_path):
 
 @pytest.mark.parametrize("steps", [[("Programme overview", "Programme overview"), *ENTERPRISE_PAGES[:4],
                                     ("Users", "Users and enterprises"), ("Partners", "Implementation partners"),
-                                    ("Clusters", "Clusters"),
+                                    ("Clusters", "Clusters"), ("Trainers", "Trainers"),
                                     ("Audit log", "Audit log"),
                                     ("My account", "My account")]])
 def test_admin_journey_reads_words(app_url, page, tmp_path, steps):

@@ -5,11 +5,12 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PASSWORD, demo_database, serve, sign_in
 from tracker import accounts, auth, enterprises, partners
 
-ALL_PAGES = ["Programme overview", "Enterprise report", "Enter figures", "Improvement actions",
-             "Profile and modules", "Users", "Partners", "Clusters", "Audit log", "My account"]
+ALL_PAGES = ["Programme overview", "Trainers", "Enterprise report", "Enter figures", "Improvement actions",
+             "Profile and modules", "Users", "Partners", "Clusters", "Audit log", "My account", "My trainer path"]
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
-ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE, "officer": ["Programme overview", "My account"],
-              "admin": ALL_PAGES}
+ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE + ["My trainer path"],
+              "officer": ["Programme overview", "Trainers", "My account"],
+              "admin": [p for p in ALL_PAGES if p != "My trainer path"]}
 LANDING = {"manager": "Mechanical seals maker (case study, India)",
            "trainer": "Mechanical seals maker (case study, India)",
            "officer": "Programme overview", "admin": "Programme overview"}

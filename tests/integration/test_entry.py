@@ -209,3 +209,16 @@ def test_a_baseline_after_a_follow_up_or_a_follow_up_before_the_baseline_is_flag
     # the day after the baseline ends is a follow-up in order; the day it ends is not
     assert entry.sequence_warning("follow-up", dt.date(2023, 4, 1), dt.date(2023, 4, 30), h) is None
     assert entry.sequence_warning("follow-up", dt.date(2023, 3, 31), dt.date(2023, 4, 30), h) is not None
+
+
+def test_check_form_reads_and_checks_in_one_call():
+    """The page's one call per press of Save: problems stop the plausibility check, a clean form
+    with a period before the baseline is flagged, an empty form says so."""
+    stored = history(("energy", "electricity", 9000, "kWh", dt.date(2024, 1, 1), dt.date(2024, 3, 31)))
+    bad = entry.check_form(ENT, "follow-up", dt.date(2024, 4, 1), dt.date(2024, 6, 30),
+                           {"energy_electricity": {"value": "ten", "unit": "kWh"}}, stored)
+    assert list(bad.problems) == ["energy_electricity"] and bad.warnings == {}
+    early = entry.check_form(ENT, "follow-up", dt.date(2023, 4, 1), dt.date(2023, 6, 30),
+                             {"energy_electricity": {"value": "8000", "unit": "kWh"}}, stored)
+    assert early.problems == {} and "period" in early.warnings and len(early.parsed.rows) == 1
+    assert entry.check_form(ENT, "baseline", dt.date(2024, 1, 1), dt.date(2024, 3, 31), {}, stored).empty

@@ -25,7 +25,7 @@ import pytest
 
 import metrics
 from metrics import labels
-from tracker import auth, charts, db, enterprises, handover, measurements, overview, published
+from tracker import auth, charts, db, enterprises, handover, measurements, overview, published, tables
 from tracker import io as tio
 from tracker.db import session_scope
 from tracker.report import enterprise_report
@@ -209,7 +209,7 @@ def test_an_enterprise_report_and_its_hand_over_agree_with_the_hand_figures(load
     # A's own changes, in the units the page shows: per-day rates, yield in %
     want = {"energy": (100.0, 80.0, -0.2, "kWh per day"), "water": (10.0, 8.0, -0.2, "m3 per day"),
             "production": (100.0, 110.0, 0.1, "pieces per day"), "yield": (84.0, 90.0, 0.90 / 0.84 - 1, "%")}
-    page = charts.changes_table(report.changes, report.periods).set_index("indicator")
+    page = tables.changes_table(report.changes, report.periods).set_index("indicator")
     xlsx = handover.report_xlsx(report)
     excel = _sheet(xlsx, "Changes")
     assert _sheet(xlsx, "Stages")["Yield (%)"].tolist() == pytest.approx([84.0, 90.0])

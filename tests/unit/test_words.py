@@ -102,3 +102,9 @@ def test_a_bulk_save_reads_in_words():
     assert text.startswith("2 figures ("), text
     assert "material_input" not in text and "enterprise_id" not in text and "natural_gas" not in text, text
     assert "12;" in text and "12.0" not in text, text
+
+
+def test_audit_tables_read_in_words():
+    assert labels.table_label("trainer_profiles") == "trainer paths"
+    assert labels.table_label("measurements") == "measurements"
+    assert labels.table_label("some_new_table") == "some new table" and labels.table_label(None) == ""

@@ -1,0 +1,103 @@
+"""Figures as people read them: the one place that turns a computed figure into text.
+
+Pages, charts, the hand-over file and exports format through these functions, so the same
+figure reads the same everywhere:
+
+* :func:`percent`: a fraction as a percentage, signed by default ('-27.0%', '+10%');
+* :func:`points`: a difference of two percentages in percentage points ('+10.0 pp');
+* :func:`number`: a measured figure, '21,512' from 1,000 on, four significant digits below ('12.35');
+* :func:`count`: a whole number of things ('1,234'; 33, not 33.0);
+* :func:`amount`: a number with its unit ('21,512 kWh');
+* :func:`fewer_than`: what a hidden figure reads ('fewer than 3');
+* :func:`span`: a period as people write it ('Jan–Mar 2025').
+
+A missing figure (None, NaN, NA) reads ``missing`` ('–' unless told otherwise).
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+MISSING = "–"
+
+
+def _missing(v) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    try:
+        return bool(math.isnan(v))
+    except TypeError:
+        return False
+
+
+def percent(fraction, digits: int = 1, *, signed: bool = True, missing: str = MISSING) -> str:
+    """``fraction`` (0.27) as a percentage ('+27.0%'); ``signed=False``: '27.0%'."""
+    if _missing(fraction):
+        return missing
+    return f"{fraction * 100:+.{digits}f}%" if signed else f"{fraction * 100:.{digits}f}%"
+
+
+def percent_value(value, digits: int = 0, *, missing: str = "") -> str:
+    """A figure already in per cent (a yield of 95) as text: '95%'."""
+    return missing if _missing(value) else f"{value:.{digits}f}%"
+
+
+def points(value, digits: int = 1, *, missing: str = MISSING) -> str:
+    """A change in percentage points: '+10.0 pp'."""
+    return missing if _missing(value) else f"{value:+.{digits}f} pp"
+
+
+def number(value, *, signed: bool = False, missing: str = MISSING) -> str:
+    """'21,512' from 1,000 on (no exponent), four significant digits below ('12.35', '0.0042');
+    ``signed``: '+21,512', '-12.35'."""
+    if _missing(value):
+        return missing
+    sign = "+" if signed else ""
+    return f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign},.4g}"
+
+
+def count(value, *, missing: str = MISSING) -> str:
+    """A number of things: '1,234' (never '33.0')."""
+    return missing if _missing(value) else f"{int(round(value)):,}"
+
+
+def amount(value, unit: str, *, missing: str = MISSING) -> str:
+    """A figure with its unit, rounded to whole units from 1,000 on: '21,512 kWh'."""
+    return missing if _missing(value) else f"{number(value)} {unit}".rstrip()
+
+
+def fewer_than(n: int) -> str:
+    """What a figure hidden for being built from too few enterprises reads: 'fewer than 3'."""
+    return f"fewer than {int(n)}"
+
+
+def span(start, end, periods: int = 1, *, none: str = "none entered (counts as 0)") -> str:
+    """A period as people write it: 'Jan–Mar 2025' for whole months, '1 Jan–10 Jan 2025'
+    otherwise, and how many periods when several ('Jan–Dec 2024 (4 periods)'); ``none`` when
+    either end is missing."""
+    if _missing(start) or _missing(end) or pd.isna(start) or pd.isna(end):
+        return none
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if a.day == 1 and (b + pd.Timedelta(days=1)).day == 1:  # whole months
+        if (a.year, a.month) == (b.year, b.month):
+            text = f"{a:%b %Y}"
+        else:
+            text = f"{a:%b}–{b:%b %Y}" if a.year == b.year else f"{a:%b %Y}–{b:%b %Y}"
+    else:
+        text = f"{a.day} {a:%b}–{b.day} {b:%b %Y}" if a.year == b.year else f"{a.day} {a:%b %Y}–{b.day} {b:%b %Y}"
+    return text + (f" ({periods} periods)" if periods > 1 else "")
+
+
+def cells(df: pd.DataFrame, columns: dict[str, str], formats: dict, *, hidden: str, keep: tuple[str, ...] = ()
+          ) -> pd.DataFrame:
+    """A display table: ``columns`` {source: shown name} in order, each source in ``formats``
+    formatted with its function, and in rows whose ``suppressed`` is true every formatted figure
+    (but those named in ``keep``) reading ``hidden``."""
+    out = pd.DataFrame(index=df.index)
+    hide = df["suppressed"].to_numpy(dtype=bool) if "suppressed" in df.columns else None
+    for src, name in columns.items():
+        out[name] = df[src].map(formats[src]) if src in formats else df[src]
+        if hide is not None and src in formats and src not in keep:
+            out.loc[hide, name] = hidden
+    return out.reset_index(drop=True)

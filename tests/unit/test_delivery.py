@@ -1,0 +1,77 @@
+"""metrics.delivery on small tables whose figures are worked out by hand in each test."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import metrics
+
+D = dt.date
+
+
+def test_pipeline_counts_trainers_per_status_and_group():
+    trainers = pd.DataFrame({"country": ["IN", "IN", "IN", "KE", "KE"],
+                             "status": ["certified", "candidate", "", "candidate", None]})
+    out = metrics.trainer_pipeline(trainers, "country").set_index("country")
+    assert list(out.columns) == list(metrics.PIPELINE) + ["trainers"]
+    # IN: one certified, one candidate, one without a profile; KE: one candidate, one without
+    assert out.loc["IN"].tolist() == [1, 1, 0, 1, 3]
+    assert out.loc["KE"].tolist() == [1, 1, 0, 0, 2]
+    total = metrics.trainer_pipeline(trainers)
+    assert total.iloc[0].tolist() == [2, 2, 0, 1, 5] and len(total) == 1
+    assert metrics.trainer_pipeline(trainers.iloc[:0], "country").empty
+    with pytest.raises(ValueError, match="expert"):
+        metrics.trainer_pipeline(pd.DataFrame({"status": ["expert"]}))
+
+
+def test_attendance_per_module_with_women_and_two_and_two_shares():
+    records = pd.DataFrame({
+        "enterprise_id": [1, 2, 2, 3, 1],
+        "module": ["SCORE4Climate", "SCORE4Climate", "SCORE4Climate", "SCORE4Climate", "Workplace Cooperation"],
+        "managers_female": [1, 0, 2, 1, 0], "managers_male": [1, 1, 0, 1, 0],
+        "workers_female": [1, 3, 1, 0, 0], "workers_male": [1, 0, 1, 2, 0]})
+    out = metrics.attendance(records).set_index("module")
+    s4c = out.loc["SCORE4Climate"]
+    # 4 records of 3 enterprises; managers 1+0+2+1 women, 1+1+0+1 men; workers 1+3+1+0 women, 1+0+1+2 men
+    assert (s4c["records"], s4c["enterprises"]) == (4, 3)
+    assert [s4c[c] for c in metrics.ATTENDANCE] == [4, 3, 5, 4] and s4c["attendees"] == 16
+    assert s4c["women_share"] == pytest.approx(9 / 16)
+    # two managers and two workers: records 1 (2, 2), 3 (2, 2) and 4 (2, 2) yes; record 2 (1 manager) no
+    assert s4c["two_and_two_share"] == pytest.approx(3 / 4)
+    wc = out.loc["Workplace Cooperation"]
+    assert wc["attendees"] == 0 and np.isnan(wc["women_share"]) and wc["two_and_two_share"] == 0
+    assert metrics.attendance(records.iloc[:0]).empty
+
+
+def test_modules_out_of_order():
+    records = pd.DataFrame({
+        "enterprise_id": [1, 1, 2, 2, 3, 4, 4, 5],
+        "module": ["Workplace Cooperation", "SCORE4Climate", "SCORE4Climate", "Workplace Cooperation",
+                   "Lean Manufacturing", "Workplace Cooperation", "Quality Management", "Workplace Cooperation"],
+        "start_date": [D(2023, 1, 1), D(2023, 3, 1), D(2022, 5, 1), D(2022, 9, 1), D(2023, 1, 1), D(2023, 2, 1),
+                       D(2023, 2, 1), None]})
+    out = metrics.modules_out_of_order(records).set_index("enterprise_id")
+    # 1: WC first. 2: SCORE4Climate before WC. 3: no WC at all. 4: both on one day, WC not after: in order.
+    # 5: WC without a date, no other module: in order.
+    assert list(out.index) == [2, 3]
+    assert out.loc[2, "first_module"] == "SCORE4Climate" and out.loc[2, "wc_start"] == pd.Timestamp(2022, 9, 1)
+    assert out.loc[3, "first_module"] == "Lean Manufacturing" and pd.isna(out.loc[3, "wc_start"])
+    undated = pd.DataFrame({"enterprise_id": [6, 6], "module": ["Workplace Cooperation", "Gender Equality"],
+                            "start_date": [D(2024, 1, 1), None]})
+    assert metrics.modules_out_of_order(undated).empty  # an undated module counts as started last
+    assert metrics.modules_out_of_order(records.iloc[:0]).empty
+
+
+def test_delivery_counts_per_partner():
+    ents = pd.DataFrame({"enterprise_id": [1, 2, 3, 4], "partner": ["A", "A", "A", "B"]})
+    records = pd.DataFrame({"enterprise_id": [1, 1, 2, 4], "partner": ["A", "A", "A", "B"],
+                            "module": ["Workplace Cooperation", "SCORE4Climate", "Workplace Cooperation",
+                                       "Workplace Cooperation"]})
+    out = metrics.delivery_counts(ents, records, "partner").set_index("partner")
+    # A: 3 enterprises, 2 with records, 3 records of 2 modules; B: 1, 1, 1, 1
+    assert out.loc["A"].tolist() == [3, 2, 3, 2] and out.loc["B"].tolist() == [1, 1, 1, 1]
+    # a group with enterprises but no records, and one with records only (a trainer not assigned)
+    more = pd.DataFrame({"enterprise_id": [9], "partner": ["C"], "module": ["Lean Manufacturing"]})
+    out = metrics.delivery_counts(ents, pd.concat([records.iloc[:0], more]), "partner").set_index("partner")
+    assert out.loc["A"].tolist() == [3, 0, 0, 0] and out.loc["C"].tolist() == [0, 1, 1, 1]

@@ -1,0 +1,68 @@
+"""Tables of an enterprise's report as people read them (the page, the hand-over file): the
+changes per indicator with where each figure comes from, and the programme's reported averages
+beside the database's. Figures come from metrics (``metrics.report_changes``,
+``metrics.series_periods``) and are formatted with ``metrics.formatting``; nothing is computed here.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from metrics import formatting, labels
+
+
+def _per_carrier(carriers: list[str], spans: list[str]) -> str:
+    """One text when all carriers share it, else 'Electricity Apr–Jun 2025; Diesel Jan–Mar 2025'."""
+    if len(set(spans)) == 1:
+        return spans[0]
+    return "; ".join(f"{c} {t}" for c, t in zip(carriers, spans, strict=True))
+
+
+def period_texts(periods: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and unit, where its figures come from: one period text when every carrier
+    shares it, else each carrier's ('Electricity Apr–Jun 2025; Diesel Jan–Mar 2025')."""
+    rows = []
+    for (indicator, unit), g in periods.groupby(["indicator", "unit"], sort=False):
+        base = [formatting.span(a, b, n) for a, b, n in zip(g["baseline_from"], g["baseline_to"], g["baseline_periods"],
+                                                  strict=True)]
+        follow = [formatting.span(a, b) for a, b in zip(g["followup_from"], g["followup_to"], strict=True)]
+        carriers = [labels.carrier_label(c) or "all" for c in g["carrier"]]
+        rows.append({"indicator": indicator, "unit": unit, "baseline period": _per_carrier(carriers, base),
+                     "follow-up period": _per_carrier(carriers, follow)})
+    return pd.DataFrame(rows, columns=["indicator", "unit", "baseline period", "follow-up period"])
+
+
+def changes_table(changes: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The changes per indicator as people read them (figures from ``metrics.report_changes``):
+    labels, % for yield, per-day units, relative change in %, percentage points, improved yes/no,
+    and, given ``periods`` (``metrics.series_periods``), the baseline and follow-up period of each row."""
+    table = pd.DataFrame({
+        "indicator": changes["indicator"].map(labels.indicator_label),
+        "baseline": changes["shown_baseline"].map(formatting.number),
+        "latest follow-up": changes["shown_followup"].map(formatting.number),
+        "unit": changes["shown_unit"].map(labels.unit_words),
+        "relative change": changes["relative_change"].map(lambda v: formatting.percent(v, missing="")),
+        "percentage points": changes["points"].map(lambda v: formatting.points(v, missing="")),
+        "absolute change": changes["absolute_change"].map(lambda v: formatting.number(v, signed=True)),
+        "improved": changes["improved"].map({True: "yes", False: "no"}).fillna(""),
+    })
+    if periods is not None and not periods.empty:  # where the figures come from, after the change itself
+        texts = changes[["indicator", "unit"]].merge(period_texts(periods), on=["indicator", "unit"], how="left")
+        table.insert(6, "follow-up period", texts["follow-up period"].to_numpy())
+        table.insert(7, "baseline period", texts["baseline period"].to_numpy())
+    return table
+
+
+def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:
+    """The programme's reported averages beside the database's own mean and median, as people
+    read them (percentages; '–' where missing)."""
+    ref = reference.assign(reported=reference["reported_mean_change"].map(formatting.percent))
+    if not database.empty:
+        ref = ref.merge(database[["indicator", "enterprises", "mean_change", "median_change"]], on="indicator",
+                        how="left")
+        ref["database mean"] = ref["mean_change"].map(formatting.percent)
+        ref["database median"] = ref["median_change"].map(formatting.percent)
+        ref["enterprises"] = ref["enterprises"].map(formatting.count)  # a count: 33, not 33.0
+    # the indicator as the programme publishes it ("Energy consumption"), not its internal name
+    ref["indicator"] = ref["label"] if "label" in ref.columns else ref["indicator"].map(labels.indicator_label)
+    return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source", "label")
+                             if c in ref.columns])
