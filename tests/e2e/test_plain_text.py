@@ -117,7 +117,9 @@ def test_names_with_urls_markdown_and_html_read_as_typed(hostile_url, page, tmp_
 
 def _filter(page, label, value):
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").click()  # opens the list (filling alone may leave it shut)
     box.locator("input").fill(value)
+    expect(page.get_by_role("option").first).to_be_visible()  # the list narrowed to the value typed
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
 

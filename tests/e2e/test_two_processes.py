@@ -43,7 +43,9 @@ def second_page(browser):
 
 def _filter(page, label: str, value: str) -> None:
     box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+    box.locator("input").click()  # opens the list (filling alone may leave it shut)
     box.locator("input").fill(value)
+    expect(page.get_by_role("option").first).to_be_visible()  # the list narrowed to the value typed
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     idle(page)
