@@ -12,11 +12,13 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 """
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
+from metrics.chunks import parse_chunks
 from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
 from metrics.frames import (
     TEMPLATE_COLUMNS,
     Parsed,
     date_order,
+    file_date_orders,
     parse,
     parse_dates,
     parse_values,
@@ -61,7 +63,7 @@ __all__ = [
     "fuel_table", "intensity", "loss_per_good",
     "change", "Change",
     "TEMPLATE_COLUMNS", "parse", "Parsed", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates",
-    "date_order",
+    "date_order", "file_date_orders", "parse_chunks",
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "series_periods", "common_followup", "on_common_period", "followups_differ",

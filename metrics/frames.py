@@ -98,18 +98,20 @@ def date_order(*columns: pd.Series) -> str | None:
     return "dmy" if day_first else "mdy"
 
 
-def parse_dates(series: pd.Series, order: str | None = None) -> pd.Series:
+def parse_dates(series: pd.Series, order: str | None = None, *, infer: bool = True) -> pd.Series:
     """Dates from a column; NaT where it is not a date, or where it is ambiguous.
 
     ISO 8601 (2024-06-30), Excel dates and dates with month names are read as they are. Dates
     in digits with the day and month both 12 or under ("01/06/2024") are read in ``order``
     ("dmy" or "mdy"); without it, in the order the column's other dates show (see
     :func:`date_order`), and NaT when nothing shows it: a guess would silently move a period
-    by months.
+    by months. ``infer=False`` takes ``order`` as already decided for the whole file (None:
+    nothing shows it), for a file read in pieces.
     """
     if pd.api.types.is_datetime64_any_dtype(series):
         return series
-    order = order or date_order(series)
+    if infer:
+        order = order or date_order(series)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     text = pd.Series(uniques, dtype=object).astype(str)
     parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
@@ -128,17 +130,29 @@ def parse_dates(series: pd.Series, order: str | None = None) -> pd.Series:
             f = numeric.str.extract(_NUMERIC_DATE).astype(int)
             day = np.where(f[0] > 12, f[0], np.where(f[1] > 12, f[1], f[0] if order == "dmy" else f[1]))
             month = np.where(f[0] > 12, f[1], np.where(f[1] > 12, f[0], f[1] if order == "dmy" else f[0]))
-            known = (f[0] > 12) | (f[1] > 12) | (f[0] == f[1]) | (order is not None)
+            known = (f[0] > 12) | (f[1] > 12) | (f[0] == f[1]) | (order in ("dmy", "mdy"))
             built = pd.to_datetime(pd.DataFrame({"year": f[2], "month": month, "day": day}), errors="coerce")
             parsed[numeric.index] = built.where(known.to_numpy(), pd.NaT).to_numpy()
     values = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
     return pd.Series(values[np.where(codes < 0, len(uniques), codes)], index=series.index)
 
 
-def period_dates(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(period_start, period_end) parsed with one day/month order for both columns."""
-    order = date_order(df["period_start"], df["period_end"])
-    return parse_dates(df["period_start"], order), parse_dates(df["period_end"], order)
+def file_date_orders(start: pd.Series, end: pd.Series) -> tuple[str | None, str | None]:
+    """The day/month order of the start and end columns of a whole file: the one both columns
+    show together, else the one each shows alone, else None (see :func:`date_order`). Only the
+    distinct values matter, so a file read in pieces can pass the distinct values of all of them."""
+    both = date_order(start, end)
+    return both or date_order(start), both or date_order(end)
+
+
+def period_dates(df: pd.DataFrame, orders: tuple[str | None, str | None] | None = None
+                 ) -> tuple[pd.Series, pd.Series]:
+    """(period_start, period_end) parsed with one day/month order for both columns (``orders``:
+    :func:`file_date_orders` of the whole file, when ``df`` is a piece of it)."""
+    if orders is None:
+        orders = file_date_orders(df["period_start"], df["period_end"])
+    return (parse_dates(df["period_start"], orders[0], infer=False),
+            parse_dates(df["period_end"], orders[1], infer=False))
 
 
 def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -201,18 +215,30 @@ def validate(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> pd.DataFrame:
     return parse(df, first_line=first_line).problems
 
 
-def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
+def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
+          date_orders: tuple[str | None, str | None] | None = None) -> Parsed:
     """Read a template table once: its problems, and when there are none its canonical rows.
 
     Every value, date and unit is parsed once; a factor is looked up once per distinct
     (indicator, carrier, unit) and serves both the checks and ``value_canonical``. Missing
     optional columns (country, sector, carrier, note) are taken as empty (note: None).
+    ``date_orders`` (:func:`file_date_orders`) are the day/month orders of the whole file when
+    ``df`` is a piece of it that starts at line ``first_line``.
     """
+    return parse_keyed(df, first_line=first_line, date_orders=date_orders)[0]
+
+
+def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
+                date_orders: tuple[str | None, str | None] | None = None) -> tuple[Parsed, pd.DataFrame | None]:
+    """:func:`parse`, and the key that makes a row one figure, read as parse reads it, for every
+    row, refused or not (columns e, s, t, p, i, c: enterprise, period start and end, phase,
+    indicator, carrier; with ``line``), so that pieces of a file can be checked for a figure given
+    twice; None when a required column is missing."""
     problems: list[pd.DataFrame] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         return _refused(pd.DataFrame({"row": [1] * len(missing), "column": missing,
-                                      "reason": ["required column is missing"] * len(missing)}))
+                                      "reason": ["required column is missing"] * len(missing)})), None
     line = pd.Series(np.arange(len(df)) + first_line, index=df.index)
 
     def add(mask: pd.Series, column: str, reason) -> None:
@@ -223,9 +249,12 @@ def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
 
     enterprise = _text(df["enterprise"])
     add(enterprise.eq(""), "enterprise", "enterprise is missing")
-    start, end = period_dates(df)
+    start, end = period_dates(df, date_orders)
     for column, parsed in (("period_start", start), ("period_end", end)):
-        ambiguous = parsed.isna() & df[column].astype(str).str.fullmatch(_NUMERIC_DATE).fillna(False)
+        ambiguous = pd.Series(False, index=df.index)
+        if parsed.isna().any():  # the pattern is only looked for where no date was read
+            ambiguous[parsed.isna()] = (df.loc[parsed.isna(), column].astype(str).str.fullmatch(_NUMERIC_DATE)
+                                        .fillna(False))
         add(ambiguous, column, "day and month cannot be told apart (is 01/06 the 1st of June or the 6th of "
                                "January?); write dates as YYYY-MM-DD")
         add(parsed.isna() & ~ambiguous, column, "missing or not a date (use YYYY-MM-DD)")
@@ -236,7 +265,9 @@ def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
     known = indicator.isin(list(INDICATORS))
     add(~known, "indicator", "unknown indicator (expected one of " + ", ".join(INDICATORS) + ")")
     value = parse_values(df["value"])
-    comma = value.isna() & has_decimal_comma(df["value"])
+    comma = pd.Series(False, index=df.index)
+    if value.isna().any():  # a decimal comma is only looked for where no number was read
+        comma[value.isna()] = has_decimal_comma(df.loc[value.isna(), "value"])
     add(comma, "value", "use a point for decimals (1.5, not 1,5); commas may only separate thousands (4,300)")
     add(value.isna() & ~comma, "value", "value is missing or not a number")
     add(value.notna() & ~np.isfinite(value.fillna(0)), "value", "value is not a finite number")
@@ -269,9 +300,10 @@ def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
         add(repeat, "carrier", "the same enterprise, period, phase, indicator and carrier as line "
             + first.astype(str) + ": give one figure (their sum) per line")
     add(indicator.eq("yield") & (value * factor > 1 + 1e-9), "value", "yield is over 100%")
+    key = key.assign(line=line)
     if problems:
         out = pd.concat(problems, ignore_index=True)
-        return _refused(out.sort_values(["row", "column"], kind="stable").reset_index(drop=True))
+        return _refused(out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)), key
     blank = pd.Series("", index=df.index, dtype=object)
     rows = pd.DataFrame({
         "enterprise": enterprise, "country": df["country"] if "country" in df.columns else blank,
@@ -280,7 +312,7 @@ def parse(df: pd.DataFrame, *, first_line: int = FIRST_LINE) -> Parsed:
         "note": df["note"] if "note" in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object),
         "value_canonical": value * factor, "unit_canonical": canonical_unit}, index=df.index)
     rows.attrs["factor_set"] = FACTOR_SET_VERSION
-    return Parsed(rows, _no_problems())
+    return Parsed(rows, _no_problems()), key
 
 
 def _coded(series: pd.Series, clean) -> tuple[np.ndarray, np.ndarray, bool]:

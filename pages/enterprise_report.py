@@ -83,10 +83,13 @@ def render() -> None:
     st.subheader("Hand over")
     slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"
     h1, h2, h3 = st.columns(3)
-    h1.download_button("Report (HTML, works offline and prints)", handover.report_html(report),
-                       f"{slug}-report.html", mime="text/html", key="download_html")
-    h2.download_button("Figures (Excel)", handover.report_xlsx(report), f"{slug}-figures.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx")
+    # the files are made when a button is pressed, not on every run of the page, and a press does not
+    # run the page again
+    h1.download_button("Report (HTML, works offline and prints)", lambda: handover.report_html(report),
+                       f"{slug}-report.html", mime="text/html", key="download_html", on_click="ignore")
+    h2.download_button("Figures (Excel)", lambda: handover.report_xlsx(report), f"{slug}-figures.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
+                       on_click="ignore")
     if handover.pdf_available():
         if h3.button("Make a PDF", key="make_pdf"):
             with st.spinner("Printing the report to PDF"):

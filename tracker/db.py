@@ -6,8 +6,9 @@ engine. A DuckDB file held by another process raises :class:`DatabaseLocked` wit
 that says what to do.
 
 Bulk work is written once for DuckDB and PostgreSQL alike: :func:`bulk_insert` (DuckDB scans
-the frame, PostgreSQL takes it by COPY), :func:`read_frame` (a SELECT, optionally restricted to
-many ids, as a DataFrame) and :func:`delete_ids`.
+the frame as Arrow; PostgreSQL takes it by one COPY, a CSV buffer per batch), :func:`read_frame`
+(a SELECT, optionally restricted to many ids, as a DataFrame: DuckDB's own ``.df()``, PostgreSQL's
+COPY TO STDOUT parsed by Arrow, never a Python object per value) and :func:`delete_ids`.
 """
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Date, create_engine, event, make_url
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, create_engine, event, make_url
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,7 +76,8 @@ def create(url: str | None = None) -> Engine:
         @event.listens_for(engine, "connect")
         def _utc(dbapi_conn, _record):  # timestamps are stored as naive UTC
             with dbapi_conn.cursor() as cur:
-                cur.execute("SET TIME ZONE 'UTC'")
+                # dates as YYYY-MM-DD and floats exact in COPY's text, whatever the server's defaults
+                cur.execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3")
     return engine
 
 
@@ -232,10 +236,65 @@ def connection(session_or_connection: Session | Connection) -> Connection:
     return session_or_connection
 
 
+#: rows per COPY buffer: one buffer of CSV text is built and written per batch
+COPY_BATCH = 100_000
+
+
+def _arrow_type(column) -> pa.DataType:
+    """The Arrow type a value of this table column travels as."""
+    kind = column.type
+    if isinstance(kind, Date):
+        return pa.date32()
+    if isinstance(kind, DateTime):
+        return pa.timestamp("us")
+    if isinstance(kind, Boolean):
+        return pa.bool_()
+    if isinstance(kind, Integer):
+        return pa.int64()
+    if isinstance(kind, Float):
+        return pa.float64()
+    return pa.string()
+
+
+def _arrow_table(table: str, frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as Arrow with the table's column types (NaN, NaT and None are null; datetime64
+    columns going into DATE columns become dates)."""
+    columns = Base.metadata.tables[table].columns
+    arrays = []
+    for name in frame.columns:
+        values = frame[name]
+        target = _arrow_type(columns[name])
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        if target == pa.date32() and pd.api.types.is_datetime64_any_dtype(values):
+            array = pa.array(values.to_numpy(dtype="datetime64[D]"), mask=values.isna().to_numpy())
+        else:
+            array = pa.array(values, from_pandas=True)
+        # timestamps: nanoseconds are cut to the microseconds both databases keep
+        arrays.append(array if array.type == target else array.cast(target, safe=not pa.types.is_timestamp(target)))
+    return pa.Table.from_arrays(arrays, names=list(frame.columns))
+
+
+def copy_csv(conn: Connection, table: str, frame: pd.DataFrame) -> None:
+    """PostgreSQL: insert ``frame`` with one COPY statement, written as one CSV buffer per
+    :data:`COPY_BATCH` rows (strings always quoted, NULL as an unquoted empty field, so an
+    empty text stays empty)."""
+    quote = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c) for c in frame.columns)
+    data = _arrow_table(table, frame)
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    with conn.connection.driver_connection.cursor() as cur:
+        with cur.copy(f"COPY {quote(table)} ({cols}) FROM STDIN (FORMAT csv)") as copy:
+            for start in range(0, data.num_rows, COPY_BATCH):
+                buffer = pa.BufferOutputStream()
+                pacsv.write_csv(data.slice(start, COPY_BATCH), buffer, options)
+                copy.write(buffer.getvalue())
+
+
 def bulk_insert(session_or_connection: Session | Connection, table: str, frame: pd.DataFrame) -> None:
     """Insert every row of ``frame`` (its columns named as the table's) in the caller's
-    transaction: DuckDB scans the frame, PostgreSQL takes it by COPY. NaN and NaT are NULL;
-    datetime64 columns go into DATE columns as dates."""
+    transaction: DuckDB scans the frame, PostgreSQL takes it by COPY (:func:`copy_csv`). NaN,
+    NaT and None are NULL; datetime64 columns go into DATE columns as dates."""
     if frame.empty:
         return
     conn = connection(session_or_connection)
@@ -244,37 +303,120 @@ def bulk_insert(session_or_connection: Session | Connection, table: str, frame: 
     if conn.dialect.name == "duckdb":
         with duckdb_view(conn, frame) as name:
             conn.exec_driver_sql(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM {name}")
-        return
-    columns = Base.metadata.tables[table].columns
-    dates = [c for c in frame.columns if isinstance(columns[c].type, Date)
-             and pd.api.types.is_datetime64_any_dtype(frame[c])]
-    if dates:
-        frame = frame.assign(**{c: frame[c].dt.date for c in dates})
-    clean = frame.astype(object).where(frame.notna(), None)
-    if conn.dialect.name == "postgresql":
-        with conn.connection.driver_connection.cursor() as cur:
-            with cur.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
-                for rec in clean.itertuples(index=False, name=None):
-                    copy.write_row(rec)
+    elif conn.dialect.name == "postgresql":
+        copy_csv(conn, table, frame)
     else:  # pragma: no cover - any other SQLAlchemy database
+        clean = frame.astype(object).where(frame.notna(), None)
         conn.execute(Base.metadata.tables[table].insert(), clean.to_dict("records"))
 
 
-def read_frame(session_or_connection: Session | Connection, sql: str, ids=None, id_column: str = "id"
-               ) -> pd.DataFrame:
-    """The rows of ``sql`` (a SELECT) as a DataFrame; with ``ids``, only those whose
-    ``id_column`` is among them (any number of ids: DuckDB joins them as a table, PostgreSQL
-    binds one array)."""
+#: PostgreSQL type oids -> the Arrow type a column is read as (others are read as text)
+_PG_TYPES = {16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700: pa.float32(),
+             701: pa.float64(), 1082: pa.date32(), 1114: pa.timestamp("us")}
+
+
+def _pandas(data: pa.Table) -> pd.DataFrame:
+    """An Arrow table as pandas, the same for both databases: dates and timestamps as
+    datetime64[us], integers and booleans with NULLs as pandas' nullable types, dictionary
+    columns as categoricals with their categories sorted (as ``astype("category")`` makes them)."""
+    out = {}
+    for name, col in zip(data.column_names, data.columns, strict=True):
+        kind = col.type
+        if pa.types.is_date32(kind):
+            col = col.cast(pa.timestamp("us"))
+        if col.null_count and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
+            nullable = {pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
+                        pa.bool_(): pd.BooleanDtype()}[kind]
+            out[name] = col.to_pandas(types_mapper={kind: nullable}.get)
+        elif pa.types.is_dictionary(kind):
+            values = col.to_pandas()
+            out[name] = values.cat.reorder_categories(sorted(values.cat.categories))
+        else:
+            out[name] = col.to_pandas()
+    return pd.DataFrame(out, columns=data.column_names)
+
+
+def _copy_bytes(raw, statement: str, params: dict | None) -> bytearray:
+    """PostgreSQL: what ``COPY (...) TO STDOUT`` sends, whole. The server sends a message per
+    row; psycopg's Copy iterator costs a generator round trip per message, libpq's blocking
+    PQgetCopyData in a loop a third of that (the COPY is started and checked through psycopg)."""
+    from psycopg import errors, pq
+
+    text, results = bytearray(), []
+    with raw.cursor() as cur, cur.copy(statement, params):
+        pgconn = raw.pgconn
+        while True:
+            nbytes, data = pgconn.get_copy_data(0)
+            if nbytes < 0:
+                break
+            text += data  # appended at once: a row's buffer is freed before the next is read
+        while (result := pgconn.get_result()) is not None:  # the COPY's own result(s), read to the end
+            results.append(result)
+    for result in results:
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            raise errors.error_from_result(result, encoding=raw.info.encoding)
+    return text
+
+
+def copy_out(conn: Connection, sql: str, params: dict | None = None, categorical=()) -> pa.Table:
+    """PostgreSQL: the rows of ``sql`` by ``COPY (...) TO STDOUT`` as CSV, parsed by Arrow into
+    columns (``categorical`` ones dictionary-encoded): no Python object per value, nor a
+    SQLAlchemy Row per row."""
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur:
+        cur.execute(f"SELECT * FROM ({sql}) q LIMIT 0", params)  # the column names and types only
+        names = [d.name for d in cur.description]
+        types = {n: _PG_TYPES.get(d.type_code, pa.string()) for n, d in zip(names, cur.description, strict=True)}
+    types.update({n: pa.dictionary(pa.int32(), pa.string()) for n in categorical})
+    text = _copy_bytes(raw, f"COPY ({sql}) TO STDOUT (FORMAT csv)", params)
+    if not text:
+        return pa.table({n: pa.array([], type=t) for n, t in types.items()})
+    # one thread: on a shared two-core server Arrow's threads cost more CPU than they save
+    return pacsv.read_csv(
+        pa.py_buffer(text), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
+                                             quoted_strings_can_be_null=False, true_values=["t"],
+                                             false_values=["f"]))
+
+
+def _keys(ids) -> np.ndarray:
+    """Ids as int64, or names as Python texts."""
+    values = np.asarray(list(ids) if not isinstance(ids, (np.ndarray, pd.Series, pd.Index)) else ids)
+    if values.dtype.kind in "iuf" or len(values) == 0:
+        return values.astype(np.int64)
+    return values.astype(object)
+
+
+def read_arrow(session_or_connection: Session | Connection, sql: str, ids=None, id_column: str = "id",
+               order: str | None = None, categorical=()) -> pa.Table:
+    """The rows of ``sql`` (a SELECT) as an Arrow table; with ``ids``, only those whose
+    ``id_column`` is among them (any number of ids, or of names: DuckDB joins them as a table,
+    PostgreSQL binds one array); ``order`` is an ORDER BY list over the columns of ``sql``;
+    ``categorical`` names text columns to dictionary-encode."""
     conn = connection(session_or_connection)
+    tail = f" ORDER BY {order}" if order else ""
     if conn.dialect.name == "duckdb":
         raw = conn.connection.driver_connection
         if ids is None:
-            return raw.execute(sql).df()
-        with duckdb_view(conn, pd.DataFrame({"id": np.asarray(ids, dtype=np.int64)})) as name:
-            return raw.execute(f"SELECT * FROM ({sql}) q WHERE q.{id_column} IN (SELECT id FROM {name})").df()
+            data = raw.execute(f"SELECT * FROM ({sql}) q{tail}").to_arrow_table()
+        else:
+            with duckdb_view(conn, pd.DataFrame({"id": _keys(ids)})) as name:
+                data = raw.execute(f"SELECT * FROM ({sql}) q WHERE q.{id_column} IN (SELECT id FROM {name}){tail}"
+                                   ).to_arrow_table()
+        for n in categorical:
+            data = data.set_column(data.column_names.index(n), n, pc.dictionary_encode(data[n]))
+        return data
     where = "" if ids is None else f" WHERE q.{id_column} = ANY(%(ids)s)"
-    result = conn.exec_driver_sql(f"SELECT * FROM ({sql}) q{where}", {"ids": [int(i) for i in ids]} if ids else {})
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    params = {"ids": _keys(ids).tolist()} if ids is not None else None
+    return copy_out(conn, f"SELECT * FROM ({sql}) q{where}{tail}", params, categorical)
+
+
+def read_frame(session_or_connection: Session | Connection, sql: str, ids=None, id_column: str = "id",
+               order: str | None = None, categorical=()) -> pd.DataFrame:
+    """:func:`read_arrow` as a DataFrame, with the same column types from both databases
+    (``categorical`` columns as pandas categoricals)."""
+    return _pandas(read_arrow(session_or_connection, sql, ids, id_column, order, categorical))
 
 
 def delete_ids(session_or_connection: Session | Connection, table: str, id_column: str, ids=None) -> None:

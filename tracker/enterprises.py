@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from tracker import activities, audit, clusters, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
-from tracker.db import MANY, bulk_insert, session_scope
+from tracker.db import bulk_insert, read_frame, session_scope
 from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
 
 SIZES = ("micro", "small", "medium", "large")
@@ -106,10 +106,8 @@ def enterprise_profile(engine: Engine, user: CurrentUser, enterprise_id: int) ->
 
 def ids_by_name(session: Session, names: list[str]) -> dict[str, int]:
     """{name: id} of the enterprises among ``names`` that exist."""
-    if len(names) <= MANY:
-        return dict(session.execute(select(Enterprise.name, Enterprise.id).where(Enterprise.name.in_(names))).all())
-    wanted = set(names)
-    return {n: i for n, i in session.execute(select(Enterprise.name, Enterprise.id)).all() if n in wanted}
+    found = read_frame(session, "SELECT name, id FROM enterprises", [str(n) for n in names], "name")
+    return dict(zip(found["name"].tolist(), found["id"].tolist(), strict=True))
 
 
 # --- adding and changing ----------------------------------------------------------------------

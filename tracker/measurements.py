@@ -2,7 +2,8 @@
 
 :func:`save_measurements` stores a table that ``metrics.parse`` has read (a ``metrics.Parsed``):
 all or nothing, one transaction, updating figures that exist instead of duplicating them, the
-programme summary refreshed in the same transaction. It never parses again.
+programme summary refreshed in the same transaction. It never parses again. A file read in
+pieces is stored piece by piece in that one transaction (:func:`save_pieces`).
 
 Every stored figure has a version (1, then one more with each change). The entry form passes the
 versions it saw when it opened (:func:`versions`): a figure someone else changed since then is
@@ -15,7 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Engine
@@ -25,9 +29,9 @@ import metrics
 from tracker import audit, enterprises, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
-from tracker.db import MANY, bulk_insert, session_scope
+from tracker.db import MANY, bulk_insert, read_frame, session_scope
 from tracker.errors import AccessDenied, ConcurrentChange, RejectedInput
-from tracker.models import Enterprise, Measurement
+from tracker.models import Measurement
 
 #: what makes a figure one figure: a second row with the same key updates it
 KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier"]
@@ -48,21 +52,21 @@ class _LostRace(RuntimeError):
 
 # --- reading ----------------------------------------------------------------------------------
 
+MEASUREMENT_SQL = ("SELECT e.name AS enterprise, e.country, e.sector, m.period_start, m.period_end, m.phase, "
+                   "m.indicator, m.carrier, m.value, m.unit, m.note, m.enterprise_id, m.value_canonical, "
+                   "m.unit_canonical FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
+STORED_SQL = ("SELECT id, enterprise_id, period_start, period_end, phase, indicator, carrier, value AS old_value, "
+              "unit AS old_unit, note AS old_note, version AS old_version, updated_by AS old_by, updated_at AS old_at "
+              "FROM measurements")
+
+
 def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.DataFrame:
     """The stored figures of ``enterprise_ids`` (None: all) in the template's columns, value and
     unit as entered, with enterprise_id, value_canonical and unit_canonical."""
-    stmt = (select(Enterprise.name, Enterprise.country, Enterprise.sector, Measurement.period_start,
-                   Measurement.period_end, Measurement.phase, Measurement.indicator, Measurement.carrier,
-                   Measurement.value, Measurement.unit, Measurement.note, Measurement.enterprise_id,
-                   Measurement.value_canonical, Measurement.unit_canonical)
-            .join(Enterprise, Enterprise.id == Measurement.enterprise_id)
-            .order_by(Enterprise.name, Measurement.period_start, Measurement.indicator, Measurement.carrier))
-    if enterprise_ids is not None:
-        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
-    rows = session.execute(stmt).all()
-    df = pd.DataFrame(rows, columns=metrics.TEMPLATE_COLUMNS + ["enterprise_id", "value_canonical", "unit_canonical"])
+    df = read_frame(session, MEASUREMENT_SQL, enterprise_ids, "enterprise_id",
+                    order="enterprise, period_start, indicator, carrier")
     for col in ("period_start", "period_end"):
-        df[col] = pd.to_datetime(df[col])
+        df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
     df["carrier"] = df["carrier"].fillna("")
     return df
 
@@ -123,13 +127,23 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
         raise TypeError("save_measurements takes what metrics.parse returns.")
     if not parsed.ok:
         raise RejectedInput(parsed.problems)
-    df = parsed.rows
-    # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
-    df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
+    return save_pieces(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises=create_enterprises,
+                       progress=progress, expected=expected)
+
+
+def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int, *,
+                create_enterprises: bool = False, progress=None, expected: dict | None = None) -> dict[str, int]:
+    """:func:`save_measurements` for a table parsed in pieces (``metrics.parse_chunks`` of a
+    file read in chunks; about ``rows`` rows in all): each piece is stored as it comes, in one
+    transaction, so a file never needs to be held whole. Once a piece has a problem nothing more
+    is stored but every piece is still parsed, so that every problem is named; then the
+    transaction is rolled back (nothing stored) and :class:`RejectedInput` raised. ``pieces`` is
+    called again when a conflicting writer forces a retry."""
+    user = require_role(engine, user, *EDITORS)
     step = progress or (lambda fraction, text: None)
     for attempt in range(ATTEMPTS):
         try:
-            return _save(engine, user, df, create_enterprises, step, expected)
+            return _save(engine, user, pieces(), max(rows, 1), create_enterprises, step, expected)
         except Exception as exc:  # noqa: BLE001 - driver errors from bulk paths are not always wrapped
             if not _is_conflict(exc) or attempt == ATTEMPTS - 1:
                 raise
@@ -149,48 +163,97 @@ def _is_conflict(exc: BaseException) -> bool:
                                    "duplicate key", "Duplicate key", "violates unique"))
 
 
-def _save(engine: Engine, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, step,
-          expected: dict | None) -> dict[str, int]:
+@dataclass
+class _Progress:
+    """What a save has done so far, piece by piece."""
+
+    stamp: dict
+    counts: dict = field(default_factory=lambda: {"inserted": 0, "updated": 0})
+    ids: dict = field(default_factory=dict)  # name -> id of every enterprise named
+    created: dict = field(default_factory=dict)  # id -> country of the enterprises this save adds
+    fresh: list = field(default_factory=list)  # their figures (all of them: they had none stored)
+
+
+def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], rows: int, create_enterprises: bool,
+          step, expected: dict | None) -> dict[str, int]:
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    saved = _Progress(stamp=dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=now, updated_by=user.username))
+    problems: list[pd.DataFrame] = []
+    refused: AccessDenied | None = None
+    done = 0
     with session_scope(engine) as session:
-        ids, created = _enterprise_ids(session, user, df, create_enterprises, step)
-        df = df.assign(enterprise_id=df["enterprise"].map(ids))
-        step(0.4, "Comparing with stored figures")
-        new_ids = set(created["id"])
-        existed = [i for i in ids.values() if i not in new_ids]  # new enterprises have nothing stored yet
-        merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
-        keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
-        if keep.any():
-            merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
-        if expected is not None:
-            conflicts = _conflicts(merged, expected)
-            if len(conflicts):
-                raise ConcurrentChange(conflicts)
-        new = merged[merged["id"].isna()]
-        old = merged[merged["id"].notna()]
-        changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
-                      | (old["old_note"] != old["note"])]
-        stamp = dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=now, updated_by=user.username)
-        if len(new):
-            step(0.5, f"Adding {len(new):,} figures")
-            bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **stamp))
-            _audit_new(session, user, new)
-        if len(changed):
-            step(0.8, f"Updating {len(changed):,} figures")
-            _lock(session, changed)
-            _update(session, user, changed, stamp)
-        counts = {"inserted": int(len(new)), "updated": int(len(changed))}
+        for parsed in pieces:
+            if not parsed.ok:
+                problems.append(parsed.problems)
+            if problems or refused is not None or parsed.rows.empty:
+                continue  # refused: the rest is only parsed, so that every problem is named
+            lo, hi = 0.9 * done / rows, 0.9 * (done + len(parsed.rows)) / rows
+            try:
+                _store(session, user, parsed.rows, create_enterprises, saved, expected,
+                       lambda f, text, lo=lo, hi=hi: step(lo + (hi - lo) * f, text))
+            except AccessDenied as exc:  # said after the parse of every piece, as for a table read whole
+                refused = exc
+            done += len(parsed.rows)
+        if problems:
+            out = pd.concat(problems, ignore_index=True)
+            raise RejectedInput(out.sort_values(["row", "column"], kind="stable").reset_index(drop=True))
+        if refused is not None:
+            raise refused
+        counts = saved.counts
         if counts["inserted"] or counts["updated"]:
+            ids = saved.ids
             audit.record(session, user.username, "save", "measurements", ",".join(map(str, sorted(ids.values())))[:100],
                          None, dict(counts, enterprises=sorted(ids)[:50]))
             # the programme overview's summary, same transaction; enterprises that had nothing
-            # stored have all their figures in this batch, which need not be read back
-            fresh = df[df["enterprise"].isin(created.index)]
-            complete = (fresh.assign(country=fresh["enterprise"].map(created["country"]))[summary.MEASUREMENT_COLUMNS]
-                        if len(fresh) else None)
+            # stored have all their figures in this save, which need not be read back
+            step(0.92, "Updating the programme summary")
+            complete = pd.concat(saved.fresh, ignore_index=True) if saved.fresh else None
+            saved.fresh.clear()
             summary.refresh(session, ids.values(), complete=complete)
-        step(0.95, "Committing")
+            del complete  # before the commit, which needs memory of its own on DuckDB
+        step(0.97, "Committing")
     return counts
+
+
+def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, saved: _Progress,
+           expected: dict | None, step) -> None:
+    """Store one piece (rows added or updated, counted in ``saved``)."""
+    # no note given (None, not ''): an updated figure keeps the note it has (the entry form has none)
+    df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
+    piece_ids, created = _enterprise_ids(session, user, df, create_enterprises, step)
+    df = df.assign(enterprise_id=df["enterprise"].map(piece_ids))
+    step(0.4, "Comparing with stored figures")
+    new_ids = set(created["id"])
+    existed = [i for i in piece_ids.values() if i not in new_ids]  # enterprises created now have nothing stored
+    merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
+    keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
+    if keep.any():
+        merged.loc[keep, "note"] = merged.loc[keep, "old_note"]
+    if expected is not None:
+        conflicts = _conflicts(merged, expected)
+        if len(conflicts):
+            raise ConcurrentChange(conflicts)
+    new = merged[merged["id"].isna()]
+    old = merged[merged["id"].notna()]
+    changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
+                  | (old["old_note"] != old["note"])]
+    if len(new):
+        step(0.5, f"Adding {len(new):,} figures")
+        bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
+        _audit_new(session, user, new)
+    if len(changed):
+        step(0.8, f"Updating {len(changed):,} figures")
+        _lock(session, changed)
+        _update(session, user, changed, saved.stamp)
+    saved.counts["inserted"] += int(len(new))
+    saved.counts["updated"] += int(len(changed))
+    saved.ids.update(piece_ids)
+    saved.created.update(zip(created["id"].tolist(), created["country"].tolist(), strict=True))
+    mine = df[df["enterprise_id"].isin(list(saved.created)).to_numpy()]
+    if len(mine):  # kept compact: a million figures are some tens of megabytes
+        part = mine.assign(country=mine["enterprise_id"].map(saved.created))[summary.MEASUREMENT_COLUMNS]
+        saved.fresh.append(part.astype({"enterprise_id": np.int32, **{c: "category" for c in (
+            "country", "phase", "indicator", "carrier", "unit_canonical")}}))
 
 
 def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, create: bool, step
@@ -232,18 +295,11 @@ def _lines(df: pd.DataFrame, name: str) -> str:
 
 def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
     """The stored figures of ``enterprise_ids`` with their keys (dates as datetime64, as parsed
-    rows have them), id and old value, unit and note."""
-    stmt = select(Measurement.id, Measurement.enterprise_id, Measurement.period_start, Measurement.period_end,
-                  Measurement.phase, Measurement.indicator, Measurement.carrier, Measurement.value,
-                  Measurement.unit, Measurement.note, Measurement.version, Measurement.updated_by,
-                  Measurement.updated_at)
-    if len(enterprise_ids) <= MANY:
-        stmt = stmt.where(Measurement.enterprise_id.in_(enterprise_ids))
-    stored = pd.DataFrame(session.execute(stmt).all() if enterprise_ids else [],
-                          columns=["id"] + KEY_COLUMNS + ["old_value", "old_unit", "old_note", "old_version", "old_by",
-                                                          "old_at"])
-    if len(enterprise_ids) > MANY:  # one scan beats a statement with a hundred thousand parameters
-        stored = stored[stored["enterprise_id"].isin(enterprise_ids)]
+    rows have them), id, old value, unit, note and version, and who changed them when."""
+    if enterprise_ids:
+        stored = read_frame(session, STORED_SQL, enterprise_ids, "enterprise_id")
+    else:  # nothing to look for (the query would still scan the table)
+        stored = read_frame(session, STORED_SQL + " WHERE false")
     for col in ("period_start", "period_end"):
         stored[col] = pd.to_datetime(stored[col]).astype("datetime64[ns]")
     return stored

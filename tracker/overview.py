@@ -124,10 +124,8 @@ def version_of(engine: Engine) -> tuple:
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
 ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
-                   "coalesce(c.name, '') AS cluster, coalesce(t.modules, '') AS modules FROM enterprises e "
-                   "LEFT JOIN partners p ON p.id = e.partner_id LEFT JOIN clusters c ON c.id = e.cluster_id LEFT JOIN "
-                   "(SELECT enterprise_id, string_agg(DISTINCT module, ', ' ORDER BY module) AS modules "
-                   "FROM trainings GROUP BY enterprise_id) t ON t.enterprise_id = e.id")
+                   "coalesce(c.name, '') AS cluster FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id "
+                   "LEFT JOIN clusters c ON c.id = e.cluster_id")
 MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings "
                    "UNION SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings WHERE cohort <> '' "
                    "UNION SELECT ue.enterprise_id, 'trainer' AS kind, u.username AS value "
@@ -143,17 +141,14 @@ def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
 
 def read_data(engine: Engine) -> OverviewData:
     """:func:`load_data` without the role check: for tracker.published, which hands on
-    aggregates only."""
+    aggregates only. Text with few distinct values arrives as categoricals, straight from the
+    database's Arrow (no Python text per row)."""
     with session_scope(engine, readonly=True) as session:
-        summary = read_frame(session, SUMMARY_SQL)
-        ents = read_frame(session, ENTERPRISES_SQL)
-        members = read_frame(session, MEMBERSHIPS_SQL)
+        summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "flags"))
+        ents = read_frame(session, ENTERPRISES_SQL, categorical=ATTRIBUTES)
+        members = read_frame(session, MEMBERSHIPS_SQL, categorical=("kind", "value"))
     summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
-    for col in ("indicator", "unit", "flags"):
-        summary[col] = summary[col].astype("category")
-    end = pd.to_datetime(summary["followup_end"])
-    summary["quarter"] = end.dt.to_period("Q").astype(str).where(end.notna(), None).astype("category")
-    summary = summary.drop(columns=["followup_end"])
+    summary["quarter"] = _quarters(summary.pop("followup_end"))
     for col in ("baseline", "followup", "relative_change", "points", "co2e_baseline", "co2e_followup"):
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
@@ -161,13 +156,29 @@ def read_data(engine: Engine) -> OverviewData:
     summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ATTRIBUTES:
-        ents[col] = ents[col].fillna("").astype("category")
+        ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
-    ents["modules"] = ents["modules"].fillna("").astype("category")
-    members["kind"] = members["kind"].astype("category")
-    members["value"] = members["value"].astype("category")
     return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
                         memberships=members, reference=programme_reference(), counted=counted_rows(summary))
+
+
+def _no_nulls(values: pd.Series) -> pd.Series:
+    """A categorical column with NULL read as the empty text."""
+    if not values.isna().any():
+        return values
+    if "" not in values.cat.categories:
+        values = values.cat.add_categories("").cat.reorder_categories(sorted([*values.cat.categories, ""]))
+    return values.fillna("")
+
+
+def _quarters(end: pd.Series) -> pd.Series:
+    """The quarter ('2025Q1') of each follow-up end as a categorical (NaN where there is none),
+    formatted once per distinct date."""
+    codes, dates = pd.factorize(pd.to_datetime(end))
+    labels = list(pd.DatetimeIndex(dates).to_period("Q").astype(str))
+    categories = sorted(set(labels))
+    lookup = np.array([categories.index(label) for label in labels] + [-1], dtype=np.int64)
+    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=categories), index=end.index)
 
 
 def counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
@@ -225,12 +236,11 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     # the rows behind every figure, one per enterprise and indicator (metrics decides who counts)
     both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
     both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
-    participants, with_data = _participants(ents, s_all, listed)
+    participants, with_data = _participants(ents, s_all, data.memberships, listed)
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
         sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()),
-        summary=_order(_aggregate(both, [])).merge(data.reference[["indicator", "reported_mean_change"]],
-                                                   on="indicator", how="left"),
+        summary=_summary_table(both, data.reference),
         by_country=complement(_aggregate(both, ["country"]), ["indicator"]),
         by_sector=complement(_aggregate(both, ["sector"]), ["indicator"]),
         over_time=complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
@@ -238,6 +248,22 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         distribution=_distribution(both), reference=data.reference, impacts=_impacts(both),
         impacts_by_country=_impacts_by_country(both), participants=participants,
         quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both))
+
+
+def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:
+    """The overview's first table over every enterprise (its ``summary``) and the power sums of
+    its cells, as :func:`build` makes them, without the breakdowns and lists: what an
+    enterprise's report shows beside its own figures."""
+    if "element" not in data.summary.columns:
+        data.summary["element"] = disclosure.element_keys(data.summary)
+    if data.counted is None:
+        data.counted = counted_rows(data.summary)
+    return _summary_table(data.counted, data.reference), cell_sums("summary", data.counted, ["indicator"])
+
+
+def _summary_table(both: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    return _order(_aggregate(both, [])).merge(reference[["indicator", "reported_mean_change"]], on="indicator",
+                                              how="left")
 
 
 AGGREGATE_COLUMNS = ["unit", "enterprises", "mean_change", "median_change", "pooled_change", "mean_points"]
@@ -299,26 +325,32 @@ def _impacts_by_country(both: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"co2_enterprises": "emissions_enterprises"})
 
 
-def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> tuple[pd.DataFrame, int]:
-    """Who takes part: names, country, sector, modules, completeness, never a figure; and how
-    many enterprises have figures."""
-    counts = (s_all.assign(complete=s_all["has_baseline"] & s_all["has_followup"])
+def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame, listed: int
+                  ) -> tuple[pd.DataFrame, int]:
+    """Who takes part: names, country, sector, modules, completeness, never a figure (the first
+    ``listed``); and how many enterprises have figures."""
+    total = len(ents)
+    participants = ents[["enterprise_id", "name", *ATTRIBUTES]].head(listed).reset_index(drop=True)
+    ids = participants["enterprise_id"].to_numpy()
+    mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()]
+    counts = (mine.assign(complete=mine["has_baseline"] & mine["has_followup"])
               .groupby("enterprise_id", observed=True).agg(indicators=("indicator", "size"),
                                                            complete=("complete", "sum")))
-    participants = ents[["enterprise_id", "name", *ATTRIBUTES, "modules"]].copy()
+    attended = members[(members["kind"] == "module").to_numpy() & members["enterprise_id"].isin(ids).to_numpy()]
+    modules = (attended.assign(value=attended["value"].astype(str)).drop_duplicates(["enterprise_id", "value"])
+               .sort_values("value").groupby("enterprise_id")["value"].agg(", ".join))
+    participants["modules"] = participants["enterprise_id"].map(modules).astype(object).fillna("")
     c = counts.reindex(participants["enterprise_id"])
-    n_ind, n_ok = c["indicators"].to_numpy(), c["complete"].to_numpy()
+    n_ind, n_ok = c["indicators"].to_numpy(dtype=float), c["complete"].to_numpy(dtype=float)
     complete_of = (pd.Series(np.nan_to_num(n_ok)).astype(int).astype(str).to_numpy() + " of "
                    + pd.Series(np.nan_to_num(n_ind)).astype(int).astype(str).to_numpy())
     participants["data_completeness"] = np.where(np.isnan(n_ind), "no figures yet",
                                                  complete_of + " indicators with baseline and follow-up")
     participants = participants.drop(columns="enterprise_id")
-    total = len(participants)
     for col in (*ATTRIBUTES, "modules"):
-        participants[col] = participants[col].head(listed).astype(str)
-    participants = participants.head(listed).reset_index(drop=True)
+        participants[col] = participants[col].astype(str)
     participants.attrs["total"] = total
-    return participants, int(counts.index.nunique())
+    return participants, int(s_all["enterprise_id"].nunique())
 
 
 def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFrame:

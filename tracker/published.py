@@ -67,6 +67,19 @@ def _built(engine: Engine, version: tuple, filters: Filters) -> ProgrammeOvervie
         return _remember(_BUILT, key, ov, 64)
 
 
+def _headline(engine: Engine, version: tuple) -> tuple[pd.DataFrame, dict]:
+    """overview.headline of every enterprise (what a report shows beside its figures), kept like
+    :func:`_built`: the whole overview is not built for it."""
+    key = (str(engine.url), version, "headline")
+    with _cache_lock:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    made = overview.headline(_data(engine, version))
+    with _cache_lock:
+        return _remember(_BUILT, key, made, 64)
+
+
 def forget_cached() -> None:
     """Drop the frames kept in this process (as a new process starts); nothing shown is forgotten."""
     with _cache_lock:
@@ -116,8 +129,8 @@ def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     """
     user = require_enterprise(engine, user, enterprise_id)
     version = overview.version_of(engine)
-    ov = _built(engine, version, Filters())
-    table = ov.summary[AVERAGE_COLUMNS + ["suppressed"]].copy()
+    headline, cells = _headline(engine, version)
+    table = headline[AVERAGE_COLUMNS + ["suppressed"]].copy()
     data = _data(engine, version)
     if data.counted is None:
         data.counted = overview.counted_rows(data.summary)
@@ -129,5 +142,5 @@ def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     for col in ("mean_change", "median_change", "mean_points"):
         table.loc[table["suppressed"].to_numpy(), col] = np.nan
     table.loc[(others < SPREAD_MIN).to_numpy(), "median_change"] = np.nan
-    guarded, _ = disclosure.guard(engine, {"summary": table}, ov.cells)
+    guarded, _ = disclosure.guard(engine, {"summary": table}, cells)
     return guarded["summary"][AVERAGE_COLUMNS].reset_index(drop=True)

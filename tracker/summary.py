@@ -40,30 +40,45 @@ MEASUREMENT_COLUMNS = ["enterprise_id", "country", "period_start", "period_end",
                        "value_canonical", "unit_canonical"]
 
 
+#: enterprises recomputed at a time, so that a bulk import or a rebuild holds a bounded piece
+REFRESH_BATCH = 10_000
+
+
 def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) -> int:
     """Recompute the summary rows of ``enterprise_ids`` (None: every enterprise) inside the
     caller's transaction (a Session or a Connection); returns the number of rows written.
 
     ``complete`` may hold *all* the measurements of some of these enterprises (those that had
     none stored before a bulk import), with the columns ``MEASUREMENT_COLUMNS``; they are not
-    read back from the database.
+    read back from the database. Enterprises are recomputed :data:`REFRESH_BATCH` at a time.
     """
-    ids = None if enterprise_ids is None else sorted({int(i) for i in enterprise_ids})
-    if ids is not None and not ids:
-        return 0
-    if complete is not None and ids is not None and len(complete):
-        held = set(complete["enterprise_id"].unique().tolist())
-        rest = [i for i in ids if i not in held]
-        parts = [complete[MEASUREMENT_COLUMNS]]
-        if rest:
-            parts.append(read_frame(session, MEASUREMENT_SQL, rest, "enterprise_id"))
-        m = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    if enterprise_ids is None:
+        delete_ids(session, "enterprise_summary", "enterprise_id", None)
+        ids = sorted(read_frame(session, "SELECT DISTINCT enterprise_id FROM measurements")["enterprise_id"].tolist())
     else:
-        m = read_frame(session, MEASUREMENT_SQL, ids, "enterprise_id")
-    summary = compute_summary(m)
-    delete_ids(session, "enterprise_summary", "enterprise_id", ids)
-    bulk_insert(session, "enterprise_summary", summary)
-    return len(summary)
+        ids = sorted({int(i) for i in enterprise_ids})
+        if ids:
+            delete_ids(session, "enterprise_summary", "enterprise_id", ids)
+    if complete is not None and len(complete):
+        complete = complete.sort_values("enterprise_id", kind="stable")
+        held = complete["enterprise_id"].to_numpy()
+    written = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = ids[start:start + REFRESH_BATCH]
+        parts, batch_rest = [], batch
+        if complete is not None and len(complete):
+            lo, hi = np.searchsorted(held, batch[0], side="left"), np.searchsorted(held, batch[-1], side="right")
+            if hi > lo:
+                parts.append(complete.iloc[lo:hi][MEASUREMENT_COLUMNS])
+                batch_rest = sorted(set(batch) - set(np.unique(held[lo:hi]).tolist()))
+        if batch_rest:
+            parts.append(read_frame(session, MEASUREMENT_SQL, batch_rest, "enterprise_id"))
+        m = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        summary = compute_summary(m, now)
+        bulk_insert(session, "enterprise_summary", summary)
+        written += len(summary)
+    return written
 
 
 def rebuild(engine: Engine) -> int:

@@ -94,9 +94,10 @@ def test_wrong_dimension_is_refused(entry_page):
 
 def test_upload_names_the_bad_row(entry_page):
     at = entry_page
+    name = '"Mechanical seals maker (case study, India)"'  # quoted: the name holds a comma
     good = ("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
-            "Mechanical seals maker (case study, India),IN,Rubber,2024-07-01,2024-07-31,follow-up,water,,5,m3,\n"
-            "Mechanical seals maker (case study, India),IN,Rubber,2024-07-01,2024-07-31,follow-up,waste,sold,5,kWh,\n")
+            f"{name},IN,Rubber,2024-07-01,2024-07-31,follow-up,water,,5,m3,\n"
+            f"{name},IN,Rubber,2024-07-01,2024-07-31,follow-up,waste,sold,5,kWh,\n")
     field(at, "file_uploader", "upload", "file").upload("figures.csv", good.encode(), "text/csv")
     at.run()
     click(at, "Import file")

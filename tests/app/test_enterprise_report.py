@@ -1,5 +1,5 @@
 """AppTest of the enterprise report page."""
-from tests.app.conftest import charts, new_app, sign_in, table_with
+from tests.app.conftest import charts, goto, new_app, sign_in, table_with
 from ui.shared import plain
 
 
@@ -40,3 +40,23 @@ def test_trainer_switches_enterprise_from_the_sidebar(demo_db, use_db):
     assert not at.exception, at.exception
     assert at.title[0].value == plain(other)  # the name, Markdown-escaped
     assert "Synthetic demo enterprise" in at.info[0].value
+
+
+def test_hand_over_files_and_templates_are_made_when_asked_not_on_every_run(demo_db, use_db, monkeypatch):
+    # regression: every run of the report built the HTML report and the Excel workbook, and every
+    # run of Enter figures two templates, a tenth of a server's CPU per person
+    from tracker import handover
+    from tracker import io as tio
+
+    made = []
+    for module, name in ((handover, "report_html"), (handover, "report_xlsx"), (tio, "template_bytes")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: made.append(_name) or _real(*a, **k))
+    use_db(demo_db)
+    at = sign_in(new_app(), "demo-manager")
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Report (HTML, works offline and prints)", "Figures (Excel)"} <= labels
+    goto(at, "entry").run()
+    assert not at.exception, at.exception
+    assert {"Template (Excel)", "Template (CSV)"} <= {b.label for b in at.get("download_button")}
+    assert made == []

@@ -111,15 +111,17 @@ def test_manager_cannot_write_another_enterprise(demo_engine):
         measurements.save_measurements(demo_engine, manager, metrics.parse(pd.DataFrame([_row(enterprise=name)])))
 
 
-def test_large_batches_take_the_scan_path_and_still_upsert(db_url, monkeypatch):
-    for module in (enterprises, measurements):  # as if the batch named thousands of enterprises
-        monkeypatch.setattr(module, "MANY", 1)
+def test_batches_naming_many_enterprises_upsert(db_url):
+    # names and stored figures are read by db.read_frame, which takes any number of names or ids
     engine = db.open_database(db_url)
     admin = auth.system_user("t")
-    rows = pd.DataFrame([_row(enterprise=f"E{i}", value=i + 1) for i in range(3)])
-    assert save(engine, admin, rows, create_enterprises=True) == {"inserted": 3, "updated": 0}
+    rows = pd.DataFrame([_row(enterprise=f"E{i}", value=i + 1) for i in range(2500)])
+    assert save(engine, admin, rows, create_enterprises=True) == {"inserted": 2500, "updated": 0}
     rows.loc[0, "value"] = 99
     assert save(engine, admin, rows, create_enterprises=True) == {"inserted": 0, "updated": 1}
+    with db.session_scope(engine, readonly=True) as session:
+        ids = enterprises.ids_by_name(session, [f"E{i}" for i in range(2600)])
+    assert sorted(ids) == sorted(f"E{i}" for i in range(2500)) and len(set(ids.values())) == 2500
     engine.dispose()
 
 

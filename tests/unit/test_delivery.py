@@ -75,3 +75,16 @@ def test_delivery_counts_per_partner():
     more = pd.DataFrame({"enterprise_id": [9], "partner": ["C"], "module": ["Lean Manufacturing"]})
     out = metrics.delivery_counts(ents, pd.concat([records.iloc[:0], more]), "partner").set_index("partner")
     assert out.loc["A"].tolist() == [3, 0, 0, 0] and out.loc["C"].tolist() == [0, 1, 1, 1]
+
+
+def test_the_examples_of_methods_md():
+    """METHODS.md, "Delivery": its two examples, by hand."""
+    trainers = pd.DataFrame({"country": ["IN"] * 4, "status": ["candidate", "certified", "certified", ""]})
+    row = metrics.trainer_pipeline(trainers, "country").iloc[0]
+    assert (row["not recorded"], row["candidate"], row["recommended"], row["certified"], row["trainers"]) == \
+        (1, 1, 0, 2, 4)
+    records = pd.DataFrame({"module": ["Workplace Cooperation"] * 2, "enterprise_id": [1, 2],
+                            "managers_female": [1, 0], "managers_male": [1, 1], "workers_female": [3, 1],
+                            "workers_male": [0, 1]})
+    a = metrics.attendance(records).iloc[0]
+    assert a["attendees"] == 8 and a["women_share"] == pytest.approx(5 / 8) and a["two_and_two_share"] == 0.5
