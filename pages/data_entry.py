@@ -191,7 +191,7 @@ def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved:
     c1, c2 = st.columns(2)
     if c1.button("Replace theirs with mine", key=f"{k}_mine", type="primary"):
         st.session_state.pop(f"{k}_changed")
-        seen.update(dict(zip(changed["key"], changed["version"].astype(int), strict=True)))  # now seen
+        seen.update(dict(zip(changed["key"], changed["seen"], strict=True)))  # now seen
         if _store(engine, user, enterprise_id, parsed, seen, k, saved):
             st.rerun()  # changed again meanwhile: show what changed now
     if c2.button("Keep theirs (discard mine)", key=f"{k}_theirs"):
