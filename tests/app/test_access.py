@@ -13,7 +13,8 @@ from ui.shared import plain
 
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
-         "partners": "partners", "clusters": "clusters", "audit": "audit", "account": "account",
+         "partners": "partners", "clusters": "clusters", "workbook": "delivery-workbook", "audit": "audit",
+         "account": "account",
          "trainers": "trainers", "my_path": "my-path"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
