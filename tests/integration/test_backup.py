@@ -27,6 +27,9 @@ def test_backup_restore_round_trips(db_url, tmp_path):
     counts = backup.restore(target, tmp_path / "bk")
     assert counts == {name: t["rows"] for name, t in manifest["tables"].items()}
     assert set(counts) >= {"enterprises", "users", "measurements", "actions", "trainings", "audit_log"}
+    # the delivery model too: partners, clusters and trainers' paths (the demo's: tracker.demo)
+    assert counts["partners"] >= len(demo.PARTNER_RECORDS) and counts["clusters"] >= 2
+    assert counts["trainer_profiles"] == len(demo.TRAINERS)
     for name in counts:  # every row and column, exactly
         assert table_rows(target, name) == table_rows(src, name), name
     assert tio.export_bytes(target, ADMIN, "csv") == tio.export_bytes(src, ADMIN, "csv")
