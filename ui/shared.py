@@ -108,7 +108,7 @@ _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")
 JOINER = "\u2060"
 #: where GitHub-flavoured Markdown would make a link of bare text: a scheme's '://' ('https://'),
 #: 'mailto:' and 'xmpp:', 'www.', and the '@' of an e-mail address
-#: a name's line breaks (an imported cell may hold them) would start Markdown blocks: a heading
+#: line breaks (a description may hold them) would start Markdown blocks: a heading
 #: underlined with '===', a code block indented after an empty line
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _AUTOLINK = re.compile(r"(?=://)|(?i:(?<=mailto)|(?<=xmpp))(?=:)|(?i:(?<=www))(?=\.)|(?<=[\w.+-])(?=@[\w-])")

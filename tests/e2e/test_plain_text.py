@@ -18,7 +18,7 @@ PARTNER = "http://evil.example/p **bold** <b>x</b> [here](https://evil.example/l
 CLUSTER = "https://evil.example/c **bold** <b>x</b> info@evil.example"
 ACTION = "[click](https://evil.example/a) **bold** <b>x</b> https://evil.example/b"
 CASE = "Mechanical seals maker (case study, India)"
-#: an imported name may hold line breaks: Markdown would make a heading or a code block of them
+#: a description may hold line breaks: Markdown would make a heading or a code block of them
 LINES = "Two lines\n===\n\n    indented"
 
 #: in the page: every link to the attacker's host (not a heading's own anchor, '#https-evil-example...'),
@@ -44,7 +44,8 @@ LEAKS = """() => {
 def typed(text: str, prefix: str = "", suffix: str = "", whole: bool = True) -> re.Pattern:
     """``prefix + text + suffix`` as typed, as a person sees it (the whole text, or a part of it): the
     same characters, with invisible word joiners (U+2060, which stop bare links) allowed between them."""
-    chars = [re.escape(ch).replace("/", "\\/") for ch in prefix + text + suffix]  # '/' ends a selector's regex
+    chars = ["\\s+" if ch == " " else re.escape(ch).replace("/", "\\/")  # '/' ends a selector's regex
+             for ch in prefix + text + suffix]
     pattern = "(?:\\u2060)?".join(chars)
     return re.compile(f"^{pattern}$" if whole else pattern)
 
@@ -59,8 +60,8 @@ def _hostile(engine):
     measurements.save_measurements(engine, admin, metrics.parse(rows))
     activities.add_action(engine, admin, eid, dt.date(2023, 2, 1), ACTION, 1000.0, "KES", ["yield"])
     case = int(enterprises.list_enterprises(engine, admin).set_index("name").loc[CASE, "id"])
-    lines = enterprises.create_enterprise(engine, admin, LINES, "KE", sector=SECTOR)
-    accounts.create_user(engine, admin, "plain-trainer", "trainer", [case, eid, lines], password="plain-password")
+    activities.add_action(engine, admin, eid, dt.date(2023, 3, 1), LINES)
+    accounts.create_user(engine, admin, "plain-trainer", "trainer", [case, eid], password="plain-password")
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +91,8 @@ def test_names_with_urls_markdown_and_html_read_as_typed(hostile_url, page, tmp_
     expect(page.get_by_role("heading", name=typed(ENTERPRISE))).to_be_visible()
     caption = page.get_by_test_id("stCaptionContainer").filter(has_text="Kenya · ")
     expect(caption).to_have_text(typed(f"Kenya · {SECTOR} · {PARTNER}"))
-    expect(page.get_by_text(typed(f"Improvement actions marked ▲ on the chart: 1: {ACTION} (01 Feb 2023)."))) \
-        .to_be_visible()
+    expect(page.get_by_text(typed(f"Improvement actions marked ▲ on the chart: 1: {ACTION} (01 Feb 2023); 2: Two "
+                                  "lines === indented (01 Mar 2023).", whole=False))).to_be_visible()
     _inert(page, "report", tmp_path, 1)
     with page.expect_download() as got:
         page.get_by_role("button", name="Report (HTML, works offline and prints)").click()
@@ -109,12 +110,6 @@ def test_names_with_urls_markdown_and_html_read_as_typed(hostile_url, page, tmp_
     expect(page.get_by_role("combobox", name="Cluster")).to_have_value(CLUSTER)
     expect(page.get_by_role("button", name=typed(ENTERPRISE, "Save profile of "))).to_be_visible()
     _inert(page, "profile", tmp_path, 4)
-
-    # a name with line breaks: one line of text, no code block
-    sidebar.get_by_role("combobox", name="Enterprise").click()  # (its input holds the name without the breaks)
-    page.get_by_role("option", name="Two lines === indented").click()
-    expect(page.get_by_role("heading", name=typed("Two lines === indented", "Profile: "))).to_be_visible()
-    _inert(page, "profile-lines", tmp_path, 5)
 
     # the hand-over file, opened as a person opens it
     page.set_content(handed)
