@@ -181,7 +181,9 @@ def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved:
                "with yours, then replace theirs with yours or keep theirs.", icon=":material/group:")
     figure = [LABELS.get((i, c)) or f"{LABELS.get((i, ''), i)}: {c.replace('_', ' ')}".rstrip(": ")
               for i, c in zip(changed["indicator"], changed["carrier"], strict=True)]
-    shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure)
+    # st.table reads Markdown in its cells: the user name as typed
+    shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure,
+                           by=changed["by"].map(shared.plain))
     st.table(shown[["figure", "phase", "period_start", "period_end", "theirs", "by", "at", "yours"]]
              .rename(columns={"theirs": "saved by them", "by": "saved by", "at": "saved at",
                               "yours": "yours (not saved)", "period_start": "start", "period_end": "end"}),
@@ -189,7 +191,7 @@ def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved:
     c1, c2 = st.columns(2)
     if c1.button("Replace theirs with mine", key=f"{k}_mine", type="primary"):
         st.session_state.pop(f"{k}_changed")
-        seen.update(dict(zip(changed["key"], changed["version"].astype(int), strict=True)))  # now seen
+        seen.update(dict(zip(changed["key"], changed["seen"], strict=True)))  # now seen
         if _store(engine, user, enterprise_id, parsed, seen, k, saved):
             st.rerun()  # changed again meanwhile: show what changed now
     if c2.button("Keep theirs (discard mine)", key=f"{k}_theirs"):

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import formatting, labels
-from tracker import charts, disclosure, errors, overview, published
+from tracker import charts, delivery_charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -18,6 +18,79 @@ FILTERS = [("country", "Country"), ("sector", "Sector"), ("cluster", "Cluster"),
 
 def _label(indicator: str) -> str:
     return labels.indicator_label(indicator)
+
+
+COUNT_COLUMNS = {"enterprises": "enterprises", "with_modules": "with module records", "modules": "module records",
+                 "module_kinds": "modules (kinds)"}
+RESULT_COLUMNS = {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
+                  "median_change": "median", "pooled_change": "pooled", "mean_points": "yield, points"}
+RESULT_FORMATS = {"mean_change": formatting.percent, "median_change": formatting.percent,
+                  "pooled_change": formatting.percent, "mean_points": formatting.points}
+
+
+def _delivery(user, filters: overview.Filters, reference) -> None:
+    """The Delivery tab: the chain from trainers to results, aggregates only (tracker.published)."""
+    with st.spinner("Aggregating the delivery figures"):
+        dv = published.delivery_overview(shared.engine(), user, filters)
+    if dv.hidden_as_too_close:
+        st.info(f"{dv.hidden_as_too_close} delivery figure(s) read “{disclosure.FEWER}” although they are built from "
+                "more enterprises: they differ from figures shown before by only one or two enterprises.",
+                icon=":material/lock:")
+    st.subheader("Trainers along their path")
+    st.caption("Training of Trainers → candidate → recommended by an Expert Trainer → certified; per country and "
+               "training provider, as recorded on the Trainers page. "
+               + ("Every trainer account." if filters == overview.Filters() else
+                  "The trainers who support, or delivered a module to, an enterprise of this selection."))
+    shared.chart(delivery_charts.pipeline_chart(dv.pipeline), "pipeline_chart")
+    st.dataframe(dv.pipeline.assign(country=dv.pipeline["country"].map(country_label)).rename(
+        columns={"provider": "training provider"}), hide_index=True, key="pipeline_table")
+
+    st.subheader("Enterprises and modules")
+    st.caption("Per implementation partner: its enterprises, those with module records, the records and kinds.")
+    st.dataframe(dv.by_partner.rename(columns={"partner": "implementation partner", **COUNT_COLUMNS}),
+                 hide_index=True, key="partner_counts")
+    st.caption("Per trainer: the enterprises they support, those they delivered a module to, the records naming "
+               "them and kinds.")
+    st.dataframe(dv.by_trainer.rename(columns={"enterprises": "enterprises supported", "with_modules": "delivered to",
+                                               "modules": "module records", "module_kinds": "modules (kinds)"}),
+                 hide_index=True, key="trainer_counts")
+
+    st.subheader("Attendance per module")
+    whole = {c: formatting.count for c in ("managers_female", "managers_male", "workers_female", "workers_male",
+                                           "attendees")}
+    st.dataframe(formatting.cells(dv.attendance, {
+        "module": "module", "enterprises": "enterprises", "records": "records", "managers_female": "managers (women)",
+        "managers_male": "managers (men)", "workers_female": "workers (women)", "workers_male": "workers (men)",
+        "attendees": "attendees", "women_share": "women's share", "two_and_two_share": "two managers and two workers"},
+        {**whole, "women_share": lambda v: formatting.percent(v, signed=False),
+         "two_and_two_share": lambda v: formatting.percent(v, signed=False)}, hidden=disclosure.FEWER),
+        hide_index=True, key="attendance_table")
+    st.caption("two managers and two workers: the share of module records with at least two of each attending, as "
+               "the programme recommends.")
+    ooo = dv.out_of_order.iloc[0]
+    st.metric("Took another module before Workplace Cooperation (enterprises)",
+              disclosure.FEWER if ooo["suppressed"] else formatting.count(ooo["out_of_order"]),
+              help="Workplace Cooperation (SCORE Basics) comes first. Counted among the "
+                   f"{int(ooo['with_modules']):,} enterprises with module records; a count, never names.")
+
+    st.subheader("Results by implementation partner and by trainer")
+    indicators = sorted(set(dv.results_by_partner["indicator"]) - {"production"}, key=_label)
+    if not indicators:
+        st.info("No enterprise has both a baseline and a follow-up for this selection yet.")
+        return
+    pick = st.selectbox("Indicator", indicators, format_func=_label, key="dl_indicator",
+                        index=indicators.index("energy") if "energy" in indicators else 0)
+    left, right = st.columns(2)
+    for where, table, by, key in ((left, dv.results_by_partner, "partner", "partner_results"),
+                                  (right, dv.results_by_trainer, "trainer", "trainer_results")):
+        title = f"{_label(pick)}: change by {'implementation partner' if by == 'partner' else 'trainer'}"
+        shared.chart(charts.breakdown_chart(table, by, pick, reference, title), f"{key}_chart", where)
+        sub = table[table["indicator"] == pick]
+        where.dataframe(formatting.cells(sub.assign(indicator=sub["indicator"].map(_label)),
+                                         {by: "implementation partner" if by == "partner" else by, **RESULT_COLUMNS},
+                                         RESULT_FORMATS, hidden=disclosure.FEWER), hide_index=True, key=key)
+    st.caption("The change figures of the Results tab, per partner and per trainer (the enterprises they support; an "
+               "enterprise with two trainers counts for each).")
 
 
 
@@ -55,7 +128,8 @@ def render() -> None:
     c3.metric("Countries", ov.countries)
     c4.metric("Sectors", ov.sectors)
 
-    results, participants, quality, export = st.tabs(["Results", "Participants", "Data quality", "Export"])
+    results, delivery, participants, quality, export = st.tabs(["Results", "Delivery", "Participants",
+                                                                "Data quality", "Export"])
 
     with results:
         if ov.summary.empty:
@@ -116,6 +190,9 @@ def render() -> None:
                        "factor for electricity (factor set "
                        f"{overview.FACTOR_SET}); biogenic CO2 (wood, biogas) is not "
                        "counted; enterprises with a carrier or country without a factor are left out of the emissions.")
+
+    with delivery:
+        _delivery(user, filters, ov.reference)
 
     with participants:
         st.caption("Who takes part: no enterprise's figures are shown here; those are for its manager, its trainers "

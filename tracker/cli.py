@@ -78,6 +78,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tracker import io as tio
+    from tracker import uploads
     from tracker.errors import RejectedInput
 
     path = Path(args.file)
@@ -85,7 +86,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(f"{path}: no such file")
     engine = _engine()
     try:
-        counts = tio.import_file(engine, _cli_user(), path.read_bytes(), path.name, progress=_progress)
+        counts = tio.import_file(engine, _cli_user(), path.read_bytes(), path.name, progress=_progress,
+                                 max_rows=uploads.CLI_MAX_CSV_ROWS, max_bytes=uploads.CLI_MAX_BYTES)
     except RejectedInput as exc:
         print(f"error: {path.name} was refused; nothing was stored.", file=sys.stderr)
         for p in exc.problems.itertuples():

@@ -95,13 +95,14 @@ ELEMENT_COLUMNS = ["enterprise_id", "indicator", "unit", "has_baseline", "has_fo
                    "relative_change", "points", "co2e_baseline", "co2e_followup"]
 
 
-def element_keys(summary: pd.DataFrame) -> np.ndarray:
+def element_keys(summary: pd.DataFrame, columns: list[str] = ELEMENT_COLUMNS) -> np.ndarray:
     """The element key (1 .. P-1) of each row of ``summary``: one per enterprise and indicator,
-    a hash of the enterprise's id and of all its rows of that indicator, so that it changes when
-    and only when those figures change. The same in every process (pandas' hash has a fixed key)."""
+    a hash of the enterprise's id and of all its rows of that indicator (their ``columns``), so
+    that it changes when and only when those figures change. The same in every process (pandas'
+    hash has a fixed key). Other figures (a module's attendance) name their own ``columns``."""
     if summary.empty:
         return np.zeros(0, dtype=np.int64)
-    cols = [c for c in ELEMENT_COLUMNS if c in summary.columns]
+    cols = [c for c in columns if c in summary.columns]
     rows = pd.util.hash_pandas_object(summary[cols], index=False).to_numpy() % np.uint64(P)
     per = pd.Series(rows.astype(np.int64), index=summary.index).groupby(
         [summary["enterprise_id"].to_numpy(), summary["indicator"].astype(str).to_numpy()], sort=False
@@ -194,10 +195,10 @@ def _figure(name: str, keys: list[str], row) -> str:
     return str(row["indicator"]) if "indicator" in keys else str(row.get("figure", "energy avoided"))
 
 
-def _candidates(tables: dict[str, pd.DataFrame], cells: dict) -> list[tuple[str, int, str, tuple]]:
+def _candidates(tables: dict[str, pd.DataFrame], cells: dict, guarded: list) -> list[tuple[str, int, str, tuple]]:
     """(table, row position, figure, power sums) of every cell about to be shown, in order."""
     out = []
-    for name, keys in GUARDED:
+    for name, keys in guarded:
         df = tables.get(name)
         if df is None or df.empty or "suppressed" not in df.columns:
             continue
@@ -225,12 +226,17 @@ def _recall(session, candidates) -> _Memory:
     return _Memory(rows)
 
 
-def guard(engine: Engine, tables: dict[str, pd.DataFrame], cells: dict) -> tuple[dict[str, pd.DataFrame], int]:
-    """The ``GUARDED`` tables with every cell hidden whose elements differ by one or two from a
-    cell shown before (to anyone, in any process) or above it, and how many cells that hid;
-    remembers, in the database, what it lets through. ``cells`` are the tables' power sums
-    (:func:`cell_sums`). Breakdowns are complemented again (:func:`complement`) after hiding."""
-    candidates = _candidates(tables, cells)
+def guard(engine: Engine, tables: dict[str, pd.DataFrame], cells: dict, guarded: list | None = None,
+          complement_within: dict | None = None) -> tuple[dict[str, pd.DataFrame], int]:
+    """The ``guarded`` tables (:data:`GUARDED` by default: (name, key columns), a key
+    ``indicator`` or ``figure`` naming the figure compared) with every cell hidden whose elements
+    differ by one or two from a cell of the same figure shown before (to anyone, in any process)
+    or above it, and how many cells that hid; remembers, in the database, what it lets through.
+    ``cells`` are the tables' power sums (:func:`cell_sums`). Breakdowns are complemented again
+    (:func:`complement`, per ``complement_within``) after hiding."""
+    guarded = GUARDED if guarded is None else guarded
+    complement_within = _COMPLEMENT_WITHIN if complement_within is None else complement_within
+    candidates = _candidates(tables, cells, guarded)
     hide: dict[str, list[int]] = {}
     with session_scope(engine) as session:
         memory = _recall(session, candidates)
@@ -244,7 +250,7 @@ def guard(engine: Engine, tables: dict[str, pd.DataFrame], cells: dict) -> tuple
             bulk_insert(session, "shown_cells", pd.DataFrame(memory.new, columns=["figure", "n", "s1", "s2", "s3"])
                         .astype({c: np.int64 for c in ("n", "s1", "s2", "s3")}).assign(first_shown_at=now))
     out = {}
-    for name, _ in GUARDED:
+    for name, _ in guarded:
         df = tables.get(name)
         if df is None:
             continue
@@ -254,7 +260,7 @@ def guard(engine: Engine, tables: dict[str, pd.DataFrame], cells: dict) -> tuple
             figures = [c for c in df.columns if c not in ("enterprises", "reported_mean_change")
                        and pd.api.types.is_float_dtype(df[c])]
             df.loc[df["suppressed"].to_numpy(dtype=bool), figures] = np.nan
-            if name in _COMPLEMENT_WITHIN:
-                df = complement(df, _COMPLEMENT_WITHIN[name])
+            if name in complement_within:
+                df = complement(df, complement_within[name])
         out[name] = df
     return out, sum(len(v) for v in hide.values())

@@ -17,7 +17,8 @@ class ConcurrentChange(Exception):
 
     ``changes`` has one row per such figure: phase, period_start, period_end, indicator,
     carrier, theirs (value and unit stored now), by, at (UTC), yours (value and unit being
-    saved), and ``key`` and ``version`` (what to pass as seen to save over them anyway)."""
+    saved), and ``key`` and ``seen`` (the row's id and version: what to pass in ``expected`` to
+    save over them anyway)."""
 
     def __init__(self, changes: pd.DataFrame):
         self.changes = changes.reset_index(drop=True)

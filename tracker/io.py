@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics import labels
+from tracker import uploads
 from tracker.access import EDITORS, require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
@@ -39,12 +40,13 @@ from tracker.overview import ProgrammeOverview
 
 TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_ROWS = 5_000_000
 #: rows of a CSV file read, checked and stored at a time (see import_file)
 CHUNK_ROWS = 50_000
 #: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
-#: server.maxUploadSize should say the same so the browser refuses bigger files up front)
-MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "200"))
+#: server.maxUploadSize should say the same so the browser refuses bigger files up front). 50 MB
+#: holds the most rows a file may have (tracker.uploads) with room to spare; with the other limits
+#: there it keeps the app under 1 GB for any upload
+MAX_UPLOAD_MB = int(os.environ.get("SCORE_MAX_UPLOAD_MB", "50"))
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 
 
@@ -69,17 +71,6 @@ def restore(value):
     if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
         return value[1:]
     return value
-
-
-def _check_csv(data: bytes) -> None:
-    """Refuse bytes that are not UTF-8 text, or hold NUL bytes."""
-    try:
-        data.decode("utf-8-sig")  # checked whole (and let go): pandas would stop at the first bad byte of a chunk
-    except UnicodeDecodeError as exc:
-        raise RejectedInput.one(f"the file is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8' and try "
-                                "again") from None
-    if b"\x00" in data:
-        raise RejectedInput.one("the file contains NUL bytes: is it really a CSV file?")
 
 
 @contextlib.contextmanager
@@ -135,13 +126,14 @@ def _every_line_read(df: pd.DataFrame, data: bytes) -> pd.DataFrame:
     return df
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
-    _check_csv(data)
+def _read_csv(data: bytes, max_rows: int) -> pd.DataFrame:
+    uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
     with _csv_errors(data):
         return _every_line_read(_csv_reader(data), data)
 
 
 def _read_xlsx(data: bytes) -> pd.DataFrame:
+    uploads.check_xlsx(data)  # unpacked size, rows and cells, before anything is read
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -176,27 +168,29 @@ def _percent_cells_as_shown(data: bytes, sheet: str, df: pd.DataFrame) -> pd.Dat
     return df
 
 
-def read_table(data: bytes, filename: str) -> metrics.Parsed:
+def read_table(data: bytes, filename: str, *, max_rows: int = uploads.MAX_CSV_ROWS, max_bytes: int | None = None
+               ) -> metrics.Parsed:
     """The template rows of a .csv or .xlsx file, parsed; RejectedInput (row, column, reason)
     when refused.
 
     Extra columns are ignored; a missing required column, an unreadable or empty file, or any
-    bad row refuses the whole file.
+    bad row refuses the whole file. Before anything is read, a file is checked against the limits
+    of tracker.uploads (a CSV file's rows, at most ``max_rows``; a workbook's unpacked size, rows
+    and cells) and its size as sent (``max_bytes``, default :data:`MAX_UPLOAD_BYTES`), so that no
+    upload takes the app's memory over 1 GB.
     """
     name = (filename or "").lower()
     if not data:
         raise RejectedInput.one("the file is empty")
-    check_upload_size(len(data))
+    check_upload_size(len(data), max_bytes)
     if name.endswith(".csv"):
-        df = _read_csv(data)
+        df = _read_csv(data, max_rows)
     elif name.endswith((".xlsx", ".xlsm")):
         df = _read_xlsx(data)
     else:
         raise RejectedInput.one("only .csv and .xlsx files can be imported")
     if len(df) == 0:
         raise RejectedInput.one("the file has no data rows")
-    if len(df) > MAX_ROWS:
-        raise RejectedInput.one(f"the file has {len(df):,} rows; split it into files of at most {MAX_ROWS:,}")
     df = _template(df)
     parsed = metrics.parse(df)
     if not parsed.ok:
@@ -228,11 +222,11 @@ def _template(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _csv_pieces(data: bytes) -> tuple[int, tuple, object]:
+def _csv_pieces(data: bytes, max_rows: int) -> tuple[int, tuple, object]:
     """A CSV file read in chunks of :data:`CHUNK_ROWS` rows: (rows, the day/month orders of the
     whole file, a function giving the chunks in the template with their first line). A first
     pass reads only the header and the two date columns."""
-    _check_csv(data)
+    uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
     with _csv_errors(data):
         header = _header(_csv_reader(data, nrows=0).columns)
         missing = [c for c in metrics.frames.REQUIRED_COLUMNS if c not in header]
@@ -246,9 +240,6 @@ def _csv_pieces(data: bytes) -> tuple[int, tuple, object]:
             rows += len(chunk)
             starts.update(pd.unique(chunk["period_start"]))
             ends.update(pd.unique(chunk["period_end"]))
-            if rows > MAX_ROWS:
-                raise RejectedInput.one(f"the file has over {MAX_ROWS:,} rows; split it into files of at most "
-                                        f"{MAX_ROWS:,}")
     if rows == 0:
         raise RejectedInput.one("the file has no data rows")
     orders = metrics.file_date_orders(pd.Series(sorted(starts), dtype=object), pd.Series(sorted(ends), dtype=object))
@@ -261,8 +252,11 @@ def _csv_pieces(data: bytes) -> tuple[int, tuple, object]:
     return rows, orders, pieces
 
 
-def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None) -> dict[str, int]:
+def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None, *,
+                max_rows: int = uploads.MAX_CSV_ROWS, max_bytes: int | None = None) -> dict[str, int]:
     """Read and store a template file, all or nothing. Returns counts of inserted and updated rows.
+    ``max_rows`` and ``max_bytes``: the limits of :func:`read_table` (the command line, a process of
+    its own, allows more than the app).
 
     A CSV file is read, checked and stored :data:`CHUNK_ROWS` rows at a time in one transaction
     (``measurements.save_pieces``), so a large file is never held whole as Python texts; any bad
@@ -271,13 +265,13 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
     step(0.05, f"Reading {filename}")
     create = user.role == "admin"
     if (filename or "").lower().endswith(".csv") and data:
-        check_upload_size(len(data))
-        rows, orders, pieces = _csv_pieces(data)
+        check_upload_size(len(data), max_bytes)
+        rows, orders, pieces = _csv_pieces(data, max_rows)
         step(0.1, f"Checking and storing {rows:,} rows")
         counts = save_pieces(engine, user, lambda: metrics.parse_chunks(pieces(), orders), rows,
                              create_enterprises=create, progress=lambda f, text: step(0.1 + 0.9 * f, text))
     else:
-        parsed = read_table(data, filename)
+        parsed = read_table(data, filename, max_rows=max_rows, max_bytes=max_bytes)
         step(0.3, f"Storing {len(parsed.rows):,} rows")
         counts = save_measurements(engine, user, parsed, create_enterprises=create, progress=step)
     step(1.0, "Done")

@@ -92,17 +92,18 @@ def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.
 
 # --- writing ----------------------------------------------------------------------------------
 
-def versions(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict[tuple, int]:
-    """{(enterprise_id, period_start, period_end, phase, indicator, carrier): version} of every
-    stored figure of an enterprise: what a form saw when it opened (pass it to save_measurements
-    as ``expected``)."""
+def versions(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict[tuple, tuple[int, int]]:
+    """{(enterprise_id, period_start, period_end, phase, indicator, carrier): (id, version)} of
+    every stored figure of an enterprise: what a form saw when it opened (pass it to
+    save_measurements as ``expected``). The row's id is part of it: a figure deleted and entered
+    again starts at version 1 once more, but as another row."""
     user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         rows = session.execute(select(Measurement.period_start, Measurement.period_end, Measurement.phase,
-                                      Measurement.indicator, Measurement.carrier, Measurement.version)
+                                      Measurement.indicator, Measurement.carrier, Measurement.id, Measurement.version)
                                .where(Measurement.enterprise_id == enterprise_id)).all()
-    return {(int(enterprise_id), r.period_start, r.period_end, r.phase, r.indicator, r.carrier or ""): int(r.version)
-            for r in rows}
+    return {(int(enterprise_id), r.period_start, r.period_end, r.phase, r.indicator, r.carrier or ""):
+            (int(r.id), int(r.version)) for r in rows}
 
 
 def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed, *, create_enterprises: bool = False,
@@ -306,17 +307,18 @@ def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
 
 
 def _conflicts(merged: pd.DataFrame, expected: dict) -> pd.DataFrame:
-    """The stored figures about to change whose version is not the one the form saw (someone
-    saved them since), unless they hold the same value and unit already."""
+    """The stored figures about to change whose (id, version) is not the one the form saw (someone
+    saved them since, or deleted and entered them again), unless they hold the same value and unit
+    already; ``seen`` is what the form may pass once the person has seen them."""
     stored = merged[merged["id"].notna()]
     if stored.empty:
         return pd.DataFrame()
     keys = zip(stored["enterprise_id"].astype(int), stored["period_start"].dt.date, stored["period_end"].dt.date,
                stored["phase"], stored["indicator"], stored["carrier"], strict=True)
     seen = [expected.get(k) for k in keys]
-    now = stored["old_version"].astype(int).tolist()
+    now = list(zip(stored["id"].astype(int), stored["old_version"].astype(int), strict=True))
     same = ((stored["old_value"] == stored["value"]) & (stored["old_unit"] == stored["unit"])).tolist()
-    hit = stored[[s != n and not eq for s, n, eq in zip(seen, now, same, strict=True)]]
+    hit = stored[[tuple(s or ()) != n and not eq for s, n, eq in zip(seen, now, same, strict=True)]]
     return pd.DataFrame({
         "phase": hit["phase"], "period_start": hit["period_start"].dt.date, "period_end": hit["period_end"].dt.date,
         "indicator": hit["indicator"], "carrier": hit["carrier"],
@@ -325,7 +327,7 @@ def _conflicts(merged: pd.DataFrame, expected: dict) -> pd.DataFrame:
         "yours": [f"{v:g} {u}" for v, u in zip(hit["value"], hit["unit"], strict=True)],
         "key": list(zip(hit["enterprise_id"].astype(int), hit["period_start"].dt.date, hit["period_end"].dt.date,
                         hit["phase"], hit["indicator"], hit["carrier"], strict=True)),
-        "version": hit["old_version"].astype(int)}).reset_index(drop=True)
+        "seen": list(zip(hit["id"].astype(int), hit["old_version"].astype(int), strict=True))}).reset_index(drop=True)
 
 
 def _lock(session: Session, changed: pd.DataFrame) -> None:

@@ -5,6 +5,8 @@ beside an enterprise's report. Aggregates only, each cell checked before it is s
   aggregates of tracker.overview for the chosen filters, cells of fewer than 3 enterprises
   suppressed, and every cell hidden that differs by one or two enterprises from one shown before
   (``disclosure.guard``, whose memory is in the database).
+* :func:`delivery_overview` is the officers' Delivery tab (tracker.delivery), under the same
+  filters, suppression and memory.
 * :func:`database_averages` is the database's mean and median change per indicator, over every
   enterprise, beside one enterprise's report: published only where they cannot be solved for
   another enterprise's figure (see its docstring), under the same memory.
@@ -22,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from tracker import disclosure, overview
+from tracker import delivery, disclosure, overview
 from tracker.access import OFFICERS, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.disclosure import MIN_CELL, SPREAD_MIN
@@ -34,6 +36,7 @@ AVERAGE_COLUMNS = ["indicator", "enterprises", "mean_change", "median_change", "
 # (never handed on): a filter change needs no database read
 _DATA: OrderedDict = OrderedDict()
 _BUILT: OrderedDict = OrderedDict()
+_DELIVERY: OrderedDict = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -85,6 +88,7 @@ def forget_cached() -> None:
     with _cache_lock:
         _DATA.clear()
         _BUILT.clear()
+        _DELIVERY.clear()
 
 
 def guard(engine: Engine, ov: ProgrammeOverview) -> ProgrammeOverview:
@@ -101,6 +105,26 @@ def programme_overview(engine: Engine, user: CurrentUser, filters: Filters = Fil
     so are cells that differ by 1 or 2 enterprises from cells shown before (:func:`guard`)."""
     user = require_role(engine, user, *OFFICERS)
     return guard(engine, _built(engine, overview.version_of(engine), filters))
+
+
+def delivery_overview(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> delivery.DeliveryOverview:
+    """The Delivery tab for officers and admins (tracker.delivery): the trainers' pipeline, enterprises
+    and modules per partner and trainer, attendance, modules taken before Workplace Cooperation and
+    the change figures per partner and trainer; figures of fewer than 3 enterprises suppressed, and
+    every figure hidden that differs by 1 or 2 enterprises from one shown before (to anyone)."""
+    user = require_role(engine, user, *OFFICERS)
+    version = overview.version_of(engine)
+    key = (str(engine.url), version)
+    with _cache_lock:
+        records = _DELIVERY.get(key)
+    if records is None:
+        records = delivery.read_delivery(engine)
+        with _cache_lock:
+            _remember(_DELIVERY, key, records, 2)
+    dv = delivery.build(_data(engine, version), records, filters)
+    tables = {name: getattr(dv, name) for name, _ in delivery.GUARDED}
+    guarded, hidden = disclosure.guard(engine, tables, dv.cells, delivery.GUARDED, delivery.COMPLEMENT_WITHIN)
+    return replace(dv, hidden_as_too_close=hidden, cells={}, **guarded)
 
 
 def filter_options(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:

@@ -5,6 +5,8 @@ convert units themselves.
 """
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from tracker import clusters, enterprises, partners
@@ -102,21 +104,33 @@ def cluster_picker(where, current: str, *, key: str) -> str:
 
 
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")
+#: U+2060 WORD JOINER: invisible, zero width, no line break
+JOINER = "\u2060"
+#: where GitHub-flavoured Markdown would make a link of bare text: a scheme's '://' ('https://'),
+#: 'mailto:' and 'xmpp:', 'www.', and the '@' of an e-mail address
+_AUTOLINK = re.compile(r"(?=://)|(?i:(?<=mailto)|(?<=xmpp))(?=:)|(?i:(?<=www))(?=\.)|(?<=[\w.+-])(?=@[\w-])")
 
 
 def plain(text) -> str:
-    """``text`` with every Markdown-special character backslash-escaped, so Streamlit shows it literally.
+    """``text`` shown as typed by an element that renders Markdown: every Markdown-special character
+    backslash-escaped, and bare links broken by an invisible word joiner.
 
-    For anything a user typed (names, sector, partner, cohort, descriptions, user names, filter
-    values, messages quoting them) that goes into an element rendering Markdown (st.title,
-    st.caption, st.markdown, st.write, st.info, ...): a name like ``[x](https://evil) ![i](http://h/p.png)``
-    then reads as typed instead of becoming a live link and a remote image. Escaped are
-    ``\\ ` * _ { } [ ] ( ) # + - . ! | < > ~ : $`` (':' for Streamlit's ``:color[...]`` directives,
-    emoji and icon shortcodes, '$' for LaTeX). ``None`` gives ''.
+    For anything a user typed (names, sector, partner, cluster, cohort, descriptions, user names,
+    filter values, messages quoting them) that goes into an element rendering Markdown (st.title,
+    st.caption, st.markdown, st.write, st.info, st.table, widget labels, ...): a name like
+    ``[x](https://evil) ![i](http://h/p.png) **b** <b>c</b>`` then reads as typed instead of becoming a
+    live link, a remote image or bold text. Escaped are ``\\ ` * _ { } [ ] ( ) # + - . ! | < > ~ : $``
+    (':' for Streamlit's ``:color[...]`` directives, emoji and icon shortcodes, '$' for LaTeX).
+    Escapes alone do not stop Streamlit's GitHub-flavoured Markdown from linking a bare
+    ``https://evil.example``, ``www.evil.example`` or ``info@evil.example`` (it finds them in the
+    text after the escapes are read), so :data:`JOINER` goes before the '://' (and the ':' of
+    'mailto:', 'xmpp:'), between 'www' and its '.', and before an e-mail's '@': nothing changes
+    on screen, and no link is made. ``None`` gives ''.
     """
     if text is None:
         return ""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))
+    joined = _AUTOLINK.sub(JOINER, str(text))
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in joined)
 
 
 def chart(figure, key: str, where=None) -> None:

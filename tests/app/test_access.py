@@ -216,6 +216,7 @@ def test_hostile_names_are_shown_as_text(fresh_demo):
 
 
 LINK = "[Sign in again](https://evil.example/phish) ![t](http://x/leak.png)"
+JOINER = "\u2060"  # U+2060 WORD JOINER, invisible
 MARKDOWN_ELEMENTS = ("title", "header", "subheader", "caption", "markdown", "info", "success", "warning", "error")
 
 
@@ -227,7 +228,8 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
     enterprises.create_enterprise(fresh_demo, admin, LINK, "KE", LINK, "", LINK)
     at = sign_in(new_app(), "demo-admin")
     assert not at.exception, at.exception
-    escaped = r"\[Sign in again\]\(https\://evil\.example/phish\) \!\[t\]\(http\://x/leak\.png\)"
+    escaped = (r"\[Sign in again\]\(https" + JOINER + r"\://evil\.example/phish\) \!\[t\]\(http" + JOINER
+               + r"\://x/leak\.png\)")
     titles = {"report": escaped, "entry": f"Enter figures: {escaped}", "profile": f"Profile: {escaped}",
               "actions": f"Improvement actions: {escaped}"}
     for page, title in titles.items():
@@ -250,7 +252,13 @@ def test_names_that_look_like_markdown_are_shown_as_text(fresh_demo):
 
 
 def test_plain_escapes_markdown_and_streamlit_directives():
-    assert plain(LINK) == r"\[Sign in again\]\(https\://evil\.example/phish\) \!\[t\]\(http\://x/leak\.png\)"
+    assert plain(LINK) == (r"\[Sign in again\]\(https" + JOINER + r"\://evil\.example/phish\) \!\[t\]\(http" + JOINER
+                           + r"\://x/leak\.png\)")
+    # bare links, which GitHub-flavoured Markdown links however escaped: an invisible word joiner breaks them
+    assert plain("https://e.example www.e.example info@e.example mailto:i@e.example XMPP:e") == (
+        "https" + JOINER + r"\://e\.example www" + JOINER + r"\.e\.example info" + JOINER + r"@e\.example mailto"
+        + JOINER + r"\:i" + JOINER + r"@e\.example XMPP" + JOINER + r"\:e")
+    assert plain("Enter figures: a@ b, 1.5 kWh") == r"Enter figures\: a@ b, 1\.5 kWh"  # nothing else changes
     assert plain(r"a\b *c* _d_ `e` {f} #g +h -i .j |k <l> ~m~ :red[n] $o$") == (
         r"a\\b \*c\* \_d\_ \`e\` \{f\} \#g \+h \-i \.j \|k \<l\> \~m\~ \:red\[n\] \$o\$")
     assert plain("Mechanical seals maker (case study, India)") == r"Mechanical seals maker \(case study, India\)"

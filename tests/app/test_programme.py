@@ -4,6 +4,7 @@ import io
 import pandas as pd
 
 from tests.app.conftest import charts, metric, new_app, sign_in, table_with
+from tracker import demo
 
 FEWER = "fewer than 3"
 
@@ -63,8 +64,9 @@ def test_filters_narrow_every_figure_and_small_cells_are_suppressed(demo_db, use
     assert (table["enterprises"] < 3).all()
     assert (table["mean"] == FEWER).all() and (table["median"] == FEWER).all() and (table["pooled"] == FEWER).all()
     assert set(table["reported"].dropna()) >= {"-27.0%"}  # the programme's own figure is not suppressed
-    # nothing to draw: every chart is one line of text saying why
-    assert charts(at) == []
+    # nothing to draw: every chart of figures is one line of text saying why (the Delivery tab's
+    # trainers' pipeline counts trainers, not enterprises' figures, and is drawn)
+    assert [f.layout.title.text for f in charts(at)] == ["Trainers by step of their path"]
     notes = [i.value.replace("\\", "") for i in at.info]  # as shown (Markdown escapes removed)
     assert any(n.startswith("Each enterprise's change, baseline to latest follow-up: not drawn") for n in notes)
     assert any("change by country: not drawn, as every country has fewer than 3" in n for n in notes)
@@ -110,3 +112,27 @@ def test_exports_follow_filters_and_suppress(demo_db, use_db):
     at = _officer(demo_db, use_db)
     assert {b.label for b in at.get("download_button")} >= {"Download CSV", "Download Excel"}
 
+
+
+def test_delivery_tab_shows_the_chain_and_follows_the_filters(demo_db, use_db):
+    at = _officer(demo_db, use_db)
+    pipeline = next(f for f in charts(at) if (f.layout.title.text or "").startswith("Trainers by step"))
+    steps = {t.name: list(t.x) for t in pipeline.data if t.type == "bar"}
+    # the demo's five trainers (README): certified in India, recommended in Viet Nam, three candidates
+    assert sum(map(sum, steps.values())) == 5
+    assert (sum(steps["certified"]), sum(steps["recommended"]), sum(steps["candidate"])) == (1, 1, 3)
+    attendance = table_with(at, "two managers and two workers", "women's share")
+    wc = attendance[attendance["module"] == "Workplace Cooperation"].iloc[0]
+    # every demo enterprise sent one woman and one man manager, one woman and one man worker to WC
+    assert (wc["attendees"], wc["women's share"], wc["two managers and two workers"]) == ("148", "50.0%", "100.0%")
+    # the demo's rule (tracker.demo.trainings_for): a Chinese enterprise whose place in the loading
+    # order (the case study first) is even took SCORE4Climate first
+    first = sum(1 for i, e in enumerate(demo.synthetic_enterprises(), start=1) if e.country == "CN" and i % 2 == 0)
+    assert first >= 1
+    _select(at, "flt_country", ["CN"])
+    assert metric(at, "Took another module before Workplace Cooperation (enterprises)") == (
+        str(first) if first >= 3 else "fewer than 3")
+    pipeline = next(f for f in charts(at) if (f.layout.title.text or "").startswith("Trainers by step"))
+    assert sum(sum(t.x) for t in pipeline.data if t.type == "bar") == 1  # the Chinese candidate
+    partners = table_with(at, "implementation partner", "with module records")
+    assert partners["enterprises"].tolist() == [5]

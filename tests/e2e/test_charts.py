@@ -102,7 +102,7 @@ def assert_readable(fig: dict, name: str) -> None:
 def figures(page, count: int | None = None) -> dict[str, dict]:
     """The drawn figures of the page by title (its words), each read with READ, once Streamlit
     has drawn them all (``count`` of them, where given)."""
-    plots = page.locator(".js-plotly-plot")
+    plots = page.locator(".js-plotly-plot:visible")
     if count is None:
         expect(plots.first).to_be_visible()
     else:
@@ -125,7 +125,7 @@ def by_title(figs: dict[str, dict], start: str) -> dict:
 
 def shoot(page, tmp_path, name: str) -> None:
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-    for i, plot in enumerate(page.locator(".js-plotly-plot").all()):
+    for i, plot in enumerate(page.locator(".js-plotly-plot:visible").all()):
         plot.scroll_into_view_if_needed()
         plot.screenshot(path=str(tmp_path / f"{name}-chart{i}.png"))
 
@@ -269,7 +269,7 @@ def test_hidden_cells_read_cleanly_and_empty_charts_are_one_line(browser, charts
     settled(page)
     expect(page.get_by_text("Energy avoided per year, by country: not drawn, as every country has fewer than 3")
            ).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(0)
+    expect(page.locator(".js-plotly-plot:visible")).to_have_count(0)
     for line in ["Each enterprise's change, baseline to latest follow-up: not drawn, as no indicator has the 10",
                  "Waste produced: change by country: not drawn, as every country has fewer than 3",
                  "Waste produced: change by sector: not drawn", "Waste produced: change by quarter of the "

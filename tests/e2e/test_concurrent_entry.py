@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import PASSWORD, serve, sign_in
+from tests.e2e.conftest import PASSWORD, idle, pick, serve, sign_in
 from tracker import db, demo
 from tracker.db import session_scope
 from tracker.models import AuditEntry, Measurement
@@ -37,15 +37,15 @@ def _electricity(page):
     return _form(page).get_by_role("textbox", name="Electricity value")
 
 
-def _open_form(browser, base, username):
+def _open_form(browser, base, username, opens_at="2024-04-01"):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(30_000)
     sign_in(page, base, username, PASSWORD)
     page.get_by_role("link", name="Enter figures").click()
     expect(page.get_by_role("heading", name=f"Enter figures: {CASE}")).to_be_visible()
-    # the next quarter after the case study's last follow-up, for both
-    expect(_form(page).locator("input[type='date']").nth(0)).to_have_value("2024-04-01")
+    # the quarter after the last one stored (the case study's last follow-up, for both in the first test)
+    expect(_form(page).locator("input[type='date']").nth(0)).to_have_value(opens_at)
     return context, page
 
 
@@ -117,3 +117,58 @@ def test_the_second_person_sees_what_the_first_saved_and_decides(entry_db, brows
     finally:
         manager.close()
         trainer.close()
+
+
+def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_overwrite(entry_db, browser, tmp_path):
+    """Regression: the figure entered again started at version 1, the version the other form had
+    seen, and the other person's save replaced it without a word."""
+    base, url = entry_db
+    manager, manager_page = _open_form(browser, base, "demo-manager", "2024-07-01")
+    try:
+        _electricity(manager_page).fill("17500")
+        _form(manager_page).get_by_role("button", name=f"Save for {CASE}").click()
+        expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figures"))) \
+            .to_be_visible()  # the manager's new form has seen it, at version 1
+
+        trainer, trainer_page = _open_form(browser, base, "demo-trainer", "2024-10-01")
+        try:  # the trainer deletes the quarter and enters it again
+            trainer_page.get_by_text(re.compile(r"^Stored periods")).click()
+            delete = trainer_page.locator("[data-testid='stForm']").filter(
+                has=trainer_page.get_by_role("button", name="Delete"))
+            pick(trainer_page, delete, "Delete a period entered by mistake",
+                 "follow-up 2024-07-01 to 2024-09-30 (1 figures)")
+            delete.get_by_text("Yes, delete its figures").click()
+            delete.get_by_role("button", name="Delete").click()
+            expect(trainer_page.get_by_text("Deleted 1 figures: follow-up 2024-07-01 to 2024-09-30 (1 figures).")) \
+                .to_be_visible()
+            expect(_form(trainer_page).locator("input[type='date']").nth(0)).to_have_value("2024-07-01")
+            _electricity(trainer_page).fill("18000")
+            _form(trainer_page).get_by_role("button", name=f"Save for {CASE}").click()
+            expect(trainer_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figures"))) \
+                .to_be_visible()
+        finally:
+            trainer.close()
+
+        # the manager, whose form saw the deleted figure, saves the quarter over it
+        idle(manager_page)
+        dates = _form(manager_page).locator("input[type='date']")
+        dates.nth(0).fill("2024-07-01")
+        dates.nth(1).fill("2024-09-30")
+        _electricity(manager_page).fill("16000")
+        _form(manager_page).get_by_role("button", name=f"Save for {CASE}").click()
+        expect(manager_page.get_by_text(re.compile(r"^Nothing was saved: demo-trainer saved figures"))).to_be_visible()
+        row = manager_page.get_by_test_id("stTable").filter(has_text="saved by them").locator("tbody tr")
+        expect(row.locator("td").nth(4)).to_have_text("18000 kWh")
+        expect(row.locator("td").nth(5)).to_have_text("demo-trainer")
+        manager_page.screenshot(path=str(tmp_path / "5-manager-told-of-the-figure-entered-again.png"),
+                                full_page=True)
+        engine = db.open_database(url, wait_seconds=10)
+        try:
+            with session_scope(engine, readonly=True) as s:
+                stored = s.execute(select(Measurement.value, Measurement.updated_by, Measurement.version).where(
+                    Measurement.indicator == "energy", Measurement.period_start == dt.date(2024, 7, 1))).all()
+        finally:
+            engine.dispose()
+        assert stored == [(18000.0, "demo-trainer", 1)]
+    finally:
+        manager.close()

@@ -28,6 +28,7 @@ from tracker import (
     overview,
     partners,
     published,
+    trainers,
 )
 from tracker import io as tio
 from tracker.models import Base
@@ -356,12 +357,16 @@ def _impostor_calls(engine, users, own, records):
         "filter_options": lambda e, u: published.filter_options(e, u),
         "load_data": lambda e, u: overview.load_data(e, u),
         "database_averages": lambda e, u: published.database_averages(e, u, own),
+        "list_trainers": lambda e, u: trainers.list_trainers(e, u),
+        "trainer_profile": lambda e, u: trainers.trainer_profile(e, u, users["trainer"].id),
+        "save_profile": lambda e, u: trainers.save_profile(e, u, users["trainer"].id, status="candidate"),
     })
     return calls
 
 
 #: what an officer may call, so a demoted admin still may
-OFFICER_MAY = {"list_enterprises", "programme_overview", "filter_options", "change_own_password"}
+OFFICER_MAY = {"list_enterprises", "programme_overview", "filter_options", "change_own_password", "list_trainers",
+               "trainer_profile", "save_profile"}
 
 
 @pytest.mark.parametrize("kind", ["made up", "a copy of the admin", "deactivated", "demoted"])

@@ -67,7 +67,7 @@ def test_the_second_save_of_a_period_is_told_what_changed_and_decides(two_people
     assert "manager" in str(told.value)
     assert _stored(engine) == [(800.0, "kWh", "manager", 1)] and _stored(engine, "water") == []  # nothing of it
     # the trainer decides to replace it: the save names the version they have now seen
-    seen = {**seen_by_trainer, change["key"]: int(change["version"])}
+    seen = {**seen_by_trainer, change["key"]: change["seen"]}
     counts = measurements.save_measurements(engine, trainer, _rows([("energy", "electricity", 750.0, "kWh"),
                                                                    ("water", "", 30.0, "m3")]), expected=seen)
     assert counts == {"inserted": 1, "updated": 1}
@@ -92,6 +92,29 @@ def test_the_same_value_saved_twice_is_no_conflict(two_people):
     counts = measurements.save_measurements(engine, trainer, _rows([("energy", "electricity", 800.0, "kWh")]),
                                             expected=seen)
     assert counts == {"inserted": 0, "updated": 0}
+
+
+def test_a_period_deleted_and_entered_again_meanwhile_is_no_silent_overwrite(two_people):
+    """Regression: a figure entered again after its period was deleted started again at version 1,
+    the version the other person's form had seen, and their save replaced it without a word."""
+    engine, eid, (manager, trainer) = two_people
+    measurements.save_measurements(engine, manager, _rows([("energy", "electricity", 800.0, "kWh")]))
+    seen_by_manager = measurements.versions(engine, manager, eid)  # the manager's form opens on 800
+    start, end = pd.Timestamp("2025-01-01").date(), pd.Timestamp("2025-03-31").date()
+    assert measurements.delete_period(engine, trainer, eid, "follow-up", start, end) == 1
+    measurements.save_measurements(engine, trainer, _rows([("energy", "electricity", 820.0, "kWh")]),
+                                   expected=measurements.versions(engine, trainer, eid))
+    assert _stored(engine) == [(820.0, "kWh", "trainer", 1)]  # version 1 again, as the manager saw it
+    with pytest.raises(errors.ConcurrentChange) as told:
+        measurements.save_measurements(engine, manager, _rows([("energy", "electricity", 750.0, "kWh")]),
+                                       expected=seen_by_manager)
+    change = told.value.changes.iloc[0]
+    assert (change["theirs"], change["by"], change["yours"]) == ("820 kWh", "trainer", "750 kWh")
+    assert _stored(engine) == [(820.0, "kWh", "trainer", 1)]
+    # having seen it, the manager may replace it
+    measurements.save_measurements(engine, manager, _rows([("energy", "electricity", 750.0, "kWh")]),
+                                   expected={**seen_by_manager, change["key"]: change["seen"]})
+    assert _stored(engine) == [(750.0, "kWh", "manager", 2)]
 
 
 def test_two_saves_at_the_same_moment_one_is_told(two_people, db_url):

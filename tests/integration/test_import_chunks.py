@@ -123,10 +123,9 @@ def test_a_manager_naming_someone_elses_enterprise_in_a_later_chunk_stores_nothi
     assert stored(engine) == before
 
 
-def test_a_file_over_the_row_limit_is_refused_before_anything_is_stored(engine, monkeypatch):
-    monkeypatch.setattr(tio, "MAX_ROWS", 5)
-    with pytest.raises(errors.RejectedInput, match="split it"):
-        tio.import_file(engine, ADMIN, (HEADER + "".join(months("A SME", 7))).encode(), "f.csv")
+def test_a_file_over_the_row_limit_is_refused_before_anything_is_stored(engine):
+    with pytest.raises(errors.RejectedInput, match="more than 5 rows, the most one file may hold. Split it"):
+        tio.import_file(engine, ADMIN, (HEADER + "".join(months("A SME", 7))).encode(), "f.csv", max_rows=5)
     assert stored(engine) == (0, 0, 0)
 
 

@@ -1,0 +1,160 @@
+"""What an uploaded file may be before anything reads it: its size as sent and as unpacked, its rows,
+cells and lines, so that reading it stays within the app's memory (under 1 GB for any upload).
+
+An .xlsx workbook is a zip of XML parts: 300 kB can unpack to 300 MB (a decompression bomb), and a
+sheet of two rows numbered 1 and 1,000,000 is read as a million rows. :func:`check_xlsx` looks at
+the zip's directory (the sizes the parts declare, which Python's zip reader then enforces) and
+streams each part once through expat, counting rows and cells as they will be read, without
+keeping anything; it stops at the first limit passed. :func:`check_csv` checks a CSV file's
+encoding, lines and rows in place, without a copy. Each refusal is one plain line saying the
+limit and what to do.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from xml.parsers import expat
+
+from tracker.errors import RejectedInput
+
+MB = 1024 * 1024
+#: data rows of a CSV file uploaded to the app: reading and storing one takes about 1.2 kB a row
+#: at its peak (250,000 rows: 300 MB), which keeps the app under 1 GB
+MAX_CSV_ROWS = 250_000
+#: data rows of a CSV file imported on the command line (a process of its own), and its size
+CLI_MAX_CSV_ROWS = 5_000_000
+CLI_MAX_BYTES = 1024 * 1024 * 1024
+#: the longest line of a CSV file, in bytes (a template line is a few hundred)
+MAX_LINE_BYTES = 16 * 1024
+#: an Excel workbook is read cell by cell, a thousand times slower than CSV and with far more memory
+MAX_XLSX_ROWS = 100_000
+#: cells read from a workbook (every sheet; gaps in a row count as the empty cells they are read as)
+MAX_XLSX_CELLS = 2_000_000
+#: the workbook's parts unpacked, together
+MAX_XLSX_BYTES = 80 * MB
+#: parts of a workbook (a template has about ten)
+MAX_XLSX_PARTS = 1000
+_SPLIT = "Split it into smaller files (for example one per year or per country) and upload each."
+
+
+def check_csv(data: bytes, max_rows: int = MAX_CSV_ROWS) -> None:
+    """Refuse a CSV file that is not UTF-8, holds NUL bytes, a line over MAX_LINE_BYTES or more
+    than ``max_rows`` data rows; reads the bytes in place."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 1 << 20
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(view[start:start + step], final=start + step >= len(data))
+        except UnicodeDecodeError as exc:
+            raise RejectedInput.one(f"the file is not UTF-8 text (byte {start + exc.start}); save it as 'CSV UTF-8' "
+                                    "and try again") from None
+    if b"\x00" in data:
+        raise RejectedInput.one("the file contains NUL bytes: is it really a CSV file?")
+    lines, longest, line, pos = 0, 0, 1, 0
+    while pos < len(data):
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        if end - pos > longest:
+            longest, line = end - pos, lines + 1
+        lines += 1
+        pos = end + 1
+        if lines > max_rows + 1:
+            raise RejectedInput.one(f"the file has more than {max_rows:,} rows, the most one file may hold. "
+                                    + _SPLIT)
+    if longest > MAX_LINE_BYTES:
+        raise RejectedInput.one(f"line {line} is {longest / 1024:,.0f} kB long; a line may have at most "
+                                f"{MAX_LINE_BYTES // 1024} kB. Is it really a CSV file in the template?", row=line)
+
+
+class _Over(Exception):
+    """A limit passed while counting (the reason is the message)."""
+
+
+def _column(ref: str) -> int:
+    """The column number of a cell reference ('A1' -> 1, 'XFD7' -> 16384); 0 when it has none."""
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        elif "a" <= ch <= "z":
+            n = n * 26 + ord(ch) - 96
+        else:
+            break
+    return n
+
+
+class _Counter:
+    """Rows and cells of the sheets as a reader fills them in (a row numbered 1,000 after row 2
+    is read with 997 empty rows before it; a cell in column XFD with 16,383 empty ones)."""
+
+    def __init__(self):
+        self.rows = 0  # rows read, gaps included, over every sheet
+        self.cells = 0
+        self.sheet_rows = 0  # the current sheet's last row number
+        self.row_cells = 0  # the current row's last column number
+
+    def start(self, name: str, attrs: dict) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local == "worksheet":
+            self.sheet_rows = 0
+        elif local == "row":
+            number = int(attrs["r"]) if attrs.get("r", "").isdigit() else self.sheet_rows + 1
+            self.rows += max(number - self.sheet_rows, 1)
+            self.sheet_rows = max(number, self.sheet_rows)
+            self.row_cells = 0
+            if self.rows > MAX_XLSX_ROWS + 1:
+                raise _Over(f"the workbook has more than {MAX_XLSX_ROWS:,} rows (empty rows between used ones "
+                            f"count), the most a workbook may hold. Save it as CSV UTF-8 (up to {MAX_CSV_ROWS:,} "
+                            "rows), or " + _SPLIT[0].lower() + _SPLIT[1:])
+        elif local == "c":
+            column = _column(attrs.get("r", "")) or self.row_cells + 1
+            if column > self.row_cells:
+                self.cells += column - self.row_cells
+                self.row_cells = column
+            if self.cells > MAX_XLSX_CELLS:
+                raise _Over(f"the workbook has more than {MAX_XLSX_CELLS:,} cells (empty cells before used ones in "
+                            "a row count), the most a workbook may hold. Delete the columns that are not in the "
+                            "template, or " + _SPLIT[0].lower() + _SPLIT[1:])
+
+
+def _doctype(*_args) -> None:
+    raise _Over("the workbook declares a document type, which Excel never writes: it is refused")
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_XLSX_BYTES, or whose sheets hold more
+    than MAX_XLSX_ROWS rows or MAX_XLSX_CELLS cells as they would be read; nothing is kept."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        parts = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise RejectedInput.one(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
+    if len(parts) > MAX_XLSX_PARTS:
+        raise RejectedInput.one(f"the workbook has {len(parts):,} parts; an Excel workbook has a few dozen at most")
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > MAX_XLSX_BYTES:
+        raise RejectedInput.one(f"the workbook unpacks to {unpacked / MB:,.0f} MB ({len(data) / MB:,.1f} MB as sent); "
+                                f"the limit is {MAX_XLSX_BYTES // MB} MB. Save it as CSV UTF-8, or " + _SPLIT[0].lower()
+                                + _SPLIT[1:])
+    counter = _Counter()
+    try:
+        for part in parts:
+            if not part.filename.lower().endswith((".xml", ".rels")):
+                continue
+            parser = expat.ParserCreate(namespace_separator=" ")
+            parser.StartDoctypeDeclHandler = _doctype
+            if part.filename.startswith("xl/worksheets/"):
+                parser.StartElementHandler = counter.start
+            with book.open(part) as stream:  # at most file_size bytes come out: zipfile checks
+                while chunk := stream.read(1 << 20):
+                    parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _Over as exc:
+        raise RejectedInput.one(str(exc)) from None
+    except zipfile.BadZipFile:
+        raise RejectedInput.one("the workbook is damaged: a part of it is not what its table of contents says "
+                                "(size or checksum). Save it again from Excel and upload that copy.") from None
+    except (expat.ExpatError, OSError, ValueError, EOFError) as exc:
+        raise RejectedInput.one(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
