@@ -5,6 +5,7 @@ import streamlit as st
 
 import pages.admin_audit
 import pages.admin_clusters
+import pages.admin_delivery_workbook
 import pages.admin_partners
 import pages.admin_users
 import pages.data_entry
@@ -48,6 +49,8 @@ PAGES = {
     "partners": st.Page(pages.admin_partners.render, title="Partners", icon=":material/handshake:",
                         url_path="partners"),
     "clusters": st.Page(pages.admin_clusters.render, title="Clusters", icon=":material/hub:", url_path="clusters"),
+    "workbook": st.Page(pages.admin_delivery_workbook.render, title="Delivery workbook", icon=":material/table_view:",
+                        url_path="delivery-workbook"),
     "audit": st.Page(pages.admin_audit.render, title="Audit log", icon=":material/history:", url_path="audit"),
     "account": st.Page(pages.my_account.render, title="My account", icon=":material/person:", url_path="account"),
 }
@@ -56,7 +59,7 @@ ROLE_PAGES = {
     "trainer": {"Enterprises": ["report", "entry", "actions", "profile"], "Account": ["my_path"]},
     "officer": {"Programme": ["programme", "trainers"]},
     "admin": {"Programme": ["programme", "trainers"], "Enterprises": ["report", "entry", "actions", "profile"],
-              "Administration": ["users", "partners", "clusters", "audit"]},
+              "Administration": ["users", "partners", "clusters", "workbook", "audit"]},
 }
 for _groups in ROLE_PAGES.values():  # every role manages its own account
     _groups.setdefault("Account", []).append("account")

@@ -11,9 +11,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS, PHASES, WASTE_DESTINATIONS, canonical_factor, normalise_phase
+from metrics.indicators import (
+    DAYS_PER_YEAR,
+    INDICATORS,
+    PHASES,
+    SMALLEST,
+    WASTE_DESTINATIONS,
+    WORLD_TOTALS,
+    YEARLY_LIMITS,
+    canonical_factor,
+    normalise_phase,
+)
 from metrics.reference import FACTOR_SET_VERSION
-from metrics.units import UnitError
+from metrics.units import UnitError, unit_label
 
 TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase", "indicator",
                     "carrier", "value", "unit", "note"]
@@ -300,6 +310,8 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
         add(repeat, "carrier", "the same enterprise, period, phase, indicator and carrier as line "
             + first.astype(str) + ": give one figure (their sum) per line")
     add(indicator.eq("yield") & (value * factor > 1 + 1e-9), "value", "yield is over 100%")
+    for mask, reason in _out_of_bounds(value, unit, factor, canonical_unit, start, end):
+        add(mask, "value", reason)
     key = key.assign(line=line)
     if problems:
         out = pd.concat(problems, ignore_index=True)
@@ -313,6 +325,41 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
         "value_canonical": value * factor, "unit_canonical": canonical_unit}, index=df.index)
     rows.attrs["factor_set"] = FACTOR_SET_VERSION
     return Parsed(rows, _no_problems()), key
+
+
+def _out_of_bounds(value: pd.Series, unit: pd.Series, factor: pd.Series, canonical_unit: pd.Series,
+                   start: pd.Series, end: pd.Series) -> list[tuple[pd.Series, pd.Series]]:
+    """(rows, reasons) of figures beyond the bounds: a canonical figure that is not a finite
+    number, more than ``YEARLY_LIMITS`` a year over its period, or other than 0 but under
+    ``SMALLEST``. A sum or difference of figures within them is finite (no inf, no overflow)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        canonical = value * factor
+        days = (end - start).dt.days + 1
+        yearly = canonical / days.where(days > 0) * DAYS_PER_YEAR
+    known = value.notna() & np.isfinite(value.fillna(0)) & (value >= 0) & factor.notna()
+    limit = canonical_unit.map(YEARLY_LIMITS).astype(float)
+    infinite = known & ~np.isfinite(canonical.fillna(0))
+    over = known & ~infinite & limit.notna() & (yearly > limit)
+    tiny = known & (canonical > 0) & (canonical < SMALLEST)
+
+    def reasons(mask: pd.Series, say) -> pd.Series:
+        return pd.Series([say(i, unit_label(canonical_unit[i])) for i in mask.index[mask]], index=mask.index[mask],
+                         dtype=object)
+
+    def number(x: float) -> str:
+        return f"{x:.4g}" if np.isfinite(x) else "more than 1.8e+308"
+
+    return [
+        (infinite, reasons(infinite, lambda i, c: f"value is too large: {value[i]:g} {unit[i]} is more {c} than a "
+                                                  "number can hold; check the value and the unit")),
+        (over, reasons(over, lambda i, c: f"value is too large: {value[i]:g} {unit[i]} over {int(days[i])} day(s) is "
+                                          f"{number(yearly[i])} {c} a year, over the limit of "
+                                          f"{YEARLY_LIMITS[canonical_unit[i]]:.0e} {c} a year "
+                                          f"({WORLD_TOTALS[canonical_unit[i]]}); check the value and the unit")),
+        (tiny, reasons(tiny, lambda i, c: f"value is too small: {value[i]:g} {unit[i]} is {canonical[i]:.3g} {c}, "
+                                          f"under the smallest figure other than 0 ({SMALLEST:g} {c}); enter 0, "
+                                          "or check the value and the unit")),
+    ]
 
 
 def _coded(series: pd.Series, clean) -> tuple[np.ndarray, np.ndarray, bool]:

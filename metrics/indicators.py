@@ -51,6 +51,23 @@ INDICATORS: dict[str, Indicator] = {
 CANONICAL_BY_DIMENSION = {"energy": "kWh", "mass": "kg", "volume": "m3", "ratio": "dimensionless",
                           "count": "piece", "area": "m2"}
 
+#: days in a year, for every yearly figure (avoided per year, and the bounds below)
+DAYS_PER_YEAR = 365.0
+#: the most of each canonical unit a figure may amount to in a year (its value over its period's
+#: days, times DAYS_PER_YEAR): the power of ten above the whole world's yearly total, so that no
+#: enterprise's real figure comes near it and every sum and difference of figures stays finite;
+#: with the world's total it is named after (METHODS.md, "Bounds")
+YEARLY_LIMITS = {"kWh": 1e15, "kg": 1e15, "m3": 1e13, "m2": 1e15, "piece": 1e15}
+WORLD_TOTALS = {"kWh": "the world's primary energy use is about 1.7e14 kWh a year",
+                "kg": "the world extracts about 1e14 kg of materials a year",
+                "m3": "the world withdraws about 4e12 m³ of fresh water a year",
+                "m2": "the Earth's surface is 5.1e14 m²",
+                "piece": "1e15 pieces a year is 30 million every second"}
+#: the smallest figure other than 0, in its canonical unit (a milligram, a millilitre, 3.6 joules):
+#: below any meter's or scale's resolution, and a baseline this small would make a relative
+#: change overflow
+SMALLEST = 1e-6
+
 WASTE_DESTINATIONS = ("landfill", "recycled", "sold", "incinerated", "composted", "other")
 PHASES = ("baseline", "follow-up")
 PHASE_ALIASES = {"baseline": "baseline", "base": "baseline", "before": "baseline", "follow-up": "follow-up",

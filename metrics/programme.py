@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS
+from metrics.indicators import DAYS_PER_YEAR, INDICATORS
 
 AGGREGATE_COLUMNS = ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change",
                      "mean_points", "improved_share", "baseline_total", "followup_total"]
@@ -32,7 +32,6 @@ SPREAD_COLUMNS = ["indicator", "enterprises", "p05", "q1", "median", "q3", "p95"
 QUANTILES = {"p05": 0.05, "q1": 0.25, "median": 0.5, "q3": 0.75, "p95": 0.95}
 AVOIDED_COLUMNS = ["enterprises", "energy_baseline_mwh_per_year", "energy_avoided_mwh_per_year", "co2_enterprises",
                    "co2e_baseline_t_per_year", "co2e_avoided_t_per_year"]
-DAYS_PER_YEAR = 365.0
 EXTENSIVE = tuple(k for k, v in INDICATORS.items() if v.kind == "extensive")
 _COUNTED = ["enterprise", "indicator", "unit", "units", "relative_change", "points", "better", "b_pool", "f_pool"]
 _FLOATS = ("relative_change", "points", "better", "b_pool", "f_pool")

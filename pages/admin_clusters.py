@@ -4,7 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from tracker import clusters, errors
-from tracker.countries import country_label
+from tracker.countries import COUNTRY_HELP, country_label
 from tracker.models import CLUSTER_CRITERIA
 from ui import shared
 
@@ -16,7 +16,8 @@ def _fields(prefix: str, row=None) -> dict:
     values = dict(
         name=c1.text_input("Name", value=get("name", ""), key=f"{prefix}_name", max_chars=clusters.NAME_LENGTH,
                            placeholder="e.g. Auto parts, Pune"),
-        country=c2.text_input("Country (ISO code)", value=get("country", ""), max_chars=2, key=f"{prefix}_country"),
+        country=c2.text_input("Country (ISO code)", value=get("country", ""), max_chars=60, help=COUNTRY_HELP,
+                              key=f"{prefix}_country"),
         region=c3.text_input("Region", value=get("region", ""), key=f"{prefix}_region",
                              max_chars=clusters.TEXT_LENGTH),
         sector=c4.text_input("Sector", value=get("sector", ""), key=f"{prefix}_sector", max_chars=clusters.TEXT_LENGTH))

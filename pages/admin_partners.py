@@ -2,7 +2,7 @@
 import streamlit as st
 
 from tracker import errors, partners
-from tracker.countries import country_label
+from tracker.countries import COUNTRY_HELP, country_label
 from tracker.models import PARTNER_TYPES
 from ui import shared
 
@@ -43,7 +43,7 @@ def render() -> None:
             c1, c2, c3 = st.columns([3, 2, 1])
             name = c1.text_input("Name", key="new_partner_name", max_chars=partners.NAME_LENGTH)
             type_ = c2.selectbox("Type", PARTNER_TYPES, key="new_partner_type")
-            country = c3.text_input("Country (ISO code)", max_chars=2, key="new_partner_country")
+            country = c3.text_input("Country (ISO code)", max_chars=60, help=COUNTRY_HELP, key="new_partner_country")
             if st.form_submit_button("Add partner"):
                 try:
                     partners.create_partner(engine, user, name, type_, country)
@@ -66,7 +66,7 @@ def render() -> None:
         types = list(PARTNER_TYPES) if row["type"] else ["", *PARTNER_TYPES]
         e_type = c2.selectbox("Type", types, index=types.index(row["type"]), format_func=_type_label,
                               key=f"edit_partner_type_{pid}")
-        e_country = c3.text_input("Country (ISO code)", value=row["country"], max_chars=2,
+        e_country = c3.text_input("Country (ISO code)", value=row["country"], max_chars=60, help=COUNTRY_HELP,
                                   key=f"edit_partner_country_{pid}")
         if st.form_submit_button(f"Save {shared.plain(row['name'])}"):
             try:

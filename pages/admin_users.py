@@ -2,6 +2,7 @@
 import streamlit as st
 
 from tracker import accounts, enterprises, errors
+from tracker.countries import COUNTRY_HELP
 from tracker.models import ROLES
 from ui import shared
 
@@ -132,7 +133,7 @@ def render() -> None:
         with st.form(f"{ne}_form"):
             c1, c2 = st.columns(2)
             ent_name = c1.text_input("Name", key=f"{ne}_name")
-            country = c2.text_input("Country (ISO code)", max_chars=2, key=f"{ne}_country")
+            country = c2.text_input("Country (ISO code)", max_chars=60, help=COUNTRY_HELP, key=f"{ne}_country")
             sector = c1.text_input("Sector", key=f"{ne}_sector")
             size = c2.selectbox("Size", ["", *enterprises.SIZES], key=f"{ne}_size")
             partner = shared.partner_picker(c1, "", key=f"{ne}_partner")
@@ -150,7 +151,7 @@ def render() -> None:
         with st.form("edit_enterprise_form"):
             c1, c2 = st.columns(2)
             e_name = c1.text_input("Name", value=ent["name"], key=f"edit_ent_name_{eid}")
-            e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=2,
+            e_country = c2.text_input("Country (ISO code)", value=ent["country"], max_chars=60, help=COUNTRY_HELP,
                                       key=f"edit_ent_country_{eid}")
             e_sector = c1.text_input("Sector", value=ent["sector"], key=f"edit_ent_sector_{eid}")
             sizes = ["", *enterprises.SIZES]

@@ -4,6 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from tracker import activities, enterprises, errors
+from tracker.countries import COUNTRY_HELP
 from ui import shared
 
 
@@ -39,7 +40,8 @@ def render() -> None:
 
     with st.form(f"{pk}_form"):
         c1, c2 = st.columns(2)
-        country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key=f"{pk}_country")
+        country = c1.text_input("Country (ISO code)", value=profile["country"], max_chars=60, help=COUNTRY_HELP,
+                                key=f"{pk}_country")
         sector = c2.text_input("Sector", value=profile["sector"], key=f"{pk}_sector")
         sizes = ["", *enterprises.SIZES]
         size = c1.selectbox("Size", sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,

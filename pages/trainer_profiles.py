@@ -4,7 +4,7 @@ import streamlit as st
 
 from tracker import errors, trainers
 from tracker.activities import MODULES
-from tracker.countries import country_label
+from tracker.countries import COUNTRY_HELP, country_label
 from tracker.models import TRAINER_STATUSES
 from ui import shared
 
@@ -95,7 +95,8 @@ def render() -> None:
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns([3, 1, 2])
         provider = shared.partner_picker(c1, profile["provider"], key=f"{k}_provider", label="Training provider")
-        country = c2.text_input("Country (ISO code)", value=profile["country"], max_chars=2, key=f"{k}_country")
+        country = c2.text_input("Country (ISO code)", value=profile["country"], max_chars=60, help=COUNTRY_HELP,
+                                key=f"{k}_country")
         tot = c3.date_input("ToT (Training of Trainers) date", value=profile["tot_date"], key=f"{k}_tot")
         c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
         status = c1.selectbox("Status", TRAINER_STATUSES, key=f"{k}_status",

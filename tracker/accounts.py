@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Engine
 
-from tracker import audit, auth, throttle
+from tracker import audit, auth, lengths, throttle
 from tracker.access import require_role, verified
 from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
 from tracker.db import session_scope
@@ -133,7 +133,7 @@ def _validate_account(role: str, enterprise_ids, email: str | None) -> str | Non
         raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
     if role == "manager" and not enterprise_ids:
         raise ValueError("A manager account needs the enterprise they manage.")
-    email = (email or "").strip().lower() or None
+    email = lengths.fit(User.email, email, "The e-mail address").lower() or None
     if email is not None and ("@" not in email or " " in email):
         raise ValueError(f"{email!r} is not an e-mail address.")
     return email
@@ -163,7 +163,7 @@ def create_user(engine: Engine, user: CurrentUser, username: str, role: str, ent
                 password: str | None = None, email: str | None = None) -> str:
     """Create an account; returns its password (a random one when none is given, to pass on once)."""
     user = require_role(engine, user, "admin")
-    username = username.strip()
+    username = lengths.fit(User.username, username, "The user name")
     if not username:
         raise ValueError("A user name is required.")
     email = _validate_account(role, enterprise_ids, email)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from babel.numbers import list_currencies
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
-from tracker import audit
+from tracker import audit, lengths
 from tracker.access import require_enterprise
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
@@ -74,13 +75,15 @@ def module_advice(trainings: pd.DataFrame) -> list[str]:
     return advice
 
 
-def _check_training(module: str, start: dt.date, end: dt.date, counts: list[int]) -> None:
+def _check_training(module: str, start: dt.date, end: dt.date, counts: list[int], cohort: str) -> str:
+    """The cohort as stored, or ValueError when a field cannot be stored."""
     if module not in MODULES:
         raise ValueError(f"Unknown module {module!r}; expected one of {', '.join(MODULES)}.")
     if end < start:
         raise ValueError("The end date is before the start date.")
     if any(c < 0 for c in counts):
         raise ValueError("Attendee numbers cannot be negative.")
+    return lengths.fit(Training.cohort, cohort, "The cohort")
 
 
 def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: str, start: dt.date, end: dt.date,
@@ -90,7 +93,7 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
     enterprise's trainers, or ''); returns advice (e.g. the recommended attendees)."""
     user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
-    _check_training(module, start, end, counts)
+    cohort = _check_training(module, start, end, counts, cohort)
     advice = []
     with session_scope(engine) as session:
         trainer_id = _trainer_id(session, enterprise_id, trainer)
@@ -98,7 +101,7 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
         if module != "Workplace Cooperation" and "Workplace Cooperation" not in modules:
             advice.append("Workplace Cooperation (SCORE Basics) comes first: record it too.")
         session.add(Training(enterprise_id=enterprise_id, module=module, start_date=start, end_date=end,
-                             cohort=cohort.strip(), managers_female=managers_female, managers_male=managers_male,
+                             cohort=cohort, managers_female=managers_female, managers_male=managers_male,
                              workers_female=workers_female, workers_male=workers_male, trainer_id=trainer_id))
         audit.record(session, user.username, "insert", "trainings", enterprise_id, None,
                      dict(module=module, start=start, end=end, attendees=counts, trainer=trainer.strip()))
@@ -113,13 +116,13 @@ def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, train
     """Correct a recorded module participation (audited with before and after)."""
     user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
-    _check_training(module, start, end, counts)
+    cohort = _check_training(module, start, end, counts, cohort)
     fields = _TRAINING_FIELDS
     with session_scope(engine) as session:
         row = _own_row(session, Training, training_id, enterprise_id, "module record")
         before = {f: getattr(row, f) for f in fields}
         kept = row.trainer_id is not None and session.get(User, row.trainer_id).username == trainer.strip()
-        after = dict(zip(fields, [module, start, end, cohort.strip(), *counts,  # the trainer kept, assigned or not
+        after = dict(zip(fields, [module, start, end, cohort, *counts,  # the trainer kept, assigned or not
                                   row.trainer_id if kept else _trainer_id(session, enterprise_id, trainer)],
                          strict=True))
         if before != after:
@@ -157,8 +160,14 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
     description is not recorded twice: its id is returned, or with ``exists_ok=False``
     ValueError says so (the page: a correction must not look saved when nothing changed)."""
     user = require_enterprise(engine, user, enterprise_id)
-    if not description.strip():
+    description = lengths.fit(Action.description, description, "The description")
+    if not description:
         raise ValueError("Describe the action.")
+    currency = lengths.fit(Action.currency, currency, "The currency").upper()
+    if currency and currency not in list_currencies():  # ISO 4217, as Unicode CLDR lists it (Babel)
+        raise ValueError(f"{currency!r} is not a currency: give its three-letter ISO 4217 code, e.g. INR, KES or "
+                         "USD (or none).")
+    indicators = list(dict.fromkeys(indicators))  # each once
     unknown = [i for i in indicators if i not in metrics.INDICATORS]
     if unknown:
         raise ValueError(f"Unknown indicator(s): {', '.join(unknown)}")
@@ -167,13 +176,13 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
     with session_scope(engine) as session:
         exists = session.scalars(select(Action).where(Action.enterprise_id == enterprise_id,
                                                       Action.action_date == action_date,
-                                                      Action.description == description.strip())).first()
+                                                      Action.description == description)).first()
         if exists is not None:
             if exists_ok:
                 return exists.id
             raise ValueError("This action is recorded already (same date and description). To correct it, delete "
                              "it below and record it again.")
-        action = Action(enterprise_id=enterprise_id, action_date=action_date, description=description.strip(),
+        action = Action(enterprise_id=enterprise_id, action_date=action_date, description=description,
                         investment=investment, currency=currency, indicators=",".join(indicators))
         session.add(action)
         session.flush()

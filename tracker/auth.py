@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import audit, throttle
+from tracker import audit, lengths, throttle
 from tracker.db import session_scope
 from tracker.models import ROLES, Enterprise, User, UserEnterprise
 
@@ -191,7 +191,7 @@ def has_users(engine: Engine) -> bool:
 def upsert_user(session: Session, username: str, password: str, role: str,
                 enterprise_ids: list[int] | tuple[int, ...] = (), *, actor: str = "system") -> User:
     """Create the account, or reset its password, role and enterprises when it exists."""
-    username = username.strip()
+    username = lengths.fit(User.username, username, "The user name")
     if not username:
         raise ValueError("A user name is required.")
     if role not in ROLES:

@@ -7,6 +7,10 @@ an empty database of the same revision (DuckDB or PostgreSQL, either way round),
 files against the manifest, inserts every table in one transaction, and moves each id
 sequence past the largest restored id so that later inserts do not collide.
 
+A backup holds credentials: every account's password hash and single sign-on e-mail (table
+users). Its folder is written readable by its owner only (0700) and so is every file in it (0600),
+whatever the umask, and the manifest says so (:data:`CREDENTIALS`).
+
 In the CSV files an empty cell of a number, date or time column is NULL. In a text column
 NULL is written ``\\N`` and a text that itself starts with a backslash gets one more, so that
 NULL, the empty text and any other text all come back exactly as they were.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +35,11 @@ FORMAT = 2
 NULL = "\\N"
 #: recomputed from the other tables on restore, never backed up
 DERIVED = ("enterprise_summary",)
+#: what the manifest says about the backup's secrets
+CREDENTIALS = ("This backup holds credentials: every account's password hash (argon2, in users.csv) and single "
+               "sign-on e-mail. Keep it where only administrators can read it (the folder is written 0700, its "
+               "files 0600), and delete copies you no longer need.")
+FOLDER_MODE, FILE_MODE = 0o700, 0o600
 
 
 def tables() -> list[tuple[str, str | None]]:
@@ -85,21 +95,32 @@ def backup(engine: Engine, folder: Path) -> dict:
     if folder.exists() and any(folder.iterdir()):
         raise BackupError(f"{folder} is not empty; choose a new folder for the backup")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+        os.chmod(folder, FOLDER_MODE)  # an empty folder that existed, or a umask that left more open
     except OSError as exc:
         raise BackupError(f"cannot create {folder}: {exc.strerror}") from None
     manifest = {"format": FORMAT, "revision": current_revision(engine), "created": dt.datetime.now(dt.UTC)
-                .isoformat(timespec="seconds"), "tables": {}}
+                .isoformat(timespec="seconds"), "credentials": CREDENTIALS, "tables": {}}
     with session_scope(engine, readonly=True) as session:  # one transaction: a consistent snapshot
         for name, _ in TABLES:
             table = Base.metadata.tables[name]
             rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()
             df = pd.DataFrame(rows, columns=[c.name for c in table.columns])
             path = folder / f"{name}.csv"
-            _encode(df, table).to_csv(path, index=False, lineterminator="\n")
+            with _private(path) as f:
+                _encode(df, table).to_csv(f, index=False, lineterminator="\n")
             manifest["tables"][name] = {"rows": len(df), "sha256": _sha256(path)}
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    with _private(folder / "manifest.json") as f:
+        f.write(json.dumps(manifest, indent=2))
     return manifest
+
+
+def _private(path: Path):
+    """``path`` created new and opened for writing text, readable by its owner only (0600) from
+    the moment it exists."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    os.fchmod(fd, FILE_MODE)  # whatever the umask
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
 def restore(engine: Engine, folder: Path, progress=None) -> dict:

@@ -1,7 +1,8 @@
 """The command line: ``python -m tracker COMMAND``. The database is SCORE_DB_URL.
 
-Every command exits 0 on success and 1 with a one-line message (no traceback) on bad input or
-when the database cannot be opened. Each command imports what it uses (pandas, SQLAlchemy, pint)
+Every command exits 0 on success and 1 with a plain message (no traceback) on anything it cannot
+do: bad input, a file, a database URL or a server it cannot use, and any other failure (then the
+message names what failed, never a statement's parameters). Each command imports what it uses (pandas, SQLAlchemy, pint)
 when it runs, so that ``--help`` and a mistyped command answer at once.
 """
 from __future__ import annotations
@@ -232,6 +233,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _plain(exc: BaseException) -> str:
+    """One line saying what failed: the database's own reason for a database error (the
+    statement and its parameters left out), else the first line of the exception."""
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        first = (str(exc.orig).strip().splitlines() or [""])[0]
+        return f"the database refused the command: {first}"
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"the command failed ({type(exc).__name__}){': ' + first if first else ''}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line ``argv`` (default: the program's); returns the exit status."""
     parser = build_parser()
@@ -253,6 +266,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print("interrupted; nothing more was stored", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("error: not enough memory for this command (split the file, or run it on a larger machine)",
+              file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - anything else is still one plain line, never a traceback
+        print(f"error: {_plain(exc)}", file=sys.stderr)
         return 1
     finally:
         while _opened:

@@ -15,36 +15,30 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import audit, lengths
 from tracker.access import require_role
 from tracker.auth import CurrentUser
+from tracker.countries import country_code
 from tracker.db import session_scope
 from tracker.models import CLUSTER_CRITERIA, Cluster, Enterprise
 
 CLUSTER_COLUMNS = ["id", "name", "country", "region", "sector", "criteria", "note", "selected_on", "enterprises"]
-NAME_LENGTH = 200
-TEXT_LENGTH = 100
-NOTE_LENGTH = 4000
+NAME_LENGTH = lengths.limit(Cluster.name)
+TEXT_LENGTH = lengths.limit(Cluster.region)
+NOTE_LENGTH = lengths.limit(Cluster.note)
 
 
 def check_cluster(name: str, country: str, region: str = "", sector: str = "", criteria=(), note: str = "",
                   selected_on: dt.date | None = None) -> dict:
     """The fields as stored, or ValueError with what to do. ``criteria`` are keys of
     :data:`CLUSTER_CRITERIA` (or their meanings), stored comma-separated in that order."""
-    name = (name or "").strip()
+    name = lengths.fit(Cluster.name, name, "The cluster's name")
     if not name:
         raise ValueError("The cluster needs a name.")
-    if len(name) > NAME_LENGTH:
-        raise ValueError(f"The cluster's name has {len(name)} characters; at most {NAME_LENGTH} fit.")
-    country = (country or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValueError("The cluster's country is a two-letter ISO 3166 code, e.g. IN, VN or KE.")
-    region, sector, note = (region or "").strip(), (sector or "").strip(), (note or "").strip()
-    for label, text in (("region", region), ("sector", sector)):
-        if len(text) > TEXT_LENGTH:
-            raise ValueError(f"The cluster's {label} has {len(text)} characters; at most {TEXT_LENGTH} fit.")
-    if len(note) > NOTE_LENGTH:
-        raise ValueError(f"The note has {len(note)} characters; at most {NOTE_LENGTH} fit.")
+    country = country_code(country)
+    region = lengths.fit(Cluster.region, region, "The cluster's region")
+    sector = lengths.fit(Cluster.sector, sector, "The cluster's sector")
+    note = lengths.fit(Cluster.note, note, "The note")
     by_meaning = {v: k for k, v in CLUSTER_CRITERIA.items()}
     keys = {by_meaning.get(c.strip(), c.strip()) for c in criteria if c and c.strip()}
     unknown = sorted(keys - set(CLUSTER_CRITERIA))

@@ -12,6 +12,7 @@ COPY TO STDOUT parsed by Arrow, never a Python object per value) and :func:`dele
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -48,6 +49,36 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be opened (bad URL, server down, unreadable file)."""
 
 
+#: the databases this tracker runs on (SQLAlchemy backend names)
+BACKENDS = ("duckdb", "postgresql")
+_USE = ("Set SCORE_DB_URL to duckdb:///path/to/file.duckdb (a file on this machine) or "
+        "postgresql+psycopg://user:password@host/dbname (a server).")
+
+
+def shown_url(url: str) -> str:
+    """``url`` with its password replaced by ***, whether or not SQLAlchemy can read it."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL at all: mask what looks like user:password@
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+
+
+def check_url(url: str) -> None:
+    """Raise :class:`DatabaseUnavailable`, saying what to set, unless ``url`` names a DuckDB or
+    PostgreSQL database in a form SQLAlchemy reads (a MySQL or SQLite URL, a port that is not a
+    number, a driver that is not installed are refused here, in words)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        why = "its port is not a number" if isinstance(exc, ValueError) else exc
+        raise DatabaseUnavailable(f"{shown_url(url)!r} is not a database URL this tracker can use ({why}). "
+                                  + _USE) from None
+    backend = parsed.get_backend_name()
+    if backend not in BACKENDS:
+        raise DatabaseUnavailable(f"{shown_url(url)!r} is not a database URL this tracker can use: it names a "
+                                  f"{backend} database, and the tracker works with DuckDB and PostgreSQL only. " + _USE)
+
+
 def _is_lock_error(exc: BaseException) -> bool:
     text = str(exc)
     return "Could not set lock" in text or "Conflicting lock" in text
@@ -68,7 +99,8 @@ def create(url: str | None = None) -> Engine:
     path = _duckdb_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict = {}
+    # no statement parameters in error messages: they would show a password hash to whoever sees one
+    kwargs: dict = {"hide_parameters": True}
     if url.startswith("postgresql"):
         kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, **kwargs)
@@ -138,13 +170,12 @@ def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engin
     raise :class:`DatabaseLocked`.
     """
     url = url or database_url()
+    check_url(url)
     try:
         engine = create(url)
-    except ArgumentError as exc:  # not a URL, or a database SQLAlchemy has no driver for
-        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
-        raise DatabaseUnavailable(
-            f"{shown!r} is not a database URL this tracker can use ({exc}). Set SCORE_DB_URL to "
-            "duckdb:///path/to/file.duckdb or postgresql+psycopg://user:password@host/dbname.") from None
+    except (ArgumentError, ImportError) as exc:  # a driver SQLAlchemy does not know, or one not installed
+        raise DatabaseUnavailable(f"{shown_url(url)!r} is not a database URL this tracker can use ({exc}). "
+                                  + _USE) from None
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -163,10 +194,14 @@ def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engin
                     "`streamlit run app.py`). Stop that process, or point SCORE_DB_URL at a "
                     "PostgreSQL server for shared multi-user use, and try again."
                 ) from None
+            engine.dispose()
             if isinstance(exc, (OperationalError, DBAPIError)):
-                engine.dispose()
                 raise DatabaseUnavailable(f"Cannot open the database {engine.url!r}: {exc.orig}") from None
-            raise
+            if isinstance(exc, OSError):  # a folder or file it may not create or read
+                raise
+            # e.g. a database of a newer version of the tracker (a revision this one does not know)
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise DatabaseUnavailable(f"Cannot open the database {engine.url!r}: {first}") from None
 
 
 @contextmanager

@@ -1,7 +1,9 @@
 """Enterprises: who may see which, their profile, and adding or changing one.
 
-A name, country and size are checked here, once, for every way an enterprise is created or
-changed (the admin's form, the profile page, an upload that names a new enterprise).
+A name, country, sector and size are checked here, once, for every way an enterprise is created
+or changed (the admin's form, the profile page, an upload that names a new enterprise): texts
+within their column's length (tracker.lengths), the country an ISO 3166 code or a country's name
+(tracker.countries).
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import activities, audit, clusters, partners
+from tracker import activities, audit, clusters, lengths, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
+from tracker.countries import country_code
 from tracker.db import bulk_insert, read_frame, session_scope
 from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
 
@@ -26,11 +29,8 @@ _SELECTED = [Enterprise.id, Enterprise.name, Enterprise.country, Enterprise.sect
 
 
 def check_country(country: str) -> str:
-    """The country as stored (upper case), or ValueError when it is no two-letter code."""
-    country = country.strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        raise ValueError("The country is a two-letter ISO 3166 code, e.g. IN, VN or KE.")
-    return country
+    """The country as stored (its ISO 3166 alpha-2 code) from a code or a name, or ValueError."""
+    return country_code(country)
 
 
 def check_size(size: str) -> str:
@@ -42,7 +42,7 @@ def check_size(size: str) -> str:
 
 def _fields(session: Session, name: str, country: str, sector: str, size: str, partner: str,
             cluster: str | None, ent: Enterprise | None = None) -> dict:
-    name = name.strip()
+    name = lengths.fit(Enterprise.name, name, "The enterprise's name")
     if not name:
         raise ValueError("The enterprise needs a name.")
     return dict(name=name, **_profile(session, country, sector, size, partner, cluster, ent))
@@ -62,7 +62,7 @@ def _profile(session: Session, country: str, sector: str, size: str, partner: st
                                  f"cluster in {country}, or none, with the new country.")
     else:
         cluster_id = clusters.cluster_for(session, cluster, country)
-    return dict(country=country, sector=sector.strip(), size=check_size(size),
+    return dict(country=country, sector=lengths.fit(Enterprise.sector, sector, "The sector"), size=check_size(size),
                 partner_id=partners.partner_id(session, partner), cluster_id=cluster_id)
 
 
@@ -119,9 +119,11 @@ def get_or_create_enterprise(session: Session, name: str, country: str, sector: 
     and ``cluster`` name existing records (or are empty)."""
     ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
     if ent is None:
-        ent = Enterprise(name=name, country=country.upper(), sector=sector, size=size,
-                         partner_id=partners.partner_id(session, partner),
-                         cluster_id=clusters.cluster_for(session, cluster, country.upper()), synthetic=synthetic)
+        name = lengths.fit(Enterprise.name, name, "The enterprise's name")
+        country = check_country(country)
+        ent = Enterprise(name=name, country=country, sector=lengths.fit(Enterprise.sector, sector, "The sector"),
+                         size=check_size(size), partner_id=partners.partner_id(session, partner),
+                         cluster_id=clusters.cluster_for(session, cluster, country), synthetic=synthetic)
         session.add(ent)
         session.flush()
         audit.record(session, actor, "insert", "enterprises", ent.id, None,
@@ -129,13 +131,51 @@ def get_or_create_enterprise(session: Session, name: str, country: str, sector: 
     return ent
 
 
+def check_new(new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Enterprises a file would create, checked: ``new`` has index name and columns country,
+    sector and line (where the file names it first). Returns (``new`` with the countries' codes and
+    the sectors trimmed, problems: row, column, reason), the same checks as a form's."""
+    problems, countries, sectors = [], [], []
+
+    def checked(line: int, column: str, check, *args) -> str:
+        try:
+            return check(*args)
+        except ValueError as exc:
+            problems.append((line, column, f"a new enterprise: {exc}"))
+            return ""
+
+    for name, row in new.iterrows():
+        line = int(row["line"])
+        checked(line, "enterprise", lengths.fit, Enterprise.name, name, "The enterprise's name")
+        countries.append(checked(line, "country", country_code, _cell(row["country"])))
+        sectors.append(checked(line, "sector", lengths.fit, Enterprise.sector, _cell(row["sector"]), "The sector"))
+    return new.assign(country=countries, sector=sectors), pd.DataFrame(problems, columns=["row", "column", "reason"])
+
+
+def check_new_in(session: Session, df: pd.DataFrame, lines: pd.Series, firsts: pd.DataFrame | None = None,
+                 known: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`check_new` of the enterprises a template table ``df`` names that do not exist
+    (``firsts``: its first country and sector per name, ``known``: {name: id} of those that
+    exist, when the caller has them), each named by the line (``lines``) where it first occurs."""
+    if firsts is None:
+        firsts = df.groupby("enterprise", sort=False)[["country", "sector"]].first()
+        known = ids_by_name(session, list(firsts.index))
+    missing = firsts[~firsts.index.isin(list(known))]
+    first = lines.groupby(df["enterprise"], sort=False).first()
+    return check_new(missing.assign(line=missing.index.map(first)))
+
+
+def _cell(value) -> str:
+    """A file's cell as text ('' for an empty one)."""
+    return "" if value is None or value != value else str(value)
+
+
 def add_enterprises(session: Session, actor: str, new: pd.DataFrame) -> pd.DataFrame:
-    """Create the enterprises of ``new`` (index: name; columns country, sector) in one insert,
-    audited as one entry. Returns them as stored (index: name; columns id, country: two
-    upper-case letters)."""
+    """Create the enterprises of ``new`` (index: name; columns country, sector, checked by
+    :func:`check_new`) in one insert, audited as one entry. Returns them as stored (index:
+    name; columns id, country)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    stored = pd.DataFrame({"name": new.index.astype(str),
-                           "country": new["country"].astype(str).str.upper().str[:2].to_numpy(),
+    stored = pd.DataFrame({"name": new.index.astype(str), "country": new["country"].astype(str).to_numpy(),
                            "sector": new["sector"].astype(str).to_numpy(), "size": "", "partner_id": None,
                            "cluster_id": None, "synthetic": False, "created_at": now})
     bulk_insert(session, "enterprises", stored)

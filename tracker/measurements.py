@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
-from tracker import audit, enterprises, summary
+from tracker import audit, enterprises, lengths, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.db import MANY, bulk_insert, read_frame, session_scope
@@ -152,6 +152,12 @@ def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable
     raise AssertionError("unreachable")
 
 
+def _line_numbers(df: pd.DataFrame) -> pd.Series:
+    """The line of a file each row comes from (its index counted from metrics' first line)."""
+    index = df.index.to_series(index=df.index)
+    return index + metrics.frames.FIRST_LINE if pd.api.types.is_integer_dtype(index) else pd.Series(0, df.index)
+
+
 def _is_conflict(exc: BaseException) -> bool:
     """A write that lost a race with another transaction (safe to retry from the start)."""
     if isinstance(exc, _LostRace):
@@ -186,6 +192,8 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
         for parsed in pieces:
             if not parsed.ok:
                 problems.append(parsed.problems)
+            if (problems or refused is not None) and parsed.ok and create_enterprises:
+                problems.append(_new_problems(session, parsed.rows)[1])  # not stored, but its texts named
             if problems or refused is not None or parsed.rows.empty:
                 continue  # refused: the rest is only parsed, so that every problem is named
             lo, hi = 0.9 * done / rows, 0.9 * (done + len(parsed.rows)) / rows
@@ -194,6 +202,8 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
                        lambda f, text, lo=lo, hi=hi: step(lo + (hi - lo) * f, text))
             except AccessDenied as exc:  # said after the parse of every piece, as for a table read whole
                 refused = exc
+            except RejectedInput as exc:  # a text or a new enterprise that cannot be stored: named with the rest
+                problems.append(exc.problems)
             done += len(parsed.rows)
         if problems:
             out = pd.concat(problems, ignore_index=True)
@@ -273,10 +283,13 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
                                "check the name, or ask an administrator to assign it to you.")
     missing = firsts[~firsts.index.isin(list(known))]
     created = pd.DataFrame({"id": pd.Series(dtype="int64"), "country": pd.Series(dtype=object)})
+    if len(missing) and not create:
+        raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{_lines(df, missing.index[0])}: add it first "
+                           "(Users page) or import the file with new enterprises allowed.")
+    missing, problems = _new_problems(session, df, firsts, known)
+    if len(problems):
+        raise RejectedInput(problems)
     if len(missing):
-        if not create:
-            raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{_lines(df, missing.index[0])}: add it first "
-                               "(Users page) or import the file with new enterprises allowed.")
         step(0.2, f"Adding {len(missing):,} enterprises")
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())
@@ -285,12 +298,24 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
     return {name: known[name] for name in firsts.index}, created
 
 
+def _new_problems(session: Session, df: pd.DataFrame, firsts: pd.DataFrame | None = None, known: dict | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the enterprises ``df`` would create, checked; problems by line: units and notes that
+    cannot be stored, and a new enterprise's name, sector or country)."""
+    lines = _line_numbers(df)
+    texts = lengths.table_problems(df, lines, {"unit": (Measurement.unit, "The unit"), "note": (Measurement.note,
+                                                                                              "The note")})
+    missing, new = enterprises.check_new_in(session, df, lines, firsts, known)
+    out = pd.concat([texts, new], ignore_index=True)
+    return missing, out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+
+
 def _lines(df: pd.DataFrame, name: str) -> str:
     """' (line 2, 3 ...)': where a file names ``name`` (nothing for rows that are not a file's)."""
-    lines = df.index[df["enterprise"] == name]
-    if not pd.api.types.is_integer_dtype(lines):
+    if not pd.api.types.is_integer_dtype(df.index):
         return ""
-    shown = ", ".join(str(int(i) + metrics.frames.FIRST_LINE) for i in lines[:10])
+    lines = _line_numbers(df)[df["enterprise"] == name]
+    shown = ", ".join(str(int(i)) for i in lines[:10])
     return f" (line {shown}{' ...' if len(lines) > 10 else ''})"
 
 

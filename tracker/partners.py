@@ -13,31 +13,28 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import audit
+from tracker import audit, lengths
 from tracker.access import require_role
 from tracker.auth import CurrentUser
+from tracker.countries import country_code
 from tracker.db import session_scope
 from tracker.models import PARTNER_TYPES, Enterprise, Partner, TrainerProfile
 
 PARTNER_COLUMNS = ["id", "name", "type", "country", "enterprises"]
-NAME_LENGTH = 200
+NAME_LENGTH = lengths.limit(Partner.name)
 
 
 def check_partner(name: str, type_: str, country: str) -> dict:
-    """The fields as stored (name trimmed, country upper case), or ValueError with what to do.
-    ``type_`` is one of :data:`PARTNER_TYPES`; ``country`` a two-letter code or empty."""
-    name = (name or "").strip()
+    """The fields as stored (name trimmed, country its ISO code), or ValueError with what to do.
+    ``type_`` is one of :data:`PARTNER_TYPES`; ``country`` a code, a country's name or empty."""
+    name = lengths.fit(Partner.name, name, "The partner's name")
     if not name:
         raise ValueError("The partner needs a name.")
-    if len(name) > NAME_LENGTH:
-        raise ValueError(f"The partner's name has {len(name)} characters; at most {NAME_LENGTH} fit.")
     type_ = (type_ or "").strip()
     if type_ not in PARTNER_TYPES:
         raise ValueError(f"The partner's type is one of: {', '.join(PARTNER_TYPES)}.")
-    country = (country or "").strip().upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise ValueError("The partner's country is a two-letter ISO 3166 code, e.g. IN, VN or KE (or empty).")
-    return dict(name=name, type=type_, country=country)
+    country = (country or "").strip()
+    return dict(name=name, type=type_, country=country_code(country) if country else "")
 
 
 def list_partners(engine: Engine, user: CurrentUser) -> pd.DataFrame:

@@ -18,10 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tracker import audit, partners
+from tracker import audit, lengths, partners
 from tracker.access import OFFICERS, require_role
 from tracker.activities import MODULES
 from tracker.auth import CurrentUser
+from tracker.countries import country_code
 from tracker.db import session_scope
 from tracker.errors import AccessDenied
 from tracker.models import TRAINER_STATUSES, Enterprise, Partner, TrainerProfile, Training, User
@@ -32,7 +33,7 @@ LIST_COLUMNS = ["user_id", "username", "active", "provider", "country", "tot_dat
                 "recommended_on", "certified_on", "modules", "modules_delivered", "enterprises_delivered"]
 TOE_COLUMNS = ["enterprise", "module", "start_date", "end_date", "managers_female", "managers_male",
                "workers_female", "workers_male"]
-EXPERT_LENGTH = 100
+EXPERT_LENGTH = lengths.limit(TrainerProfile.recommended_by)
 _FIELDS = ["provider_id", "country", "tot_date", "status", "recommended_by", "recommended_on", "certified_on",
            "modules"]
 
@@ -46,10 +47,7 @@ def check_profile(*, status: str, tot_date: dt.date | None = None, recommended_b
     today = today or dt.date.today()
     if status not in TRAINER_STATUSES:
         raise ValueError(f"The status is one of {', '.join(TRAINER_STATUSES)}.")
-    recommended_by = (recommended_by or "").strip()
-    if len(recommended_by) > EXPERT_LENGTH:
-        raise ValueError(f"The Expert Trainer's name has {len(recommended_by)} characters; at most {EXPERT_LENGTH} "
-                         "fit.")
+    recommended_by = lengths.fit(TrainerProfile.recommended_by, recommended_by, "The Expert Trainer's name")
     for label, day in (("ToT", tot_date), ("recommendation", recommended_on), ("certification", certified_on)):
         if day is not None and day > today:
             raise ValueError(f"The {label} date {day:%Y-%m-%d} is in the future.")
@@ -73,9 +71,8 @@ def check_profile(*, status: str, tot_date: dt.date | None = None, recommended_b
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
         raise ValueError(f"Unknown module(s) {', '.join(unknown)}; the modules are: {', '.join(MODULES)}.")
-    country = (country or "").strip().upper()
-    if country and (len(country) != 2 or not country.isalpha()):
-        raise ValueError("The trainer's country is a two-letter ISO 3166 code, e.g. IN, VN or KE (or empty).")
+    country = (country or "").strip()
+    country = country_code(country) if country else ""
     return dict(status=status, tot_date=tot_date, recommended_by=recommended_by, recommended_on=recommended_on,
                 certified_on=certified_on, modules=",".join(m for m in MODULES if m in set(modules)), country=country)
 

@@ -108,6 +108,9 @@ _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")
 JOINER = "\u2060"
 #: where GitHub-flavoured Markdown would make a link of bare text: a scheme's '://' ('https://'),
 #: 'mailto:' and 'xmpp:', 'www.', and the '@' of an e-mail address
+#: a name's line breaks (an imported cell may hold them) would start Markdown blocks: a heading
+#: underlined with '===', a code block indented after an empty line
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _AUTOLINK = re.compile(r"(?=://)|(?i:(?<=mailto)|(?<=xmpp))(?=:)|(?i:(?<=www))(?=\.)|(?<=[\w.+-])(?=@[\w-])")
 
 
@@ -125,11 +128,12 @@ def plain(text) -> str:
     ``https://evil.example``, ``www.evil.example`` or ``info@evil.example`` (it finds them in the
     text after the escapes are read), so :data:`JOINER` goes before the '://' (and the ':' of
     'mailto:', 'xmpp:'), between 'www' and its '.', and before an e-mail's '@': nothing changes
-    on screen, and no link is made. ``None`` gives ''.
+    on screen, and no link is made. Line breaks read as spaces (as Markdown shows a single one),
+    so that none starts a heading or a code block. ``None`` gives ''.
     """
     if text is None:
         return ""
-    joined = _AUTOLINK.sub(JOINER, str(text))
+    joined = _AUTOLINK.sub(JOINER, _LINE_BREAKS.sub(" ", str(text)))
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in joined)
 
 

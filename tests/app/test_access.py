@@ -13,7 +13,8 @@ from ui.shared import plain
 
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
-         "partners": "partners", "clusters": "clusters", "audit": "audit", "account": "account",
+         "partners": "partners", "clusters": "clusters", "workbook": "delivery-workbook", "audit": "audit",
+         "account": "account",
          "trainers": "trainers", "my_path": "my-path"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
@@ -259,6 +260,8 @@ def test_plain_escapes_markdown_and_streamlit_directives():
         "https" + JOINER + r"\://e\.example www" + JOINER + r"\.e\.example info" + JOINER + r"@e\.example mailto"
         + JOINER + r"\:i" + JOINER + r"@e\.example XMPP" + JOINER + r"\:e")
     assert plain("Enter figures: a@ b, 1.5 kWh") == r"Enter figures\: a@ b, 1\.5 kWh"  # nothing else changes
+    # a line break (an imported cell may hold one) would start a heading or a code block
+    assert plain("Two lines\n===\r\n\n    indented") == "Two lines === " + " " * 4 + "indented"
     assert plain(r"a\b *c* _d_ `e` {f} #g +h -i .j |k <l> ~m~ :red[n] $o$") == (
         r"a\\b \*c\* \_d\_ \`e\` \{f\} \#g \+h \-i \.j \|k \<l\> \~m\~ \:red\[n\] \$o\$")
     assert plain("Mechanical seals maker (case study, India)") == r"Mechanical seals maker \(case study, India\)"

@@ -18,6 +18,8 @@ PARTNER = "http://evil.example/p **bold** <b>x</b> [here](https://evil.example/l
 CLUSTER = "https://evil.example/c **bold** <b>x</b> info@evil.example"
 ACTION = "[click](https://evil.example/a) **bold** <b>x</b> https://evil.example/b"
 CASE = "Mechanical seals maker (case study, India)"
+#: an imported name may hold line breaks: Markdown would make a heading or a code block of them
+LINES = "Two lines\n===\n\n    indented"
 
 #: in the page: every link to the attacker's host (not a heading's own anchor, '#https-evil-example...'),
 #: and every element that bolds, emphasises or links one of the words the names wrap in Markdown or
@@ -30,6 +32,7 @@ LEAKS = """() => {
     if (href.includes('evil') && !href.startsWith('#')) out.push(tag + ' ' + href);
     const own = (el.textContent || '').trim();
     const style = (el.getAttribute('style') || '').replace(/ /g, '');
+    if (['pre', 'code'].includes(tag) && own.includes('indented')) out.push(tag + ' ' + own);
     if (['bold', 'x', 'here', 'click'].includes(own)
         && (['a', 'b', 'strong', 'em', 'i'].includes(tag) || style.includes('font-weight:bold')))
       out.push(tag + ' ' + own);
@@ -56,7 +59,8 @@ def _hostile(engine):
     measurements.save_measurements(engine, admin, metrics.parse(rows))
     activities.add_action(engine, admin, eid, dt.date(2023, 2, 1), ACTION, 1000.0, "KES", ["yield"])
     case = int(enterprises.list_enterprises(engine, admin).set_index("name").loc[CASE, "id"])
-    accounts.create_user(engine, admin, "plain-trainer", "trainer", [case, eid], password="plain-password")
+    lines = enterprises.create_enterprise(engine, admin, LINES, "KE", sector=SECTOR)
+    accounts.create_user(engine, admin, "plain-trainer", "trainer", [case, eid, lines], password="plain-password")
 
 
 @pytest.fixture(scope="module")
@@ -106,12 +110,18 @@ def test_names_with_urls_markdown_and_html_read_as_typed(hostile_url, page, tmp_
     expect(page.get_by_role("button", name=typed(ENTERPRISE, "Save profile of "))).to_be_visible()
     _inert(page, "profile", tmp_path, 4)
 
+    # a name with line breaks: one line of text, no code block
+    sidebar.get_by_role("combobox", name="Enterprise").click()  # (its input holds the name without the breaks)
+    page.get_by_role("option", name="Two lines === indented").click()
+    expect(page.get_by_role("heading", name=typed("Two lines === indented", "Profile: "))).to_be_visible()
+    _inert(page, "profile-lines", tmp_path, 5)
+
     # the hand-over file, opened as a person opens it
     page.set_content(handed)
     expect(page.get_by_role("heading", name=ENTERPRISE, exact=True)).to_be_visible()
     expect(page.get_by_text(ACTION, exact=False).first).to_be_visible()
     assert page.title() == f"{ENTERPRISE} - SCORE4Climate report"
-    page.screenshot(path=str(tmp_path / "5-handover.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "6-handover.png"), full_page=True)
     assert page.evaluate(LEAKS) == []
 
 

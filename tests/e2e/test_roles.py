@@ -6,7 +6,8 @@ from tests.e2e.conftest import PASSWORD, demo_database, serve, sign_in
 from tracker import accounts, auth, enterprises, partners
 
 ALL_PAGES = ["Programme overview", "Trainers", "Enterprise report", "Enter figures", "Improvement actions",
-             "Profile and modules", "Users", "Partners", "Clusters", "Audit log", "My account", "My trainer path"]
+             "Profile and modules", "Users", "Partners", "Clusters", "Delivery workbook", "Audit log", "My account",
+             "My trainer path"]
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
 ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE + ["My trainer path"],
               "officer": ["Programme overview", "Trainers", "My account"],

@@ -27,6 +27,9 @@ def test_backup_restore_round_trips(db_url, tmp_path):
     counts = backup.restore(target, tmp_path / "bk")
     assert counts == {name: t["rows"] for name, t in manifest["tables"].items()}
     assert set(counts) >= {"enterprises", "users", "measurements", "actions", "trainings", "audit_log"}
+    # the delivery model too: partners, clusters and trainers' paths (the demo's: tracker.demo)
+    assert counts["partners"] >= len(demo.PARTNER_RECORDS) and counts["clusters"] >= 2
+    assert counts["trainer_profiles"] == len(demo.TRAINERS)
     for name in counts:  # every row and column, exactly
         assert table_rows(target, name) == table_rows(src, name), name
     assert tio.export_bytes(target, ADMIN, "csv") == tio.export_bytes(src, ADMIN, "csv")
@@ -82,3 +85,32 @@ def test_null_empty_and_backslash_texts_survive_the_csv(tmp_path):
     assert list(back["description"]) == texts
     assert list(back["investment"]) == [None] * len(texts)
     assert list(back["id"]) == list(range(len(texts)))
+
+
+def test_a_backup_is_readable_by_its_owner_only_and_says_it_holds_credentials(tmp_path):
+    # regression (issue 16, item 14): the folder was written 0755 and its files 0644, password hashes included
+    import json
+    import os
+    import stat
+
+    src = db.open_database(f"duckdb:///{tmp_path / 'src.duckdb'}")
+    demo.load(src, "demo-password")
+    old = os.umask(0o002)  # a lax umask, as on many desktops: the backup is private all the same
+    try:
+        backup.backup(src, tmp_path / "new" / "bk")
+        (tmp_path / "empty").mkdir(mode=0o777)
+        os.chmod(tmp_path / "empty", 0o777)
+        backup.backup(src, tmp_path / "empty")  # an empty folder that existed, open to all
+    finally:
+        os.umask(old)
+    for folder in (tmp_path / "new" / "bk", tmp_path / "empty"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        files = sorted(folder.iterdir())
+        assert {p.name for p in files} == {f"{t}.csv" for t, _ in backup.TABLES} | {"manifest.json"}
+        assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert "password hash" in manifest["credentials"] and "0600" in manifest["credentials"]
+        assert "$argon2" in (folder / "users.csv").read_text()  # what it protects
+    target = db.open_database(f"duckdb:///{tmp_path / 'target.duckdb'}")
+    accounts = len(table_rows(src, "users"))
+    assert accounts >= 4 and backup.restore(target, tmp_path / "empty")["users"] == accounts  # hashes and all

@@ -136,3 +136,44 @@ def test_bad_command_lines_files_and_urls_exit_1_with_a_plain_message(run, duckd
     code, _, err = run(["export", tmp_path / "taken.csv"], duckdb_url)
     assert code == 1 and "Traceback" not in err and "taken.csv" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.csv", "test.duckdb"]
+
+
+def test_every_database_url_it_cannot_use_is_one_plain_line(run, tmp_path):
+    # regression (issue 16, item 10): SCORE_DB_URL=mysql://... printed a Python traceback
+    # (ModuleNotFoundError: MySQLdb); sqlite was tried and failed on the schema, a port that is not
+    # a number gave "invalid literal for int()"
+    cases = {"mysql://user:secret@db.example.org/score": "names a mysql database",
+             "mysql+pymysql://user:secret@localhost/score": "names a mysql database",
+             "sqlite:///" + str(tmp_path / "x.db"): "names a sqlite database",
+             "mssql+pyodbc://user:secret@dsn": "names a mssql database",
+             "postgresql+psycopg2://user:secret@localhost/score": "No module named 'psycopg2'",
+             "postgresql://user:secret@localhost:port/score": "its port is not a number",
+             "postgresql://user:secret@[::1/score": "its port is not a number",
+             "://user:secret@": "is not a database URL"}
+    for url, expected in cases.items():
+        for args in (["export", tmp_path / "x.csv"], ["demo", "--password", "demo-password"],
+                     ["backup", tmp_path / "bk"]):
+            code, out, err = run(args, url)
+            assert code == 1, (url, args, err)
+            assert expected in err and "SCORE_DB_URL" in err, (url, err)
+            assert err.startswith("error: ") and err.count("\n") == 1, (url, err)  # one line
+            assert "Traceback" not in err and "secret" not in err, (url, err)
+    assert not (tmp_path / "x.db").exists() and not (tmp_path / "bk").exists()  # nothing was created
+
+
+def test_any_other_failure_is_one_plain_line_too(run, duckdb_url, monkeypatch):
+    from tracker import demo
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something nobody foresaw\nwith a second line")
+
+    monkeypatch.setattr(demo, "load", broken)
+    code, _, err = run(["demo", "--password", "demo-password"], duckdb_url)
+    assert code == 1 and err == "error: the command failed (RuntimeError): something nobody foresaw\n"
+
+
+def test_a_user_name_too_long_is_refused_plainly_without_the_hash(run, db_url):
+    # issue 16, item 7: PostgreSQL's StringDataRightTruncation quoted the INSERT with the password's hash
+    code, _, err = run(["user", "add", "u" * 101, "--role", "officer", "--password-stdin"], db_url,
+                       input="a-good-password\n")
+    assert code == 1 and err == "error: The user name has 101 characters; at most 100 fit. Shorten it.\n"

@@ -87,7 +87,7 @@ def test_the_path_from_candidate_to_certified(engine, role):
                      certified_on=dt.date.today() + dt.timedelta(days=1)), "in the future"),
                (dict(status="expert"), "status is one of"),
                (dict(status="candidate", modules=["Welding"]), "Unknown module"),
-               (dict(status="candidate", country="Kenya"), "two-letter"),
+               (dict(status="candidate", country="Narnia"), "two-letter"),
                (dict(status="candidate", provider="Nobody"), "no implementation partner called 'Nobody'"),
                (dict(status="recommended", recommended_by="x" * 101, recommended_on=D(2023, 2, 1)), "at most 100")]
     for change, message in refused:

@@ -1,0 +1,52 @@
+"""Admin: partners, clusters and trainers' paths in one Excel workbook, downloaded, filled and uploaded again."""
+import streamlit as st
+
+from tracker import delivery_workbook, errors
+from tracker import io as tio
+from ui import shared
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def render() -> None:
+    """Draw the page (handed to st.Page in app.py)."""
+    user = shared.current_user()
+    engine = shared.engine()
+    if user.role != "admin":
+        st.error("Only administrators download and upload the delivery workbook.")
+        st.stop()
+    st.title("Delivery workbook")
+    st.caption("Implementation partners, clusters and trainers' paths in one Excel file: download it, fill it in "
+               "(its Instructions sheet says how), and upload it again. The whole file is stored or nothing; every "
+               "change is written to the audit log.")
+    shared.flash("workbook")
+    # the file is made when the button is pressed, with the records as they are then
+    st.download_button("Download the delivery workbook", lambda: delivery_workbook.workbook_bytes(engine, user),
+                       "delivery_workbook.xlsx", XLSX, key="workbook_download", on_click="ignore")
+    u = shared.form_keys("workbook", 0)  # emptied after an import, so it cannot run twice
+    upload = st.file_uploader("Filled delivery workbook (.xlsx)", type=["xlsx"], key=f"{u}_file")
+    if upload is None or not st.button(f"Import {upload.name}", key=f"{u}_import"):
+        return
+    try:
+        tio.check_upload_size(upload.size)
+        with st.spinner("Checking and storing the workbook"):
+            counts = delivery_workbook.import_workbook(engine, user, upload.getvalue())
+    except errors.RejectedInput as exc:
+        first = exc.problems.head(10)
+        listed = "\n".join(f"- {shared.plain(p.column)}, line {p.row}: {shared.plain(p.reason)}"
+                           for p in first.itertuples())
+        more = f"\n- ... {len(exc.problems) - 10} more below" if len(exc.problems) > 10 else ""
+        st.error(f"{shared.plain(upload.name)} was refused; nothing was stored. Correct these lines and upload it "
+                 "again:\n" + listed + more)
+        st.dataframe(exc.problems.rename(columns={"column": "sheet", "row": "line"})[["sheet", "line", "reason"]],
+                     hide_index=True, key="workbook_problems")
+    except errors.AccessDenied as exc:
+        st.error(shared.plain(exc))
+    else:
+        said = "; ".join(f"{sheet.lower()}: {c['added']} added, {c['changed']} changed, {c['unchanged']} unchanged"
+                         for sheet, c in counts.items())
+        shared.form_saved("workbook", 0, f"{shared.plain(upload.name)} stored. {said}.")
+
+
+if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
+    st.switch_page("app.py")
