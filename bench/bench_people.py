@@ -103,7 +103,7 @@ def build(url: str, enterprises: int, people: int) -> None:
             db.bulk_insert(session, "measurements", meas)
     with db.session_scope(engine) as session:
         ids = dict(session.connection().exec_driver_sql(
-            "SELECT name, id FROM enterprises WHERE name LIKE 'Heavy SME %'").all())
+            "SELECT name, id FROM enterprises WHERE left(name, 10) = 'Heavy SME '").all())
         for n in range(people):
             auth.upsert_user(session, person(n), PASSWORD, "manager", [ids[f"Heavy SME {n:02d}"]], actor="bench")
     summary.rebuild(engine)
@@ -129,6 +129,7 @@ async def flow(browser, base: str, username: str, screenshots: Path | None = Non
         await page.get_by_role("button", name="Sign in").click()
         await expect(page.get_by_role("heading", name="Hand over")).to_be_visible(timeout=300_000)
         await _idle(page)
+        await _drawn(page)
         to_report = time.perf_counter() - t
         if screenshots:
             await page.screenshot(path=str(screenshots / f"{username}-report.png"), full_page=True)
@@ -139,6 +140,7 @@ async def flow(browser, base: str, username: str, screenshots: Path | None = Non
         await form.get_by_role("button", name=re.compile("^Save for")).click()
         await expect(page.get_by_text(re.compile(r"^Saved for .*: 3 new figures"))).to_be_visible(timeout=300_000)
         await _idle(page)
+        await _drawn(page)
         if screenshots:
             await page.screenshot(path=str(screenshots / f"{username}-saved.png"), full_page=True)
         return to_report
@@ -152,6 +154,15 @@ async def _idle(page) -> None:
         """() => { const s = document.querySelector('[data-testid="stStatusWidget"]');
                    return !(s && s.innerText.includes('Running'))
                           && !document.querySelector('[data-stale="true"]'); }""",
+        polling=100, timeout=300_000)
+
+
+async def _drawn(page) -> None:
+    """Until the page is drawn as a person sees it: its charts drawn by plotly and no element still
+    a grey placeholder while its code loads (Streamlit's stSkeleton)."""
+    await page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && [...document.querySelectorAll('.js-plotly-plot')].every(el => el.querySelector('.main-svg'))""",
         polling=100, timeout=300_000)
 
 

@@ -51,8 +51,8 @@ def test_enter_figures_report_changes_upload_and_download(page, app_url, tmp_pat
     page.get_by_role("link", name="Enter figures").click()
     bad = tmp_path / "figures.csv"
     bad.write_text("enterprise,country,sector,period_start,period_end,phase,indicator,carrier,value,unit,note\n"
-                   "Mechanical seals maker (case study, India),IN,R,2026-02-01,2026-02-28,follow-up,water,,5,m3,\n"
-                   "Mechanical seals maker (case study, India),IN,R,2026-02-01,2026-02-28,follow-up,yield,,120,%,\n")
+                   '"Mechanical seals maker (case study, India)",IN,R,2026-02-01,2026-02-28,follow-up,water,,5,m3,\n'
+                   '"Mechanical seals maker (case study, India)",IN,R,2026-02-01,2026-02-28,follow-up,yield,,120,%,\n')
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(bad))
     page.get_by_role("button", name="Import file").click()
     expect(page.get_by_text("figures.csv was refused; nothing was stored.", exact=False)).to_be_visible()
