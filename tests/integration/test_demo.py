@@ -69,7 +69,10 @@ def test_a_password_the_rules_refuse_stores_nothing(engine, password):
         demo.load(engine, password)
     assert _counts(engine) == (0, 0, 0, 0)
     demo.load(engine, "12345678")  # the shortest password the rules take: all of it
-    assert _counts(engine)[0] == 37 and _counts(engine)[3] == 4
+    # the four demo roles' accounts and the synthetic trainers' (demo-trainer has a path too)
+    accounts = {f"demo-{r}" for r in ("admin", "officer", "trainer", "manager")} | {t["username"] for t in
+                                                                                 demo.TRAINERS}
+    assert _counts(engine)[0] == 37 and _counts(engine)[3] == len(accounts) == 8
 
 
 def test_the_command_line_refuses_the_password_before_storing(db_url, monkeypatch, capsys):
