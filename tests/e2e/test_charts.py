@@ -322,8 +322,9 @@ def test_report_and_handover_charts_read_on_a_phone(browser, charts_app, tmp_pat
     context.close()
 
 
-LONG_SECTOR = ("Manufacture of rubber seals, gaskets and moulded technical parts for agricultural pumps and "
-               "irrigation equipment")
+# the longest sector the services store (tracker.lengths: 100 characters)
+LONG_SECTOR = ("Manufacture of rubber seals, gaskets and moulded technical parts for pumps and irrigation "
+               "equipment")
 UNBROKEN = "Polytetrafluoroethylenecompoundingandextrusionworkshops"
 
 
