@@ -33,8 +33,8 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
     with st.spinner("Aggregating the delivery figures"):
         dv = published.delivery_overview(shared.engine(), user, filters)
     if dv.hidden_as_too_close:
-        st.info(f"{dv.hidden_as_too_close} delivery figure(s) read “{disclosure.FEWER}” although they are built from "
-                "more enterprises: they differ from figures shown before by only one or two enterprises.",
+        st.info(f"On this tab, {dv.hidden_as_too_close} more figure(s) are hidden as “{disclosure.FEWER}”: each "
+                "differs from a figure shown before by only one or two enterprises.",
                 icon=":material/lock:")
     st.subheader("Trainers along their path")
     st.caption("Training of Trainers → candidate → recommended by an Expert Trainer → certified; per country and "
