@@ -7,7 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tracker import auth, clusters, db, demo, enterprises, published
+from tests.demo_db import demo_user, open_demo
+from tracker import clusters, db, demo, enterprises, published
 from tracker.errors import AccessDenied
 from tracker.models import CLUSTER_CRITERIA, AuditEntry
 from tracker.overview import Filters
@@ -18,14 +19,10 @@ NAIROBI = demo.CLUSTER_RECORDS[1]["name"]
 
 @pytest.fixture
 def engine(db_url):
-    eng = db.open_database(db_url)
-    demo.load(eng, "demo-password")
-    yield eng
-    eng.dispose()
+    yield from open_demo(db_url)
 
 
-def _who(engine, role):
-    return auth.authenticate(engine, f"demo-{role}", "demo-password")
+_who = demo_user
 
 
 def test_every_role_lists_the_demo_clusters(engine):

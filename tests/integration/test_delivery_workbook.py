@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tracker import auth, clusters, db, delivery_workbook, demo, partners, trainers
+from tests.demo_db import demo_user, open_demo
+from tracker import clusters, db, delivery_workbook, demo, partners, trainers
 from tracker.errors import AccessDenied, RejectedInput
 from tracker.models import AuditEntry
 
@@ -18,14 +19,10 @@ D = dt.date
 
 @pytest.fixture
 def engine(db_url):
-    eng = db.open_database(db_url)
-    demo.load(eng, "demo-password")
-    yield eng
-    eng.dispose()
+    yield from open_demo(db_url)
 
 
-def _who(engine, role):
-    return auth.authenticate(engine, f"demo-{role}", "demo-password")
+_who = demo_user
 
 
 def _audits(engine) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tracker import auth, db, demo, enterprises, partners
+from tests.demo_db import demo_user, open_demo
+from tracker import db, demo, enterprises, partners
 from tracker.errors import AccessDenied
 from tracker.models import AuditEntry
 
@@ -14,14 +15,10 @@ IN = demo.PARTNERS["IN"]
 
 @pytest.fixture
 def engine(db_url):
-    eng = db.open_database(db_url)
-    demo.load(eng, "demo-password")
-    yield eng
-    eng.dispose()
+    yield from open_demo(db_url)
 
 
-def _who(engine, role):
-    return auth.authenticate(engine, f"demo-{role}", "demo-password")
+_who = demo_user
 
 
 def test_every_role_lists_partners_with_their_enterprises(engine):

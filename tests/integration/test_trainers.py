@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tracker import accounts, activities, auth, db, demo, enterprises, partners, trainers
+from tests.demo_db import demo_user, open_demo
+from tracker import accounts, activities, db, demo, enterprises, partners, trainers
 from tracker.errors import AccessDenied
 from tracker.models import AuditEntry, User
 
@@ -15,14 +16,10 @@ D = dt.date
 
 @pytest.fixture
 def engine(db_url):
-    eng = db.open_database(db_url)
-    demo.load(eng, "demo-password")
-    yield eng
-    eng.dispose()
+    yield from open_demo(db_url)
 
 
-def _who(engine, role):
-    return auth.authenticate(engine, f"demo-{role}", "demo-password")
+_who = demo_user
 
 
 def _id(engine, username) -> int:
