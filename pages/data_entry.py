@@ -33,7 +33,9 @@ def render() -> None:
 
     # the versions of the stored figures when this form opened: a save over a figure someone else
     # has saved since is stopped, and the person decides (measurements.save_measurements)
-    seen = st.session_state.setdefault(f"{k}_seen", measurements.versions(engine, user, enterprise_id))
+    if f"{k}_seen" not in st.session_state:  # read once per form, not on every run of the page
+        st.session_state[f"{k}_seen"] = measurements.versions(engine, user, enterprise_id)
+    seen = st.session_state[f"{k}_seen"]
     defaults = entry.period_defaults(history, dt.date.today())
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns(3)
