@@ -62,6 +62,14 @@ from metrics.periods import common_followup, followups_differ, on_common_period,
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, factor_set
 from metrics.report import periods_differ, report_changes, report_impacts, report_stages
+from metrics.targets import (
+    TARGET_BASES,
+    TARGET_INDICATORS,
+    check_target,
+    expected_reduction,
+    on_track_share,
+    target_progress,
+)
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
 
 __all__ = [
@@ -79,6 +87,7 @@ __all__ = [
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set",
+    "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
     "report_stages", "report_impacts", "periods_differ", "report_changes",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics import formatting
-from tracker import published
+from tracker import published, targets
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
 from tracker.auth import CurrentUser
@@ -51,6 +51,8 @@ class EnterpriseReport:
     #: changes on the follow-up's months of the baseline where the data hold them (metrics.on_same_months)
     comparable: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_months_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the enterprise's targets with their progress (tracker.targets.enterprise_progress)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def comparable_note(self) -> str:
         """Whether the follow-up covers the baseline's months of the year, in words (empty without changes)."""
@@ -105,6 +107,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
         df = measurement_frame(session, [enterprise_id])
         actions = actions_frame(session, enterprise_id).drop(columns="id")
     averages = published.database_averages(engine, user, enterprise_id)
+    progress = targets.enterprise_progress(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
@@ -125,4 +128,4 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
                             common_periods=common_periods, normalised=normalised,
-                            comparable=comparable, same_months_changes=same_months_changes)
+                            comparable=comparable, same_months_changes=same_months_changes, targets=progress)
