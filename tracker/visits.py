@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import dataclass
 
@@ -186,6 +187,13 @@ def _fill(session, records: dict, ents: dict[str, int], users: dict[str, int]) -
                                  managers_female=v["managers_female"], managers_male=v["managers_male"],
                                  workers_female=v["workers_female"], workers_male=v["workers_male"],
                                  trainer_id=users.get(v["trainer"])))
+
+
+def laptop_visit(engine: Engine) -> dict | None:
+    """On a laptop opened from a package: its manifest (package id, trainer, when exported); else None."""
+    with session_scope(engine, readonly=True) as session:
+        row = session.get(Setting, "visit_manifest")
+        return None if row is None else json.loads(row.value)
 
 
 def pack_visit(engine: Engine) -> bytes:
