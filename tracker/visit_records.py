@@ -20,11 +20,14 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from metrics.labels import carrier_label, indicator_label
 from tracker.models import Action, Cluster, Enterprise, Measurement, Partner, Training, User
 
 #: an enterprise's profile fields an offline visit may change (its name, trainers and manager only
 #: an administrator changes, online)
 PROFILE_FIELDS = ("country", "sector", "size", "partner", "cluster")
+PROFILE_WORDS = {"country": "country", "sector": "sector", "size": "size", "partner": "implementation partner",
+                 "cluster": "cluster"}
 #: the fields of a figure that make two states of it differ (the rest is carried along)
 FIGURE_FIELDS = ("value", "unit", "note")
 ACTION_FIELDS = ("action_date", "description", "investment", "currency", "indicators")
@@ -120,10 +123,12 @@ def describe(key: Key, value: dict | None = None) -> str:
     """The record ``key`` in words (for a conflict or a refusal)."""
     kind = key[0]
     if kind == "profile":
-        return f"profile field {key[2]}"
+        return f"profile field {PROFILE_WORDS.get(key[2], key[2])}" if len(key) > 2 else "profile field"
     if kind == "figure":
-        carrier = f" ({key[6]})" if len(key) > 6 and key[6] else ""
-        return f"figure {key[5]}{carrier}, {key[4]} {key[2]} to {key[3]}" if len(key) > 6 else "figure"
+        if len(key) < 7:
+            return "figure"
+        carrier = f" ({carrier_label(key[6])})" if key[6] else ""
+        return f"figure {indicator_label(key[5])}{carrier}, {key[4]} {key[2]} to {key[3]}"
     if value:
         what = value.get("description") or value.get("module") or ""
         return f"{KINDS.get(kind, kind)} {str(what)[:60]!r}"

@@ -107,7 +107,7 @@ def export_visit(engine: Engine, user: CurrentUser, trainer: str) -> bytes:
         package_id = str(uuid.uuid4())
         manifest = {"package_id": package_id, "server_id": visit_package.server_id(session), "trainer": trainer,
                     "enterprises": [e.gid for e in ents], "factor_set": metrics.FACTOR_SET_VERSION,
-                    "revision": current_revision(engine), "exported_at": _now().isoformat(timespec="seconds")}
+                    "revision": current_revision(engine), "exported_at": _now().isoformat(sep=" ", timespec="seconds")}
         data = visit_package.build_export(visit_package.server_key(session), manifest, visit)
         audit.record(session, user.username, "visit export", "visit_merges", package_id, None,
                      {"trainer": trainer, "enterprises": [e.name for e in ents]})
