@@ -7,9 +7,9 @@ from tracker import accounts, auth, enterprises, partners
 
 ALL_PAGES = ["Programme overview", "Trainers", "Enterprise report", "Enter figures", "Improvement actions",
              "Profile and modules", "Users", "Partners", "Clusters", "Delivery workbook", "Audit log", "My account",
-             "My trainer path"]
+             "My trainer path", "Offline visit"]
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
-ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE + ["My trainer path"],
+ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE + ["My trainer path", "Offline visit"],
               "officer": ["Programme overview", "Trainers", "My account"],
               "admin": [p for p in ALL_PAGES if p != "My trainer path"]}
 LANDING = {"manager": "Mechanical seals maker (case study, India)",
