@@ -45,6 +45,8 @@ class EnterpriseReport:
     #: the changes with every follow-up figure from ``common_period`` (empty without one), and their periods
     common_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     common_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: per unit of production beside the absolute change (metrics.report_normalised)
+    normalised: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def followups_differ(self) -> bool:
@@ -87,6 +89,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
+    normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
@@ -99,4 +102,4 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
-                            common_periods=common_periods)
+                            common_periods=common_periods, normalised=normalised)
