@@ -32,7 +32,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-#: a fresh global id (a UUID as text), made by the database for every new row (revision 0010)
+#: a fresh global id (a UUID as text), made by the database for every new row (revision 0011)
 NEW_GID = text("CAST(gen_random_uuid() AS VARCHAR)")
 
 

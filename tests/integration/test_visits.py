@@ -280,7 +280,7 @@ def test_two_trainers_packages_merge_in_either_order_to_the_same_result(template
 
 def test_existing_rows_get_global_ids_by_the_migration(template, tmp_path):
     engine = vh.copy_of(template, tmp_path, "old")
-    db.run_revisions(engine, command.downgrade, "0009")
+    db.run_revisions(engine, command.downgrade, "0010")
     with engine.connect() as c:
         assert "gid" not in [r[1] for r in c.exec_driver_sql("PRAGMA table_info('measurements')").fetchall()]
         before = c.exec_driver_sql("SELECT count(*) FROM measurements").scalar()

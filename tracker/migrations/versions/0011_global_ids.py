@@ -1,8 +1,8 @@
 """global ids: a stable identifier on every record an offline visit carries; the server's visit key;
 the visit packages merged
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30
 
 Enterprises, figures (measurements), improvement actions and module records (trainings) get a
@@ -17,8 +17,8 @@ exports; ``visit_merges`` the packages merged (each once).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
