@@ -94,5 +94,7 @@ else:
             st.rerun()
     # every run ends in st.navigation (the role's pages, grouped in the sidebar): on a fresh server
     # it replaces the list of pages/ files that Streamlit's legacy multipage mode would show
-    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()})
+    # expanded: every page listed (an admin's 13 would otherwise fold after 10 under "View more")
+    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()},
+                        expanded=True)
 nav.run()

@@ -21,6 +21,7 @@ LANDING = {"manager": "Mechanical seals maker (case study, India)",
 def test_each_role_sees_only_its_pages(app_url, page, role):
     sign_in(page, app_url, f"demo-{role}")
     expect(page.get_by_role("heading", name=LANDING[role], exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNavViewButton")).to_have_count(0)  # no page folded under "View more"
     links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
     expect(links).to_have_count(len(ROLE_PAGES[role]))
     shown = sorted(t.strip().splitlines()[-1] for t in links.all_inner_texts())  # after the icon's name
