@@ -13,6 +13,7 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
 from metrics.chunks import parse_chunks
+from metrics.comparable import comparability, months_of_year, on_same_months
 from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
 from metrics.frames import (
     TEMPLATE_COLUMNS,
@@ -75,6 +76,7 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
+    "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set",
     "report_stages", "report_impacts", "periods_differ", "report_changes",

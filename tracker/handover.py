@@ -115,6 +115,9 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
         parts.append(_table(tables.changes_table(report.changes, report.periods), words=False))
         parts.append(f"<p>{html.escape(report.periods_note())}</p>")
+        parts.append(f"<p>{html.escape(report.comparable_note())}</p>")
+        if not report.same_months_changes.empty:
+            parts.append(_table(tables.changes_table(report.same_months_changes), words=False))
         if not report.normalised.empty:
             parts.append("<h3>Per unit of production (ISO 50006), beside the absolute change</h3>"
                          + _table(tables.normalised_table(report.normalised), words=False)
