@@ -280,11 +280,12 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
         raise PackageError(f"This package's records cannot be read: {exc}.") from None
     with session_scope(engine) as session:
         visit_package.verify(session, package)
-        done = session.get(VisitMerge, package_id)
-        if done is not None:
-            return Merged(package_id, trainer, 0, 0, already=True)
         allowed_gids = set(manifest.get("enterprises") or [])
         ents = {e.gid: e for e in session.scalars(select(Enterprise).where(Enterprise.gid.in_(allowed_gids)))}
+        ids = sorted(e.id for e in ents.values())
+        _lock(session, ids)  # before the check below: two merges of one package at once run one after the other
+        if session.get(VisitMerge, package_id) is not None:
+            return Merged(package_id, trainer, 0, 0, already=True)
         names = {g: e.name for g, e in ents.items()}
         problems = [(f"enterprise {g}", "is no longer on this server") for g in sorted(allowed_gids - set(ents))]
         try:
@@ -299,8 +300,6 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
                     problems.append((describe(key, value), "belongs to an enterprise that is not in this package"))
         if problems:
             raise VisitRefused(problems)
-        ids = sorted(e.id for e in ents.values())
-        _lock(session, ids)
         server = collect(session, ids)
         merge = plan(base, laptop, server, {tuple(k): v for k, v in (resolutions or {}).items()})
         for key, value in merge.changes.items():

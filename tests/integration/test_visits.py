@@ -3,7 +3,9 @@ pack, merge back (DuckDB laptop into DuckDB and PostgreSQL servers), conflicts, 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import zipfile
 
 import pytest
 from alembic import command
@@ -290,3 +292,88 @@ def test_existing_rows_get_global_ids_by_the_migration(template, tmp_path):
     with db.session_scope(engine, readonly=True) as s:
         assert s.scalar(select(func.count()).select_from(Measurement)) == before > 0
     engine.dispose()
+
+
+def test_forged_laptop_records_that_cannot_be_stored_are_refused_each_named(server, tmp_path):
+    trainer, admin = vh.sign_in(server, "trainer"), vh.sign_in(server, "admin")
+    with db.session_scope(server, readonly=True) as s:
+        kenyan = s.scalar(select(Enterprise.id).where(Enterprise.country == "KE"))
+    activities.add_action(server, admin, kenyan, dt.date(2029, 5, 1), "Kenyan action")
+    laptop, me = _visit(server, tmp_path)
+    pack = visits.pack_visit(laptop)
+    with db.session_scope(server, readonly=True) as s:
+        case_gid = s.scalar(select(Enterprise.gid).where(Enterprise.name == CASE))
+        # an action of an enterprise not in the visit, its gid reused as if it were the case study's
+        foreign = s.execute(select(Action.gid, Action.description)
+                            .join(Enterprise, Enterprise.id == Action.enterprise_id)
+                            .where(Enterprise.country != "IN")).first()
+    assert foreign is not None
+    before = _counts(server)
+
+    def forge(obj):
+        obj["records"] += [
+            {"key": ["figure", case_gid, "2030-01-01", "2030-03-31", "follow-up", "energy", "electricity"],
+             "value": {"value": -5.0, "unit": "kWh", "note": ""}},
+            {"key": ["action", "new-action"], "value": {"enterprise": case_gid, "action_date": "2030-01-02",
+                                                        "description": "Solar", "investment": 10, "currency": "XXX1",
+                                                        "indicators": ""}},
+            {"key": ["action", foreign.gid], "value": {"enterprise": case_gid, "action_date": "2030-01-02",
+                                                       "description": "taken over", "investment": None,
+                                                       "currency": "", "indicators": ""}},
+            {"key": ["module", "new-module"], "value": {"enterprise": case_gid, "module": "SCORE4Climate",
+                                                        "start_date": "2030-01-01", "end_date": "2030-01-02",
+                                                        "cohort": "", "managers_female": 1, "managers_male": 1,
+                                                        "workers_female": 1, "workers_male": 1,
+                                                        "trainer": "synthetic-trainer-ke"}}]
+
+    with pytest.raises(VisitRefused) as caught:
+        visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", forge))
+    problems = caught.value.problems
+    assert len(problems) == 4, problems
+    text = "\n".join(f"{r}: {w}" for r, w in problems)
+    assert "figure Energy (Electricity), follow-up 2030-01-01 to 2030-03-31" in text and "negative" in text.lower()
+    assert "currency" in text
+    assert "belongs to an enterprise not in this visit" in text  # the foreign action is not taken over
+    assert "synthetic-trainer-ke is not an active trainer of this enterprise" in text
+    assert _counts(server) == before
+    with db.session_scope(server, readonly=True) as s:
+        assert s.scalar(select(Action.description).where(Action.gid == foreign.gid)) == foreign.description
+
+
+def test_a_package_that_unpacks_to_too_much_is_refused_from_its_table_of_contents(server):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", b"{}")
+        z.writestr("signature.txt", b"x")
+        z.writestr("visit.json", b" " * (120 * 2**20))  # 120 MB of spaces, some 120 kB packed
+    assert len(buffer.getvalue()) < 2**20
+    with pytest.raises(PackageError, match="more than 100 MB"):
+        visits.merge_visit(server, vh.sign_in(server, "trainer"), buffer.getvalue())
+
+
+def test_the_same_pack_merged_twice_at_once_is_merged_once(db_url, tmp_path):
+    import threading
+
+    server = next(open_demo(db_url))
+    laptop, me = _visit(server, tmp_path)
+    vh.save_figure(laptop, me, CASE, 4321)
+    activities.add_action(laptop, me, vh.enterprise_id(laptop), dt.date(2030, 3, 1), "Once only")
+    pack = visits.pack_visit(laptop)
+    users = [vh.sign_in(server, "trainer"), vh.sign_in(server, "admin")]
+    start, results = threading.Barrier(2), []
+
+    def merge(user):
+        start.wait()
+        results.append(visits.merge_visit(server, user, pack))
+
+    threads = [threading.Thread(target=merge, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.already for r in results) == [False, True]
+    assert vh.figures(server, CASE)[vh.key_of(CASE)] == (4321.0, "kWh")
+    with db.session_scope(server, readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(Action).where(Action.description == "Once only")) == 1
+    _gids_unique(server)
+    server.dispose()
