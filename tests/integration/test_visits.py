@@ -15,7 +15,7 @@ from tests import visit_helpers as vh
 from tests.demo_db import open_demo
 from tracker import accounts, activities, db, enterprises, visits
 from tracker.errors import AccessDenied, VisitConflicts, VisitRefused
-from tracker.models import Action, AuditEntry, Enterprise, Measurement, Training, User, UserEnterprise
+from tracker.models import Action, AuditEntry, Enterprise, Measurement, Training, User, UserEnterprise, VisitMerge
 from tracker.visit_package import PackageError
 
 CASE = vh.CASE
@@ -100,6 +100,12 @@ def _round_trip(server, tmp_path):
     # merging the same package again changes nothing
     again = visits.merge_visit(server, trainer, pack)
     assert again.already and again.changed == 0 and _counts(server) == after
+    # and the merge itself finds nothing to do, even without the record that it was merged
+    with db.session_scope(server) as s:
+        s.execute(VisitMerge.__table__.delete())
+    figures_now = vh.figures(server)
+    assert visits.merge_visit(server, trainer, pack).changed == 0
+    assert vh.figures(server) == figures_now
     _gids_unique(server)
     laptop.dispose()
 
