@@ -85,6 +85,14 @@ def _round_trip(server, tmp_path):
     assert (merged.changed, merged.kept, merged.already) == (4, 0, False)
     got = vh.figures(server, CASE)
     assert got[vh.key_of(CASE)] == (4300.0, "kWh")
+
+    def gid_of(engine):
+        with db.session_scope(engine, readonly=True) as s:
+            return s.scalar(select(Measurement.gid).join(Enterprise, Enterprise.id == Measurement.enterprise_id)
+                            .where(Enterprise.name == CASE, Measurement.period_start == dt.date(2030, 1, 1),
+                                   Measurement.indicator == "energy"))
+
+    assert gid_of(server) == gid_of(laptop) is not None  # the figure keeps the identifier it got on the laptop
     assert got[vh.key_of(CASE, indicator="water", carrier="")] == (77.0, "m3")  # the server's own change kept
     after = _counts(server)
     assert after["measurements"] == before["measurements"] + 1
