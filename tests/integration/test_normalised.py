@@ -12,6 +12,7 @@ from tests.demo_db import demo_user, open_demo
 from tracker import auth, db, measurements, overview, published
 from tracker import io as tio
 from tracker import report as tracker_report
+from tracker import tables as tracker_tables
 
 OFFICER = auth.system_user("test-officer", role="officer")
 ADMIN = auth.system_user("test-admin")
@@ -123,3 +124,14 @@ def test_the_report_says_whether_months_match(demo_engine):
     assert report.comparable_note().startswith("Same months of the year: baseline Jan, Feb, Mar, follow-up Jan, Feb, "
                                                "Mar.")
     assert "extrapolated from a follow-up of 91 days" in report.comparable_note()
+
+
+def test_without_twelve_monthly_periods_the_report_falls_back_to_intensity(demo_engine):
+    user = demo_user(demo_engine, "manager")
+    report = tracker_report.enterprise_report(demo_engine, user, user.enterprise_ids[0])
+    assert not report.regression.valid
+    # the case study's baseline is one quarter, not months
+    assert report.regression.reason == ("0 monthly baseline periods with energy and production; a regression needs "
+                                        "at least 12")
+    assert "The figures per unit of production (intensity) stand instead." in tracker_tables.regression_text(
+        report.regression)
