@@ -162,7 +162,9 @@ def report(only: list[str] | None = None) -> int:
         print(f"listed as equivalent but {'killed' if name in codes else 'no longer a mutant'}: {name}")
     not_run = sum(1 for c in codes.values() if c is None)
     if not_run:
-        print(f"{not_run} mutants were not run (an interrupted run): the score below counts them as not killed")
+        run = total - not_run
+        print(f"{not_run} mutants were not run (an interrupted run): the score below counts them as not killed; "
+              f"of the {run} run, killed {killed} ({100 * killed / run if run else 0:.1f} %)")
     print(f"{len(alive)} not killed, {len(alive) - len(unexplained)} of them listed as equivalent in "
           f"{TARGET.equivalent.relative_to(ROOT)}; diffs in {TARGET.mutants.relative_to(ROOT)}/survivors.txt; "
           f"{timeouts} of the kills were timeouts")
