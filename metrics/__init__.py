@@ -13,6 +13,7 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
 from metrics.chunks import parse_chunks
+from metrics.comparable import comparability, months_of_year, on_same_months
 from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
 from metrics.frames import (
     TEMPLATE_COLUMNS,
@@ -49,6 +50,14 @@ from metrics.indicators import (
     normalise_phase,
     valid_units,
 )
+from metrics.normalise import (
+    NORMALISED,
+    NORMALISED_OF,
+    is_normalised,
+    normalised_changes,
+    normalised_savings,
+    report_normalised,
+)
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, factor_set
@@ -66,6 +75,8 @@ __all__ = [
     "date_order", "file_date_orders", "parse_chunks",
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
+    "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
+    "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set",
     "report_stages", "report_impacts", "periods_differ", "report_changes",

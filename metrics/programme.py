@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.indicators import DAYS_PER_YEAR, INDICATORS
+from metrics.normalise import NORMALISED_OF
 
 AGGREGATE_COLUMNS = ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change",
                      "mean_points", "improved_share", "baseline_total", "followup_total"]
@@ -32,10 +33,13 @@ SPREAD_COLUMNS = ["indicator", "enterprises", "p05", "q1", "median", "q3", "p95"
 QUANTILES = {"p05": 0.05, "q1": 0.25, "median": 0.5, "q3": 0.75, "p95": 0.95}
 AVOIDED_COLUMNS = ["enterprises", "energy_baseline_mwh_per_year", "energy_avoided_mwh_per_year", "co2_enterprises",
                    "co2e_baseline_t_per_year", "co2e_avoided_t_per_year"]
-EXTENSIVE = tuple(k for k, v in INDICATORS.items() if v.kind == "extensive")
+#: figures whose per-day rates add up over enterprises: the extensive indicators and their
+#: production-adjusted forms (metrics.normalise), whose baseline and follow-up are in the indicator's unit
+EXTENSIVE = tuple(k for k, v in INDICATORS.items() if v.kind == "extensive") + tuple(NORMALISED_OF)
 _COUNTED = ["enterprise", "indicator", "unit", "units", "relative_change", "points", "better", "b_pool", "f_pool"]
 _FLOATS = ("relative_change", "points", "better", "b_pool", "f_pool")
-_DIRECTION = {k: v.direction for k, v in INDICATORS.items()}
+_DIRECTION = {k: v.direction for k, v in INDICATORS.items()} | {k: INDICATORS[v].direction
+                                                                 for k, v in NORMALISED_OF.items()}
 
 
 def _better(indicator, baseline, followup) -> np.ndarray:
@@ -165,14 +169,19 @@ def spread(changes: pd.DataFrame) -> pd.DataFrame:
     return out[SPREAD_COLUMNS].astype({c: float for c in SPREAD_COLUMNS[2:]})
 
 
-def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFrame:
+def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None, *,
+                     indicator: str = "energy") -> pd.DataFrame:
     """Energy (MWh per year) and emissions (t CO2e per year) avoided, per ``by`` group (one row
     without): the counted enterprises' energy in kWh, (baseline rate - follow-up rate) x 365 / 1000,
     summed. Emissions need the per-day ``co2e_baseline`` and ``co2e_followup`` columns (kg CO2e);
-    an enterprise without them (no factor) is left out of the emissions and of ``co2_enterprises``."""
+    an enterprise without them (no factor) is left out of the emissions and of ``co2_enterprises``.
+
+    ``indicator="energy_per_production"`` gives the same against the production-adjusted baseline
+    (``metrics.normalised_changes``): the normalised savings, baseline intensity x follow-up
+    production - follow-up energy, a year."""
     by = [by] if isinstance(by, str) else list(by or [])
     per = counted_changes(changes)
-    en = per[(per["indicator"] == "energy").to_numpy() & (per["unit"] == "kWh").to_numpy()]
+    en = per[(per["indicator"] == indicator).to_numpy() & (per["unit"] == "kWh").to_numpy()]
     if "co2e_baseline" not in en.columns:
         en = en.assign(co2e_baseline=np.nan, co2e_followup=np.nan)
     co2_b = en["co2e_baseline"].to_numpy(dtype=float)

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from metrics import formatting, labels
+from metrics.normalise import NORMALISED
 from tracker import charts, delivery_charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
@@ -137,6 +138,7 @@ def render() -> None:
                     "or see the Data quality tab for enterprises waiting for a follow-up.")
         else:
             st.subheader("Headline: change from baseline to latest follow-up")
+            st.caption(labels.comparable_text(ov.comparable))
             heads = ov.summary[ov.summary["indicator"].isin(overview.HEADLINE)]
             for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples(), strict=False):
                 with col.container(border=True):
@@ -149,6 +151,11 @@ def render() -> None:
                                   help=MEANINGS["mean"])
                         st.markdown(f"median **{formatting.percent(r.median_change)}** · "
                                     f"pooled **{formatting.percent(r.pooled_change)}**")
+                    per = ov.summary[ov.summary["indicator"].eq(NORMALISED.get(r.indicator, ""))]
+                    for n in per.itertuples():
+                        figure = disclosure.FEWER if n.suppressed else formatting.percent(n.mean_change)
+                        st.markdown(f"per unit of production: mean **{figure}** · {n.enterprises:,} enterprises",
+                                    help=labels.FIGURE_MEANINGS["normalised"])
                     st.caption(f"programme's reported average: {formatting.percent(r.reported_mean_change, 0)}")
             table = formatting.cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
                            {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
@@ -177,11 +184,10 @@ def render() -> None:
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
-            for col, r in zip((e1, e2), ov.impacts.itertuples(), strict=True):
+            for i, r in enumerate(ov.impacts.itertuples()):
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
-                col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
-                           help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
-                                "x 365.")
+                (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
+                                       help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])
             e1, e2 = st.columns(2)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)

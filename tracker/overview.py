@@ -102,6 +102,9 @@ class ProgrammeOverview:
     cells: dict = field(default_factory=dict, repr=False)
     #: how many cells guard hid because they differ from cells shown before by 1 or 2 enterprises
     hidden_as_too_close: int = 0
+    #: enterprises with a baseline and a follow-up: all, those whose follow-up covers the baseline's months of
+    #: the year (like with like), those whose energy avoided a year is extrapolated from less than a year
+    comparable: dict = field(default_factory=dict)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -251,7 +254,19 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
             columns={"quarter": "followup_quarter"}),
         distribution=_distribution(both), reference=data.reference, impacts=_impacts(both),
         impacts_by_country=_impacts_by_country(both), participants=participants,
-        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both))
+        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both), comparable=_comparable(s_all))
+
+
+def _comparable(s_all: pd.DataFrame) -> dict:
+    """How many enterprises compare like with like (tracker.summary's flags), flags read once per distinct text."""
+    both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
+    codes, texts = pd.factorize(both["flags"])
+    flagged = {f: np.array([f in str(t).split(",") for t in texts] + [False])[codes] for f in ("months_differ",
+                                                                                              "extrapolated")}
+    ids = both["enterprise_id"].to_numpy()
+    compared = np.unique(ids)
+    differ, extrapolated = np.unique(ids[flagged["months_differ"]]), np.unique(ids[flagged["extrapolated"]])
+    return {"compared": len(compared), "like_with_like": len(compared) - len(differ), "extrapolated": len(extrapolated)}
 
 
 def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:
@@ -297,15 +312,26 @@ def _distribution(both: pd.DataFrame) -> pd.DataFrame:
     return _order(distribution)
 
 
+#: the figures of the impacts table: (figure, the summary's indicator behind it)
+IMPACT_FIGURES = (("energy avoided", "energy"), ("emissions avoided", "energy"),
+                  ("energy avoided, production-adjusted", metrics.NORMALISED["energy"]),
+                  ("emissions avoided, production-adjusted", metrics.NORMALISED["energy"]))
+
+
 def _impacts(both: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``)."""
+    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): against the
+    baseline as measured, and against the production-adjusted baseline (normalised savings)."""
     a = metrics.avoided_per_year(both).iloc[0]
+    n = metrics.avoided_per_year(both, indicator=metrics.NORMALISED["energy"]).iloc[0]
     return suppress(pd.DataFrame({
-        "figure": ["energy avoided", "emissions avoided"],
-        "unit": ["MWh per year", "t CO2e per year"],
-        "enterprises": [int(a["enterprises"]), int(a["co2_enterprises"])],
-        "baseline": [float(a["energy_baseline_mwh_per_year"]), float(a["co2e_baseline_t_per_year"])],
-        "avoided": [float(a["energy_avoided_mwh_per_year"]), float(a["co2e_avoided_t_per_year"])],
+        "figure": [f for f, _ in IMPACT_FIGURES],
+        "unit": ["MWh per year", "t CO2e per year"] * 2,
+        "enterprises": [int(a["enterprises"]), int(a["co2_enterprises"]), int(n["enterprises"]),
+                        int(n["co2_enterprises"])],
+        "baseline": [float(a["energy_baseline_mwh_per_year"]), float(a["co2e_baseline_t_per_year"]),
+                     float(n["energy_baseline_mwh_per_year"]), float(n["co2e_baseline_t_per_year"])],
+        "avoided": [float(a["energy_avoided_mwh_per_year"]), float(a["co2e_avoided_t_per_year"]),
+                    float(n["energy_avoided_mwh_per_year"]), float(n["co2e_avoided_t_per_year"])],
     }))
 
 
@@ -336,7 +362,8 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     total = len(ents)
     participants = ents[["enterprise_id", "name", *ATTRIBUTES]].head(listed).reset_index(drop=True)
     ids = participants["enterprise_id"].to_numpy()
-    mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()]
+    mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()
+                 & ~s_all["indicator"].isin(list(metrics.NORMALISED_OF)).to_numpy()]  # indicators entered
     counts = (mine.assign(complete=mine["has_baseline"] & mine["has_followup"])
               .groupby("enterprise_id", observed=True).agg(indicators=("indicator", "size"),
                                                            complete=("complete", "sum")))
@@ -388,9 +415,11 @@ def _cells(both: pd.DataFrame) -> dict:
                                ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
                                ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
-    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
-    co2 = en.dropna(subset=["co2e_baseline", "co2e_followup"])
-    for figure, frame in [("energy avoided", en), ("emissions avoided", co2)]:
+    for figure, indicator in IMPACT_FIGURES:
+        frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
+        if figure.startswith("emissions"):
+            frame = frame.dropna(subset=["co2e_baseline", "co2e_followup"])
         cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
+    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     cells.update(cell_sums("impacts_by_country", en, ["country"]))
     return cells

@@ -31,6 +31,8 @@ FLAG_TEXT = {
     "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
     "no_emission_factor": "no emission factor for a carrier or the country",
     "zero_baseline": "baseline of 0: no relative change, so left out of the programme's figures",
+    "months_differ": "follow-up months of the year differ from the baseline's (season not compared like with like)",
+    "extrapolated": "energy avoided a year extrapolated from a follow-up shorter than a year",
 }
 SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
 MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "
@@ -139,7 +141,8 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
     keys = ["enterprise", "indicator", "unit_canonical"]
     present = (m.assign(has_baseline=m["phase"].eq("baseline"), has_followup=m["phase"].eq("follow-up"))
                .groupby(keys, sort=False, observed=True)[["has_baseline", "has_followup"]].any().reset_index())
-    ch = metrics.enterprise_changes(m).rename(columns={"unit": "unit_canonical"})
+    changes = metrics.enterprise_changes(m)
+    ch = changes.rename(columns={"unit": "unit_canonical"})
     ch = ch[["enterprise", "indicator", "unit_canonical", "baseline", "followup", "relative_change", "points",
              "baseline_days", "followup_days", "followup_end"]]
     out = present.merge(ch, on=keys, how="left")
@@ -151,7 +154,35 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
         out = out.assign(co2e_baseline=np.nan, co2e_followup=np.nan, no_factor=False)
     # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
     out.loc[out["unit_canonical"].ne("kWh"), ["co2e_baseline", "co2e_followup"]] = np.nan
-    return _summary_rows(out, now)
+    comparable = metrics.comparability(m).set_index("enterprise")
+    out = out.assign(months_differ=out["enterprise"].map(~comparable["same_months"]).fillna(False).astype(bool)
+                     & out["has_baseline"] & out["has_followup"],
+                     extrapolated=out["enterprise"].map(comparable["extrapolated"]).fillna(False).astype(bool)
+                     & out["indicator"].eq("energy") & out["has_baseline"] & out["has_followup"])
+    rows = _summary_rows(out, now)
+    normalised = _normalised_rows(changes, out, now)
+    return pd.concat([rows, normalised], ignore_index=True) if len(normalised) else rows
+
+
+def _normalised_rows(changes: pd.DataFrame, out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """The per-unit-of-production rows (``metrics.normalised_changes``): the production-adjusted
+    baseline and the follow-up in the indicator's unit per day; energy's emissions adjusted alike
+    (baseline emissions x follow-up production / baseline production). No data-quality flag: the
+    indicator's own row carries it."""
+    norm = metrics.normalised_changes(changes)
+    if norm.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    energy = out[out["indicator"].eq("energy").to_numpy() & out["unit_canonical"].eq("kWh").to_numpy()]
+    co2 = energy.set_index("enterprise")[["co2e_baseline", "co2e_followup"]]
+    co2 = co2.reindex(norm["enterprise"].to_numpy())
+    is_energy = norm["of"].eq("energy").to_numpy()
+    ratio = norm["production_ratio"].to_numpy(dtype=float)
+    norm = norm.assign(unit_canonical=norm["unit"], has_baseline=True, has_followup=True, no_factor=False,
+                       co2e_baseline=np.where(is_energy, co2["co2e_baseline"].to_numpy(dtype=float) * ratio, np.nan),
+                       co2e_followup=np.where(is_energy, co2["co2e_followup"].to_numpy(dtype=float), np.nan))
+    rows = _summary_rows(norm, now)
+    rows["flags"] = ""
+    return rows
 
 
 def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
@@ -166,6 +197,8 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         "periods_differ": (periods > PERIOD_RATIO) | (periods < 1 / PERIOD_RATIO),
         "no_emission_factor": out["no_factor"].eq(True),
         "zero_baseline": out["baseline"].eq(0) & out["followup"].notna(),
+        "months_differ": out.get("months_differ", pd.Series(False, index=out.index)),
+        "extrapolated": out.get("extrapolated", pd.Series(False, index=out.index)),
     }
     text = pd.Series("", index=out.index, dtype=object)
     for name, mask in flags.items():

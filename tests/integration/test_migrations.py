@@ -108,3 +108,15 @@ def test_partners_downgrade_writes_each_name_back(old_demo):
     back = dict(_rows(engine, "SELECT name, partner FROM enterprises"))
     assert back == {name: t.strip() for name, t in texts.items()}  # trimmed once: the names of the records
     assert "partners" not in inspect(engine).get_table_names()
+
+
+def test_the_figures_per_unit_of_production_reach_an_upgraded_database(duckdb_url):
+    engine = db.open_database(duckdb_url)
+    demo.load(engine, "demo-password")
+    sql = "SELECT count(*) FROM enterprise_summary WHERE indicator = 'energy_per_production'"
+    assert _rows(engine, sql) == [(33,)]  # the demo's 33 enterprises with production and energy in both phases
+    _move(engine, command.downgrade, "0009")
+    assert _rows(engine, sql) == [(0,)]  # as a 0009 database holds it
+    _move(engine, command.upgrade, "head")
+    assert _rows(engine, sql) == [(33,)]
+    engine.dispose()
