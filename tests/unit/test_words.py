@@ -116,7 +116,7 @@ def test_missing_and_unknown_names_read_as_nothing_or_as_given():
     assert labels.carrier_label("own_wood_chips") == "own wood chips"
     assert labels.unit_words(None) == "" and labels.unit_words(float("nan")) == ""
     assert labels.unit_words("kWh per short_ton") == "kWh per short ton"
-    assert labels.unit_words("short_ton per piece") == "short ton per pieces"
+    assert labels.unit_words("short_ton per piece") == "short ton per piece"  # one piece
     assert labels.source_label(None) == "" and labels.source_label(float("nan")) == ""
     assert labels.source_label("IEA  2023,   table 4") == "IEA 2023, table 4"  # runs of spaces become one
     assert labels.column_label("material_wasted per short_ton") == "Materials wasted, kg per short ton produced"
