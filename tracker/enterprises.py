@@ -45,10 +45,10 @@ def _fields(session: Session, name: str, country: str, sector: str, size: str, p
     name = lengths.fit(Enterprise.name, name, "The enterprise's name")
     if not name:
         raise ValueError("The enterprise needs a name.")
-    return dict(name=name, **_profile(session, country, sector, size, partner, cluster, ent))
+    return dict(name=name, **profile_values(session, country, sector, size, partner, cluster, ent))
 
 
-def _profile(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
+def profile_values(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
              ent: Enterprise | None) -> dict:
     """Country, sector, size, partner and cluster as stored. ``cluster`` None keeps ``ent``'s
     cluster, which must then lie in the (new) country."""
@@ -244,7 +244,7 @@ def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, cou
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
             raise LookupError(f"No enterprise with id {enterprise_id}.")
-        _update(session, user, ent, _profile(session, country, sector, size, partner, cluster, ent))
+        _update(session, user, ent, profile_values(session, country, sector, size, partner, cluster, ent))
 
 
 def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:
