@@ -61,6 +61,7 @@ from metrics.normalise import (
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, factor_set
+from metrics.regression import RegressionBaseline, model_energy, regression_baseline
 from metrics.report import periods_differ, report_changes, report_impacts, report_stages
 from metrics.targets import (
     TARGET_BASES,
@@ -84,6 +85,7 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
+    "RegressionBaseline", "regression_baseline", "model_energy",
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set",

@@ -18,7 +18,7 @@ from tracker import activities, audit, clusters, lengths, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.countries import country_code
-from tracker.db import bulk_insert, read_frame, session_scope
+from tracker.db import bulk_insert, name_taken, read_frame, session_scope
 from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
 
 SIZES = ("micro", "small", "medium", "large")
@@ -45,10 +45,10 @@ def _fields(session: Session, name: str, country: str, sector: str, size: str, p
     name = lengths.fit(Enterprise.name, name, "The enterprise's name")
     if not name:
         raise ValueError("The enterprise needs a name.")
-    return dict(name=name, **_profile(session, country, sector, size, partner, cluster, ent))
+    return dict(name=name, **profile_values(session, country, sector, size, partner, cluster, ent))
 
 
-def _profile(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
+def profile_values(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
              ent: Enterprise | None) -> dict:
     """Country, sector, size, partner and cluster as stored. ``cluster`` None keeps ``ent``'s
     cluster, which must then lie in the (new) country."""
@@ -210,7 +210,8 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
             raise ValueError(f"An enterprise called {values['name']!r} exists already.")
         ent = Enterprise(synthetic=False, **values)
         session.add(ent)
-        session.flush()
+        with name_taken(f"An enterprise called {values['name']!r} exists already."):
+            session.flush()
         audit.record(session, user.username, "insert", "enterprises", ent.id, None, values)
         return ent.id
 
@@ -229,7 +230,9 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
                                                             Enterprise.id != ent.id)).first()
         if clash is not None:
             raise ValueError(f"Another enterprise is called {values['name']!r}.")
-        _update(session, user, ent, values)
+        with name_taken(f"Another enterprise is called {values['name']!r}."):
+            _update(session, user, ent, values)
+            session.flush()
 
 
 def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,
@@ -241,7 +244,7 @@ def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, cou
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
             raise LookupError(f"No enterprise with id {enterprise_id}.")
-        _update(session, user, ent, _profile(session, country, sector, size, partner, cluster, ent))
+        _update(session, user, ent, profile_values(session, country, sector, size, partner, cluster, ent))
 
 
 def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:

@@ -53,6 +53,8 @@ class EnterpriseReport:
     same_months_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the enterprise's targets with their progress (tracker.targets.enterprise_progress)
     targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the regression baseline of energy on production (metrics.regression), or why there is none
+    regression: metrics.RegressionBaseline | None = None
 
     def comparable_note(self) -> str:
         """Whether the follow-up covers the baseline's months of the year, in words (empty without changes)."""
@@ -115,6 +117,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
+    regression = metrics.regression_baseline(df) if not changes.empty else None
     periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
@@ -128,4 +131,5 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
                             common_periods=common_periods, normalised=normalised,
-                            comparable=comparable, same_months_changes=same_months_changes, targets=progress)
+                            comparable=comparable, same_months_changes=same_months_changes,
+                            regression=regression, targets=progress)
