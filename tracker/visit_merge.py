@@ -25,6 +25,8 @@ from tracker.db import bulk_insert
 from tracker.models import Action, Enterprise, Measurement, Training
 from tracker.visit_records import ACTION_FIELDS, MODULE_FIELDS, PROFILE_FIELDS, Key, describe, enterprise_of, same
 
+#: the most attendees of one group (female managers...) a module record may have (an integer column holds more)
+MAX_ATTENDEES = 100_000
 #: the audit log's action for every change a merge makes
 AUDIT_ACTION = "offline visit"
 
@@ -266,6 +268,8 @@ def _modules(session: Session, changes: dict, server: dict, target: Target) -> N
             counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
             if start is None or end is None:
                 raise ValueError("the module record needs its start and end dates")
+            if any(c > MAX_ATTENDEES for c in counts):
+                raise ValueError(f"more than {MAX_ATTENDEES:,} attendees in one group")
             cohort = activities.check_training(str(value.get("module")), start, end, counts,
                                                str(value.get("cohort") or ""))
             trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))

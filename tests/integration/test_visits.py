@@ -340,6 +340,11 @@ def test_forged_laptop_records_that_cannot_be_stored_are_refused_each_named(serv
                                                         "workers_female": 1, "workers_male": 1,
                                                         "trainer": "synthetic-trainer-ke"}}]
 
+    def rename(obj):  # an enterprise's name is not a field a visit changes
+        obj["records"].append({"key": ["profile", case_gid, "name"], "value": {"value": "renamed"}})
+
+    with pytest.raises(PackageError, match="not one a package holds"):
+        visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", rename))
     with pytest.raises(VisitRefused) as caught:
         visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", forge))
     problems = caught.value.problems
