@@ -1,6 +1,6 @@
 """targets: a reduction of an indicator by a date, per enterprise (issue 14)
 
-Revision ID: 0012
+Revision ID: 0013
 Revises: 0011
 Create Date: 2026-11-30
 
@@ -9,7 +9,7 @@ A new table; no enterprise has a target until one is set on its Profile page.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0012'
+revision = '0013'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
