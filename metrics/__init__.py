@@ -34,6 +34,7 @@ from metrics.impacts import (
     energy_kwh,
     fuel_table,
     grid_factor,
+    grid_factor_known,
     grid_factors,
     intensity,
     loss_per_good,
@@ -51,7 +52,7 @@ from metrics.indicators import (
 )
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
-from metrics.reference import FACTOR_SET_VERSION, factor_set
+from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
 from metrics.report import periods_differ, report_changes, report_impacts, report_stages
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
 
@@ -60,6 +61,7 @@ __all__ = [
     "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "PHASES", "valid_units", "check_unit",
     "canonical_factor", "normalise_phase",
     "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors",
+    "grid_factor_known",
     "fuel_table", "intensity", "loss_per_good",
     "change", "Change",
     "TEMPLATE_COLUMNS", "parse", "Parsed", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates",
@@ -67,7 +69,7 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
-    "FACTOR_SET_VERSION", "factor_set",
+    "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
     "report_stages", "report_impacts", "periods_differ", "report_changes",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]
