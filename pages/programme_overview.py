@@ -176,7 +176,9 @@ def render() -> None:
             shared.chart(charts.over_time_chart(ov.over_time, pick, ov.reference), "time_chart")
 
             st.subheader("Energy and emissions avoided")
-            for col, r in zip(st.columns(len(ov.impacts)), ov.impacts.itertuples(), strict=True):
+            rows = list(ov.impacts.itertuples())
+            cells = [c for _ in range(0, len(rows), 2) for c in st.columns(2)]  # two a row: labels read whole
+            for col, r in zip(cells, rows, strict=False):
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                            help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "

@@ -108,3 +108,22 @@ def test_partners_downgrade_writes_each_name_back(old_demo):
     back = dict(_rows(engine, "SELECT name, partner FROM enterprises"))
     assert back == {name: t.strip() for name, t in texts.items()}  # trimmed once: the names of the records
     assert "partners" not in inspect(engine).get_table_names()
+
+
+def test_scopes_revision_keeps_stored_summary_rows_and_marks_their_factor_set(db_url):
+    # a summary row stored before 0010 keeps its figures (CO2 only, factor set 2026.1) and says so;
+    # the downgrade drops the new columns and keeps the row
+    engine = db.create(db_url)
+    _move(engine, command.upgrade, "0009")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO enterprise_summary (enterprise_id, indicator, unit, has_baseline, has_followup, "
+                          "baseline, followup, co2e_baseline, co2e_followup, flags, updated_at) VALUES "
+                          "(7, 'energy', 'kWh', true, true, 100, 80, 26.7, 21.4, '', CURRENT_TIMESTAMP)"))
+    _move(engine, command.upgrade, "0010")
+    assert _rows(engine, "SELECT co2e_baseline, co2e_followup, scope1_baseline, scope2_followup, factor_set "
+                         "FROM enterprise_summary") == [(26.7, 21.4, None, None, "2026.1")]
+    _move(engine, command.downgrade, "0009")
+    columns = {c["name"] for c in inspect(engine).get_columns("enterprise_summary")}
+    assert not {"scope1_baseline", "scope2_followup", "factor_set"} & columns
+    assert _rows(engine, "SELECT co2e_baseline FROM enterprise_summary") == [(26.7,)]
+    engine.dispose()
