@@ -50,6 +50,14 @@ from metrics.indicators import (
     normalise_phase,
     valid_units,
 )
+from metrics.normalise import (
+    NORMALISED,
+    NORMALISED_OF,
+    is_normalised,
+    normalised_changes,
+    normalised_savings,
+    report_normalised,
+)
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
@@ -68,6 +76,7 @@ __all__ = [
     "date_order", "file_date_orders", "parse_chunks",
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
+    "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
     "report_stages", "report_impacts", "periods_differ", "report_changes",

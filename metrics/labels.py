@@ -14,9 +14,30 @@ import numpy as np
 import pandas as pd
 
 from metrics.indicators import INDICATORS, WASTE_DESTINATIONS, fuels
+from metrics.normalise import NORMALISED
 
-#: the indicators as the report, the overview and the charts name them
-INDICATOR_LABELS: dict[str, str] = {name: ind.label for name, ind in INDICATORS.items()}
+#: the indicators as the report, the overview and the charts name them, with their figures per unit
+#: of production (metrics.normalise): 'Energy per unit of production'
+INDICATOR_LABELS: dict[str, str] = {name: ind.label for name, ind in INDICATORS.items()} | {
+    per: f"{INDICATORS[name].label} per unit of production" for name, per in NORMALISED.items()}
+
+#: what the normalised figures mean, in words (the overview's and the report's help texts)
+FIGURE_MEANINGS = {
+    "normalised": "the change of the figure per unit of production (kWh per piece, kg per kg produced), each "
+                  "enterprise in its own production unit: follow-up intensity / baseline intensity - 1. A drop in "
+                  "orders is not a saving here",
+    "avoided": "sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) x 365",
+    "adjusted": "sum over enterprises of (baseline intensity x follow-up production minus follow-up energy) per day, "
+                "x 365: the savings against the baseline adjusted to the follow-up's production (ISO 50006 "
+                "normalised savings)",
+}
+#: the note under a report's figures per unit of production
+NORMALISED_NOTE = ("Per unit of production: each figure divided by the production of the same period (per-day rates), "
+                   "in the unit production is entered in. Change per unit of production = follow-up intensity / "
+                   "baseline intensity - 1; normalised savings = (baseline intensity x follow-up production - "
+                   "follow-up figure) per day x 365; absolute savings = (baseline - follow-up) per day x 365. A drop "
+                   "in orders is not a saving per unit of production. Not given where production is entered in "
+                   "two kinds of unit or is 0.")
 
 #: energy carriers as people call them (the fuel table's names are IPCC's: "Gas/diesel oil")
 _CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
@@ -97,8 +118,9 @@ def unit_words(unit) -> str:
     unit = "" if unit is None or unit != unit else str(unit)
     if unit in UNIT_LABELS:
         return UNIT_LABELS[unit]
-    if " per " in unit:  # "kWh per kg": each side in words
-        return " per ".join(unit_words(u) for u in unit.split(" per "))
+    if " per " in unit:  # "kWh per kg": each side in words, one piece ("kWh per piece", not "per pieces")
+        top, _, bottom = unit.partition(" per ")
+        return f"{unit_words(top)} per {'piece' if bottom == 'piece' else unit_words(bottom)}"
     return unit
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.indicators import DAYS_PER_YEAR, INDICATORS
+from metrics.normalise import NORMALISED_OF
 
 AGGREGATE_COLUMNS = ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change",
                      "mean_points", "improved_share", "baseline_total", "followup_total"]
@@ -36,10 +37,13 @@ AVOIDED_COLUMNS = ["enterprises", "energy_baseline_mwh_per_year", "energy_avoide
                    "co2e_baseline_t_per_year", "co2e_avoided_t_per_year", "scope1_enterprises",
                    "scope1_baseline_t_per_year", "scope1_avoided_t_per_year", "scope2_enterprises",
                    "scope2_baseline_t_per_year", "scope2_avoided_t_per_year"]
-EXTENSIVE = tuple(k for k, v in INDICATORS.items() if v.kind == "extensive")
+#: figures whose per-day rates add up over enterprises: the extensive indicators and their
+#: production-adjusted forms (metrics.normalise), whose baseline and follow-up are in the indicator's unit
+EXTENSIVE = tuple(k for k, v in INDICATORS.items() if v.kind == "extensive") + tuple(NORMALISED_OF)
 _COUNTED = ["enterprise", "indicator", "unit", "units", "relative_change", "points", "better", "b_pool", "f_pool"]
 _FLOATS = ("relative_change", "points", "better", "b_pool", "f_pool")
-_DIRECTION = {k: v.direction for k, v in INDICATORS.items()}
+_DIRECTION = {k: v.direction for k, v in INDICATORS.items()} | {k: INDICATORS[v].direction
+                                                                 for k, v in NORMALISED_OF.items()}
 
 
 def _better(indicator, baseline, followup) -> np.ndarray:
@@ -169,17 +173,21 @@ def spread(changes: pd.DataFrame) -> pd.DataFrame:
     return out[SPREAD_COLUMNS].astype({c: float for c in SPREAD_COLUMNS[2:]})
 
 
-def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFrame:
+def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None, *,
+                     indicator: str = "energy") -> pd.DataFrame:
     """Energy (MWh per year) and emissions (t CO2e per year) avoided, per ``by`` group (one row
     without): the counted enterprises' energy in kWh, (baseline rate - follow-up rate) x 365 / 1000,
     summed. Emissions need the per-day ``co2e_baseline`` and ``co2e_followup`` columns (kg CO2e,
     scope 1 + scope 2); an enterprise without them (no factor) is left out of the emissions and of
     ``co2_enterprises``. Scope 1 and scope 2 come from ``scope1_*`` and ``scope2_*`` likewise, each
-    with its own count (``scope1_enterprises``, ``scope2_enterprises``: rows computed before the
-    split have a total only)."""
+    with its own count (``scope1_enterprises``, ``scope2_enterprises``).
+
+    ``indicator="energy_per_production"`` gives the same against the production-adjusted baseline
+    (``metrics.normalised_changes``): the normalised savings, baseline intensity x follow-up
+    production - follow-up energy, a year."""
     by = [by] if isinstance(by, str) else list(by or [])
     per = counted_changes(changes)
-    en = per[(per["indicator"] == "energy").to_numpy() & (per["unit"] == "kWh").to_numpy()]
+    en = per[(per["indicator"] == indicator).to_numpy() & (per["unit"] == "kWh").to_numpy()]
     scale = DAYS_PER_YEAR / 1000
     e = pd.DataFrame({
         **{c: en[c].astype(str).to_numpy() for c in by},

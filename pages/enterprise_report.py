@@ -51,6 +51,10 @@ def render() -> None:
             st.markdown(f"**{report.common_title()}**")
             st.dataframe(tables.changes_table(report.common_changes, report.common_periods), hide_index=True,
                          key="common_changes_table")
+        if not report.normalised.empty:
+            st.markdown("**Per unit of production (ISO 50006), beside the absolute change**")
+            st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
+            st.caption(labels.NORMALISED_NOTE)
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
                         key="reference_chart")

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from metrics import formatting, labels
+from metrics.normalise import NORMALISED
 from tracker import charts, delivery_charts, disclosure, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
@@ -149,6 +150,11 @@ def render() -> None:
                                   help=MEANINGS["mean"])
                         st.markdown(f"median **{formatting.percent(r.median_change)}** · "
                                     f"pooled **{formatting.percent(r.pooled_change)}**")
+                    per = ov.summary[ov.summary["indicator"].eq(NORMALISED.get(r.indicator, ""))]
+                    for n in per.itertuples():
+                        figure = disclosure.FEWER if n.suppressed else formatting.percent(n.mean_change)
+                        st.markdown(f"per unit of production: mean **{figure}** · {n.enterprises:,} enterprises",
+                                    help=labels.FIGURE_MEANINGS["normalised"])
                     st.caption(f"programme's reported average: {formatting.percent(r.reported_mean_change, 0)}")
             table = formatting.cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
                            {"indicator": "indicator", "enterprises": "enterprises", "mean_change": "mean",
@@ -176,13 +182,11 @@ def render() -> None:
             shared.chart(charts.over_time_chart(ov.over_time, pick, ov.reference), "time_chart")
 
             st.subheader("Energy and emissions avoided")
-            rows = list(ov.impacts.itertuples())
-            cells = [c for _ in range(0, len(rows), 2) for c in st.columns(2)]  # two a row: labels read whole
-            for col, r in zip(cells, rows, strict=False):
+            e1, e2 = st.columns(2)
+            for i, r in enumerate(ov.impacts.itertuples()):
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
-                col.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
-                           help="Sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) "
-                                "x 365.")
+                (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
+                                       help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])
             e1, e2 = st.columns(2)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
@@ -192,8 +196,7 @@ def render() -> None:
                        f"{overview.GWP_LABEL} GWPs; scope 2 is grid electricity, location based (the country's grid "
                        f"factor); total = scope 1 + scope 2 (factor set {overview.FACTOR_SET}). Biogenic CO2 (wood, "
                        "biogas) is not counted (the CH4 and N2O of their burning are); enterprises with a carrier or "
-                       "country without a factor are left out of the emissions. Figures stored with factor set 2026.1 "
-                       "(before the split) count in the total only, until their enterprise's figures are saved again.")
+                       "country without a factor are left out of the emissions.")
 
     with delivery:
         _delivery(user, filters, ov.reference)

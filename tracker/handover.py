@@ -115,6 +115,10 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
         parts.append(_table(tables.changes_table(report.changes, report.periods), words=False))
         parts.append(f"<p>{html.escape(report.periods_note())}</p>")
+        if not report.normalised.empty:
+            parts.append("<h3>Per unit of production (ISO 50006), beside the absolute change</h3>"
+                         + _table(tables.normalised_table(report.normalised), words=False)
+                         + f"<p>{html.escape(labels.NORMALISED_NOTE)}</p>")
         if report.followups_differ and report.common_period is not None:
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
@@ -151,6 +155,7 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
     # sheets and columns in words: this file is read by people (the template keeps machine names)
     sheets = {"Changes": _changes_sheet(report.changes), "Where figures come from": _periods_sheet(report.periods),
               "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
+              "Per unit of production": _normalised_sheet(report.normalised),
               "Stages": report.stages,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
               "Emission factors": report.factors, "Improvement actions": report.actions,
@@ -185,6 +190,20 @@ def _changes_sheet(changes: pd.DataFrame) -> pd.DataFrame:
         "Baseline periods from": changes["baseline_from"], "Baseline periods to": changes["baseline_to"],
         "Follow-up periods from": changes["followup_from"], "Follow-up periods to": changes["followup_to"],
         "Follow-up periods used": changes["followup_periods"]})
+
+
+def _normalised_sheet(normalised: pd.DataFrame) -> pd.DataFrame:
+    """Per unit of production beside the absolute change (metrics.report_normalised), changes in %."""
+    if normalised.empty:
+        return normalised
+    return pd.DataFrame({
+        "indicator": normalised["indicator"], "Baseline per unit of production": normalised["baseline_intensity"],
+        "Latest follow-up per unit of production": normalised["followup_intensity"],
+        "Intensity unit": normalised["intensity_unit"].map(labels.unit_words),
+        "Change per unit of production (%)": normalised["normalised_change"] * 100,
+        "Absolute change (%)": normalised["absolute_change"] * 100,
+        "Normalised savings a year": normalised["normalised_savings_per_year"],
+        "Absolute savings a year": normalised["absolute_savings_per_year"], "unit": normalised["unit"]})
 
 
 def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:

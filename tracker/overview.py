@@ -128,7 +128,7 @@ SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followu
 #: kg CO2e per day: the total (scope 1 + scope 2) and each scope, at baseline and follow-up
 EMISSION_COLUMNS = ("co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup", "scope2_baseline",
                     "scope2_followup")
-#: the rows of the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
+#: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
 EMISSION_FIGURES = (("emissions avoided, scope 1", "scope1", "scope1_enterprises"),
                     ("emissions avoided, scope 2", "scope2", "scope2_enterprises"),
                     ("emissions avoided, total", "co2e", "co2_enterprises"))
@@ -306,18 +306,27 @@ def _distribution(both: pd.DataFrame) -> pd.DataFrame:
     return _order(distribution)
 
 
+#: the figures of the impacts table: (figure, the summary's indicator behind it, the emission column prefix
+#: of metrics.avoided_per_year or None for energy, its count column); emissions by scope and in total
+IMPACT_FIGURES = tuple(
+    (figure + suffix, indicator, prefix, count)
+    for suffix, indicator in (("", "energy"), (", production-adjusted", metrics.NORMALISED["energy"]))
+    for figure, prefix, count in (("energy avoided", None, "enterprises"), *EMISSION_FIGURES))
+
+
 def _impacts(both: pd.DataFrame) -> pd.DataFrame:
     """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
-    scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises."""
-    a = metrics.avoided_per_year(both).iloc[0]
+    scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
+    baseline as measured, and against the production-adjusted baseline (normalised savings)."""
+    ab = {i: metrics.avoided_per_year(both, indicator=i).iloc[0] for i in ("energy", metrics.NORMALISED["energy"])}
     return suppress(pd.DataFrame({
-        "figure": ["energy avoided", *(f for f, _, _ in EMISSION_FIGURES)],
-        "unit": ["MWh per year", *(["t CO2e per year"] * len(EMISSION_FIGURES))],
-        "enterprises": [int(a["enterprises"]), *(int(a[n]) for _, _, n in EMISSION_FIGURES)],
-        "baseline": [float(a["energy_baseline_mwh_per_year"]),
-                     *(float(a[f"{p}_baseline_t_per_year"]) for _, p, _ in EMISSION_FIGURES)],
-        "avoided": [float(a["energy_avoided_mwh_per_year"]),
-                    *(float(a[f"{p}_avoided_t_per_year"]) for _, p, _ in EMISSION_FIGURES)],
+        "figure": [f for f, _, _, _ in IMPACT_FIGURES],
+        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES],
+        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES],
+        "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
+                     for _, i, p, _ in IMPACT_FIGURES],
+        "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
+                    for _, i, p, _ in IMPACT_FIGURES],
     }))
 
 
@@ -348,7 +357,8 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     total = len(ents)
     participants = ents[["enterprise_id", "name", *ATTRIBUTES]].head(listed).reset_index(drop=True)
     ids = participants["enterprise_id"].to_numpy()
-    mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()]
+    mine = s_all[s_all["enterprise_id"].isin(ids).to_numpy()
+                 & ~s_all["indicator"].isin(list(metrics.NORMALISED_OF)).to_numpy()]  # indicators entered
     counts = (mine.assign(complete=mine["has_baseline"] & mine["has_followup"])
               .groupby("enterprise_id", observed=True).agg(indicators=("indicator", "size"),
                                                            complete=("complete", "sum")))
@@ -400,11 +410,12 @@ def _cells(both: pd.DataFrame) -> dict:
                                ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
                                ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
-    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
-    parts = [("energy avoided", en)] + [
-        (figure, en.dropna(subset=[f"{p}_baseline", f"{p}_followup"]) if f"{p}_baseline" in en.columns else en[:0])
-        for figure, p, _ in EMISSION_FIGURES]
-    for figure, frame in parts:
+    for figure, indicator, prefix, _ in IMPACT_FIGURES:
+        frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
+        if prefix is not None:
+            cols = [f"{prefix}_baseline", f"{prefix}_followup"]
+            frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
         cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
+    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     cells.update(cell_sums("impacts_by_country", en, ["country"]))
     return cells

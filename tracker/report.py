@@ -49,6 +49,8 @@ class EnterpriseReport:
     common_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: how many stored figures were converted with each factor-set version ({'2026.1': 12, ...})
     factor_sets: dict = field(default_factory=dict)
+    #: per unit of production beside the absolute change (metrics.report_normalised)
+    normalised: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def emissions_note(self) -> str:
         """What the emission figures are, by scope, and which factor sets stand behind them."""
@@ -107,6 +109,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
+    normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
@@ -119,4 +122,4 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
-                            common_periods=common_periods, factor_sets=factor_sets)
+                            common_periods=common_periods, factor_sets=factor_sets, normalised=normalised)

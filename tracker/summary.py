@@ -154,7 +154,8 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
     keys = ["enterprise", "indicator", "unit_canonical"]
     present = (m.assign(has_baseline=m["phase"].eq("baseline"), has_followup=m["phase"].eq("follow-up"))
                .groupby(keys, sort=False, observed=True)[["has_baseline", "has_followup"]].any().reset_index())
-    ch = metrics.enterprise_changes(m).rename(columns={"unit": "unit_canonical"})
+    changes = metrics.enterprise_changes(m)
+    ch = changes.rename(columns={"unit": "unit_canonical"})
     ch = ch[["enterprise", "indicator", "unit_canonical", "baseline", "followup", "relative_change", "points",
              "baseline_days", "followup_days", "followup_end"]]
     out = present.merge(ch, on=keys, how="left")
@@ -166,7 +167,32 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
         out = out.assign(**{c: np.nan for c in EMISSION_RATE_COLUMNS}, no_factor=False)
     # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
     out.loc[out["unit_canonical"].ne("kWh"), EMISSION_RATE_COLUMNS] = np.nan
-    return _summary_rows(out, now)
+    rows = _summary_rows(out, now)
+    normalised = _normalised_rows(changes, out, now)
+    return pd.concat([rows, normalised], ignore_index=True) if len(normalised) else rows
+
+
+def _normalised_rows(changes: pd.DataFrame, out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """The per-unit-of-production rows (``metrics.normalised_changes``): the production-adjusted
+    baseline and the follow-up in the indicator's unit per day; energy's emissions adjusted alike
+    (baseline emissions x follow-up production / baseline production). No data-quality flag: the
+    indicator's own row carries it."""
+    norm = metrics.normalised_changes(changes)
+    if norm.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    energy = out[out["indicator"].eq("energy").to_numpy() & out["unit_canonical"].eq("kWh").to_numpy()]
+    co2 = energy.set_index("enterprise")[EMISSION_RATE_COLUMNS]
+    co2 = co2.reindex(norm["enterprise"].to_numpy())
+    is_energy = norm["of"].eq("energy").to_numpy()
+    ratio = norm["production_ratio"].to_numpy(dtype=float)
+    # each scope and the total alike: the baseline x follow-up production / baseline production
+    adjusted = {c: np.where(is_energy, co2[c].to_numpy(dtype=float) * (ratio if c.endswith("_baseline") else 1),
+                            np.nan) for c in EMISSION_RATE_COLUMNS}
+    norm = norm.assign(unit_canonical=norm["unit"], has_baseline=True, has_followup=True, no_factor=False,
+                       **adjusted)
+    rows = _summary_rows(norm, now)
+    rows["flags"] = ""
+    return rows
 
 
 def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:

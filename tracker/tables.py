@@ -52,6 +52,25 @@ def changes_table(changes: pd.DataFrame, periods: pd.DataFrame | None = None) ->
     return table
 
 
+def normalised_table(normalised: pd.DataFrame) -> pd.DataFrame:
+    """Per unit of production beside the absolute change, as people read it (figures from
+    ``metrics.report_normalised``): intensities with their unit, both changes, both savings a year."""
+    def percent(v):
+        return formatting.percent(v, missing="")
+    return pd.DataFrame({
+        "indicator": normalised["indicator"].map(labels.indicator_label),
+        "baseline per unit of production": normalised["baseline_intensity"].map(formatting.number),
+        "latest follow-up per unit of production": normalised["followup_intensity"].map(formatting.number),
+        "unit": normalised["intensity_unit"].map(labels.unit_words),
+        "change per unit of production": normalised["normalised_change"].map(percent),
+        "absolute change": normalised["absolute_change"].map(percent),
+        "normalised savings a year": [f"{formatting.number(v, signed=True)} {labels.unit_words(u)}" for v, u in
+                                      zip(normalised["normalised_savings_per_year"], normalised["unit"], strict=True)],
+        "absolute savings a year": [f"{formatting.number(v, signed=True)} {labels.unit_words(u)}" for v, u in
+                                    zip(normalised["absolute_savings_per_year"], normalised["unit"], strict=True)],
+    })
+
+
 def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:
     """The programme's reported averages beside the database's own mean and median, as people
     read them (percentages; '–' where missing)."""

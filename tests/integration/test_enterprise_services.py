@@ -51,7 +51,12 @@ def test_database_averages_match_metrics_summarize_over_every_measurement(demo_e
     report = enterprise_report(demo_engine, manager, manager.enterprise_ids[0])
     with session_scope(demo_engine) as s:
         everyone = measurements.measurement_frame(s, None)
-    expected = metrics.summarize(everyone).set_index("indicator")
+    changes = metrics.enterprise_changes(everyone)
+    # the averages per unit of production too (metrics.normalised_changes), by the same rule
+    changes = pd.concat([changes, metrics.normalised_changes(changes)[changes.columns]], ignore_index=True)
+    expected = metrics.aggregate_changes(changes).set_index("indicator")
+    assert metrics.summarize(everyone).set_index("indicator")["mean_change"].to_dict() == pytest.approx(
+        expected.loc[[i for i in expected.index if not metrics.is_normalised(i)], "mean_change"].to_dict())
     got = report.database_averages.set_index("indicator")
     assert sorted(got.index) == sorted(expected.index)
     got = got.loc[expected.index]

@@ -110,20 +110,33 @@ def test_partners_downgrade_writes_each_name_back(old_demo):
     assert "partners" not in inspect(engine).get_table_names()
 
 
-def test_scopes_revision_keeps_stored_summary_rows_and_marks_their_factor_set(db_url):
-    # a summary row stored before 0010 keeps its figures (CO2 only, factor set 2026.1) and says so;
-    # the downgrade drops the new columns and keeps the row
-    engine = db.create(db_url)
-    _move(engine, command.upgrade, "0009")
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO enterprise_summary (enterprise_id, indicator, unit, has_baseline, has_followup, "
-                          "baseline, followup, co2e_baseline, co2e_followup, flags, updated_at) VALUES "
-                          "(7, 'energy', 'kWh', true, true, 100, 80, 26.7, 21.4, '', CURRENT_TIMESTAMP)"))
-    _move(engine, command.upgrade, "0010")
-    assert _rows(engine, "SELECT co2e_baseline, co2e_followup, scope1_baseline, scope2_followup, factor_set "
-                         "FROM enterprise_summary") == [(26.7, 21.4, None, None, "2026.1")]
+def test_the_figures_per_unit_of_production_reach_an_upgraded_database(duckdb_url):
+    engine = db.open_database(duckdb_url)
+    demo.load(engine, "demo-password")
+    sql = "SELECT count(*) FROM enterprise_summary WHERE indicator = 'energy_per_production'"
+    assert _rows(engine, sql) == [(33,)]  # the demo's 33 enterprises with production and energy in both phases
     _move(engine, command.downgrade, "0009")
+    assert _rows(engine, sql) == [(0,)]  # as a 0009 database holds it
+    _move(engine, command.upgrade, "head")
+    assert _rows(engine, sql) == [(33,)]
+    engine.dispose()
+
+
+def test_the_emissions_by_scope_reach_an_upgraded_database(db_url):
+    # a 0010 database has no scope columns; the upgrade adds them and fills them from the measurements
+    engine = db.open_database(db_url)
+    demo.load(engine, "demo-password")
+    sql = ("SELECT count(*), count(scope1_baseline), count(scope2_followup), count(factor_set), "
+           "max(abs(co2e_baseline - scope1_baseline - scope2_baseline)) FROM enterprise_summary "
+           "WHERE indicator = 'energy' AND co2e_baseline IS NOT NULL")
+    before = _rows(engine, sql)
+    _move(engine, command.downgrade, "0010")
     columns = {c["name"] for c in inspect(engine).get_columns("enterprise_summary")}
     assert not {"scope1_baseline", "scope2_followup", "factor_set"} & columns
-    assert _rows(engine, "SELECT co2e_baseline FROM enterprise_summary") == [(26.7,)]
+    _move(engine, command.upgrade, "head")
+    after = _rows(engine, sql)
+    n = after[0][0]
+    assert n >= 30 and after[0][1:4] == (n, n, n) and after[0][4] < 1e-9  # total = scope 1 + scope 2
+    assert after == before
+    assert _rows(engine, "SELECT DISTINCT factor_set FROM enterprise_summary") == [("2026.2",)]
     engine.dispose()

@@ -234,7 +234,10 @@ def test_the_summary_table_and_metrics_agree_after_a_rebuild(loaded):
     engine, ids = loaded
     with session_scope(engine, readonly=True) as session:
         frame = measurements.measurement_frame(session, None)
-    from_rows = metrics.counted_changes(metrics.enterprise_changes(frame.assign(enterprise=frame["enterprise_id"])))
+    changes = metrics.enterprise_changes(frame.assign(enterprise=frame["enterprise_id"]))
+    # with the figures per unit of production, which the summary holds as rows of their own
+    changes = pd.concat([changes, metrics.normalised_changes(changes)[changes.columns]], ignore_index=True)
+    from_rows = metrics.counted_changes(changes)
     from_table = overview.load_data(engine, ADMIN).counted
     key = ["enterprise", "indicator"]
     a = from_rows.sort_values(key)[key + ["relative_change", "points"]].reset_index(drop=True)
