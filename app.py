@@ -14,6 +14,7 @@ import pages.enterprise_report
 import pages.first_setup
 import pages.improvement_actions
 import pages.my_account
+import pages.offline_visits
 import pages.programme_overview
 import pages.sign_in_form
 import pages.trainer_profiles
@@ -52,14 +53,16 @@ PAGES = {
     "workbook": st.Page(pages.admin_delivery_workbook.render, title="Delivery workbook", icon=":material/table_view:",
                         url_path="delivery-workbook"),
     "audit": st.Page(pages.admin_audit.render, title="Audit log", icon=":material/history:", url_path="audit"),
+    "visits": st.Page(pages.offline_visits.render, title="Offline visit", icon=":material/cloud_off:",
+                      url_path="visits"),
     "account": st.Page(pages.my_account.render, title="My account", icon=":material/person:", url_path="account"),
 }
 ROLE_PAGES = {
     "manager": {"My enterprise": ["report", "entry", "actions", "profile"]},
-    "trainer": {"Enterprises": ["report", "entry", "actions", "profile"], "Account": ["my_path"]},
+    "trainer": {"Enterprises": ["report", "entry", "actions", "profile", "visits"], "Account": ["my_path"]},
     "officer": {"Programme": ["programme", "trainers"]},
     "admin": {"Programme": ["programme", "trainers"], "Enterprises": ["report", "entry", "actions", "profile"],
-              "Administration": ["users", "partners", "clusters", "workbook", "audit"]},
+              "Administration": ["users", "partners", "clusters", "workbook", "visits", "audit"]},
 }
 for _groups in ROLE_PAGES.values():  # every role manages its own account
     _groups.setdefault("Account", []).append("account")
@@ -91,5 +94,7 @@ else:
             st.rerun()
     # every run ends in st.navigation (the role's pages, grouped in the sidebar): on a fresh server
     # it replaces the list of pages/ files that Streamlit's legacy multipage mode would show
-    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()})
+    # expanded: every page listed (an admin's 13 would otherwise fold after 10 under "View more")
+    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()},
+                        expanded=True)
 nav.run()

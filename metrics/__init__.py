@@ -13,6 +13,7 @@ Pure Python with pint, pandas and numpy; no Streamlit, no SQL. See METHODS.md.
 from metrics.aggregate import enterprise_changes, summarize, union_days
 from metrics.change import Change, change
 from metrics.chunks import parse_chunks
+from metrics.comparable import comparability, months_of_year, on_same_months
 from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
 from metrics.frames import (
     TEMPLATE_COLUMNS,
@@ -61,6 +62,7 @@ from metrics.normalise import (
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
+from metrics.regression import RegressionBaseline, model_energy, regression_baseline
 from metrics.report import periods_differ, report_changes, report_impacts, report_stages
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
 
@@ -77,6 +79,8 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
+    "RegressionBaseline", "regression_baseline", "model_energy",
+    "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
     "report_stages", "report_impacts", "periods_differ", "report_changes",

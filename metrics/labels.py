@@ -39,6 +39,17 @@ NORMALISED_NOTE = ("Per unit of production: each figure divided by the productio
                    "in orders is not a saving per unit of production. Not given where production is entered in "
                    "two kinds of unit or is 0.")
 
+
+def comparable_text(counts: dict) -> str:
+    """How many enterprises compare like with like, in words (the overview's line under its headline)."""
+    if not counts or not counts.get("compared"):
+        return ""
+    return (f"Like with like: {counts['like_with_like']:,} of {counts['compared']:,} enterprises have a follow-up "
+            "covering the same months of the year as their baseline (the others compare seasons too; Data quality "
+            f"lists them). {counts['extrapolated']:,} enterprises' energy avoided a year is extrapolated from a "
+            "follow-up shorter than a year.")
+
+
 #: energy carriers as people call them (the fuel table's names are IPCC's: "Gas/diesel oil")
 _CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
                   "kerosene": "Kerosene", "fuel_oil": "Fuel oil", "coal": "Coal (bituminous)",

@@ -51,10 +51,18 @@ def render() -> None:
             st.markdown(f"**{report.common_title()}**")
             st.dataframe(tables.changes_table(report.common_changes, report.common_periods), hide_index=True,
                          key="common_changes_table")
+        st.caption(report.comparable_note())
+        if not report.same_months_changes.empty:
+            st.dataframe(tables.changes_table(report.same_months_changes), hide_index=True, key="same_months_table")
         if not report.normalised.empty:
             st.markdown("**Per unit of production (ISO 50006), beside the absolute change**")
             st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
             st.caption(labels.NORMALISED_NOTE)
+        if report.regression is not None:
+            st.markdown("**Regression baseline (energy on production)**")
+            st.caption(tables.regression_text(report.regression))
+            if report.regression.valid:
+                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
                         key="reference_chart")

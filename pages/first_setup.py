@@ -1,8 +1,11 @@
-"""First run: create the first administrator, optionally load the demo data."""
+"""First run: create the first administrator, optionally load the demo data; or, on a trainer's laptop,
+open an offline visit package."""
 import streamlit as st
 
-from tracker import auth, demo
+from tracker import auth, demo, visits
+from tracker import io as tio
 from tracker.db import session_scope
+from tracker.visit_package import PackageError
 from ui import shared
 
 
@@ -38,6 +41,26 @@ def render() -> None:
                 st.error(shared.plain(exc))
             else:
                 st.rerun()
+    _open_visit()
+
+
+def _open_visit() -> None:
+    """A trainer's laptop: the database made from a visit package (then the trainer signs in)."""
+    st.subheader("Or: a laptop for an offline visit")
+    st.write("Upload the visit package your trainer account took out on the server (Offline visit page). Then "
+             "sign in with your usual user name and password.")
+    package = st.file_uploader("Visit package (visit-NAME.zip)", type=["zip"], key="setup_visit_file")
+    if package is None or not st.button(f"Open {package.name}", key="setup_visit_open"):
+        return
+    try:
+        tio.check_upload_size(package.size)
+        done = visits.open_visit(shared.engine(), package.getvalue())
+    except (PackageError, ValueError) as exc:
+        st.error(shared.plain(exc))
+    else:
+        st.session_state["visit_opened"] = (f"The visit of {done['trainer']} is open: {done['enterprises']} "
+                                            "enterprises. Sign in with your usual password.")
+        st.rerun()
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

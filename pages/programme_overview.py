@@ -138,6 +138,7 @@ def render() -> None:
                     "or see the Data quality tab for enterprises waiting for a follow-up.")
         else:
             st.subheader("Headline: change from baseline to latest follow-up")
+            st.caption(labels.comparable_text(ov.comparable))
             heads = ov.summary[ov.summary["indicator"].isin(overview.HEADLINE)]
             for col, r in zip(st.columns(max(len(heads), 1)), heads.itertuples(), strict=False):
                 with col.container(border=True):

@@ -9,6 +9,8 @@ def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     st.title("SCORE4Climate tracker")
     st.caption("Resource-efficiency results of SMEs trained under the ILO SCORE programme.")
+    if opened := st.session_state.pop("visit_opened", None):  # the first-run page opened a visit package
+        st.success(shared.plain(opened))
     if st.session_state.get("signed_out_reason") == "expired":
         st.info(f"You were signed out after {accounts.session_timeout_minutes():g} minutes without activity. "
                 "Sign in again to continue.")

@@ -4,6 +4,15 @@
     python tools/mutation.py --again    # only the mutants not killed last time (after adding tests)
     python tools/mutation.py --report   # the score of the last run, without running anything
     python tools/mutation.py --sample 200 --seed 19   # a random sample of the mutants, reproducible
+    python tools/mutation.py --tracker --sample 100 --seed 19   # tracker/'s figure paths instead
+
+`--tracker` mutates the modules of tracker/ that hold figure paths (tools/mutation-tracker.cfg
+lists them) and runs tests/integration on DuckDB only (`-k "not postgresql"`). mutmut reads its
+settings from the setup.cfg of the folder it runs in and writes to that folder's mutants/, so
+this run happens in a working copy, mutants-tracker/ (ignored by git): links to the code, tests
+and data of the repository, and tools/mutation-tracker.cfg as its setup.cfg. Its mutants are in
+mutants-tracker/mutants/, its equivalent mutants in tests/integration/EQUIVALENT_MUTANTS.md; the
+other options work the same way on it.
 
 One worker process (the machine is shared). mutmut's own output goes to mutants/mutmut-run.log;
 the diff of every mutant that was not killed goes to mutants/survivors.txt. The last line is
@@ -30,16 +39,48 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MUTANTS = ROOT / "mutants"
-EQUIVALENT = ROOT / "tests" / "unit" / "EQUIVALENT_MUTANTS.md"
 WORKERS = "1"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one run mutates: ``package`` (the mutants' names start with it), the folder mutmut runs
+    in (its setup.cfg configures the run; mutmut writes cwd/mutants) and the list of equivalents."""
+    package: str
+    cwd: Path
+    equivalent: Path
+
+    @property
+    def mutants(self) -> Path:
+        return self.cwd / "mutants"
+
+
+METRICS = Target("metrics", ROOT, ROOT / "tests" / "unit" / "EQUIVALENT_MUTANTS.md")
+TRACKER = Target("tracker", ROOT / "mutants-tracker", ROOT / "tests" / "integration" / "EQUIVALENT_MUTANTS.md")
+#: what the tracker run's working copy links to (a link to a folder is copied as a folder by mutmut)
+TRACKER_LINKS = ("tracker", "metrics", "tests", "data", "alembic.ini", "METHODS.md", "README.md", "pytest.ini")
+TARGET = METRICS
 
 KILLED = {1, 3}  # a test failed (3: pytest's internal error, also caused by the mutant)
 TIMEOUT = {36, 24, -24, 152, 255}  # mutmut's codes for a mutant that ran out of time (SIGXCPU)
 SURVIVED = {0}
+
+
+def prepare_tracker() -> None:
+    """The working copy of the tracker run: links to the repository and its own setup.cfg."""
+    cwd = TRACKER.cwd
+    cwd.mkdir(exist_ok=True)
+    (cwd / ".streamlit").mkdir(exist_ok=True)
+    links = [(cwd / name, ROOT / name) for name in TRACKER_LINKS]
+    links.append((cwd / ".streamlit" / "config.toml", ROOT / ".streamlit" / "config.toml"))  # not the secrets
+    for link, target in links:
+        if not link.is_symlink():
+            link.symlink_to(target)
+    shutil.copyfile(ROOT / "tools" / "mutation-tracker.cfg", cwd / "setup.cfg")
 
 
 def generate() -> None:
@@ -48,7 +89,7 @@ def generate() -> None:
             "from mutmut.mutation.trampoline import set_mutant_under_test; "
             "set_mutant_under_test('mutant_generation'); makedirs('mutants', exist_ok=True); m.copy_src_dir(); "
             "m.copy_also_copy_files(); m.setup_source_paths(); m.store_lines_covered_by_tests(); m.create_mutants(1)")
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-c", code], cwd=TARGET.cwd, check=True, stdout=subprocess.DEVNULL)
 
 
 def sample(n: int, seed: int) -> list[str]:
@@ -60,24 +101,25 @@ def sample(n: int, seed: int) -> list[str]:
 def results() -> dict[str, int | None]:
     """mutant name -> mutmut's exit code (None: not run), over every mutated file."""
     out: dict[str, int | None] = {}
-    for meta in sorted(MUTANTS.glob("metrics/**/*.py.meta")):
+    for meta in sorted(TARGET.mutants.glob(f"{TARGET.package}/**/*.py.meta")):
         out.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
     return out
 
 
 def listed_equivalent() -> set[str]:
     """Mutant names in EQUIVALENT_MUTANTS.md (each on a line of its own table or list)."""
-    if not EQUIVALENT.exists():
+    if not TARGET.equivalent.exists():
         return set()
-    return set(re.findall(r"`(metrics\.[\w.]+__mutmut_\d+)`", EQUIVALENT.read_text(encoding="utf-8")))
+    text = TARGET.equivalent.read_text(encoding="utf-8")
+    return set(re.findall(rf"`({TARGET.package}\.[\w.]+__mutmut_\d+)`", text))
 
 
 def run_mutmut(names: list[str]) -> int:
-    log = MUTANTS / "mutmut-run.log"
-    MUTANTS.mkdir(exist_ok=True)
+    log = TARGET.mutants / "mutmut-run.log"
+    TARGET.mutants.mkdir(exist_ok=True)
     print(f"mutmut runs with {WORKERS} worker; its output: {log.relative_to(ROOT)}", flush=True)
     with log.open("w", encoding="utf-8") as fh:
-        done = subprocess.run(["mutmut", "run", "--max-children", WORKERS, *names], cwd=ROOT, stdout=fh,
+        done = subprocess.run(["mutmut", "run", "--max-children", WORKERS, *names], cwd=TARGET.cwd, stdout=fh,
                               stderr=subprocess.STDOUT, check=False)
     return done.returncode
 
@@ -88,13 +130,13 @@ def write_survivors(names: list[str]) -> None:
     from mutmut.utils.file_utils import change_cwd
 
     parts = []
-    with change_cwd(ROOT):
+    with change_cwd(TARGET.cwd):
         for name in names:
             try:
                 parts.append(f"# {name}\n{get_diff_for_mutant(name)}\n")
             except Exception as exc:  # a diff that cannot be shown does not hide the name
                 parts.append(f"# {name}\n(no diff: {exc})\n")
-    (MUTANTS / "survivors.txt").write_text("\n".join(parts), encoding="utf-8")
+    (TARGET.mutants / "survivors.txt").write_text("\n".join(parts), encoding="utf-8")
 
 
 def report(only: list[str] | None = None) -> int:
@@ -103,7 +145,7 @@ def report(only: list[str] | None = None) -> int:
         codes = {n: codes.get(n) for n in only}
         print(f"a sample of {len(codes)} mutants (the score is the sample's)")
     if not codes:
-        print("No mutation results: run python tools/mutation.py first.")
+        print(f"No mutation results in {TARGET.mutants.relative_to(ROOT)}: run python tools/mutation.py first.")
         return 1
     total = len(codes)
     killed = sum(1 for c in codes.values() if c in KILLED | TIMEOUT)
@@ -120,9 +162,12 @@ def report(only: list[str] | None = None) -> int:
         print(f"listed as equivalent but {'killed' if name in codes else 'no longer a mutant'}: {name}")
     not_run = sum(1 for c in codes.values() if c is None)
     if not_run:
-        print(f"{not_run} mutants were not run (an interrupted run): the score below counts them as not killed")
+        run = total - not_run
+        print(f"{not_run} mutants were not run (an interrupted run): the score below counts them as not killed; "
+              f"of the {run} run, killed {killed} ({100 * killed / run if run else 0:.1f} %)")
     print(f"{len(alive)} not killed, {len(alive) - len(unexplained)} of them listed as equivalent in "
-          f"{EQUIVALENT.relative_to(ROOT)}; diffs in mutants/survivors.txt; {timeouts} of the kills were timeouts")
+          f"{TARGET.equivalent.relative_to(ROOT)}; diffs in {TARGET.mutants.relative_to(ROOT)}/survivors.txt; "
+          f"{timeouts} of the kills were timeouts")
     print(f"killed {killed} of {total} ({100 * killed / total:.1f} %)")
     return 1 if unexplained or stale else 0
 
@@ -147,30 +192,36 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--report", action="store_true", help="print the last score without running")
     mode.add_argument("--sample", type=int, metavar="N", help="run and score N mutants drawn at random")
     parser.add_argument("--seed", type=int, default=19, help="the seed of --sample (default 19)")
+    parser.add_argument("--tracker", action="store_true",
+                        help="tracker/'s figure paths against tests/integration on DuckDB (tools/mutation-tracker.cfg)")
     args = parser.parse_args(argv)
+    global TARGET
+    TARGET = TRACKER if args.tracker else METRICS
+    if args.tracker:
+        prepare_tracker()
     if args.report:
         return report()
     if args.sample:
         if not results():
             generate()
         chosen = sample(args.sample, args.seed)
-        print(f"sample of {len(chosen)} mutants, seed {args.seed}", flush=True)
+        print(f"{TARGET.package}: sample of {len(chosen)} mutants, seed {args.seed}", flush=True)
         codes = results()
         todo = [n for n in chosen if codes[n] not in KILLED | TIMEOUT]
         code = run_mutmut(todo) if todo else 0
         if code != 0:
-            print(f"mutmut exited with {code}: see mutants/mutmut-run.log")
+            print(f"mutmut exited with {code}: see {TARGET.mutants.relative_to(ROOT)}/mutmut-run.log")
         return report(chosen) or (1 if code else 0)
     if args.again:
         names = [n for n, c in results().items() if c not in KILLED | TIMEOUT]
         if not names:
             return report()
     else:
-        shutil.rmtree(MUTANTS, ignore_errors=True)
+        shutil.rmtree(TARGET.mutants, ignore_errors=True)
         names = []
     code = run_mutmut(names)
     if code != 0:
-        print(f"mutmut exited with {code}: see mutants/mutmut-run.log")
+        print(f"mutmut exited with {code}: see {TARGET.mutants.relative_to(ROOT)}/mutmut-run.log")
     return report() or (1 if code else 0)
 
 

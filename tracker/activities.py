@@ -43,7 +43,7 @@ def trainings_frame(session: Session, enterprise_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRAINING_COLUMNS)
 
 
-def _trainer_id(session: Session, enterprise_id: int, trainer: str) -> int | None:
+def trainer_account(session: Session, enterprise_id: int, trainer: str) -> int | None:
     """The account id of ``trainer`` (a user name; '' for none), who must be an active trainer
     assigned to the enterprise (else ValueError saying so)."""
     trainer = (trainer or "").strip()
@@ -75,7 +75,7 @@ def module_advice(trainings: pd.DataFrame) -> list[str]:
     return advice
 
 
-def _check_training(module: str, start: dt.date, end: dt.date, counts: list[int], cohort: str) -> str:
+def check_training(module: str, start: dt.date, end: dt.date, counts: list[int], cohort: str) -> str:
     """The cohort as stored, or ValueError when a field cannot be stored."""
     if module not in MODULES:
         raise ValueError(f"Unknown module {module!r}; expected one of {', '.join(MODULES)}.")
@@ -93,10 +93,10 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
     enterprise's trainers, or ''); returns advice (e.g. the recommended attendees)."""
     user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
-    cohort = _check_training(module, start, end, counts, cohort)
+    cohort = check_training(module, start, end, counts, cohort)
     advice = []
     with session_scope(engine) as session:
-        trainer_id = _trainer_id(session, enterprise_id, trainer)
+        trainer_id = trainer_account(session, enterprise_id, trainer)
         modules = set(session.scalars(select(Training.module).where(Training.enterprise_id == enterprise_id)).all())
         if module != "Workplace Cooperation" and "Workplace Cooperation" not in modules:
             advice.append("Workplace Cooperation (SCORE Basics) comes first: record it too.")
@@ -116,14 +116,14 @@ def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, train
     """Correct a recorded module participation (audited with before and after)."""
     user = require_enterprise(engine, user, enterprise_id)
     counts = [managers_female, managers_male, workers_female, workers_male]
-    cohort = _check_training(module, start, end, counts, cohort)
+    cohort = check_training(module, start, end, counts, cohort)
     fields = _TRAINING_FIELDS
     with session_scope(engine) as session:
         row = _own_row(session, Training, training_id, enterprise_id, "module record")
         before = {f: getattr(row, f) for f in fields}
         kept = row.trainer_id is not None and session.get(User, row.trainer_id).username == trainer.strip()
         after = dict(zip(fields, [module, start, end, cohort, *counts,  # the trainer kept, assigned or not
-                                  row.trainer_id if kept else _trainer_id(session, enterprise_id, trainer)],
+                                  row.trainer_id if kept else trainer_account(session, enterprise_id, trainer)],
                          strict=True))
         if before != after:
             for k, v in after.items():
@@ -153,13 +153,10 @@ def list_actions(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.Da
         return actions_frame(session, enterprise_id)
 
 
-def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
-               investment: float | None = None, currency: str = "", indicators: list[str] | tuple[str, ...] = (),
-               *, exists_ok: bool = True) -> int:
-    """Record an improvement action; returns its id. An action with the same date and
-    description is not recorded twice: its id is returned, or with ``exists_ok=False``
-    ValueError says so (the page: a correction must not look saved when nothing changed)."""
-    user = require_enterprise(engine, user, enterprise_id)
+def check_action(description: str, investment: float | None, currency: str, indicators
+                 ) -> tuple[str, str, list[str]]:
+    """The description, currency and indicators of an action as stored, or ValueError saying
+    which field cannot be stored."""
     description = lengths.fit(Action.description, description, "The description")
     if not description:
         raise ValueError("Describe the action.")
@@ -173,6 +170,17 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
         raise ValueError(f"Unknown indicator(s): {', '.join(unknown)}")
     if investment is not None and investment < 0:
         raise ValueError("The investment cannot be negative.")
+    return description, currency, indicators
+
+
+def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_date: dt.date, description: str,
+               investment: float | None = None, currency: str = "", indicators: list[str] | tuple[str, ...] = (),
+               *, exists_ok: bool = True) -> int:
+    """Record an improvement action; returns its id. An action with the same date and
+    description is not recorded twice: its id is returned, or with ``exists_ok=False``
+    ValueError says so (the page: a correction must not look saved when nothing changed)."""
+    user = require_enterprise(engine, user, enterprise_id)
+    description, currency, indicators = check_action(description, investment, currency, indicators)
     with session_scope(engine) as session:
         exists = session.scalars(select(Action).where(Action.enterprise_id == enterprise_id,
                                                       Action.action_date == action_date,

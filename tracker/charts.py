@@ -145,6 +145,21 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
     return fig
 
 
+def cusum_chart(cusum: pd.DataFrame, title: str = "CUSUM: cumulative actual minus expected energy") -> go.Figure:
+    """The CUSUM of a regression baseline (metrics.regression): per period, the running sum of actual minus
+    modelled energy in kWh; it falls from where savings took hold."""
+    fig = go.Figure()
+    for phase, colour in (("baseline", GREY), ("follow-up", GREEN)):
+        part = cusum[cusum["phase"].eq(phase)]
+        fig.add_scatter(x=pd.to_datetime(part["period_end"]).tolist(), y=part["cusum_kwh"].astype(float).tolist(),
+                        mode="lines+markers", name=phase, line=dict(color=colour), marker=dict(color=colour))
+    key = [_colour("●", GREY) + " baseline months (the model's own scatter)",
+           _colour("●", GREEN) + " follow-up periods: below 0, less energy than the model expects"]
+    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
+                      yaxis=dict(title="kWh", zeroline=True, automargin=True), xaxis=dict(automargin=True))
+    return fig
+
+
 # --- the programme overview: aggregates only; hidden cells say so --------------------------------
 #
 # A breakdown names its groups (countries by name) with the number of enterprises behind each

@@ -189,6 +189,101 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_file(path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all."""
+    if not path.parent.is_dir():
+        raise CliError(f"{path.parent}: no such folder")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _read_file(file: str) -> bytes:
+    from pathlib import Path
+
+    path = Path(file)
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    return path.read_bytes()
+
+
+def cmd_visit_export(args: argparse.Namespace) -> int:
+    """Write the visit package of trainer NAME's enterprises to FILE (on the server)."""
+    from pathlib import Path
+
+    from tracker import visits
+
+    data = visits.export_visit(_engine(), _cli_user(), args.user)
+    _write_file(Path(args.file), data)
+    print(f"wrote {args.file}: the visit of {args.user}. It holds {args.user}'s password hash: hand it to them only.")
+    return 0
+
+
+def cmd_visit_open(args: argparse.Namespace) -> int:
+    """Create the laptop's database (SCORE_DB_URL, which must be empty) from a visit package."""
+    from tracker import visits
+
+    data = _read_file(args.file)
+    done = visits.open_visit(_engine(), data)
+    print(f"opened the visit of {done['trainer']}: {done['enterprises']} enterprises, {done['records']} records. "
+          "Start the app (streamlit run app.py) and sign in with your usual password.")
+    return 0
+
+
+def cmd_visit_pack(args: argparse.Namespace) -> int:
+    """Write the visit, as this laptop has it now, to FILE (to merge on the server)."""
+    from pathlib import Path
+
+    from tracker import visits
+
+    _write_file(Path(args.file), visits.pack_visit(_engine()))
+    print(f"wrote {args.file}: merge it on the server (upload page, or python -m tracker visit merge {args.file}).")
+    return 0
+
+
+def cmd_visit_merge(args: argparse.Namespace) -> int:
+    """Merge a packed visit from FILE into this server, all or nothing."""
+    from tracker import visits
+    from tracker.errors import VisitConflicts, VisitRefused
+    from tracker.visit_package import PackageError
+
+    data = _read_file(args.file)
+    engine = _engine()
+    try:
+        try:
+            done = visits.merge_visit(engine, _cli_user(), data)
+        except VisitConflicts as exc:
+            if not args.resolve:
+                raise
+            keys = {k: args.resolve for k in exc.conflicts["key"]}
+            print(f"{len(keys)} conflict(s) resolved for the {args.resolve}'s value (--resolve {args.resolve})")
+            done = visits.merge_visit(engine, _cli_user(), data, keys)
+    except VisitConflicts as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for c in exc.conflicts.itertuples():
+            print(f"  {c.enterprise}: {c.record}\n    as exported: {c.base}\n    server now:  {c.server}\n"
+                  f"    laptop:      {c.laptop}", file=sys.stderr)
+        print("Resolve them on the upload page, or run again with --resolve server or --resolve laptop.",
+              file=sys.stderr)
+        return 1
+    except VisitRefused as exc:
+        print(f"error: {args.file} was refused; nothing was merged.", file=sys.stderr)
+        for record, reason in exc.problems:
+            print(f"  {record}: {reason}", file=sys.stderr)
+        return 1
+    except PackageError as exc:
+        raise CliError(str(exc)) from None
+    if done.already:
+        print(f"{args.file}: this visit was merged before; nothing changed.")
+    else:
+        print(f"{args.file}: the visit of {done.trainer} merged: {done.changed} record(s) changed, "
+              f"{done.kept} kept as the server has them (package {done.package_id}).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m tracker",
                                      description="SCORE4Climate tracker command line. The database is "
@@ -230,6 +325,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an enterprise the trainer supports or the manager runs (repeatable)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.set_defaults(func=cmd_user_add)
+
+    visit = sub.add_parser("visit", help="offline visits: take a trainer's enterprises to a laptop and back",
+                           description="Offline visits (README, 'An offline visit').")
+    vsub = visit.add_subparsers(dest="visit_command", required=True, metavar="ACTION")
+    p = vsub.add_parser("export", help="on the server: write a trainer's visit package",
+                        description=cmd_visit_export.__doc__)
+    p.add_argument("--user", required=True, metavar="NAME", help="the trainer's user name")
+    p.add_argument("file", help="where to write the package (e.g. visit.zip)")
+    p.set_defaults(func=cmd_visit_export)
+    p = vsub.add_parser("open", help="on the laptop: create the database from a visit package",
+                        description=cmd_visit_open.__doc__)
+    p.add_argument("file", help="the package written by `visit export`")
+    p.set_defaults(func=cmd_visit_open)
+    p = vsub.add_parser("pack", help="on the laptop: write the visit to bring back", description=cmd_visit_pack.__doc__)
+    p.add_argument("file", help="where to write it (e.g. visit-back.zip)")
+    p.set_defaults(func=cmd_visit_pack)
+    p = vsub.add_parser("merge", help="on the server: merge a packed visit", description=cmd_visit_merge.__doc__)
+    p.add_argument("file", help="the file written by `visit pack`")
+    p.add_argument("--resolve", choices=["server", "laptop"],
+                   help="for every conflict, keep the server's value or take the laptop's (default: list them and "
+                        "merge nothing)")
+    p.set_defaults(func=cmd_visit_merge)
     return parser
 
 

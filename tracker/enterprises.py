@@ -45,10 +45,10 @@ def _fields(session: Session, name: str, country: str, sector: str, size: str, p
     name = lengths.fit(Enterprise.name, name, "The enterprise's name")
     if not name:
         raise ValueError("The enterprise needs a name.")
-    return dict(name=name, **_profile(session, country, sector, size, partner, cluster, ent))
+    return dict(name=name, **profile_values(session, country, sector, size, partner, cluster, ent))
 
 
-def _profile(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
+def profile_values(session: Session, country: str, sector: str, size: str, partner: str, cluster: str | None,
              ent: Enterprise | None) -> dict:
     """Country, sector, size, partner and cluster as stored. ``cluster`` None keeps ``ent``'s
     cluster, which must then lie in the (new) country."""
@@ -135,21 +135,35 @@ def check_new(new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Enterprises a file would create, checked: ``new`` has index name and columns country,
     sector and line (where the file names it first). Returns (``new`` with the countries' codes and
     the sectors trimmed, problems: row, column, reason), the same checks as a form's."""
-    problems, countries, sectors = [], [], []
-
-    def checked(line: int, column: str, check, *args) -> str:
+    if new.empty:
+        return new, pd.DataFrame({"row": pd.Series(dtype=int), "column": pd.Series(dtype=object),
+                                  "reason": pd.Series(dtype=object)})
+    lines = new["line"].astype(int)
+    names = _texts(pd.Series(new.index, index=new.index))
+    sectors = _texts(new["sector"])
+    name_why = lengths.problems(Enterprise.name, names, "The enterprise's name")
+    sector_why = lengths.problems(Enterprise.sector, sectors, "The sector")
+    countries, country_why = {}, {}
+    for raw in pd.unique(new["country"].map(_cell)):  # a few distinct countries in any file
         try:
-            return check(*args)
+            countries[raw] = country_code(raw)
         except ValueError as exc:
-            problems.append((line, column, f"a new enterprise: {exc}"))
-            return ""
+            countries[raw], country_why[raw] = "", str(exc)
+    cells = new["country"].map(_cell)
+    found = pd.concat([
+        pd.DataFrame({"row": lines, "column": "enterprise", "reason": name_why}),
+        pd.DataFrame({"row": lines, "column": "country", "reason": cells.map(country_why)}),
+        pd.DataFrame({"row": lines, "column": "sector", "reason": sector_why})])
+    found = found[found["reason"].notna()]
+    problems = pd.DataFrame({"row": found["row"].astype(int).to_numpy(), "column": found["column"].to_numpy(),
+                             "reason": ("a new enterprise: " + found["reason"].astype(str)).to_numpy()})
+    sectors = sectors.where(sector_why.isna(), "")
+    return new.assign(country=cells.map(countries).to_numpy(), sector=sectors.to_numpy()), problems
 
-    for name, row in new.iterrows():
-        line = int(row["line"])
-        checked(line, "enterprise", lengths.fit, Enterprise.name, name, "The enterprise's name")
-        countries.append(checked(line, "country", country_code, _cell(row["country"])))
-        sectors.append(checked(line, "sector", lengths.fit, Enterprise.sector, _cell(row["sector"]), "The sector"))
-    return new.assign(country=countries, sector=sectors), pd.DataFrame(problems, columns=["row", "column", "reason"])
+
+def _texts(cells: pd.Series) -> pd.Series:
+    """A file's cells as stripped text ('' for empty ones), as :func:`lengths.fit` reads them."""
+    return cells.map(_cell).astype(object).str.strip()
 
 
 def check_new_in(session: Session, df: pd.DataFrame, lines: pd.Series, firsts: pd.DataFrame | None = None,
@@ -227,7 +241,7 @@ def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, cou
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
             raise LookupError(f"No enterprise with id {enterprise_id}.")
-        _update(session, user, ent, _profile(session, country, sector, size, partner, cluster, ent))
+        _update(session, user, ent, profile_values(session, country, sector, size, partner, cluster, ent))
 
 
 def _update(session: Session, user: CurrentUser, ent: Enterprise, values: dict) -> None:

@@ -40,3 +40,25 @@ class RejectedInput(ValueError):
     def one(cls, reason: str, row: int = 1, column: str = "file") -> RejectedInput:
         """A refusal for one reason (a whole file: line 1, column 'file')."""
         return cls(pd.DataFrame({"row": [row], "column": [column], "reason": [reason]}))
+
+
+class VisitConflicts(Exception):
+    """Records of a visit changed both on the server and on the laptop since the export: nothing
+    was merged. ``conflicts`` has one row per record: key (what to pass in ``resolutions``),
+    enterprise, record, base (as exported), server (now), laptop (the visit's), each in words."""
+
+    def __init__(self, conflicts: pd.DataFrame):
+        self.conflicts = conflicts.reset_index(drop=True)
+        super().__init__(f"{len(self.conflicts)} record(s) were changed both on the server and during the visit "
+                         "since the export; nothing was merged. Say for each which to keep.")
+
+
+class VisitRefused(ValueError):
+    """A visit package that cannot be merged, and why, per record: ``problems`` is a list of
+    (record, reason). Nothing was merged."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = list(problems)
+        lines = [f"{record}: {reason}" for record, reason in self.problems[:20]]
+        more = "" if len(self.problems) <= 20 else f"\n... and {len(self.problems) - 20} more"
+        super().__init__(f"{len(self.problems)} record(s) refused; nothing was merged:\n" + "\n".join(lines) + more)

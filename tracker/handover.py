@@ -115,6 +115,9 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<h2>Changes: baseline to latest follow-up</h2>")
         parts.append(_table(tables.changes_table(report.changes, report.periods), words=False))
         parts.append(f"<p>{html.escape(report.periods_note())}</p>")
+        parts.append(f"<p>{html.escape(report.comparable_note())}</p>")
+        if not report.same_months_changes.empty:
+            parts.append(_table(tables.changes_table(report.same_months_changes), words=False))
         if not report.normalised.empty:
             parts.append("<h3>Per unit of production (ISO 50006), beside the absolute change</h3>"
                          + _table(tables.normalised_table(report.normalised), words=False)
@@ -122,6 +125,12 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         if report.followups_differ and report.common_period is not None:
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
+        if report.regression is not None:
+            parts.append(f"<h3>Regression baseline (energy on production)</h3><p>"
+                         f"{html.escape(tables.regression_text(report.regression))}</p>")
+            if report.regression.valid:
+                parts.append(_chart(charts.cusum_chart(report.regression.cusum), include_plotlyjs=first))
+                first = False
         parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
                                                         "This enterprise beside the programme's reported averages"),
                             include_plotlyjs=first))

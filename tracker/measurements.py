@@ -375,10 +375,10 @@ def _audit_new(session: Session, user: CurrentUser, new: pd.DataFrame) -> None:
                                        period_start=new["period_start"].dt.strftime("%Y-%m-%d"),
                                        period_end=new["period_end"].dt.strftime("%Y-%m-%d"),
                                        value=new["value"].astype(float))
-    for start in range(0, len(listed), AUDIT_CHUNK):
-        part = listed.iloc[start:start + AUDIT_CHUNK]
-        audit.record(session, user.username, "insert", "measurements", f"{len(part)} figures", None,
-                     {"columns": AUDIT_COLUMNS, "figures": part.to_numpy().tolist()})
+    parts = (listed.iloc[start:start + AUDIT_CHUNK] for start in range(0, len(listed), AUDIT_CHUNK))
+    audit.record_many(session, user.username, "insert", "measurements", (
+        (f"{len(part)} figures", None, {"columns": AUDIT_COLUMNS, "figures": part.to_numpy().tolist()})
+        for part in parts))
 
 
 def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:

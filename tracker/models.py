@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -30,6 +31,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+#: a fresh global id (a UUID as text), made by the database for every new row (revision 0011)
+NEW_GID = text("CAST(gen_random_uuid() AS VARCHAR)")
+
+
+def _gid() -> Mapped[str]:
+    """The record's global id: the same on the server and on a visit's laptop (tracker/visits.py)."""
+    return mapped_column(String(36), server_default=NEW_GID, nullable=True)
+
 
 ROLES = ("admin", "officer", "trainer", "manager")
 PHASES = ("baseline", "follow-up")
@@ -108,6 +118,7 @@ class Enterprise(Base):
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), nullable=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    gid: Mapped[str] = _gid()
 
 
 class Training(Base):
@@ -126,6 +137,7 @@ class Training(Base):
     workers_male: Mapped[int] = mapped_column(Integer, default=0)
     # the trainer account that delivered the module (their Training of Enterprises); NULL when not recorded
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    gid: Mapped[str] = _gid()
 
 
 class Measurement(Base):
@@ -159,6 +171,7 @@ class Measurement(Base):
     #: 1 when stored, one more with every change: a save that read version n changes it only if
     #: it is still n (tracker.measurements: two people saving the same figure)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    gid: Mapped[str] = _gid()
 
 
 class Action(Base):
@@ -172,6 +185,7 @@ class Action(Base):
     investment: Mapped[float | None] = mapped_column(Float, nullable=True)
     currency: Mapped[str] = mapped_column(String(3), default="")
     indicators: Mapped[str] = mapped_column(String(200), default="")  # comma-separated indicator names
+    gid: Mapped[str] = _gid()
 
 
 class User(Base):
@@ -299,3 +313,23 @@ class SignInFailure(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Setting(Base):
+    """A setting of this server: its identity (``server_id``) and the secret that signs the visit
+    packages it exports (``visit_key``), made on first use (tracker/visit_package.py)."""
+
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class VisitMerge(Base):
+    """A visit package merged into this server (each package once)."""
+
+    __tablename__ = "visit_merges"
+    package_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    trainer: Mapped[str] = mapped_column(String(100))
+    merged_by: Mapped[str] = mapped_column(String(100))
+    merged_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    changes: Mapped[int] = mapped_column(Integer, default=0)

@@ -103,6 +103,9 @@ class ProgrammeOverview:
     cells: dict = field(default_factory=dict, repr=False)
     #: how many cells guard hid because they differ from cells shown before by 1 or 2 enterprises
     hidden_as_too_close: int = 0
+    #: enterprises with a baseline and a follow-up: all, those whose follow-up covers the baseline's months of
+    #: the year (like with like), those whose energy avoided a year is extrapolated from less than a year
+    comparable: dict = field(default_factory=dict)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -260,7 +263,19 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
             columns={"quarter": "followup_quarter"}),
         distribution=_distribution(both), reference=data.reference, impacts=_impacts(both),
         impacts_by_country=_impacts_by_country(both), participants=participants,
-        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both))
+        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both), comparable=_comparable(s_all))
+
+
+def _comparable(s_all: pd.DataFrame) -> dict:
+    """How many enterprises compare like with like (tracker.summary's flags), flags read once per distinct text."""
+    both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
+    codes, texts = pd.factorize(both["flags"])
+    flagged = {f: np.array([f in str(t).split(",") for t in texts] + [False])[codes] for f in ("months_differ",
+                                                                                              "extrapolated")}
+    ids = both["enterprise_id"].to_numpy()
+    compared = np.unique(ids)
+    differ, extrapolated = np.unique(ids[flagged["months_differ"]]), np.unique(ids[flagged["extrapolated"]])
+    return {"compared": len(compared), "like_with_like": len(compared) - len(differ), "extrapolated": len(extrapolated)}
 
 
 def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:

@@ -51,6 +51,27 @@ class EnterpriseReport:
     factor_sets: dict = field(default_factory=dict)
     #: per unit of production beside the absolute change (metrics.report_normalised)
     normalised: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the months of the year compared and whether a year is extrapolated (metrics.comparability), and the
+    #: changes on the follow-up's months of the baseline where the data hold them (metrics.on_same_months)
+    comparable: pd.DataFrame = field(default_factory=pd.DataFrame)
+    same_months_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the regression baseline of energy on production (metrics.regression), or why there is none
+    regression: metrics.RegressionBaseline | None = None
+
+    def comparable_note(self) -> str:
+        """Whether the follow-up covers the baseline's months of the year, in words (empty without changes)."""
+        if self.comparable.empty:
+            return ""
+        c = self.comparable.iloc[0]
+        note = (f"Same months of the year: baseline {c['baseline_months']}, follow-up {c['followup_months']}."
+                if c["same_months"] else
+                f"Months of the year differ: baseline {c['baseline_months']}, follow-up {c['followup_months']}; "
+                "the change includes the season.")
+        if c["extrapolated"]:
+            note += f" Figures a year are extrapolated from a follow-up of {int(c['followup_days'])} days."
+        if not self.same_months_changes.empty:
+            note += " Below, the same comparison against the baseline's periods in the follow-up's months only."
+        return note
 
     def emissions_note(self) -> str:
         """What the emission figures are, by scope, and which factor sets stand behind them."""
@@ -110,6 +131,10 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     impacts, factors = metrics.report_impacts(df, stages)
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
+    comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
+    same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
+    same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
+    regression = metrics.regression_baseline(df) if not changes.empty else None
     periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
@@ -122,4 +147,6 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
-                            common_periods=common_periods, factor_sets=factor_sets, normalised=normalised)
+                            common_periods=common_periods, factor_sets=factor_sets, normalised=normalised,
+                            comparable=comparable, same_months_changes=same_months_changes,
+                            regression=regression)

@@ -31,6 +31,8 @@ FLAG_TEXT = {
     "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
     "no_emission_factor": "no emission factor for a carrier or the country",
     "zero_baseline": "baseline of 0: no relative change, so left out of the programme's figures",
+    "months_differ": "follow-up months of the year differ from the baseline's (season not compared like with like)",
+    "extrapolated": "energy avoided a year extrapolated from a follow-up shorter than a year",
 }
 SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
 MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "
@@ -167,6 +169,11 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
         out = out.assign(**{c: np.nan for c in EMISSION_RATE_COLUMNS}, no_factor=False)
     # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
     out.loc[out["unit_canonical"].ne("kWh"), EMISSION_RATE_COLUMNS] = np.nan
+    comparable = metrics.comparability(m).set_index("enterprise")
+    out = out.assign(months_differ=out["enterprise"].map(~comparable["same_months"]).fillna(False).astype(bool)
+                     & out["has_baseline"] & out["has_followup"],
+                     extrapolated=out["enterprise"].map(comparable["extrapolated"]).fillna(False).astype(bool)
+                     & out["indicator"].eq("energy") & out["has_baseline"] & out["has_followup"])
     rows = _summary_rows(out, now)
     normalised = _normalised_rows(changes, out, now)
     return pd.concat([rows, normalised], ignore_index=True) if len(normalised) else rows
@@ -207,6 +214,8 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         "periods_differ": (periods > PERIOD_RATIO) | (periods < 1 / PERIOD_RATIO),
         "no_emission_factor": out["no_factor"].eq(True),
         "zero_baseline": out["baseline"].eq(0) & out["followup"].notna(),
+        "months_differ": out.get("months_differ", pd.Series(False, index=out.index)),
+        "extrapolated": out.get("extrapolated", pd.Series(False, index=out.index)),
     }
     text = pd.Series("", index=out.index, dtype=object)
     for name, mask in flags.items():

@@ -71,6 +71,29 @@ def normalised_table(normalised: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def regression_text(model) -> str:
+    """A regression baseline (``metrics.regression_baseline``) in words: the model, its checks and the
+    modelled savings with their uncertainty, or why the figures fall back to intensity."""
+    if model is None:
+        return ""
+    c, p = model.coefficients, model.p_values
+    unit = labels.unit_words(model.production_unit)
+    piece = "piece" if model.production_unit == "piece" else unit
+    fitted = ""
+    if c:
+        fitted = (f"Energy a day = {formatting.number(c['intercept'])} kWh + {formatting.number(c['production'])} kWh "
+                  f"per {piece} x production a day"
+                  + (f" + {formatting.number(c['degree_days'])} kWh per degree day" if "degree_days" in c else "")
+                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}; "
+                  f"{model.months} baseline months, production {formatting.number(model.production_range[0])}-"
+                  f"{formatting.number(model.production_range[1])} {unit} a day). ")
+    if not model.valid:
+        return (fitted + f"No regression baseline: {model.reason}. The figures per unit of production (intensity) "
+                "stand instead.")
+    return (fitted + f"Modelled savings over the follow-up: {formatting.number(model.savings_kwh, signed=True)} kWh "
+            f"± {formatting.number(model.savings_uncertainty_kwh)} kWh (95 %), expected minus actual energy.")
+
+
 def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:
     """The programme's reported averages beside the database's own mean and median, as people
     read them (percentages; '–' where missing)."""

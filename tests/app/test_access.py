@@ -14,11 +14,11 @@ from ui.shared import plain
 FILES = {"report": "report", "entry": "entry", "actions": "actions",
          "profile": "profile", "programme": "programme", "users": "users",
          "partners": "partners", "clusters": "clusters", "workbook": "delivery-workbook", "audit": "audit",
-         "account": "account",
+         "account": "account", "visits": "visits",
          "trainers": "trainers", "my_path": "my-path"}
 ENTERPRISE_PAGES = {"report", "entry", "actions", "profile"}
 #: the contract: which pages each role has (everything else must not even be registered)
-ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account", "my_path"},
+ROLE_PAGES = {"manager": ENTERPRISE_PAGES | {"account"}, "trainer": ENTERPRISE_PAGES | {"account", "my_path", "visits"},
               "officer": {"programme", "trainers", "account"}, "admin": set(FILES) - {"my_path"}}
 CASE = "Mechanical seals maker (case study, India)"
 

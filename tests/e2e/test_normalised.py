@@ -33,6 +33,9 @@ def test_overview_shows_per_unit_of_production_beside_the_absolute(norm_url, pag
     card = page.locator("[data-testid='stColumn']").filter(has_text="Energy: mean change").first
     expect(card).to_contain_text("per unit of production: mean -29.2% · 33 enterprises")
     card.screenshot(path=str(tmp_path / "1-energy-headline.png"))
+    # issue 11, item 3: only the case study's follow-up covers its baseline's months of the year
+    expect(page.get_by_text("Like with like: 1 of 33 enterprises have a follow-up covering the same months")
+           ).to_be_visible()
     absolute = _metric(page, "Energy avoided (33 enterprises)")
     adjusted = _metric(page, "Energy avoided, production-adjusted (33 enterprises)")
     expect(absolute).to_contain_text("4,931 MWh per year")
@@ -46,6 +49,8 @@ def test_report_shows_per_unit_of_production_beside_the_absolute(norm_url, page,
     sign_in(page, norm_url, "demo-manager")
     page.get_by_role("link", name="Enterprise report").click()
     expect(page.get_by_text("Per unit of production (ISO 50006), beside the absolute change")).to_be_visible()
+    expect(page.get_by_text("Same months of the year: baseline Jan, Feb, Mar, follow-up Jan, Feb, Mar.",
+                            exact=False)).to_be_visible()
     table = page.locator("[data-testid='stDataFrame']").nth(1)  # after the changes table
     table.evaluate("el => el.scrollIntoView({block: 'center'})")
     table.screenshot(path=str(tmp_path / "3-report-table.png"))

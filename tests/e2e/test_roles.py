@@ -7,9 +7,9 @@ from tracker import accounts, auth, enterprises, partners
 
 ALL_PAGES = ["Programme overview", "Trainers", "Enterprise report", "Enter figures", "Improvement actions",
              "Profile and modules", "Users", "Partners", "Clusters", "Delivery workbook", "Audit log", "My account",
-             "My trainer path"]
+             "My trainer path", "Offline visit"]
 ENTERPRISE = ["Enterprise report", "Enter figures", "Improvement actions", "Profile and modules", "My account"]
-ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE + ["My trainer path"],
+ROLE_PAGES = {"manager": ENTERPRISE, "trainer": ENTERPRISE + ["My trainer path", "Offline visit"],
               "officer": ["Programme overview", "Trainers", "My account"],
               "admin": [p for p in ALL_PAGES if p != "My trainer path"]}
 LANDING = {"manager": "Mechanical seals maker (case study, India)",
@@ -21,6 +21,7 @@ LANDING = {"manager": "Mechanical seals maker (case study, India)",
 def test_each_role_sees_only_its_pages(app_url, page, role):
     sign_in(page, app_url, f"demo-{role}")
     expect(page.get_by_role("heading", name=LANDING[role], exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNavViewButton")).to_have_count(0)  # no page folded under "View more"
     links = page.locator('[data-testid="stSidebarNav"] [data-testid="stSidebarNavLink"]')
     expect(links).to_have_count(len(ROLE_PAGES[role]))
     shown = sorted(t.strip().splitlines()[-1] for t in links.all_inner_texts())  # after the icon's name

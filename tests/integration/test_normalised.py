@@ -7,10 +7,12 @@ import pandas as pd
 import pytest
 
 import metrics
+import metrics.labels
 from tests.demo_db import demo_user, open_demo
 from tracker import auth, db, measurements, overview, published
 from tracker import io as tio
 from tracker import report as tracker_report
+from tracker import tables as tracker_tables
 
 OFFICER = auth.system_user("test-officer", role="officer")
 ADMIN = auth.system_user("test-admin")
@@ -104,3 +106,32 @@ def test_normalised_savings_by_hand(duckdb_url):
     impacts = ov.impacts.set_index("figure")
     assert impacts.loc["energy avoided", "avoided"] == pytest.approx(0.0)
     assert impacts.loc["energy avoided, production-adjusted", "avoided"] == pytest.approx(109.5)
+
+
+def test_the_overview_says_how_many_compare_like_with_like(demo_engine):
+    ov = published.programme_overview(demo_engine, demo_user(demo_engine, "officer"), overview.Filters())
+    # the demo: 33 enterprises compared; only the case study's follow-up (Jan-Mar 2024) has its baseline's
+    # months (Jan-Mar 2023); the synthetic ones compare Jan-Mar with Jan-Jun; every follow-up is under a year
+    assert ov.comparable == {"compared": 33, "like_with_like": 1, "extrapolated": 33}
+    issues = ov.quality.attrs["counts"]
+    assert issues["energy avoided a year extrapolated from a follow-up shorter than a year"] == 33
+    assert metrics.labels.comparable_text(ov.comparable).startswith("Like with like: 1 of 33 enterprises")
+
+
+def test_the_report_says_whether_months_match(demo_engine):
+    user = demo_user(demo_engine, "manager")
+    report = tracker_report.enterprise_report(demo_engine, user, user.enterprise_ids[0])
+    assert report.comparable_note().startswith("Same months of the year: baseline Jan, Feb, Mar, follow-up Jan, Feb, "
+                                               "Mar.")
+    assert "extrapolated from a follow-up of 91 days" in report.comparable_note()
+
+
+def test_without_twelve_monthly_periods_the_report_falls_back_to_intensity(demo_engine):
+    user = demo_user(demo_engine, "manager")
+    report = tracker_report.enterprise_report(demo_engine, user, user.enterprise_ids[0])
+    assert not report.regression.valid
+    # the case study's baseline is one quarter, not months
+    assert report.regression.reason == ("0 monthly baseline periods with energy and production; a regression needs "
+                                        "at least 12")
+    assert "The figures per unit of production (intensity) stand instead." in tracker_tables.regression_text(
+        report.regression)

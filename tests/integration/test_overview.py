@@ -54,7 +54,7 @@ def test_every_save_keeps_the_summary_current(db_url):
     ids = enterprises.list_enterprises(engine, ADMIN).set_index("name")["id"]
     a, b, c = (int(ids[n]) for n in "ABC")
     assert s.loc[a, "relative_change"] == pytest.approx(700 / 90 / (1000 / 91) - 1)
-    assert s.loc[a, "flags"] == ""
+    assert s.loc[a, "flags"] == "extrapolated"  # a quarter's follow-up: energy avoided a year is 365 x its rate
     assert s.loc[b, "flags"] == "no_followup" and pd.isna(s.loc[b, "relative_change"])
     assert "jump" in s.loc[c, "flags"]
     # electricity in India: the grid factor gives emissions at both ends
@@ -66,7 +66,7 @@ def test_every_save_keeps_the_summary_current(db_url):
     more = pd.DataFrame(_rows("B", follow=500.0) + _rows("A", follow=910.0) + _rows("D", country="KE"))
     measurements.save_measurements(engine, ADMIN, metrics.parse(more), create_enterprises=True)
     s = _summary(engine).set_index("enterprise_id")
-    assert s.loc[b, "flags"] == "" and s.loc[b, "relative_change"] < 0
+    assert s.loc[b, "flags"] == "extrapolated" and s.loc[b, "relative_change"] < 0  # no_followup gone
     assert s.loc[a, "relative_change"] == pytest.approx(910 / 90 / (1000 / 91) - 1)
     _same_as_rebuilt(engine)
     # rebuilding from scratch gives the same table
@@ -142,9 +142,10 @@ def test_flags_for_data_quality():
         columns=["enterprise_id", "country", "period_start", "period_end", "phase", "indicator", "carrier",
                  "value_canonical", "unit_canonical"])
     s = summary.compute_summary(m).set_index("enterprise_id")
-    assert s.loc[1, "flags"] == "periods_differ"  # 365 days against 31
-    assert s.loc[2, "flags"] == "jump"  # 0.05x
-    assert s.loc[3, "flags"] == "no_emission_factor" and np.isnan(s.loc[3, "co2e_baseline"])
+    # 365 days against 31; all year against January; a year of energy avoided extrapolated from 31 days
+    assert s.loc[1, "flags"] == "periods_differ,months_differ,extrapolated"
+    assert s.loc[2, "flags"] == "jump"  # 0.05x; January both times, and not energy: no yearly figure
+    assert s.loc[3, "flags"] == "no_emission_factor,extrapolated" and np.isnan(s.loc[3, "co2e_baseline"])
     assert s.loc[3, "relative_change"] == pytest.approx(-0.1)
 
 

@@ -113,3 +113,8 @@ def test_quantities_work_whatever_display_format_is_set():
         assert metrics.change("water", Q_(1, "m**3"), Q_(900, "L")).relative == pytest.approx(-0.1)
     finally:
         metrics.ureg.formatter.default_format = saved
+
+
+def test_the_change_names_its_indicator():
+    c = metrics.change("water", (10, "m3"), (8, "m3"))
+    assert c.indicator == "water" and c.relative == pytest.approx(8 / 10 - 1) and c.improved is True

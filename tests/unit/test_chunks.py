@@ -79,3 +79,33 @@ def test_a_piece_is_read_in_the_order_of_the_whole_file():
     shows_day = rows(("A", "01/02/2024", "1"), ("A", "13/02/2024", "1"))
     assert not metrics.parse(shows_day, date_orders=(None, None)).ok
     assert metrics.parse(shows_day).ok  # read whole, it shows its own order
+
+
+def test_pieces_are_read_in_the_order_given_for_the_whole_file():
+    parsed = list(metrics.parse_chunks([(rows(("A", "01/02/2024", "1")), 2)], date_orders=("dmy", "dmy")))
+    assert parsed[0].ok and parsed[0].rows["period_start"].tolist() == [pd.Timestamp("2024-02-01")]
+
+
+def test_a_piece_without_a_required_column_does_not_end_the_file():
+    good = rows(("A", "2024-01-01", "1"))
+    parsed = list(metrics.parse_chunks([(good.drop(columns="unit"), 2), (good, 3)]))
+    assert len(parsed) == 2 and not parsed[0].ok and parsed[1].ok  # no key in the first piece: no repeat
+
+
+def test_rows_without_an_enterprise_or_a_start_are_no_repeats():
+    # each is refused by its own piece (no enterprise, no start date); their keys are incomplete,
+    # so the second pieces repeat nothing
+    nameless = rows(("", "2024-01-01", "1"))
+    undated = rows(("A", "", "1")).assign(period_end="2024-01-31")
+    for piece in (nameless, undated):
+        parsed = list(metrics.parse_chunks([(piece, 2), (piece, 3)]))
+        assert len(parsed) == 2 and not parsed[0].ok and not parsed[1].ok
+
+
+def test_a_repeat_without_a_phase_and_the_extra_piece_s_shape():
+    piece = rows(("A", "2024-01-01", "1")).assign(phase="")  # no phase is a value of the key too
+    parsed = list(metrics.parse_chunks([(piece, 2), (piece, 3), (piece, 4)]))
+    extra = parsed[-1]
+    assert len(parsed) == 4 and extra.rows.empty and list(extra.rows.columns) == metrics.TEMPLATE_COLUMNS
+    assert list(extra.problems.columns) == ["row", "column", "reason"] and extra.problems.index.tolist() == [0, 1]
+    assert extra.problems[["row", "reason"]].values.tolist() == [[3, REPEAT.format(2)], [4, REPEAT.format(2)]]

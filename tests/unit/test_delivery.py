@@ -88,3 +88,71 @@ def test_the_examples_of_methods_md():
                             "workers_male": [0, 1]})
     a = metrics.attendance(records).iloc[0]
     assert a["attendees"] == 8 and a["women_share"] == pytest.approx(5 / 8) and a["two_and_two_share"] == 0.5
+
+
+def test_delivery_counts_are_whole_numbers_in_order_of_the_group_and_only_for_groups_seen():
+    # partners given in the order B, A; a third category Z that no enterprise and no record has
+    kinds = pd.CategoricalDtype(["A", "B", "Z"])
+    ents = pd.DataFrame({"enterprise_id": [4, 1, 2], "partner": pd.Series(["B", "A", "A"], dtype=kinds)})
+    records = pd.DataFrame({"enterprise_id": [4, 1], "partner": pd.Series(["B", "A"], dtype=kinds),
+                            "module": ["Workplace Cooperation", "SCORE4Climate"]})
+    out = metrics.delivery_counts(ents, records, "partner")
+    # A: enterprises 1 and 2, one of them (1) with one record of one module; B: enterprise 4, the same
+    assert out["partner"].tolist() == ["A", "B"]
+    assert out.drop(columns="partner").to_numpy().tolist() == [[2, 1, 1, 1], [1, 1, 1, 1]]
+    assert all(out[c].dtype.kind == "i" for c in ["enterprises", "with_modules", "modules", "module_kinds"])
+    # the same with plain text: partners sorted, not in the order of the rows
+    plain = metrics.delivery_counts(ents.astype({"partner": object}), records.astype({"partner": object}), "partner")
+    assert plain["partner"].tolist() == ["A", "B"]
+
+
+def test_modules_out_of_order_gives_its_columns_and_the_first_module_s_start():
+    cols = ["enterprise_id", "first_module", "first_start", "wc_start"]
+    records = pd.DataFrame({"enterprise_id": [7, 7, 8], "module": ["Workplace Cooperation", "SCORE4Climate",
+                                                                   "Workplace Cooperation"],
+                            "start_date": [D(2024, 3, 1), D(2024, 2, 1), D(2024, 1, 1)]})
+    out = metrics.modules_out_of_order(records)
+    # 7: SCORE4Climate on 1 Feb 2024, a month before its Workplace Cooperation (1 Mar); 8: in order
+    assert list(out.columns) == cols and out.index.tolist() == [0]
+    assert out.iloc[0].tolist() == [7, "SCORE4Climate", pd.Timestamp(2024, 2, 1), pd.Timestamp(2024, 3, 1)]
+    empty = metrics.modules_out_of_order(records.iloc[:0])
+    assert list(empty.columns) == cols
+    assert [str(empty[c].dtype) for c in cols] == ["object", "object", "datetime64[ns]", "datetime64[ns]"]
+
+
+def test_pipeline_keeps_groups_of_one_drops_groups_without_trainers_and_counts_in_whole_numbers():
+    countries = pd.CategoricalDtype(["IN", "KE", "UG"])  # no trainer in UG
+    trainers = pd.DataFrame({"country": pd.Series(["KE", "IN", "IN"], dtype=countries),
+                             "status": ["recommended", "certified", "certified"]})
+    out = metrics.trainer_pipeline(trainers, "country")
+    # IN: two certified; KE: one recommended (a group of one); UG: none, so no row
+    assert out["country"].tolist() == ["IN", "KE"]
+    assert out[list(metrics.PIPELINE) + ["trainers"]].to_numpy().tolist() == [[0, 0, 0, 2, 2], [0, 0, 1, 0, 1]]
+    assert all(out[c].dtype.kind == "i" for c in list(metrics.PIPELINE) + ["trainers"])
+    with pytest.raises(ValueError, match="expert, guru"):
+        metrics.trainer_pipeline(pd.DataFrame({"status": ["guru", "expert", "certified"]}))
+
+
+def test_attendance_by_two_columns_in_order_with_one_attendee_and_empty():
+    modules = pd.CategoricalDtype(["Workplace Cooperation", "SCORE4Climate", "Quality Management"])
+    records = pd.DataFrame({
+        "enterprise_id": [1, 2, 3], "cohort": ["2024", "2024", "2025"],
+        "module": pd.Series(["Workplace Cooperation", "SCORE4Climate", "SCORE4Climate"], dtype=modules),
+        "managers_female": [1.0, 0.0, 2.0], "managers_male": [0.0, 0.0, 2.0],
+        "workers_female": [0.0, 0.0, 1.0], "workers_male": [0.0, 0.0, 1.0]})
+    out = metrics.attendance(records)
+    # sorted by the module (the categories' order), only the modules with records (no Quality Management)
+    assert out["module"].tolist() == ["Workplace Cooperation", "SCORE4Climate"]
+    wc, s4c = out.iloc[0], out.iloc[1]
+    assert wc["attendees"] == 1 and wc["women_share"] == 1.0  # one woman of one attendee
+    # SCORE4Climate: 0 attendees in record 2, 6 in record 3 (3 women); two and two only in record 3
+    assert s4c["attendees"] == 6 and s4c["women_share"] == pytest.approx(3 / 6)
+    assert s4c["two_and_two_share"] == pytest.approx(1 / 2)
+    assert all(out[c].dtype.kind == "i" for c in ["records", "enterprises", *metrics.ATTENDANCE, "attendees"])
+    both = metrics.attendance(records, ["cohort", "module"])
+    assert both[["cohort", "module", "records"]].values.tolist() == [
+        ["2024", "Workplace Cooperation", 1], ["2024", "SCORE4Climate", 1], ["2025", "SCORE4Climate", 1]]
+    empty = metrics.attendance(records.iloc[:0], ["cohort", "module"])
+    assert list(empty.columns) == ["cohort", "module", "records", "enterprises", *metrics.ATTENDANCE, "attendees",
+                                   "women_share", "two_and_two_share"]
+    assert [str(t) for t in empty.dtypes] == ["object", "object"] + ["int64"] * 7 + ["float64", "float64"]

@@ -2,6 +2,7 @@
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -59,3 +60,17 @@ def test_cells_hide_figures_of_suppressed_rows_but_those_kept():
                   keep=("reported_mean_change",))
     assert out.to_dict("list") == {"indicator": ["energy", "waste"], "mean": ["-27.0%", "fewer than 3"],
                                    "reported": ["-27.0%", "-40.0%"]}
+
+
+def test_cells_without_a_suppressed_column_and_without_columns():
+    df = pd.DataFrame({"mean_change": [0.1, -0.05]}, index=[7, 9])
+    out = f.cells(df, {"mean_change": "mean"}, {"mean_change": f.percent}, hidden="fewer than 3")
+    assert out.to_dict("list") == {"mean": ["+10.0%", "-5.0%"]} and out.index.tolist() == [0, 1]
+    assert len(f.cells(df, {}, {}, hidden="fewer than 3")) == 2  # one row per row even with no column shown
+
+
+def test_amounts_and_periods_at_their_edges():
+    assert f.amount(12, "") == "12"  # no unit: no trailing space
+    assert f.span(np.datetime64("NaT"), dt.date(2025, 1, 1)) == "none entered (counts as 0)"
+    assert f.span(dt.date(2024, 12, 15), dt.date(2025, 1, 10)) == "15 Dec 2024–10 Jan 2025"
+    assert f.span(dt.date(2025, 1, 1), dt.date(2025, 6, 30), 2) == "Jan–Jun 2025 (2 periods)"

@@ -133,3 +133,8 @@ def test_loss_per_good_takes_a_percentage_quantity_and_refuses_nan():
     assert metrics.loss_per_good(metrics.Q_(78, "percent")) == pytest.approx(0.282, abs=5e-4)
     with pytest.raises(ValueError):
         metrics.loss_per_good(float("nan"))
+
+
+def test_loss_per_good_of_one_yield_is_a_plain_number():
+    out = metrics.loss_per_good(0.8)  # (1 - 0.8) / 0.8 = 0.25
+    assert type(out) is float and out == pytest.approx(0.25)

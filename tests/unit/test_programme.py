@@ -129,3 +129,32 @@ def test_categorical_columns_as_the_overview_reads_them():
     assert agg["mean_change"] == pytest.approx((0.2 + 0.1 + 0.2) / 3)
     two = metrics.aggregate_changes(rows[rows["enterprise"] != "P"]).iloc[0]  # pieces and kg, none collapsed
     assert two["unit"] == "mixed" and two["enterprises"] == 2
+
+
+def test_avoided_per_year_counts_energy_in_kwh_only_and_emissions_with_both_rates():
+    rows = per([("A", "energy", "kWh", 100, 80), ("A", "water", "kWh", 7, 1), ("B", "energy", "kWh", 50, 40),
+                ("C", "energy", "kWh", 20, 10)],
+               country=["KE", "KE", "IN", "UG"],
+               co2e_baseline=[70.0, np.nan, 35.0, np.nan], co2e_followup=[56.0, np.nan, np.nan, np.nan])
+    # water is no energy even in kWh; B has a baseline emission rate but no follow-up one: no emissions figure
+    total = metrics.avoided_per_year(rows).iloc[0]
+    assert total["enterprises"] == 3 and total["co2_enterprises"] == 1
+    assert total["energy_baseline_mwh_per_year"] == pytest.approx((100 + 50 + 20) * 365 / 1000)
+    assert total["co2e_baseline_t_per_year"] == pytest.approx(70 * 365 / 1000)
+    assert total["co2e_avoided_t_per_year"] == pytest.approx(14 * 365 / 1000)
+    by = metrics.avoided_per_year(rows, by="country")
+    assert by["country"].tolist() == ["IN", "KE", "UG"]  # sorted, not in the order of the rows
+    ug = by.iloc[2]
+    assert ug["co2_enterprises"] == 0 and np.isnan(ug["co2e_baseline_t_per_year"])
+    assert np.isnan(ug["co2e_avoided_t_per_year"]) and ug["energy_avoided_mwh_per_year"] == pytest.approx(3.65)
+    none = metrics.avoided_per_year(per([]))
+    assert all(none[c].dtype == "float64" for c in AVOIDED_COLUMNS if c.endswith("year"))
+
+
+def test_spread_per_indicator_in_order_and_empty_types():
+    rows = per([("A", "water", "m3", 10, 8), ("A", "energy", "kWh", 100, 50), ("B", "energy", "kWh", 100, 70)])
+    s = metrics.spread(rows)
+    assert s["indicator"].tolist() == ["energy", "water"]  # sorted by indicator
+    assert s["enterprises"].tolist() == [2, 1] and s["median"].tolist() == pytest.approx([-0.4, -0.2])
+    empty = metrics.spread(per([]))
+    assert [str(t) for t in empty.dtypes] == ["object", "int64"] + ["float64"] * 6

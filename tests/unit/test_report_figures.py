@@ -95,3 +95,13 @@ def test_report_impacts_without_energy_or_without_stages():
     stages = metrics.report_stages(df)
     for got in (metrics.report_impacts(df, stages.iloc[:0]), metrics.report_impacts(df.iloc[:0], stages)):
         assert [list(frame.columns) for frame in got] == [[], []] and all(frame.empty for frame in got)
+
+
+def test_a_report_without_comparable_figures_still_has_its_columns():
+    from metrics.report import REPORT_CHANGE_COLUMNS
+
+    only_baseline = pd.DataFrame([dict(enterprise="E", country="IN", sector="S", period_start="2024-01-01",
+                                       period_end="2024-01-31", phase="baseline", indicator="water", carrier="",
+                                       value=31, unit="m3", note="")])
+    out = metrics.report_changes(only_baseline)  # no follow-up: nothing to compare
+    assert out.empty and list(out.columns) == REPORT_CHANGE_COLUMNS

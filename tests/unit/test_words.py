@@ -108,3 +108,77 @@ def test_audit_tables_read_in_words():
     assert labels.table_label("trainer_profiles") == "trainer paths"
     assert labels.table_label("measurements") == "measurements"
     assert labels.table_label("some_new_table") == "some new table" and labels.table_label(None) == ""
+
+
+def test_missing_and_unknown_names_read_as_nothing_or_as_given():
+    assert labels.indicator_label("steam_hours") == "steam_hours"  # unknown: as given
+    assert labels.carrier_label(None) == "" and labels.carrier_label(float("nan")) == ""
+    assert labels.carrier_label("own_wood_chips") == "own wood chips"
+    assert labels.unit_words(None) == "" and labels.unit_words(float("nan")) == ""
+    assert labels.unit_words("kWh per short_ton") == "kWh per short ton"
+    assert labels.unit_words("short_ton per piece") == "short ton per piece"  # one piece
+    assert labels.source_label(None) == "" and labels.source_label(float("nan")) == ""
+    assert labels.source_label("IEA  2023,   table 4") == "IEA 2023, table 4"  # runs of spaces become one
+    assert labels.column_label("material_wasted per short_ton") == "Materials wasted, kg per short ton produced"
+    assert labels.column_label("some_new_column") == "Some new column"
+    assert labels.column_label("pH") == "pH"  # no underscore: as given, not capitalised
+
+
+def test_an_audit_record_s_lists_dates_and_plain_text():
+    assert labels.record_words("   ") == ""
+    assert labels.record_words("not json") == "not json"
+    assert labels.record_words('{"indicators": ["energy", "material_wasted"], "note": null}') == \
+        "Indicators affected: Energy, Materials wasted · Note: –"
+    assert labels.record_words('{"indicators": "energy,waste", "unit_canonical": "short_ton"}') == \
+        "Indicators affected: Energy, Waste produced · Unit (converted): short ton"
+    assert labels.record_words('{"action_date": "2024-01-31T00:00:00", "description": "Replaced the boiler"}') == \
+        "Date: 2024-01-31 · What was done: Replaced the boiler"
+    # "columns" without a list of figures is no bulk save: each key in words
+    assert labels.record_words('{"columns": ["value"], "figures": 3}') == "Columns: value · Figures: 3"
+
+
+def test_a_bulk_save_with_other_keys_in_words():
+    stored = ('{"enterprise": "Acme", "indicators": "energy,waste", "columns": ["indicator", "value", "unit"], '
+              '"figures": [["material_input", 12.0, "short_ton"], ["energy", 4.5], "not a row"]}')
+    # three rows stored (one is no list and is not shown); the short row shows the values it has
+    assert labels.record_words(stored) == ("Enterprise: Acme · Indicators affected: Energy, Waste produced · "
+                                           "3 figures (Indicator, Value, Unit): Material input, 12, short ton; "
+                                           "Energy, 4.5")
+    assert labels.record_words('{"columns": ["value"], "figures": []}') == "0 figures (Value)"
+
+
+def test_people_table_missing_values_sources_and_figures():
+    df = pd.DataFrame({"indicator": [None, pd.NA, "energy"], "carrier": [None, float("nan"), "diesel"],
+                       "unit_canonical": [None, "short_ton", "kWh"],
+                       "source": ["IEA  2023", None, "a, data/x/y.json: z"],
+                       "factor_source": ["IEA  2023", None, "a, data/x/y.json: z"],
+                       "note": [1.5, None, "x"], "investment": [1500.0, 200.0, 0.0],
+                       "enterprises": [3.0, float("nan"), 4.0], "days": [2.5, 1.0, 3.0],
+                       "value": pd.array([1, None, 3], dtype="Int64")},
+                      index=[10, 11, 12])
+    out = labels.people_table(df)
+    assert out.index.tolist() == [10, 11, 12]
+    assert out["Indicator"].tolist() == ["", "", "Energy"]
+    assert out["Carrier or destination"].tolist() == ["", "", "Diesel"]
+    assert out["Unit (converted)"].tolist() == ["", "short ton", "kWh"]
+    assert out["Source"].tolist() == ["IEA 2023", "", "a"]
+    assert out["Source of the factor"].tolist() == ["IEA 2023", "", "a"]
+    assert out["Note"].tolist() == [1.5, "", "x"]  # a number in a text column is no missing value
+    # figures stay numbers: a whole-valued amount is no count, a count with a gap or a fraction stays as it is
+    assert out["Investment"].dtype == "float64"
+    assert out["Enterprises"].dtype == "float64" and out["Days"].tolist() == [2.5, 1.0, 3.0]
+    assert pd.api.types.is_integer_dtype(out["Value"]) and out["Value"].iloc[2] == 3
+    assert len(labels.people_table(pd.DataFrame(index=[0, 1]))) == 2
+
+
+def test_people_table_dates_with_a_time_missing_dates_and_one_row():
+    df = pd.DataFrame({"at": pd.to_datetime(["2023-01-01 12:30", None]),
+                       "period_start": pd.to_datetime(["2023-01-01", None]),
+                       "period_end": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]")})
+    out = labels.people_table(df)
+    assert out["When (UTC)"].tolist() == ["2023-01-01 12:30", ""]
+    assert out["Period start"].tolist() == ["2023-01-01", ""] and out["Period end"].tolist() == ["", ""]
+    one = labels.people_table(pd.DataFrame({"action_date": [dt.date(2023, 5, 15)]}))
+    assert one["Date"].tolist() == ["2023-05-15"]
+    kept = labels.people_table(df[["period_start"]], dates_as_text=False)
+    assert kept["Period start"].iloc[0] == pd.Timestamp(2023, 1, 1) and pd.isna(kept["Period start"].iloc[1])

@@ -1,7 +1,7 @@
 """emissions by scope: enterprise_summary gains scope 1 and scope 2 rates and its factor set
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30
 
 Scope 1 (fuels: CO2, CH4 and N2O in CO2e) and scope 2 (grid electricity, location based) per
@@ -14,8 +14,8 @@ revision are written, so a later revision that adds a column still upgrades from
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

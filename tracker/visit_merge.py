@@ -1,0 +1,262 @@
+"""A visit's records merged three ways: the export's base, the laptop, the server now.
+
+:func:`plan` is pure: for every record of the base or the laptop, a record the laptop left as it
+was exported is kept as the server has it; one changed on the laptop only is taken from the
+laptop (inserted, updated or deleted); one changed on both sides to different states is a
+:class:`Conflict` (taken from neither side until the trainer says which: ``resolutions``); one
+changed on both sides to the same state needs nothing. Merging the result again changes nothing.
+
+:func:`apply` writes a plan's changes in the caller's transaction, each checked as the pages
+check it and audited as "offline visit" with the package's id; a change that cannot be stored
+is named (record and why) in :class:`~tracker.errors.VisitRefused`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import metrics
+from tracker import activities, audit, enterprises, lengths
+from tracker.models import Action, Enterprise, Measurement, Training
+from tracker.visit_records import ACTION_FIELDS, MODULE_FIELDS, PROFILE_FIELDS, Key, describe, enterprise_of, same
+
+#: the audit log's action for every change a merge makes
+AUDIT_ACTION = "offline visit"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A record changed on the server and on the laptop since the export, to different states."""
+
+    key: Key
+    base: dict | None
+    server: dict | None
+    laptop: dict | None
+
+
+@dataclass
+class Plan:
+    """What a merge writes (key -> the laptop's state, None to delete) and the conflicts left."""
+
+    changes: dict[Key, dict | None] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+    kept: list[Key] = field(default_factory=list)  # conflicts resolved for the server's state
+
+
+def plan(base: dict[Key, dict], laptop: dict[Key, dict], server: dict[Key, dict],
+         resolutions: dict[Key, str] | None = None) -> Plan:
+    """The three-way merge of ``laptop`` into ``server`` against ``base`` (each key -> state; a
+    missing key is an absent record). ``resolutions`` maps a conflict's key to "laptop" (take
+    the laptop's state) or "server" (keep the server's)."""
+    resolutions = resolutions or {}
+    out = Plan()
+    for key in sorted(set(base) | set(laptop)):
+        b, lap, srv = base.get(key), laptop.get(key), server.get(key)
+        if same(key, lap, b) or same(key, srv, lap):
+            continue  # not changed on the laptop, or already as the laptop has it
+        if same(key, srv, b):
+            out.changes[key] = lap
+        elif resolutions.get(key) == "laptop":
+            out.changes[key] = lap
+        elif resolutions.get(key) == "server":
+            out.kept.append(key)
+        else:
+            out.conflicts.append(Conflict(key, b, srv, lap))
+    return out
+
+
+@dataclass
+class Target:
+    """Where a merge writes: the enterprises' ids by gid, who made the changes, the package."""
+
+    ids: dict[str, int]
+    trainer: str
+    merged_by: str
+    package_id: str
+    now: dt.datetime
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
+
+    def note(self, key: Key, value: dict | None, why: str) -> None:
+        self.problems.append((f"{self.enterprise_name(key, value)}: {describe(key, value)}", why))
+
+    def enterprise_name(self, key: Key, value: dict | None) -> str:
+        return self.names.get(enterprise_of(key, value) or "", "an enterprise not in this visit")
+
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def _audit(session: Session, target: Target, table: str, record: str, before, after) -> None:
+    audit.record(session, target.trainer, AUDIT_ACTION, table, record, before,
+                 {"state": after, "package": target.package_id, "merged_by": target.merged_by})
+
+
+def apply(session: Session, changes: dict[Key, dict | None], server: dict[Key, dict], target: Target) -> int:
+    """Write ``changes`` (a plan's) in the session's transaction; returns how many records changed.
+    Problems are added to ``target.problems`` (the caller refuses the whole merge when any)."""
+    by_kind: dict[str, dict[Key, dict | None]] = {}
+    for key, value in changes.items():
+        by_kind.setdefault(key[0], {})[key] = value
+    _profiles(session, by_kind.get("profile", {}), server, target)
+    _figures(session, by_kind.get("figure", {}), server, target)
+    _actions(session, by_kind.get("action", {}), server, target)
+    _modules(session, by_kind.get("module", {}), server, target)
+    return len(changes)
+
+
+def _profiles(session: Session, changes: dict, server: dict, target: Target) -> None:
+    per: dict[str, dict[str, str]] = {}
+    for key, value in changes.items():
+        if value is None or not isinstance(value.get("value"), str):
+            target.note(key, value, "a profile field cannot be removed")
+            continue
+        per.setdefault(key[1], {})[key[2]] = value["value"]
+    for gid, fields in per.items():
+        ent = session.get(Enterprise, target.ids[gid])
+        now = {f: server[("profile", gid, f)]["value"] for f in PROFILE_FIELDS}
+        wanted = {**now, **fields}
+        try:
+            cluster = wanted["cluster"] if "cluster" in fields or "country" in fields else None
+            values = enterprises.profile_values(session, wanted["country"], wanted["sector"], wanted["size"],
+                                                wanted["partner"], cluster, ent)
+        except ValueError as exc:
+            target.note(("profile", gid, ",".join(fields)), None, str(exc))
+            continue
+        for k, v in values.items():
+            setattr(ent, k, v)
+        _audit(session, target, "enterprises", gid, {f: now[f] for f in fields}, fields)
+
+
+def _figures(session: Session, changes: dict, server: dict, target: Target) -> None:
+    keys = [k for k, v in changes.items() if v is not None]
+    canonical: dict[Key, tuple[float, str]] = {}
+    if keys:
+        frame = pd.DataFrame({"enterprise": [k[1] for k in keys], "period_start": [k[2] for k in keys],
+                              "period_end": [k[3] for k in keys], "phase": [k[4] for k in keys],
+                              "indicator": [k[5] for k in keys], "carrier": [k[6] for k in keys],
+                              "value": [changes[k].get("value") for k in keys],
+                              "unit": [changes[k].get("unit") for k in keys],
+                              "note": [changes[k].get("note") or "" for k in keys]})
+        parsed = metrics.parse(frame, first_line=0)
+        if not parsed.ok:
+            for p in parsed.problems.itertuples():
+                key = keys[int(p.row)] if 0 <= int(p.row) < len(keys) else keys[0]
+                target.note(key, None, f"{p.column}: {p.reason}")
+            return
+        rows = parsed.rows
+        # the parse reads the figure as the key names it: a key it reads otherwise is not a figure's
+        for i, key in enumerate(keys):
+            r = rows.iloc[i]
+            if (r["phase"], r["indicator"], r["carrier"]) != key[4:7] or str(r["period_start"].date()) != key[2]:
+                target.note(key, None, "the figure's key is not written as the tracker writes it")
+            canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]))
+        for key in keys:
+            problem = lengths.problem(Measurement.note, changes[key].get("note") or "", "The note")
+            if problem:
+                target.note(key, None, problem)
+    if target.problems:
+        return
+    stamp = dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=target.now, updated_by=target.trainer)
+    for key, value in changes.items():
+        where = (Measurement.enterprise_id == target.ids[key[1]],
+                 Measurement.period_start == dt.date.fromisoformat(key[2]),
+                 Measurement.period_end == dt.date.fromisoformat(key[3]), Measurement.phase == key[4],
+                 Measurement.indicator == key[5], Measurement.carrier == key[6])
+        row = session.scalars(select(Measurement).where(*where)).first()
+        before = None if row is None else {"value": row.value, "unit": row.unit, "note": row.note}
+        if value is None:
+            if row is not None:
+                session.delete(row)
+        else:
+            fields = dict(value=float(value["value"]), unit=value["unit"], note=value.get("note") or "",
+                          value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **stamp)
+            if row is None:
+                row = Measurement(enterprise_id=target.ids[key[1]], period_start=dt.date.fromisoformat(key[2]),
+                                  period_end=dt.date.fromisoformat(key[3]), phase=key[4], indicator=key[5],
+                                  carrier=key[6], version=1, **fields)
+                if value.get("gid"):
+                    row.gid = str(value["gid"])
+                session.add(row)
+            else:
+                for k, v in fields.items():
+                    setattr(row, k, v)
+                row.version = (row.version or 1) + 1
+        after = None if value is None else {"value": float(value["value"]), "unit": value["unit"],
+                                            "note": value.get("note") or ""}
+        record = (value or {}).get("gid") or getattr(row, "gid", "") or ""
+        _audit(session, target, "measurements", str(record)[:100], before,
+               None if after is None else {**after, "figure": list(key[1:])})
+
+
+def _day(text) -> dt.date | None:
+    return None if text in (None, "") else dt.date.fromisoformat(str(text))
+
+
+def _actions(session: Session, changes: dict, server: dict, target: Target) -> None:
+    for key, value in changes.items():
+        row = session.scalars(select(Action).where(Action.gid == key[1])).first()
+        if row is not None and row.enterprise_id not in target.ids.values():
+            target.note(key, value, "the action belongs to an enterprise not in this visit")
+            continue
+        before = server.get(key)
+        if value is None:
+            if row is not None:
+                session.delete(row)
+            _audit(session, target, "actions", key[1], before, None)
+            continue
+        try:
+            investment = None if value.get("investment") is None else float(value["investment"])
+            indicators = [i for i in str(value.get("indicators") or "").split(",") if i]
+            description, currency, indicators = activities.check_action(
+                str(value.get("description") or ""), investment, str(value.get("currency") or ""), indicators)
+            fields = dict(enterprise_id=target.ids[value["enterprise"]], action_date=_day(value.get("action_date")),
+                          description=description, investment=investment, currency=currency,
+                          indicators=",".join(indicators))
+            if fields["action_date"] is None:
+                raise ValueError("the action has no date")
+        except (ValueError, TypeError, KeyError) as exc:
+            target.note(key, value, str(exc))
+            continue
+        if row is None:
+            session.add(Action(gid=key[1], **fields))
+        else:
+            for k, v in fields.items():
+                setattr(row, k, v)
+        _audit(session, target, "actions", key[1], before, {f: value.get(f) for f in ACTION_FIELDS})
+
+
+def _modules(session: Session, changes: dict, server: dict, target: Target) -> None:
+    for key, value in changes.items():
+        row = session.scalars(select(Training).where(Training.gid == key[1])).first()
+        if row is not None and row.enterprise_id not in target.ids.values():
+            target.note(key, value, "the module record belongs to an enterprise not in this visit")
+            continue
+        before = server.get(key)
+        if value is None:
+            if row is not None:
+                session.delete(row)
+            _audit(session, target, "trainings", key[1], before, None)
+            continue
+        try:
+            enterprise_id = target.ids[value["enterprise"]]
+            start, end = _day(value.get("start_date")), _day(value.get("end_date"))
+            counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
+            if start is None or end is None:
+                raise ValueError("the module record needs its start and end dates")
+            cohort = activities.check_training(str(value.get("module")), start, end, counts,
+                                               str(value.get("cohort") or ""))
+            trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))
+        except (ValueError, TypeError, KeyError) as exc:
+            target.note(key, value, str(exc))
+            continue
+        fields = dict(enterprise_id=enterprise_id, module=str(value["module"]), start_date=start, end_date=end,
+                      cohort=cohort, trainer_id=trainer_id, **dict(zip(MODULE_FIELDS[4:], counts, strict=True)))
+        if row is None:
+            session.add(Training(gid=key[1], **fields))
+        else:
+            for k, v in fields.items():
+                setattr(row, k, v)
+        _audit(session, target, "trainings", key[1], before, value)
