@@ -135,3 +135,16 @@ def test_without_twelve_monthly_periods_the_report_falls_back_to_intensity(demo_
                                         "at least 12")
     assert "The figures per unit of production (intensity) stand instead." in tracker_tables.regression_text(
         report.regression)
+
+
+def test_the_hand_over_files_carry_the_figures_per_unit_of_production(demo_engine):
+    from tracker import handover
+    user = demo_user(demo_engine, "manager")
+    report = tracker_report.enterprise_report(demo_engine, user, user.enterprise_ids[0])
+    sheet = pd.read_excel(io.BytesIO(handover.report_xlsx(report)), sheet_name="Per unit of production")
+    used = sheet.set_index("Indicator").loc["Material input"]
+    assert used["Change per unit of production (%)"] == pytest.approx((0.78 / 0.95 - 1) * 100)
+    html = handover.report_html(report)
+    assert "Per unit of production (ISO 50006), beside the absolute change" in html
+    assert "Same months of the year: baseline Jan, Feb, Mar" in html
+    assert "No regression baseline: 0 monthly baseline periods" in html
