@@ -64,6 +64,14 @@ from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
 from metrics.regression import RegressionBaseline, model_energy, regression_baseline
 from metrics.report import periods_differ, report_changes, report_impacts, report_stages
+from metrics.targets import (
+    TARGET_BASES,
+    TARGET_INDICATORS,
+    check_target,
+    expected_reduction,
+    on_track_share,
+    target_progress,
+)
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
 
 __all__ = [
@@ -83,6 +91,7 @@ __all__ = [
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
+    "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
     "report_stages", "report_impacts", "periods_differ", "report_changes",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

@@ -21,6 +21,16 @@ from metrics.normalise import NORMALISED
 INDICATOR_LABELS: dict[str, str] = {name: ind.label for name, ind in INDICATORS.items()} | {
     per: f"{INDICATORS[name].label} per unit of production" for name, per in NORMALISED.items()}
 
+#: what a target reduces (metrics.TARGET_BASES), and a target's status (metrics.target_progress), in words
+BASIS_LABELS = {"absolute": "absolute", "per_production": "per unit of production"}
+STATUS_LABELS = {"met": "met", "on track": "on track", "behind": "behind"}
+#: what "on track" means (the report's and the overview's note under targets)
+ON_TRACK_NOTE = ("On track: the reduction achieved by the end of the latest follow-up (1 - follow-up / baseline, "
+                 "per day; per unit of production against the production-adjusted baseline) is at least what a "
+                 "straight path from no reduction at the end of the baseline to the whole reduction at the target "
+                 "date expects by then. Met: the whole reduction is achieved. Still needed: the further cut from the "
+                 "latest follow-up's level to the target level (baseline x (1 - reduction)).")
+
 #: what the normalised figures mean, in words (the overview's and the report's help texts)
 FIGURE_MEANINGS = {
     "normalised": "the change of the figure per unit of production (kWh per piece, kg per kg produced), each "

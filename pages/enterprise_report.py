@@ -67,6 +67,11 @@ def render() -> None:
                                                     "This enterprise beside the programme's reported averages"),
                         key="reference_chart")
 
+    if not report.targets.empty:
+        st.subheader("Targets and progress")
+        st.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
+        st.caption(labels.ON_TRACK_NOTE + " Targets are set on the Profile page.")
+
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")
         st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,

@@ -61,6 +61,7 @@ user_seq = Sequence("user_id_seq")
 audit_seq = Sequence("audit_id_seq")
 partner_seq = Sequence("partner_id_seq")
 cluster_seq = Sequence("cluster_id_seq")
+target_seq = Sequence("target_id_seq")
 
 #: the kinds of implementation partner (business support organisation); '' is "not recorded yet"
 #: (partners made from the enterprises' former free text by revision 0005)
@@ -232,6 +233,22 @@ class TrainerProfile(Base):
     certified_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     modules: Mapped[str] = mapped_column(String(400), default="")  # comma-separated modules they deliver
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Target(Base):
+    """A reduction of one indicator of one enterprise by a date, from its baseline (metrics.targets): of the
+    absolute figure or of the figure per unit of production. One per enterprise and indicator."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("enterprise_id", "indicator"),)
+    id: Mapped[int] = mapped_column(target_seq, primary_key=True, server_default=target_seq.next_value())
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    indicator: Mapped[str] = mapped_column(String(40))  # one of metrics.TARGET_INDICATORS
+    basis: Mapped[str] = mapped_column(String(20))  # one of metrics.TARGET_BASES
+    reduction: Mapped[float] = mapped_column(Float)  # a fraction: 0.3 for 30 %
+    target_date: Mapped[dt.date] = mapped_column(Date)
+    set_by: Mapped[str] = mapped_column(String(100), default="")
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
 class AuditEntry(Base):

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics import formatting
-from tracker import published
+from tracker import published, targets
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
 from tracker.auth import CurrentUser
@@ -55,6 +55,8 @@ class EnterpriseReport:
     #: changes on the follow-up's months of the baseline where the data hold them (metrics.on_same_months)
     comparable: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_months_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the enterprise's targets with their progress (tracker.targets.enterprise_progress)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the regression baseline of energy on production (metrics.regression), or why there is none
     regression: metrics.RegressionBaseline | None = None
 
@@ -127,6 +129,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
             select(Measurement.factor_set, func.count()).where(Measurement.enterprise_id == enterprise_id)
             .group_by(Measurement.factor_set)).all())
     averages = published.database_averages(engine, user, enterprise_id)
+    progress = targets.enterprise_progress(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
@@ -149,4 +152,4 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             periods=periods, common_period=common_period, common_changes=common_changes,
                             common_periods=common_periods, factor_sets=factor_sets, normalised=normalised,
                             comparable=comparable, same_months_changes=same_months_changes,
-                            regression=regression)
+                            regression=regression, targets=progress)
