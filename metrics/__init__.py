@@ -51,6 +51,15 @@ from metrics.indicators import (
     normalise_phase,
     valid_units,
 )
+from metrics.materials import (
+    DISPOSED,
+    DIVERTED,
+    combined_yield,
+    diversion,
+    diversion_change,
+    mass_balance,
+    material_value_saved,
+)
 from metrics.normalise import (
     NORMALISED,
     NORMALISED_OF,
@@ -91,6 +100,8 @@ __all__ = [
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
+    "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "DIVERTED",
+    "DISPOSED",
     "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
     "report_stages", "report_impacts", "periods_differ", "report_changes",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
