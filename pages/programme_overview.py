@@ -95,6 +95,25 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
 
 
 
+def _targets(user, filters: overview.Filters) -> None:
+    """The share of enterprises on track for their targets, per indicator (tracker.published, suppressed and
+    guarded like every cell)."""
+    shares = published.target_shares(shared.engine(), user, filters)
+    st.subheader("Targets: enterprises on track")
+    if shares.empty:
+        st.caption("No enterprise of this selection has a target and a follow-up yet (targets are set on the "
+                   "Profile page).")
+        return
+    table = formatting.cells(shares.assign(indicator=shares["indicator"].map(_label)),
+                             {"indicator": "indicator", "enterprises": "enterprises with a target and a follow-up",
+                              "share": "on track"}, {"share": lambda v: formatting.percent(v, signed=False)},
+                             hidden=disclosure.FEWER)
+    st.dataframe(table, hide_index=True, key="targets_share_table")
+    hidden = shares.attrs.get("hidden_as_too_close", 0)
+    st.caption(labels.ON_TRACK_NOTE + (f" {hidden} share(s) hidden: each differs from one shown before by only one "
+                                       "or two enterprises." if hidden else ""))
+
+
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user = shared.current_user()
@@ -192,10 +211,14 @@ def render() -> None:
             shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
             st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
-                       "times 365, summed. Emissions: IPCC 2006 default CO2 factors for fuels and the country's grid "
-                       "factor for electricity (factor set "
-                       f"{overview.FACTOR_SET}); biogenic CO2 (wood, biogas) is not "
-                       "counted; enterprises with a carrier or country without a factor are left out of the emissions.")
+                       "times 365, summed. Emissions (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 "
+                       "Vol. 2 Table 1.4) plus CH4 and N2O (Table 2.3) in CO2e with the "
+                       f"{overview.GWP_LABEL} GWPs; scope 2 is grid electricity, location based (the country's grid "
+                       f"factor); total = scope 1 + scope 2 (factor set {overview.FACTOR_SET}). Biogenic CO2 (wood, "
+                       "biogas) is not counted (the CH4 and N2O of their burning are); enterprises with a carrier or "
+                       "country without a factor are left out of the emissions.")
+
+        _targets(user, filters)
 
     with delivery:
         _delivery(user, filters, ov.reference)

@@ -76,7 +76,7 @@ def _chart(fig, include_plotlyjs: bool) -> str:
 def fingerprint(report: EnterpriseReport) -> str:
     """A digest of the figures a hand-over file is made from: it changes when they change."""
     digest = hashlib.sha256(repr(sorted(report.enterprise.items())).encode())
-    for frame in (report.measurements, report.actions):
+    for frame in (report.measurements, report.actions, report.targets):
         digest.update(frame.to_csv(index=False).encode())
     return digest.hexdigest()
 
@@ -134,13 +134,14 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
                                                         "This enterprise beside the programme's reported averages"),
                             include_plotlyjs=first))
+    if not report.targets.empty:
+        parts.append("<h2>Targets and progress</h2>" + _table(tables.targets_table(report.targets), words=False)
+                     + f"<p>{html.escape(labels.ON_TRACK_NOTE)}</p>")
     if not report.impacts.empty:
         parts.append("<h2>Energy, emissions and intensities by period</h2>"
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
         if not report.factors.empty:
-            factor_set = html.escape(str(report.factors.attrs.get("factor_set", "")))
-            parts.append(f"<p>Emission factors used (factor set {factor_set}"
-                         "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
+            parts.append(f"<p>{html.escape(report.emissions_note())}</p>" + _table(report.factors))
     parts.append("<h2>Programme averages for comparison</h2>"
                  + _table(tables.averages_table(report.reference, report.database_averages), words=False)
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
