@@ -14,6 +14,7 @@ import pandas as pd
 
 from metrics.impacts import emissions_frame, fuel_table
 from metrics.indicators import DAYS_PER_YEAR
+from metrics.materials import DISPOSED, DIVERTED
 
 #: (key, standard, reference, datapoint, unit): the datapoints, in the order of the files
 DATAPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -45,9 +46,6 @@ DATAPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("gri_waste_diverted", "GRI", "306-4", "Waste diverted from disposal", "t"),
     ("gri_waste_disposal", "GRI", "306-5", "Waste directed to disposal", "t"),
 )
-#: waste destinations diverted from disposal (recycling, reuse, sale to a reclaimer, composting) and directed to it
-DIVERTED = ("recycled", "sold", "composted")
-DISPOSAL = ("landfill", "incinerated")
 #: a datapoint's value, key -> how it was made (the method note of every row)
 METHODS = {
     "energy_total": "sum of every energy carrier entered for the period, converted to kWh (IPCC 2006 net calorific "
@@ -57,7 +55,8 @@ METHODS = {
     "energy_non_renewable": "total energy minus renewable energy; not collected with it",
     "electricity": "purchased electricity entered for the period",
     "fuels": "fuels entered for the period, converted with IPCC 2006 net calorific values",
-    "scope1": "fuels burnt on site x IPCC 2006 default factors (factor set {factor_set}); biogenic CO2 excluded",
+    "scope1": "fuels burnt on site: CO2, CH4 and N2O (IPCC 2006 Vol. 2 Tables 1.4 and 2.3) in CO2e with the factor "
+              "set's GWP (factor set {factor_set}); biogenic CO2 excluded, the CH4 and N2O of biomass included",
     "scope2": "purchased electricity x the country's average grid factor (location-based; factor set {factor_set})",
     "ghg_gross": "scope 1 + scope 2; not collected unless both are",
     "water_withdrawal": "water entered for the period (all of it is taken as withdrawn)",
@@ -80,7 +79,7 @@ METHODS = {
     "ghg_intensity": "scope 1 + scope 2 of the period / production of the same period",
     "gri_waste_total": "as VSME B7 total waste",
     "gri_waste_diverted": "recycled, sold (to a reclaimer) or composted",
-    "gri_waste_disposal": "landfill or incinerated (waste of destination 'other' is in neither)",
+    "gri_waste_disposal": "landfill, incinerated or other (as the diversion rate counts them)",
 }
 COLUMNS = ["key", "standard", "reference", "datapoint", "value", "unit", "period", "method", "enterprises"]
 
@@ -123,21 +122,20 @@ def _figures(df: pd.DataFrame) -> dict:
     # the renewable share of electricity is not entered: with electricity used, the split is not collected
     f["energy_renewable"] = f["gri_fuels_renewable"] if not elec.any() else np.nan
     f["energy_non_renewable"] = f["energy_total"] - f["energy_renewable"]
-    em = emissions_frame(rows)
-    if len(em):
-        em_carrier = em["carrier"].fillna("").astype(str).to_numpy()
-        kg = em["kg_co2e"].to_numpy(dtype=float)
-        is_elec = em_carrier == "electricity"
-        f["scope1"] = float(kg[~is_elec].sum()) if (~is_elec).any() else np.nan
-        f["scope2"] = float(kg[is_elec].sum()) if is_elec.any() else np.nan
-    else:
-        f["scope1"] = f["scope2"] = np.nan
+    em = emissions_frame(rows)  # scope 1 and scope 2 as metrics.impacts gives them (GHG Protocol, its factor set)
+    scope = em["scope"].to_numpy(dtype=int) if len(em) else np.zeros(0, dtype=int)
+    for n in (1, 2):
+        mine = scope == n
+        # a figure without a factor (NaN) leaves its scope not collected, as the report leaves it empty
+        f[f"scope{n}"] = float(em.loc[mine, f"scope{n}_kg_co2e"].sum(min_count=1)) if mine.any() else np.nan
+        if mine.any() and em.loc[mine, f"scope{n}_kg_co2e"].isna().any():
+            f[f"scope{n}"] = np.nan
     f["ghg_gross"] = f["scope1"] + f["scope2"]
     f["water_withdrawal"] = _sum(rows, ind == "water")
     waste = ind == "waste"
     f["waste_total"] = _sum(rows, waste)
     f["waste_diverted"] = _sum(rows, waste & np.isin(carrier, DIVERTED)) if waste.any() else np.nan
-    f["waste_disposal"] = _sum(rows, waste & np.isin(carrier, DISPOSAL)) if waste.any() else np.nan
+    f["waste_disposal"] = _sum(rows, waste & np.isin(carrier, DISPOSED)) if waste.any() else np.nan
     for k in ("waste_diverted", "waste_disposal"):  # destinations entered, none of these: 0 of the waste entered
         if waste.any() and np.isnan(f[k]):
             f[k] = 0.0

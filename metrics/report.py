@@ -51,26 +51,32 @@ def report_stages(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def report_impacts(df: pd.DataFrame, stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per period of ``stages``: energy (kWh), emissions (kg CO2e, biogenic CO2 as a memo) and
+    """Per period of ``stages``: energy (kWh), emissions by scope (``scope1_kg_co2e`` fuels,
+    ``scope2_kg_co2e`` grid electricity, ``kg_co2e`` their total; biogenic CO2 as a memo) and
     intensities per unit of production (one column per production unit); and the emission
-    factors used, with their sources (``attrs['factor_set']`` names the set)."""
+    factors used, with their scope and sources (``attrs['factor_set']`` and ``attrs['gwp']``
+    name the sets)."""
     if df.empty or stages.empty:
         return pd.DataFrame(), pd.DataFrame()
     out = stages[["stage"] + _PERIOD].copy()
     em = emissions_frame(df)
     if not em.empty:
-        sums = em.groupby(_PERIOD)[["value_canonical", "kg_co2e", "biogenic_kg_co2"]].sum()
-        sums.columns = ["energy_kwh", "kg_co2e", "biogenic_kg_co2_memo"]
+        cols = ["value_canonical", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e", "biogenic_kg_co2"]
+        grouped = em.groupby(_PERIOD)[cols]
+        # a figure without a factor leaves its scope and the total of its period missing, never 0
+        sums = grouped.sum().where(grouped.count().eq(grouped.size(), axis=0))
+        sums.columns = ["energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e", "biogenic_kg_co2_memo"]
         out = out.merge(sums.reset_index(), on=_PERIOD, how="left")
     for indicator in ("energy", "waste", "material_wasted", "water"):
         inten = intensity(df, indicator)
         for unit, part in inten.groupby("unit", sort=False):  # production in pieces and in kg: two columns
             col = f"{indicator} per {unit.split(' per ')[-1]}"
             out = out.merge(part[_PERIOD + ["intensity"]].rename(columns={"intensity": col}), on=_PERIOD, how="left")
-    factors = (em[["carrier", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
+    factors = (em[["carrier", "scope", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
                if not em.empty else pd.DataFrame())
     if not factors.empty:
         factors.attrs["factor_set"] = em.attrs.get("factor_set", "")
+        factors.attrs["gwp"] = em.attrs.get("gwp", "")
     return out, factors
 
 

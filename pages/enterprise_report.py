@@ -77,11 +77,10 @@ def render() -> None:
         st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
                      key="impacts_table", column_config={
                          labels.column_label(c): st.column_config.NumberColumn(format="%.0f")
-                         for c in ("energy_kwh", "kg_co2e", "biogenic_kg_co2_memo")})
+                         for c in ("energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e",
+                                   "biogenic_kg_co2_memo")})
         if not report.factors.empty:
-            st.caption(f"Emission factors used (factor set {report.factors.attrs.get('factor_set', '')}); biogenic "
-                       "CO2 is a memo item outside the totals. Intensities are per unit of production of the same "
-                       "period.")
+            st.caption(report.emissions_note() + " Intensities are per unit of production of the same period.")
             st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
     st.subheader("Programme averages for comparison")

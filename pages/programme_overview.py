@@ -211,10 +211,12 @@ def render() -> None:
             shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
             st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
-                       "times 365, summed. Emissions: IPCC 2006 default CO2 factors for fuels and the country's grid "
-                       "factor for electricity (factor set "
-                       f"{overview.FACTOR_SET}); biogenic CO2 (wood, biogas) is not "
-                       "counted; enterprises with a carrier or country without a factor are left out of the emissions.")
+                       "times 365, summed. Emissions (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 "
+                       "Vol. 2 Table 1.4) plus CH4 and N2O (Table 2.3) in CO2e with the "
+                       f"{overview.GWP_LABEL} GWPs; scope 2 is grid electricity, location based (the country's grid "
+                       f"factor); total = scope 1 + scope 2 (factor set {overview.FACTOR_SET}). Biogenic CO2 (wood, "
+                       "biogas) is not counted (the CH4 and N2O of their burning are); enterprises with a carrier or "
+                       "country without a factor are left out of the emissions.")
 
         _targets(user, filters)
 

@@ -342,7 +342,8 @@ def over_time_chart(table: pd.DataFrame, indicator: str, reference: pd.DataFrame
 
 IMPACT_FIGURES = {
     "energy": ("energy_avoided_mwh_per_year", "enterprises", "Energy avoided per year, by country", "MWh", GREEN),
-    "emissions": ("emissions_avoided_t_per_year", "emissions_enterprises", "Emissions avoided per year, by country",
+    "emissions": ("emissions_avoided_t_per_year", "emissions_enterprises",
+                  "Emissions avoided per year (scope 1 + scope 2), by country",
                   "t CO2e", GREY),
 }
 

@@ -141,9 +141,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<h2>Energy, emissions and intensities by period</h2>"
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
         if not report.factors.empty:
-            factor_set = html.escape(str(report.factors.attrs.get("factor_set", "")))
-            parts.append(f"<p>Emission factors used (factor set {factor_set}"
-                         "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
+            parts.append(f"<p>{html.escape(report.emissions_note())}</p>" + _table(report.factors))
     parts.append("<h2>Programme averages for comparison</h2>"
                  + _table(tables.averages_table(report.reference, report.database_averages), words=False)
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "

@@ -272,7 +272,8 @@ class EnterpriseSummary(Base):
     ``baseline``/``followup`` are per-day rates in ``unit`` (yield: fractions) as
     ``metrics.enterprise_changes`` defines them; NULL when that phase is missing. For energy,
     ``co2e_baseline``/``co2e_followup`` are kg CO2e per day (biogenic CO2 excluded; NULL when no
-    factor is known). ``flags`` lists data-quality findings, comma-separated.
+    factor is known), scope 1 plus scope 2; ``scope1_*`` (fuels: CO2, CH4, N2O) and ``scope2_*``
+    (grid electricity, location based) split them. ``flags`` lists data-quality findings, comma-separated.
     """
 
     __tablename__ = "enterprise_summary"
@@ -290,6 +291,12 @@ class EnterpriseSummary(Base):
     followup_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     co2e_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
     co2e_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope1_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope1_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope2_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope2_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: the factor set the row was computed with (rows stored before 0010: '2026.1', not split by scope)
+    factor_set: Mapped[str | None] = mapped_column(String(40), nullable=True)
     flags: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 

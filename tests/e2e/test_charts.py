@@ -273,7 +273,7 @@ def test_hidden_cells_read_cleanly_and_empty_charts_are_one_line(browser, charts
     for line in ["Each enterprise's change, baseline to latest follow-up: not drawn, as no indicator has the 10",
                  "Waste produced: change by country: not drawn, as every country has fewer than 3",
                  "Waste produced: change by sector: not drawn", "Waste produced: change by quarter of the "
-                 "follow-up's end: not drawn", "Emissions avoided per year, by country: not drawn"]:
+                 "follow-up's end: not drawn", "Emissions avoided per year (scope 1 + scope 2), by country: not drawn"]:
         expect(page.get_by_text(line)).to_be_visible()
     for i, line in enumerate(["Each enterprise's change", "Emissions avoided per year"]):
         page.get_by_text(line).scroll_into_view_if_needed()

@@ -73,7 +73,8 @@ def test_synthetic_enterprise_every_datapoint_by_hand(demo_engine):
     assert v["electricity"] == pytest.approx(elec / 1000)
     assert v["energy_total"] == pytest.approx((diesel_kwh + elec) / 1000)  # 58.20 MWh
     assert np.isnan(v["energy_renewable"]) and np.isnan(v["energy_non_renewable"])
-    scope1 = diesel_gj / 1000 * 74_100  # kg CO2 (IPCC 2006 Table 1.4)
+    # kg CO2e: CO2 74,100, CH4 3 and N2O 0.6 kg/TJ (IPCC 2006 Tables 1.4, 2.3), AR5 GWP 28 and 265
+    scope1 = diesel_gj / 1000 * (74_100 + 3 * 28 + 0.6 * 265)
     scope2 = elec * _grid("VN")
     assert v["scope1"] == pytest.approx(scope1 / 1000, rel=1e-4) == v["gri_scope1"]  # 4.79 t
     assert v["scope2"] == pytest.approx(scope2 / 1000, rel=1e-6)  # 19.14 t

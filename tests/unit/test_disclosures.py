@@ -23,7 +23,11 @@ def test_wood_fired_enterprise_without_electricity_splits_renewable_energy():
     assert v["energy_non_renewable"] == pytest.approx(lpg_kwh / 1000)
     assert v["gri_fuels_renewable"] == pytest.approx(wood_kwh / 1000)
     assert np.isnan(v["electricity"]) and np.isnan(v["scope2"]) and np.isnan(v["ghg_gross"])
-    assert v["scope1"] == pytest.approx(0.1 * 47.3 / 1000 * 63_100 / 1000)  # LPG CO2 only; wood's is biogenic
+    # LPG: CO2 63,100, CH4 1, N2O 0.1 kg/TJ; wood: its CO2 is biogenic (a memo), its CH4 30 and N2O 4 kg/TJ count
+    # (IPCC 2006 Vol. 2 Tables 1.4 and 2.3; AR5 GWP: CH4 28, N2O 265)
+    lpg = 0.1 * 47.3 / 1000 * (63_100 + 1 * 28 + 0.1 * 265)
+    wood = 2 * 15.6 / 1000 * (30 * 28 + 4 * 265)
+    assert v["scope1"] == pytest.approx((lpg + wood) / 1000)
     assert v["waste_diverted"] == 0 and v["gri_waste_disposal"] == pytest.approx(0.3)
     assert np.isnan(v["energy_reduction"])  # no baseline
     assert np.isnan(v["water_withdrawal"])

@@ -1,7 +1,7 @@
 """targets: a reduction of an indicator by a date, per enterprise (issue 14)
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-11-30
 
 A new table; no enterprise has a target until one is set on its Profile page.
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
