@@ -174,8 +174,14 @@ def read_data(engine: Engine) -> OverviewData:
         ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
     members = members.drop_duplicates(ignore_index=True)
-    return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
-                        memberships=members, reference=programme_reference(), counted=counted_rows(summary))
+    counted = counted_rows(summary)
+    # the per-unit-of-production rows count in the aggregates (``counted``); the participants, data-quality
+    # and like-with-like lists read the indicators entered only, so a filter change does not scan them twice
+    codes, names = pd.factorize(summary["indicator"])
+    entered = ~np.array([str(n) in metrics.NORMALISED_OF for n in names] + [False])[codes]
+    return OverviewData(summary=summary[entered].reset_index(drop=True),
+                        enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
+                        reference=programme_reference(), counted=counted)
 
 
 def _no_nulls(values: pd.Series) -> pd.Series:
