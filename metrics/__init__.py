@@ -73,7 +73,7 @@ from metrics.periods import common_followup, followups_differ, on_common_period,
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
 from metrics.regression import RegressionBaseline, model_energy, regression_baseline
-from metrics.report import periods_differ, report_changes, report_impacts, report_stages
+from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
 from metrics.targets import (
     TARGET_BASES,
     TARGET_INDICATORS,
@@ -105,6 +105,6 @@ __all__ = [
     "DISPOSED",
     "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",
     "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
-    "report_stages", "report_impacts", "periods_differ", "report_changes",
+    "report_stages", "report_impacts", "periods_differ", "report_changes", "report_materials",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

@@ -72,6 +72,16 @@ def render() -> None:
         st.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
         st.caption(labels.ON_TRACK_NOTE + " Targets are set on the Profile page.")
 
+    if not report.materials.empty or not report.diversion.empty:
+        st.subheader("Materials and waste")
+        if not report.materials.empty:
+            st.dataframe(labels.people_table(report.materials), hide_index=True, key="materials_table")
+            st.caption("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
+                       "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or composted "
+                       "/ all waste.")
+        if not report.diversion.empty:
+            st.markdown(shared.plain(report.diversion_note()))
+
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")
         st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
