@@ -74,6 +74,7 @@ from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
 from metrics.regression import RegressionBaseline, model_energy, regression_baseline
 from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
+from metrics.statement import statement_differences, statement_figures
 from metrics.targets import (
     TARGET_BASES,
     TARGET_INDICATORS,
@@ -103,6 +104,7 @@ __all__ = [
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
     "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "DIVERTED",
     "DISPOSED",
+    "statement_figures", "statement_differences",
     "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",
     "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
     "report_stages", "report_impacts", "periods_differ", "report_changes", "report_materials",

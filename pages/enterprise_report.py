@@ -2,10 +2,36 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, disclosures, errors, handover, tables
+from tracker import charts, disclosures, errors, handover, statements, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
+
+
+def _statements(user, enterprise_id: int, slug: str) -> None:
+    """Results statements: issue one (frozen as issued); each issued one with whether today's figures differ."""
+    st.markdown("**Results statement** (one page; its figures are frozen when issued)")
+    if st.button("Issue a results statement", key="issue_statement"):
+        try:
+            sid, _ = statements.issue_statement(shared.engine(), user, enterprise_id)
+        except (ValueError, errors.AccessDenied) as exc:
+            st.error(f"{shared.plain(exc)} Nothing was issued.")
+        else:
+            st.success(f"Statement {sid} issued.")
+    for s in statements.list_statements(shared.engine(), user, enterprise_id):
+        with st.container(border=True):
+            st.markdown(f"**{s['id']}** · issued {s['issued_at']:%Y-%m-%d %H:%M} UTC by {shared.plain(s['issued_by'])} "
+                        f"· factor set {shared.plain(s['factor_set'])} · {shared.plain(s['period'])}")
+            diff = s["differences"]
+            changed = diff[diff["changed"].to_numpy(dtype=bool)]
+            if changed.empty:
+                st.caption("Today's figures and factor set give the same numbers as issued.")
+            else:
+                st.warning(f"Today, {shared.plain(s['why'] or 'the figures')} give different numbers for "
+                           f"{len(changed)} figure(s); the statement stays as issued.")
+                st.dataframe(tables.statement_differences_table(changed), hide_index=True, key=f"diff_{s['id']}")
+            st.download_button("Statement (HTML)", s["html"].encode("utf-8"), f"{slug}-{s['id']}.html",
+                               mime="text/html", key=f"download_{s['id']}", on_click="ignore")
 
 
 def render() -> None:
@@ -129,6 +155,7 @@ def render() -> None:
                                key="download_pdf")
     else:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
+    _statements(user, enterprise_id, slug)
     st.download_button("Disclosures: VSME basic module and GRI (Excel)",
                        lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
                        f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",

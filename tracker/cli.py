@@ -210,6 +210,22 @@ def _read_file(file: str) -> bytes:
     return path.read_bytes()
 
 
+def cmd_statement_verify(args: argparse.Namespace) -> int:
+    """Check that FILE is, byte for byte, the results statement ID as this database issued it (exit 0), or say it
+    is not (exit 1)."""
+    from tracker import statements
+
+    data = _read_file(args.file)
+    try:
+        same = statements.verify(_engine(), args.id, data)
+    except LookupError as exc:
+        raise CliError(str(exc)) from None
+    if not same:
+        raise CliError(f"{args.file} is NOT statement {args.id} as issued: it was changed, or is another file.")
+    print(f"{args.file} is statement {args.id} as issued by this database, unaltered.")
+    return 0
+
+
 def cmd_visit_export(args: argparse.Namespace) -> int:
     """Write the visit package of trainer NAME's enterprises to FILE (on the server)."""
     from pathlib import Path
@@ -347,6 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="for every conflict, keep the server's value or take the laptop's (default: list them and "
                         "merge nothing)")
     p.set_defaults(func=cmd_visit_merge)
+    statement = sub.add_parser("statement", help="results statements", description="Results statements.")
+    ssub = statement.add_subparsers(dest="statement_command", required=True)
+    p = ssub.add_parser("verify", help="check that a file is an unaltered statement of this database",
+                        description=cmd_statement_verify.__doc__)
+    p.add_argument("id", help="the statement's id (S4C-...)")
+    p.add_argument("file", help="the statement's HTML file")
+    p.set_defaults(func=cmd_statement_verify)
     return parser
 
 

@@ -251,6 +251,23 @@ class Target(Base):
     set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
+class Statement(Base):
+    """An issued results statement (tracker.statements): its figures frozen as issued (JSON), the factor set and a
+    fingerprint of the figures entered it was made from, the file as issued and its SHA-256."""
+
+    __tablename__ = "statements"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # S4C- and 16 hex digits
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    issued_by: Mapped[str] = mapped_column(String(100), default="")
+    factor_set: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(60), default="")
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    figures: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
 class AuditEntry(Base):
     """Every change: who, when, what, before and after (JSON text)."""
 

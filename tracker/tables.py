@@ -132,3 +132,21 @@ def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
                    for s, ok in zip(progress.get("status", pd.Series(index=progress.index)), measured, strict=True)],
         "still needed": needed,
     }).reset_index(drop=True)
+
+
+def statement_differences_table(diff: pd.DataFrame) -> pd.DataFrame:
+    """An issued statement's figures beside today's, as people read them (``metrics.statement_differences``)."""
+    def text(name, v, signed=False):
+        if v is None or pd.isna(v):
+            return "not collected"
+        if name.startswith(("change", "target")):
+            return formatting.percent(v) if not signed else formatting.points(v * 100)
+        if name.startswith("points"):
+            return formatting.points(v)
+        return formatting.number(v, signed=signed)
+    return pd.DataFrame({
+        "figure": diff["figure"],
+        "issued": [text(n, v) for n, v in zip(diff["figure"], diff["issued"], strict=True)],
+        "today": [text(n, v) for n, v in zip(diff["figure"], diff["today"], strict=True)],
+        "difference": [text(n, v, signed=True) for n, v in zip(diff["figure"], diff["difference"], strict=True)],
+    }).reset_index(drop=True)

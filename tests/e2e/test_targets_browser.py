@@ -10,6 +10,7 @@ By hand (METHODS.md, "Targets"): the case study's baseline ends 31 Mar 2023 and 
 import csv
 import datetime as dt
 import io
+import re
 
 import openpyxl
 import pytest
@@ -73,6 +74,21 @@ def test_manager_sets_a_target_and_the_report_shows_progress(targets_url, page, 
     needed = (16_900 / 91 - 0.8 * 18_400 / 90) * 365
     assert energy["still needed"].startswith(f"{needed:,.0f} kWh a year")  # 8,088
     page.screenshot(path=str(tmp_path / "3-report-targets.png"), full_page=True)
+
+    # a results statement, issued and downloaded (issue 14 item 2)
+    page.get_by_role("button", name="Issue a results statement").click()
+    issued = page.get_by_text(re.compile(r"^Statement S4C-[0-9A-F]{16} issued\.$"))
+    expect(issued).to_be_visible()
+    sid = re.search(r"S4C-[0-9A-F]{16}", issued.inner_text()).group(0)
+    expect(page.get_by_text("Today's figures and factor set give the same numbers as issued.")).to_be_visible()
+    idle(page)
+    issued.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "4-statement-issued.png"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Statement (HTML)").click()
+    text = download.value.path().read_text(encoding="utf-8")
+    assert sid in text and "Targets and progress" in text and "-20.0% absolute by 31 Mar 2025" in text
+    assert f"{((16_900 / 91) / (18_400 / 90) - 1) * 100:+.1f}%" in text  # the energy change, -9.2 %
 
     # the VSME and GRI workbook, downloaded and read (issue 14 item 3; by hand in tests/integration/test_disclosures)
     button = page.get_by_role("button", name="Disclosures: VSME basic module and GRI (Excel)")

@@ -1,0 +1,156 @@
+"""Results statements: a one-page statement of an enterprise's results, issued once and frozen (issue 14 item 2).
+
+Issuing one (managers, trainers, admins of the enterprise; audited) stores its figures
+(``metrics.statement_figures``), the factor set, a fingerprint of the figures entered, the HTML file as issued and
+its SHA-256. Later, :func:`list_statements` compares each statement's frozen figures with today's
+(``metrics.statement_differences``) and says whether today's figures entered, today's factor set, or both would
+give different numbers: results never change silently. :func:`verify` checks that a file is, byte for byte, a
+statement issued by this database.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import secrets
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+import metrics
+from metrics import formatting, labels
+from tracker import audit, disclosures, tables, targets
+from tracker.access import require_enterprise
+from tracker.auth import CurrentUser
+from tracker.db import session_scope
+from tracker.models import Statement
+from tracker.report import enterprise_report
+
+CSS = ("body{font-family:system-ui,sans-serif;max-width:780px;margin:1.5em auto;padding:0 1em;color:#222;"
+       "font-size:13px}h1{font-size:20px;margin:0}h2{font-size:15px;margin:1em 0 .3em}table{border-collapse:"
+       "collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left}"
+       ".meta{color:#555}@page{size:A4;margin:12mm}")
+
+
+def _inputs_fingerprint(measurements: pd.DataFrame) -> str:
+    """A digest of the figures entered a statement is made from: it changes when and only when they change."""
+    cols = [c for c in ("period_start", "period_end", "phase", "indicator", "carrier", "value", "unit")
+            if c in measurements.columns]
+    return hashlib.sha256(measurements[cols].to_csv(index=False).encode()).hexdigest()
+
+
+def _today(engine: Engine, user: CurrentUser, enterprise_id: int):
+    """(report, datapoints, progress, figures) as the database and today's factor set give them."""
+    report = enterprise_report(engine, user, enterprise_id)
+    _, datapoints = disclosures.enterprise_disclosures(engine, user, enterprise_id)
+    progress = targets.enterprise_progress(engine, user, enterprise_id)
+    changes = report.changes
+    figures = metrics.statement_figures(changes, report.normalised, datapoints,
+                                        progress.dropna(subset=["status"]) if "status" in progress else progress)
+    return report, datapoints, progress, figures
+
+
+def _figure_text(name: str, value) -> str:
+    if value is None:
+        return "not collected"
+    if name.startswith(("change", "target")):
+        return formatting.percent(value)
+    if name.startswith("points"):
+        return formatting.points(value)
+    return formatting.number(value)
+
+
+def statement_html(statement_id: str, report, datapoints: pd.DataFrame, progress: pd.DataFrame, figures: dict,
+                   issued: dt.datetime) -> str:
+    """The statement as one self-contained page (prints on one A4 page)."""
+    ent = report.enterprise
+    period = datapoints["period"].iloc[0] if len(datapoints) else ""
+    rows = "".join(f"<tr><td>{html.escape(_words(n))}</td><td>{html.escape(_figure_text(n, v))}</td></tr>"
+                   for n, v in figures.items())
+    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Results statement "
+             f"{html.escape(statement_id)}</title><style>{CSS}</style></head><body>",
+             f"<h1>Results statement: {html.escape(ent['name'])}</h1>",
+             f"<p class='meta'>Statement {html.escape(statement_id)} · issued {issued:%Y-%m-%d %H:%M} UTC · "
+             f"period covered: baseline to the latest follow-up, {html.escape(period)} · factor set "
+             f"{html.escape(metrics.FACTOR_SET_VERSION)}</p>"]
+    if ent.get("synthetic"):
+        parts.append("<p><b>Synthetic demo enterprise: every figure is made up for demonstration.</b></p>")
+    parts.append("<h2>Headline changes and emissions by scope</h2><table><tr><th>figure</th><th>value</th></tr>"
+                 + rows + "</table>")
+    if not progress.empty:
+        t = tables.targets_table(progress)
+        parts.append("<h2>Targets and progress</h2>" + t.to_html(index=False, escape=True, border=0))
+    parts.append("<p class='meta'>Changes: latest follow-up per day against the baseline per day; per unit of "
+                 "production against the production-adjusted baseline (ISO 50006). Emissions: GHG Protocol scope 1 "
+                 "(fuels) and scope 2 (grid electricity, location-based) of the latest period; 'not collected' where "
+                 "the figures were not entered. These figures are frozen as issued: the tracker shows, beside this "
+                 "statement, whether today's figures or factor set would give different numbers. Verify this file: "
+                 f"python -m tracker statement verify {html.escape(statement_id)} FILE.</p></body></html>")
+    return "".join(parts)
+
+
+def _words(name: str) -> str:
+    """'change: energy' -> 'Change: Energy consumption' (metrics.labels)."""
+    head, _, ind = name.partition(": ")
+    return f"{head.capitalize()}: {labels.indicator_label(ind)}" if ind else name.capitalize()
+
+
+def issue_statement(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[str, bytes]:
+    """Issue a results statement of the enterprise (managers, trainers, admins of it): its id and the HTML file
+    as issued. Its figures, the factor set, the fingerprint of the figures entered, the file and its SHA-256 are
+    stored; audited. ValueError when the enterprise has no figures."""
+    user = require_enterprise(engine, user, enterprise_id)
+    report, datapoints, progress, figures = _today(engine, user, enterprise_id)
+    if report.measurements.empty:
+        raise ValueError("This enterprise has no figures yet: enter a baseline and a follow-up first.")
+    statement_id = "S4C-" + secrets.token_hex(8).upper()
+    issued = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    text = statement_html(statement_id, report, datapoints, progress, figures, issued)
+    data = text.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    with session_scope(engine) as session:
+        session.add(Statement(id=statement_id, enterprise_id=enterprise_id, issued_at=issued,
+                              issued_by=user.username, factor_set=metrics.FACTOR_SET_VERSION,
+                              period=str(datapoints["period"].iloc[0])[:60], inputs_sha256=_inputs_fingerprint(
+                                  report.measurements), figures=json.dumps(figures, sort_keys=True), html=text,
+                              sha256=digest))
+        audit.record(session, user.username, "insert", "statements", statement_id, None,
+                     {"enterprise_id": enterprise_id, "factor_set": metrics.FACTOR_SET_VERSION, "sha256": digest})
+    return statement_id, data
+
+
+def list_statements(engine: Engine, user: CurrentUser, enterprise_id: int) -> list[dict]:
+    """The enterprise's issued statements, newest first, each with ``differences`` (its frozen figures against
+    today's, ``metrics.statement_differences``) and ``why`` (what changed since: the figures entered, the factor
+    set, both, or nothing) and ``html`` (the file as issued)."""
+    user = require_enterprise(engine, user, enterprise_id)
+    with session_scope(engine, readonly=True) as session:
+        stored = session.execute(select(Statement).where(Statement.enterprise_id == enterprise_id)
+                                 .order_by(Statement.issued_at.desc())).scalars().all()
+        stored = [dict(id=s.id, issued_at=s.issued_at, issued_by=s.issued_by, factor_set=s.factor_set,
+                       period=s.period, inputs=s.inputs_sha256, figures=json.loads(s.figures), html=s.html)
+                  for s in stored]
+    if not stored:
+        return []
+    report, _, _, today = _today(engine, user, enterprise_id)
+    inputs = _inputs_fingerprint(report.measurements)
+    for s in stored:
+        s["differences"] = metrics.statement_differences(s["figures"], today)
+        reasons = [r for r, changed in (("the figures entered", s["inputs"] != inputs),
+                                        (f"the factor set ({s['factor_set']} then, {metrics.FACTOR_SET_VERSION} "
+                                         "today)", s["factor_set"] != metrics.FACTOR_SET_VERSION)) if changed]
+        s["why"] = " and ".join(reasons)
+    return stored
+
+
+def verify(engine: Engine, statement_id: str, data: bytes) -> bool:
+    """True when ``data`` is, byte for byte, the file of statement ``statement_id`` as this database issued it
+    (its SHA-256 as stored); LookupError when there is no such statement."""
+    with session_scope(engine, readonly=True) as session:
+        stored = session.get(Statement, statement_id)
+        if stored is None:
+            raise LookupError(f"No statement {statement_id} was issued by this database.")
+        expected = stored.sha256
+    return secrets.compare_digest(hashlib.sha256(data).hexdigest(), expected)
