@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, errors, handover, tables
+from tracker import charts, disclosures, errors, handover, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
@@ -129,6 +129,11 @@ def render() -> None:
                                key="download_pdf")
     else:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
+    st.download_button("Disclosures: VSME basic module and GRI (Excel)",
+                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+                       f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
+                       help="One row per datapoint: the standard's reference, value, unit, period and method note; "
+                            "'not collected' where the figures were not entered, never 0.")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

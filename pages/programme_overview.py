@@ -3,7 +3,7 @@ import streamlit as st
 
 from metrics import formatting, labels
 from metrics.normalise import NORMALISED
-from tracker import charts, delivery_charts, disclosure, errors, overview, published
+from tracker import charts, delivery_charts, disclosure, disclosures, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -257,6 +257,12 @@ def render() -> None:
                            key="export_csv")
         d2.download_button("Download Excel", lambda: tio.overview_excel(ov), "programme_overview.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+        st.write("The disclosures buyers and banks ask for (EFRAG VSME basic module, GRI 302, 303, 305, 306) over "
+                 "this selection: each enterprise's figure a year, summed, with the enterprises behind each; hidden "
+                 "like every cell.")
+        st.download_button("Disclosures: VSME and GRI, aggregated (Excel)", lambda: disclosures.programme_workbook(
+            published.programme_disclosures(shared.engine(), user, filters), filters.describe()),
+            "programme_disclosures.xlsx", disclosures.XLSX, key="export_disclosures", on_click="ignore")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in
