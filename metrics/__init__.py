@@ -15,6 +15,7 @@ from metrics.change import Change, change
 from metrics.chunks import parse_chunks
 from metrics.comparable import comparability, months_of_year, on_same_months
 from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
+from metrics.disclosures import DATAPOINTS, enterprise_datapoints, programme_datapoints, reporting_period
 from metrics.frames import (
     TEMPLATE_COLUMNS,
     Parsed,
@@ -72,7 +73,7 @@ from metrics.periods import common_followup, followups_differ, on_common_period,
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
 from metrics.regression import RegressionBaseline, model_energy, regression_baseline
-from metrics.report import periods_differ, report_changes, report_impacts, report_stages
+from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
 from metrics.targets import (
     TARGET_BASES,
     TARGET_INDICATORS,
@@ -102,7 +103,8 @@ __all__ = [
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
     "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "DIVERTED",
     "DISPOSED",
+    "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",
     "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
-    "report_stages", "report_impacts", "periods_differ", "report_changes",
+    "report_stages", "report_impacts", "periods_differ", "report_changes", "report_materials",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

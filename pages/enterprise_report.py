@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, errors, handover, tables
+from tracker import charts, disclosures, errors, handover, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
@@ -72,6 +72,16 @@ def render() -> None:
         st.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
         st.caption(labels.ON_TRACK_NOTE + " Targets are set on the Profile page.")
 
+    if not report.materials.empty or not report.diversion.empty:
+        st.subheader("Materials and waste")
+        if not report.materials.empty:
+            st.dataframe(labels.people_table(report.materials), hide_index=True, key="materials_table")
+            st.caption("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
+                       "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or composted "
+                       "/ all waste.")
+        if not report.diversion.empty:
+            st.markdown(shared.plain(report.diversion_note()))
+
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")
         st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
@@ -119,6 +129,11 @@ def render() -> None:
                                key="download_pdf")
     else:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
+    st.download_button("Disclosures: VSME basic module and GRI (Excel)",
+                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+                       f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
+                       help="One row per datapoint: the standard's reference, value, unit, period and method note; "
+                            "'not collected' where the figures were not entered, never 0.")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

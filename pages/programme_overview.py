@@ -3,7 +3,7 @@ import streamlit as st
 
 from metrics import formatting, labels
 from metrics.normalise import NORMALISED
-from tracker import charts, delivery_charts, disclosure, errors, overview, published
+from tracker import charts, delivery_charts, disclosure, disclosures, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -190,7 +190,9 @@ def render() -> None:
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")
-            shared.chart(charts.overview_distribution_chart(ov.distribution, ov.reference), "distribution_chart")
+            for key, spread in zip(("distribution_chart", "distribution_chart_per_unit"),
+                                   charts.overview_distribution_charts(ov.distribution, ov.reference), strict=False):
+                shared.chart(spread, key)
 
             indicators = [i for i in ov.summary["indicator"] if i not in ("production",)]
             pick = st.selectbox("Indicator for the breakdowns", indicators, format_func=_label, key="ov_indicator")
@@ -255,6 +257,12 @@ def render() -> None:
                            key="export_csv")
         d2.download_button("Download Excel", lambda: tio.overview_excel(ov), "programme_overview.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+        st.write("The disclosures buyers and banks ask for (EFRAG VSME basic module, GRI 302, 303, 305, 306) over "
+                 "this selection: each enterprise's figure a year, summed, with the enterprises behind each; hidden "
+                 "like every cell.")
+        st.download_button("Disclosures: VSME and GRI, aggregated (Excel)", lambda: disclosures.programme_workbook(
+            published.programme_disclosures(shared.engine(), user, filters), filters.describe()),
+            "programme_disclosures.xlsx", disclosures.XLSX, key="export_disclosures", on_click="ignore")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

@@ -137,6 +137,10 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
     if not report.targets.empty:
         parts.append("<h2>Targets and progress</h2>" + _table(tables.targets_table(report.targets), words=False)
                      + f"<p>{html.escape(labels.ON_TRACK_NOTE)}</p>")
+    if not report.materials.empty:
+        parts.append("<h2>Materials and waste</h2>" + _table(report.materials))
+    if not report.diversion.empty:
+        parts.append(f"<p>{html.escape(report.diversion_note())}</p>")
     if not report.impacts.empty:
         parts.append("<h2>Energy, emissions and intensities by period</h2>"
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
@@ -169,6 +173,7 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
               "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
               "Per unit of production": _normalised_sheet(report.normalised),
               "Stages": report.stages,
+              "Materials and waste": report.materials,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
               "Emission factors": report.factors, "Improvement actions": report.actions,
               "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),

@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import delivery, disclosure, overview, targets
+from tracker import delivery, disclosure, disclosures, overview, targets
 from tracker.access import OFFICERS, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.disclosure import MIN_CELL, SPREAD_MIN
@@ -155,6 +155,31 @@ def target_shares(engine: Engine, user: CurrentUser, filters: Filters = Filters(
     cells = disclosure.cell_sums("targets", elements, ["figure"])
     guarded, hidden = disclosure.guard(engine, {"targets": table}, cells, TARGETS_GUARDED, {})
     out = guarded["targets"].drop(columns="figure").reset_index(drop=True)
+    out.attrs["hidden_as_too_close"] = hidden
+    return out
+
+
+#: each aggregated datapoint guarded as its own figure ("disclosure: scope2")
+DISCLOSURES_GUARDED = [("disclosures", ["figure"])]
+
+
+def programme_disclosures(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> pd.DataFrame:
+    """The VSME and GRI datapoints over the enterprises ``filters`` select (``metrics.programme_datapoints``), for
+    officers and admins: a datapoint from fewer than 3 enterprises is suppressed, and one whose enterprises (with
+    their figures for it) differ by one or two from a figure shown before is hidden (``disclosure.guard``)."""
+    user = require_role(engine, user, *OFFICERS)
+    ids = overview.selected_ids(_data(engine, overview.version_of(engine)), filters)
+    per = disclosures.per_enterprise(engine, ids)
+    table = disclosure.suppress(metrics.programme_datapoints(per).astype({"value": float}))
+    table["figure"] = "disclosure: " + table["key"].astype(str)
+    counted = per.dropna(subset=["value"])
+    counted = counted[~counted["unit"].astype(str).str.contains(" per ").to_numpy()]
+    elements = counted.assign(indicator=counted["key"].astype(str), figure="disclosure: " + counted["key"].astype(str))
+    keys = disclosure.element_keys(elements, ["enterprise_id", "indicator", "value", "days"])
+    elements = elements.assign(element=keys)
+    cells = disclosure.cell_sums("disclosures", elements, ["figure"])
+    guarded, hidden = disclosure.guard(engine, {"disclosures": table}, cells, DISCLOSURES_GUARDED, {})
+    out = guarded["disclosures"].drop(columns="figure").reset_index(drop=True)
     out.attrs["hidden_as_too_close"] = hidden
     return out
 

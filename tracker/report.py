@@ -39,6 +39,10 @@ class EnterpriseReport:
     periods_differ: bool = False
     notes: list[str] = field(default_factory=list)
     impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: per period: yield from the mass balance, loss per good unit, waste diverted (metrics.report_materials)
+    materials: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the diversion rate at baseline and latest follow-up and its change in points (metrics.diversion_change)
+    diversion: pd.DataFrame = field(default_factory=pd.DataFrame)
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: where each compared figure comes from: one row per indicator and carrier (metrics.series_periods)
     periods: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -74,6 +78,16 @@ class EnterpriseReport:
         if not self.same_months_changes.empty:
             note += " Below, the same comparison against the baseline's periods in the follow-up's months only."
         return note
+
+    def diversion_note(self) -> str:
+        """The change of the share of waste diverted from disposal, in words (empty without one)."""
+        if self.diversion.empty:
+            return ""
+        d = self.diversion.iloc[0]
+        return (f"Waste diverted from disposal (recycled, sold or composted, against landfilled, burnt without "
+                f"recovery or other): {formatting.percent(d['baseline'], signed=False)} at baseline, "
+                f"{formatting.percent(d['followup'], signed=False)} in the latest follow-up "
+                f"({formatting.points(d['points'])}).")
 
     def emissions_note(self) -> str:
         """What the emission figures are, by scope, and which factor sets stand behind them."""
@@ -132,6 +146,8 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     progress = targets.enterprise_progress(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
+    materials = metrics.report_materials(df, stages)
+    diversion = metrics.diversion_change(df) if not df.empty else pd.DataFrame()
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
@@ -151,5 +167,6 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
                             common_periods=common_periods, factor_sets=factor_sets, normalised=normalised,
+                            materials=materials, diversion=diversion,
                             comparable=comparable, same_months_changes=same_months_changes,
                             regression=regression, targets=progress)

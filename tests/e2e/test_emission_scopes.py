@@ -29,10 +29,22 @@ FIGURES = [(Q1_24, "baseline", "electricity", 91 * 100), (Q1_24, "baseline", "di
            (Q1_25, "follow-up", "electricity", 90 * 90), (Q1_25, "follow-up", "diesel", 90 * 15)]
 
 
+#: materials (issue 11, item 6): 10 t of rubber in, 7.8 t of good product at baseline (78 %), 9.5 t after (95 %);
+#: waste 1,650 kg landfilled and 550 kg recycled (25 % diverted), then 100 landfilled, 300 recycled, 100 sold (80 %)
+MATERIALS = [(Q1_24, "baseline", "material_input", "", 10_000, "kg"),
+             (Q1_24, "baseline", "production", "", 7_800, "kg"),
+             (Q1_24, "baseline", "waste", "landfill", 1_650, "kg"), (Q1_24, "baseline", "waste", "recycled", 550, "kg"),
+             (Q1_25, "follow-up", "material_input", "", 10_000, "kg"),
+             (Q1_25, "follow-up", "production", "", 9_500, "kg"), (Q1_25, "follow-up", "waste", "landfill", 100, "kg"),
+             (Q1_25, "follow-up", "waste", "recycled", 300, "kg"), (Q1_25, "follow-up", "waste", "sold", 100, "kg")]
+
+
 def _add(engine):
     rows = [dict(enterprise=NAME, country="IN", sector="Rubber products", period_start=p[0], period_end=p[1],
                  phase=phase, indicator="energy", carrier=carrier, value=kwh, unit="kWh", note="")
             for p, phase, carrier, kwh in FIGURES]
+    rows += [dict(enterprise=NAME, country="IN", sector="Rubber products", period_start=p[0], period_end=p[1],
+                  phase=phase, indicator=i, carrier=c, value=v, unit=u, note="") for p, phase, i, c, v, u in MATERIALS]
     measurements.save_measurements(engine, auth.system_user("browser-test"), metrics.parse(pd.DataFrame(rows)),
                                    create_enterprises=True)
 
@@ -91,6 +103,34 @@ def test_the_report_shows_scope_1_scope_2_and_their_total(base, page, tmp_path):
     table.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "1-report-scopes.png"), full_page=False)
     table.screenshot(path=str(tmp_path / "2-report-scopes-table.png"))
+
+
+def test_the_report_shows_the_mass_balance_yield_and_the_waste_diverted(base, page, tmp_path):
+    page.context.add_init_script("delete window.showSaveFilePicker")
+    sign_in(page, base, "demo-admin")
+    page.get_by_role("link", name="Enterprise report").click()
+    box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Enterprise")
+    box.click()
+    box.press_sequentially("Scopes SME")
+    page.get_by_role("option", name=NAME, exact=True).click()
+    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
+    heading = page.get_by_role("heading", name="Materials and waste")
+    expect(heading).to_be_visible()
+    idle(page)
+    tables = page.locator("[data-testid='stDataFrame']")
+    expect(tables.nth(2)).to_be_visible()
+    top = heading.bounding_box()["y"]
+    table = tables.nth([i for i in range(tables.count()) if tables.nth(i).bounding_box()["y"] > top][0])
+    rows = {r["Stage"]: r for r in _csv_of(page, table)}
+    assert float(rows["Baseline"]["Yield from the mass balance (%)"]) == pytest.approx(7_800 / 10_000 * 100)
+    assert float(rows["Follow-up 1"]["Yield from the mass balance (%)"]) == pytest.approx(95.0)
+    assert float(rows["Baseline"]["Material lost per kg of good product (kg)"]) == pytest.approx(2_200 / 7_800)
+    assert float(rows["Baseline"]["Waste diverted (%)"]) == pytest.approx(550 / 2_200 * 100)  # 25 %
+    assert float(rows["Follow-up 1"]["Waste diverted (%)"]) == pytest.approx(400 / 500 * 100)  # 80 %
+    note = page.get_by_text("Waste diverted from disposal", exact=False)
+    expect(note).to_contain_text("25.0% at baseline, 80.0% in the latest follow-up (+55.0 pp)")
+    heading.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "4-report-materials.png"))
 
 
 def _tonnes(text: str) -> float:

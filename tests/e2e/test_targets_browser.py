@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -73,6 +74,21 @@ def test_manager_sets_a_target_and_the_report_shows_progress(targets_url, page, 
     assert energy["still needed"].startswith(f"{needed:,.0f} kWh a year")  # 8,088
     page.screenshot(path=str(tmp_path / "3-report-targets.png"), full_page=True)
 
+    # the VSME and GRI workbook, downloaded and read (issue 14 item 3; by hand in tests/integration/test_disclosures)
+    button = page.get_by_role("button", name="Disclosures: VSME basic module and GRI (Excel)")
+    button.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "5-report-disclosures-button.png"))
+    with page.expect_download() as download:
+        button.click()
+    wb = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert wb.sheetnames == ["About", "VSME basic module", "GRI"]
+    vsme = {r[1]: r for r in wb["VSME basic module"].iter_rows(min_row=2, values_only=True)}
+    assert vsme["Total energy consumption"][2] == pytest.approx(16.9)  # MWh, Jan-Mar 2024
+    assert vsme["Total energy consumption"][4] == "2024-01-01 to 2024-03-31"
+    assert vsme["Gross scope 1 GHG emissions"][2] == "not collected"  # no fuel entered: never 0
+    assert vsme["Total water withdrawal"][2] == "not collected"
+    assert vsme["Total waste generated"][2] == pytest.approx(10_010 / 0.95 * 0.05 / 1000)  # 0.527 t of rubber
+
 
 def test_officer_sees_the_share_on_track(targets_url, page, tmp_path):
     page.context.add_init_script("delete window.showSaveFilePicker")
@@ -88,3 +104,16 @@ def test_officer_sees_the_share_on_track(targets_url, page, tmp_path):
     energy = _csv_rows(page, table, "indicator")["Energy"]
     assert energy["enterprises with a target and a follow-up"] == "6"
     assert energy["on track"] == f"{2 / 6 * 100:.1f}%"
+
+    # the disclosures over every enterprise (issue 14 item 4)
+    page.get_by_role("tab", name="Export").click()
+    button = page.get_by_role("button", name="Disclosures: VSME and GRI, aggregated (Excel)")
+    expect(button).to_be_visible()
+    page.screenshot(path=str(tmp_path / "6-export-tab.png"))
+    with page.expect_download() as download:
+        button.click()
+    wb = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    gri = {r[0]: r for r in wb["GRI"].iter_rows(min_row=2, values_only=True)}
+    assert gri["302-1"][6] == 37  # every demo enterprise entered energy for its latest period
+    assert isinstance(gri["302-1"][2], float) and gri["302-1"][2] > 0
+    assert gri["303-5"][2] == "not collected"

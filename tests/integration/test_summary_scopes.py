@@ -2,6 +2,7 @@
 total, computed by hand from IPCC 2006 and the grid table; a country without a grid factor has none."""
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import text
@@ -40,3 +41,29 @@ def test_a_save_stores_both_scopes_their_total_and_the_factor_set(db_url):
     # no grid figure for the Central African Republic: no emissions, flagged, never 0
     assert got["CF"][:6] == (None,) * 6 and "no_emission_factor" in got["CF"][7]
     engine.dispose()
+
+
+def test_scope_rows_of_the_overview_are_suppressed_on_their_own_counts():
+    # five enterprises with a total, two of them split by scope (say, stored before the split):
+    # the total is shown, each scope reads "fewer than 3"
+    from tracker import overview
+
+    ids = np.arange(1, 6)
+    summary = pd.DataFrame({
+        "enterprise_id": ids, "indicator": "energy", "unit": "kWh", "has_baseline": True, "has_followup": True,
+        "baseline": 100.0, "followup": 80.0, "relative_change": -0.2, "points": np.nan,
+        "co2e_baseline": 40.0, "co2e_followup": 30.0,
+        "scope1_baseline": [10.0, 10.0] + [np.nan] * 3, "scope1_followup": [5.0, 5.0] + [np.nan] * 3,
+        "scope2_baseline": [30.0, 30.0] + [np.nan] * 3, "scope2_followup": [25.0, 25.0] + [np.nan] * 3,
+        "flags": "", "quarter": "2025Q1"})
+    ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids], "country": "IN", "sector": "S",
+                         "partner": "", "cluster": "", "modules": "SCORE4Climate"})
+    members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
+    ov = overview.build(overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
+                                              reference=overview.programme_reference()))
+    impacts = ov.impacts.set_index("figure")
+    total = impacts.loc["emissions avoided, total"]
+    assert total["enterprises"] == 5 and total["avoided"] == pytest.approx(5 * 10 * 365 / 1000)  # 18.25 t
+    for scope in ("emissions avoided, scope 1", "emissions avoided, scope 2"):
+        assert impacts.loc[scope, "enterprises"] == 2
+        assert bool(impacts.loc[scope, "suppressed"]) and np.isnan(impacts.loc[scope, "avoided"])

@@ -80,3 +80,22 @@ def test_value_of_material_saved_in_the_currency_typed():
         metrics.material_value_saved(100, 90, -1)
     with pytest.raises(ValueError):
         metrics.material_value_saved(100, 90, float("nan"))
+
+
+def test_report_stages_combine_yields_by_input_and_the_materials_table_by_hand():
+    df = frame(("baseline", Q1_24, "yield", "rubber", 78, "%"), ("baseline", Q1_24, "yield", "steel", 90, "%"),
+               ("baseline", Q1_24, "material_input", "rubber", 1000, "kg"),
+               ("baseline", Q1_24, "material_input", "steel", 500, "kg"),
+               ("baseline", Q1_24, "production", "", 1230, "kg"),
+               ("baseline", Q1_24, "waste", "landfill", 270, "kg"),
+               ("follow-up", Q1_25, "yield", "rubber", 88, "%"), ("follow-up", Q1_25, "yield", "steel", 92, "%"),
+               ("follow-up", Q1_25, "waste", "recycled", 90, "kg"), ("follow-up", Q1_25, "waste", "landfill", 10, "kg"))
+    stages = metrics.report_stages(df)
+    assert stages["yield_pct"].tolist() == pytest.approx([82.0, 90.0])  # by input 1,230 / 1,500; then the mean
+    m = metrics.report_materials(df, stages)
+    assert m["mass_balance_yield_pct"].iloc[0] == pytest.approx(1230 / 1500 * 100)
+    assert m["loss_per_good"].iloc[0] == pytest.approx(270 / 1230)
+    assert np.isnan(m["mass_balance_yield_pct"].iloc[1])  # no input or output in kg in the follow-up
+    assert m["diversion_rate_pct"].tolist() == pytest.approx([0.0, 90.0])
+    assert metrics.report_materials(frame(("baseline", Q1_24, "water", "", 5, "m3")),
+                                    metrics.report_stages(frame(("baseline", Q1_24, "water", "", 5, "m3")))).empty
