@@ -35,15 +35,27 @@ def months_text(months) -> str:
     return "all year" if len(months) == 12 else ", ".join(MONTH_NAMES[m - 1] for m in months)
 
 
+def _mask(months) -> int:
+    """The months of the year as 12 bits (January the lowest)."""
+    return sum(1 << (m - 1) for m in months)
+
+
+def _months(mask: int) -> frozenset[int]:
+    return frozenset(m for m in range(1, 13) if mask >> (m - 1) & 1)
+
+
 def _periods(df: pd.DataFrame) -> pd.DataFrame:
+    """Distinct (enterprise, phase, start, end) with ``mask``, the months of the year as 12 bits (worked out
+    once per distinct period, not per row)."""
     if "value_canonical" not in df.columns:
         df = to_canonical(df)
     start, end = period_dates(df)
     p = pd.DataFrame({"enterprise": df["enterprise"].to_numpy(), "phase": df["phase"].to_numpy(),
                       "start": start.to_numpy(), "end": end.to_numpy()}).dropna()
     p = p.drop_duplicates(ignore_index=True)
-    p["months"] = [months_of_year(a, b) for a, b in zip(p["start"], p["end"], strict=True)]
-    return p
+    spans = p[["start", "end"]].drop_duplicates()
+    spans["mask"] = [_mask(months_of_year(a, b)) for a, b in zip(spans["start"], spans["end"], strict=True)]
+    return p.merge(spans, on=["start", "end"], how="left")
 
 
 def _latest(fu: pd.DataFrame) -> pd.DataFrame:
@@ -51,29 +63,38 @@ def _latest(fu: pd.DataFrame) -> pd.DataFrame:
     return fu.sort_values(["enterprise", "end", "start"]).groupby("enterprise", sort=False).tail(1)
 
 
+def _union(masks: pd.DataFrame) -> pd.Series:
+    """Per enterprise, the union of its periods' month masks (one column per bit: vectorised)."""
+    bits = np.stack([(masks["mask"].to_numpy(np.int64) >> b) & 1 for b in range(12)], axis=1)
+    per = pd.DataFrame(bits, index=masks["enterprise"].to_numpy()).groupby(level=0, sort=False).max()
+    return pd.Series((per.to_numpy(np.int64) << np.arange(12)).sum(axis=1), index=per.index)
+
+
 def comparability(df: pd.DataFrame) -> pd.DataFrame:
     """Per enterprise with a baseline and a follow-up: the months of the year of its baseline periods
     and of its latest follow-up period, ``same_months`` (the two sets are equal), ``followup_days``,
     ``extrapolated`` (the follow-up covers less than a year: a figure a year is 365 x its per-day rate)
     and ``same_months_available`` (its baseline holds periods within the follow-up's months covering
-    all of them: :func:`on_same_months` compares on those)."""
+    all of them: :func:`on_same_months` compares on those). Vectorised over enterprises."""
     p = _periods(df)
     base, fu = p[p["phase"].eq("baseline")], _latest(p[p["phase"].eq("follow-up")])
-    rows = []
-    for ent, f in fu.groupby("enterprise", sort=False):
-        b = base[base["enterprise"].eq(ent)]
-        if b.empty:
-            continue
-        f_months = frozenset().union(*f["months"])
-        b_months = frozenset().union(*b["months"])
-        within = b[[m <= f_months for m in b["months"]]]
-        available = bool(len(within)) and frozenset().union(*within["months"]) == f_months
-        days = int(((f["end"] - f["start"]).dt.days + 1).max())
-        rows.append({"enterprise": ent, "baseline_months": months_text(b_months),
-                     "followup_months": months_text(f_months), "same_months": b_months == f_months,
-                     "followup_days": days, "extrapolated": days < DAYS_PER_YEAR,
-                     "same_months_available": available and b_months != f_months})
-    return pd.DataFrame(rows, columns=COMPARABLE_COLUMNS)
+    fu = fu[fu["enterprise"].isin(base["enterprise"]).to_numpy()]
+    if fu.empty:
+        return pd.DataFrame(columns=COMPARABLE_COLUMNS)
+    f_mask = fu.set_index("enterprise")["mask"].astype(np.int64)
+    b_mask = _union(base).reindex(f_mask.index)
+    b_f = f_mask.reindex(base["enterprise"].to_numpy()).fillna(0).to_numpy(np.int64)  # no follow-up: unused
+    inside = base[(base["mask"].to_numpy(np.int64) & ~b_f) == 0]
+    within = _union(inside).reindex(f_mask.index).fillna(-1).astype(np.int64) if len(inside) else pd.Series(
+        -1, index=f_mask.index)
+    days = ((fu["end"] - fu["start"]).dt.days + 1).to_numpy()
+    same = (b_mask.to_numpy(np.int64) == f_mask.to_numpy())
+    texts = {m: months_text(_months(int(m))) for m in set(b_mask.tolist()) | set(f_mask.tolist())}
+    return pd.DataFrame({
+        "enterprise": f_mask.index.to_numpy(), "baseline_months": [texts[m] for m in b_mask.tolist()],
+        "followup_months": [texts[m] for m in f_mask.tolist()], "same_months": same, "followup_days": days,
+        "extrapolated": days < DAYS_PER_YEAR, "same_months_available": (within.to_numpy() == f_mask.to_numpy()) & ~same,
+    }, columns=COMPARABLE_COLUMNS)
 
 
 def on_same_months(df: pd.DataFrame) -> pd.DataFrame:
@@ -87,10 +108,10 @@ def on_same_months(df: pd.DataFrame) -> pd.DataFrame:
     if not keep:
         return df.iloc[0:0]
     p = _periods(df)
-    fu = _latest(p[p["phase"].eq("follow-up")]).groupby("enterprise")["months"].agg(lambda m: frozenset().union(*m))
+    fu = _latest(p[p["phase"].eq("follow-up")]).set_index("enterprise")["mask"]
     start, end = period_dates(df)
     ent = df["enterprise"].to_numpy()
     is_base = df["phase"].eq("baseline").to_numpy()
-    ok = np.array([e in keep and (not b or months_of_year(a, z) <= fu[e])
+    ok = np.array([e in keep and (not b or (_mask(months_of_year(a, z)) & ~int(fu[e])) == 0)
                    for e, b, a, z in zip(ent, is_base, start, end, strict=True)], dtype=bool)
     return df[ok]

@@ -190,7 +190,9 @@ def render() -> None:
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")
-            shared.chart(charts.overview_distribution_chart(ov.distribution, ov.reference), "distribution_chart")
+            for key, spread in zip(("distribution_chart", "distribution_chart_per_unit"),
+                                   charts.overview_distribution_charts(ov.distribution, ov.reference), strict=False):
+                shared.chart(spread, key)
 
             indicators = [i for i in ov.summary["indicator"] if i not in ("production",)]
             pick = st.selectbox("Indicator for the breakdowns", indicators, format_func=_label, key="ov_indicator")
