@@ -55,8 +55,10 @@ def _today(engine: Engine, user: CurrentUser, enterprise_id: int):
 def _figure_text(name: str, value) -> str:
     if value is None:
         return "not collected"
-    if name.startswith(("change", "target")):
+    if name.startswith("change"):
         return formatting.percent(value)
+    if name.startswith("target"):
+        return formatting.percent(value, signed=False)
     if name.startswith("points"):
         return formatting.points(value)
     return formatting.number(value)
@@ -94,7 +96,8 @@ def statement_html(statement_id: str, report, datapoints: pd.DataFrame, progress
 def _words(name: str) -> str:
     """'change: energy' -> 'Change: Energy consumption' (metrics.labels)."""
     head, _, ind = name.partition(": ")
-    return f"{head.capitalize()}: {labels.indicator_label(ind)}" if ind else name.capitalize()
+    first = head[:1].upper() + head[1:]
+    return f"{first}: {labels.indicator_label(ind)}" if ind else first
 
 
 def issue_statement(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[str, bytes]:

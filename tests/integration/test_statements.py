@@ -73,6 +73,20 @@ def test_issue_freeze_and_verify(demo_engine, tmp_path, monkeypatch, duckdb_url)
     with session_scope(demo_engine, readonly=True) as s:
         assert json.loads(s.get(Statement, sid).figures) == frozen
 
+    # a figure revised in the database (the latest electricity 16,900 -> 15,925 kWh): today's figures
+    # differ, and the report says why; the statement's figures stay as issued
+    with session_scope(demo_engine) as s:
+        s.connection().exec_driver_sql(
+            f"UPDATE measurements SET value = 15925, value_canonical = 15925 WHERE enterprise_id = {int(seal)} AND "
+            "indicator = 'energy' AND period_end = DATE '2024-03-31'")
+    [listed] = statements.list_statements(demo_engine, manager, seal)
+    diff = listed["differences"].set_index("figure")
+    assert listed["why"] == "the figures entered"
+    assert diff.loc["energy (MWh)", "difference"] == pytest.approx(-0.975)  # 15.925 - 16.9 MWh
+    assert diff.loc["change: energy", "today"] == pytest.approx((15_925 / 91) / (18_400 / 90) - 1)
+    with session_scope(demo_engine, readonly=True) as s:
+        assert json.loads(s.get(Statement, sid).figures) == frozen
+
 
 def test_cli_verify_accepts_the_file_and_refuses_a_changed_byte(demo_engine, tmp_path, monkeypatch, duckdb_url,
                                                                   capsys):
