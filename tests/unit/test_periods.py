@@ -151,3 +151,19 @@ def test_yield_is_one_series_whatever_its_carrier_and_a_missing_carrier_is_none(
     assert q[["indicator", "carrier", "followup_from"]].values.tolist() == [["water", "", ts(Q1_25[0])]]
     assert list(p.columns) == SERIES_PERIOD_COLUMNS and p.index.tolist() == [0, 1]
     assert p["baseline_periods"].tolist() == [1, 1] and p["baseline_periods"].dtype.kind == "i"
+
+
+def test_the_common_period_is_the_latest_complete_one_of_each_enterprise():
+    def both(enterprise):
+        return [r("baseline", Q1_24, "water", 91, "m3", enterprise=enterprise),
+                r("baseline", Q1_24, "energy", 91, "kWh", "electricity", enterprise=enterprise),
+                r("follow-up", Q1_25, "water", 90, "m3", enterprise=enterprise),
+                r("follow-up", Q1_25, "energy", 90, "kWh", "electricity", enterprise=enterprise)]
+    # A has water and energy in Q1 and in Q2 2025: Q2; B has both in Q1 only (water alone in Q2): Q1
+    rows = both("A") + both("B") + [r("follow-up", Q2_25, "water", 91, "m3", enterprise="A"),
+                                    r("follow-up", Q2_25, "energy", 91, "kWh", "electricity", enterprise="A"),
+                                    r("follow-up", Q2_25, "water", 91, "m3", enterprise="B")]
+    common = metrics.common_followup(pd.DataFrame(rows))
+    assert common.values.tolist() == [["B", ts(Q1_25[0]), ts(Q1_25[1])], ["A", ts(Q2_25[0]), ts(Q2_25[1])]]
+    baseline_only = metrics.common_followup(pd.DataFrame(both("C")[:2]))
+    assert baseline_only.empty and list(baseline_only.columns) == ["enterprise", "period_start", "period_end"]
