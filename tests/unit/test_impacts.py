@@ -140,3 +140,20 @@ def test_emissions_frame_without_a_country_column_and_with_a_missing_indicator()
     assert em.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
     with_none = canonical.iloc[:2].assign(country=[None, "IN"])
     assert metrics.emissions_frame(with_none)["kg_co2e"].tolist() == pytest.approx([1000 * 3.6e-6 * 74_100] * 2)
+
+
+def test_intensity_below_one_unit_of_production_for_the_enterprises_there_are_and_its_factor_set():
+    rows = pd.DataFrame([dict(enterprise=e, country="IN", sector="", period_start="2024-01-01",
+                              period_end="2024-01-31", phase="baseline", indicator=i, carrier=c, value=v, unit=u,
+                              note="")
+                         for e, i, c, v, u in [("A", "energy", "electricity", 10, "kWh"),
+                                               ("A", "production", "", 0.5, "kg")]])
+    df = metrics.to_canonical(rows)
+    df["enterprise"] = pd.Categorical(df["enterprise"], categories=["A", "B"])  # B has no rows
+    df.attrs = {}
+    inten = metrics.intensity(df, "energy")
+    # 10 kWh for half a kg: 20 kWh per kg; one row, for A
+    assert inten["enterprise"].tolist() == ["A"] and inten["intensity"].tolist() == pytest.approx([20.0])
+    assert inten.attrs["factor_set"] == metrics.FACTOR_SET_VERSION  # the factor set of the day without one given
+    df.attrs["factor_set"] = "a factor set of the past"
+    assert metrics.intensity(df, "energy").attrs["factor_set"] == "a factor set of the past"
