@@ -188,12 +188,41 @@ def service_steps(bases: list, urls: dict, folder: Path, repeat: int) -> None:
                     data, overview.Filters(**c)))
                 assert ov.enterprises == count, (col, ov.enterprises, count)
                 step.note[d.label] = f"{count:,} enterprises"
+    normalised_ratio(engines, labels, expected, repeat)
     for engine in engines.values():
         engine.dispose()
     harness.print_step(rebuild, labels, target=1.5)
     harness.print_step(cold, labels, target=1.3)
     for step in filters:
         harness.print_step(step, labels, target=1.3)
+
+
+def normalised_ratio(engines: dict, labels: list[str], expected: dict, repeat: int) -> None:
+    """Issue 11: the filter changes with the figures per unit of production (today's summary) against the
+    same summary without their rows (what the overview aggregated before them), as a ratio of CPU time
+    (target at most 1.2x). Both go through today's build, whose line on like-with-like periods and whose
+    second avoided-energy figure count in both."""
+    import metrics
+    from tracker import overview
+    for label in labels:
+        full = overview.read_data(engines[label])
+        keep = ~full.summary["indicator"].isin(list(metrics.NORMALISED_OF)).to_numpy()
+        summary = full.summary[keep].reset_index(drop=True)
+        before = overview.OverviewData(summary=summary, enterprises=full.enterprises, memberships=full.memberships,
+                                       reference=full.reference, counted=overview.counted_rows(summary))
+        times = {"with": [], "without": []}
+        for _ in range(repeat):
+            for kind, data in (("without", before), ("with", full)):
+                chosen: dict[str, tuple] = {}
+                cpu0 = time.process_time()
+                for col, (value, _count) in expected["steps"].items():
+                    chosen[col] = (value,)
+                    overview.build(data, overview.Filters(**chosen))
+                times[kind].append(time.process_time() - cpu0)
+        w, wo = float(np.median(times["with"])), float(np.median(times["without"]))
+        print(f"  filter changes ({len(expected['steps'])} steps) on {label}: with the figures per unit of production "
+              f"{w:.2f} s CPU, without {wo:.2f} s; ratio {w / wo:.2f}x (target at most 1.2x); summary rows "
+              f"{len(full.summary):,} against {len(summary):,}")
 
 
 def _rss_peak_mb() -> float:

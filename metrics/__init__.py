@@ -15,6 +15,7 @@ from metrics.change import Change, change
 from metrics.chunks import parse_chunks
 from metrics.comparable import comparability, months_of_year, on_same_months
 from metrics.delivery import ATTENDANCE, PIPELINE, attendance, delivery_counts, modules_out_of_order, trainer_pipeline
+from metrics.disclosures import DATAPOINTS, enterprise_datapoints, programme_datapoints, reporting_period
 from metrics.frames import (
     TEMPLATE_COLUMNS,
     Parsed,
@@ -35,6 +36,7 @@ from metrics.impacts import (
     energy_kwh,
     fuel_table,
     grid_factor,
+    grid_factor_known,
     grid_factors,
     intensity,
     loss_per_good,
@@ -50,6 +52,15 @@ from metrics.indicators import (
     normalise_phase,
     valid_units,
 )
+from metrics.materials import (
+    DISPOSED,
+    DIVERTED,
+    combined_yield,
+    diversion,
+    diversion_change,
+    mass_balance,
+    material_value_saved,
+)
 from metrics.normalise import (
     NORMALISED,
     NORMALISED_OF,
@@ -60,8 +71,17 @@ from metrics.normalise import (
 )
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
-from metrics.reference import FACTOR_SET_VERSION, factor_set
-from metrics.report import periods_differ, report_changes, report_impacts, report_stages
+from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
+from metrics.regression import RegressionBaseline, model_energy, regression_baseline
+from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
+from metrics.targets import (
+    TARGET_BASES,
+    TARGET_INDICATORS,
+    check_target,
+    expected_reduction,
+    on_track_share,
+    target_progress,
+)
 from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit_label, ureg
 
 __all__ = [
@@ -69,6 +89,7 @@ __all__ = [
     "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "PHASES", "valid_units", "check_unit",
     "canonical_factor", "normalise_phase",
     "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors",
+    "grid_factor_known",
     "fuel_table", "intensity", "loss_per_good",
     "change", "Change",
     "TEMPLATE_COLUMNS", "parse", "Parsed", "validate", "to_canonical", "parse_values", "parse_dates", "period_dates",
@@ -76,9 +97,14 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
+    "RegressionBaseline", "regression_baseline", "model_energy",
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
-    "FACTOR_SET_VERSION", "factor_set",
-    "report_stages", "report_impacts", "periods_differ", "report_changes",
+    "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
+    "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "DIVERTED",
+    "DISPOSED",
+    "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",
+    "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
+    "report_stages", "report_impacts", "periods_differ", "report_changes", "report_materials",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

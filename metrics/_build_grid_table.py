@@ -26,6 +26,11 @@ def source(version: str) -> str:
             "(location-based average, gCO2e/kWh), built from Our World in Data electricity-mix figures")
 
 
+MISSING = ("no figure: codecarbon 3.3.2 global_energy_mix.json gives 0 gCO2e/kWh (Our World in Data has no carbon "
+           "intensity for it), which is a missing figure, not a grid without emissions; emissions of electricity "
+           "there are not computed")
+
+
 def build(path: str, version: str) -> list[tuple]:
     """Rows (iso2, country_name, year, g_co2e_per_kwh) from codecarbon's JSON."""
     import pycountry  # development time only
@@ -37,8 +42,10 @@ def build(path: str, version: str) -> list[tuple]:
         if country is None or rec.get("carbon_intensity") in (None, ""):
             print(f"skipped {iso3} {rec.get('country_name')!r}", file=sys.stderr)
             continue
-        rows.append((country.alpha_2, rec.get("country_name") or country.name, int(rec["year"]),
-                     round(float(rec["carbon_intensity"]), 3)))
+        value = round(float(rec["carbon_intensity"]), 3)
+        # 0 is how the JSON says "no figure" (the Central African Republic): kept as a row without
+        # a figure, so the app says the factor is missing instead of counting 0
+        rows.append((country.alpha_2, rec.get("country_name") or country.name, int(rec["year"]), value or None))
     return sorted(rows)
 
 
@@ -48,7 +55,7 @@ def main(path: str, version: str = "3.3.2") -> None:
         w = csv.writer(fh)
         w.writerow(["iso2", "country_name", "year", "g_co2e_per_kwh", "source"])
         for r in rows:
-            w.writerow([*r, source(version)])
+            w.writerow([*r[:3], "" if r[3] is None else r[3], source(version) if r[3] is not None else MISSING])
     print(f"wrote {len(rows)} countries to {OUT}")
 
 

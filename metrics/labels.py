@@ -21,6 +21,16 @@ from metrics.normalise import NORMALISED
 INDICATOR_LABELS: dict[str, str] = {name: ind.label for name, ind in INDICATORS.items()} | {
     per: f"{INDICATORS[name].label} per unit of production" for name, per in NORMALISED.items()}
 
+#: what a target reduces (metrics.TARGET_BASES), and a target's status (metrics.target_progress), in words
+BASIS_LABELS = {"absolute": "absolute", "per_production": "per unit of production"}
+STATUS_LABELS = {"met": "met", "on track": "on track", "behind": "behind"}
+#: what "on track" means (the report's and the overview's note under targets)
+ON_TRACK_NOTE = ("On track: the reduction achieved by the end of the latest follow-up (1 - follow-up / baseline, "
+                 "per day; per unit of production against the production-adjusted baseline) is at least what a "
+                 "straight path from no reduction at the end of the baseline to the whole reduction at the target "
+                 "date expects by then. Met: the whole reduction is achieved. Still needed: the further cut from the "
+                 "latest follow-up's level to the target level (baseline x (1 - reduction)).")
+
 #: what the normalised figures mean, in words (the overview's and the report's help texts)
 FIGURE_MEANINGS = {
     "normalised": "the change of the figure per unit of production (kWh per piece, kg per kg produced), each "
@@ -73,8 +83,12 @@ COLUMN_LABELS = {
     "baseline_days": "Days in the baseline", "followup_days": "Days in the latest follow-up",
     "followup_end": "End of the latest follow-up",
     "points": "Percentage points", "improved": "Improved",
-    "yield_pct": "Yield (%)", "waste_share_pct": "Waste share (%)",
-    "energy_kwh": "Energy (kWh)", "kg_co2e": "Emissions (kg CO2e)", "biogenic_kg_co2_memo": "Biogenic CO2, memo (kg)",
+    "yield_pct": "Yield (%)", "mass_balance_yield_pct": "Yield from the mass balance (%)",
+    "loss_per_good": "Material lost per kg of good product (kg)", "diversion_rate_pct": "Waste diverted (%)",
+    "waste_share_pct": "Waste share (%)",
+    "energy_kwh": "Energy (kWh)", "kg_co2e": "Emissions, total scope 1 + 2 (kg CO2e)",
+    "scope1_kg_co2e": "Scope 1, fuels (kg CO2e)", "scope2_kg_co2e": "Scope 2, electricity (kg CO2e)",
+    "scope": "Scope", "biogenic_kg_co2_memo": "Biogenic CO2, memo (kg)",
     "biogenic_kg_co2": "Biogenic CO2, memo (kg)",
     "factor_kg_per_kwh": "Emission factor (kg CO2e per kWh)", "factor_source": "Source of the factor",
     "action_date": "Date", "description": "What was done", "investment": "Investment", "currency": "Currency",
@@ -91,7 +105,7 @@ COLUMN_LABELS = {
     "q1_pct": "1st quartile (%)", "median_pct": "Median (%)", "q3_pct": "3rd quartile (%)",
     "p95_pct": "95th percentile (%)", "mean_pct": "Mean (%)", "figure": "Figure", "avoided": "Avoided",
     "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)",
-    "emissions_avoided_t_per_year": "Emissions avoided (t CO2e per year)",
+    "emissions_avoided_t_per_year": "Emissions avoided, scope 1 + 2 (t CO2e per year)",
     "username": "User name", "role": "Role", "active": "Active", "email": "Single sign-on e-mail",
     "failed_attempts": "Failed sign-ins", "created_at": "Created (UTC)",
     "at": "When (UTC)", "action": "Action", "table_name": "Table", "record_id": "Record", "before": "Before",

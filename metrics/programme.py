@@ -31,8 +31,12 @@ AGGREGATE_COLUMNS = ["indicator", "unit", "enterprises", "mean_change", "median_
 SPREAD_COLUMNS = ["indicator", "enterprises", "p05", "q1", "median", "q3", "p95", "mean"]
 #: the quantiles behind the spread
 QUANTILES = {"p05": 0.05, "q1": 0.25, "median": 0.5, "q3": 0.75, "p95": 0.95}
+#: (column prefix, count column) of the emissions avoided: the total (scope 1 + scope 2) and each scope
+EMISSION_PARTS = (("co2e", "co2_enterprises"), ("scope1", "scope1_enterprises"), ("scope2", "scope2_enterprises"))
 AVOIDED_COLUMNS = ["enterprises", "energy_baseline_mwh_per_year", "energy_avoided_mwh_per_year", "co2_enterprises",
-                   "co2e_baseline_t_per_year", "co2e_avoided_t_per_year"]
+                   "co2e_baseline_t_per_year", "co2e_avoided_t_per_year", "scope1_enterprises",
+                   "scope1_baseline_t_per_year", "scope1_avoided_t_per_year", "scope2_enterprises",
+                   "scope2_baseline_t_per_year", "scope2_avoided_t_per_year"]
 #: figures whose per-day rates add up over enterprises: the extensive indicators and their
 #: production-adjusted forms (metrics.normalise), whose baseline and follow-up are in the indicator's unit
 EXTENSIVE = tuple(k for k, v in INDICATORS.items() if v.kind == "extensive") + tuple(NORMALISED_OF)
@@ -173,8 +177,10 @@ def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None, *
                      indicator: str = "energy") -> pd.DataFrame:
     """Energy (MWh per year) and emissions (t CO2e per year) avoided, per ``by`` group (one row
     without): the counted enterprises' energy in kWh, (baseline rate - follow-up rate) x 365 / 1000,
-    summed. Emissions need the per-day ``co2e_baseline`` and ``co2e_followup`` columns (kg CO2e);
-    an enterprise without them (no factor) is left out of the emissions and of ``co2_enterprises``.
+    summed. Emissions need the per-day ``co2e_baseline`` and ``co2e_followup`` columns (kg CO2e,
+    scope 1 + scope 2); an enterprise without them (no factor) is left out of the emissions and of
+    ``co2_enterprises``. Scope 1 and scope 2 come from ``scope1_*`` and ``scope2_*`` likewise, each
+    with its own count (``scope1_enterprises``, ``scope2_enterprises``).
 
     ``indicator="energy_per_production"`` gives the same against the production-adjusted baseline
     (``metrics.normalised_changes``): the normalised savings, baseline intensity x follow-up
@@ -182,11 +188,6 @@ def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None, *
     by = [by] if isinstance(by, str) else list(by or [])
     per = counted_changes(changes)
     en = per[(per["indicator"] == indicator).to_numpy() & (per["unit"] == "kWh").to_numpy()]
-    if "co2e_baseline" not in en.columns:
-        en = en.assign(co2e_baseline=np.nan, co2e_followup=np.nan)
-    co2_b = en["co2e_baseline"].to_numpy(dtype=float)
-    co2_f = en["co2e_followup"].to_numpy(dtype=float)
-    has_co2 = np.isfinite(co2_b) & np.isfinite(co2_f)
     scale = DAYS_PER_YEAR / 1000
     e = pd.DataFrame({
         **{c: en[c].astype(str).to_numpy() for c in by},
@@ -194,20 +195,26 @@ def avoided_per_year(changes: pd.DataFrame, by: list[str] | str | None = None, *
         "energy_baseline_mwh_per_year": en["b_pool"].to_numpy(dtype=float) * scale,
         "energy_avoided_mwh_per_year": (en["b_pool"].to_numpy(dtype=float) - en["f_pool"].to_numpy(dtype=float))
         * scale,
-        "co2": has_co2,
-        "co2e_baseline_t_per_year": np.where(has_co2, co2_b, np.nan) * scale,
-        "co2e_avoided_t_per_year": np.where(has_co2, co2_b - co2_f, np.nan) * scale,
     })
-    g = e.groupby(by or ["one"], sort=True, observed=True)
-    out = g.agg(enterprises=("one", "size"), energy_baseline_mwh_per_year=("energy_baseline_mwh_per_year", "sum"),
-                energy_avoided_mwh_per_year=("energy_avoided_mwh_per_year", "sum"), co2_enterprises=("co2", "sum"),
-                co2e_baseline_t_per_year=("co2e_baseline_t_per_year", "sum"),
-                co2e_avoided_t_per_year=("co2e_avoided_t_per_year", "sum")).reset_index()
+    sums = dict(enterprises=("one", "size"), energy_baseline_mwh_per_year=("energy_baseline_mwh_per_year", "sum"),
+                energy_avoided_mwh_per_year=("energy_avoided_mwh_per_year", "sum"))
+    for prefix, count in EMISSION_PARTS:
+        b, f = (en[c].to_numpy(dtype=float) if c in en.columns else np.full(len(en), np.nan)
+                for c in (f"{prefix}_baseline", f"{prefix}_followup"))
+        has = np.isfinite(b) & np.isfinite(f)
+        e[count] = has
+        e[f"{prefix}_baseline_t_per_year"] = np.where(has, b, np.nan) * scale
+        e[f"{prefix}_avoided_t_per_year"] = np.where(has, b - f, np.nan) * scale
+        sums.update({count: (count, "sum"), f"{prefix}_baseline_t_per_year": (f"{prefix}_baseline_t_per_year", "sum"),
+                     f"{prefix}_avoided_t_per_year": (f"{prefix}_avoided_t_per_year", "sum")})
+    out = e.groupby(by or ["one"], sort=True, observed=True).agg(**sums).reset_index()
     if not by:
         out = out.drop(columns="one")
         if out.empty:
             out = pd.DataFrame([{c: 0 for c in AVOIDED_COLUMNS}])
-    out = out.astype({"enterprises": int, "co2_enterprises": int})
-    none = out["co2_enterprises"].eq(0)
-    out.loc[none, ["co2e_baseline_t_per_year", "co2e_avoided_t_per_year"]] = np.nan
+    for prefix, count in EMISSION_PARTS:
+        out[count] = out[count].astype(int)
+        none = out[count].eq(0)
+        out.loc[none, [f"{prefix}_baseline_t_per_year", f"{prefix}_avoided_t_per_year"]] = np.nan
+    out = out.astype({"enterprises": int})
     return out[by + AVOIDED_COLUMNS].astype({c: float for c in AVOIDED_COLUMNS if c.endswith("year")})

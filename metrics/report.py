@@ -8,6 +8,7 @@ import pandas as pd
 from metrics.aggregate import CHANGE_COLUMNS, enterprise_changes
 from metrics.impacts import emissions_frame, intensity
 from metrics.indicators import INDICATORS
+from metrics.materials import combined_yield, diversion, mass_balance
 from metrics.periods import series_periods
 
 REPORT_CHANGE_COLUMNS = CHANGE_COLUMNS + ["shown_unit", "shown_baseline", "shown_followup", "absolute_change",
@@ -19,8 +20,8 @@ _PERIOD = ["phase", "period_start", "period_end"]
 
 def report_stages(df: pd.DataFrame) -> pd.DataFrame:
     """One row per period, in time order, labelled Baseline (Baseline 2...) and Follow-up 1, 2...:
-    yield (the mean of the period's yield rows) and waste share in percent where known (the
-    share of material wasted in material input, else 100 - yield)."""
+    yield (the period's yield rows combined by material input, else their mean) and waste share in
+    percent where known (the share of material wasted in material input, else 100 - yield)."""
     if df.empty:
         return pd.DataFrame(columns=STAGE_COLUMNS)
     periods = (df[_PERIOD].drop_duplicates().sort_values(["period_end", "period_start"]).reset_index(drop=True))
@@ -38,9 +39,14 @@ def report_stages(df: pd.DataFrame) -> pd.DataFrame:
         sub = df[df["indicator"] == indicator].groupby(_PERIOD)["value_canonical"].agg(how)
         return periods.set_index(_PERIOD).index.map(lambda k: sub.get(k, float("nan")))
 
-    # yield is a ratio: two yield rows of one period (two materials) give their mean, as in
-    # enterprise_changes; masses are summed
+    # yield is a ratio: two yield rows of one period (two materials) are combined by their material
+    # input where each has one (metrics.combined_yield), else their mean; never summed
     y = pd.Series(pick("yield", "mean"), dtype=float) * 100
+    combined = combined_yield(df)
+    if not combined.empty:
+        weighted = combined.set_index(_PERIOD)["yield"]
+        y = pd.Series(periods.set_index(_PERIOD).index.map(lambda k: weighted.get(k, float("nan"))),
+                      dtype=float).mul(100).where(lambda v: v.notna(), y)
     wasted = pd.Series(pick("material_wasted", "sum"), dtype=float)
     inp = pd.Series(pick("material_input", "sum"), dtype=float)
     share = (wasted / inp * 100).where(inp > 0)
@@ -50,27 +56,56 @@ def report_stages(df: pd.DataFrame) -> pd.DataFrame:
     return periods[STAGE_COLUMNS]
 
 
+MATERIAL_COLUMNS = ["stage", "period_start", "period_end", "mass_balance_yield_pct", "loss_per_good",
+                    "diversion_rate_pct"]
+
+
+def report_materials(df: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """Per period of ``stages`` (ISO 14051): the yield from the mass balance (good output in kg /
+    material input, in %), the material lost per kg of good product, and the diversion rate of
+    waste (recycled, sold, composted / all waste, in %). Empty when no period has any of them."""
+    if df.empty or stages.empty:
+        return pd.DataFrame(columns=MATERIAL_COLUMNS)
+    keys = ["phase", "period_start", "period_end"]
+    out = stages[["stage"] + keys].copy()
+    mb, dv = mass_balance(df), diversion(df)
+    out = out.merge(mb[keys + ["yield", "loss_per_good"]], on=keys, how="left")
+    out = out.merge(dv[keys + ["diversion_rate"]], on=keys, how="left")
+    out["mass_balance_yield_pct"] = out["yield"] * 100
+    out["diversion_rate_pct"] = out["diversion_rate"] * 100
+    out = out[MATERIAL_COLUMNS]
+    if out[MATERIAL_COLUMNS[3:]].isna().all().all():
+        return pd.DataFrame(columns=MATERIAL_COLUMNS)
+    return out
+
+
 def report_impacts(df: pd.DataFrame, stages: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per period of ``stages``: energy (kWh), emissions (kg CO2e, biogenic CO2 as a memo) and
+    """Per period of ``stages``: energy (kWh), emissions by scope (``scope1_kg_co2e`` fuels,
+    ``scope2_kg_co2e`` grid electricity, ``kg_co2e`` their total; biogenic CO2 as a memo) and
     intensities per unit of production (one column per production unit); and the emission
-    factors used, with their sources (``attrs['factor_set']`` names the set)."""
+    factors used, with their scope and sources (``attrs['factor_set']`` and ``attrs['gwp']``
+    name the sets)."""
     if df.empty or stages.empty:
         return pd.DataFrame(), pd.DataFrame()
     out = stages[["stage"] + _PERIOD].copy()
     em = emissions_frame(df)
     if not em.empty:
-        sums = em.groupby(_PERIOD)[["value_canonical", "kg_co2e", "biogenic_kg_co2"]].sum()
-        sums.columns = ["energy_kwh", "kg_co2e", "biogenic_kg_co2_memo"]
+        cols = ["value_canonical", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e", "biogenic_kg_co2"]
+        grouped = em.groupby(_PERIOD)[cols]
+        # a figure without a factor leaves its scope and the total of its period missing, never 0
+        sums = grouped.sum().where(grouped.count().eq(grouped.size(), axis=0))
+        sums.columns = ["energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e", "biogenic_kg_co2_memo"]
         out = out.merge(sums.reset_index(), on=_PERIOD, how="left")
     for indicator in ("energy", "waste", "material_wasted", "water"):
         inten = intensity(df, indicator)
         for unit, part in inten.groupby("unit", sort=False):  # production in pieces and in kg: two columns
             col = f"{indicator} per {unit.split(' per ')[-1]}"
             out = out.merge(part[_PERIOD + ["intensity"]].rename(columns={"intensity": col}), on=_PERIOD, how="left")
-    factors = (em[["carrier", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
+    factors = (em[["carrier", "scope", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
                if not em.empty else pd.DataFrame())
     if not factors.empty:
         factors.attrs["factor_set"] = em.attrs.get("factor_set", "")
+        factors.attrs["gwp"] = em.attrs.get("gwp", "")
     return out, factors
 
 

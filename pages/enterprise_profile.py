@@ -3,7 +3,9 @@ import datetime as dt
 
 import streamlit as st
 
-from tracker import activities, enterprises, errors
+from metrics import labels
+from metrics.targets import TARGET_BASES, TARGET_INDICATORS
+from tracker import activities, enterprises, errors, tables, targets
 from tracker.countries import COUNTRY_HELP
 from ui import shared
 
@@ -56,6 +58,8 @@ def render() -> None:
                 st.error(f"{shared.plain(exc)} Nothing was saved.")
             else:
                 shared.form_saved("profile", enterprise_id, "Profile saved.")
+
+    _targets(engine, user, enterprise_id)
 
     st.subheader("SCORE modules attended")
     trainings = profile["trainings"]
@@ -129,6 +133,55 @@ def render() -> None:
                 done(f"{shared.plain(row['module'])} record deleted.")
         except (ValueError, LookupError, errors.AccessDenied) as exc:
             st.error(f"{shared.plain(exc)} Nothing was changed.")
+
+
+def _targets(engine, user, enterprise_id: int) -> None:
+    """The enterprise's targets: a reduction of an indicator by a date, from the baseline (set, change, delete)."""
+    st.subheader("Targets")
+    shared.flash("target")
+    progress = targets.enterprise_progress(engine, user, enterprise_id)
+    if progress.empty:
+        st.caption("No target yet. A target is a reduction of an indicator, absolute or per unit of production, "
+                   "by a date, counted from the baseline; the report shows whether the enterprise is on track.")
+    else:
+        st.dataframe(tables.targets_table(progress), hide_index=True, key="profile_targets_table")
+        st.caption(labels.ON_TRACK_NOTE)
+    gk = shared.form_keys("target", enterprise_id)
+    with st.form(f"{gk}_form"):  # kept when refused, cleared after a save
+        st.markdown("**Set a target** (one per indicator: setting it again replaces it)")
+        c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
+        indicator = c1.selectbox("Indicator", TARGET_INDICATORS, format_func=labels.indicator_label,
+                                 key=f"{gk}_indicator")
+        basis = c2.selectbox("Reduce", TARGET_BASES, format_func=lambda b: labels.BASIS_LABELS[b],
+                             key=f"{gk}_basis")
+        reduction = c3.number_input("Reduction (%)", min_value=0.0, max_value=100.0, value=20.0, step=1.0,
+                                    key=f"{gk}_reduction")
+        by = c4.date_input("By", value=dt.date(dt.date.today().year + 3, 12, 31), key=f"{gk}_date",
+                           min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
+        if st.form_submit_button("Save target"):
+            try:
+                targets.set_target(engine, user, enterprise_id, indicator, basis, reduction / 100, by)
+            except (ValueError, errors.AccessDenied) as exc:
+                st.error(f"{shared.plain(exc)} Nothing was saved.")
+            else:
+                shared.form_saved("target", enterprise_id, f"Target for {labels.indicator_label(indicator)} saved.")
+    if not progress.empty:
+        with st.form(f"target_delete_{enterprise_id}"):
+            c1, c2 = st.columns([2, 3])
+            which = c1.selectbox("Target", list(progress["indicator"]), format_func=labels.indicator_label,
+                                 key=f"target_delete_pick_{enterprise_id}")
+            sure = c2.checkbox("Delete this target (tick, then press Delete)",
+                               key=f"target_delete_sure_{enterprise_id}")
+            if st.form_submit_button("Delete target"):
+                if not sure:
+                    st.warning("Tick the box to confirm the deletion, then press Delete target again.")
+                else:
+                    try:
+                        targets.delete_target(engine, user, enterprise_id, which)
+                    except (LookupError, errors.AccessDenied) as exc:
+                        st.error(f"{shared.plain(exc)} Nothing was changed.")
+                    else:
+                        shared.form_saved("target", enterprise_id, "Target deleted.")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, errors, handover, tables
+from tracker import charts, disclosures, errors, handover, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
@@ -58,20 +58,39 @@ def render() -> None:
             st.markdown("**Per unit of production (ISO 50006), beside the absolute change**")
             st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
             st.caption(labels.NORMALISED_NOTE)
+        if report.regression is not None:
+            st.markdown("**Regression baseline (energy on production)**")
+            st.caption(tables.regression_text(report.regression))
+            if report.regression.valid:
+                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
                         key="reference_chart")
+
+    if not report.targets.empty:
+        st.subheader("Targets and progress")
+        st.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
+        st.caption(labels.ON_TRACK_NOTE + " Targets are set on the Profile page.")
+
+    if not report.materials.empty or not report.diversion.empty:
+        st.subheader("Materials and waste")
+        if not report.materials.empty:
+            st.dataframe(labels.people_table(report.materials), hide_index=True, key="materials_table")
+            st.caption("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
+                       "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or composted "
+                       "/ all waste.")
+        if not report.diversion.empty:
+            st.markdown(shared.plain(report.diversion_note()))
 
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")
         st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
                      key="impacts_table", column_config={
                          labels.column_label(c): st.column_config.NumberColumn(format="%.0f")
-                         for c in ("energy_kwh", "kg_co2e", "biogenic_kg_co2_memo")})
+                         for c in ("energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e",
+                                   "biogenic_kg_co2_memo")})
         if not report.factors.empty:
-            st.caption(f"Emission factors used (factor set {report.factors.attrs.get('factor_set', '')}); biogenic "
-                       "CO2 is a memo item outside the totals. Intensities are per unit of production of the same "
-                       "period.")
+            st.caption(report.emissions_note() + " Intensities are per unit of production of the same period.")
             st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
     st.subheader("Programme averages for comparison")
@@ -110,6 +129,11 @@ def render() -> None:
                                key="download_pdf")
     else:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
+    st.download_button("Disclosures: VSME basic module and GRI (Excel)",
+                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+                       f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
+                       help="One row per datapoint: the standard's reference, value, unit, period and method note; "
+                            "'not collected' where the figures were not entered, never 0.")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

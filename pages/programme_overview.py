@@ -3,7 +3,7 @@ import streamlit as st
 
 from metrics import formatting, labels
 from metrics.normalise import NORMALISED
-from tracker import charts, delivery_charts, disclosure, errors, overview, published
+from tracker import charts, delivery_charts, disclosure, disclosures, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -95,6 +95,25 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
 
 
 
+def _targets(user, filters: overview.Filters) -> None:
+    """The share of enterprises on track for their targets, per indicator (tracker.published, suppressed and
+    guarded like every cell)."""
+    shares = published.target_shares(shared.engine(), user, filters)
+    st.subheader("Targets: enterprises on track")
+    if shares.empty:
+        st.caption("No enterprise of this selection has a target and a follow-up yet (targets are set on the "
+                   "Profile page).")
+        return
+    table = formatting.cells(shares.assign(indicator=shares["indicator"].map(_label)),
+                             {"indicator": "indicator", "enterprises": "enterprises with a target and a follow-up",
+                              "share": "on track"}, {"share": lambda v: formatting.percent(v, signed=False)},
+                             hidden=disclosure.FEWER)
+    st.dataframe(table, hide_index=True, key="targets_share_table")
+    hidden = shares.attrs.get("hidden_as_too_close", 0)
+    st.caption(labels.ON_TRACK_NOTE + (f" {hidden} share(s) hidden: each differs from one shown before by only one "
+                                       "or two enterprises." if hidden else ""))
+
+
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user = shared.current_user()
@@ -171,7 +190,9 @@ def render() -> None:
                 f"{k}: {v}." for k, v in MEANINGS.items()) + " reported: the programme's published average. Extensive "
                 "figures are compared as per-day rates of the baseline periods and the latest follow-up; yield in "
                 "percentage points. Pooled is blank where units differ (production) or for yield.")
-            shared.chart(charts.overview_distribution_chart(ov.distribution, ov.reference), "distribution_chart")
+            for key, spread in zip(("distribution_chart", "distribution_chart_per_unit"),
+                                   charts.overview_distribution_charts(ov.distribution, ov.reference), strict=False):
+                shared.chart(spread, key)
 
             indicators = [i for i in ov.summary["indicator"] if i not in ("production",)]
             pick = st.selectbox("Indicator for the breakdowns", indicators, format_func=_label, key="ov_indicator")
@@ -192,10 +213,14 @@ def render() -> None:
             shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
             shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
             st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
-                       "times 365, summed. Emissions: IPCC 2006 default CO2 factors for fuels and the country's grid "
-                       "factor for electricity (factor set "
-                       f"{overview.FACTOR_SET}); biogenic CO2 (wood, biogas) is not "
-                       "counted; enterprises with a carrier or country without a factor are left out of the emissions.")
+                       "times 365, summed. Emissions (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 "
+                       "Vol. 2 Table 1.4) plus CH4 and N2O (Table 2.3) in CO2e with the "
+                       f"{overview.GWP_LABEL} GWPs; scope 2 is grid electricity, location based (the country's grid "
+                       f"factor); total = scope 1 + scope 2 (factor set {overview.FACTOR_SET}). Biogenic CO2 (wood, "
+                       "biogas) is not counted (the CH4 and N2O of their burning are); enterprises with a carrier or "
+                       "country without a factor are left out of the emissions.")
+
+        _targets(user, filters)
 
     with delivery:
         _delivery(user, filters, ov.reference)
@@ -232,6 +257,12 @@ def render() -> None:
                            key="export_csv")
         d2.download_button("Download Excel", lambda: tio.overview_excel(ov), "programme_overview.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
+        st.write("The disclosures buyers and banks ask for (EFRAG VSME basic module, GRI 302, 303, 305, 306) over "
+                 "this selection: each enterprise's figure a year, summed, with the enterprises behind each; hidden "
+                 "like every cell.")
+        st.download_button("Disclosures: VSME and GRI, aggregated (Excel)", lambda: disclosures.programme_workbook(
+            published.programme_disclosures(shared.engine(), user, filters), filters.describe()),
+            "programme_disclosures.xlsx", disclosures.XLSX, key="export_disclosures", on_click="ignore")
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

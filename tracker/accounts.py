@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from tracker import audit, auth, lengths, throttle
 from tracker.access import require_role, verified
 from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
-from tracker.db import session_scope
+from tracker.db import name_taken, session_scope
 from tracker.errors import AccessDenied
 from tracker.models import ROLES, AuditEntry, Enterprise, User, UserEnterprise
 
@@ -176,7 +176,9 @@ def create_user(engine: Engine, user: CurrentUser, username: str, role: str, ent
         row = User(username=username, password_hash=auth.hash_password(password), role=role, active=True,
                    failed_attempts=0, email=email)
         session.add(row)
-        session.flush()
+        with name_taken(f"The user name {username!r} is taken. Choose another.",
+                        email=f"Another account already uses {email}."):
+            session.flush()
         ids = _set_enterprises(session, row.id, enterprise_ids)
         audit.record(session, user.username, "insert", "users", row.id, None,
                      {"username": username, "role": role, "email": email, "enterprises": ids})
@@ -205,6 +207,8 @@ def update_user(engine: Engine, user: CurrentUser, user_id: int, *, role: str, e
         before = {"role": row.role, "email": row.email, "enterprises": sorted(before_ids)}
         row.role = role
         row.email = email
+        with name_taken(f"Another account already uses {email}."):
+            session.flush()
         ids = _set_enterprises(session, row.id, enterprise_ids)
         after = {"role": role, "email": email, "enterprises": sorted(ids)}
         if before != after:

@@ -8,8 +8,9 @@ files against the manifest, inserts every table in one transaction, and moves ea
 sequence past the largest restored id so that later inserts do not collide.
 
 A backup holds credentials: every account's password hash and single sign-on e-mail (table
-users). Its folder is written readable by its owner only (0700) and so is every file in it (0600),
-whatever the umask, and the manifest says so (:data:`CREDENTIALS`).
+users), and the secret that signs this server's visit packages (table settings). Its folder is
+written readable by its owner only (0700) and so is every file in it (0600), whatever the umask,
+and the manifest says so (:data:`CREDENTIALS`).
 
 In the CSV files an empty cell of a number, date or time column is NULL. In a text column
 NULL is written ``\\N`` and a text that itself starts with a backslash gets one more, so that
@@ -37,7 +38,9 @@ NULL = "\\N"
 DERIVED = ("enterprise_summary",)
 #: what the manifest says about the backup's secrets
 CREDENTIALS = ("This backup holds credentials: every account's password hash (argon2, in users.csv) and single "
-               "sign-on e-mail. Keep it where only administrators can read it (the folder is written 0700, its "
+               "sign-on e-mail, and the secret that signs this server's offline visit packages (settings.csv: "
+               "whoever holds it can forge a package this server accepts). "
+               "Keep it where only administrators can read it (the folder is written 0700, its "
                "files 0600), and delete copies you no longer need.")
 FOLDER_MODE, FILE_MODE = 0o700, 0o600
 

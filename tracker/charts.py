@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics import formatting, labels
+from metrics.normalise import NORMALISED_OF, is_normalised
 from tracker.countries import country_name
 from tracker.disclosure import FEWER, MIN_CELL, SPREAD_MIN
 
@@ -145,6 +146,21 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
     return fig
 
 
+def cusum_chart(cusum: pd.DataFrame, title: str = "CUSUM: cumulative actual minus expected energy") -> go.Figure:
+    """The CUSUM of a regression baseline (metrics.regression): per period, the running sum of actual minus
+    modelled energy in kWh; it falls from where savings took hold."""
+    fig = go.Figure()
+    for phase, colour in (("baseline", GREY), ("follow-up", GREEN)):
+        part = cusum[cusum["phase"].eq(phase)]
+        fig.add_scatter(x=pd.to_datetime(part["period_end"]).tolist(), y=part["cusum_kwh"].astype(float).tolist(),
+                        mode="lines+markers", name=phase, line=dict(color=colour), marker=dict(color=colour))
+    key = [_colour("●", GREY) + " baseline months (the model's own scatter)",
+           _colour("●", GREEN) + " follow-up periods: below 0, less energy than the model expects"]
+    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
+                      yaxis=dict(title="kWh", zeroline=True, automargin=True), xaxis=dict(automargin=True))
+    return fig
+
+
 # --- the programme overview: aggregates only; hidden cells say so --------------------------------
 #
 # A breakdown names its groups (countries by name) with the number of enterprises behind each
@@ -215,19 +231,38 @@ def _rows_height(rows: int, title_lines: int, per_row: int = 46) -> int:
     return 120 + 22 * title_lines + per_row * max(rows, 1)
 
 
-def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame) -> go.Figure | str:
+#: the spread charts' titles: the absolute figures, and those per unit of production
+SPREAD_TITLE = "Each enterprise's change, baseline to latest follow-up"
+SPREAD_PER_UNIT_TITLE = "Per unit of production: each enterprise's change, baseline to latest follow-up"
+
+
+def overview_distribution_charts(distribution: pd.DataFrame, reference: pd.DataFrame) -> list[go.Figure | str]:
+    """The spread of the absolute figures (:func:`overview_distribution_chart`) and, beside it when
+    there are any, that of the figures per unit of production, each box named by its indicator
+    under the chart's title: twelve boxes in one chart would not leave their names room."""
+    per = distribution["indicator"].astype(str).map(is_normalised).to_numpy(dtype=bool)
+    charts = [overview_distribution_chart(distribution[~per], reference)]
+    if per.any():
+        charts.append(overview_distribution_chart(distribution[per], reference, title=SPREAD_PER_UNIT_TITLE,
+                                                  name=lambda i: INDICATOR_LABELS.get(NORMALISED_OF[i], i)))
+    return charts
+
+
+def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFrame, *, title: str = SPREAD_TITLE,
+                                name=None) -> go.Figure | str:
     """Spread of each enterprise's change per indicator, drawn from quantiles (whiskers 5th-95th
-    percentile, box quartiles, line median, dashed line mean), each box at its indicator with the
-    number of enterprises under it, the programme's reported averages marked. Indicators whose
-    spread is hidden are named in one note under the axis. No single enterprise's point is sent to
-    the browser. Returns a line of text instead when no indicator's spread can be shown."""
-    title = "Each enterprise's change, baseline to latest follow-up"
+    percentile, box quartiles, line median, dashed line mean), each box at its indicator (named
+    by ``name`` of it, its label by default) with the number of enterprises under it, the
+    programme's reported averages marked. Indicators whose spread is hidden are named in one
+    note under the axis. No single enterprise's point is sent to the browser. Returns a line of
+    text instead when no indicator's spread can be shown."""
+    name = name or (lambda i: INDICATOR_LABELS.get(i, i))
     if distribution.empty:
         return f"{title}: no enterprise has a baseline and a follow-up in this selection."
     suppressed = distribution["suppressed"].astype(bool)
     shown, hidden = distribution[~suppressed], distribution[suppressed]
-    labels = [INDICATOR_LABELS.get(i, i) for i in shown["indicator"]]
-    hidden_note = _spread_hidden_note(hidden)
+    labels = [name(i) for i in shown["indicator"]]
+    hidden_note = _spread_hidden_note(hidden, name)
     if shown.empty:
         if (hidden["enterprises"] < SPREAD_MIN).all():
             return (f"{title}: not drawn, as no indicator has the {SPREAD_MIN} enterprises with a baseline and a "
@@ -240,14 +275,15 @@ def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFr
                     marker=dict(color=GREEN), line=dict(color=GREEN), showlegend=False,
                     hovertext=f"{label}: {int(r.enterprises)} enterprises", hoverinfo="y+text")
     ref = reference[reference["indicator"].isin(set(shown["indicator"]))]
-    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in ref["indicator"]],
-                    y=(ref["reported_mean_change"] * 100).tolist(), mode="markers",
-                    name="Programme's reported average", showlegend=False,
-                    marker=dict(symbol="line-ew-open", size=30, color=ORANGE, line=dict(width=3, color=ORANGE)))
+    if len(ref):
+        fig.add_scatter(x=[name(i) for i in ref["indicator"]],
+                        y=(ref["reported_mean_change"] * 100).tolist(), mode="markers",
+                        name="Programme's reported average", showlegend=False,
+                        marker=dict(symbol="line-ew-open", size=30, color=ORANGE, line=dict(width=3, color=ORANGE)))
     ticks = [f"{label}<br>n = {int(n)}" for label, n in zip(labels, shown["enterprises"], strict=True)]
     fig.update_layout(
-        title=_title(title, ["box: middle half", "whiskers: 5th to 95th percentile", "line: median",
-                             "dashed: mean", _colour("▬", ORANGE) + " programme's reported average",
+        title=_title(title, ["box: middle half", "whiskers: 5th to 95th percentile", "line: median", "dashed: mean",
+                             *([_colour("▬", ORANGE) + " programme's reported average"] if len(ref) else []),
                              "per-day rates"]),
         showlegend=False, margin=MARGIN, yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
         xaxis=dict(type="category", categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels,
@@ -258,11 +294,11 @@ def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFr
     return fig
 
 
-def _spread_hidden_note(hidden: pd.DataFrame) -> str:
+def _spread_hidden_note(hidden: pd.DataFrame, name) -> str:
     """One sentence naming the indicators whose spread is not shown, with their counts and why."""
     few, close = [], []
     for i, n in zip(hidden["indicator"], hidden["enterprises"], strict=True):
-        (few if n < SPREAD_MIN else close).append(f"{INDICATOR_LABELS.get(i, i)} (n = {int(n)})")
+        (few if n < SPREAD_MIN else close).append(f"{name(i)} (n = {int(n)})")
     parts = ([f"{', '.join(few)}: {formatting.fewer_than(SPREAD_MIN)} enterprises"] if few else []) + (
         [f"{', '.join(close)}: too close to a figure shown to you before"] if close else [])
     return f"Spread not shown for {'; '.join(parts)}." if parts else ""
@@ -327,7 +363,8 @@ def over_time_chart(table: pd.DataFrame, indicator: str, reference: pd.DataFrame
 
 IMPACT_FIGURES = {
     "energy": ("energy_avoided_mwh_per_year", "enterprises", "Energy avoided per year, by country", "MWh", GREEN),
-    "emissions": ("emissions_avoided_t_per_year", "emissions_enterprises", "Emissions avoided per year, by country",
+    "emissions": ("emissions_avoided_t_per_year", "emissions_enterprises",
+                  "Emissions avoided per year (scope 1 + scope 2), by country",
                   "t CO2e", GREY),
 }
 

@@ -19,7 +19,7 @@ from tracker import audit, lengths
 from tracker.access import require_role
 from tracker.auth import CurrentUser
 from tracker.countries import country_code
-from tracker.db import session_scope
+from tracker.db import name_taken, session_scope
 from tracker.models import CLUSTER_CRITERIA, Cluster, Enterprise
 
 CLUSTER_COLUMNS = ["id", "name", "country", "region", "sector", "criteria", "note", "selected_on", "enterprises"]
@@ -86,10 +86,12 @@ def write_cluster(session: Session, actor: str, values: dict, cid: int | None = 
     stmt = select(Cluster.id).where(Cluster.name == values["name"])
     if session.scalar(stmt if cid is None else stmt.where(Cluster.id != cid)) is not None:
         raise ValueError(f"A cluster called {values['name']!r} exists already.")
+    taken = name_taken(f"A cluster called {values['name']!r} exists already.")
     if cid is None:
         row = Cluster(**values)
         session.add(row)
-        session.flush()
+        with taken:
+            session.flush()
         audit.record(session, actor, "insert", "clusters", row.id, None, values)
         return row.id
     row = session.get(Cluster, int(cid))
@@ -105,6 +107,8 @@ def write_cluster(session: Session, actor: str, values: dict, cid: int | None = 
     if before != values:
         for k, v in values.items():
             setattr(row, k, v)
+        with taken:
+            session.flush()
         audit.record(session, actor, "update", "clusters", row.id, before, values)
     return row.id
 

@@ -31,7 +31,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, create_engine, event, make_url
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tracker.config import ROOT, database_url
@@ -227,6 +227,23 @@ def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session
     finally:
         if lock is not None:
             lock.release()
+
+
+@contextmanager
+def name_taken(message: str, **by_column: str) -> Iterator[None]:
+    """Turn the database's refusal of a second row with the same unique name into
+    ``ValueError(message)`` (or ``by_column``'s message where the refusal names that column: an
+    account's ``email``): the words a service says when its own check finds the name taken. On
+    PostgreSQL two people can save the same name at the same moment; both checks pass and the
+    unique index refuses the later insert. Wrap the statement that inserts or renames (its flush)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        if "unique" in text or "duplicate" in text:
+            said = next((m for column, m in by_column.items() if column in text), message)
+            raise ValueError(said) from None
+        raise
 
 
 def _writer_lock(engine: Engine) -> threading.RLock | None:

@@ -18,7 +18,7 @@ from tracker import activities, audit, clusters, lengths, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
 from tracker.countries import country_code
-from tracker.db import bulk_insert, read_frame, session_scope
+from tracker.db import bulk_insert, name_taken, read_frame, session_scope
 from tracker.models import Cluster, Enterprise, Partner, User, UserEnterprise
 
 SIZES = ("micro", "small", "medium", "large")
@@ -210,7 +210,8 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
             raise ValueError(f"An enterprise called {values['name']!r} exists already.")
         ent = Enterprise(synthetic=False, **values)
         session.add(ent)
-        session.flush()
+        with name_taken(f"An enterprise called {values['name']!r} exists already."):
+            session.flush()
         audit.record(session, user.username, "insert", "enterprises", ent.id, None, values)
         return ent.id
 
@@ -229,7 +230,9 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
                                                             Enterprise.id != ent.id)).first()
         if clash is not None:
             raise ValueError(f"Another enterprise is called {values['name']!r}.")
-        _update(session, user, ent, values)
+        with name_taken(f"Another enterprise is called {values['name']!r}."):
+            _update(session, user, ent, values)
+            session.flush()
 
 
 def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, country: str, sector: str, size: str,

@@ -76,7 +76,7 @@ def _chart(fig, include_plotlyjs: bool) -> str:
 def fingerprint(report: EnterpriseReport) -> str:
     """A digest of the figures a hand-over file is made from: it changes when they change."""
     digest = hashlib.sha256(repr(sorted(report.enterprise.items())).encode())
-    for frame in (report.measurements, report.actions):
+    for frame in (report.measurements, report.actions, report.targets):
         digest.update(frame.to_csv(index=False).encode())
     return digest.hexdigest()
 
@@ -125,16 +125,27 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         if report.followups_differ and report.common_period is not None:
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
+        if report.regression is not None:
+            parts.append(f"<h3>Regression baseline (energy on production)</h3><p>"
+                         f"{html.escape(tables.regression_text(report.regression))}</p>")
+            if report.regression.valid:
+                parts.append(_chart(charts.cusum_chart(report.regression.cusum), include_plotlyjs=first))
+                first = False
         parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
                                                         "This enterprise beside the programme's reported averages"),
                             include_plotlyjs=first))
+    if not report.targets.empty:
+        parts.append("<h2>Targets and progress</h2>" + _table(tables.targets_table(report.targets), words=False)
+                     + f"<p>{html.escape(labels.ON_TRACK_NOTE)}</p>")
+    if not report.materials.empty:
+        parts.append("<h2>Materials and waste</h2>" + _table(report.materials))
+    if not report.diversion.empty:
+        parts.append(f"<p>{html.escape(report.diversion_note())}</p>")
     if not report.impacts.empty:
         parts.append("<h2>Energy, emissions and intensities by period</h2>"
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
         if not report.factors.empty:
-            factor_set = html.escape(str(report.factors.attrs.get("factor_set", "")))
-            parts.append(f"<p>Emission factors used (factor set {factor_set}"
-                         "); biogenic CO2 is a memo item outside the totals.</p>" + _table(report.factors))
+            parts.append(f"<p>{html.escape(report.emissions_note())}</p>" + _table(report.factors))
     parts.append("<h2>Programme averages for comparison</h2>"
                  + _table(tables.averages_table(report.reference, report.database_averages), words=False)
                  + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
@@ -162,6 +173,7 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
               "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
               "Per unit of production": _normalised_sheet(report.normalised),
               "Stages": report.stages,
+              "Materials and waste": report.materials,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
               "Emission factors": report.factors, "Improvement actions": report.actions,
               "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),

@@ -61,6 +61,7 @@ user_seq = Sequence("user_id_seq")
 audit_seq = Sequence("audit_id_seq")
 partner_seq = Sequence("partner_id_seq")
 cluster_seq = Sequence("cluster_id_seq")
+target_seq = Sequence("target_id_seq")
 
 #: the kinds of implementation partner (business support organisation); '' is "not recorded yet"
 #: (partners made from the enterprises' former free text by revision 0005)
@@ -234,6 +235,22 @@ class TrainerProfile(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
 
+class Target(Base):
+    """A reduction of one indicator of one enterprise by a date, from its baseline (metrics.targets): of the
+    absolute figure or of the figure per unit of production. One per enterprise and indicator."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("enterprise_id", "indicator"),)
+    id: Mapped[int] = mapped_column(target_seq, primary_key=True, server_default=target_seq.next_value())
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    indicator: Mapped[str] = mapped_column(String(40))  # one of metrics.TARGET_INDICATORS
+    basis: Mapped[str] = mapped_column(String(20))  # one of metrics.TARGET_BASES
+    reduction: Mapped[float] = mapped_column(Float)  # a fraction: 0.3 for 30 %
+    target_date: Mapped[dt.date] = mapped_column(Date)
+    set_by: Mapped[str] = mapped_column(String(100), default="")
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
 class AuditEntry(Base):
     """Every change: who, when, what, before and after (JSON text)."""
 
@@ -255,7 +272,8 @@ class EnterpriseSummary(Base):
     ``baseline``/``followup`` are per-day rates in ``unit`` (yield: fractions) as
     ``metrics.enterprise_changes`` defines them; NULL when that phase is missing. For energy,
     ``co2e_baseline``/``co2e_followup`` are kg CO2e per day (biogenic CO2 excluded; NULL when no
-    factor is known). ``flags`` lists data-quality findings, comma-separated.
+    factor is known), scope 1 plus scope 2; ``scope1_*`` (fuels: CO2, CH4, N2O) and ``scope2_*``
+    (grid electricity, location based) split them. ``flags`` lists data-quality findings, comma-separated.
     """
 
     __tablename__ = "enterprise_summary"
@@ -273,6 +291,12 @@ class EnterpriseSummary(Base):
     followup_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     co2e_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
     co2e_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope1_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope1_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope2_baseline: Mapped[float | None] = mapped_column(Float, nullable=True)
+    scope2_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: the factor set the row was computed with (rows stored before 0010: '2026.1', not split by scope)
+    factor_set: Mapped[str | None] = mapped_column(String(40), nullable=True)
     flags: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 

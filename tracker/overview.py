@@ -35,6 +35,7 @@ from tracker.summary import FLAG_TEXT
 
 #: the reference data behind emissions (named on the page and in exports)
 FACTOR_SET = metrics.FACTOR_SET_VERSION
+GWP_LABEL = metrics.gwp()["label"]
 #: indicators shown first, the ones the programme reports averages for
 HEADLINE = ("waste", "material_wasted", "energy")
 #: the enterprises' own attributes the filters and the participants' list use
@@ -125,7 +126,15 @@ def version_of(engine: Engine) -> tuple:
 
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
-               "relative_change, points, followup_end, co2e_baseline, co2e_followup, flags FROM enterprise_summary")
+               "relative_change, points, followup_end, co2e_baseline, co2e_followup, scope1_baseline, scope1_followup, "
+               "scope2_baseline, scope2_followup, factor_set, flags FROM enterprise_summary")
+#: kg CO2e per day: the total (scope 1 + scope 2) and each scope, at baseline and follow-up
+EMISSION_COLUMNS = ("co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup", "scope2_baseline",
+                    "scope2_followup")
+#: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
+EMISSION_FIGURES = (("emissions avoided, scope 1", "scope1", "scope1_enterprises"),
+                    ("emissions avoided, scope 2", "scope2", "scope2_enterprises"),
+                    ("emissions avoided, total", "co2e", "co2_enterprises"))
 ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
                    "coalesce(c.name, '') AS cluster FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id "
                    "LEFT JOIN clusters c ON c.id = e.cluster_id")
@@ -150,12 +159,12 @@ def read_data(engine: Engine) -> OverviewData:
     aggregates only. Text with few distinct values arrives as categoricals, straight from the
     database's Arrow (no Python text per row)."""
     with session_scope(engine, readonly=True) as session:
-        summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "flags"))
+        summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "factor_set", "flags"))
         ents = read_frame(session, ENTERPRISES_SQL, categorical=ATTRIBUTES)
         members = read_frame(session, MEMBERSHIPS_SQL, categorical=("kind", "value"))
     summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
     summary["quarter"] = _quarters(summary.pop("followup_end"))
-    for col in ("baseline", "followup", "relative_change", "points", "co2e_baseline", "co2e_followup"):
+    for col in ("baseline", "followup", "relative_change", "points", *EMISSION_COLUMNS):
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
     summary["has_followup"] = summary["has_followup"].astype(bool)
@@ -165,8 +174,14 @@ def read_data(engine: Engine) -> OverviewData:
         ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
     members = members.drop_duplicates(ignore_index=True)
-    return OverviewData(summary=summary, enterprises=ents.sort_values("name").reset_index(drop=True),
-                        memberships=members, reference=programme_reference(), counted=counted_rows(summary))
+    counted = counted_rows(summary)
+    # the per-unit-of-production rows count in the aggregates (``counted``); the participants, data-quality
+    # and like-with-like lists read the indicators entered only, so a filter change does not scan them twice
+    codes, names = pd.factorize(summary["indicator"])
+    entered = ~np.array([str(n) in metrics.NORMALISED_OF for n in names] + [False])[codes]
+    return OverviewData(summary=summary[entered].reset_index(drop=True),
+                        enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
+                        reference=programme_reference(), counted=counted)
 
 
 def _no_nulls(values: pd.Series) -> pd.Series:
@@ -193,7 +208,7 @@ def counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
     enterprise and indicator; a zero baseline left out), with ``enterprise_id`` kept."""
     both = summary[(summary["has_baseline"] & summary["has_followup"]).to_numpy()]
     cols = [c for c in ("enterprise_id", "indicator", "unit", "baseline", "followup", "relative_change", "points",
-                        "quarter", "co2e_baseline", "co2e_followup", "element") if c in both.columns]
+                        "quarter", *EMISSION_COLUMNS, "factor_set", "element") if c in both.columns]
     per = metrics.counted_changes(both[cols].rename(columns={"enterprise_id": "enterprise"}))
     return per.assign(enterprise_id=per["enterprise"].to_numpy(dtype=np.int64))
 
@@ -312,26 +327,27 @@ def _distribution(both: pd.DataFrame) -> pd.DataFrame:
     return _order(distribution)
 
 
-#: the figures of the impacts table: (figure, the summary's indicator behind it)
-IMPACT_FIGURES = (("energy avoided", "energy"), ("emissions avoided", "energy"),
-                  ("energy avoided, production-adjusted", metrics.NORMALISED["energy"]),
-                  ("emissions avoided, production-adjusted", metrics.NORMALISED["energy"]))
+#: the figures of the impacts table: (figure, the summary's indicator behind it, the emission column prefix
+#: of metrics.avoided_per_year or None for energy, its count column); emissions by scope and in total
+IMPACT_FIGURES = tuple(
+    (figure + suffix, indicator, prefix, count)
+    for suffix, indicator in (("", "energy"), (", production-adjusted", metrics.NORMALISED["energy"]))
+    for figure, prefix, count in (("energy avoided", None, "enterprises"), *EMISSION_FIGURES))
 
 
 def _impacts(both: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): against the
+    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
+    scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
     baseline as measured, and against the production-adjusted baseline (normalised savings)."""
-    a = metrics.avoided_per_year(both).iloc[0]
-    n = metrics.avoided_per_year(both, indicator=metrics.NORMALISED["energy"]).iloc[0]
+    ab = {i: metrics.avoided_per_year(both, indicator=i).iloc[0] for i in ("energy", metrics.NORMALISED["energy"])}
     return suppress(pd.DataFrame({
-        "figure": [f for f, _ in IMPACT_FIGURES],
-        "unit": ["MWh per year", "t CO2e per year"] * 2,
-        "enterprises": [int(a["enterprises"]), int(a["co2_enterprises"]), int(n["enterprises"]),
-                        int(n["co2_enterprises"])],
-        "baseline": [float(a["energy_baseline_mwh_per_year"]), float(a["co2e_baseline_t_per_year"]),
-                     float(n["energy_baseline_mwh_per_year"]), float(n["co2e_baseline_t_per_year"])],
-        "avoided": [float(a["energy_avoided_mwh_per_year"]), float(a["co2e_avoided_t_per_year"]),
-                    float(n["energy_avoided_mwh_per_year"]), float(n["co2e_avoided_t_per_year"])],
+        "figure": [f for f, _, _, _ in IMPACT_FIGURES],
+        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES],
+        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES],
+        "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
+                     for _, i, p, _ in IMPACT_FIGURES],
+        "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
+                    for _, i, p, _ in IMPACT_FIGURES],
     }))
 
 
@@ -415,10 +431,11 @@ def _cells(both: pd.DataFrame) -> dict:
                                ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
                                ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
-    for figure, indicator in IMPACT_FIGURES:
+    for figure, indicator, prefix, _ in IMPACT_FIGURES:
         frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
-        if figure.startswith("emissions"):
-            frame = frame.dropna(subset=["co2e_baseline", "co2e_followup"])
+        if prefix is not None:
+            cols = [f"{prefix}_baseline", f"{prefix}_followup"]
+            frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
         cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
     en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     cells.update(cell_sums("impacts_by_country", en, ["country"]))

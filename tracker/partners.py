@@ -17,7 +17,7 @@ from tracker import audit, lengths
 from tracker.access import require_role
 from tracker.auth import CurrentUser
 from tracker.countries import country_code
-from tracker.db import session_scope
+from tracker.db import name_taken, session_scope
 from tracker.models import PARTNER_TYPES, Enterprise, Partner, TrainerProfile
 
 PARTNER_COLUMNS = ["id", "name", "type", "country", "enterprises"]
@@ -74,22 +74,27 @@ def _row(session: Session, pid: int) -> Partner:
     return row
 
 
+_TAKEN = "A partner called {!r} exists already."
+
+
 def _clash(session: Session, name: str, pid: int | None = None) -> None:
     stmt = select(Partner.id).where(Partner.name == name)
     if pid is not None:
         stmt = stmt.where(Partner.id != pid)
     if session.scalar(stmt) is not None:
-        raise ValueError(f"A partner called {name!r} exists already.")
+        raise ValueError(_TAKEN.format(name))
 
 
 def write_partner(session: Session, actor: str, values: dict, pid: int | None = None) -> int:
     """Insert (``pid`` None) or update partner ``pid`` with checked ``values`` in the caller's
     transaction, audited; returns its id."""
     _clash(session, values["name"], pid)
+    taken = name_taken(_TAKEN.format(values["name"]))
     if pid is None:
         row = Partner(**values)
         session.add(row)
-        session.flush()
+        with taken:
+            session.flush()
         audit.record(session, actor, "insert", "partners", row.id, None, values)
         return row.id
     row = _row(session, pid)
@@ -97,6 +102,8 @@ def write_partner(session: Session, actor: str, values: dict, pid: int | None = 
     if before != values:
         for k, v in values.items():
             setattr(row, k, v)
+        with taken:
+            session.flush()
         audit.record(session, actor, "update", "partners", row.id, before, values)
     return row.id
 

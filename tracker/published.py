@@ -7,6 +7,8 @@ beside an enterprise's report. Aggregates only, each cell checked before it is s
   (``disclosure.guard``, whose memory is in the database).
 * :func:`delivery_overview` is the officers' Delivery tab (tracker.delivery), under the same
   filters, suppression and memory.
+* :func:`target_shares` is the share of enterprises on track for their targets per indicator, under the same
+  filters, suppression and memory.
 * :func:`database_averages` is the database's mean and median change per indicator, over every
   enterprise, beside one enterprise's report: published only where they cannot be solved for
   another enterprise's figure (see its docstring), under the same memory.
@@ -24,7 +26,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from tracker import delivery, disclosure, overview
+import metrics
+from tracker import delivery, disclosure, disclosures, overview, targets
 from tracker.access import OFFICERS, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.disclosure import MIN_CELL, SPREAD_MIN
@@ -125,6 +128,60 @@ def delivery_overview(engine: Engine, user: CurrentUser, filters: Filters = Filt
     tables = {name: getattr(dv, name) for name, _ in delivery.GUARDED}
     guarded, hidden = disclosure.guard(engine, tables, dv.cells, delivery.GUARDED, delivery.COMPLEMENT_WITHIN)
     return replace(dv, hidden_as_too_close=hidden, cells={}, **guarded)
+
+
+#: the share on track per indicator, guarded as one figure per indicator ("on track: energy")
+TARGETS_GUARDED = [("targets", ["figure"])]
+#: what an element of a share on track is made of: the enterprise, its target and its figures for it
+TARGET_ELEMENT = ["enterprise_id", "indicator", "basis", "reduction", "target_date", "start", "followup_end",
+                  "baseline", "followup"]
+
+
+def target_shares(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> pd.DataFrame:
+    """Per indicator, among the enterprises ``filters`` select that have a target for it and a follow-up:
+    ``enterprises``, ``on_track`` and ``share`` on track (``metrics.on_track_share``), for officers and admins.
+    A cell of fewer than 3 enterprises is suppressed, and one whose enterprises (with their targets and
+    figures) differ by one or two from a cell shown before, to anyone, is hidden (``disclosure.guard``):
+    two selections one enterprise apart would tell whether that enterprise is on track."""
+    user = require_role(engine, user, *OFFICERS)
+    ids = overview.selected_ids(_data(engine, overview.version_of(engine)), filters)
+    progress = targets.read_progress(engine)
+    progress = progress[progress["enterprise"].isin(ids).to_numpy()]
+    table = disclosure.suppress(metrics.on_track_share(progress))
+    table.insert(0, "figure", "on track: " + table["indicator"].astype(str))
+    elements = progress.rename(columns={"enterprise": "enterprise_id"})
+    elements = elements.assign(element=disclosure.element_keys(elements, TARGET_ELEMENT),
+                               figure="on track: " + elements["indicator"].astype(str))
+    cells = disclosure.cell_sums("targets", elements, ["figure"])
+    guarded, hidden = disclosure.guard(engine, {"targets": table}, cells, TARGETS_GUARDED, {})
+    out = guarded["targets"].drop(columns="figure").reset_index(drop=True)
+    out.attrs["hidden_as_too_close"] = hidden
+    return out
+
+
+#: each aggregated datapoint guarded as its own figure ("disclosure: scope2")
+DISCLOSURES_GUARDED = [("disclosures", ["figure"])]
+
+
+def programme_disclosures(engine: Engine, user: CurrentUser, filters: Filters = Filters()) -> pd.DataFrame:
+    """The VSME and GRI datapoints over the enterprises ``filters`` select (``metrics.programme_datapoints``), for
+    officers and admins: a datapoint from fewer than 3 enterprises is suppressed, and one whose enterprises (with
+    their figures for it) differ by one or two from a figure shown before is hidden (``disclosure.guard``)."""
+    user = require_role(engine, user, *OFFICERS)
+    ids = overview.selected_ids(_data(engine, overview.version_of(engine)), filters)
+    per = disclosures.per_enterprise(engine, ids)
+    table = disclosure.suppress(metrics.programme_datapoints(per).astype({"value": float}))
+    table["figure"] = "disclosure: " + table["key"].astype(str)
+    counted = per.dropna(subset=["value"])
+    counted = counted[~counted["unit"].astype(str).str.contains(" per ").to_numpy()]
+    elements = counted.assign(indicator=counted["key"].astype(str), figure="disclosure: " + counted["key"].astype(str))
+    keys = disclosure.element_keys(elements, ["enterprise_id", "indicator", "value", "days"])
+    elements = elements.assign(element=keys)
+    cells = disclosure.cell_sums("disclosures", elements, ["figure"])
+    guarded, hidden = disclosure.guard(engine, {"disclosures": table}, cells, DISCLOSURES_GUARDED, {})
+    out = guarded["disclosures"].drop(columns="figure").reset_index(drop=True)
+    out.attrs["hidden_as_too_close"] = hidden
+    return out
 
 
 def filter_options(engine: Engine, user: CurrentUser) -> dict[str, list[str]]:

@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import metrics
 from metrics import formatting
-from tracker import published
+from tracker import published, targets
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.enterprises import enterprise_dict
 from tracker.measurements import measurement_frame
+from tracker.models import Measurement
 from tracker.overview import programme_reference
 
 
@@ -37,6 +39,10 @@ class EnterpriseReport:
     periods_differ: bool = False
     notes: list[str] = field(default_factory=list)
     impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: per period: yield from the mass balance, loss per good unit, waste diverted (metrics.report_materials)
+    materials: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the diversion rate at baseline and latest follow-up and its change in points (metrics.diversion_change)
+    diversion: pd.DataFrame = field(default_factory=pd.DataFrame)
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: where each compared figure comes from: one row per indicator and carrier (metrics.series_periods)
     periods: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -45,12 +51,18 @@ class EnterpriseReport:
     #: the changes with every follow-up figure from ``common_period`` (empty without one), and their periods
     common_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     common_periods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: how many stored figures were converted with each factor-set version ({'2026.1': 12, ...})
+    factor_sets: dict = field(default_factory=dict)
     #: per unit of production beside the absolute change (metrics.report_normalised)
     normalised: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the months of the year compared and whether a year is extrapolated (metrics.comparability), and the
     #: changes on the follow-up's months of the baseline where the data hold them (metrics.on_same_months)
     comparable: pd.DataFrame = field(default_factory=pd.DataFrame)
     same_months_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the enterprise's targets with their progress (tracker.targets.enterprise_progress)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the regression baseline of energy on production (metrics.regression), or why there is none
+    regression: metrics.RegressionBaseline | None = None
 
     def comparable_note(self) -> str:
         """Whether the follow-up covers the baseline's months of the year, in words (empty without changes)."""
@@ -66,6 +78,29 @@ class EnterpriseReport:
         if not self.same_months_changes.empty:
             note += " Below, the same comparison against the baseline's periods in the follow-up's months only."
         return note
+
+    def diversion_note(self) -> str:
+        """The change of the share of waste diverted from disposal, in words (empty without one)."""
+        if self.diversion.empty:
+            return ""
+        d = self.diversion.iloc[0]
+        return (f"Waste diverted from disposal (recycled, sold or composted, against landfilled, burnt without "
+                f"recovery or other): {formatting.percent(d['baseline'], signed=False)} at baseline, "
+                f"{formatting.percent(d['followup'], signed=False)} in the latest follow-up "
+                f"({formatting.points(d['points'])}).")
+
+    def emissions_note(self) -> str:
+        """What the emission figures are, by scope, and which factor sets stand behind them."""
+        stored = ", ".join(f"{v or 'unrecorded'} ({n:,} figures)" for v, n in sorted(self.factor_sets.items()))
+        return ("Emissions by scope (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 Vol. 2 Table 1.4) "
+                "plus CH4 and N2O (Table 2.3, manufacturing industries) in CO2e with the "
+                f"{metrics.gwp(self.factors.attrs.get('gwp') or None)['label']} GWPs; scope 2 is grid electricity, "
+                "location based (the country's average grid factor); the total is scope 1 + scope 2. Biogenic CO2 "
+                "(wood, biogas) is a memo item outside the totals; the CH4 and N2O of burning them count in scope 1. "
+                "A figure without a factor (a country whose grid figure is missing) leaves its scope and the total "
+                f"of its period empty, never 0. Emission factors of factor set {metrics.FACTOR_SET_VERSION}"
+                + (f"; the stored figures were converted to kWh, kg and m3 with factor set {stored}" if stored else "")
+                + ".")
 
     @property
     def followups_differ(self) -> bool:
@@ -104,14 +139,21 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
         info = enterprise_dict(session, enterprise_id)
         df = measurement_frame(session, [enterprise_id])
         actions = actions_frame(session, enterprise_id).drop(columns="id")
+        factor_sets = dict(session.execute(
+            select(Measurement.factor_set, func.count()).where(Measurement.enterprise_id == enterprise_id)
+            .group_by(Measurement.factor_set)).all())
     averages = published.database_averages(engine, user, enterprise_id)
+    progress = targets.enterprise_progress(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
+    materials = metrics.report_materials(df, stages)
+    diversion = metrics.diversion_change(df) if not df.empty else pd.DataFrame()
     changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
+    regression = metrics.regression_baseline(df) if not changes.empty else None
     periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
@@ -124,5 +166,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
-                            common_periods=common_periods, normalised=normalised,
-                            comparable=comparable, same_months_changes=same_months_changes)
+                            common_periods=common_periods, factor_sets=factor_sets, normalised=normalised,
+                            materials=materials, diversion=diversion,
+                            comparable=comparable, same_months_changes=same_months_changes,
+                            regression=regression, targets=progress)

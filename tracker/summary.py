@@ -89,11 +89,16 @@ def rebuild(engine: Engine) -> int:
         return refresh(session, None)
 
 
+EMISSION_RATE_COLUMNS = ["co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup",
+                         "scope2_baseline", "scope2_followup"]
+
+
 def _emission_rates(m: pd.DataFrame) -> pd.DataFrame:
-    """Per enterprise: kg CO2e per day at baseline and latest follow-up (biogenic excluded), with
-    the per-day definitions of metrics.enterprise_changes; NaN where a factor is missing."""
+    """Per enterprise: kg CO2e per day at baseline and latest follow-up, in total and by scope
+    (scope 1 fuels, scope 2 electricity; biogenic CO2 excluded), with the per-day definitions of
+    metrics.enterprise_changes; NaN where a factor is missing."""
     energy = m[m["indicator"].eq("energy").to_numpy()]
-    out = pd.DataFrame(columns=["enterprise", "co2e_baseline", "co2e_followup", "no_factor"])
+    out = pd.DataFrame(columns=["enterprise", *EMISSION_RATE_COLUMNS, "no_factor"])
     if energy.empty:
         return out
     carriers = energy["carrier"].astype(str)
@@ -107,24 +112,34 @@ def _emission_rates(m: pd.DataFrame) -> pd.DataFrame:
             fuel_ok[c] = True
         except (ValueError, metrics.UnitError):
             fuel_ok[c] = False
-    countries = set(metrics.grid_factors()["iso2"].astype(str))
-    ok = carriers.map(fuel_ok).astype(bool) & ~(carriers.eq("electricity")
-                                                  & ~energy["country"].astype(str).str.upper().isin(countries))
-    missing = set(energy.loc[~ok.to_numpy(), "enterprise"])
-    usable = energy[ok.to_numpy() & ~energy["enterprise"].isin(missing).to_numpy()]
+    ok = carriers.map(fuel_ok).astype(bool).to_numpy() & ~(
+        carriers.eq("electricity").to_numpy() & ~metrics.grid_factor_known(energy["country"].astype(str)))
+    missing = set(energy.loc[~ok, "enterprise"])
+    usable = energy[ok & ~energy["enterprise"].isin(missing).to_numpy()]
+    gone = pd.DataFrame({"enterprise": sorted(missing), **{c: np.nan for c in EMISSION_RATE_COLUMNS},
+                         "no_factor": True})
     if usable.empty:
-        return pd.DataFrame({"enterprise": sorted(missing), "co2e_baseline": np.nan, "co2e_followup": np.nan,
-                             "no_factor": True})
+        return gone
     em = metrics.emissions_frame(usable)
-    em = em.assign(value_canonical=em["kg_co2e"].to_numpy(dtype=float), unit_canonical="kg CO2e")
-    ch = metrics.enterprise_changes(em[["enterprise", "period_start", "period_end", "phase", "indicator", "carrier",
-                                        "value_canonical", "unit_canonical"]])
-    out = pd.DataFrame({"enterprise": ch["enterprise"].to_numpy(), "co2e_baseline": ch["baseline"].to_numpy(),
-                        "co2e_followup": ch["followup"].to_numpy(), "no_factor": False})
-    if missing:
-        out = pd.concat([out, pd.DataFrame({"enterprise": sorted(missing), "co2e_baseline": np.nan,
-                                            "co2e_followup": np.nan, "no_factor": True})], ignore_index=True)
-    return out
+    cols = ["enterprise", "period_start", "period_end", "phase", "carrier"]
+    # each energy row once per scope (0 in the other), so both scopes have the phases energy has
+    scoped = pd.concat([em[cols].assign(indicator=name, value_canonical=em[col].to_numpy(dtype=float),
+                                        unit_canonical="kg CO2e")
+                        for name, col in (("scope1", "scope1_kg_co2e"), ("scope2", "scope2_kg_co2e"))],
+                       ignore_index=True)
+    ch = metrics.enterprise_changes(scoped)
+    wide = ch.pivot(index="enterprise", columns="indicator", values=["baseline", "followup"])
+    out = pd.DataFrame({"enterprise": wide.index.to_numpy()})
+    for scope in ("scope1", "scope2"):
+        for phase in ("baseline", "followup"):
+            # no enterprise with both phases of energy: no column, and no row either
+            out[f"{scope}_{phase}"] = (wide[(phase, scope)].to_numpy(dtype=float) if (phase, scope) in wide.columns
+                                       else np.full(len(out), np.nan))
+    out["co2e_baseline"] = out["scope1_baseline"] + out["scope2_baseline"]
+    out["co2e_followup"] = out["scope1_followup"] + out["scope2_followup"]
+    out["no_factor"] = False
+    out = out[["enterprise", *EMISSION_RATE_COLUMNS, "no_factor"]]
+    return pd.concat([out, gone], ignore_index=True) if missing else out
 
 
 def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataFrame:
@@ -151,9 +166,9 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
         em = em.assign(indicator="energy")
         out = out.merge(em, on=["enterprise", "indicator"], how="left")
     else:
-        out = out.assign(co2e_baseline=np.nan, co2e_followup=np.nan, no_factor=False)
+        out = out.assign(**{c: np.nan for c in EMISSION_RATE_COLUMNS}, no_factor=False)
     # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
-    out.loc[out["unit_canonical"].ne("kWh"), ["co2e_baseline", "co2e_followup"]] = np.nan
+    out.loc[out["unit_canonical"].ne("kWh"), EMISSION_RATE_COLUMNS] = np.nan
     comparable = metrics.comparability(m).set_index("enterprise")
     out = out.assign(months_differ=out["enterprise"].map(~comparable["same_months"]).fillna(False).astype(bool)
                      & out["has_baseline"] & out["has_followup"],
@@ -173,13 +188,15 @@ def _normalised_rows(changes: pd.DataFrame, out: pd.DataFrame, now: dt.datetime)
     if norm.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     energy = out[out["indicator"].eq("energy").to_numpy() & out["unit_canonical"].eq("kWh").to_numpy()]
-    co2 = energy.set_index("enterprise")[["co2e_baseline", "co2e_followup"]]
+    co2 = energy.set_index("enterprise")[EMISSION_RATE_COLUMNS]
     co2 = co2.reindex(norm["enterprise"].to_numpy())
     is_energy = norm["of"].eq("energy").to_numpy()
     ratio = norm["production_ratio"].to_numpy(dtype=float)
+    # each scope and the total alike: the baseline x follow-up production / baseline production
+    adjusted = {c: np.where(is_energy, co2[c].to_numpy(dtype=float) * (ratio if c.endswith("_baseline") else 1),
+                            np.nan) for c in EMISSION_RATE_COLUMNS}
     norm = norm.assign(unit_canonical=norm["unit"], has_baseline=True, has_followup=True, no_factor=False,
-                       co2e_baseline=np.where(is_energy, co2["co2e_baseline"].to_numpy(dtype=float) * ratio, np.nan),
-                       co2e_followup=np.where(is_energy, co2["co2e_followup"].to_numpy(dtype=float), np.nan))
+                       **adjusted)
     rows = _summary_rows(norm, now)
     rows["flags"] = ""
     return rows
@@ -217,8 +234,8 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         "baseline_days": out["baseline_days"].astype("Int64"),
         "followup_days": out["followup_days"].astype("Int64"),
         "followup_end": pd.to_datetime(out["followup_end"]).dt.date.where(out["followup_end"].notna(), None),
-        "co2e_baseline": out["co2e_baseline"].astype(float),
-        "co2e_followup": out["co2e_followup"].astype(float),
+        **{c: out[c].astype(float) for c in EMISSION_RATE_COLUMNS},
+        "factor_set": metrics.FACTOR_SET_VERSION,
         "flags": text.astype(str),
         "updated_at": now,
     })

@@ -71,6 +71,29 @@ def normalised_table(normalised: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def regression_text(model) -> str:
+    """A regression baseline (``metrics.regression_baseline``) in words: the model, its checks and the
+    modelled savings with their uncertainty, or why the figures fall back to intensity."""
+    if model is None:
+        return ""
+    c, p = model.coefficients, model.p_values
+    unit = labels.unit_words(model.production_unit)
+    piece = "piece" if model.production_unit == "piece" else unit
+    fitted = ""
+    if c:
+        fitted = (f"Energy a day = {formatting.number(c['intercept'])} kWh + {formatting.number(c['production'])} kWh "
+                  f"per {piece} x production a day"
+                  + (f" + {formatting.number(c['degree_days'])} kWh per degree day" if "degree_days" in c else "")
+                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}; "
+                  f"{model.months} baseline months, production {formatting.number(model.production_range[0])}-"
+                  f"{formatting.number(model.production_range[1])} {unit} a day). ")
+    if not model.valid:
+        return (fitted + f"No regression baseline: {model.reason}. The figures per unit of production (intensity) "
+                "stand instead.")
+    return (fitted + f"Modelled savings over the follow-up: {formatting.number(model.savings_kwh, signed=True)} kWh "
+            f"± {formatting.number(model.savings_uncertainty_kwh)} kWh (95 %), expected minus actual energy.")
+
+
 def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFrame:
     """The programme's reported averages beside the database's own mean and median, as people
     read them (percentages; '–' where missing)."""
@@ -85,3 +108,27 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
     ref["indicator"] = ref["label"] if "label" in ref.columns else ref["indicator"].map(labels.indicator_label)
     return ref.drop(columns=[c for c in ("reported_mean_change", "mean_change", "median_change", "source", "label")
                              if c in ref.columns])
+
+
+def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
+    """An enterprise's targets and their progress as people read them (figures from
+    ``metrics.target_progress``; a target without a follow-up yet says so)."""
+    def pct(v):
+        return formatting.percent(v, signed=False, missing="")
+    measured = progress["status"].notna() if "status" in progress.columns else pd.Series(False, index=progress.index)
+    needed = [f"{formatting.number(v)} {labels.unit_words(u)} a year ({pct(s)} of today's)" if ok else ""
+              for v, u, s, ok in zip(progress.get("still_needed_per_year", pd.Series(index=progress.index)),
+                                     progress.get("unit", pd.Series(index=progress.index)),
+                                     progress.get("still_needed_share", pd.Series(index=progress.index)), measured,
+                                     strict=True)]
+    return pd.DataFrame({
+        "indicator": progress["indicator"].map(labels.indicator_label),
+        "target": [f"-{pct(r)} {labels.BASIS_LABELS.get(b, b)} by {d:%d %b %Y}" for r, b, d in
+                   zip(progress["reduction"], progress["basis"], pd.to_datetime(progress["target_date"]),
+                       strict=True)],
+        "achieved": progress.get("achieved", pd.Series(index=progress.index)).map(pct),
+        "expected by the latest follow-up": progress.get("expected", pd.Series(index=progress.index)).map(pct),
+        "status": [labels.STATUS_LABELS.get(s, s) if ok else "no follow-up yet"
+                   for s, ok in zip(progress.get("status", pd.Series(index=progress.index)), measured, strict=True)],
+        "still needed": needed,
+    }).reset_index(drop=True)

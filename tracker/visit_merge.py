@@ -16,14 +16,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 import metrics
 from tracker import activities, audit, enterprises, lengths
+from tracker.db import bulk_insert
 from tracker.models import Action, Enterprise, Measurement, Training
 from tracker.visit_records import ACTION_FIELDS, MODULE_FIELDS, PROFILE_FIELDS, Key, describe, enterprise_of, same
 
+#: the most attendees of one group (female managers...) a module record may have (an integer column holds more)
+MAX_ATTENDEES = 100_000
 #: the audit log's action for every change a merge makes
 AUDIT_ACTION = "offline visit"
 
@@ -160,35 +163,54 @@ def _figures(session: Session, changes: dict, server: dict, target: Target) -> N
     if target.problems:
         return
     stamp = dict(factor_set=metrics.FACTOR_SET_VERSION, updated_at=target.now, updated_by=target.trainer)
+    stored = _stored_figures(session, sorted({target.ids[k[1]] for k in changes}))
+    inserts, updates, deletes, entries = [], [], [], []
     for key, value in changes.items():
-        where = (Measurement.enterprise_id == target.ids[key[1]],
-                 Measurement.period_start == dt.date.fromisoformat(key[2]),
-                 Measurement.period_end == dt.date.fromisoformat(key[3]), Measurement.phase == key[4],
-                 Measurement.indicator == key[5], Measurement.carrier == key[6])
-        row = session.scalars(select(Measurement).where(*where)).first()
+        eid = target.ids[key[1]]
+        row = stored.get((eid, *key[2:]))
         before = None if row is None else {"value": row.value, "unit": row.unit, "note": row.note}
         if value is None:
             if row is not None:
-                session.delete(row)
+                deletes.append(row.id)
+            entries.append((getattr(row, "gid", "") or "", before, None))
+            continue
+        fields = dict(value=float(value["value"]), unit=value["unit"], note=value.get("note") or "",
+                      value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **stamp)
+        if row is None:
+            inserts.append(dict(enterprise_id=eid, period_start=dt.date.fromisoformat(key[2]),
+                                period_end=dt.date.fromisoformat(key[3]), phase=key[4], indicator=key[5],
+                                carrier=key[6], version=1, gid=str(value.get("gid") or "") or None, **fields))
         else:
-            fields = dict(value=float(value["value"]), unit=value["unit"], note=value.get("note") or "",
-                          value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **stamp)
-            if row is None:
-                row = Measurement(enterprise_id=target.ids[key[1]], period_start=dt.date.fromisoformat(key[2]),
-                                  period_end=dt.date.fromisoformat(key[3]), phase=key[4], indicator=key[5],
-                                  carrier=key[6], version=1, **fields)
-                if value.get("gid"):
-                    row.gid = str(value["gid"])
-                session.add(row)
-            else:
-                for k, v in fields.items():
-                    setattr(row, k, v)
-                row.version = (row.version or 1) + 1
-        after = None if value is None else {"value": float(value["value"]), "unit": value["unit"],
-                                            "note": value.get("note") or ""}
-        record = (value or {}).get("gid") or getattr(row, "gid", "") or ""
-        _audit(session, target, "measurements", str(record)[:100], before,
-               None if after is None else {**after, "figure": list(key[1:])})
+            updates.append(dict(mid=row.id, version=(row.version or 1) + 1, **fields))
+        after = {"value": fields["value"], "unit": fields["unit"], "note": fields["note"], "figure": list(key[1:])}
+        entries.append((str(value.get("gid") or getattr(row, "gid", "") or "")[:100], before, after))
+    table = Measurement.__table__
+    if deletes:
+        session.execute(table.delete().where(table.c.id.in_(deletes)))
+    if updates:
+        session.execute(table.update().where(table.c.id == bindparam("mid")), updates)
+    if inserts:
+        new = pd.DataFrame(inserts)
+        with_gid, without = new[new["gid"].notna()], new[new["gid"].isna()].drop(columns="gid")
+        bulk_insert(session, "measurements", with_gid)
+        bulk_insert(session, "measurements", without)  # the database gives these a gid
+    audit.record_many(session, target.trainer, AUDIT_ACTION, "measurements",
+                      [(rid, before, {"state": after, "package": target.package_id, "merged_by": target.merged_by})
+                       for rid, before, after in entries])
+
+
+def _stored_figures(session: Session, enterprise_ids: list[int]) -> dict:
+    """The stored figures of ``enterprise_ids`` by (enterprise id, start, end, phase, indicator, carrier),
+    as ISO dates like a record's key."""
+    if not enterprise_ids:
+        return {}
+    rows = session.execute(select(Measurement.id, Measurement.enterprise_id, Measurement.period_start,
+                                  Measurement.period_end, Measurement.phase, Measurement.indicator,
+                                  Measurement.carrier, Measurement.value, Measurement.unit, Measurement.note,
+                                  Measurement.version, Measurement.gid)
+                           .where(Measurement.enterprise_id.in_(enterprise_ids))).all()
+    return {(r.enterprise_id, r.period_start.isoformat(), r.period_end.isoformat(), r.phase, r.indicator, r.carrier): r
+            for r in rows}
 
 
 def _day(text) -> dt.date | None:
@@ -246,6 +268,8 @@ def _modules(session: Session, changes: dict, server: dict, target: Target) -> N
             counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
             if start is None or end is None:
                 raise ValueError("the module record needs its start and end dates")
+            if any(c > MAX_ATTENDEES for c in counts):
+                raise ValueError(f"more than {MAX_ATTENDEES:,} attendees in one group")
             cohort = activities.check_training(str(value.get("module")), start, end, counts,
                                                str(value.get("cohort") or ""))
             trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))

@@ -37,6 +37,8 @@ MODULE_FIELDS = ("module", "start_date", "end_date", "cohort", "managers_female"
 KINDS = {"profile": "profile field", "figure": "figure", "action": "improvement action", "module": "module record"}
 
 Key = tuple[str, ...]
+#: how many parts each kind's key has
+_LENGTHS = {"profile": 3, "figure": 7, "action": 2, "module": 2}
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -113,6 +115,8 @@ def from_json(items) -> dict[Key, dict]:
         if (not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key)
                 or key[0] not in KINDS or not isinstance(value, dict)):
             raise ValueError("a record is not of the package's shape")
+        if len(key) != _LENGTHS[key[0]] or (key[0] == "profile" and key[2] not in PROFILE_FIELDS):
+            raise ValueError(f"a record's key is not one a package holds ({' '.join(key[:1] + key[2:3])})")
         if tuple(key) in out:
             raise ValueError(f"the record {describe(tuple(key))} is in the package twice")
         out[tuple(key)] = value

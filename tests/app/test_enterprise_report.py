@@ -22,7 +22,8 @@ def test_manager_sees_the_case_study_stages_and_reference(demo_db, use_db):
     assert row["absolute change"] == "+17"
     labels = {b.label for b in at.get("download_button")}
     assert {"Report (HTML, works offline and prints)", "Figures (Excel)"} <= labels
-    impacts = table_with(at, "Stage", "Emissions (kg CO2e)")  # in words, as people read them
+    impacts = table_with(at, "Stage", "Scope 1, fuels (kg CO2e)", "Scope 2, electricity (kg CO2e)",
+                         "Emissions, total scope 1 + 2 (kg CO2e)")  # in words, as people read them
     assert impacts["Materials wasted, kg per kg produced"].round(3).tolist() == [0.282, 0.136, 0.053]
     ref = table_with(at, "reported")
     assert set(ref["reported"]) == {"-40.0%", "-35.0%", "-27.0%"}

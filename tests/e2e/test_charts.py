@@ -143,6 +143,25 @@ def _both_phases(url: str) -> pd.DataFrame:
     return counts
 
 
+#: the indicators with a figure per unit of production (metrics.normalise), by their names
+PER_UNIT = ("energy", "water", "waste", "material_input", "material_wasted")
+NAMES = {label: i for i, label in INDICATORS.items()}
+
+
+def _per_unit_counts(url: str) -> dict[str, int]:
+    """indicator -> the enterprises with it and production in both phases, counted from the
+    measurements as stored."""
+    engine = db.open_database(url)
+    sql = text("WITH both_phases AS (SELECT enterprise_id, indicator FROM measurements GROUP BY enterprise_id, "
+               "indicator HAVING count(DISTINCT phase) = 2) SELECT b.indicator, count(*) FROM both_phases b JOIN "
+               "both_phases p ON p.enterprise_id = b.enterprise_id AND p.indicator = 'production' "
+               "GROUP BY b.indicator")
+    with engine.connect() as conn:
+        found = dict(conn.execute(sql).all())
+    engine.dispose()
+    return found
+
+
 def _n(counts: pd.DataFrame, by: str, indicator: str, countries=None) -> dict[str, int]:
     sub = counts[counts["indicator"] == indicator]
     if countries:
@@ -160,6 +179,7 @@ def charts_app(tmp_path_factory):
     """The app on its own demo database (what one officer was shown decides what is hidden next)."""
     url = demo_database(tmp_path_factory.mktemp("charts"))
     counts = _both_phases(url)
+    counts.attrs["per_unit"] = _per_unit_counts(url)
     with serve(url) as base:
         yield base, counts
 
@@ -197,6 +217,19 @@ def test_overview_charts_stand_at_their_names_with_counts(browser, charts_app, t
     everyone = {i: sum(_n(counts, "country", i).values()) for i in INDICATORS}
     assert ticks == [f"{label} n = {everyone[i]}" for i, label in INDICATORS.items()]
 
+    # the figures per unit of production: a spread of their own (twelve boxes in one chart left their
+    # names overlapping), each box at its indicator's name, counting the enterprises with the
+    # indicator and production in both phases
+    per_unit = by_title(figs, "Per unit of production: each enterprise's change")
+    p_boxes = [t for t in per_unit["data"] if t["type"] == "box"]
+    assert sorted(b["name"] for b in p_boxes) == sorted(INDICATORS[i] for i in PER_UNIT)
+    for b in p_boxes:
+        assert b["x"] == [b["name"]], f"box {b['name']} drawn at {b['x']}"
+    with_production = counts.attrs["per_unit"]
+    p_ticks = [_words(t) for t in per_unit["layout"]["xaxis"]["ticktext"]]
+    assert p_ticks == [f"{b['name']} n = {with_production[NAMES[b['name']]]}" for b in p_boxes]
+    assert not [t for t in per_unit["data"] if t["type"] == "scatter"]  # the reported averages are absolute
+
     # change by country: names, not codes, each with the enterprises behind its bar
     country = by_title(figs, "Waste produced: change by country")
     bar = next(t for t in country["data"] if t["type"] == "bar")
@@ -222,7 +255,7 @@ def test_overview_charts_stand_at_their_names_with_counts(browser, charts_app, t
 
     for name, fig in figs.items():
         assert_readable(fig, name)
-    assert len(figs) == 6  # energy and emissions avoided in a chart each (two units)
+    assert len(figs) == 7  # energy and emissions avoided in a chart each (two units)
     page.context.close()
 
 
@@ -271,12 +304,14 @@ def test_hidden_cells_read_cleanly_and_empty_charts_are_one_line(browser, charts
            ).to_be_visible()
     expect(page.locator(".js-plotly-plot:visible")).to_have_count(0)
     for line in ["Each enterprise's change, baseline to latest follow-up: not drawn, as no indicator has the 10",
+                 "Per unit of production: each enterprise's change, baseline to latest follow-up: not drawn, as no "
+                 "indicator has the 10",
                  "Waste produced: change by country: not drawn, as every country has fewer than 3",
                  "Waste produced: change by sector: not drawn", "Waste produced: change by quarter of the "
-                 "follow-up's end: not drawn", "Emissions avoided per year, by country: not drawn"]:
-        expect(page.get_by_text(line)).to_be_visible()
+                 "follow-up's end: not drawn", "Emissions avoided per year (scope 1 + scope 2), by country: not drawn"]:
+        expect(page.get_by_text(re.compile("^" + re.escape(line)))).to_be_visible()
     for i, line in enumerate(["Each enterprise's change", "Emissions avoided per year"]):
-        page.get_by_text(line).scroll_into_view_if_needed()
+        page.get_by_text(line).first.scroll_into_view_if_needed()
         page.screenshot(path=str(tmp_path / f"overview-all-hidden-{i}.png"))
     page.context.close()
 

@@ -110,6 +110,7 @@ def test_a_backup_is_readable_by_its_owner_only_and_says_it_holds_credentials(tm
         assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
         manifest = json.loads((folder / "manifest.json").read_text())
         assert "password hash" in manifest["credentials"] and "0600" in manifest["credentials"]
+        assert "settings.csv" in manifest["credentials"]  # the visit packages' signing secret
         assert "$argon2" in (folder / "users.csv").read_text()  # what it protects
     target = db.open_database(f"duckdb:///{tmp_path / 'target.duckdb'}")
     accounts = len(table_rows(src, "users"))

@@ -120,3 +120,23 @@ def test_the_figures_per_unit_of_production_reach_an_upgraded_database(duckdb_ur
     _move(engine, command.upgrade, "head")
     assert _rows(engine, sql) == [(33,)]
     engine.dispose()
+
+
+def test_the_emissions_by_scope_reach_an_upgraded_database(db_url):
+    # a 0011 database has no scope columns; the upgrade adds them and fills them from the measurements
+    engine = db.open_database(db_url)
+    demo.load(engine, "demo-password")
+    sql = ("SELECT count(*), count(scope1_baseline), count(scope2_followup), count(factor_set), "
+           "max(abs(co2e_baseline - scope1_baseline - scope2_baseline)) FROM enterprise_summary "
+           "WHERE indicator = 'energy' AND co2e_baseline IS NOT NULL")
+    before = _rows(engine, sql)
+    _move(engine, command.downgrade, "0011")
+    columns = {c["name"] for c in inspect(engine).get_columns("enterprise_summary")}
+    assert not {"scope1_baseline", "scope2_followup", "factor_set"} & columns
+    _move(engine, command.upgrade, "head")
+    after = _rows(engine, sql)
+    n = after[0][0]
+    assert n >= 30 and after[0][1:4] == (n, n, n) and after[0][4] < 1e-9  # total = scope 1 + scope 2
+    assert after == before
+    assert _rows(engine, "SELECT DISTINCT factor_set FROM enterprise_summary") == [("2026.2",)]
+    engine.dispose()

@@ -12,6 +12,7 @@ from tests.demo_db import demo_user, open_demo
 from tracker import auth, db, measurements, overview, published
 from tracker import io as tio
 from tracker import report as tracker_report
+from tracker import tables as tracker_tables
 
 OFFICER = auth.system_user("test-officer", role="officer")
 ADMIN = auth.system_user("test-admin")
@@ -123,3 +124,27 @@ def test_the_report_says_whether_months_match(demo_engine):
     assert report.comparable_note().startswith("Same months of the year: baseline Jan, Feb, Mar, follow-up Jan, Feb, "
                                                "Mar.")
     assert "extrapolated from a follow-up of 91 days" in report.comparable_note()
+
+
+def test_without_twelve_monthly_periods_the_report_falls_back_to_intensity(demo_engine):
+    user = demo_user(demo_engine, "manager")
+    report = tracker_report.enterprise_report(demo_engine, user, user.enterprise_ids[0])
+    assert not report.regression.valid
+    # the case study's baseline is one quarter, not months
+    assert report.regression.reason == ("0 monthly baseline periods with energy and production; a regression needs "
+                                        "at least 12")
+    assert "The figures per unit of production (intensity) stand instead." in tracker_tables.regression_text(
+        report.regression)
+
+
+def test_the_hand_over_files_carry_the_figures_per_unit_of_production(demo_engine):
+    from tracker import handover
+    user = demo_user(demo_engine, "manager")
+    report = tracker_report.enterprise_report(demo_engine, user, user.enterprise_ids[0])
+    sheet = pd.read_excel(io.BytesIO(handover.report_xlsx(report)), sheet_name="Per unit of production")
+    used = sheet.set_index("Indicator").loc["Material input"]
+    assert used["Change per unit of production (%)"] == pytest.approx((0.78 / 0.95 - 1) * 100)
+    html = handover.report_html(report)
+    assert "Per unit of production (ISO 50006), beside the absolute change" in html
+    assert "Same months of the year: baseline Jan, Feb, Mar" in html
+    assert "No regression baseline: 0 monthly baseline periods" in html

@@ -15,7 +15,7 @@ from tests import visit_helpers as vh
 from tests.demo_db import open_demo
 from tracker import accounts, activities, db, enterprises, visits
 from tracker.errors import AccessDenied, VisitConflicts, VisitRefused
-from tracker.models import Action, AuditEntry, Enterprise, Measurement, Training, User, UserEnterprise
+from tracker.models import Action, AuditEntry, Enterprise, Measurement, Training, User, UserEnterprise, VisitMerge
 from tracker.visit_package import PackageError
 
 CASE = vh.CASE
@@ -85,6 +85,14 @@ def _round_trip(server, tmp_path):
     assert (merged.changed, merged.kept, merged.already) == (4, 0, False)
     got = vh.figures(server, CASE)
     assert got[vh.key_of(CASE)] == (4300.0, "kWh")
+
+    def gid_of(engine):
+        with db.session_scope(engine, readonly=True) as s:
+            return s.scalar(select(Measurement.gid).join(Enterprise, Enterprise.id == Measurement.enterprise_id)
+                            .where(Enterprise.name == CASE, Measurement.period_start == dt.date(2030, 1, 1),
+                                   Measurement.indicator == "energy"))
+
+    assert gid_of(server) == gid_of(laptop) is not None  # the figure keeps the identifier it got on the laptop
     assert got[vh.key_of(CASE, indicator="water", carrier="")] == (77.0, "m3")  # the server's own change kept
     after = _counts(server)
     assert after["measurements"] == before["measurements"] + 1
@@ -100,6 +108,12 @@ def _round_trip(server, tmp_path):
     # merging the same package again changes nothing
     again = visits.merge_visit(server, trainer, pack)
     assert again.already and again.changed == 0 and _counts(server) == after
+    # and the merge itself finds nothing to do, even without the record that it was merged
+    with db.session_scope(server) as s:
+        s.execute(VisitMerge.__table__.delete())
+    figures_now = vh.figures(server)
+    assert visits.merge_visit(server, trainer, pack).changed == 0
+    assert vh.figures(server) == figures_now
     _gids_unique(server)
     laptop.dispose()
 
@@ -326,6 +340,11 @@ def test_forged_laptop_records_that_cannot_be_stored_are_refused_each_named(serv
                                                         "workers_female": 1, "workers_male": 1,
                                                         "trainer": "synthetic-trainer-ke"}}]
 
+    def rename(obj):  # an enterprise's name is not a field a visit changes
+        obj["records"].append({"key": ["profile", case_gid, "name"], "value": {"value": "renamed"}})
+
+    with pytest.raises(PackageError, match="not one a package holds"):
+        visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", rename))
     with pytest.raises(VisitRefused) as caught:
         visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", forge))
     problems = caught.value.problems

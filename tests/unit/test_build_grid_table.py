@@ -63,7 +63,18 @@ def test_source_names_the_package_version_file_and_method():
 def test_the_shipped_table_carries_the_source_the_script_writes():
     from metrics import grid_factors
 
-    assert set(grid_factors()["source"]) == {build_table.source("3.3.2")}
+    table = grid_factors()
+    figures = table["g_co2e_per_kwh"].notna()
+    assert set(table.loc[figures, "source"]) == {build_table.source("3.3.2")}
+    # the one country codecarbon gives 0 for has no figure, and its row says why (factor set 2026.2)
+    assert list(table.loc[~figures, "iso2"]) == ["CF"]
+    assert set(table.loc[~figures, "source"]) == {build_table.MISSING}
+
+
+def test_a_zero_intensity_is_written_as_no_figure_not_as_zero(pycountry, tmp_path):
+    path = tmp_path / "global_energy_mix.json"
+    path.write_text(json.dumps({"KEN": {"country_name": "Kenya", "year": 2023, "carbon_intensity": 0.0}}))
+    assert build_table.build(str(path), "3.3.2") == [("KE", "Kenya", 2023, None)]
 
 
 def test_main_writes_the_csv_with_its_header_and_source(pycountry, energy_mix, tmp_path, monkeypatch, capsys):

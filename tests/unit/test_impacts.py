@@ -4,16 +4,23 @@ import pytest
 
 import metrics
 
+#: by hand, kg per TJ (IPCC 2006 Vol. 2 Tables 1.4 and 2.3) with the AR5 GWPs (CH4 28, N2O 265)
+DIESEL_CO2E_PER_TJ = 74_100 + 3 * 28 + 0.6 * 265          # 74,343
+WOOD_CO2E_PER_TJ = 30 * 28 + 4 * 265                      # 1,900 (its CO2 is biogenic)
+BIOGAS_CO2E_PER_TJ = 1 * 28 + 0.1 * 265                   # 54.5
+
 
 def test_fuel_emissions_use_ipcc_factors():
     e = metrics.emissions(1000, "diesel")
-    assert e.kg_co2e == pytest.approx(1000 * 3.6e-6 * 74_100)
-    assert e.biogenic_kg_co2 == 0 and e.factor_set == metrics.FACTOR_SET_VERSION
+    assert e.kg_co2e == pytest.approx(1000 * 3.6e-6 * DIESEL_CO2E_PER_TJ)
+    assert e.scope == 1 and e.scope1_kg_co2e == e.kg_co2e and e.scope2_kg_co2e == 0
+    assert e.kg_ch4 == pytest.approx(1000 * 3.6e-6 * 3) and e.kg_n2o == pytest.approx(1000 * 3.6e-6 * 0.6)
+    assert e.biogenic_kg_co2 == 0 and e.factor_set == metrics.FACTOR_SET_VERSION and e.gwp == "AR5"
 
 
 def test_biogenic_co2_is_a_memo_item():
     e = metrics.emissions(1000, "biomass")
-    assert e.kg_co2e == 0
+    assert e.kg_co2e == pytest.approx(1000 * 3.6e-6 * WOOD_CO2E_PER_TJ)  # its CH4 and N2O count in scope 1
     assert e.biogenic_kg_co2 == pytest.approx(1000 * 3.6e-6 * 112_000)
 
 
@@ -37,7 +44,10 @@ def test_emissions_frame_and_intensity():
         for i, c, v, u in [("energy", "electricity", 1, "MWh"), ("energy", "diesel", 100, "L"),
                            ("production", "", 500, "piece")]]))
     em = metrics.emissions_frame(df)
-    assert em["kg_co2e"].sum() == pytest.approx(1000 * 0.713441 + 100 * 0.84 * 43 / 3.6 * 3.6e-6 * 74_100, rel=1e-6)
+    assert em["kg_co2e"].sum() == pytest.approx(1000 * 0.713441 + 100 * 0.84 * 43 / 3.6 * 3.6e-6 * DIESEL_CO2E_PER_TJ,
+                                             rel=1e-6)
+    assert em["scope2_kg_co2e"].sum() == pytest.approx(1000 * 0.713441)
+    assert em["scope"].tolist() == [2, 1]
     inten = metrics.intensity(df, "energy")
     assert inten["intensity"].iloc[0] == pytest.approx((1000 + 100 * 0.84 * 43 / 3.6) / 500)
     assert inten["unit"].iloc[0] == "kWh per piece"
@@ -53,14 +63,17 @@ def test_loss_per_good_refuses_impossible_yields():
 def test_emissions_kg_co2e_from_a_figure_as_entered():
     e = metrics.emissions_kg_co2e(1000, "L", "diesel")
     assert e.kwh == pytest.approx(1000 * 0.84 * 43.0 / 3.6)
-    assert e.kg_co2e == pytest.approx(e.kwh * 74_100 * 3.6e-6)
+    assert e.kg_co2e == pytest.approx(e.kwh * DIESEL_CO2E_PER_TJ * 3.6e-6)
     assert e.factor_set == metrics.FACTOR_SET_VERSION and "IPCC" in e.factor_source
     grid = metrics.emissions_kg_co2e(10, "MWh", "electricity", "in", 2024)
     assert grid.kg_co2e == pytest.approx(10_000 * 0.713441) and "IN 2023" in grid.factor_source
 
 
 def test_biogas_is_biogenic_and_electricity_needs_a_country():
-    assert metrics.emissions_kg_co2e(100, "m3", "biogas").kg_co2e == 0
+    e = metrics.emissions_kg_co2e(100, "m3", "biogas")  # 100 Nm3 x 0.43 kg x 50.4 GJ/t = 2.1672 GJ
+    assert e.kwh == pytest.approx(2167.2 / 3.6)
+    assert e.biogenic_kg_co2 == pytest.approx(2167.2e-6 * 54_600)
+    assert e.kg_co2e == pytest.approx(2167.2e-6 * BIOGAS_CO2E_PER_TJ)
     with pytest.raises(ValueError, match="country"):
         metrics.emissions_kg_co2e(1, "kWh", "electricity")
     with pytest.raises(ValueError, match="negative"):
@@ -86,7 +99,8 @@ def test_emissions_frame_is_one_factor_per_carrier_country_year_and_names_its_fa
                             period_end="2024-01-31", phase="baseline", indicator="energy", carrier=k, value=10,
                             unit="MWh", note="") for i, (c, k) in enumerate(places)])
     em = metrics.emissions_frame(df)
-    assert em["kg_co2e"].tolist() == pytest.approx([10_000 * 0.713441, 10_000 * 0.070492, 0.0, 10_000 * 0.713441])
+    assert em["kg_co2e"].tolist() == pytest.approx([10_000 * 0.713441, 10_000 * 0.070492,
+                                                    10_000 * 3.6e-6 * WOOD_CO2E_PER_TJ, 10_000 * 0.713441])
     assert em["biogenic_kg_co2"].iloc[2] == pytest.approx(10_000 * 112_000 * 3.6e-6)
     assert em.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
 

@@ -10,7 +10,9 @@ import metrics
 from metrics import impacts
 
 KWH_PER_L_DIESEL = 0.84 * 43.0 / 3.6  # kg/L x GJ/t -> kWh/L
-KG_PER_KWH_DIESEL = 74_100 * 3.6e-6  # kg CO2/TJ -> kg/kWh
+#: kg CO2e per kWh of diesel: CO2 74,100 + CH4 3 x 28 + N2O 0.6 x 265 kg/TJ (IPCC 2006 Tables 1.4 and 2.3,
+#: AR5 GWPs), kg/TJ -> kg/kWh
+KG_PER_KWH_DIESEL = (74_100 + 3 * 28 + 0.6 * 265) * 3.6e-6
 
 
 def r(indicator, value, unit, carrier="", phase="baseline", start="2024-01-01", end="2024-01-31", enterprise="A",
@@ -144,7 +146,8 @@ def test_emissions_frame_biogenic_memo_and_no_energy():
     df = pd.DataFrame([r("energy", 1, "t", "biomass"), r("energy", 1, "t", "coal")])
     em = metrics.emissions_frame(df)
     biomass_kwh, coal_kwh = 15.6 / 3.6 * 1000, 25.8 / 3.6 * 1000  # GJ/t -> kWh per tonne
-    assert em["kg_co2e"].tolist() == pytest.approx([0.0, coal_kwh * 94_600 * 3.6e-6])
+    assert em["kg_co2e"].tolist() == pytest.approx([biomass_kwh * (30 * 28 + 4 * 265) * 3.6e-6,
+                                                    coal_kwh * (94_600 + 10 * 28 + 1.5 * 265) * 3.6e-6])
     assert em["biogenic_kg_co2"].tolist() == pytest.approx([biomass_kwh * 112_000 * 3.6e-6, 0.0])
     none = metrics.emissions_frame(pd.DataFrame([r("waste", 5, "kg", "landfill")]))
     assert none.empty and {"kg_co2e", "biogenic_kg_co2", "factor_kg_per_kwh", "factor_source"} <= set(none.columns)

@@ -11,6 +11,9 @@ Q1_23, Q2_23, Q3_23, Q1_24 = (("2023-01-01", "2023-03-31"), ("2023-04-01", "2023
                               ("2023-07-01", "2023-09-30"), ("2024-01-01", "2024-03-31"))
 KG_CO2_PER_KWH_DIESEL = 74_100 * 3.6e-6
 KG_CO2_PER_KWH_BIOMASS = 112_000 * 3.6e-6
+#: CO2e counted per kWh (scope 1): diesel's CO2 + CH4 3 x 28 + N2O 0.6 x 265; wood's CH4 30 x 28 + N2O 4 x 265
+KG_CO2E_PER_KWH_DIESEL = (74_100 + 3 * 28 + 0.6 * 265) * 3.6e-6
+KG_CO2E_PER_KWH_BIOMASS = (30 * 28 + 4 * 265) * 3.6e-6
 
 
 def canonical(*figures):
@@ -62,20 +65,23 @@ def test_report_impacts_by_hand():
                    ("follow-up", Q3_23, "production", "", 300, "kg"),
                    ("follow-up", Q1_24, "water", "", 12, "m3"))  # a stage without energy
     impacts, factors = metrics.report_impacts(df, metrics.report_stages(df))
-    assert list(impacts.columns) == ["stage", "phase", "period_start", "period_end", "energy_kwh", "kg_co2e",
-                                     "biogenic_kg_co2_memo", "energy per piece", "energy per kg", "waste per piece"]
+    assert list(impacts.columns) == ["stage", "phase", "period_start", "period_end", "energy_kwh", "scope1_kg_co2e",
+                                     "scope2_kg_co2e", "kg_co2e", "biogenic_kg_co2_memo", "energy per piece",
+                                     "energy per kg", "waste per piece"]
     assert impacts["stage"].tolist() == ["Baseline", "Follow-up 1", "Follow-up 2"]
     assert impacts["energy_kwh"].tolist()[:2] == pytest.approx([1500, 900]) and np.isnan(impacts["energy_kwh"][2])
-    assert impacts["kg_co2e"].tolist()[:2] == pytest.approx([1000 * KG_CO2_PER_KWH_DIESEL,
-                                                             900 * KG_CO2_PER_KWH_DIESEL])
+    scope1 = [1000 * KG_CO2E_PER_KWH_DIESEL + 500 * KG_CO2E_PER_KWH_BIOMASS, 900 * KG_CO2E_PER_KWH_DIESEL]
+    assert impacts["scope1_kg_co2e"].tolist()[:2] == pytest.approx(scope1)
+    assert impacts["scope2_kg_co2e"].tolist()[:2] == [0, 0]  # no electricity
+    assert impacts["kg_co2e"].tolist()[:2] == pytest.approx(scope1)
     assert impacts["biogenic_kg_co2_memo"].tolist()[:2] == pytest.approx([500 * KG_CO2_PER_KWH_BIOMASS, 0])
     assert impacts["energy per piece"].tolist()[0] == pytest.approx(1500 / 500)
     assert impacts["energy per kg"].tolist()[1] == pytest.approx(900 / 300)
     assert impacts["waste per piece"].tolist()[0] == pytest.approx(50 / 500)
     assert np.isnan(impacts["energy per kg"][0]) and np.isnan(impacts["energy per piece"][1])
-    assert list(factors.columns) == ["carrier", "factor_kg_per_kwh", "factor_source"]
+    assert list(factors.columns) == ["carrier", "scope", "factor_kg_per_kwh", "factor_source"]
     assert factors["carrier"].tolist() == ["diesel", "biomass"] and factors.index.tolist() == [0, 1]
-    assert factors["factor_kg_per_kwh"].tolist() == pytest.approx([KG_CO2_PER_KWH_DIESEL, KG_CO2_PER_KWH_BIOMASS])
+    assert factors["factor_kg_per_kwh"].tolist() == pytest.approx([KG_CO2E_PER_KWH_DIESEL, KG_CO2E_PER_KWH_BIOMASS])
     assert factors.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
 
 

@@ -1,0 +1,53 @@
+"""VSME / GRI datapoints (metrics.disclosures) from template rows, worked by hand (METHODS.md, "Disclosures")."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import metrics
+
+
+def _rows(lines):
+    return metrics.to_canonical(pd.DataFrame(
+        [dict(enterprise="A", country="KE", sector="Food", period_start=s, period_end=e, phase=p, indicator=i,
+              carrier=c, value=v, unit=u, note="") for s, e, p, i, c, v, u in lines]))
+
+
+def test_wood_fired_enterprise_without_electricity_splits_renewable_energy():
+    q = ("2025-01-01", "2025-03-31", "follow-up")  # 90 days
+    df = _rows([(*q, "energy", "biomass", 2, "t", ), (*q, "energy", "lpg", 100, "kg"),
+                (*q, "waste", "landfill", 300, "kg"), (*q, "production", "", 900, "kg")])
+    v = dict(zip(*metrics.enterprise_datapoints(df, "test")[["key", "value"]].T.to_numpy(), strict=True))
+    wood_kwh = 2 * 15.6 / 0.0036  # 2 t x 15.6 GJ/t (IPCC NCV), 8,666.7 kWh
+    lpg_kwh = 0.1 * 47.3 / 0.0036  # 100 kg x 47.3 GJ/t, 1,313.9 kWh
+    assert v["energy_renewable"] == pytest.approx(wood_kwh / 1000)
+    assert v["energy_non_renewable"] == pytest.approx(lpg_kwh / 1000)
+    assert v["gri_fuels_renewable"] == pytest.approx(wood_kwh / 1000)
+    assert np.isnan(v["electricity"]) and np.isnan(v["scope2"]) and np.isnan(v["ghg_gross"])
+    # LPG: CO2 63,100, CH4 1, N2O 0.1 kg/TJ; wood: its CO2 is biogenic (a memo), its CH4 30 and N2O 4 kg/TJ count
+    # (IPCC 2006 Vol. 2 Tables 1.4 and 2.3; AR5 GWP: CH4 28, N2O 265)
+    lpg = 0.1 * 47.3 / 1000 * (63_100 + 1 * 28 + 0.1 * 265)
+    wood = 2 * 15.6 / 1000 * (30 * 28 + 4 * 265)
+    assert v["scope1"] == pytest.approx((lpg + wood) / 1000)
+    assert v["waste_diverted"] == 0 and v["gri_waste_disposal"] == pytest.approx(0.3)
+    assert np.isnan(v["energy_reduction"])  # no baseline
+    assert np.isnan(v["water_withdrawal"])
+
+
+def test_no_figures_nothing_collected():
+    table = metrics.enterprise_datapoints(pd.DataFrame(columns=metrics.TEMPLATE_COLUMNS + ["value_canonical",
+                                                                                         "unit_canonical"]), "x")
+    assert table["value"].isna().all() and set(table["period"]) == {"no figures entered"}
+    assert len(table) == len(metrics.DATAPOINTS)
+
+
+def test_programme_adds_each_enterprise_a_year():
+    rows = []
+    for eid, (value, days) in enumerate([(10.0, 90), (20.0, 365), (np.nan, 91)]):
+        t = pd.DataFrame({"key": ["water_withdrawal", "energy_intensity"], "standard": ["VSME", "GRI"],
+                          "reference": ["B6", "302-3"], "datapoint": ["w", "i"], "value": [value, 1.0],
+                          "unit": ["m3", "kWh per kg"], "period": "p", "method": "m", "enterprises": 1})
+        rows.append(t.assign(enterprise_id=eid, days=days))
+    out = metrics.programme_datapoints(pd.concat(rows)).set_index("key")
+    assert out.loc["water_withdrawal", "value"] == pytest.approx(10 * 365 / 90 + 20)
+    assert out.loc["water_withdrawal", "enterprises"] == 2  # the third did not collect it
+    assert np.isnan(out.loc["energy_intensity", "value"]) and out.loc["energy_intensity", "enterprises"] == 0
