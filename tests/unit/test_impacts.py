@@ -148,12 +148,13 @@ def test_emissions_frame_without_a_country_column_and_with_a_missing_indicator()
     canonical = metrics.to_canonical(rows.dropna(subset=["indicator"]))
     canonical = pd.concat([canonical, rows.iloc[[1]]])
     canonical.attrs = {}
-    em = metrics.emissions_frame(canonical)  # diesel needs no country: IPCC's 74,100 kg CO2 per TJ
+    em = metrics.emissions_frame(canonical)  # diesel needs no country: IPCC's factors above
     assert em.index.tolist() == [4, 2]
-    assert em["kg_co2e"].tolist() == pytest.approx([1000 * 3.6e-6 * 74_100] * 2)
+    assert em["kg_co2e"].tolist() == pytest.approx([1000 * 3.6e-6 * DIESEL_CO2E_PER_TJ] * 2)
     assert em.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
     with_none = canonical.iloc[:2].assign(country=[None, "IN"])
-    assert metrics.emissions_frame(with_none)["kg_co2e"].tolist() == pytest.approx([1000 * 3.6e-6 * 74_100] * 2)
+    diesel = 1000 * 3.6e-6 * DIESEL_CO2E_PER_TJ
+    assert metrics.emissions_frame(with_none)["kg_co2e"].tolist() == pytest.approx([diesel] * 2)
 
 
 def test_intensity_below_one_unit_of_production_for_the_enterprises_there_are_and_its_factor_set():
