@@ -24,7 +24,8 @@ or when the list names a mutant that no longer survives.
 
 `--sample N --seed S` picks N of all the mutants (random.Random(S) over their sorted names),
 runs those not yet killed and scores the sample alone: for when a full run takes too long
-(over an hour on two shared cores). It reuses the results in mutants/ when there are any.
+(over an hour on two shared cores). It reuses the results in mutants/ when there are any (of the
+functions unchanged since; `--sample` and `--again` first make the mutants of the code as it is).
 
 `--again` is sound because adding tests can only kill more mutants; a change to a function of
 metrics/ gives that function new, unchecked mutants, which `--again` runs too. A change to an
@@ -201,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
         prepare_tracker()
     if args.report:
         return report()
+    if args.sample or args.again:
+        generate()  # mutants of the code as it is now: a changed or new function has new, unchecked mutants
     if args.sample:
-        if not results():
-            generate()
         chosen = sample(args.sample, args.seed)
         print(f"{TARGET.package}: sample of {len(chosen)} mutants, seed {args.seed}", flush=True)
         codes = results()

@@ -111,3 +111,31 @@ def test_a_carrier_typed_as_markup_or_a_formula_stays_text_in_the_period_columns
     carriers = [r[1] for r in book["Where figures come from"].iter_rows(min_row=2, values_only=True)]
     assert "'=hyperlink(\"http://x\")" in carriers  # carriers are stored in lower case
     assert not any(str(c).startswith("=") for c in carriers)
+
+
+def test_hand_over_files_name_their_parts_in_words(engine):
+    report = _save(engine, FIGURES)
+    page = handover.report_html(report)
+    # the country's name and the sector, then the note on periods (a baseline of 91 days beside
+    # follow-ups of 90 and 91), straight before the changes
+    assert ("<div class='meta'>India · S</div><p>Periods differ in length, so extensive figures are compared as "
+            "per-day rates.</p><h2>Changes") in page
+    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(report)))
+    assert {"Changes", "Where figures come from", "Energy and emissions", "Emission factors"} <= set(book.sheetnames)
+    factors = list(book["Emission factors"].iter_rows(values_only=True))
+    assert len(factors) == 1 + 2  # electricity of India in 2024 and in 2025: one factor per carrier, country, year
+
+
+def test_hand_over_workbook_of_an_enterprise_without_energy(engine):
+    q1_24 = dict(period_start=Q1_24[0], period_end=Q1_24[1])
+    rows = [dict(enterprise="W", country="KE", sector="S", phase=phase, indicator="water", carrier="", value=value,
+                 unit="m3", note="", **period)
+            for phase, value, period in [("baseline", 91 * 10, q1_24),
+                                         ("follow-up", 90 * 8, dict(period_start=Q1_25[0], period_end=Q1_25[1]))]]
+    measurements.save_measurements(engine, ADMIN, metrics.parse(pd.DataFrame(rows)), create_enterprises=True)
+    ids = enterprises.list_enterprises(engine, ADMIN).set_index("name")["id"]
+    book = openpyxl.load_workbook(io.BytesIO(handover.report_xlsx(enterprise_report(engine, ADMIN, int(ids["W"])))))
+    changes = list(book["Changes"].iter_rows(values_only=True))
+    row = dict(zip(changes[0], changes[1], strict=True))
+    assert row["Indicator"] == "Water" and row["Relative change (%)"] == pytest.approx((8 / 10 - 1) * 100)
+    assert "Emission factors" not in book.sheetnames

@@ -138,3 +138,37 @@ def test_loss_per_good_takes_a_percentage_quantity_and_refuses_nan():
 def test_loss_per_good_of_one_yield_is_a_plain_number():
     out = metrics.loss_per_good(0.8)  # (1 - 0.8) / 0.8 = 0.25
     assert type(out) is float and out == pytest.approx(0.25)
+
+
+def test_emissions_frame_without_a_country_column_and_with_a_missing_indicator():
+    rows = pd.DataFrame([dict(enterprise="E", sector="", period_start="2024-01-01", period_end="2024-01-31",
+                              phase="baseline", indicator=ind, carrier="diesel", value=1000, unit="kWh", note="")
+                         for ind in ["energy", None, "energy"]], index=[4, 8, 2])
+    rows["indicator"] = rows["indicator"].astype("string")  # a missing indicator is <NA>, no energy
+    canonical = metrics.to_canonical(rows.dropna(subset=["indicator"]))
+    canonical = pd.concat([canonical, rows.iloc[[1]]])
+    canonical.attrs = {}
+    em = metrics.emissions_frame(canonical)  # diesel needs no country: IPCC's factors above
+    assert em.index.tolist() == [4, 2]
+    assert em["kg_co2e"].tolist() == pytest.approx([1000 * 3.6e-6 * DIESEL_CO2E_PER_TJ] * 2)
+    assert em.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
+    with_none = canonical.iloc[:2].assign(country=[None, "IN"])
+    diesel = 1000 * 3.6e-6 * DIESEL_CO2E_PER_TJ
+    assert metrics.emissions_frame(with_none)["kg_co2e"].tolist() == pytest.approx([diesel] * 2)
+
+
+def test_intensity_below_one_unit_of_production_for_the_enterprises_there_are_and_its_factor_set():
+    rows = pd.DataFrame([dict(enterprise=e, country="IN", sector="", period_start="2024-01-01",
+                              period_end="2024-01-31", phase="baseline", indicator=i, carrier=c, value=v, unit=u,
+                              note="")
+                         for e, i, c, v, u in [("A", "energy", "electricity", 10, "kWh"),
+                                               ("A", "production", "", 0.5, "kg")]])
+    df = metrics.to_canonical(rows)
+    df["enterprise"] = pd.Categorical(df["enterprise"], categories=["A", "B"])  # B has no rows
+    df.attrs = {}
+    inten = metrics.intensity(df, "energy")
+    # 10 kWh for half a kg: 20 kWh per kg; one row, for A
+    assert inten["enterprise"].tolist() == ["A"] and inten["intensity"].tolist() == pytest.approx([20.0])
+    assert inten.attrs["factor_set"] == metrics.FACTOR_SET_VERSION  # the factor set of the day without one given
+    df.attrs["factor_set"] = "a factor set of the past"
+    assert metrics.intensity(df, "energy").attrs["factor_set"] == "a factor set of the past"

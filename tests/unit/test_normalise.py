@@ -90,3 +90,14 @@ def test_labels_say_per_unit_of_production():
     assert labels.indicator_label("energy_per_production") == "Energy per unit of production"
     assert labels.indicator_label("material_wasted_per_production") == "Materials wasted per unit of production"
     assert labels.unit_words("kWh per piece") == "kWh per piece"
+
+
+def test_an_adjusted_baseline_of_exactly_one_and_the_follow_up_s_end():
+    # baseline 2 kWh a day for 2 pieces: 1 kWh per piece; follow-up 1 piece a day, so the adjusted
+    # baseline is 1 kWh a day, against 0.5 kWh used: -50 %
+    ch = _changes([("A", "energy", "kWh", 2.0, 0.5, None), ("A", "production", "piece", 2.0, 1.0, None)])
+    ch["followup_end"] = pd.Timestamp("2025-03-31")
+    norm = metrics.normalised_changes(ch).iloc[0]
+    assert norm["baseline"] == pytest.approx(1.0) and norm["relative_change"] == pytest.approx(0.5 / 1.0 - 1)
+    assert norm["followup_end"] == pd.Timestamp("2025-03-31")
+    assert metrics.is_normalised("energy_per_production") and not metrics.is_normalised("energy")

@@ -106,3 +106,11 @@ def test_periods_differ_when_their_lengths_do():
                                             ("follow-up", *JAN25, "water", "", 1, "m3")))
     assert not metrics.periods_differ(same.iloc[:0])
     assert dt.date(2024, 1, 31) == same["period_end"].iloc[0].date()
+
+
+def test_a_table_without_notes_has_no_notes_on_its_own_rows():
+    df = pd.DataFrame([dict(enterprise=e, country="IN", sector="S", period_start="2024-01-01",
+                            period_end="2024-01-31", phase="baseline", indicator="water", carrier="", value=5,
+                            unit="m3") for e in ("A", "B")], index=[5, 6])
+    parsed = metrics.parse(df)
+    assert parsed.ok and parsed.rows.index.tolist() == [5, 6] and parsed.rows["note"].tolist() == [None, None]

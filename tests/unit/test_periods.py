@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import metrics
+from metrics.periods import SERIES_PERIOD_COLUMNS
 
 Q1_24 = ("2024-01-01", "2024-03-31")  # 91 days
 Q1_25 = ("2025-01-01", "2025-03-31")  # 90 days
@@ -136,3 +137,33 @@ def test_no_rows_no_periods():
     assert metrics.report_changes(empty).empty
     assert not metrics.followups_differ(metrics.series_periods(empty))
     assert np.asarray(metrics.on_common_period(empty)).size == 0
+
+
+def test_yield_is_one_series_whatever_its_carrier_and_a_missing_carrier_is_none():
+    rows = [r("baseline", Q1_24, "yield", 80, "%", "line A"), r("follow-up", Q1_25, "yield", 90, "%", "line B"),
+            r("baseline", Q1_24, "water", 91, "m3", None), r("follow-up", Q1_25, "water", 90, "m3", None)]
+    p = metrics.series_periods(pd.DataFrame(rows, index=[7, 3, 9, 1]))
+    # yield: one series without carrier, its baseline of 2024 Q1 against 2025 Q1; water: carrier none
+    assert p[["indicator", "carrier"]].values.tolist() == [["water", ""], ["yield", ""]]
+    assert (p["followup_to"] == ts(Q1_25[1])).all() and (p["baseline_from"] == ts(Q1_24[0])).all()
+    no_column = pd.DataFrame(rows[2:], index=[5, 6]).drop(columns="carrier")
+    q = metrics.series_periods(no_column)
+    assert q[["indicator", "carrier", "followup_from"]].values.tolist() == [["water", "", ts(Q1_25[0])]]
+    assert list(p.columns) == SERIES_PERIOD_COLUMNS and p.index.tolist() == [0, 1]
+    assert p["baseline_periods"].tolist() == [1, 1] and p["baseline_periods"].dtype.kind == "i"
+
+
+def test_the_common_period_is_the_latest_complete_one_of_each_enterprise():
+    def both(enterprise):
+        return [r("baseline", Q1_24, "water", 91, "m3", enterprise=enterprise),
+                r("baseline", Q1_24, "energy", 91, "kWh", "electricity", enterprise=enterprise),
+                r("follow-up", Q1_25, "water", 90, "m3", enterprise=enterprise),
+                r("follow-up", Q1_25, "energy", 90, "kWh", "electricity", enterprise=enterprise)]
+    # A has water and energy in Q1 and in Q2 2025: Q2; B has both in Q1 only (water alone in Q2): Q1
+    rows = both("A") + both("B") + [r("follow-up", Q2_25, "water", 91, "m3", enterprise="A"),
+                                    r("follow-up", Q2_25, "energy", 91, "kWh", "electricity", enterprise="A"),
+                                    r("follow-up", Q2_25, "water", 91, "m3", enterprise="B")]
+    common = metrics.common_followup(pd.DataFrame(rows))
+    assert common.values.tolist() == [["B", ts(Q1_25[0]), ts(Q1_25[1])], ["A", ts(Q2_25[0]), ts(Q2_25[1])]]
+    baseline_only = metrics.common_followup(pd.DataFrame(both("C")[:2]))
+    assert baseline_only.empty and list(baseline_only.columns) == ["enterprise", "period_start", "period_end"]

@@ -158,3 +158,15 @@ def test_spread_per_indicator_in_order_and_empty_types():
     assert s["enterprises"].tolist() == [2, 1] and s["median"].tolist() == pytest.approx([-0.4, -0.2])
     empty = metrics.spread(per([]))
     assert [str(t) for t in empty.dtypes] == ["object", "int64"] + ["float64"] * 6
+
+
+def test_units_with_a_mixed_category_already_and_empty_frames_keep_their_types():
+    rows = per([("P", "production", "piece", 10, 15), ("P", "production", "kg", 100, 90)])
+    rows["unit"] = pd.Categorical(rows["unit"], categories=["kg", "piece", "mixed"])
+    counted = metrics.counted_changes(rows)  # P in two kinds of unit: 'mixed', a category it has
+    assert counted["unit"].astype(str).tolist() == ["mixed"]
+    assert counted["relative_change"].tolist() == pytest.approx([(0.5 - 0.1) / 2])
+    empty = per([]).assign(improved=pd.Series(dtype=object), country=pd.Series(dtype=object))
+    assert "improved" not in metrics.counted_changes(empty).columns  # what enterprise_changes says is recounted
+    agg = metrics.aggregate_changes(empty, by="country")
+    assert agg["unit"].dtype == object and agg["country"].dtype == object and agg["mean_change"].dtype == float

@@ -105,3 +105,9 @@ def test_a_report_without_comparable_figures_still_has_its_columns():
                                        value=31, unit="m3", note="")])
     out = metrics.report_changes(only_baseline)  # no follow-up: nothing to compare
     assert out.empty and list(out.columns) == REPORT_CHANGE_COLUMNS
+
+
+def test_the_waste_share_of_less_than_one_kg_of_input():
+    df = canonical(("baseline", Q1_23, "material_input", "", 0.5, "kg"),
+                   ("baseline", Q1_23, "material_wasted", "", 0.1, "kg"))
+    assert metrics.report_stages(df)["waste_share_pct"].tolist() == pytest.approx([0.1 / 0.5 * 100])  # 20 %

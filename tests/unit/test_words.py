@@ -182,3 +182,11 @@ def test_people_table_dates_with_a_time_missing_dates_and_one_row():
     assert one["Date"].tolist() == ["2023-05-15"]
     kept = labels.people_table(df[["period_start"]], dates_as_text=False)
     assert kept["Period start"].iloc[0] == pd.Timestamp(2023, 1, 1) and pd.isna(kept["Period start"].iloc[1])
+
+
+def test_the_like_with_like_line_in_words():
+    assert labels.comparable_text({}) == "" and labels.comparable_text({"compared": 0}) == ""
+    assert labels.comparable_text({"compared": 1200, "like_with_like": 900, "extrapolated": 35}) == (
+        "Like with like: 900 of 1,200 enterprises have a follow-up covering the same months of the year as their "
+        "baseline (the others compare seasons too; Data quality lists them). 35 enterprises' energy avoided a year "
+        "is extrapolated from a follow-up shorter than a year.")
