@@ -28,7 +28,8 @@ TARGETS_SQL = ("SELECT enterprise_id AS enterprise, indicator, basis, reduction,
 #: the summary rows of enterprises with a target, with the last day of each one's baseline (the path's start)
 ROWS_SQL = ("SELECT s.enterprise_id AS enterprise, s.indicator, s.unit, s.baseline, s.followup, s.followup_end, "
             "b.start FROM enterprise_summary s JOIN (SELECT enterprise_id, max(period_end) AS start "
-            "FROM measurements WHERE phase = 'baseline' GROUP BY enterprise_id) b ON b.enterprise_id = s.enterprise_id "
+            "FROM measurements WHERE phase = 'baseline' AND enterprise_id IN (SELECT enterprise_id FROM targets) "
+            "GROUP BY enterprise_id) b ON b.enterprise_id = s.enterprise_id "
             "WHERE s.enterprise_id IN (SELECT enterprise_id FROM targets)")
 
 

@@ -137,3 +137,22 @@ def test_overview_share_on_track_suppressed_and_guarded(demo_engine):
     # managers and trainers do not read the programme's shares
     with pytest.raises(errors.AccessDenied):
         published.target_shares(demo_engine, demo_user(demo_engine, "manager"), overview.Filters())
+
+
+def test_targets_statement_and_disclosures_on_postgresql(db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the DuckDB path is tested above")
+    from tracker import disclosures, statements
+    engine = next(open_demo(db_url))
+    try:
+        manager = demo_user(engine, "manager")
+        seal = manager.enterprise_ids[0]
+        targets.set_target(engine, manager, seal, "energy", "absolute", 0.20, D(2025, 3, 31))
+        t = targets.enterprise_progress(engine, manager, seal).set_index("indicator")
+        assert t.loc["energy", "expected"] == pytest.approx(0.20 * 366 / 731) and t.loc["energy", "status"] == "behind"
+        sid, data = statements.issue_statement(engine, manager, seal)
+        assert statements.verify(engine, sid, data) and not statements.verify(engine, sid, data + b" ")
+        _, table = disclosures.enterprise_disclosures(engine, manager, seal)
+        assert table.set_index("key").loc["energy_total", "value"] == pytest.approx(16.9)
+    finally:
+        engine.dispose()
