@@ -109,3 +109,8 @@ def test_a_repeat_without_a_phase_and_the_extra_piece_s_shape():
     assert len(parsed) == 4 and extra.rows.empty and list(extra.rows.columns) == metrics.TEMPLATE_COLUMNS
     assert list(extra.problems.columns) == ["row", "column", "reason"] and extra.problems.index.tolist() == [0, 1]
     assert extra.problems[["row", "reason"]].values.tolist() == [[3, REPEAT.format(2)], [4, REPEAT.format(2)]]
+
+
+def test_a_twelve_in_second_place_shows_no_order():
+    # 05/12 and 06/12 read as 5 Dec or 12 May: nothing above 12 says which
+    assert metrics.file_date_orders(pd.Series(["05/12/2024"]), pd.Series(["06/12/2024"])) == (None, None)

@@ -51,3 +51,11 @@ def test_programme_adds_each_enterprise_a_year():
     assert out.loc["water_withdrawal", "value"] == pytest.approx(10 * 365 / 90 + 20)
     assert out.loc["water_withdrawal", "enterprises"] == 2  # the third did not collect it
     assert np.isnan(out.loc["energy_intensity", "value"]) and out.loc["energy_intensity", "enterprises"] == 0
+
+
+def test_an_enterprise_s_datapoints_are_of_one_enterprise_over_its_period():
+    q = ("2025-01-01", "2025-03-31", "follow-up")
+    table = metrics.enterprise_datapoints(_rows([(*q, "waste", "landfill", 300, "kg")]), "test")
+    assert list(table.columns) == ["key", "standard", "reference", "datapoint", "value", "unit", "period", "method",
+                                   "enterprises"]
+    assert (table["enterprises"] == 1).all() and (table["period"] == "2025-01-01 to 2025-03-31").all()

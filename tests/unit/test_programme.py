@@ -170,3 +170,8 @@ def test_units_with_a_mixed_category_already_and_empty_frames_keep_their_types()
     assert "improved" not in metrics.counted_changes(empty).columns  # what enterprise_changes says is recounted
     agg = metrics.aggregate_changes(empty, by="country")
     assert agg["unit"].dtype == object and agg["country"].dtype == object and agg["mean_change"].dtype == float
+
+
+def test_aggregates_count_enterprises_in_whole_numbers():
+    agg = metrics.aggregate_changes(per([("A", "water", "m3", 10, 8), ("B", "water", "m3", 5, 6)]))
+    assert agg["enterprises"].tolist() == [2] and agg["enterprises"].dtype.kind == "i"

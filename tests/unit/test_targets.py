@@ -101,3 +101,10 @@ def test_share_on_track_counts_each_enterprise_once():
 def test_check_target_refuses_what_cannot_be_stored(args):
     with pytest.raises(ValueError):
         metrics.check_target(*args)
+
+
+def test_progress_has_its_columns_and_no_old_index():
+    from metrics.targets import PROGRESS_COLUMNS
+
+    p = metrics.target_progress(_target(), _rows(1000.0, 880.0))
+    assert list(p.columns) == PROGRESS_COLUMNS and p.index.tolist() == [0]
