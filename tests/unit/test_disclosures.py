@@ -59,3 +59,5 @@ def test_an_enterprise_s_datapoints_are_of_one_enterprise_over_its_period():
     assert list(table.columns) == ["key", "standard", "reference", "datapoint", "value", "unit", "period", "method",
                                    "enterprises"]
     assert (table["enterprises"] == 1).all() and (table["period"] == "2025-01-01 to 2025-03-31").all()
+    none = metrics.programme_datapoints(table.iloc[:0])
+    assert none.empty and list(none.columns) == list(table.columns)

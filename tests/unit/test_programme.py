@@ -175,3 +175,5 @@ def test_units_with_a_mixed_category_already_and_empty_frames_keep_their_types()
 def test_aggregates_count_enterprises_in_whole_numbers():
     agg = metrics.aggregate_changes(per([("A", "water", "m3", 10, 8), ("B", "water", "m3", 5, 6)]))
     assert agg["enterprises"].tolist() == [2] and agg["enterprises"].dtype.kind == "i"
+    kinds = per([("A", "water", "m3", 10, 8)]).astype({"indicator": pd.CategoricalDtype(["energy", "water"])})
+    assert metrics.aggregate_changes(kinds)["indicator"].astype(str).tolist() == ["water"]  # no row for energy
