@@ -97,7 +97,9 @@ def test_an_adjusted_baseline_of_exactly_one_and_the_follow_up_s_end():
     # baseline is 1 kWh a day, against 0.5 kWh used: -50 %
     ch = _changes([("A", "energy", "kWh", 2.0, 0.5, None), ("A", "production", "piece", 2.0, 1.0, None)])
     ch["followup_end"] = pd.Timestamp("2025-03-31")
+    ch["baseline_days"], ch["followup_days"] = 91, 90
     norm = metrics.normalised_changes(ch).iloc[0]
+    assert (norm["baseline_days"], norm["followup_days"]) == (91, 90)  # the energy row's days, carried
     assert norm["baseline"] == pytest.approx(1.0) and norm["relative_change"] == pytest.approx(0.5 / 1.0 - 1)
     assert norm["followup_end"] == pd.Timestamp("2025-03-31")
     assert metrics.is_normalised("energy_per_production") and not metrics.is_normalised("energy")
