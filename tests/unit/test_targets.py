@@ -108,3 +108,9 @@ def test_progress_has_its_columns_and_no_old_index():
 
     p = metrics.target_progress(_target(), _rows(1000.0, 880.0))
     assert list(p.columns) == PROGRESS_COLUMNS and p.index.tolist() == [0]
+
+
+def test_progress_of_enterprise_changes_rows_that_have_no_points():
+    rows = _rows(1000.0, 880.0).assign(points=np.nan)  # as enterprise_changes gives energy: no percentage points
+    p = metrics.target_progress(_target(), rows)
+    assert len(p) == 1 and p["achieved"].iloc[0] == pytest.approx(1 - 880 / 1000)  # 12 %, as above
