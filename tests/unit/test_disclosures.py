@@ -59,5 +59,10 @@ def test_an_enterprise_s_datapoints_are_of_one_enterprise_over_its_period():
     assert list(table.columns) == ["key", "standard", "reference", "datapoint", "value", "unit", "period", "method",
                                    "enterprises"]
     assert (table["enterprises"] == 1).all() and (table["period"] == "2025-01-01 to 2025-03-31").all()
+
+
+def test_programme_datapoints_of_no_enterprise_keep_their_columns():
+    q = ("2025-01-01", "2025-03-31", "follow-up")
+    table = metrics.enterprise_datapoints(_rows([(*q, "waste", "landfill", 300, "kg")]), "test")
     none = metrics.programme_datapoints(table.iloc[:0])
     assert none.empty and list(none.columns) == list(table.columns)
