@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import socket
 import subprocess
@@ -136,6 +138,20 @@ def pick(page, scope, label: str, option: str) -> None:
         page.keyboard.type(option)
     item.click()
     expect(box).to_have_value(option)
+
+
+def table_rows(page, table, key: str | None = None):
+    """The cells of ``table`` (a locator of a dataframe) as Streamlit writes them into its own
+    "Download as CSV" file: a list of rows, or {row[key]: row} with ``key``."""
+    table.evaluate("el => el.scrollIntoView({block: 'center'})")
+    table.hover()  # the toolbar shows above the table while the pointer is over it
+    button = table.get_by_role("button", name="Download as CSV")
+    expect(button).to_be_visible()
+    with page.expect_download() as download:  # from the keyboard: the toolbar slides while the pointer moves
+        button.press("Enter")
+    with open(download.value.path(), encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(io.StringIO(f.read())))
+    return rows if key is None else {r[key]: r for r in rows}
 
 
 def idle(page) -> None:

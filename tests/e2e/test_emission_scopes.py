@@ -7,9 +7,7 @@ baseline (2024 Q1, 91 days) and 90 and 15 in its follow-up (2025 Q1, 90 days). B
 India's grid factor 713.441 g CO2e/kWh (2023, the latest figure by 2024); diesel
 (74,100 + 3 x 28 + 0.6 x 265) kg/TJ x 3.6e-6 TJ/kWh = 0.2676348 kg CO2e/kWh (AR5 GWPs).
 """
-import csv
 import datetime as dt
-import io
 import re
 
 import pandas as pd
@@ -17,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 import metrics
-from tests.e2e.conftest import demo_database, idle, serve, sign_in
+from tests.e2e.conftest import demo_database, idle, serve, sign_in, table_rows
 from tracker import auth, measurements
 
 NAME = "Scopes SME (browser test)"
@@ -55,19 +53,6 @@ def base(tmp_path_factory):
         yield url
 
 
-def _csv_of(page, table) -> list[dict[str, str]]:
-    """The cells of ``table`` through its own "Download as CSV" button."""
-    page.context.add_init_script("delete window.showSaveFilePicker")
-    table.evaluate("el => el.scrollIntoView({block: 'center'})")
-    table.hover()
-    button = table.get_by_role("button", name="Download as CSV")
-    expect(button).to_be_visible()
-    with page.expect_download() as download:
-        button.press("Enter")
-    with open(download.value.path(), encoding="utf-8-sig") as f:
-        return list(csv.DictReader(io.StringIO(f.read())))
-
-
 def test_the_report_shows_scope_1_scope_2_and_their_total(base, page, tmp_path):
     page.context.add_init_script("delete window.showSaveFilePicker")
     sign_in(page, base, "demo-admin")
@@ -87,7 +72,7 @@ def test_the_report_shows_scope_1_scope_2_and_their_total(base, page, tmp_path):
     top = heading.bounding_box()["y"]
     below = [i for i in range(tables.count()) if tables.nth(i).bounding_box()["y"] > top]
     table = tables.nth(below[0])
-    rows = {r["Stage"]: r for r in _csv_of(page, table)}
+    rows = {r["Stage"]: r for r in table_rows(page, table)}
     base_s1, base_s2 = 91 * 20 * DIESEL, 91 * 100 * GRID_IN
     fu_s1, fu_s2 = 90 * 15 * DIESEL, 90 * 90 * GRID_IN
     for stage, s1, s2 in (("Baseline", base_s1, base_s2), ("Follow-up 1", fu_s1, fu_s2)):
@@ -121,7 +106,7 @@ def test_the_report_shows_the_mass_balance_yield_and_the_waste_diverted(base, pa
     expect(tables.nth(2)).to_be_visible()
     top = heading.bounding_box()["y"]
     table = tables.nth([i for i in range(tables.count()) if tables.nth(i).bounding_box()["y"] > top][0])
-    rows = {r["Stage"]: r for r in _csv_of(page, table)}
+    rows = {r["Stage"]: r for r in table_rows(page, table)}
     assert float(rows["Baseline"]["Yield from the mass balance (%)"]) == pytest.approx(7_800 / 10_000 * 100)
     assert float(rows["Follow-up 1"]["Yield from the mass balance (%)"]) == pytest.approx(95.0)
     assert float(rows["Baseline"]["Material lost per kg of good product (kg)"]) == pytest.approx(2_200 / 7_800)

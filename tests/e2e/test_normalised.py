@@ -6,14 +6,12 @@ absolute mean; 5,831 MWh a year avoided against the production-adjusted baseline
 baseline as measured (33 enterprises). The case study's rubber input per kg of good output falls by
 0.78 / 0.95 - 1 = -17.9 % and its waste per kg of good output by 0.053 / 0.282 - 1 = -81.3 % (DOMAIN.md).
 """
-import csv
-import io
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import demo_database, serve, sign_in
+from tests.e2e.conftest import demo_database, serve, sign_in, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +52,7 @@ def test_report_shows_per_unit_of_production_beside_the_absolute(norm_url, page,
     table = page.locator("[data-testid='stDataFrame']").nth(1)  # after the changes table
     table.evaluate("el => el.scrollIntoView({block: 'center'})")
     table.screenshot(path=str(tmp_path / "3-report-table.png"))
-    table.hover()
-    button = table.get_by_role("button", name="Download as CSV")
-    expect(button).to_be_visible()
-    with page.expect_download() as download:
-        button.press("Enter")
-    with open(download.value.path(), encoding="utf-8-sig") as f:
-        rows = {r["indicator"]: r for r in csv.DictReader(io.StringIO(f.read()))}
+    rows = table_rows(page, table, "indicator")
     used, wasted = rows["Material input"], rows["Materials wasted"]
     assert used["change per unit of production"] == f"{(0.78 / 0.95 - 1) * 100:+.1f}%"  # -17.9 %
     assert wasted["baseline per unit of production"] == f"{0.22 / 0.78:.4g}"  # 0.2821

@@ -7,9 +7,7 @@ energy's latest follow-up mixes periods (electricity of 2025 Q2, diesel of Q1, n
 so do its materials (wasted of Q2, input of Q1). Per-day rates are chosen round: baseline 2024 Q1
 (91 days), follow-up 2025 Q1 (90 days) and Q2 (91 days).
 """
-import csv
 import datetime as dt
-import io
 import math
 
 import pandas as pd
@@ -17,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 import metrics
-from tests.e2e.conftest import demo_database, serve, sign_in
+from tests.e2e.conftest import demo_database, serve, sign_in, table_rows
 from tracker import auth, measurements
 
 NAME = "Two materials SME (browser test)"
@@ -69,16 +67,8 @@ def _open_report(page, base):
 
 
 def _table_rows(page, index: int) -> dict[str, dict[str, str]]:
-    """The cells of the page's ``index``-th table, through its own "Download as CSV" button."""
-    table = page.locator("[data-testid='stDataFrame']").nth(index)
-    table.evaluate("el => el.scrollIntoView({block: 'center'})")
-    table.hover()  # the toolbar shows above the table while the pointer is over it
-    button = table.get_by_role("button", name="Download as CSV")
-    expect(button).to_be_visible()
-    with page.expect_download() as download:  # from the keyboard: the toolbar slides while the pointer moves
-        button.press("Enter")
-    with open(download.value.path(), encoding="utf-8-sig") as f:
-        return {r["indicator"]: r for r in csv.DictReader(io.StringIO(f.read()))}
+    """The cells of the page's ``index``-th table, by indicator."""
+    return table_rows(page, page.locator("[data-testid='stDataFrame']").nth(index), "indicator")
 
 
 def test_the_stage_chart_draws_the_mean_of_two_yield_rows(report_url, page, tmp_path):

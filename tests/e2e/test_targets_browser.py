@@ -7,7 +7,6 @@ By hand (METHODS.md, "Targets"): the case study's baseline ends 31 Mar 2023 and 
 90 days then 16,900 over 91 achieved 1 - (16,900 / 91) / (18,400 / 90) = 9.2 %: behind, with
 (16,900 / 91 - 0.8 x 18,400 / 90) x 365 = 8,088 kWh a year still needed.
 """
-import csv
 import datetime as dt
 import io
 import re
@@ -16,7 +15,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import demo_database, idle, pick, serve, sign_in
+from tests.e2e.conftest import demo_database, idle, pick, serve, sign_in, table_rows
 from tracker import auth, targets
 
 
@@ -30,17 +29,6 @@ def _three_targets(engine):
 def targets_url(tmp_path_factory):
     with serve(demo_database(tmp_path_factory.mktemp("targets"), _three_targets)) as base:
         yield base
-
-
-def _csv_rows(page, table, key):
-    table.evaluate("el => el.scrollIntoView({block: 'center'})")
-    table.hover()
-    button = table.get_by_role("button", name="Download as CSV")
-    expect(button).to_be_visible()
-    with page.expect_download() as download:
-        button.press("Enter")
-    with open(download.value.path(), encoding="utf-8-sig") as f:
-        return {r[key]: r for r in csv.DictReader(io.StringIO(f.read()))}
 
 
 def test_manager_sets_a_target_and_the_report_shows_progress(targets_url, page, tmp_path):
@@ -64,7 +52,7 @@ def test_manager_sets_a_target_and_the_report_shows_progress(targets_url, page, 
     heading = page.get_by_role("heading", name="Targets and progress")
     expect(heading).to_be_visible()
     table = page.locator("xpath=//h3[contains(., 'Targets and progress')]/following::*[@data-testid='stDataFrame'][1]")
-    rows = _csv_rows(page, table, "indicator")
+    rows = table_rows(page, table, "indicator")
     energy = rows["Energy"]
     assert energy["target"] == "-20.0% absolute by 31 Mar 2025"
     assert energy["status"] == "behind"
@@ -117,7 +105,7 @@ def test_officer_sees_the_share_on_track(targets_url, page, tmp_path):
     expect(table).to_be_visible()
     page.screenshot(path=str(tmp_path / "4-overview-share.png"))
     # after the test above: the seal maker (behind) beside the five of the fixture, of which 2 are on track
-    energy = _csv_rows(page, table, "indicator")["Energy"]
+    energy = table_rows(page, table, "indicator")["Energy"]
     assert energy["enterprises with a target and a follow-up"] == "6"
     assert energy["on track"] == f"{2 / 6 * 100:.1f}%"
 
