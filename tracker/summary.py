@@ -170,9 +170,10 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
     # an enterprise's energy in several units (never, with canonical kWh) gets its emissions once
     out.loc[out["unit_canonical"].ne("kWh"), EMISSION_RATE_COLUMNS] = np.nan
     comparable = metrics.comparability(m).set_index("enterprise")
-    out = out.assign(months_differ=out["enterprise"].map(~comparable["same_months"]).fillna(False).astype(bool)
+    # .eq(True): an enterprise missing from the comparison (NaN) is neither, without a bool fill of floats
+    out = out.assign(months_differ=out["enterprise"].map(~comparable["same_months"]).eq(True)
                      & out["has_baseline"] & out["has_followup"],
-                     extrapolated=out["enterprise"].map(comparable["extrapolated"]).fillna(False).astype(bool)
+                     extrapolated=out["enterprise"].map(comparable["extrapolated"]).eq(True)
                      & out["indicator"].eq("energy") & out["has_baseline"] & out["has_followup"])
     rows = _summary_rows(out, now)
     normalised = _normalised_rows(changes, out, now)

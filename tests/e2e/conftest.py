@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tracker import db, demo
@@ -126,17 +127,27 @@ def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
 
 
 def pick(page, scope, label: str, option: str) -> None:
-    """Choose ``option`` in the selectbox labelled ``label`` within ``scope`` (the page, a form, the sidebar)."""
+    """Choose ``option`` in the selectbox labelled ``label`` within ``scope`` (the page, a form, the sidebar).
+
+    A rerun that ends while the list is open redraws the box and closes the list (the option then
+    detaches under the pointer): the list is opened again, up to three times, as a person would."""
     box = scope.get_by_role("combobox", name=label)
-    box.click()
     item = page.get_by_role("option", name=option, exact=True)
-    try:
-        expect(page.get_by_role("option").first).to_be_visible(timeout=3000)
-    except AssertionError:  # a click just after a rerun sometimes only focuses the box: a second one opens it
-        box.click()
-    if not item.is_visible():  # a long list shows its first options only: typing narrows it
-        page.keyboard.type(option)
-    item.click()
+    for attempt in range(3):
+        try:
+            box.click()
+            try:
+                expect(page.get_by_role("option").first).to_be_visible(timeout=3000)
+            except AssertionError:  # a click just after a rerun sometimes only focuses the box
+                box.click()
+            if not item.is_visible():  # a long list shows its first options only: typing narrows it
+                page.keyboard.type(option)
+            item.click(timeout=5000)
+            break
+        except (AssertionError, PlaywrightTimeout):
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     expect(box).to_have_value(option)
 
 
