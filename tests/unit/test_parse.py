@@ -114,3 +114,13 @@ def test_a_table_without_notes_has_no_notes_on_its_own_rows():
                             unit="m3") for e in ("A", "B")], index=[5, 6])
     parsed = metrics.parse(df)
     assert parsed.ok and parsed.rows.index.tolist() == [5, 6] and parsed.rows["note"].tolist() == [None, None]
+
+
+def test_missing_country_and_sector_are_empty_on_every_row_of_a_piece():
+    """A piece of a file (index 5 and 6, no row 0) without country and sector columns: both are
+    empty text on each row, not only on a row numbered 0."""
+    df = pd.DataFrame([dict(enterprise=e, period_start="2024-01-01", period_end="2024-01-31", phase="baseline",
+                            indicator="water", value=5, unit="m3") for e in ("A", "B")], index=[5, 6])
+    out = metrics.parse(df).rows
+    assert out.index.tolist() == [5, 6]
+    assert out["country"].tolist() == ["", ""] and out["sector"].tolist() == ["", ""]

@@ -177,3 +177,14 @@ def test_aggregates_count_enterprises_in_whole_numbers():
     assert agg["enterprises"].tolist() == [2] and agg["enterprises"].dtype.kind == "i"
     kinds = per([("A", "water", "m3", 10, 8)]).astype({"indicator": pd.CategoricalDtype(["energy", "water"])})
     assert metrics.aggregate_changes(kinds)["indicator"].astype(str).tolist() == ["water"]  # no row for energy
+
+
+def test_an_enterprise_without_a_name_in_two_kinds_of_unit_still_counts_once():
+    # a row whose enterprise is missing (NaN) is one enterprise like any other: production in pieces
+    # (+50 %) and in kg (-10 %) counts once, 'mixed', with the mean change (+20 %)
+    rows = per([(np.nan, "production", "piece", 10, 15), (np.nan, "production", "kg", 100, 90),
+                ("Q", "production", "piece", 10, 11)])
+    counted = metrics.counted_changes(rows)
+    assert len(counted) == 2 and counted["unit"].tolist() == ["mixed", "piece"]
+    assert counted["relative_change"].tolist() == pytest.approx([(0.5 - 0.1) / 2, 0.1])
+    assert counted["units"].tolist() == [2, 1]
