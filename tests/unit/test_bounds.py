@@ -80,3 +80,10 @@ def test_figures_within_the_bounds_give_finite_aggregates():
     assert np.isfinite(changes["relative_change"]).all()
     # B's change: (1e15 - 1e-6) / 1e-6 = 1e21 - 1, relative to 1
     assert changes.set_index("enterprise").loc["B", "relative_change"] == pytest.approx(1e21)
+
+
+def test_a_figure_under_the_smallest_says_how_to_correct_it():
+    found = problems(dict(indicator="water", carrier="", value=1e-7, unit="m3"))
+    # the canonical unit is written as people read it (m\u00b3)
+    assert found[2] == ("value is too small: 1e-07 m3 is 1e-07 m\u00b3, under the smallest figure other than 0 "
+                        "(1e-06 m\u00b3); enter 0, or check the value and the unit")

@@ -129,3 +129,17 @@ def test_no_diversion_change_without_baseline_waste():
     c = metrics.diversion_change(df)
     assert c["enterprise"].tolist() == ["U"]
     assert c[["baseline", "followup", "points"]].iloc[0].tolist() == pytest.approx([0.30, 0.75, 45.0])
+
+
+def test_mass_balance_of_enterprises_held_as_categories_is_of_the_enterprises_with_figures():
+    # enterprises held as categories; V entered only materials wasted: S's wasted and unaccounted kg stay
+    # unknown (S entered no materials wasted), V has no balance (no input)
+    df = _rows(("S", "baseline", Q1_24, "material_input", "", 1000, "kg"),
+               ("S", "baseline", Q1_24, "production", "", 780, "kg"),
+               ("V", "baseline", Q1_24, "material_wasted", "", 5, "kg"))
+    df["enterprise"] = pd.Categorical(df["enterprise"], categories=["S", "V", "W"])
+    df["phase"] = pd.Categorical(df["phase"], categories=["baseline", "follow-up"])
+    mb = metrics.mass_balance(df)
+    assert mb["enterprise"].astype(str).tolist() == ["S"] and mb["phase"].astype(str).tolist() == ["baseline"]
+    assert mb["yield"].tolist() == pytest.approx([0.78])
+    assert np.isnan(mb["wasted_kg"].iloc[0]) and np.isnan(mb["unaccounted_kg"].iloc[0])

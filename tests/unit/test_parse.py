@@ -124,3 +124,9 @@ def test_missing_country_and_sector_are_empty_on_every_row_of_a_piece():
     out = metrics.parse(df).rows
     assert out.index.tolist() == [5, 6]
     assert out["country"].tolist() == ["", ""] and out["sector"].tolist() == ["", ""]
+
+
+def test_a_refused_table_has_no_rows_and_the_canonical_columns():
+    parsed = metrics.parse(rows(dict(value=-1)))
+    assert not parsed.ok and parsed.rows.empty
+    assert list(parsed.rows.columns) == metrics.TEMPLATE_COLUMNS + ["value_canonical", "unit_canonical"]

@@ -188,3 +188,12 @@ def test_an_enterprise_without_a_name_in_two_kinds_of_unit_still_counts_once():
     assert len(counted) == 2 and counted["unit"].tolist() == ["mixed", "piece"]
     assert counted["relative_change"].tolist() == pytest.approx([(0.5 - 0.1) / 2, 0.1])
     assert counted["units"].tolist() == [2, 1]
+
+
+def test_spread_of_indicators_held_as_categories_names_them_as_text():
+    # the overview's summary holds its indicators as categories: the spread names them as plain text
+    rows = per([("A", "energy", "kWh", 100, 50), ("B", "energy", "kWh", 100, 70)])
+    rows["indicator"] = pd.Categorical(rows["indicator"], categories=["energy", "water"])
+    s = metrics.spread(rows)
+    assert s["indicator"].tolist() == ["energy"] and not isinstance(s["indicator"].dtype, pd.CategoricalDtype)
+    assert s["mean"].tolist() == pytest.approx([(-0.5 - 0.3) / 2])

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import metrics
 from metrics import regression
 
 
@@ -106,3 +107,25 @@ def test_the_savings_uncertainty_is_worked_by_hand():
     assert model.valid, model.reason
     assert model.savings_uncertainty_kwh == pytest.approx(1.959964 * np.sqrt(se_line ** 2 + se_scatter ** 2),
                                                           rel=1e-6)
+
+
+def test_degree_days_enter_the_fit_as_a_second_variable_by_least_squares():
+    # energy a day = 100 + 2 x production a day + 3 x degree days a day (+ noise): the fit is least squares on
+    # both, solved here with the normal equations
+    canonical = metrics.to_canonical(_rows())
+    base = canonical[canonical["phase"].eq("baseline") & canonical["indicator"].eq("energy")]
+    dd = [float(v) for v in (12, 3, 9, 1, 7, 14, 5, 11, 2, 8, 13, 6)]  # degree days a day, one month each
+    days = [(b - a).days + 1 for a, b in _months(2023, 12)]
+    energy = canonical["indicator"].eq("energy") & canonical["phase"].eq("baseline")
+    canonical.loc[energy, "value_canonical"] = canonical.loc[energy, "value_canonical"].to_numpy() + np.array(
+        [3 * d * n for d, n in zip(dd, days, strict=True)])
+    degree = base.assign(indicator="degree_days", carrier="", unit="", unit_canonical="",
+                         value=[d * n for d, n in zip(dd, days, strict=True)],
+                         value_canonical=[d * n for d, n in zip(dd, days, strict=True)])
+    model = regression.regression_baseline(pd.concat([canonical, degree], ignore_index=True))
+    x = np.column_stack([np.ones(12), np.array(PROD, float), np.array(dd)])
+    y = 100 + 2 * np.array(PROD, float) + np.array(NOISE, float) + 3 * np.array(dd)
+    a, b, c = np.linalg.solve(x.T @ x, x.T @ y)
+    assert set(model.coefficients) == {"intercept", "production", "degree_days"}
+    assert (model.coefficients["intercept"], model.coefficients["production"], model.coefficients["degree_days"]) == (
+        pytest.approx(a), pytest.approx(b), pytest.approx(c))

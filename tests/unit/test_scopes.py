@@ -126,3 +126,12 @@ def test_emissions_frame_weighs_fuel_methane_and_nitrous_oxide_with_the_gwp_set_
     assert ar6.attrs["gwp"] == "AR6"
     ar5 = metrics.emissions_frame(df, gwp_set="AR5")
     assert ar5["kg_co2e"].tolist() == pytest.approx([2676.492 + 0.10836 * 28 + 0.021672 * 265])
+
+
+def test_emissions_frame_gases_of_diesel_by_hand_and_whole_scopes():
+    df = pd.DataFrame([dict(enterprise="A", country="IN", period_start="2024-01-01", period_end="2024-03-31",
+                            phase="baseline", indicator="energy", carrier="diesel", value=1000, unit="L")])
+    em = metrics.emissions_frame(df)
+    # 36.12 GJ x 3 kg CH4/TJ and x 0.6 kg N2O/TJ
+    assert em["kg_ch4"].tolist() == pytest.approx([0.10836]) and em["kg_n2o"].tolist() == pytest.approx([0.021672])
+    assert em["scope"].tolist() == [1] and em["scope"].dtype.kind == "i"
