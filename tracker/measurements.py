@@ -56,7 +56,8 @@ class _LostRace(RuntimeError):
 
 MEASUREMENT_SQL = ("SELECT e.name AS enterprise, e.country, e.sector, m.period_start, m.period_end, m.phase, "
                    "m.indicator, m.carrier, m.value, m.unit, m.note, m.renewable_pct, m.price, m.currency, "
-                   "m.enterprise_id, m.value_canonical, m.unit_canonical FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
+                   "m.enterprise_id, m.value_canonical, m.unit_canonical "
+                   "FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
 STORED_SQL = ("SELECT id, enterprise_id, period_start, period_end, phase, indicator, carrier, value AS old_value, "
               "unit AS old_unit, note AS old_note, renewable_pct AS old_renewable_pct, price AS old_price, "
               "currency AS old_currency, version AS old_version, updated_by AS old_by, updated_at AS old_at "
