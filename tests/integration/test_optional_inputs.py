@@ -152,3 +152,37 @@ def test_revision_0015_leaves_existing_figures_as_they_were(engine):
         empty = conn.execute(text("SELECT count(*) FROM measurements WHERE renewable_pct IS NULL AND price IS NULL "
                                   "AND currency IS NULL")).scalar()
     assert after == before and empty == len(ROWS)  # every row kept, its optional inputs not entered
+
+
+def test_an_offline_visit_carries_the_optional_inputs_both_ways(tmp_path):
+    from tests import visit_helpers as vh
+    from tracker import visits
+
+    server = vh.copy_of(vh.demo_file(tmp_path / "template"), tmp_path, "server")
+    trainer = vh.sign_in(server, "trainer")
+    frame = pd.DataFrame([_row(("2030-01-01", "2030-03-31"), "follow-up", "material_input", "", 1, "t", price="90",
+                               currency="INR") | {"enterprise": vh.CASE}])
+    measurements.save_measurements(server, trainer, metrics.parse(frame))
+    laptop = db.open_database(f"duckdb:///{tmp_path / 'laptop'}.duckdb")
+    visits.open_visit(laptop, visits.export_visit(server, trainer, "demo-trainer"))
+    me = vh.sign_in(laptop, "trainer")
+    with session_scope(laptop, readonly=True) as s:
+        on_laptop = measurements.measurement_frame(s, None)
+    carried = on_laptop[on_laptop["period_start"] == "2030-01-01"].iloc[0]
+    assert carried["price"] == 90 and carried["currency"] == "INR"  # exported with the figure
+    # on the laptop: electricity of the same period with its renewable share, and a new price
+    laptop_rows = pd.DataFrame([
+        _row(("2030-01-01", "2030-03-31"), "follow-up", "energy", "electricity", 5000, "kWh", renewable_pct="55")
+        | {"enterprise": vh.CASE},
+        _row(("2030-01-01", "2030-03-31"), "follow-up", "material_input", "", 1, "t", price="95", currency="INR")
+        | {"enterprise": vh.CASE}])
+    measurements.save_measurements(laptop, me, metrics.parse(laptop_rows))
+    merged = visits.merge_visit(server, trainer, visits.pack_visit(laptop))
+    assert merged is not None
+    with session_scope(server, readonly=True) as s:
+        back = measurements.measurement_frame(s, [vh.enterprise_id(server)])
+    back = back[back["period_start"] == "2030-01-01"].set_index("indicator")
+    assert back.loc["energy", "renewable_pct"] == 55
+    assert back.loc["material_input", "price"] == 95 and back.loc["material_input", "currency"] == "INR"
+    laptop.dispose()
+    server.dispose()
