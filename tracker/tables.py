@@ -114,6 +114,12 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
                              if c in ref.columns])
 
 
+def target_words(reduction, basis: str, target_date) -> str:
+    """A target as people read it: "-20.0% absolute by 31 Mar 2025"."""
+    pct = formatting.percent(reduction, signed=False, missing="")
+    return f"-{pct} {labels.BASIS_LABELS.get(basis, basis)} by {pd.Timestamp(target_date):%d %b %Y}"
+
+
 def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
     """An enterprise's targets and their progress as people read them (figures from
     ``metrics.target_progress``; a target without a follow-up yet says so)."""
@@ -127,9 +133,8 @@ def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
                                      strict=True)]
     return pd.DataFrame({
         "indicator": progress["indicator"].map(labels.indicator_label),
-        "target": [f"-{pct(r)} {labels.BASIS_LABELS.get(b, b)} by {d:%d %b %Y}" for r, b, d in
-                   zip(progress["reduction"], progress["basis"], pd.to_datetime(progress["target_date"]),
-                       strict=True)],
+        "target": [target_words(r, b, d) for r, b, d in
+                   zip(progress["reduction"], progress["basis"], progress["target_date"], strict=True)],
         "achieved": progress.get("achieved", pd.Series(index=progress.index)).map(pct),
         "expected by the latest follow-up": progress.get("expected", pd.Series(index=progress.index)).map(pct),
         "status": [labels.STATUS_LABELS.get(s, s) if ok else "no follow-up yet"
