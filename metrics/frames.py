@@ -13,6 +13,7 @@ import pandas as pd
 
 from metrics.indicators import (
     DAYS_PER_YEAR,
+    DEGREE_DAY_KINDS,
     HAZARDOUS_DESTINATIONS,
     INDICATORS,
     PHASES,
@@ -293,6 +294,8 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
         + "; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; or empty)")
     bad_source = indicator.eq("water") & carrier.ne("") & ~carrier.isin(WATER_SOURCES)
     add(bad_source, "carrier", "unknown water source (expected one of " + ", ".join(WATER_SOURCES) + ", or empty)")
+    bad_kind = indicator.eq("degree_days") & ~carrier.isin(DEGREE_DAY_KINDS)
+    add(bad_kind, "carrier", "degree days need the carrier " + " or ".join(DEGREE_DAY_KINDS))
     optional = _optional_inputs(df, indicator, carrier, add)
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
     add(energy_no_carrier, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)")

@@ -48,6 +48,9 @@ def render() -> None:
         period_slot = st.empty()
         entries, slots = {}, {}
         for field in entry.FIELDS:
+            if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
+                st.markdown("**Optional**")
+                st.caption(OPTIONAL_NOTE)
             cols = st.columns([3, 2, 2, 2])
             cols[0].markdown(f"**{field.label}**")
             if field.key == entry.HAZARDOUS_FIELD:
@@ -178,6 +181,11 @@ def _optional_inputs(key: str, k: str) -> dict:
             "currency": cols[3].text_input("Currency of the price (optional)", key=f"{k}_{key}_currency",
                                            placeholder="currency, e.g. INR", max_chars=3)}
 
+
+#: what the form's optional lines are for
+OPTIONAL_NOTE = ("Only if you have them. Degree days: the weather of the period (heating or cooling degree days, "
+                 "°C or °F, from a weather service); with 12 or more monthly baseline periods the report's "
+                 "regression baseline takes them into account.")
 
 #: what the form calls each line (energy of any fuel is one of the fuel lines)
 LABELS = {(f.indicator, f.carrier): f.label for f in entry.FIELDS}

@@ -30,8 +30,8 @@ def render() -> None:
 
 def _laptop(engine, manifest: dict) -> None:
     st.info(f"This is the laptop of {shared.plain(manifest.get('trainer'))}'s visit (exported "
-            f"{shared.plain(manifest.get('exported_at'))} UTC). Enter figures, actions and modules as usual; at the "
-            "end, pack the visit and upload it on the server's Offline visit page.")
+            f"{shared.plain(manifest.get('exported_at'))} UTC). Enter figures, actions, modules and targets as usual; "
+            "at the end, pack the visit and upload it on the server's Offline visit page.")
     st.download_button("Pack the visit to bring back", lambda: visits.pack_visit(engine), "visit-back.zip", ZIP,
                        key="visit_pack", on_click="ignore")
 
@@ -45,8 +45,8 @@ def _take_out(engine, user) -> None:
         trainer = st.selectbox("Trainer", names, index=None, key="visit_trainer", placeholder="Pick a trainer")
         if trainer is None:
             return
-    st.caption(f"The package holds {shared.plain(trainer)}'s enterprises with their figures, actions, modules "
-               "and profiles, and their account (its password hash): keep it on their laptop only.")
+    st.caption(f"The package holds {shared.plain(trainer)}'s enterprises with their figures, actions, modules, "
+               "targets and profiles, and their account (its password hash): keep it on their laptop only.")
     st.download_button(f"Download the visit package of {trainer}", lambda: visits.export_visit(engine, user, trainer),
                        f"visit-{trainer}.zip", ZIP, key="visit_export", on_click="ignore")
 

@@ -334,7 +334,8 @@ def instructions_frame() -> pd.DataFrame:
         ("carrier", "Energy: " + ", ".join(metrics.CARRIERS) + ". Waste: destination (" +
          ", ".join(metrics.WASTE_DESTINATIONS) + "); hazardous waste (optional): hazardous_ and its destination (" +
          ", ".join(metrics.HAZARDOUS_DESTINATIONS) + "), counted in the waste total. Water (optional): its source ("
-         + ", ".join(metrics.WATER_SOURCES) + "), or empty. Material input and yield: the material (optional). "
+         + ", ".join(metrics.WATER_SOURCES) + "), or empty. Degree days (optional, the weather of the period): " +
+         " or ".join(metrics.DEGREE_DAY_KINDS) + ". Material input and yield: the material (optional). "
          "Otherwise empty."),
         ("value", "A number, not negative (4300 or 4,300). Yield at most 100%."),
         ("unit", "A unit valid for the indicator (see below)."),
@@ -402,6 +403,7 @@ def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
         "distribution": _shown(ov.distribution, ["p05", "q1", "median", "q3", "p95", "mean"]),
         "energy and emissions": _shown(ov.impacts, []),
         "energy by country": _shown(ov.impacts_by_country, []),
+        "energy by country, adjusted": _shown(ov.impacts_by_country_adjusted, []),
     }
     # read by people: columns and indicators in words (labels.people_table), "fewer than 3" kept as is;
     # yield's changes are of a percentage (relative, and in points)

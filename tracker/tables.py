@@ -81,12 +81,16 @@ def regression_text(model) -> str:
     piece = "piece" if model.production_unit == "piece" else unit
     fitted = ""
     if c:
+        terms = [(k, k.split("_")[0]) for k in ("heating_degree_days", "cooling_degree_days") if k in c]
         fitted = (f"Energy a day = {formatting.number(c['intercept'])} kWh + {formatting.number(c['production'])} kWh "
                   f"per {piece} x production a day"
-                  + (f" + {formatting.number(c['degree_days'])} kWh per degree day" if "degree_days" in c else "")
-                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}; "
-                  f"{model.months} baseline months, production {formatting.number(model.production_range[0])}-"
-                  f"{formatting.number(model.production_range[1])} {unit} a day). ")
+                  + "".join(f" + {formatting.number(c[k])} kWh per {kind} degree day x {kind} degree days a day"
+                            for k, kind in terms)
+                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}"
+                  + "".join(f", of {kind} degree days {p[k]:.3g}" for k, kind in terms)
+                  + f"; {model.months} baseline months, production {formatting.number(model.production_range[0])}-"
+                  f"{formatting.number(model.production_range[1])} {unit} a day). "
+                  + "".join(f"{note[0].upper()}{note[1:]}. " for note in model.notes))
     if not model.valid:
         return (fitted + f"No regression baseline: {model.reason}. The figures per unit of production (intensity) "
                 "stand instead.")
@@ -110,6 +114,12 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
                              if c in ref.columns])
 
 
+def target_words(reduction, basis: str, target_date) -> str:
+    """A target as people read it: "-20.0% absolute by 31 Mar 2025"."""
+    pct = formatting.percent(reduction, signed=False, missing="")
+    return f"-{pct} {labels.BASIS_LABELS.get(basis, basis)} by {pd.Timestamp(target_date):%d %b %Y}"
+
+
 def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
     """An enterprise's targets and their progress as people read them (figures from
     ``metrics.target_progress``; a target without a follow-up yet says so)."""
@@ -123,9 +133,8 @@ def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
                                      strict=True)]
     return pd.DataFrame({
         "indicator": progress["indicator"].map(labels.indicator_label),
-        "target": [f"-{pct(r)} {labels.BASIS_LABELS.get(b, b)} by {d:%d %b %Y}" for r, b, d in
-                   zip(progress["reduction"], progress["basis"], pd.to_datetime(progress["target_date"]),
-                       strict=True)],
+        "target": [target_words(r, b, d) for r, b, d in
+                   zip(progress["reduction"], progress["basis"], progress["target_date"], strict=True)],
         "achieved": progress.get("achieved", pd.Series(index=progress.index)).map(pct),
         "expected by the latest follow-up": progress.get("expected", pd.Series(index=progress.index)).map(pct),
         "status": [labels.STATUS_LABELS.get(s, s) if ok else "no follow-up yet"
