@@ -43,6 +43,7 @@ from metrics.impacts import (
 )
 from metrics.indicators import (
     CARRIERS,
+    DEGREE_DAY_KINDS,
     INDICATORS,
     PHASES,
     WASTE_DESTINATIONS,
@@ -72,7 +73,14 @@ from metrics.normalise import (
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
-from metrics.regression import RegressionBaseline, model_energy, regression_baseline
+from metrics.regression import (
+    REGRESSION_ROW,
+    RegressionBaseline,
+    model_energy,
+    regression_baseline,
+    regression_rows,
+    regression_savings,
+)
 from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
 from metrics.statement import statement_differences, statement_figures
 from metrics.targets import (
@@ -98,7 +106,8 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
-    "RegressionBaseline", "regression_baseline", "model_energy",
+    "RegressionBaseline", "regression_baseline", "model_energy", "regression_rows", "regression_savings",
+    "REGRESSION_ROW", "DEGREE_DAY_KINDS",
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",

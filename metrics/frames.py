@@ -13,6 +13,7 @@ import pandas as pd
 
 from metrics.indicators import (
     DAYS_PER_YEAR,
+    DEGREE_DAY_KINDS,
     INDICATORS,
     PHASES,
     SMALLEST,
@@ -288,6 +289,8 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
     bad_destination = indicator.eq("waste") & carrier.ne("") & ~carrier.isin(WASTE_DESTINATIONS)
     add(bad_destination, "carrier", "unknown waste destination (expected one of " + ", ".join(WASTE_DESTINATIONS)
         + ", or empty)")
+    bad_kind = indicator.eq("degree_days") & ~carrier.isin(DEGREE_DAY_KINDS)
+    add(bad_kind, "carrier", "degree days need the carrier " + " or ".join(DEGREE_DAY_KINDS))
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
     add(energy_no_carrier, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)")
     check = known & unit.ne("") & ~energy_no_carrier

@@ -40,6 +40,10 @@ FIGURE_MEANINGS = {
     "adjusted": "sum over enterprises of (baseline intensity x follow-up production minus follow-up energy) per day, "
                 "x 365: the savings against the baseline adjusted to the follow-up's production (ISO 50006 "
                 "normalised savings)",
+    "regression": "sum over the enterprises with a valid regression baseline (energy a day = a + b x production "
+                  "(+ c x degree days), fitted on 12 or more monthly baseline periods) of their expected minus actual "
+                  "energy over the follow-up, a year; ± the 95 % uncertainty of the sum (each enterprise's in "
+                  "quadrature)",
 }
 #: the note under a report's figures per unit of production
 NORMALISED_NOTE = ("Per unit of production: each figure divided by the production of the same period (per-day rates), "
@@ -63,12 +67,12 @@ def comparable_text(counts: dict) -> str:
 #: energy carriers as people call them (the fuel table's names are IPCC's: "Gas/diesel oil")
 _CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
                   "kerosene": "Kerosene", "fuel_oil": "Fuel oil", "coal": "Coal (bituminous)",
-                  "biomass": "Biomass (wood)"}
+                  "biomass": "Biomass (wood)", "heating": "Heating", "cooling": "Cooling"}
 DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS}
 
 #: units whose machine spelling is not how people write them
 UNIT_LABELS = {"short_ton": "short ton", "dimensionless": "fraction", "piece": "pieces", "percent": "%",
-               "": ""}
+               "degree_day": "degree days (°C)", "degF_day": "degree days (°F)", "": ""}
 
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {
@@ -104,7 +108,7 @@ COLUMN_LABELS = {
     "followup_quarter": "Quarter of the follow-up's end", "p05_pct": "5th percentile (%)",
     "q1_pct": "1st quartile (%)", "median_pct": "Median (%)", "q3_pct": "3rd quartile (%)",
     "p95_pct": "95th percentile (%)", "mean_pct": "Mean (%)", "figure": "Figure", "avoided": "Avoided",
-    "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)",
+    "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)", "uncertainty": "± (95 %)",
     "emissions_avoided_t_per_year": "Emissions avoided, scope 1 + 2 (t CO2e per year)",
     "username": "User name", "role": "Role", "active": "Active", "email": "Single sign-on e-mail",
     "failed_attempts": "Failed sign-ins", "created_at": "Created (UTC)",

@@ -48,6 +48,9 @@ def render() -> None:
         period_slot = st.empty()
         entries, slots = {}, {}
         for field in entry.FIELDS:
+            if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
+                st.markdown("**Optional**")
+                st.caption(OPTIONAL_NOTE)
             cols = st.columns([3, 2, 2, 2])
             cols[0].markdown(f"**{field.label}**")
             carrier = field.carrier
@@ -152,6 +155,11 @@ def render() -> None:
             shared.form_saved("upload", enterprise_id, f"{shared.plain(upload.name)}: {counts['inserted']} figures "
                                                        f"added, {counts['updated']} updated.")
 
+
+#: what the form's optional lines are for
+OPTIONAL_NOTE = ("Only if you have them. Degree days: the weather of the period (heating or cooling degree days, "
+                 "°C or °F, from a weather service); with 12 or more monthly baseline periods the report's "
+                 "regression baseline takes them into account.")
 
 #: what the form calls each line (energy of any fuel is one of the fuel lines)
 LABELS = {(f.indicator, f.carrier): f.label for f in entry.FIELDS}

@@ -27,6 +27,8 @@ class Field:
     indicator: str
     carrier: str = ""
     label: str = ""
+    #: drawn under the form's "Optional" heading (what only some enterprises enter)
+    optional: bool = False
 
 
 FIELDS = [
@@ -40,6 +42,9 @@ FIELDS = [
     Field("yield", "yield", "", "Yield (good output / material input)"),
     Field("water", "water", "", "Water"),
     Field("production", "production", "", "Production"),
+    # the weather of the period, for the regression baseline (metrics.regression)
+    Field("degree_days_heating", "degree_days", "heating", "Heating degree days", optional=True),
+    Field("degree_days_cooling", "degree_days", "cooling", "Cooling degree days", optional=True),
 ]
 FUELS = [c for c in metrics.CARRIERS if c != "electricity"]
 DESTINATIONS = list(metrics.WASTE_DESTINATIONS)

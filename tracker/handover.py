@@ -169,6 +169,8 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
     sheets = {"Changes": _changes_sheet(report.changes), "Where figures come from": _periods_sheet(report.periods),
               "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
               "Per unit of production": _normalised_sheet(report.normalised),
+              "Regression baseline": _regression_sheet(report.regression),
+              "CUSUM": _cusum_sheet(report.regression),
               "Stages": report.stages,
               "Materials and waste": report.materials,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
@@ -218,6 +220,39 @@ def _normalised_sheet(normalised: pd.DataFrame) -> pd.DataFrame:
         "Absolute change (%)": normalised["absolute_change"] * 100,
         "Normalised savings a year": normalised["normalised_savings_per_year"],
         "Absolute savings a year": normalised["absolute_savings_per_year"], "unit": normalised["unit"]})
+
+
+def _regression_sheet(model) -> pd.DataFrame | None:
+    """The regression baseline (metrics.regression_baseline): each term's coefficient and p-value, its checks,
+    whether it is valid (or why not), what it left out, and the modelled savings with their 95 % uncertainty."""
+    if model is None:
+        return None
+    unit = labels.unit_words(model.production_unit)
+    per = {"intercept": "kWh a day", "production": f"kWh a day per {unit} a day",
+           "heating_degree_days": "kWh a day per heating degree day a day",
+           "cooling_degree_days": "kWh a day per cooling degree day a day"}
+    rows = [("Valid", "yes" if model.valid else "no", ""), ("Why not valid", model.reason, ""),
+            ("Monthly baseline periods", model.months, "")]
+    rows += [(f"Coefficient: {name.replace('_', ' ')}", value, per.get(name, "")) for name, value in
+             model.coefficients.items()]
+    rows += [(f"p-value: {name.replace('_', ' ')}", value, "") for name, value in model.p_values.items()]
+    rows += [("R squared", model.r_squared, ""),
+             ("Baseline production a day, lowest", model.production_range[0], unit),
+             ("Baseline production a day, highest", model.production_range[1], unit)]
+    rows += [("Left out", note, "") for note in model.notes]
+    if model.valid:
+        rows += [("Modelled savings over the follow-up (expected - actual)", model.savings_kwh, "kWh"),
+                 ("Uncertainty of the savings (95 %, ±)", model.savings_uncertainty_kwh, "kWh"),
+                 ("Days of the follow-up periods", model.followup_days, "days")]
+    return pd.DataFrame(rows, columns=["Figure", "Value", "Unit"]).astype({"Value": object})
+
+
+def _cusum_sheet(model) -> pd.DataFrame | None:
+    """Per baseline month and follow-up period: actual, expected, their difference and the CUSUM (kWh)."""
+    if model is None or not model.valid:
+        return None
+    return model.cusum.rename(columns={"actual_kwh": "Actual energy (kWh)", "expected_kwh": "Expected energy (kWh)",
+                                       "difference_kwh": "Actual - expected (kWh)", "cusum_kwh": "CUSUM (kWh)"})
 
 
 def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:

@@ -331,7 +331,8 @@ def instructions_frame() -> pd.DataFrame:
         ("phase", "baseline or follow-up."),
         ("indicator", "One of: " + ", ".join(metrics.INDICATORS) + "."),
         ("carrier", "Energy: " + ", ".join(metrics.CARRIERS) + ". Waste: destination (" +
-         ", ".join(metrics.WASTE_DESTINATIONS) + "). Otherwise empty."),
+         ", ".join(metrics.WASTE_DESTINATIONS) + "). Degree days (optional, the weather of the period): " +
+         " or ".join(metrics.DEGREE_DAY_KINDS) + ". Otherwise empty."),
         ("value", "A number, not negative (4300 or 4,300). Yield at most 100%."),
         ("unit", "A unit valid for the indicator (see below)."),
         ("note", "Optional free text."),
@@ -391,6 +392,7 @@ def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
         "distribution": _shown(ov.distribution, ["p05", "q1", "median", "q3", "p95", "mean"]),
         "energy and emissions": _shown(ov.impacts, []),
         "energy by country": _shown(ov.impacts_by_country, []),
+        "energy by country, adjusted": _shown(ov.impacts_by_country_adjusted, []),
     }
     # read by people: columns and indicators in words (labels.people_table), "fewer than 3" kept as is;
     # yield's changes are of a percentage (relative, and in points)

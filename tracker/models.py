@@ -317,6 +317,9 @@ class EnterpriseSummary(Base):
     scope2_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: the factor set the row was computed with (rows stored before 0010: '2026.1', not split by scope)
     factor_set: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: on a row of ``metrics.REGRESSION_ROW`` (expected and actual energy a day over the follow-up): the 95 %
+    #: half-width of the modelled savings a day; NULL on every other row
+    savings_uncertainty: Mapped[float | None] = mapped_column(Float, nullable=True)
     flags: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 

@@ -77,6 +77,8 @@ class OverviewData:
     #: the summary rows that count in the aggregates, one per enterprise and indicator
     #: (metrics.counted_changes; made from ``summary`` when not given)
     counted: pd.DataFrame | None = None
+    #: per enterprise with a valid regression baseline (:data:`REGRESSION_COLUMNS`)
+    regression: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REGRESSION_COLUMNS))
 
 
 @dataclass
@@ -96,6 +98,8 @@ class ProgrammeOverview:
     over_time: pd.DataFrame = field(default_factory=pd.DataFrame)
     impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
     impacts_by_country: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the same against the production-adjusted baseline (normalised savings), labelled in ``figure``
+    impacts_by_country_adjusted: pd.DataFrame = field(default_factory=pd.DataFrame)
     participants: pd.DataFrame = field(default_factory=pd.DataFrame)
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     filters: Filters = field(default_factory=Filters)
@@ -127,7 +131,9 @@ def version_of(engine: Engine) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, scope1_baseline, scope1_followup, "
-               "scope2_baseline, scope2_followup, factor_set, flags FROM enterprise_summary")
+               "scope2_baseline, scope2_followup, factor_set, savings_uncertainty, flags FROM enterprise_summary")
+#: the summary's columns of a regression baseline's row (metrics.regression_savings reads them)
+REGRESSION_COLUMNS = ["enterprise_id", "baseline", "followup", "savings_uncertainty", "element"]
 #: kg CO2e per day: the total (scope 1 + scope 2) and each scope, at baseline and follow-up
 EMISSION_COLUMNS = ("co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup", "scope2_baseline",
                     "scope2_followup")
@@ -168,12 +174,17 @@ def read_data(engine: Engine) -> OverviewData:
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
     summary["has_followup"] = summary["has_followup"].astype(bool)
+    summary["savings_uncertainty"] = summary["savings_uncertainty"].astype(float)
     summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ATTRIBUTES:
         ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
     members = members.drop_duplicates(ignore_index=True)
+    # the regression baselines' rows (metrics.regression_rows) make one figure of their own, not an indicator
+    is_regression = summary["indicator"].eq(metrics.REGRESSION_ROW).to_numpy()
+    regression = summary.loc[is_regression, REGRESSION_COLUMNS].reset_index(drop=True)
+    summary = summary[~is_regression].reset_index(drop=True)
     counted = counted_rows(summary)
     # the per-unit-of-production rows count in the aggregates (``counted``); the participants, data-quality
     # and like-with-like lists read the indicators entered only, so a filter change does not scan them twice
@@ -181,7 +192,7 @@ def read_data(engine: Engine) -> OverviewData:
     entered = ~np.array([str(n) in metrics.NORMALISED_OF for n in names] + [False])[codes]
     return OverviewData(summary=summary[entered].reset_index(drop=True),
                         enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
-                        reference=programme_reference(), counted=counted)
+                        reference=programme_reference(), counted=counted, regression=regression)
 
 
 def _no_nulls(values: pd.Series) -> pd.Series:
@@ -259,6 +270,7 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
     both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
     participants, with_data = _participants(ents, s_all, data.memberships, listed)
+    regression = data.regression[data.regression["enterprise_id"].isin(ids).to_numpy()]
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
         sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()),
@@ -267,9 +279,11 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         by_sector=complement(_aggregate(both, ["sector"]), ["indicator"]),
         over_time=complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
             columns={"quarter": "followup_quarter"}),
-        distribution=_distribution(both), reference=data.reference, impacts=_impacts(both),
-        impacts_by_country=_impacts_by_country(both), participants=participants,
-        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both), comparable=_comparable(s_all))
+        distribution=_distribution(both), reference=data.reference, impacts=_impacts(both, regression),
+        impacts_by_country=_impacts_by_country(both),
+        impacts_by_country_adjusted=_impacts_by_country(both, metrics.NORMALISED["energy"]), participants=participants,
+        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both, regression),
+        comparable=_comparable(s_all))
 
 
 def _comparable(s_all: pd.DataFrame) -> dict:
@@ -335,29 +349,41 @@ IMPACT_FIGURES = tuple(
     for figure, prefix, count in (("energy avoided", None, "enterprises"), *EMISSION_FIGURES))
 
 
-def _impacts(both: pd.DataFrame) -> pd.DataFrame:
+#: the figure of energy avoided against the production-adjusted baseline (IMPACT_FIGURES' name for it)
+ADJUSTED_FIGURE = "energy avoided, production-adjusted"
+#: the figure of the modelled savings of the enterprises with a valid regression baseline
+REGRESSION_FIGURE = "energy avoided, regression baseline"
+
+
+def _impacts(both: pd.DataFrame, regression: pd.DataFrame) -> pd.DataFrame:
     """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
     scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
-    baseline as measured, and against the production-adjusted baseline (normalised savings)."""
+    baseline as measured, and against the production-adjusted baseline (normalised savings); and the
+    modelled savings of the enterprises with a valid regression baseline (``metrics.regression_savings``)
+    with the 95 % half-width of their sum in ``uncertainty``."""
     ab = {i: metrics.avoided_per_year(both, indicator=i).iloc[0] for i in ("energy", metrics.NORMALISED["energy"])}
+    reg = metrics.regression_savings(regression)
     return suppress(pd.DataFrame({
-        "figure": [f for f, _, _, _ in IMPACT_FIGURES],
-        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES],
-        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES],
+        "figure": [f for f, _, _, _ in IMPACT_FIGURES] + [REGRESSION_FIGURE],
+        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES] + ["MWh per year"],
+        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES] + [reg["enterprises"]],
         "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
-                     for _, i, p, _ in IMPACT_FIGURES],
+                     for _, i, p, _ in IMPACT_FIGURES] + [reg["expected_mwh_per_year"]],
         "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
-                    for _, i, p, _ in IMPACT_FIGURES],
+                    for _, i, p, _ in IMPACT_FIGURES] + [reg["savings_mwh_per_year"]],
+        "uncertainty": [np.nan] * len(IMPACT_FIGURES) + [reg["uncertainty_mwh_per_year"]],
     }))
 
 
-def _impacts_by_country(both: pd.DataFrame) -> pd.DataFrame:
+def _impacts_by_country(both: pd.DataFrame, indicator: str = "energy") -> pd.DataFrame:
     """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
-    ``emissions_enterprises``). Emissions have their own contributors (a
+    ``emissions_enterprises``), against the baseline as measured (``indicator`` energy) or against the
+    production-adjusted baseline (``energy_per_production``: normalised savings; then a ``figure`` column names
+    it, as the guard remembers it). Emissions have their own contributors (a
     country's electricity without a grid factor has none): a cell of fewer than 3 of them is
     hidden, and hidden cells are complemented, for energy and for emissions alike, against the
     totals of :func:`_impacts`."""
-    a = metrics.avoided_per_year(both, "country")
+    a = metrics.avoided_per_year(both, "country", indicator=indicator)
     ibc = pd.DataFrame({"country": a["country"].astype(str), "enterprises": a["enterprises"].astype(int),
                         "energy_avoided_mwh_per_year": a["energy_avoided_mwh_per_year"].astype(float),
                         "emissions_avoided_t_per_year": a["co2e_avoided_t_per_year"].astype(float),
@@ -368,7 +394,10 @@ def _impacts_by_country(both: pd.DataFrame) -> pd.DataFrame:
                            .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
     out["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
     # how many enterprises are behind each emissions figure (a chart writes it beside the bar)
-    return out.rename(columns={"co2_enterprises": "emissions_enterprises"})
+    out = out.rename(columns={"co2_enterprises": "emissions_enterprises"})
+    if indicator != "energy":
+        out.insert(1, "figure", ADJUSTED_FIGURE)
+    return out
 
 
 def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame, listed: int
@@ -422,7 +451,7 @@ def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFra
     return quality
 
 
-def _cells(both: pd.DataFrame) -> dict:
+def _cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
     """The power sums of the elements (enterprises with their figures) behind every cell
     :func:`guard` checks."""
     cells = {}
@@ -437,6 +466,9 @@ def _cells(both: pd.DataFrame) -> dict:
             cols = [f"{prefix}_baseline", f"{prefix}_followup"]
             frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
         cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
+    cells.update(cell_sums("impacts", regression.assign(figure=REGRESSION_FIGURE), ["figure"]))
     en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
     cells.update(cell_sums("impacts_by_country", en, ["country"]))
+    adjusted = both[(both["indicator"] == metrics.NORMALISED["energy"]).to_numpy() & (both["unit"] == "kWh").to_numpy()]
+    cells.update(cell_sums("impacts_by_country_adjusted", adjusted, ["country"]))
     return cells

@@ -81,12 +81,16 @@ def regression_text(model) -> str:
     piece = "piece" if model.production_unit == "piece" else unit
     fitted = ""
     if c:
+        terms = [(k, k.split("_")[0]) for k in ("heating_degree_days", "cooling_degree_days") if k in c]
         fitted = (f"Energy a day = {formatting.number(c['intercept'])} kWh + {formatting.number(c['production'])} kWh "
                   f"per {piece} x production a day"
-                  + (f" + {formatting.number(c['degree_days'])} kWh per degree day" if "degree_days" in c else "")
-                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}; "
-                  f"{model.months} baseline months, production {formatting.number(model.production_range[0])}-"
-                  f"{formatting.number(model.production_range[1])} {unit} a day). ")
+                  + "".join(f" + {formatting.number(c[k])} kWh per {kind} degree day x {kind} degree days a day"
+                            for k, kind in terms)
+                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}"
+                  + "".join(f", of {kind} degree days {p[k]:.3g}" for k, kind in terms)
+                  + f"; {model.months} baseline months, production {formatting.number(model.production_range[0])}-"
+                  f"{formatting.number(model.production_range[1])} {unit} a day). "
+                  + "".join(f"{note[0].upper()}{note[1:]}. " for note in model.notes))
     if not model.valid:
         return (fitted + f"No regression baseline: {model.reason}. The figures per unit of production (intensity) "
                 "stand instead.")

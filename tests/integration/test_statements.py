@@ -228,7 +228,7 @@ def test_statements_issued_before_the_pdf_column_keep_their_html_and_get_a_pdf_l
 
     manager = demo_user(demo_engine, "manager")
     sid, data = statements.issue_statement(demo_engine, manager, manager.enterprise_ids[0])
-    db.run_revisions(demo_engine, command.downgrade, "0014")
+    db.run_revisions(demo_engine, command.downgrade, "0015")
     with demo_engine.connect() as c:
         columns = [r[1] for r in c.exec_driver_sql("PRAGMA table_info('statements')").fetchall()]
     assert "pdf" not in columns and "pdf_sha256" not in columns

@@ -72,7 +72,7 @@ def test_every_reason_is_the_sentence_a_person_reads():
         (5, "period_end", "Period end is before period start"),
         (6, "phase", "phase must be 'baseline' or 'follow-up'"),
         (7, "indicator", "unknown indicator (expected one of energy, waste, material_input, material_wasted, "
-                         "yield, water, production)"),
+                         "yield, water, production, degree_days)"),
         (8, "value", "use a point for decimals (1.5, not 1,5); commas may only separate thousands (4,300)"),
         (9, "value", "value is missing or not a number"),
         (10, "value", "value is not a finite number"),

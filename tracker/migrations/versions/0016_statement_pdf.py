@@ -1,7 +1,7 @@
 """statement PDFs: a results statement's PDF, printed once from its HTML as issued, and its SHA-256
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-30
 
 Two columns of ``statements``, empty for the statements issued before: the PDF (base64 text, so that the
@@ -11,8 +11,8 @@ asks for it, and from then on that same file is given; ``statement verify`` acce
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
