@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from tracker.config import database_url
+from tracker.models import ROLES
 
 
 class CliError(Exception):
@@ -336,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     p = usub.add_parser("add", help="create a user or reset one", description=cmd_user_add.__doc__)
     p.add_argument("name")
-    p.add_argument("--role", required=True, choices=["admin", "officer", "trainer", "manager"])
+    p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--enterprise", action="append", metavar="NAME",
                    help="an enterprise the trainer supports or the manager runs (repeatable)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

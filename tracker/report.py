@@ -148,20 +148,21 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     impacts, factors = metrics.report_impacts(df, stages)
     materials = metrics.report_materials(df, stages)
     diversion = metrics.diversion_change(df) if not df.empty else pd.DataFrame()
-    changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
+    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
+    changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
-    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
     common_changes = common_periods = pd.DataFrame()
     if len(common):
         common_period = (common["period_start"].iloc[0], common["period_end"].iloc[0])
-        on_common = metrics.on_common_period(df)
-        common_changes, common_periods = metrics.report_changes(on_common), metrics.series_periods(on_common)
+        on_common = metrics.on_common_period(df, common)
+        common_periods = metrics.series_periods(on_common)
+        common_changes = metrics.report_changes(on_common, common_periods)
     return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes,
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
