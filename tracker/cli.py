@@ -212,18 +212,18 @@ def _read_file(file: str) -> bytes:
 
 
 def cmd_statement_verify(args: argparse.Namespace) -> int:
-    """Check that FILE is, byte for byte, the results statement ID as this database issued it (exit 0), or say it
-    is not (exit 1)."""
+    """Check that FILE is, byte for byte, the results statement ID (its HTML or its PDF) as this database issued it
+    (exit 0), or say it is not (exit 1)."""
     from tracker import statements
 
     data = _read_file(args.file)
     try:
-        same = statements.verify(_engine(), args.id, data)
+        form = statements.issued_form(_engine(), args.id, data)
     except LookupError as exc:
         raise CliError(str(exc)) from None
-    if not same:
+    if form is None:
         raise CliError(f"{args.file} is NOT statement {args.id} as issued: it was changed, or is another file.")
-    print(f"{args.file} is statement {args.id} as issued by this database, unaltered.")
+    print(f"{args.file} is statement {args.id} ({form}) as issued by this database, unaltered.")
     return 0
 
 
@@ -369,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = ssub.add_parser("verify", help="check that a file is an unaltered statement of this database",
                         description=cmd_statement_verify.__doc__)
     p.add_argument("id", help="the statement's id (S4C-...)")
-    p.add_argument("file", help="the statement's HTML file")
+    p.add_argument("file", help="the statement's HTML or PDF file")
     p.set_defaults(func=cmd_statement_verify)
     return parser
 

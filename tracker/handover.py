@@ -9,10 +9,6 @@ import datetime as dt
 import hashlib
 import html
 import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
@@ -20,6 +16,7 @@ from metrics import formatting, labels
 from tracker import charts, tables
 from tracker.countries import country_name
 from tracker.io import neutralise
+from tracker.pdf import print_pdf
 from tracker.report import EnterpriseReport
 
 CSS = """
@@ -126,7 +123,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
         if report.regression is not None:
-            parts.append(f"<h3>Regression baseline (energy on production)</h3><p>"
+            parts.append(f"<h3>Regression baseline (energy on production and, where entered, degree days)</h3><p>"
                          f"{html.escape(tables.regression_text(report.regression))}</p>")
             if report.regression.valid:
                 parts.append(_chart(charts.cusum_chart(report.regression.cusum), include_plotlyjs=first))
@@ -272,39 +269,11 @@ def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:
         "followup_from": "Follow-up period start", "followup_to": "Follow-up period end"})
 
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-
-
-def pdf_available() -> str | None:
-    """The browser that can print the report to PDF on this machine, or None."""
-    for path in CHROMIUM_CANDIDATES:
-        if Path(path).exists():
-            return path
-    return shutil.which("chromium")
-
-
 def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
-    """The HTML report printed to PDF by headless Chromium (charts included).
-
-    Raises RuntimeError with what to do when no Chromium is installed or printing fails.
-    """
-    browser = pdf_available()
-    if browser is None:
-        raise RuntimeError("PDF needs Chromium on the server (apt-get install chromium); download the HTML report "
-                           "and print it from a browser instead.")
-    with tempfile.TemporaryDirectory() as tmp:
-        page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
-        page.write_text(report_html(report, for_pdf=True), encoding="utf-8")
-        # the window as wide as the printed page's content: the charts are drawn to fill it
-        width = _content_px(paper_for(report.enterprise.get("country")))
-        cmd = [browser, f"--window-size={width},1200", "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-               f"--user-data-dir={tmp}/profile",
-               "--no-pdf-header-footer", "--virtual-time-budget=15000", f"--print-to-pdf={out}", page.as_uri()]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError("Printing the PDF took too long; download the HTML report instead.") from None
-        if not out.exists() or out.stat().st_size == 0:
-            raise RuntimeError("Chromium could not print the PDF; download the HTML report instead.")
-        return out.read_bytes()
+    """The HTML report printed to PDF by headless Chromium (``tracker.pdf``; charts included, as wide as the
+    paper of the enterprise's country allows). RuntimeError with what to do when no Chromium is installed or
+    printing fails."""
+    # the window as wide as the printed page's content: the charts are drawn to fill it
+    width = _content_px(paper_for(report.enterprise.get("country")))
+    return print_pdf(report_html(report, for_pdf=True), width=width, timeout=timeout,
+                     fallback="download the HTML report")

@@ -259,7 +259,7 @@ class Target(Base):
 
 class Statement(Base):
     """An issued results statement (tracker.statements): its figures frozen as issued (JSON), the factor set and a
-    fingerprint of the figures entered it was made from, the file as issued and its SHA-256."""
+    fingerprint of the figures entered it was made from, the file as issued and its SHA-256, and its PDF."""
 
     __tablename__ = "statements"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # S4C- and 16 hex digits
@@ -272,6 +272,9 @@ class Statement(Base):
     figures: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    # the PDF printed from ``html`` (base64), once, and its SHA-256; empty until someone first asks for it
+    pdf: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditEntry(Base):

@@ -1,7 +1,7 @@
 """The optional inputs stored and used (issue 14 item 3, issue 11 item 6), on DuckDB and PostgreSQL: the renewable
 share of electricity, hazardous waste, the water source and a material price go in through the write path (audited,
 updated in place), come back in the export and the template, fill the enterprise's VSME and GRI workbook, and give
-the value of material saved on the report, its HTML and its Excel. Revision 0016 leaves existing rows as they were.
+the value of material saved on the report, its HTML and its Excel. Revision 0017 leaves existing rows as they were.
 """
 import io
 import json
@@ -136,11 +136,11 @@ def test_the_report_its_html_and_its_excel_give_the_value_of_material_saved(engi
     assert sheet[1][head.index("Currency")] == "INR"
 
 
-def test_revision_0016_leaves_existing_figures_as_they_were(engine):
+def test_revision_0017_leaves_existing_figures_as_they_were(engine):
     with engine.connect() as conn:
         before = conn.execute(text("SELECT id, value, unit, value_canonical, version FROM measurements "
                                    "ORDER BY id")).all()
-    db.run_revisions(engine, command.downgrade, "0015")
+    db.run_revisions(engine, command.downgrade, "0016")
     with engine.connect() as conn:
         columns = [r[0] for r in conn.execute(text(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'measurements'")).all()]

@@ -9,7 +9,7 @@ import pytest
 
 from tests import regression_data as rd
 from tests.demo_db import demo_user, open_demo
-from tracker import handover, overview, published
+from tracker import avoided, handover, overview, published
 from tracker import io as tio
 from tracker import report as tracker_report
 
@@ -23,7 +23,7 @@ def engine(duckdb_url):
 
 def test_the_overview_sums_the_modelled_savings_with_their_uncertainty(engine):
     ov = published.programme_overview(engine, demo_user(engine, "officer"), overview.Filters())
-    row = ov.impacts.set_index("figure").loc[overview.REGRESSION_FIGURE]
+    row = ov.impacts.set_index("figure").loc[avoided.REGRESSION_FIGURE]
     hand = [rd.by_hand(*e[2:]) for e in rd.ENTERPRISES]
     assert row["enterprises"] == 4 and not row["suppressed"]
     assert row["avoided"] == pytest.approx(sum(h[1] for h in hand))
@@ -32,7 +32,7 @@ def test_the_overview_sums_the_modelled_savings_with_their_uncertainty(engine):
     assert hand[3][0] == pytest.approx([200, 2.5, 4.0], abs=1.5)
     # exported as shown: the figure, its enterprises and its uncertainty
     csv = pd.read_csv(io.BytesIO(tio.overview_csv(ov)))
-    reg = csv[csv["Figure"].eq(overview.REGRESSION_FIGURE)].iloc[0]
+    reg = csv[csv["Figure"].eq(avoided.REGRESSION_FIGURE)].iloc[0]
     assert float(reg["± (95 %)"]) == pytest.approx(row["uncertainty"], abs=1e-3)
 
 
@@ -42,10 +42,10 @@ def test_a_small_or_subtracted_regression_figure_is_hidden(engine):
     # the three metal makers: one enterprise from the four shown before, so the difference would be the
     # weather SME's savings
     metal = published.programme_overview(engine, officer, overview.Filters(sector=("Metal products",)))
-    row = metal.impacts.set_index("figure").loc[overview.REGRESSION_FIGURE]
+    row = metal.impacts.set_index("figure").loc[avoided.REGRESSION_FIGURE]
     assert row["enterprises"] == 3 and row["suppressed"] and np.isnan(row["avoided"]) and np.isnan(row["uncertainty"])
     textiles = published.programme_overview(engine, officer, overview.Filters(sector=("Textiles",)))
-    row = textiles.impacts.set_index("figure").loc[overview.REGRESSION_FIGURE]
+    row = textiles.impacts.set_index("figure").loc[avoided.REGRESSION_FIGURE]
     assert row["enterprises"] == 1 and row["suppressed"] and np.isnan(row["avoided"])
 
 

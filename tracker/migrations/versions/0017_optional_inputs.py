@@ -1,7 +1,7 @@
 """optional inputs: the renewable share of purchased electricity and a material price (issues 14 and 11)
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-11-30
 
 Three nullable columns on measurements, empty on every existing row (nothing entered, "not collected"):
@@ -12,8 +12,8 @@ water source need no column: they are carriers (``hazardous_landfill``..., ``gro
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
