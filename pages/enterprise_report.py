@@ -93,7 +93,7 @@ def render() -> None:
             st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
             st.caption(labels.NORMALISED_NOTE)
         if report.regression is not None:
-            st.markdown("**Regression baseline (energy on production)**")
+            st.markdown("**Regression baseline (energy on production and, where entered, degree days)**")
             st.caption(tables.regression_text(report.regression))
             if report.regression.valid:
                 st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")

@@ -123,7 +123,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
         if report.regression is not None:
-            parts.append(f"<h3>Regression baseline (energy on production)</h3><p>"
+            parts.append(f"<h3>Regression baseline (energy on production and, where entered, degree days)</h3><p>"
                          f"{html.escape(tables.regression_text(report.regression))}</p>")
             if report.regression.valid:
                 parts.append(_chart(charts.cusum_chart(report.regression.cusum), include_plotlyjs=first))
