@@ -15,8 +15,8 @@ from tracker import report as tracker_report
 
 
 @pytest.fixture
-def engine(duckdb_url):
-    for e in open_demo(duckdb_url):
+def engine(db_url):  # DuckDB and PostgreSQL: the summary's new column read by the overview on both
+    for e in open_demo(db_url):
         rd.add(e)
         yield e
 
@@ -91,3 +91,19 @@ def test_the_report_excel_has_the_model_its_savings_and_the_cusum(engine):
     assert float(model["Uncertainty of the savings (95 %, ±)"]) == pytest.approx(half * 1000 * days / 365)
     cusum = book["CUSUM"]
     assert len(cusum) == 15 and cusum["CUSUM (kWh)"].iloc[-1] == pytest.approx(cusum["Actual - expected (kWh)"].sum())
+
+
+def test_degree_days_imported_from_a_template_enter_the_model(engine):
+    # the template's rows for the weather SME, read back from CSV as a person uploads it, degree days included
+    admin = demo_user(engine, "admin")
+    rows = rd.rows()
+    rows = rows[rows["enterprise"].eq("Weather SME").to_numpy()].assign(enterprise="Weather SME (imported)")
+    counts = tio.import_file(engine, admin, rows.to_csv(index=False).encode(), "weather.csv")
+    assert counts["inserted"] == len(rows)
+    ent_id = int(pd.read_sql("SELECT id FROM enterprises WHERE name = 'Weather SME (imported)'", engine)["id"].iloc[0])
+    model = tracker_report.enterprise_report(engine, admin, ent_id).regression
+    beta = rd.by_hand(*rd.ENTERPRISES[3][2:])[0]
+    assert model.coefficients["heating_degree_days"] == pytest.approx(beta[2])
+    # no summary row of their own: degree days are no result
+    summary = pd.read_sql(f"SELECT indicator FROM enterprise_summary WHERE enterprise_id = {ent_id}", engine)
+    assert "degree_days" not in set(summary["indicator"]) and "energy_regression" in set(summary["indicator"])
