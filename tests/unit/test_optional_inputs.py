@@ -122,6 +122,7 @@ def test_bad_optional_inputs_are_refused_with_their_line_and_column():
         row("water", "river", 1, "m3"),
         row("waste", "hazardous_moon", 1, "t"),
         row("waste", "landfill", 1, "t", price="3", currency="USD"),
+        row("material_input", "gold", 1, "kg", price="1e308", currency="VND"),
     )
     assert got == [
         (2, "renewable_pct", "the renewable share is over 100%"),
@@ -135,6 +136,7 @@ def test_bad_optional_inputs_are_refused_with_their_line_and_column():
         (9, "carrier", "unknown waste destination (expected one of landfill, recycled, sold, incinerated, composted, "
                        "other; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; or empty)"),
         (10, "price", "a price is given for material input only"),
+        (11, "price", "the price is too large (over 1e+15 per unit); check the value"),
     ]
 
 
