@@ -93,7 +93,7 @@ def render() -> None:
             st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
             st.caption(labels.NORMALISED_NOTE)
         if report.regression is not None:
-            st.markdown("**Regression baseline (energy on production)**")
+            st.markdown("**Regression baseline (energy on production and, where entered, degree days)**")
             st.caption(tables.regression_text(report.regression))
             if report.regression.valid:
                 st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
@@ -115,6 +115,11 @@ def render() -> None:
                        "/ all waste.")
         if not report.diversion.empty:
             st.markdown(shared.plain(report.diversion_note()))
+    if not report.savings.empty:
+        st.subheader("Value of material saved")
+        st.dataframe(tables.savings_table(report.savings, report.savings_totals), hide_index=True,
+                     key="savings_table")
+        st.caption(tables.SAVINGS_NOTE)
 
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")

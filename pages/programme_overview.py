@@ -3,7 +3,7 @@ import streamlit as st
 
 from metrics import formatting, labels
 from metrics.normalise import NORMALISED
-from tracker import charts, delivery_charts, disclosure, disclosures, errors, overview, published
+from tracker import avoided, charts, delivery_charts, disclosure, disclosures, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -205,12 +205,12 @@ def render() -> None:
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
-            measured = ov.impacts[ov.impacts["figure"].ne(overview.REGRESSION_FIGURE)]
+            measured = ov.impacts[ov.impacts["figure"].ne(avoided.REGRESSION_FIGURE)]
             for i, r in enumerate(measured.itertuples()):
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                                        help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])
-            for r in ov.impacts[ov.impacts["figure"].eq(overview.REGRESSION_FIGURE)].itertuples():
+            for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
                 if not r.enterprises:  # nothing hidden: there is nothing to show
                     st.caption(labels.NO_REGRESSION)
                     continue

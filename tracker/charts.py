@@ -402,9 +402,10 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, ad
                 insidetextanchor="start", insidetextfont=dict(color="white"), outsidetextfont=dict(color=GREY),
                 customdata=[int(n) for n in counts[ok]],
                 hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} per year, %{{customdata}} enterprises<extra></extra>")
-    key = (f"{unit} per year: production-adjusted baseline rate minus latest follow-up rate, times 365" if adjusted
-           else f"{unit} per year: baseline rate minus latest follow-up rate, times 365")
-    fig.update_layout(title=_title(title, [key]),
+    # two items, each a line of its own (too long to share one): a phone-wide chart holds them
+    key = ([f"{unit} per year: production-adjusted baseline", "rate minus latest follow-up rate, times 365"]
+           if adjusted else [f"{unit} per year: baseline rate minus latest follow-up rate, times 365"])
+    fig.update_layout(title=_title(title, key),
                       showlegend=False, margin=MARGIN, bargap=0.35,
                       height=_rows_height(len(names), _lines(title), per_row=_row_height(ticks)),
                       yaxis=dict(type="category", categoryorder="array", categoryarray=names, tickmode="array",

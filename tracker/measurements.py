@@ -36,14 +36,16 @@ from tracker.models import Measurement
 #: what makes a figure one figure: a second row with the same key updates it
 KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier"]
 #: the columns of a stored figure
-STORED_COLUMNS = ["value", "unit", "note", "value_canonical", "unit_canonical"]
+STORED_COLUMNS = ["value", "unit", "note", "renewable_pct", "price", "currency", "value_canonical", "unit_canonical"]
+#: the optional inputs beside a figure (metrics.indicators.OPTIONAL_COLUMNS): NULL when not entered
+OPTIONAL = list(metrics.OPTIONAL_COLUMNS)
 #: how often a write that lost a race with another transaction is tried again
 ATTEMPTS = 20
 #: inserted figures listed per audit entry
 AUDIT_CHUNK = 1000
 #: what an audit entry lists of each inserted figure
 AUDIT_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier", "value", "unit",
-                 "note"]
+                 "note", "renewable_pct", "price", "currency"]
 
 
 class _LostRace(RuntimeError):
@@ -53,10 +55,12 @@ class _LostRace(RuntimeError):
 # --- reading ----------------------------------------------------------------------------------
 
 MEASUREMENT_SQL = ("SELECT e.name AS enterprise, e.country, e.sector, m.period_start, m.period_end, m.phase, "
-                   "m.indicator, m.carrier, m.value, m.unit, m.note, m.enterprise_id, m.value_canonical, "
-                   "m.unit_canonical FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
+                   "m.indicator, m.carrier, m.value, m.unit, m.note, m.renewable_pct, m.price, m.currency, "
+                   "m.enterprise_id, m.value_canonical, m.unit_canonical "
+                   "FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
 STORED_SQL = ("SELECT id, enterprise_id, period_start, period_end, phase, indicator, carrier, value AS old_value, "
-              "unit AS old_unit, note AS old_note, version AS old_version, updated_by AS old_by, updated_at AS old_at "
+              "unit AS old_unit, note AS old_note, renewable_pct AS old_renewable_pct, price AS old_price, "
+              "currency AS old_currency, version AS old_version, updated_by AS old_by, updated_at AS old_at "
               "FROM measurements")
 
 
@@ -68,6 +72,9 @@ def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.
     for col in ("period_start", "period_end"):
         df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
     df["carrier"] = df["carrier"].fillna("")
+    df["currency"] = df["currency"].fillna("").astype(object)
+    for col in ("renewable_pct", "price"):
+        df[col] = df[col].astype(float)
     return df
 
 
@@ -247,7 +254,7 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     new = merged[merged["id"].isna()]
     old = merged[merged["id"].notna()]
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
-                  | (old["old_note"] != old["note"])]
+                  | (old["old_note"] != old["note"]) | _optional_changed(old)]
     if len(new):
         step(0.5, f"Adding {len(new):,} figures")
         bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
@@ -265,6 +272,22 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
         part = mine.assign(country=mine["enterprise_id"].map(saved.created))[summary.MEASUREMENT_COLUMNS]
         saved.fresh.append(part.astype({"enterprise_id": np.int32, **{c: "category" for c in (
             "country", "phase", "indicator", "carrier", "unit_canonical")}}))
+
+
+def _optional_changed(old: pd.DataFrame) -> pd.Series:
+    """True where an optional input (renewable share, price, currency) differs from the stored one (NULL and NaN and
+    '' are all "not entered")."""
+    out = pd.Series(False, index=old.index)
+    for col in ("renewable_pct", "price"):
+        a, b = old[col].astype(float), old[f"old_{col}"].astype(float)
+        out |= ~((a == b) | (a.isna() & b.isna()))
+    return out | (old["currency"].fillna("").astype(str) != old["old_currency"].fillna("").astype(str))
+
+
+def _optional(r) -> dict:
+    """A row's optional inputs as stored: None where not entered."""
+    return {"renewable_pct": None if pd.isna(r.renewable_pct) else float(r.renewable_pct),
+            "price": None if pd.isna(r.price) else float(r.price), "currency": r.currency or None}
 
 
 def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, create: bool, step
@@ -387,12 +410,18 @@ def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: d
     session.execute(
         Measurement.__table__.update().where(Measurement.id == bindparam("mid")),
         [dict(mid=int(r.id), value=float(r.value), unit=r.unit, note=r.note, value_canonical=float(r.value_canonical),
-              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **stamp)
+              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **_optional(r), **stamp)
          for r in changed.itertuples(index=False)])
     for r in changed.itertuples(index=False):
-        audit.record(session, user.username, "update", "measurements", int(r.id),
-                     {"value": r.old_value, "unit": r.old_unit, "note": r.old_note},
-                     {"value": float(r.value), "unit": r.unit, "note": r.note})
+        before = {"value": r.old_value, "unit": r.old_unit, "note": r.old_note}
+        after = {"value": float(r.value), "unit": r.unit, "note": r.note}
+        old = _optional(pd.Series({"renewable_pct": r.old_renewable_pct, "price": r.old_price,
+                                   "currency": r.old_currency}))
+        new = _optional(r)
+        for col in OPTIONAL:  # said only where entered or changed, so earlier entries read as before
+            if old[col] is not None or new[col] is not None:
+                before[col], after[col] = old[col], new[col]
+        audit.record(session, user.username, "update", "measurements", int(r.id), before, after)
 
 
 def delete_period(engine: Engine, user: CurrentUser, enterprise_id: int, phase: str, period_start: dt.date,

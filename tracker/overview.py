@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import disclosure
+from tracker import avoided, disclosure
 from tracker.access import OFFICERS, require_role
 from tracker.auth import CurrentUser
 from tracker.config import DATA_DIR
 from tracker.db import read_frame, session_scope
-from tracker.disclosure import MIN_CELL, SPREAD_MIN, cell_sums, complement, suppress
+from tracker.disclosure import SPREAD_MIN, cell_sums, complement, suppress
 from tracker.models import AuditEntry, EnterpriseSummary
 from tracker.summary import FLAG_TEXT
 
@@ -137,10 +137,6 @@ REGRESSION_COLUMNS = ["enterprise_id", "baseline", "followup", "savings_uncertai
 #: kg CO2e per day: the total (scope 1 + scope 2) and each scope, at baseline and follow-up
 EMISSION_COLUMNS = ("co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup", "scope2_baseline",
                     "scope2_followup")
-#: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
-EMISSION_FIGURES = (("emissions avoided, scope 1", "scope1", "scope1_enterprises"),
-                    ("emissions avoided, scope 2", "scope2", "scope2_enterprises"),
-                    ("emissions avoided, total", "co2e", "co2_enterprises"))
 ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
                    "coalesce(c.name, '') AS cluster FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id "
                    "LEFT JOIN clusters c ON c.id = e.cluster_id")
@@ -279,9 +275,10 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         by_sector=complement(_aggregate(both, ["sector"]), ["indicator"]),
         over_time=complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
             columns={"quarter": "followup_quarter"}),
-        distribution=_distribution(both), reference=data.reference, impacts=_impacts(both, regression),
-        impacts_by_country=_impacts_by_country(both),
-        impacts_by_country_adjusted=_impacts_by_country(both, metrics.NORMALISED["energy"]), participants=participants,
+        distribution=_distribution(both), reference=data.reference, impacts=avoided.impacts(both, regression),
+        impacts_by_country=avoided.impacts_by_country(both),
+        impacts_by_country_adjusted=avoided.impacts_by_country(both, metrics.NORMALISED["energy"]),
+        participants=participants,
         quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both, regression),
         comparable=_comparable(s_all))
 
@@ -339,65 +336,6 @@ def _distribution(both: pd.DataFrame) -> pd.DataFrame:
     distribution.loc[few, ["p05", "q1", "median", "q3", "p95", "mean"]] = np.nan
     distribution["suppressed"] = few
     return _order(distribution)
-
-
-#: the figures of the impacts table: (figure, the summary's indicator behind it, the emission column prefix
-#: of metrics.avoided_per_year or None for energy, its count column); emissions by scope and in total
-IMPACT_FIGURES = tuple(
-    (figure + suffix, indicator, prefix, count)
-    for suffix, indicator in (("", "energy"), (", production-adjusted", metrics.NORMALISED["energy"]))
-    for figure, prefix, count in (("energy avoided", None, "enterprises"), *EMISSION_FIGURES))
-
-
-#: the figure of energy avoided against the production-adjusted baseline (IMPACT_FIGURES' name for it)
-ADJUSTED_FIGURE = "energy avoided, production-adjusted"
-#: the figure of the modelled savings of the enterprises with a valid regression baseline
-REGRESSION_FIGURE = "energy avoided, regression baseline"
-
-
-def _impacts(both: pd.DataFrame, regression: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
-    scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
-    baseline as measured, and against the production-adjusted baseline (normalised savings); and the
-    modelled savings of the enterprises with a valid regression baseline (``metrics.regression_savings``)
-    with the 95 % half-width of their sum in ``uncertainty``."""
-    ab = {i: metrics.avoided_per_year(both, indicator=i).iloc[0] for i in ("energy", metrics.NORMALISED["energy"])}
-    reg = metrics.regression_savings(regression)
-    return suppress(pd.DataFrame({
-        "figure": [f for f, _, _, _ in IMPACT_FIGURES] + [REGRESSION_FIGURE],
-        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES] + ["MWh per year"],
-        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES] + [reg["enterprises"]],
-        "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
-                     for _, i, p, _ in IMPACT_FIGURES] + [reg["expected_mwh_per_year"]],
-        "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
-                    for _, i, p, _ in IMPACT_FIGURES] + [reg["savings_mwh_per_year"]],
-        "uncertainty": [np.nan] * len(IMPACT_FIGURES) + [reg["uncertainty_mwh_per_year"]],
-    }))
-
-
-def _impacts_by_country(both: pd.DataFrame, indicator: str = "energy") -> pd.DataFrame:
-    """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
-    ``emissions_enterprises``), against the baseline as measured (``indicator`` energy) or against the
-    production-adjusted baseline (``energy_per_production``: normalised savings; then a ``figure`` column names
-    it, as the guard remembers it). Emissions have their own contributors (a
-    country's electricity without a grid factor has none): a cell of fewer than 3 of them is
-    hidden, and hidden cells are complemented, for energy and for emissions alike, against the
-    totals of :func:`_impacts`."""
-    a = metrics.avoided_per_year(both, "country", indicator=indicator)
-    ibc = pd.DataFrame({"country": a["country"].astype(str), "enterprises": a["enterprises"].astype(int),
-                        "energy_avoided_mwh_per_year": a["energy_avoided_mwh_per_year"].astype(float),
-                        "emissions_avoided_t_per_year": a["co2e_avoided_t_per_year"].astype(float),
-                        "co2_enterprises": a["co2_enterprises"].astype(int)})
-    out = complement(suppress(ibc), [])
-    co2_hidden = (out["co2_enterprises"] < MIN_CELL) | out["suppressed"]
-    emissions = complement(out[["co2_enterprises", "emissions_avoided_t_per_year"]]
-                           .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
-    out["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
-    # how many enterprises are behind each emissions figure (a chart writes it beside the bar)
-    out = out.rename(columns={"co2_enterprises": "emissions_enterprises"})
-    if indicator != "energy":
-        out.insert(1, "figure", ADJUSTED_FIGURE)
-    return out
 
 
 def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame, listed: int
@@ -460,15 +398,5 @@ def _cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
                                ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
                                ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
-    for figure, indicator, prefix, _ in IMPACT_FIGURES:
-        frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
-        if prefix is not None:
-            cols = [f"{prefix}_baseline", f"{prefix}_followup"]
-            frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
-        cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
-    cells.update(cell_sums("impacts", regression.assign(figure=REGRESSION_FIGURE), ["figure"]))
-    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
-    cells.update(cell_sums("impacts_by_country", en, ["country"]))
-    adjusted = both[(both["indicator"] == metrics.NORMALISED["energy"]).to_numpy() & (both["unit"] == "kWh").to_numpy()]
-    cells.update(cell_sums("impacts_by_country_adjusted", adjusted, ["country"]))
+    cells.update(avoided.impact_cells(both, regression))
     return cells

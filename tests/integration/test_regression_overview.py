@@ -9,21 +9,21 @@ import pytest
 
 from tests import regression_data as rd
 from tests.demo_db import demo_user, open_demo
-from tracker import handover, overview, published
+from tracker import avoided, handover, overview, published
 from tracker import io as tio
 from tracker import report as tracker_report
 
 
 @pytest.fixture
-def engine(duckdb_url):
-    for e in open_demo(duckdb_url):
+def engine(db_url):  # DuckDB and PostgreSQL: the summary's new column read by the overview on both
+    for e in open_demo(db_url):
         rd.add(e)
         yield e
 
 
 def test_the_overview_sums_the_modelled_savings_with_their_uncertainty(engine):
     ov = published.programme_overview(engine, demo_user(engine, "officer"), overview.Filters())
-    row = ov.impacts.set_index("figure").loc[overview.REGRESSION_FIGURE]
+    row = ov.impacts.set_index("figure").loc[avoided.REGRESSION_FIGURE]
     hand = [rd.by_hand(*e[2:]) for e in rd.ENTERPRISES]
     assert row["enterprises"] == 4 and not row["suppressed"]
     assert row["avoided"] == pytest.approx(sum(h[1] for h in hand))
@@ -32,7 +32,7 @@ def test_the_overview_sums_the_modelled_savings_with_their_uncertainty(engine):
     assert hand[3][0] == pytest.approx([200, 2.5, 4.0], abs=1.5)
     # exported as shown: the figure, its enterprises and its uncertainty
     csv = pd.read_csv(io.BytesIO(tio.overview_csv(ov)))
-    reg = csv[csv["Figure"].eq(overview.REGRESSION_FIGURE)].iloc[0]
+    reg = csv[csv["Figure"].eq(avoided.REGRESSION_FIGURE)].iloc[0]
     assert float(reg["± (95 %)"]) == pytest.approx(row["uncertainty"], abs=1e-3)
 
 
@@ -42,10 +42,10 @@ def test_a_small_or_subtracted_regression_figure_is_hidden(engine):
     # the three metal makers: one enterprise from the four shown before, so the difference would be the
     # weather SME's savings
     metal = published.programme_overview(engine, officer, overview.Filters(sector=("Metal products",)))
-    row = metal.impacts.set_index("figure").loc[overview.REGRESSION_FIGURE]
+    row = metal.impacts.set_index("figure").loc[avoided.REGRESSION_FIGURE]
     assert row["enterprises"] == 3 and row["suppressed"] and np.isnan(row["avoided"]) and np.isnan(row["uncertainty"])
     textiles = published.programme_overview(engine, officer, overview.Filters(sector=("Textiles",)))
-    row = textiles.impacts.set_index("figure").loc[overview.REGRESSION_FIGURE]
+    row = textiles.impacts.set_index("figure").loc[avoided.REGRESSION_FIGURE]
     assert row["enterprises"] == 1 and row["suppressed"] and np.isnan(row["avoided"])
 
 
@@ -91,3 +91,19 @@ def test_the_report_excel_has_the_model_its_savings_and_the_cusum(engine):
     assert float(model["Uncertainty of the savings (95 %, ±)"]) == pytest.approx(half * 1000 * days / 365)
     cusum = book["CUSUM"]
     assert len(cusum) == 15 and cusum["CUSUM (kWh)"].iloc[-1] == pytest.approx(cusum["Actual - expected (kWh)"].sum())
+
+
+def test_degree_days_imported_from_a_template_enter_the_model(engine):
+    # the template's rows for the weather SME, read back from CSV as a person uploads it, degree days included
+    admin = demo_user(engine, "admin")
+    rows = rd.rows()
+    rows = rows[rows["enterprise"].eq("Weather SME").to_numpy()].assign(enterprise="Weather SME (imported)")
+    counts = tio.import_file(engine, admin, rows.to_csv(index=False).encode(), "weather.csv")
+    assert counts["inserted"] == len(rows)
+    ent_id = int(pd.read_sql("SELECT id FROM enterprises WHERE name = 'Weather SME (imported)'", engine)["id"].iloc[0])
+    model = tracker_report.enterprise_report(engine, admin, ent_id).regression
+    beta = rd.by_hand(*rd.ENTERPRISES[3][2:])[0]
+    assert model.coefficients["heating_degree_days"] == pytest.approx(beta[2])
+    # no summary row of their own: degree days are no result
+    summary = pd.read_sql(f"SELECT indicator FROM enterprise_summary WHERE enterprise_id = {ent_id}", engine)
+    assert "degree_days" not in set(summary["indicator"]) and "energy_regression" in set(summary["indicator"])
