@@ -45,6 +45,10 @@ FIGURE_MEANINGS = {
                   "energy over the follow-up, a year; ± the 95 % uncertainty of the sum (each enterprise's in "
                   "quadrature)",
 }
+#: the overview where no enterprise of the selection has a valid regression baseline (nothing hidden: none)
+NO_REGRESSION = ("Energy avoided, regression baseline: No enterprise of this selection has a regression baseline yet "
+                 "(12 or more monthly baseline periods with energy and production, and a model that passes its "
+                 "checks; the report of each enterprise says why not). The production-adjusted figures stand instead.")
 #: the note under a report's figures per unit of production
 NORMALISED_NOTE = ("Per unit of production: each figure divided by the production of the same period (per-day rates), "
                    "in the unit production is entered in. Change per unit of production = follow-up intensity / "
