@@ -44,9 +44,12 @@ from metrics.impacts import (
 from metrics.indicators import (
     CARRIERS,
     DEGREE_DAY_KINDS,
+    HAZARDOUS_DESTINATIONS,
     INDICATORS,
+    OPTIONAL_COLUMNS,
     PHASES,
     WASTE_DESTINATIONS,
+    WATER_SOURCES,
     Indicator,
     canonical_factor,
     check_unit,
@@ -60,7 +63,9 @@ from metrics.materials import (
     diversion,
     diversion_change,
     mass_balance,
+    material_savings,
     material_value_saved,
+    savings_by_currency,
 )
 from metrics.normalise import (
     NORMALISED,
@@ -95,7 +100,8 @@ from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit
 
 __all__ = [
     "UnitError", "convert", "parse_unit", "unit_label", "dimension_of", "ureg", "Q_",
-    "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "PHASES", "valid_units", "check_unit",
+    "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "HAZARDOUS_DESTINATIONS", "WATER_SOURCES",
+    "OPTIONAL_COLUMNS", "PHASES", "valid_units", "check_unit",
     "canonical_factor", "normalise_phase",
     "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors",
     "grid_factor_known",
@@ -111,7 +117,8 @@ __all__ = [
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
-    "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "DIVERTED",
+    "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "material_savings",
+    "savings_by_currency", "DIVERTED",
     "DISPOSED",
     "statement_figures", "statement_differences",
     "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",

@@ -78,6 +78,16 @@ WORLD_TOTALS = {"kWh": "the world's primary energy use is about 1.7e14 kWh a yea
 SMALLEST = 1e-6
 
 WASTE_DESTINATIONS = ("landfill", "recycled", "sold", "incinerated", "composted", "other")
+#: hazardous waste is waste with a destination of its own kind: ``hazardous_`` and the destination (optional;
+#: the VSME B7 and GRI 306 split of hazardous and non-hazardous waste)
+HAZARDOUS_PREFIX = "hazardous_"
+HAZARDOUS_DESTINATIONS = tuple(HAZARDOUS_PREFIX + d for d in WASTE_DESTINATIONS)
+#: where water is withdrawn from (GRI 303-3 a): the carrier of a water figure; optional ('' for not entered)
+WATER_SOURCES = ("surface_water", "groundwater", "seawater", "produced_water", "third_party_water")
+#: the optional inputs of a figure, beside its value (template columns; NaN / '' when not entered):
+#: ``renewable_pct`` on purchased electricity (0 to 100), ``price`` (per one unit of the figure's unit, 0 or more)
+#: and its ``currency`` (up to 3 characters, as typed) on material input
+OPTIONAL_COLUMNS = ("renewable_pct", "price", "currency")
 PHASES = ("baseline", "follow-up")
 PHASE_ALIASES = {"baseline": "baseline", "base": "baseline", "before": "baseline", "follow-up": "follow-up",
                  "followup": "follow-up", "follow_up": "follow-up", "follow up": "follow-up", "after": "follow-up"}

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS, WASTE_DESTINATIONS, fuels
+from metrics.indicators import HAZARDOUS_PREFIX, INDICATORS, WASTE_DESTINATIONS, WATER_SOURCES, fuels
 from metrics.normalise import NORMALISED
 
 #: the indicators as the report, the overview and the charts name them, with their figures per unit
@@ -45,6 +45,10 @@ FIGURE_MEANINGS = {
                   "energy over the follow-up, a year; ± the 95 % uncertainty of the sum (each enterprise's in "
                   "quadrature)",
 }
+#: the overview where no enterprise of the selection has a valid regression baseline (nothing hidden: none)
+NO_REGRESSION = ("Energy avoided, regression baseline: No enterprise of this selection has a regression baseline yet "
+                 "(12 or more monthly baseline periods with energy and production, and a model that passes its "
+                 "checks; the report of each enterprise says why not). The production-adjusted figures stand instead.")
 #: the note under a report's figures per unit of production
 NORMALISED_NOTE = ("Per unit of production: each figure divided by the production of the same period (per-day rates), "
                    "in the unit production is entered in. Change per unit of production = follow-up intensity / "
@@ -68,7 +72,13 @@ def comparable_text(counts: dict) -> str:
 _CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
                   "kerosene": "Kerosene", "fuel_oil": "Fuel oil", "coal": "Coal (bituminous)",
                   "biomass": "Biomass (wood)", "heating": "Heating", "cooling": "Cooling"}
-DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS}
+DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS} | {
+    HAZARDOUS_PREFIX + d: f"Hazardous, {d}" for d in WASTE_DESTINATIONS}
+#: where water is withdrawn from (GRI 303-3)
+WATER_SOURCE_LABELS: dict[str, str] = {"surface_water": "Surface water", "groundwater": "Groundwater",
+                                       "seawater": "Seawater", "produced_water": "Produced water",
+                                       "third_party_water": "Third-party water (municipal supply, another company)"}
+assert set(WATER_SOURCE_LABELS) == set(WATER_SOURCES)
 
 #: units whose machine spelling is not how people write them
 UNIT_LABELS = {"short_ton": "short ton", "dimensionless": "fraction", "piece": "pieces", "percent": "%",
@@ -79,7 +89,11 @@ COLUMN_LABELS = {
     "enterprise": "Enterprise", "name": "Name", "country": "Country", "sector": "Sector or cluster",
     "size": "Size", "partner": "Implementation partner", "cluster": "Cluster", "synthetic": "Synthetic",
     "period_start": "Period start", "period_end": "Period end", "phase": "Phase", "stage": "Stage",
-    "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit", "note": "Note",
+    "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit",
+    "note": "Note", "renewable_pct": "Renewable share of electricity (%)", "price": "Price per unit",
+    "material": "Material", "baseline_kg_per_day": "Baseline (kg per day)",
+    "followup_kg_per_day": "Latest follow-up (kg per day)", "saved_kg_per_year": "Saved a year (kg)",
+    "price_unit": "Price per", "price_per_kg": "Price per kg", "value_saved_per_year": "Value saved a year",
     "value_canonical": "Value (converted)", "unit_canonical": "Unit (converted)", "factor_set": "Factor set",
     "figures": "Figures", "days": "Days", "modules": "Modules", "data_completeness": "Data completeness",
     "issue": "Issue",
@@ -134,6 +148,8 @@ def carrier_label(name) -> str:
         return _CARRIER_WORDS[name]
     if name in DESTINATION_LABELS:
         return DESTINATION_LABELS[name]
+    if name in WATER_SOURCE_LABELS:
+        return WATER_SOURCE_LABELS[name]
     table = fuels()
     if name in table.index:
         return str(table.loc[name, "label"])

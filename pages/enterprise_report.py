@@ -115,6 +115,11 @@ def render() -> None:
                        "/ all waste.")
         if not report.diversion.empty:
             st.markdown(shared.plain(report.diversion_note()))
+    if not report.savings.empty:
+        st.subheader("Value of material saved")
+        st.dataframe(tables.savings_table(report.savings, report.savings_totals), hide_index=True,
+                     key="savings_table")
+        st.caption(tables.SAVINGS_NOTE)
 
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")

@@ -7,6 +7,16 @@ from tracker.visit_package import PackageError
 from ui import shared
 
 ZIP = "application/zip"
+#: a visit from start to end, for the trainer on this page (README.md, "An offline visit", says the same)
+STEPS = """1. **Take the visit out**: below, download the visit package. It holds your enterprises and your account:
+   keep it on your laptop only.
+2. **Set up the laptop**: install the tracker there (Python 3.11: `pip install -r requirements.txt`, then
+   `streamlit run app.py`); on its empty database the first page offers to open the package.
+3. **Work without a connection**: sign in on the laptop with your usual user name and password; every enterprise
+   page works as here.
+4. **Pack the visit**: on the laptop's Offline visit page, press *Pack the visit to bring back*.
+5. **Merge it**: back here, upload `visit-back.zip` under *Bring a visit back* and press *Merge*. A record changed
+   here too since the package was taken out is shown side by side: say which to keep."""
 
 
 def render() -> None:
@@ -23,7 +33,9 @@ def render() -> None:
         return
     st.caption("Take your enterprises to a laptop for a visit without a connection, then bring the visit back: "
                "what changed only on the laptop is merged, what changed on both sides is shown side by side for "
-               "you to decide, nothing is overwritten silently. README.md, 'An offline visit', has the five steps.")
+               "you to decide, nothing is overwritten silently.")
+    with st.expander("The five steps of a visit"):
+        st.markdown(STEPS)
     _take_out(engine, user)
     _bring_back(engine, user)
 
@@ -37,7 +49,7 @@ def _laptop(engine, manifest: dict) -> None:
 
 
 def _take_out(engine, user) -> None:
-    st.subheader("1. Take a visit out")
+    st.subheader("Take a visit out")
     trainer = user.username
     if user.role == "admin":
         table = accounts.list_users(engine, user)
@@ -52,7 +64,7 @@ def _take_out(engine, user) -> None:
 
 
 def _bring_back(engine, user) -> None:
-    st.subheader("2. Bring a visit back")
+    st.subheader("Bring a visit back")
     shared.flash("visit")
     u = shared.form_keys("visit", 0)
     upload = st.file_uploader("The packed visit (visit-back.zip)", type=["zip"], key=f"{u}_file")

@@ -211,6 +211,9 @@ def render() -> None:
                 (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                                        help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])
             for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
+                if not r.enterprises:  # nothing hidden: there is nothing to show
+                    st.caption(labels.NO_REGRESSION)
+                    continue
                 st.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises with a valid regression baseline)",
                           disclosure.FEWER if r.suppressed else formatting.amount_with_uncertainty(
                               r.avoided, r.uncertainty, r.unit), help=labels.FIGURE_MEANINGS["regression"])

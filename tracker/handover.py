@@ -138,6 +138,10 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<h2>Materials and waste</h2>" + _table(report.materials))
     if not report.diversion.empty:
         parts.append(f"<p>{html.escape(report.diversion_note())}</p>")
+    if not report.savings.empty:
+        parts.append("<h2>Value of material saved</h2>"
+                     + _table(tables.savings_table(report.savings, report.savings_totals), words=False)
+                     + f"<p>{html.escape(tables.SAVINGS_NOTE)}</p>")
     if not report.impacts.empty:
         parts.append("<h2>Energy, emissions and intensities by period</h2>"
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
@@ -173,6 +177,7 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
               "CUSUM": _cusum_sheet(report.regression),
               "Stages": report.stages,
               "Materials and waste": report.materials,
+              "Value of material saved": report.savings,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
               "Emission factors": report.factors, "Improvement actions": report.actions,
               "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),

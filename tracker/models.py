@@ -144,7 +144,10 @@ class Training(Base):
 class Measurement(Base):
     """One figure for one enterprise, period, phase, indicator and carrier, as entered.
 
-    ``carrier`` is the energy carrier for energy and the destination for waste; '' otherwise.
+    ``carrier`` is the energy carrier for energy, the destination for waste (``hazardous_...`` for hazardous
+    waste), the source for water, the material for material input and yield; '' otherwise.
+    Optional inputs (NULL: not entered): ``renewable_pct``, the percent of purchased electricity from renewable
+    sources; ``price`` and ``currency``, the price of one ``unit`` of a material input, in the currency as typed.
     ``value_canonical`` is the figure in the indicator's canonical unit, computed by metrics
     with the factor set named in ``factor_set``.
     """
@@ -164,6 +167,9 @@ class Measurement(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
+    renewable_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    price: Mapped[float | None] = mapped_column(Float, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     value_canonical: Mapped[float | None] = mapped_column(Float, nullable=True)
     unit_canonical: Mapped[str] = mapped_column(String(40), default="")
     factor_set: Mapped[str] = mapped_column(String(40), default="")

@@ -159,3 +159,29 @@ def statement_differences_table(diff: pd.DataFrame) -> pd.DataFrame:
         "today": [text(n, v) for n, v in zip(diff["figure"], diff["today"], strict=True)],
         "difference": [text(n, v, signed=True) for n, v in zip(diff["figure"], diff["difference"], strict=True)],
     }).reset_index(drop=True)
+
+
+def savings_table(savings: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The value of material saved a year as people read it (figures from ``metrics.material_savings`` and
+    ``metrics.savings_by_currency``): one row per material, then one total per currency where a currency has more
+    than one material (never a total across currencies)."""
+    rows = [{"material": labels.carrier_label(r.material) or "material input",
+             "baseline": formatting.amount(r.baseline_kg_per_day, "kg per day"),
+             "latest follow-up": formatting.amount(r.followup_kg_per_day, "kg per day"),
+             "saved a year": formatting.amount(r.saved_kg_per_year, "kg"),
+             "price": f"{formatting.number(r.price)} {r.currency} per {labels.unit_words(r.price_unit)}",
+             "value saved a year": formatting.amount(r.value_saved_per_year, r.currency)}
+            for r in savings.itertuples(index=False)]
+    for t in totals[(totals["materials"] > 1).to_numpy()].itertuples(index=False):
+        rows.append({"material": f"all materials priced in {t.currency}", "baseline": "", "latest follow-up": "",
+                     "saved a year": "", "price": "", "value saved a year": formatting.amount(t.value_saved_per_year,
+                                                                                              t.currency)})
+    return pd.DataFrame(rows, columns=["material", "baseline", "latest follow-up", "saved a year", "price",
+                                       "value saved a year"])
+
+
+#: how the value of material saved is made (under its table on the page and in the hand-over file)
+SAVINGS_NOTE = ("Value of material saved a year = (baseline - latest follow-up material input, kg per day) x 365 x "
+                "the price per kg (the price entered with the material's latest period, per unit of its unit), in the "
+                "currency typed with the price: never converted, and values in different currencies are never added "
+                "together. Negative where more material is used.")

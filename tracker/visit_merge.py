@@ -145,14 +145,15 @@ def _profiles(session: Session, changes: dict, server: dict, target: Destination
 
 def _figures(session: Session, changes: dict, server: dict, target: Destination) -> None:
     keys = [k for k, v in changes.items() if v is not None]
-    canonical: dict[Key, tuple[float, str]] = {}
+    canonical: dict[Key, tuple[float, str, dict]] = {}
     if keys:
         frame = pd.DataFrame({"enterprise": [k[1] for k in keys], "period_start": [k[2] for k in keys],
                               "period_end": [k[3] for k in keys], "phase": [k[4] for k in keys],
                               "indicator": [k[5] for k in keys], "carrier": [k[6] for k in keys],
                               "value": [changes[k].get("value") for k in keys],
                               "unit": [changes[k].get("unit") for k in keys],
-                              "note": [changes[k].get("note") or "" for k in keys]})
+                              "note": [changes[k].get("note") or "" for k in keys],
+                              **{c: [changes[k].get(c) for k in keys] for c in metrics.OPTIONAL_COLUMNS}})
         parsed = metrics.parse(frame, first_line=0)
         if not parsed.ok:
             for p in parsed.problems.itertuples():
@@ -165,7 +166,8 @@ def _figures(session: Session, changes: dict, server: dict, target: Destination)
             r = rows.iloc[i]
             if (r["phase"], r["indicator"], r["carrier"]) != key[4:7] or str(r["period_start"].date()) != key[2]:
                 target.note(key, None, "the figure's key is not written as the tracker writes it")
-            canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]))
+            canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]),
+                              {c: None if pd.isna(r[c]) or r[c] == "" else r[c] for c in metrics.OPTIONAL_COLUMNS})
         for key in keys:
             problem = lengths.problem(Measurement.note, changes[key].get("note") or "", "The note")
             if problem:
@@ -185,7 +187,8 @@ def _figures(session: Session, changes: dict, server: dict, target: Destination)
             entries.append((getattr(row, "gid", "") or "", before, None))
             continue
         fields = dict(value=float(value["value"]), unit=value["unit"], note=value.get("note") or "",
-                      value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **stamp)
+                      value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **canonical[key][2],
+                      **stamp)
         if row is None:
             inserts.append(dict(enterprise_id=eid, period_start=dt.date.fromisoformat(key[2]),
                                 period_end=dt.date.fromisoformat(key[3]), phase=key[4], indicator=key[5],

@@ -32,7 +32,7 @@ PROFILE_FIELDS = ("country", "sector", "size", "partner", "cluster")
 PROFILE_WORDS = {"country": "country", "sector": "sector", "size": "size", "partner": "implementation partner",
                  "cluster": "cluster"}
 #: the fields of a figure that make two states of it differ (the rest is carried along)
-FIGURE_FIELDS = ("value", "unit", "note")
+FIGURE_FIELDS = ("value", "unit", "note", "renewable_pct", "price", "currency")
 ACTION_FIELDS = ("action_date", "description", "investment", "currency", "indicators")
 MODULE_FIELDS = ("module", "start_date", "end_date", "cohort", "managers_female", "managers_male", "workers_female",
                  "workers_male")
@@ -94,7 +94,9 @@ def collect(session: Session, enterprise_ids: list[int]) -> dict[Key, dict]:
                m.indicator, m.carrier)
         out[key] = {"value": float(m.value), "unit": m.unit, "note": m.note or "", "gid": m.gid,
                     "value_canonical": m.value_canonical, "unit_canonical": m.unit_canonical,
-                    "factor_set": m.factor_set, "updated_by": m.updated_by}
+                    "factor_set": m.factor_set, "updated_by": m.updated_by,
+                    # the optional inputs, None when not entered (so a package made before them compares equal)
+                    "renewable_pct": m.renewable_pct, "price": m.price, "currency": m.currency or None}
     for a in session.scalars(select(Action).where(Action.enterprise_id.in_(ids))):
         out[("action", a.gid)] = {"enterprise": gids[a.enterprise_id], "action_date": _day(a.action_date),
                                   "description": a.description,

@@ -177,7 +177,9 @@ def _fill(session, records: dict, ents: dict[str, int], users: dict[str, int]) -
                                     period_end=day(key[3]), phase=key[4], indicator=key[5], carrier=key[6],
                                     value=v["value"], unit=v["unit"], note=v["note"],
                                     value_canonical=v["value_canonical"], unit_canonical=v["unit_canonical"],
-                                    factor_set=v["factor_set"], updated_by=v.get("updated_by") or ""))
+                                    factor_set=v["factor_set"], updated_by=v.get("updated_by") or "",
+                                    renewable_pct=v.get("renewable_pct"), price=v.get("price"),
+                                    currency=v.get("currency")))
         elif key[0] == "action":
             session.add(Action(gid=key[1], enterprise_id=ents[v["enterprise"]], action_date=day(v["action_date"]),
                                description=v["description"], investment=v["investment"], currency=v["currency"],

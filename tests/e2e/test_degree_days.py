@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import regression_data as rd
-from tests.e2e.conftest import demo_database, idle, pick, serve, sign_in
+from tests.e2e.conftest import demo_database, idle, open_report, pick, serve, sign_in
 
 WEATHER = "Weather SME"
 
@@ -36,10 +36,6 @@ def _form(page):
     return page.locator("[data-testid='stForm']").first
 
 
-def _pick_enterprise(page, name):
-    pick(page, page.locator("[data-testid='stSidebar']"), "Enterprise", name)
-
-
 def _set_date(page, index, value):
     box = _form(page).locator("input[type='date']").nth(index)
     box.fill(value)
@@ -53,9 +49,7 @@ def _save(page, value):
 
 def test_degree_days_typed_on_the_form_enter_the_report_regression(form_url, page, tmp_path):
     sign_in(page, form_url, "demo-admin")
-    page.get_by_role("link", name="Enterprise report").click()
-    _pick_enterprise(page, WEATHER)
-    expect(page.get_by_role("heading", name=WEATHER)).to_be_visible()
+    open_report(page, WEATHER)
     missing = page.get_by_text("Heating degree days entered for 11 of the 12 baseline months and 3 of the 3 "
                                "follow-up periods: fitted without them", exact=False)
     expect(missing).to_be_visible()

@@ -79,7 +79,8 @@ def test_every_reason_is_the_sentence_a_person_reads():
         (11, "value", "value is negative"),
         (12, "unit", "unit is missing"),
         (13, "carrier", "unknown waste destination (expected one of landfill, recycled, sold, incinerated, "
-                        "composted, other, or empty)"),
+                        "composted, other; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; "
+                        "or empty)"),
         (14, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)"),
         (15, "carrier", "Unknown energy carrier 'whale_oil'; expected one of " + ", ".join(metrics.CARRIERS) + "."),
         (17, "carrier", "the same enterprise, period, phase, indicator and carrier as line 16: give one figure "
