@@ -43,9 +43,13 @@ from metrics.impacts import (
 )
 from metrics.indicators import (
     CARRIERS,
+    DEGREE_DAY_KINDS,
+    HAZARDOUS_DESTINATIONS,
     INDICATORS,
+    OPTIONAL_COLUMNS,
     PHASES,
     WASTE_DESTINATIONS,
+    WATER_SOURCES,
     Indicator,
     canonical_factor,
     check_unit,
@@ -59,7 +63,9 @@ from metrics.materials import (
     diversion,
     diversion_change,
     mass_balance,
+    material_savings,
     material_value_saved,
+    savings_by_currency,
 )
 from metrics.normalise import (
     NORMALISED,
@@ -72,7 +78,14 @@ from metrics.normalise import (
 from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
-from metrics.regression import RegressionBaseline, model_energy, regression_baseline
+from metrics.regression import (
+    REGRESSION_ROW,
+    RegressionBaseline,
+    model_energy,
+    regression_baseline,
+    regression_rows,
+    regression_savings,
+)
 from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
 from metrics.statement import statement_differences, statement_figures
 from metrics.targets import (
@@ -87,7 +100,8 @@ from metrics.units import Q_, UnitError, convert, dimension_of, parse_unit, unit
 
 __all__ = [
     "UnitError", "convert", "parse_unit", "unit_label", "dimension_of", "ureg", "Q_",
-    "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "PHASES", "valid_units", "check_unit",
+    "INDICATORS", "Indicator", "CARRIERS", "WASTE_DESTINATIONS", "HAZARDOUS_DESTINATIONS", "WATER_SOURCES",
+    "OPTIONAL_COLUMNS", "PHASES", "valid_units", "check_unit",
     "canonical_factor", "normalise_phase",
     "energy_kwh", "emissions", "emissions_kg_co2e", "emissions_frame", "Emissions", "grid_factor", "grid_factors",
     "grid_factor_known",
@@ -98,11 +112,13 @@ __all__ = [
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
     "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
-    "RegressionBaseline", "regression_baseline", "model_energy",
+    "RegressionBaseline", "regression_baseline", "model_energy", "regression_rows", "regression_savings",
+    "REGRESSION_ROW", "DEGREE_DAY_KINDS",
     "comparability", "on_same_months", "months_of_year",
     "series_periods", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
-    "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "DIVERTED",
+    "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "material_savings",
+    "savings_by_currency", "DIVERTED",
     "DISPOSED",
     "statement_figures", "statement_differences",
     "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",

@@ -103,7 +103,9 @@ def _changes(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         return empty
     ent_codes, ent_names = pd.factorize(d["enterprise"])
     ind_codes, ind_names = pd.factorize(d["indicator"])
-    known = (ent_codes >= 0) & (ind_codes >= 0)
+    # degree days explain energy use (metrics.regression); they are no result: no change of their own
+    driver = np.array([str(n) in INDICATORS and INDICATORS[str(n)].kind == "driver" for n in ind_names] + [False])
+    known = (ent_codes >= 0) & (ind_codes >= 0) & ~driver[ind_codes]
     is_base, is_fu = is_base & known, is_fu & known
     if not is_base.any() or not is_fu.any():
         return empty

@@ -13,8 +13,12 @@ import numpy as np
 import pandas as pd
 
 from metrics.impacts import emissions_frame, fuel_table
-from metrics.indicators import DAYS_PER_YEAR
+from metrics.indicators import DAYS_PER_YEAR, HAZARDOUS_PREFIX, WATER_SOURCES
 from metrics.materials import DISPOSED, DIVERTED
+
+#: GRI 303-3 (a)'s words for each water source
+_SOURCE_WORDS = {"surface_water": "surface water", "groundwater": "groundwater", "seawater": "seawater",
+                 "produced_water": "produced water", "third_party_water": "third-party water"}
 
 #: (key, standard, reference, datapoint, unit): the datapoints, in the order of the files
 DATAPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -38,20 +42,27 @@ DATAPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
     ("gri_electricity", "GRI", "302-1(c)", "Electricity consumption", "MWh"),
     ("energy_intensity", "GRI", "302-3", "Energy intensity ratio", "kWh per {production}"),
     ("energy_reduction", "GRI", "302-4", "Reduction of energy consumption", "MWh"),
+    ("gri_water_withdrawal", "GRI", "303-3(a)", "Total water withdrawal from all areas", "m3"),
+    *((f"gri_water_{source}", "GRI", f"303-3(a)({n})", f"Water withdrawal: {_SOURCE_WORDS[source]}", "m3")
+      for n, source in zip(("i", "ii", "iii", "iv", "v"), WATER_SOURCES, strict=True)),
     ("water_consumption", "GRI", "303-5", "Total water consumption", "m3"),
     ("gri_scope1", "GRI", "305-1", "Gross direct (scope 1) GHG emissions", "t CO2e"),
     ("gri_scope2", "GRI", "305-2", "Gross location-based energy indirect (scope 2) GHG emissions", "t CO2e"),
     ("ghg_intensity", "GRI", "305-4", "GHG emissions intensity ratio (scope 1 and 2)", "kg CO2e per {production}"),
     ("gri_waste_total", "GRI", "306-3", "Waste generated", "t"),
     ("gri_waste_diverted", "GRI", "306-4", "Waste diverted from disposal", "t"),
+    ("gri_hazardous_diverted", "GRI", "306-4(b)", "Hazardous waste diverted from disposal", "t"),
+    ("gri_non_hazardous_diverted", "GRI", "306-4(c)", "Non-hazardous waste diverted from disposal", "t"),
     ("gri_waste_disposal", "GRI", "306-5", "Waste directed to disposal", "t"),
+    ("gri_hazardous_disposal", "GRI", "306-5(b)", "Hazardous waste directed to disposal", "t"),
+    ("gri_non_hazardous_disposal", "GRI", "306-5(c)", "Non-hazardous waste directed to disposal", "t"),
 )
 #: a datapoint's value, key -> how it was made (the method note of every row)
 METHODS = {
     "energy_total": "sum of every energy carrier entered for the period, converted to kWh (IPCC 2006 net calorific "
                     "values; data/fuels.csv), in MWh",
-    "energy_renewable": "biomass and biogas plus the renewable share of electricity; not collected while "
-                        "electricity is used and its renewable share is not entered",
+    "energy_renewable": "biomass and biogas plus purchased electricity x its renewable share (as entered); not "
+                        "collected while electricity is used and its renewable share is not entered",
     "energy_non_renewable": "total energy minus renewable energy; not collected with it",
     "electricity": "purchased electricity entered for the period",
     "fuels": "fuels entered for the period, converted with IPCC 2006 net calorific values",
@@ -60,9 +71,14 @@ METHODS = {
     "scope2": "purchased electricity x the country's average grid factor (location-based; factor set {factor_set})",
     "ghg_gross": "scope 1 + scope 2; not collected unless both are",
     "water_withdrawal": "water entered for the period (all of it is taken as withdrawn)",
+    "gri_water_withdrawal": "as VSME B6 total water withdrawal",
+    **{f"gri_water_{source}": "water entered for the period with this source; not collected unless every water "
+                              "figure of the period names its source (then a source not named is 0)"
+       for source in WATER_SOURCES},
     "waste_total": "sum of every waste destination entered for the period",
-    "waste_hazardous": "hazardous waste is not entered separately",
-    "waste_non_hazardous": "hazardous waste is not entered separately, so neither is the rest",
+    "waste_hazardous": "waste entered as hazardous (any destination) for the period; not collected unless hazardous "
+                       "waste is entered (0 for none)",
+    "waste_non_hazardous": "total waste minus hazardous waste; not collected with it",
     "waste_diverted": "waste recycled, sold (to a reclaimer) or composted",
     "materials": "material input entered for the period",
     "gri_energy_total": "as VSME B3; conversion factors: IPCC 2006 Vol. 2 Table 1.2 net calorific values, "
@@ -79,7 +95,13 @@ METHODS = {
     "ghg_intensity": "scope 1 + scope 2 of the period / production of the same period",
     "gri_waste_total": "as VSME B7 total waste",
     "gri_waste_diverted": "recycled, sold (to a reclaimer) or composted",
+    "gri_hazardous_diverted": "hazardous waste recycled, sold or composted; not collected unless hazardous waste is "
+                              "entered",
+    "gri_non_hazardous_diverted": "waste diverted minus hazardous waste diverted; not collected with it",
     "gri_waste_disposal": "landfill, incinerated or other (as the diversion rate counts them)",
+    "gri_hazardous_disposal": "hazardous waste to landfill, incinerated or other; not collected unless hazardous "
+                              "waste is entered",
+    "gri_non_hazardous_disposal": "waste directed to disposal minus hazardous; not collected with it",
 }
 COLUMNS = ["key", "standard", "reference", "datapoint", "value", "unit", "period", "method", "enterprises"]
 
@@ -119,8 +141,14 @@ def _figures(df: pd.DataFrame) -> dict:
     f = {"start": start, "end": end, "days": (end - start).days + 1,
          "energy_total": _sum(rows, energy), "electricity": _sum(rows, elec), "fuels": _sum(rows, energy & ~elec),
          "gri_fuels": _sum(rows, fossil), "gri_fuels_renewable": _sum(rows, renewable_fuel)}
-    # the renewable share of electricity is not entered: with electricity used, the split is not collected
-    f["energy_renewable"] = f["gri_fuels_renewable"] if not elec.any() else np.nan
+    # each carrier entered is renewable or not (the biogenic fuels), purchased electricity by the share entered
+    # with it: without that share on every electricity figure of the period, the split is not collected
+    share = rows["renewable_pct"].to_numpy(dtype=float) if "renewable_pct" in rows.columns else np.full(len(rows),
+                                                                                                        np.nan)
+    known = not np.isnan(share[elec]).any()
+    green = float((rows["value_canonical"].to_numpy(dtype=float)[elec] * share[elec] / 100).sum()) if known else np.nan
+    fuels_green = 0.0 if np.isnan(f["gri_fuels_renewable"]) else f["gri_fuels_renewable"]
+    f["energy_renewable"] = green + fuels_green if energy.any() else np.nan
     f["energy_non_renewable"] = f["energy_total"] - f["energy_renewable"]
     em = emissions_frame(rows)  # scope 1 and scope 2 as metrics.impacts gives them (GHG Protocol, its factor set)
     scope = em["scope"].to_numpy(dtype=int) if len(em) else np.zeros(0, dtype=int)
@@ -131,7 +159,13 @@ def _figures(df: pd.DataFrame) -> dict:
         if mine.any() and em.loc[mine, f"scope{n}_kg_co2e"].isna().any():
             f[f"scope{n}"] = np.nan
     f["ghg_gross"] = f["scope1"] + f["scope2"]
-    f["water_withdrawal"] = _sum(rows, ind == "water")
+    water = ind == "water"
+    f["water_withdrawal"] = _sum(rows, water)
+    named = water.any() and bool(np.isin(carrier[water], WATER_SOURCES).all())  # every water figure's source
+    for source in WATER_SOURCES:
+        f[f"gri_water_{source}"] = float(rows.loc[water & (carrier == source), "value_canonical"].sum()) if named \
+            else np.nan
+    f["gri_water_withdrawal"] = f["water_withdrawal"]
     waste = ind == "waste"
     f["waste_total"] = _sum(rows, waste)
     f["waste_diverted"] = _sum(rows, waste & np.isin(carrier, DIVERTED)) if waste.any() else np.nan
@@ -139,6 +173,14 @@ def _figures(df: pd.DataFrame) -> dict:
     for k in ("waste_diverted", "waste_disposal"):  # destinations entered, none of these: 0 of the waste entered
         if waste.any() and np.isnan(f[k]):
             f[k] = 0.0
+    hazardous = waste & np.char.startswith(carrier.astype(str), HAZARDOUS_PREFIX)
+    f["waste_hazardous"] = _sum(rows, hazardous)  # not collected unless hazardous waste is entered (0 for none)
+    f["waste_non_hazardous"] = f["waste_total"] - f["waste_hazardous"]
+    collected = not np.isnan(f["waste_hazardous"])
+    for part, kept in (("diverted", DIVERTED), ("disposal", DISPOSED)):
+        mine = float(rows.loc[hazardous & np.isin(carrier, kept), "value_canonical"].sum()) if collected else np.nan
+        f[f"gri_hazardous_{part}"] = mine
+        f[f"gri_non_hazardous_{part}"] = f[f"waste_{part}"] - mine
     f["materials"] = _sum(rows, ind == "material_input")
     prod = rows[ind == "production"]
     units = prod["unit_canonical"].astype(str).unique() if len(prod) else []

@@ -67,6 +67,13 @@ def amount(value, unit: str, *, missing: str = MISSING) -> str:
     return missing if _missing(value) else f"{number(value)} {unit}".rstrip()
 
 
+def amount_with_uncertainty(value, half_width, unit: str, *, missing: str = MISSING) -> str:
+    """A figure ± its uncertainty (the half-width of its interval) with the unit: '1,234 ± 56 MWh per year'."""
+    if _missing(value):
+        return missing
+    return f"{number(value)} ± {number(half_width)} {unit}".rstrip()
+
+
 def fewer_than(n: int) -> str:
     """What a figure hidden for being built from too few enterprises reads: 'fewer than 3'."""
     return f"fewer than {int(n)}"

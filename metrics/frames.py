@@ -13,10 +13,13 @@ import pandas as pd
 
 from metrics.indicators import (
     DAYS_PER_YEAR,
+    DEGREE_DAY_KINDS,
+    HAZARDOUS_DESTINATIONS,
     INDICATORS,
     PHASES,
     SMALLEST,
     WASTE_DESTINATIONS,
+    WATER_SOURCES,
     WORLD_TOTALS,
     YEARLY_LIMITS,
     canonical_factor,
@@ -26,8 +29,10 @@ from metrics.reference import FACTOR_SET_VERSION
 from metrics.units import UnitError, unit_label
 
 TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase", "indicator",
-                    "carrier", "value", "unit", "note"]
+                    "carrier", "value", "unit", "note", "renewable_pct", "price", "currency"]
 REQUIRED_COLUMNS = ["enterprise", "period_start", "period_end", "phase", "indicator", "value", "unit"]
+#: the largest material price per unit accepted, in any currency (a tonne of gold is about 2e12 Vietnamese dong)
+MAX_PRICE = 1e15
 #: the first data row of a file is line 2 (line 1 holds the headers)
 FIRST_LINE = 2
 
@@ -285,9 +290,15 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
     carrier = _lower(df["carrier"]) if "carrier" in df.columns else pd.Series("", index=df.index, dtype=object)
     unit = _text(df["unit"])
     add(unit.eq(""), "unit", "unit is missing")
-    bad_destination = indicator.eq("waste") & carrier.ne("") & ~carrier.isin(WASTE_DESTINATIONS)
+    destinations = WASTE_DESTINATIONS + HAZARDOUS_DESTINATIONS
+    bad_destination = indicator.eq("waste") & carrier.ne("") & ~carrier.isin(destinations)
     add(bad_destination, "carrier", "unknown waste destination (expected one of " + ", ".join(WASTE_DESTINATIONS)
-        + ", or empty)")
+        + "; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; or empty)")
+    bad_source = indicator.eq("water") & carrier.ne("") & ~carrier.isin(WATER_SOURCES)
+    add(bad_source, "carrier", "unknown water source (expected one of " + ", ".join(WATER_SOURCES) + ", or empty)")
+    bad_kind = indicator.eq("degree_days") & ~carrier.isin(DEGREE_DAY_KINDS)
+    add(bad_kind, "carrier", "degree days need the carrier " + " or ".join(DEGREE_DAY_KINDS))
+    optional = _optional_inputs(df, indicator, carrier, add)
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
     add(energy_no_carrier, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)")
     check = known & unit.ne("") & ~energy_no_carrier
@@ -322,9 +333,52 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
         "sector": df["sector"] if "sector" in df.columns else blank, "period_start": start, "period_end": end,
         "phase": phase, "indicator": indicator, "carrier": carrier, "value": value, "unit": unit,
         "note": df["note"] if "note" in df.columns else pd.Series([None] * len(df), index=df.index, dtype=object),
-        "value_canonical": value * factor, "unit_canonical": canonical_unit}, index=df.index)
+        **optional, "value_canonical": value * factor, "unit_canonical": canonical_unit}, index=df.index)
     rows.attrs["factor_set"] = FACTOR_SET_VERSION
     return Parsed(rows, _no_problems()), key
+
+
+def _currencies() -> frozenset[str]:
+    """ISO 4217 codes as Unicode CLDR lists them (Babel), as the improvement actions check them."""
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def _optional_inputs(df: pd.DataFrame, indicator: pd.Series, carrier: pd.Series, add) -> dict[str, pd.Series]:
+    """The optional inputs (``metrics.indicators.OPTIONAL_COLUMNS``) read and checked: ``renewable_pct`` a number
+    from 0 to 100 on purchased electricity only; ``price`` a number of 0 or more on material input only, with its
+    ``currency`` (an ISO 4217 code, in capitals; never converted). Missing columns and empty cells are not
+    entered (NaN, '')."""
+    blank = pd.Series("", index=df.index, dtype=object)
+    out: dict[str, pd.Series] = {}
+    for column, where, what in (("renewable_pct", indicator.eq("energy") & carrier.eq("electricity"),
+                                 "a renewable share is given for purchased electricity only"),
+                                ("price", indicator.eq("material_input"), "a price is given for material input only")):
+        raw = df[column] if column in df.columns else blank
+        given = _text(raw).ne("")
+        number = parse_values(raw.where(given, np.nan))
+        name = "the renewable share" if column == "renewable_pct" else "the price"
+        add(given & number.isna(), column, f"{name} is not a number")
+        add(given & number.notna() & (~np.isfinite(number.fillna(0)) | (number < 0)), column,
+            f"{name} is negative or not a finite number")
+        if column == "renewable_pct":
+            add(given & (number > 100), column, "the renewable share is over 100%")
+        else:  # a bound, so that a value saved (kg a year x price) stays a finite number: see METHODS.md, "Bounds"
+            add(given & np.isfinite(number.fillna(0)) & (number > MAX_PRICE), column,
+                f"the price is too large (over {MAX_PRICE:.0e} per unit); check the value")
+        add(given & ~where, column, what)
+        out[column] = number.where(given, np.nan).astype(float)
+    currency = _text(df["currency"]) if "currency" in df.columns else blank
+    currency = _per_distinct(currency, str.upper)
+    has_price = out["price"].notna()
+    add(has_price & currency.eq(""), "currency", "a price needs its currency (a three-letter ISO 4217 code, e.g. INR)")
+    add(currency.ne("") & ~currency.isin(_currencies()), "currency",
+        "not a currency: give its three-letter ISO 4217 code, e.g. INR, KES or USD")
+    add(currency.ne("") & ~has_price & _text(df["price"] if "price" in df.columns else blank).eq(""), "currency",
+        "a currency is given with a price only")
+    out["currency"] = currency
+    return out
 
 
 def _out_of_bounds(value: pd.Series, unit: pd.Series, factor: pd.Series, canonical_unit: pd.Series,

@@ -231,23 +231,32 @@ def intensity(df: pd.DataFrame, indicator: str, per: str = "production") -> pd.D
     kWh per piece or kg waste per kg product; NaN when production is 0), unit ("kWh per piece").
     The numerator is summed over carriers. Periods without production are left out.
     """
-    get(indicator), get(per)
+    return intensities(df, [indicator], per).drop(columns="indicator")
+
+
+def intensities(df: pd.DataFrame, indicators: list[str], per: str = "production") -> pd.DataFrame:
+    """:func:`intensity` of each of ``indicators`` in one pass (the production read and grouped
+    once), with an ``indicator`` column first."""
+    for name in [*indicators, per]:
+        get(name)
     from metrics.frames import to_canonical
 
     if "value_canonical" not in df.columns:
         df = to_canonical(df)
     keys = ["enterprise", "phase", "period_start", "period_end"]
     ind = df["indicator"].astype(str)
-    num_rows, den_rows = df[ind.eq(indicator).to_numpy()], df[ind.eq(per).to_numpy()]
-    num = num_rows.groupby(keys, observed=True, sort=True).agg(
+    num_rows, den_rows = df[ind.isin(indicators).to_numpy()], df[ind.eq(per).to_numpy()]
+    num = num_rows.assign(indicator=num_rows["indicator"].astype(str)).groupby(
+        ["indicator"] + keys, observed=True, sort=True).agg(
         numerator=("value_canonical", "sum"), num_unit=("unit_canonical", "first"))
     den = den_rows.assign(den_unit=den_rows["unit_canonical"].astype(str)).groupby(
         keys + ["den_unit"], observed=True, sort=True)["value_canonical"].sum().rename("denominator")
-    out = den.reset_index().merge(num.reset_index(), on=keys, how="inner")
+    out = num.reset_index().merge(den.reset_index(), on=keys, how="inner")
     with np.errstate(divide="ignore", invalid="ignore"):
         out["intensity"] = (out["numerator"] / out["denominator"]).where(out["denominator"] > 0)
     out["unit"] = out["num_unit"].astype(str) + " per " + out["den_unit"]
-    out = out[keys + ["numerator", "denominator", "intensity", "unit"]]
+    out = out.sort_values(["indicator"] + keys + ["den_unit"], kind="stable").reset_index(drop=True)
+    out = out[["indicator"] + keys + ["numerator", "denominator", "intensity", "unit"]]
     out.attrs["factor_set"] = df.attrs.get("factor_set", FACTOR_SET_VERSION)
     return out
 

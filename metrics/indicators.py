@@ -24,7 +24,7 @@ class Indicator:
     dimensions: tuple[str, ...]  # accepted unit dimensions
     canonical_unit: str  # for the first dimension
     direction: str | None  # 'lower', 'higher', or None (production: neither)
-    kind: str  # 'extensive' (summed, per-day rates) or 'ratio' (yield)
+    kind: str  # 'extensive' (summed, per-day rates), 'ratio' (yield) or 'driver' (degree days: not a result)
     units: tuple[str, ...]  # offered in drop-downs
 
     @property
@@ -45,11 +45,17 @@ INDICATORS: dict[str, Indicator] = {
     "water": Indicator("water", "Water", ("volume",), "m3", "lower", "extensive", ("m3", "L", "kL")),
     "production": Indicator("production", "Production", ("count", "mass", "area"), "piece", None, "extensive",
                             ("piece", "kg", "t", "m2")),
+    # what explains energy use besides production (the weather), per period: optional, a predictor of the
+    # regression baseline (metrics.regression), never a result (no change, no aggregate); the carrier says which
+    "degree_days": Indicator("degree_days", "Degree days", ("degree days",), "degree_day", None, "driver",
+                             ("degree_day", "degF_day")),
 }
+#: the kinds of degree days, entered as the carrier of a ``degree_days`` figure
+DEGREE_DAY_KINDS = ("heating", "cooling")
 
 #: canonical unit per dimension (production's canonical unit follows what was entered)
 CANONICAL_BY_DIMENSION = {"energy": "kWh", "mass": "kg", "volume": "m3", "ratio": "dimensionless",
-                          "count": "piece", "area": "m2"}
+                          "count": "piece", "area": "m2", "degree days": "degree_day"}
 
 #: days in a year, for every yearly figure (avoided per year, and the bounds below)
 DAYS_PER_YEAR = 365.0
@@ -57,18 +63,31 @@ DAYS_PER_YEAR = 365.0
 #: days, times DAYS_PER_YEAR): the power of ten above the whole world's yearly total, so that no
 #: enterprise's real figure comes near it and every sum and difference of figures stays finite;
 #: with the world's total it is named after (METHODS.md, "Bounds")
-YEARLY_LIMITS = {"kWh": 1e15, "kg": 1e15, "m3": 1e13, "m2": 1e15, "piece": 1e15}
+YEARLY_LIMITS = {"kWh": 1e15, "kg": 1e15, "m3": 1e13, "m2": 1e15, "piece": 1e15, "degree_day": 4e4}
 WORLD_TOTALS = {"kWh": "the world's primary energy use is about 1.7e14 kWh a year",
                 "kg": "the world extracts about 1e14 kg of materials a year",
                 "m3": "the world withdraws about 4e12 m³ of fresh water a year",
                 "m2": "the Earth's surface is 5.1e14 m²",
-                "piece": "1e15 pieces a year is 30 million every second"}
+                "piece": "1e15 pieces a year is 30 million every second",
+                # not a world total: the most the weather gives anywhere, about 110 degree days a day
+                "degree_day": "the coldest station on Earth, Vostok (mean -55 °C), has about 26,700 heating degree "
+                              "days a year at a base of 18 °C"}
 #: the smallest figure other than 0, in its canonical unit (a milligram, a millilitre, 3.6 joules):
 #: below any meter's or scale's resolution, and a baseline this small would make a relative
 #: change overflow
 SMALLEST = 1e-6
 
 WASTE_DESTINATIONS = ("landfill", "recycled", "sold", "incinerated", "composted", "other")
+#: hazardous waste is waste with a destination of its own kind: ``hazardous_`` and the destination (optional;
+#: the VSME B7 and GRI 306 split of hazardous and non-hazardous waste)
+HAZARDOUS_PREFIX = "hazardous_"
+HAZARDOUS_DESTINATIONS = tuple(HAZARDOUS_PREFIX + d for d in WASTE_DESTINATIONS)
+#: where water is withdrawn from (GRI 303-3 a): the carrier of a water figure; optional ('' for not entered)
+WATER_SOURCES = ("surface_water", "groundwater", "seawater", "produced_water", "third_party_water")
+#: the optional inputs of a figure, beside its value (template columns; NaN / '' when not entered):
+#: ``renewable_pct`` on purchased electricity (0 to 100), ``price`` (per one unit of the figure's unit, 0 or more)
+#: and its ``currency`` (up to 3 characters, as typed) on material input
+OPTIONAL_COLUMNS = ("renewable_pct", "price", "currency")
 PHASES = ("baseline", "follow-up")
 PHASE_ALIASES = {"baseline": "baseline", "base": "baseline", "before": "baseline", "follow-up": "follow-up",
                  "followup": "follow-up", "follow_up": "follow-up", "follow up": "follow-up", "after": "follow-up"}

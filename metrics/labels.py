@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from metrics.indicators import INDICATORS, WASTE_DESTINATIONS, fuels
+from metrics.indicators import HAZARDOUS_PREFIX, INDICATORS, WASTE_DESTINATIONS, WATER_SOURCES, fuels
 from metrics.normalise import NORMALISED
 
 #: the indicators as the report, the overview and the charts name them, with their figures per unit
@@ -40,7 +40,15 @@ FIGURE_MEANINGS = {
     "adjusted": "sum over enterprises of (baseline intensity x follow-up production minus follow-up energy) per day, "
                 "x 365: the savings against the baseline adjusted to the follow-up's production (ISO 50006 "
                 "normalised savings)",
+    "regression": "sum over the enterprises with a valid regression baseline (energy a day = a + b x production "
+                  "(+ c x degree days), fitted on 12 or more monthly baseline periods) of their expected minus actual "
+                  "energy over the follow-up, a year; ± the 95 % uncertainty of the sum (each enterprise's in "
+                  "quadrature)",
 }
+#: the overview where no enterprise of the selection has a valid regression baseline (nothing hidden: none)
+NO_REGRESSION = ("Energy avoided, regression baseline: No enterprise of this selection has a regression baseline yet "
+                 "(12 or more monthly baseline periods with energy and production, and a model that passes its "
+                 "checks; the report of each enterprise says why not). The production-adjusted figures stand instead.")
 #: the note under a report's figures per unit of production
 NORMALISED_NOTE = ("Per unit of production: each figure divided by the production of the same period (per-day rates), "
                    "in the unit production is entered in. Change per unit of production = follow-up intensity / "
@@ -63,19 +71,29 @@ def comparable_text(counts: dict) -> str:
 #: energy carriers as people call them (the fuel table's names are IPCC's: "Gas/diesel oil")
 _CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
                   "kerosene": "Kerosene", "fuel_oil": "Fuel oil", "coal": "Coal (bituminous)",
-                  "biomass": "Biomass (wood)"}
-DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS}
+                  "biomass": "Biomass (wood)", "heating": "Heating", "cooling": "Cooling"}
+DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS} | {
+    HAZARDOUS_PREFIX + d: f"Hazardous, {d}" for d in WASTE_DESTINATIONS}
+#: where water is withdrawn from (GRI 303-3)
+WATER_SOURCE_LABELS: dict[str, str] = {"surface_water": "Surface water", "groundwater": "Groundwater",
+                                       "seawater": "Seawater", "produced_water": "Produced water",
+                                       "third_party_water": "Third-party water (municipal supply, another company)"}
+assert set(WATER_SOURCE_LABELS) == set(WATER_SOURCES)
 
 #: units whose machine spelling is not how people write them
 UNIT_LABELS = {"short_ton": "short ton", "dimensionless": "fraction", "piece": "pieces", "percent": "%",
-               "": ""}
+               "degree_day": "degree days (°C)", "degF_day": "degree days (°F)", "": ""}
 
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {
     "enterprise": "Enterprise", "name": "Name", "country": "Country", "sector": "Sector or cluster",
     "size": "Size", "partner": "Implementation partner", "cluster": "Cluster", "synthetic": "Synthetic",
     "period_start": "Period start", "period_end": "Period end", "phase": "Phase", "stage": "Stage",
-    "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit", "note": "Note",
+    "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit",
+    "note": "Note", "renewable_pct": "Renewable share of electricity (%)", "price": "Price per unit",
+    "material": "Material", "baseline_kg_per_day": "Baseline (kg per day)",
+    "followup_kg_per_day": "Latest follow-up (kg per day)", "saved_kg_per_year": "Saved a year (kg)",
+    "price_unit": "Price per", "price_per_kg": "Price per kg", "value_saved_per_year": "Value saved a year",
     "value_canonical": "Value (converted)", "unit_canonical": "Unit (converted)", "factor_set": "Factor set",
     "figures": "Figures", "days": "Days", "modules": "Modules", "data_completeness": "Data completeness",
     "issue": "Issue",
@@ -104,7 +122,7 @@ COLUMN_LABELS = {
     "followup_quarter": "Quarter of the follow-up's end", "p05_pct": "5th percentile (%)",
     "q1_pct": "1st quartile (%)", "median_pct": "Median (%)", "q3_pct": "3rd quartile (%)",
     "p95_pct": "95th percentile (%)", "mean_pct": "Mean (%)", "figure": "Figure", "avoided": "Avoided",
-    "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)",
+    "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)", "uncertainty": "± (95 %)",
     "emissions_avoided_t_per_year": "Emissions avoided, scope 1 + 2 (t CO2e per year)",
     "username": "User name", "role": "Role", "active": "Active", "email": "Single sign-on e-mail",
     "failed_attempts": "Failed sign-ins", "created_at": "Created (UTC)",
@@ -130,6 +148,8 @@ def carrier_label(name) -> str:
         return _CARRIER_WORDS[name]
     if name in DESTINATION_LABELS:
         return DESTINATION_LABELS[name]
+    if name in WATER_SOURCE_LABELS:
+        return WATER_SOURCE_LABELS[name]
     table = fuels()
     if name in table.index:
         return str(table.loc[name, "label"])

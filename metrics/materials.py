@@ -9,11 +9,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: waste destinations that divert waste from disposal (recycled, sold for reuse, composted)
-DIVERTED = ("recycled", "sold", "composted")
+from metrics.indicators import DAYS_PER_YEAR, HAZARDOUS_PREFIX, canonical_factor
+
+#: waste destinations that divert waste from disposal (recycled, sold for reuse, composted), hazardous or not
+DIVERTED = ("recycled", "sold", "composted") + tuple(HAZARDOUS_PREFIX + d for d in ("recycled", "sold", "composted"))
 #: destinations that are disposal: landfill, burnt without recovery, and 'other' (not known to be
-#: diverted, so not counted as diverted)
-DISPOSED = ("landfill", "incinerated", "other")
+#: diverted, so not counted as diverted), hazardous or not
+DISPOSED = ("landfill", "incinerated", "other") + tuple(HAZARDOUS_PREFIX + d for d in ("landfill", "incinerated",
+                                                                                       "other"))
 _PERIOD = ["enterprise", "phase", "period_start", "period_end"]
 
 
@@ -114,3 +117,56 @@ def material_value_saved(baseline_kg_per_day: float, followup_kg_per_day: float,
     if not np.isfinite(price) or price < 0:
         raise ValueError("The material price must be a number of 0 or more.")
     return (float(baseline_kg_per_day) - float(followup_kg_per_day)) * days * price
+
+
+#: the columns of :func:`material_savings`
+SAVINGS_COLUMNS = ["enterprise", "material", "baseline_kg_per_day", "followup_kg_per_day", "saved_kg_per_year",
+                   "price", "price_unit", "currency", "price_per_kg", "value_saved_per_year"]
+
+
+def material_savings(df: pd.DataFrame) -> pd.DataFrame:
+    """Per enterprise and material (the carrier of its material input rows; '' for material input without one) with
+    a price entered: the value of material saved a year, in the currency the price was typed in (no conversion).
+
+    The material's per-day rates are those of its material input change (``enterprise_changes`` of that material's
+    rows alone: every baseline period together over the days they cover, and the latest follow-up period);
+    ``saved_kg_per_year`` = (baseline - follow-up kg a day) x 365; the price is the one of the latest period that
+    has one (per one unit of that row's unit: ``price_per_kg`` = price / kg in that unit); ``value_saved_per_year``
+    = saved kg a year x price per kg (negative when more material is used). A material without a baseline and a
+    follow-up, or without a price, has no row. Columns :data:`SAVINGS_COLUMNS`."""
+    from metrics.aggregate import enterprise_changes
+
+    rows = df[(df["indicator"] == "material_input").to_numpy()]
+    if "price" not in rows.columns or rows.empty:
+        return pd.DataFrame(columns=SAVINGS_COLUMNS)
+    material = rows["carrier"].fillna("").astype(str)
+    priced = rows[rows["price"].notna().to_numpy()].assign(material=material)
+    if priced.empty:
+        return pd.DataFrame(columns=SAVINGS_COLUMNS)
+    last = priced.sort_values(["period_end", "period_start"], kind="stable").groupby(
+        ["enterprise", "material"], sort=False).tail(1).set_index(["enterprise", "material"])
+    key = rows["enterprise"].astype(str) + "\x1f" + material  # one series per enterprise and material
+    changes = enterprise_changes(rows.assign(enterprise=key.to_numpy()))
+    out = []
+    for c in changes.itertuples(index=False):
+        enterprise, name = str(c.enterprise).split("\x1f", 1)
+        if (enterprise, name) not in last.index:
+            continue
+        p = last.loc[(enterprise, name)]
+        kg_per_unit = canonical_factor("material_input", "", str(p["unit"]))[0]
+        price_per_kg = float(p["price"]) / kg_per_unit
+        saved = (float(c.baseline) - float(c.followup)) * DAYS_PER_YEAR
+        out.append({"enterprise": enterprise, "material": name, "baseline_kg_per_day": float(c.baseline),
+                    "followup_kg_per_day": float(c.followup), "saved_kg_per_year": saved, "price": float(p["price"]),
+                    "price_unit": str(p["unit"]), "currency": str(p["currency"]), "price_per_kg": price_per_kg,
+                    "value_saved_per_year": saved * price_per_kg})
+    return pd.DataFrame(out, columns=SAVINGS_COLUMNS)
+
+
+def savings_by_currency(savings: pd.DataFrame) -> pd.DataFrame:
+    """The value of material saved a year summed per enterprise and currency, never across currencies: columns
+    enterprise, currency, value_saved_per_year, materials (how many are summed)."""
+    if savings.empty:
+        return pd.DataFrame(columns=["enterprise", "currency", "value_saved_per_year", "materials"])
+    return (savings.groupby(["enterprise", "currency"], sort=True)
+            .agg(value_saved_per_year=("value_saved_per_year", "sum"), materials=("material", "size")).reset_index())

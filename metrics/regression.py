@@ -1,13 +1,16 @@
 """Regression baselines where the data allow (ISO 50006; DOE's VERIFI and SEP M&V), with statsmodels.
 
 With at least :data:`MIN_MONTHS` monthly baseline periods holding both energy and production, fit
-energy per day = a + b x production per day (+ c x degree days per day where a ``degree_days`` column is
-given) by ordinary least squares (statsmodels OLS), check the model (R squared at least :data:`MIN_R2`, the
+energy per day = a + b x production per day (+ c x heating and d x cooling degree days per day) by
+ordinary least squares (statsmodels OLS), check the model (R squared at least :data:`MIN_R2`, the
 model's and every predictor's p-value under :data:`MAX_P`, every follow-up period's predictors within the
 range the baseline's months span) and give the modelled savings of the follow-up periods, expected -
 actual, with a 95 % uncertainty. Where the model is not valid the reason is stated and the enterprise's
 figures fall back to intensity (metrics.normalise). The CUSUM (cumulative actual minus expected, period
-by period) shows when a change took hold (RETScreen). METHODS.md, "Regression baselines".
+by period) shows when a change took hold (RETScreen). Degree days (heating and cooling, entered per period as
+the carrier of a ``degree_days`` figure) are predictors where they are entered for every month compared and
+their p-value is under :data:`MAX_P`; otherwise the model is fitted without them and ``notes`` says why.
+METHODS.md, "Regression baselines".
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from metrics.frames import period_dates, to_canonical
+from metrics.indicators import DAYS_PER_YEAR
 
 MIN_MONTHS = 12
 MIN_R2 = 0.5
@@ -34,7 +38,8 @@ class RegressionBaseline:
     valid: bool
     reason: str
     months: int = 0
-    coefficients: dict = field(default_factory=dict)  # 'intercept', 'production', 'degree_days' (kWh a day per ...)
+    #: 'intercept', 'production' and, where entered, 'heating_degree_days', 'cooling_degree_days' (kWh a day per ...)
+    coefficients: dict = field(default_factory=dict)
     p_values: dict = field(default_factory=dict)
     r_squared: float = float("nan")
     production_range: tuple = (float("nan"), float("nan"))
@@ -42,12 +47,22 @@ class RegressionBaseline:
     savings_kwh: float = float("nan")  # expected - actual over the follow-up periods
     savings_uncertainty_kwh: float = float("nan")  # half-width of the 95 % interval
     cusum: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CUSUM_COLUMNS))
+    #: what the model left out and why (degree days entered for some baseline months only)
+    notes: list = field(default_factory=list)
+    #: the follow-up periods' days (the savings a year are savings_kwh x 365 / followup_days)
+    followup_days: int = 0
 
 
-def model_energy(coefficients: dict, production: float, degree_days: float = 0.0) -> float:
-    """Modelled energy = a + b x production + c x degree days (VERIFI's regression formula)."""
+#: the degree-day predictors (the carrier of a ``degree_days`` figure) and their names in a model
+DEGREE_DAYS = {"heating": "heating_degree_days", "cooling": "cooling_degree_days"}
+
+
+def model_energy(coefficients: dict, production: float, heating: float = 0.0, cooling: float = 0.0) -> float:
+    """Modelled energy = a + b x production + c x heating degree days + d x cooling degree days (VERIFI's
+    regression formula, one coefficient per predictor)."""
     return (coefficients.get("intercept", 0.0) + coefficients.get("production", 0.0) * production
-            + coefficients.get("degree_days", 0.0) * degree_days)
+            + coefficients.get("heating_degree_days", 0.0) * heating
+            + coefficients.get("cooling_degree_days", 0.0) * cooling)
 
 
 def is_month(start, end) -> bool:
@@ -59,7 +74,7 @@ def is_month(start, end) -> bool:
 def periods_table(df: pd.DataFrame) -> pd.DataFrame:
     """One enterprise's periods with energy (kWh, summed over carriers) and production (one kind of unit)
     and optional degree days: phase, period_start, period_end, days, energy, production, production_unit,
-    degree_days, monthly."""
+    heating_degree_days, cooling_degree_days (NaN where not entered), monthly."""
     if "value_canonical" not in df.columns:
         df = to_canonical(df)
     start, end = period_dates(df)
@@ -70,11 +85,13 @@ def periods_table(df: pd.DataFrame) -> pd.DataFrame:
     units = prod.groupby(key)["unit_canonical"].agg(lambda u: u.iloc[0] if u.nunique() == 1 else "mixed")
     production = prod.groupby(key)["value_canonical"].sum().rename("production")
     t = pd.concat([energy, production, units.rename("production_unit")], axis=1, join="inner").reset_index()
-    if "degree_days" in d["indicator"].to_numpy():
-        dd = d[d["indicator"].eq("degree_days")].groupby(key)["value_canonical"].sum().rename("degree_days")
-        t = t.merge(dd.reset_index(), on=key, how="left")
-    else:
-        t["degree_days"] = np.nan
+    dd = d[d["indicator"].eq("degree_days").to_numpy()]
+    for kind, name in DEGREE_DAYS.items():
+        mine = dd[dd["carrier"].eq(kind).to_numpy()]
+        if len(mine):
+            t = t.merge(mine.groupby(key)["value_canonical"].sum().rename(name).reset_index(), on=key, how="left")
+        else:
+            t[name] = np.nan
     t["days"] = (t["period_end"] - t["period_start"]).dt.days + 1
     t["monthly"] = [is_month(a, b) for a, b in zip(t["period_start"], t["period_end"], strict=True)]
     return t.sort_values(["period_end", "period_start"]).reset_index(drop=True)
@@ -91,16 +108,36 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     if base["production_unit"].nunique() != 1 or base["production_unit"].iloc[0] == "mixed":
         return RegressionBaseline(False, "production in more than one kind of unit", months=len(base))
     unit = str(base["production_unit"].iloc[0])
-    names = ["production"] + (["degree_days"] if base["degree_days"].notna().all() else [])
+    usable = follow[follow["production_unit"].eq(unit).to_numpy()]
+    names, notes = ["production"], []
+    for name in DEGREE_DAYS.values():  # a degree-day predictor where it is entered for every month compared
+        words = name.replace("_", " ")
+        entered, fu_entered = int(base[name].notna().sum()), int(usable[name].notna().sum())
+        if entered == len(base) and fu_entered == len(usable):
+            names.append(name)
+        elif entered or fu_entered:
+            notes.append(f"{words} entered for {entered} of the {len(base)} baseline months and {fu_entered} of the "
+                         f"{len(usable)} follow-up periods: fitted without them")
     days = base["days"].to_numpy(float)
-    x = np.column_stack([base[n].to_numpy(float) / days for n in names])
     y = base["energy"].to_numpy(float) / days
-    fit = sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
+
+    def fitted(names):
+        x = np.column_stack([base[n].to_numpy(float) / days for n in names])
+        return x, sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
+
+    x, fit = fitted(names)
+    weak = [n for n, p in zip(names[1:], fit.pvalues[2:], strict=True) if not p < MAX_P]
+    if weak:  # a degree-day term that explains nothing is left out (VERIFI keeps predictors that pass)
+        notes += [f"the p-value of {n.replace('_', ' ')} ({p:.3f}) is not under {MAX_P}: fitted without them"
+                  for n, p in zip(names[1:], fit.pvalues[2:], strict=True) if n in weak]
+        names = [n for n in names if n not in weak]
+        x, fit = fitted(names)
     coefficients = dict(zip(["intercept", *names], map(float, fit.params), strict=True))
     p_values = dict(zip(["intercept", *names], map(float, fit.pvalues), strict=True))
     lo, hi = float(x[:, 0].min()), float(x[:, 0].max())
     out = RegressionBaseline(True, "", months=len(base), coefficients=coefficients, p_values=p_values,
-                             r_squared=float(fit.rsquared), production_range=(lo, hi), production_unit=unit)
+                             r_squared=float(fit.rsquared), production_range=(lo, hi), production_unit=unit,
+                             notes=notes)
     problems = []
     if not fit.rsquared >= MIN_R2:
         problems.append(f"R squared {fit.rsquared:.2f} is under {MIN_R2}")
@@ -108,16 +145,16 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
         problems.append(f"the model's p-value {fit.f_pvalue:.3f} is not under {MAX_P}")
     problems += [f"the p-value of {n.replace('_', ' ')} ({p_values[n]:.3f}) is not under {MAX_P}" for n in names
                  if not p_values[n] < MAX_P]
-    usable = follow[follow["production_unit"].eq(unit)]
-    if "degree_days" in names:
-        usable = usable[usable["degree_days"].notna()]
-    if follow.empty or usable.empty:
-        problems.append("no follow-up period with energy and production (and degree days) to compare")
+    if usable.empty:
+        problems.append("no follow-up period with energy and production to compare")
     else:
-        rate = usable["production"].to_numpy(float) / usable["days"].to_numpy(float)
-        if ((rate < lo) | (rate > hi)).any():
-            problems.append("follow-up production per day outside the baseline's range "
-                            f"({lo:,.4g}-{hi:,.4g} {unit} a day)")
+        for i, name in enumerate(names):  # every predictor within the range the baseline's months span
+            rate = usable[name].to_numpy(float) / usable["days"].to_numpy(float)
+            low, high = float(x[:, i].min()), float(x[:, i].max())
+            if ((rate < low) | (rate > high)).any():
+                what = unit if name == "production" else "degree days"
+                problems.append(f"follow-up {name.replace('_', ' ')} per day outside the baseline's range "
+                                f"({low:,.4g}-{high:,.4g} {what} a day)")
     if problems:
         out.valid, out.reason = False, "; ".join(problems)
         return out
@@ -133,6 +170,7 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     cusum["cusum_kwh"] = cusum["difference_kwh"].cumsum()
     is_fu = cusum["phase"].eq("follow-up").to_numpy()
     out.savings_kwh = float((expected - actual)[is_fu].sum())
+    out.followup_days = int(d[is_fu].sum())
     # the model's error in the expected sum (its periods' errors move together: summed) and each period's own
     # scatter (independent: in quadrature), per day x the period's days
     se_mean = float((pred["mean_se"].to_numpy() * d)[is_fu].sum())
@@ -140,3 +178,55 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     out.savings_uncertainty_kwh = Z95 * float(np.hypot(se_mean, se_obs))
     out.cusum = cusum[CUSUM_COLUMNS]
     return out
+
+
+#: the summary's row of an enterprise with a valid regression baseline (tracker.summary): expected and actual
+#: energy a day over its follow-up, and the savings' 95 % half-width a day
+REGRESSION_ROW = "energy_regression"
+REGRESSION_ROW_COLUMNS = ["enterprise", "baseline", "followup", "savings_uncertainty", "baseline_days",
+                          "followup_days", "followup_end"]
+
+
+def regression_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Per enterprise of ``df`` (canonical rows of any number of enterprises) whose regression baseline is valid:
+    ``baseline`` the expected energy a day over its follow-up periods (kWh), ``followup`` the actual, and
+    ``savings_uncertainty`` the 95 % half-width of the savings a day, so that (baseline - followup) x 365 is the
+    modelled savings a year. Only enterprises with at least :data:`MIN_MONTHS` monthly baseline periods of energy
+    are fitted (found without a fit)."""
+    if df.empty:
+        return pd.DataFrame(columns=REGRESSION_ROW_COLUMNS)
+    start, end = period_dates(df)
+    energy = (df["indicator"].eq("energy") & df["phase"].eq("baseline")).to_numpy()
+    monthly = (start.dt.day.eq(1) & (end + pd.Timedelta(days=1)).dt.day.eq(1)
+               & start.dt.to_period("M").eq(end.dt.to_period("M"))).to_numpy()
+    months = (pd.DataFrame({"enterprise": df["enterprise"].to_numpy()[energy & monthly],
+                            "start": start.to_numpy()[energy & monthly]})
+              .drop_duplicates().groupby("enterprise", sort=False).size())
+    out = []
+    for enterprise in months.index[months.to_numpy() >= MIN_MONTHS]:
+        model = regression_baseline(df[df["enterprise"].eq(enterprise).to_numpy()])
+        if not model.valid or not model.followup_days:
+            continue
+        c, days = model.cusum, model.followup_days
+        fu = c[c["phase"].eq("follow-up").to_numpy()]
+        base = c[c["phase"].eq("baseline").to_numpy()]
+        base_days = int(((pd.to_datetime(base["period_end"]) - pd.to_datetime(base["period_start"])).dt.days + 1).sum())
+        out.append(dict(enterprise=enterprise, baseline=float(fu["expected_kwh"].sum()) / days,
+                        followup=float(fu["actual_kwh"].sum()) / days,
+                        savings_uncertainty=model.savings_uncertainty_kwh / days, baseline_days=base_days,
+                        followup_days=days, followup_end=pd.to_datetime(fu["period_end"]).max()))
+    return pd.DataFrame(out, columns=REGRESSION_ROW_COLUMNS)
+
+
+def regression_savings(rows: pd.DataFrame) -> dict:
+    """Over the enterprises of ``rows`` (:func:`regression_rows`, or the summary's rows of them): ``enterprises``,
+    the modelled savings a year summed (``savings_mwh_per_year``: (expected - actual) a day x 365 / 1000), the
+    expected energy a year (``expected_mwh_per_year``) and the 95 % half-width of the sum
+    (``uncertainty_mwh_per_year``: the square root of the sum of each enterprise's squared half-width, their
+    errors being independent)."""
+    scale = DAYS_PER_YEAR / 1000
+    b, f = rows["baseline"].to_numpy(float), rows["followup"].to_numpy(float)
+    u = rows["savings_uncertainty"].to_numpy(float)
+    return {"enterprises": len(rows), "expected_mwh_per_year": float(b.sum() * scale),
+            "savings_mwh_per_year": float((b - f).sum() * scale),
+            "uncertainty_mwh_per_year": float(np.sqrt(((u * scale) ** 2).sum()))}

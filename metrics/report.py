@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregate import CHANGE_COLUMNS, enterprise_changes
-from metrics.impacts import emissions_frame, intensity
+from metrics.impacts import emissions_frame, intensities
 from metrics.indicators import INDICATORS
 from metrics.materials import combined_yield, diversion, mass_balance
 from metrics.periods import series_periods
@@ -16,6 +16,7 @@ REPORT_CHANGE_COLUMNS = CHANGE_COLUMNS + ["shown_unit", "shown_baseline", "shown
                                           "followup_periods"]
 STAGE_COLUMNS = ["stage", "phase", "period_start", "period_end", "yield_pct", "waste_share_pct"]
 _PERIOD = ["phase", "period_start", "period_end"]
+_INTENSITIES = ("energy", "waste", "material_wasted", "water")
 
 
 def report_stages(df: pd.DataFrame) -> pd.DataFrame:
@@ -25,30 +26,26 @@ def report_stages(df: pd.DataFrame) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=STAGE_COLUMNS)
     periods = (df[_PERIOD].drop_duplicates().sort_values(["period_end", "period_start"]).reset_index(drop=True))
-    labels, n_fu, n_base = [], 0, 0
-    for p in periods.itertuples():
-        if p.phase == "baseline":
-            n_base += 1
-            labels.append("Baseline" if n_base == 1 else f"Baseline {n_base}")
-        else:
-            n_fu += 1
-            labels.append(f"Follow-up {n_fu}")
-    periods["stage"] = labels
+    baseline = periods["phase"].eq("baseline").to_numpy()
+    n_base, n_fu = np.cumsum(baseline), np.cumsum(~baseline)
+    periods["stage"] = [("Baseline" if b == 1 else f"Baseline {b}") if is_base else f"Follow-up {f}"
+                        for is_base, b, f in zip(baseline, n_base, n_fu, strict=True)]
+    index = pd.MultiIndex.from_frame(periods[_PERIOD])
+    indicator = df["indicator"].to_numpy()
 
-    def pick(indicator: str, how: str) -> pd.Series:
-        sub = df[df["indicator"] == indicator].groupby(_PERIOD)["value_canonical"].agg(how)
-        return periods.set_index(_PERIOD).index.map(lambda k: sub.get(k, float("nan")))
+    def pick(name: str, how: str) -> pd.Series:
+        sub = df[indicator == name].groupby(_PERIOD)["value_canonical"].agg(how)
+        return pd.Series(sub.reindex(index).to_numpy(dtype=float))
 
     # yield is a ratio: two yield rows of one period (two materials) are combined by their material
     # input where each has one (metrics.combined_yield), else their mean; never summed
-    y = pd.Series(pick("yield", "mean"), dtype=float) * 100
+    y = pick("yield", "mean") * 100
     combined = combined_yield(df)
     if not combined.empty:
-        weighted = combined.set_index(_PERIOD)["yield"]
-        y = pd.Series(periods.set_index(_PERIOD).index.map(lambda k: weighted.get(k, float("nan"))),
-                      dtype=float).mul(100).where(lambda v: v.notna(), y)
-    wasted = pd.Series(pick("material_wasted", "sum"), dtype=float)
-    inp = pd.Series(pick("material_input", "sum"), dtype=float)
+        weighted = combined.set_index(_PERIOD)["yield"].reindex(index).to_numpy(dtype=float)
+        y = pd.Series(weighted).mul(100).where(lambda v: v.notna(), y)
+    wasted = pick("material_wasted", "sum")
+    inp = pick("material_input", "sum")
     share = (wasted / inp * 100).where(inp > 0)
     share = share.fillna(100 - y)
     periods["yield_pct"] = y.values
@@ -96,11 +93,14 @@ def report_impacts(df: pd.DataFrame, stages: pd.DataFrame) -> tuple[pd.DataFrame
         sums = grouped.sum().where(grouped.count().eq(grouped.size(), axis=0))
         sums.columns = ["energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e", "biogenic_kg_co2_memo"]
         out = out.merge(sums.reset_index(), on=_PERIOD, how="left")
-    for indicator in ("energy", "waste", "material_wasted", "water"):
-        inten = intensity(df, indicator)
-        for unit, part in inten.groupby("unit", sort=False):  # production in pieces and in kg: two columns
-            col = f"{indicator} per {unit.split(' per ')[-1]}"
-            out = out.merge(part[_PERIOD + ["intensity"]].rename(columns={"intensity": col}), on=_PERIOD, how="left")
+    inten = intensities(df, list(_INTENSITIES))
+    if not inten.empty:  # production in pieces and in kg: two columns
+        inten = inten.assign(column=inten["indicator"] + " per " + inten["unit"].str.split(" per ").str[-1])
+        wide = inten.pivot_table(index=_PERIOD, columns="column", values="intensity", aggfunc="first", sort=False,
+                                 dropna=False)
+        order = sorted(wide.columns, key=lambda c: (_INTENSITIES.index(c.split(" per ")[0]),
+                                                    list(inten["column"].unique()).index(c)))
+        out = out.merge(wide[order].reset_index(), on=_PERIOD, how="left")
     factors = (em[["carrier", "scope", "factor_kg_per_kwh", "factor_source"]].drop_duplicates().reset_index(drop=True)
                if not em.empty else pd.DataFrame())
     if not factors.empty:
@@ -117,14 +117,15 @@ def periods_differ(df: pd.DataFrame) -> bool:
     return (df["period_end"] - df["period_start"]).dt.days.add(1).nunique() > 1
 
 
-def report_changes(df: pd.DataFrame) -> pd.DataFrame:
+def report_changes(df: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
     """``enterprise_changes`` of ``df`` with what a report shows beside each row: the figures in
     the unit people read (``shown_unit``: '%' for yield, else the canonical unit 'per day';
     ``shown_baseline``, ``shown_followup`` and ``absolute_change`` = follow-up - baseline in it)
     and where they come from, over the row's series (carriers): ``baseline_from`` (first start of
     a baseline period), ``baseline_to`` (last end), ``followup_from`` and ``followup_to`` (the span
     of the latest follow-up periods used) and ``followup_periods``, how many distinct periods
-    those are (over 1: the carriers' latest figures come from different periods)."""
+    those are (over 1: the carriers' latest figures come from different periods). ``periods``:
+    ``series_periods(df)`` where the caller has it already."""
     changes = enterprise_changes(df)
     if changes.empty:
         return pd.DataFrame(columns=REPORT_CHANGE_COLUMNS)
@@ -135,7 +136,7 @@ def report_changes(df: pd.DataFrame) -> pd.DataFrame:
         shown_baseline=changes["baseline"].to_numpy(dtype=float) * scale,
         shown_followup=changes["followup"].to_numpy(dtype=float) * scale)
     out["absolute_change"] = out["shown_followup"] - out["shown_baseline"]
-    periods = series_periods(df)
+    periods = series_periods(df) if periods is None else periods
     keys = ["enterprise", "indicator", "unit"]
     fu = periods.dropna(subset=["followup_from"]).drop_duplicates(keys + ["followup_from", "followup_to"])
     spans = (periods.groupby(keys, sort=False)

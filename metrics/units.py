@@ -16,6 +16,14 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.load_definitions(str(DATA_DIR / "units.txt"))
+# Degree days (heating and cooling, per period): the sum over the period's days of how far the day's mean
+# temperature lies below (heating) or above (cooling) a base temperature, in kelvin (= degC) days; a degree
+# Fahrenheit day is 5/9 of one. A dimension of its own, so that no other unit converts to it. Defined here, not in
+# data/units.txt, whose checksum belongs to the factor sets: no stored figure's conversion changes with them.
+DEGREE_DAY_UNITS = ("degree_day = [degree_day] = _ = degC_day = K_day = degree_days",
+                    "degF_day = 5 / 9 * degree_day = _ = degF_days")
+for _definition in DEGREE_DAY_UNITS:
+    ureg.define(_definition)
 pint.set_application_registry(ureg)
 Q_ = ureg.Quantity
 
@@ -102,6 +110,7 @@ _DIMS = {
     "[length] ** 2": "area",
     "[count]": "count",
     "dimensionless": "ratio",
+    "[degree_day]": "degree days",
 }
 
 

@@ -48,8 +48,13 @@ def render() -> None:
         period_slot = st.empty()
         entries, slots = {}, {}
         for field in entry.FIELDS:
+            if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
+                st.markdown("**Optional**")
+                st.caption(OPTIONAL_NOTE)
             cols = st.columns([3, 2, 2, 2])
             cols[0].markdown(f"**{field.label}**")
+            if field.key == entry.HAZARDOUS_FIELD:
+                cols[0].caption("Counted in the waste total: do not enter it in the lines above too")
             carrier = field.carrier
             if field.indicator == "energy" and not field.carrier:
                 carrier = cols[1].selectbox(f"{field.label} fuel", entry.FUELS, key=f"{k}_{field.key}_carrier",
@@ -58,6 +63,10 @@ def render() -> None:
                 carrier = cols[1].selectbox(f"{field.label} destination", entry.DESTINATIONS,
                                             format_func=labels.carrier_label, key=f"{k}_{field.key}_carrier",
                                             label_visibility="collapsed")
+            elif field.indicator == "water":
+                carrier = cols[1].selectbox(f"{field.label} source", entry.WATER_SOURCES,
+                                            format_func=lambda c: labels.carrier_label(c) or "Source (optional)",
+                                            key=f"{k}_{field.key}_carrier", label_visibility="collapsed")
             value = cols[2].text_input(f"{field.label} value", key=f"{k}_{field.key}_value", placeholder="value",
                                        label_visibility="collapsed")
             choices = entry.unit_choices(field)
@@ -65,7 +74,7 @@ def render() -> None:
             unit = cols[3].selectbox(f"{field.label} unit", choices, index=choices.index(usual) if usual else 0,
                                      format_func=labels.unit_words, key=f"{k}_{field.key}_unit",
                                      label_visibility="collapsed")
-            entries[field.key] = dict(value=value, unit=unit, carrier=carrier)
+            entries[field.key] = dict(value=value, unit=unit, carrier=carrier) | _optional_inputs(field.key, k)
             slots[field.key] = st.empty()
         confirm = st.checkbox("I have checked the figures and dates flagged above; save them anyway",
                               key=f"{k}_confirm")
@@ -152,6 +161,31 @@ def render() -> None:
             shared.form_saved("upload", enterprise_id, f"{shared.plain(upload.name)}: {counts['inserted']} figures "
                                                        f"added, {counts['updated']} updated.")
 
+
+def _optional_inputs(key: str, k: str) -> dict:
+    """The optional inputs under a form line (entry.OPTIONAL_INPUTS): the renewable share of purchased
+    electricity, a material's price and currency. Empty: not entered."""
+    wanted = entry.OPTIONAL_INPUTS.get(key, ())
+    if not wanted:
+        return {}
+    cols = st.columns([3, 2, 2, 2])
+    if "renewable_pct" in wanted:
+        cols[0].caption("Optional: the share of this electricity from renewable sources (green tariff, supplier's "
+                        "mix), for the renewable / non-renewable split of the disclosures")
+        return {"renewable_pct": cols[2].text_input("Renewable share of electricity, % (optional)",
+                                                    key=f"{k}_{key}_renewable_pct", placeholder="% renewable")}
+    cols[0].caption("Optional: the material's price per unit of the unit on the right, for the value of material "
+                    "saved (never converted between currencies)")
+    return {"price": cols[2].text_input("Material price per unit (optional)", key=f"{k}_{key}_price",
+                                        placeholder="price per unit"),
+            "currency": cols[3].text_input("Currency of the price (optional)", key=f"{k}_{key}_currency",
+                                           placeholder="currency, e.g. INR", max_chars=3)}
+
+
+#: what the form's optional lines are for
+OPTIONAL_NOTE = ("Only if you have them. Degree days: the weather of the period (heating or cooling degree days, "
+                 "°C or °F, from a weather service); with 12 or more monthly baseline periods the report's "
+                 "regression baseline takes them into account.")
 
 #: what the form calls each line (energy of any fuel is one of the fuel lines)
 LABELS = {(f.indicator, f.carrier): f.label for f in entry.FIELDS}

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from metrics import labels
-from tracker import charts, disclosures, errors, handover, statements, tables
+from tracker import charts, disclosures, errors, handover, pdf, statements, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
 from ui import shared
@@ -30,8 +30,16 @@ def _statements(user, enterprise_id: int, slug: str) -> None:
                 st.warning(f"Today, {shared.plain(s['why'] or 'the figures')} give different numbers for "
                            f"{len(changed)} figure(s); the statement stays as issued.")
                 st.dataframe(tables.statement_differences_table(changed), hide_index=True, key=f"diff_{s['id']}")
-            st.download_button("Statement (HTML)", s["html"].encode("utf-8"), f"{slug}-{s['id']}.html",
+            c1, c2 = st.columns(2)
+            c1.download_button("Statement (HTML)", s["html"].encode("utf-8"), f"{slug}-{s['id']}.html",
                                mime="text/html", key=f"download_{s['id']}", on_click="ignore")
+            if s["has_pdf"] or pdf.pdf_available():  # printed the first time it is asked for, the same file after
+                c2.download_button("Statement (PDF)",
+                                   lambda sid=s["id"]: statements.statement_pdf(shared.engine(), user, sid),
+                                   f"{slug}-{s['id']}.pdf", mime="application/pdf", key=f"download_pdf_{s['id']}",
+                                   on_click="ignore")
+            else:
+                c2.caption("The PDF needs Chromium on the server; print the HTML statement from a browser instead.")
 
 
 def render() -> None:
@@ -85,7 +93,7 @@ def render() -> None:
             st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
             st.caption(labels.NORMALISED_NOTE)
         if report.regression is not None:
-            st.markdown("**Regression baseline (energy on production)**")
+            st.markdown("**Regression baseline (energy on production and, where entered, degree days)**")
             st.caption(tables.regression_text(report.regression))
             if report.regression.valid:
                 st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
@@ -107,6 +115,11 @@ def render() -> None:
                        "/ all waste.")
         if not report.diversion.empty:
             st.markdown(shared.plain(report.diversion_note()))
+    if not report.savings.empty:
+        st.subheader("Value of material saved")
+        st.dataframe(tables.savings_table(report.savings, report.savings_totals), hide_index=True,
+                     key="savings_table")
+        st.caption(tables.SAVINGS_NOTE)
 
     if not report.impacts.empty:
         st.subheader("Energy, emissions and intensities by period")
@@ -142,7 +155,7 @@ def render() -> None:
     h2.download_button("Figures (Excel)", lambda: handover.report_xlsx(report), f"{slug}-figures.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
                        on_click="ignore")
-    if handover.pdf_available():
+    if pdf.pdf_available():
         if h3.button("Make a PDF", key="make_pdf"):
             with st.spinner("Printing the report to PDF"):
                 try:

@@ -7,6 +7,16 @@ from tracker.visit_package import PackageError
 from ui import shared
 
 ZIP = "application/zip"
+#: a visit from start to end, for the trainer on this page (README.md, "An offline visit", says the same)
+STEPS = """1. **Take the visit out**: below, download the visit package. It holds your enterprises and your account:
+   keep it on your laptop only.
+2. **Set up the laptop**: install the tracker there (Python 3.11: `pip install -r requirements.txt`, then
+   `streamlit run app.py`); on its empty database the first page offers to open the package.
+3. **Work without a connection**: sign in on the laptop with your usual user name and password; every enterprise
+   page works as here.
+4. **Pack the visit**: on the laptop's Offline visit page, press *Pack the visit to bring back*.
+5. **Merge it**: back here, upload `visit-back.zip` under *Bring a visit back* and press *Merge*. A record changed
+   here too since the package was taken out is shown side by side: say which to keep."""
 
 
 def render() -> None:
@@ -23,21 +33,23 @@ def render() -> None:
         return
     st.caption("Take your enterprises to a laptop for a visit without a connection, then bring the visit back: "
                "what changed only on the laptop is merged, what changed on both sides is shown side by side for "
-               "you to decide, nothing is overwritten silently. README.md, 'An offline visit', has the five steps.")
+               "you to decide, nothing is overwritten silently.")
+    with st.expander("The five steps of a visit"):
+        st.markdown(STEPS)
     _take_out(engine, user)
     _bring_back(engine, user)
 
 
 def _laptop(engine, manifest: dict) -> None:
     st.info(f"This is the laptop of {shared.plain(manifest.get('trainer'))}'s visit (exported "
-            f"{shared.plain(manifest.get('exported_at'))} UTC). Enter figures, actions and modules as usual; at the "
-            "end, pack the visit and upload it on the server's Offline visit page.")
+            f"{shared.plain(manifest.get('exported_at'))} UTC). Enter figures, actions, modules and targets as usual; "
+            "at the end, pack the visit and upload it on the server's Offline visit page.")
     st.download_button("Pack the visit to bring back", lambda: visits.pack_visit(engine), "visit-back.zip", ZIP,
                        key="visit_pack", on_click="ignore")
 
 
 def _take_out(engine, user) -> None:
-    st.subheader("1. Take a visit out")
+    st.subheader("Take a visit out")
     trainer = user.username
     if user.role == "admin":
         table = accounts.list_users(engine, user)
@@ -45,14 +57,14 @@ def _take_out(engine, user) -> None:
         trainer = st.selectbox("Trainer", names, index=None, key="visit_trainer", placeholder="Pick a trainer")
         if trainer is None:
             return
-    st.caption(f"The package holds {shared.plain(trainer)}'s enterprises with their figures, actions, modules "
-               "and profiles, and their account (its password hash): keep it on their laptop only.")
+    st.caption(f"The package holds {shared.plain(trainer)}'s enterprises with their figures, actions, modules, "
+               "targets and profiles, and their account (its password hash): keep it on their laptop only.")
     st.download_button(f"Download the visit package of {trainer}", lambda: visits.export_visit(engine, user, trainer),
                        f"visit-{trainer}.zip", ZIP, key="visit_export", on_click="ignore")
 
 
 def _bring_back(engine, user) -> None:
-    st.subheader("2. Bring a visit back")
+    st.subheader("Bring a visit back")
     shared.flash("visit")
     u = shared.form_keys("visit", 0)
     upload = st.file_uploader("The packed visit (visit-back.zip)", type=["zip"], key=f"{u}_file")

@@ -3,7 +3,7 @@ import streamlit as st
 
 from metrics import formatting, labels
 from metrics.normalise import NORMALISED
-from tracker import charts, delivery_charts, disclosure, disclosures, errors, overview, published
+from tracker import avoided, charts, delivery_charts, disclosure, disclosures, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
 from ui import shared
@@ -205,13 +205,23 @@ def render() -> None:
 
             st.subheader("Energy and emissions avoided")
             e1, e2 = st.columns(2)
-            for i, r in enumerate(ov.impacts.itertuples()):
+            measured = ov.impacts[ov.impacts["figure"].ne(avoided.REGRESSION_FIGURE)]
+            for i, r in enumerate(measured.itertuples()):
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                                        help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])
-            e1, e2 = st.columns(2)
-            shared.chart(charts.impact_chart(ov.impacts_by_country, "energy"), "impact_chart", e1)
-            shared.chart(charts.impact_chart(ov.impacts_by_country, "emissions"), "emissions_chart", e2)
+            for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
+                if not r.enterprises:  # nothing hidden: there is nothing to show
+                    st.caption(labels.NO_REGRESSION)
+                    continue
+                st.metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises with a valid regression baseline)",
+                          disclosure.FEWER if r.suppressed else formatting.amount_with_uncertainty(
+                              r.avoided, r.uncertainty, r.unit), help=labels.FIGURE_MEANINGS["regression"])
+            for adjusted, table, key in ((False, ov.impacts_by_country, ""),
+                                         (True, ov.impacts_by_country_adjusted, "_adjusted")):
+                e1, e2 = st.columns(2)
+                shared.chart(charts.impact_chart(table, "energy", adjusted=adjusted), f"impact_chart{key}", e1)
+                shared.chart(charts.impact_chart(table, "emissions", adjusted=adjusted), f"emissions_chart{key}", e2)
             st.caption("Annualised: each enterprise's baseline per-day rate minus its latest follow-up per-day rate, "
                        "times 365, summed. Emissions (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 "
                        "Vol. 2 Table 1.4) plus CH4 and N2O (Table 2.3) in CO2e with the "

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from tracker.config import database_url
+from tracker.models import ROLES
 
 
 class CliError(Exception):
@@ -211,18 +212,18 @@ def _read_file(file: str) -> bytes:
 
 
 def cmd_statement_verify(args: argparse.Namespace) -> int:
-    """Check that FILE is, byte for byte, the results statement ID as this database issued it (exit 0), or say it
-    is not (exit 1)."""
+    """Check that FILE is, byte for byte, the results statement ID (its HTML or its PDF) as this database issued it
+    (exit 0), or say it is not (exit 1)."""
     from tracker import statements
 
     data = _read_file(args.file)
     try:
-        same = statements.verify(_engine(), args.id, data)
+        form = statements.issued_form(_engine(), args.id, data)
     except LookupError as exc:
         raise CliError(str(exc)) from None
-    if not same:
+    if form is None:
         raise CliError(f"{args.file} is NOT statement {args.id} as issued: it was changed, or is another file.")
-    print(f"{args.file} is statement {args.id} as issued by this database, unaltered.")
+    print(f"{args.file} is statement {args.id} ({form}) as issued by this database, unaltered.")
     return 0
 
 
@@ -336,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     p = usub.add_parser("add", help="create a user or reset one", description=cmd_user_add.__doc__)
     p.add_argument("name")
-    p.add_argument("--role", required=True, choices=["admin", "officer", "trainer", "manager"])
+    p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--enterprise", action="append", metavar="NAME",
                    help="an enterprise the trainer supports or the manager runs (repeatable)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -368,7 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = ssub.add_parser("verify", help="check that a file is an unaltered statement of this database",
                         description=cmd_statement_verify.__doc__)
     p.add_argument("id", help="the statement's id (S4C-...)")
-    p.add_argument("file", help="the statement's HTML file")
+    p.add_argument("file", help="the statement's HTML or PDF file")
     p.set_defaults(func=cmd_statement_verify)
     return parser
 

@@ -163,10 +163,11 @@ def differ_by_one_or_two(a: tuple, b: tuple) -> bool:
 #: the tables guard checks, in the order they are shown, with their key columns
 GUARDED = [("summary", ["indicator"]), ("distribution", ["indicator"]), ("impacts", ["figure"]),
            ("by_country", ["country", "indicator"]), ("by_sector", ["sector", "indicator"]),
-           ("over_time", ["followup_quarter", "indicator"]), ("impacts_by_country", ["country"])]
+           ("over_time", ["followup_quarter", "indicator"]), ("impacts_by_country", ["country"]),
+           ("impacts_by_country_adjusted", ["country"])]
 #: how each guarded breakdown is complemented again after hiding (tables not named: not at all)
 _COMPLEMENT_WITHIN = {"by_country": ["indicator"], "by_sector": ["indicator"], "over_time": ["indicator"],
-                      "impacts_by_country": []}
+                      "impacts_by_country": [], "impacts_by_country_adjusted": []}
 #: the key of the PostgreSQL advisory lock that makes one guard at a time check and remember
 _LOCK_KEY = 0x5C04E
 

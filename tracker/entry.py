@@ -27,6 +27,8 @@ class Field:
     indicator: str
     carrier: str = ""
     label: str = ""
+    #: drawn under the form's "Optional" heading (what only some enterprises enter)
+    optional: bool = False
 
 
 FIELDS = [
@@ -35,14 +37,25 @@ FIELDS = [
     Field("energy_fuel_2", "energy", "", "Another fuel"),
     Field("waste_1", "waste", "", "Waste"),
     Field("waste_2", "waste", "", "More waste (another destination)"),
+    Field("waste_hazardous", "waste", "", "Hazardous waste (optional)"),
     Field("material_input", "material_input", "", "Material input"),
     Field("material_wasted", "material_wasted", "", "Materials wasted"),
     Field("yield", "yield", "", "Yield (good output / material input)"),
     Field("water", "water", "", "Water"),
     Field("production", "production", "", "Production"),
+    # the weather of the period, for the regression baseline (metrics.regression)
+    Field("degree_days_heating", "degree_days", "heating", "Heating degree days", optional=True),
+    Field("degree_days_cooling", "degree_days", "cooling", "Cooling degree days", optional=True),
 ]
 FUELS = [c for c in metrics.CARRIERS if c != "electricity"]
 DESTINATIONS = list(metrics.WASTE_DESTINATIONS)
+#: the form line of hazardous waste: its destination is stored as ``hazardous_`` and the destination, and it counts
+#: in the waste total beside the other waste lines (so it can never exceed it)
+HAZARDOUS_FIELD = "waste_hazardous"
+#: water sources offered on the water line; '' is "not given" (optional)
+WATER_SOURCES = ["", *metrics.WATER_SOURCES]
+#: the optional inputs a form line takes beside its value: field key -> template columns
+OPTIONAL_INPUTS = {"energy_electricity": ("renewable_pct",), "material_input": ("price", "currency")}
 
 
 @dataclass(frozen=True)
@@ -149,10 +162,13 @@ def form_rows(enterprise: dict, phase: str, start: dt.date, end: dt.date, entrie
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         carrier = field.carrier or (e.get("carrier") or "")
+        if field.key == HAZARDOUS_FIELD and carrier:
+            carrier = metrics.indicators.HAZARDOUS_PREFIX + carrier
+        optional = {col: e.get(col) for col in OPTIONAL_INPUTS.get(field.key, ())}
         rows.append(dict(field=field.key, enterprise=enterprise["name"], country=enterprise.get("country", ""),
                          sector=enterprise.get("sector", ""), period_start=start, period_end=end, phase=phase,
                          indicator=field.indicator, carrier=carrier, value=value, unit=e.get("unit", ""),
-                         note=e.get("note")))  # None: a stored figure keeps its note
+                         note=e.get("note"), **optional))  # note None: a stored figure keeps its note
     return pd.DataFrame(rows, columns=["field"] + metrics.TEMPLATE_COLUMNS)
 
 

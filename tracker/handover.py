@@ -9,10 +9,6 @@ import datetime as dt
 import hashlib
 import html
 import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
@@ -20,6 +16,7 @@ from metrics import formatting, labels
 from tracker import charts, tables
 from tracker.countries import country_name
 from tracker.io import neutralise
+from tracker.pdf import print_pdf
 from tracker.report import EnterpriseReport
 
 CSS = """
@@ -126,7 +123,7 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
         if report.regression is not None:
-            parts.append(f"<h3>Regression baseline (energy on production)</h3><p>"
+            parts.append(f"<h3>Regression baseline (energy on production and, where entered, degree days)</h3><p>"
                          f"{html.escape(tables.regression_text(report.regression))}</p>")
             if report.regression.valid:
                 parts.append(_chart(charts.cusum_chart(report.regression.cusum), include_plotlyjs=first))
@@ -141,6 +138,10 @@ def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = Non
         parts.append("<h2>Materials and waste</h2>" + _table(report.materials))
     if not report.diversion.empty:
         parts.append(f"<p>{html.escape(report.diversion_note())}</p>")
+    if not report.savings.empty:
+        parts.append("<h2>Value of material saved</h2>"
+                     + _table(tables.savings_table(report.savings, report.savings_totals), words=False)
+                     + f"<p>{html.escape(tables.SAVINGS_NOTE)}</p>")
     if not report.impacts.empty:
         parts.append("<h2>Energy, emissions and intensities by period</h2>"
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
@@ -172,8 +173,11 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
     sheets = {"Changes": _changes_sheet(report.changes), "Where figures come from": _periods_sheet(report.periods),
               "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
               "Per unit of production": _normalised_sheet(report.normalised),
+              "Regression baseline": _regression_sheet(report.regression),
+              "CUSUM": _cusum_sheet(report.regression),
               "Stages": report.stages,
               "Materials and waste": report.materials,
+              "Value of material saved": report.savings,
               "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
               "Emission factors": report.factors, "Improvement actions": report.actions,
               "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),
@@ -223,6 +227,39 @@ def _normalised_sheet(normalised: pd.DataFrame) -> pd.DataFrame:
         "Absolute savings a year": normalised["absolute_savings_per_year"], "unit": normalised["unit"]})
 
 
+def _regression_sheet(model) -> pd.DataFrame | None:
+    """The regression baseline (metrics.regression_baseline): each term's coefficient and p-value, its checks,
+    whether it is valid (or why not), what it left out, and the modelled savings with their 95 % uncertainty."""
+    if model is None:
+        return None
+    unit = labels.unit_words(model.production_unit)
+    per = {"intercept": "kWh a day", "production": f"kWh a day per {unit} a day",
+           "heating_degree_days": "kWh a day per heating degree day a day",
+           "cooling_degree_days": "kWh a day per cooling degree day a day"}
+    rows = [("Valid", "yes" if model.valid else "no", ""), ("Why not valid", model.reason, ""),
+            ("Monthly baseline periods", model.months, "")]
+    rows += [(f"Coefficient: {name.replace('_', ' ')}", value, per.get(name, "")) for name, value in
+             model.coefficients.items()]
+    rows += [(f"p-value: {name.replace('_', ' ')}", value, "") for name, value in model.p_values.items()]
+    rows += [("R squared", model.r_squared, ""),
+             ("Baseline production a day, lowest", model.production_range[0], unit),
+             ("Baseline production a day, highest", model.production_range[1], unit)]
+    rows += [("Left out", note, "") for note in model.notes]
+    if model.valid:
+        rows += [("Modelled savings over the follow-up (expected - actual)", model.savings_kwh, "kWh"),
+                 ("Uncertainty of the savings (95 %, ±)", model.savings_uncertainty_kwh, "kWh"),
+                 ("Days of the follow-up periods", model.followup_days, "days")]
+    return pd.DataFrame(rows, columns=["Figure", "Value", "Unit"]).astype({"Value": object})
+
+
+def _cusum_sheet(model) -> pd.DataFrame | None:
+    """Per baseline month and follow-up period: actual, expected, their difference and the CUSUM (kWh)."""
+    if model is None or not model.valid:
+        return None
+    return model.cusum.rename(columns={"actual_kwh": "Actual energy (kWh)", "expected_kwh": "Expected energy (kWh)",
+                                       "difference_kwh": "Actual - expected (kWh)", "cusum_kwh": "CUSUM (kWh)"})
+
+
 def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:
     """Where each compared figure comes from, one row per indicator and carrier (metrics.series_periods)."""
     if periods.empty:
@@ -232,39 +269,11 @@ def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:
         "followup_from": "Follow-up period start", "followup_to": "Follow-up period end"})
 
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-
-
-def pdf_available() -> str | None:
-    """The browser that can print the report to PDF on this machine, or None."""
-    for path in CHROMIUM_CANDIDATES:
-        if Path(path).exists():
-            return path
-    return shutil.which("chromium")
-
-
 def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
-    """The HTML report printed to PDF by headless Chromium (charts included).
-
-    Raises RuntimeError with what to do when no Chromium is installed or printing fails.
-    """
-    browser = pdf_available()
-    if browser is None:
-        raise RuntimeError("PDF needs Chromium on the server (apt-get install chromium); download the HTML report "
-                           "and print it from a browser instead.")
-    with tempfile.TemporaryDirectory() as tmp:
-        page, out = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
-        page.write_text(report_html(report, for_pdf=True), encoding="utf-8")
-        # the window as wide as the printed page's content: the charts are drawn to fill it
-        width = _content_px(paper_for(report.enterprise.get("country")))
-        cmd = [browser, f"--window-size={width},1200", "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-               f"--user-data-dir={tmp}/profile",
-               "--no-pdf-header-footer", "--virtual-time-budget=15000", f"--print-to-pdf={out}", page.as_uri()]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise RuntimeError("Printing the PDF took too long; download the HTML report instead.") from None
-        if not out.exists() or out.stat().st_size == 0:
-            raise RuntimeError("Chromium could not print the PDF; download the HTML report instead.")
-        return out.read_bytes()
+    """The HTML report printed to PDF by headless Chromium (``tracker.pdf``; charts included, as wide as the
+    paper of the enterprise's country allows). RuntimeError with what to do when no Chromium is installed or
+    printing fails."""
+    # the window as wide as the printed page's content: the charts are drawn to fill it
+    width = _content_px(paper_for(report.enterprise.get("country")))
+    return print_pdf(report_html(report, for_pdf=True), width=width, timeout=timeout,
+                     fallback="download the HTML report")

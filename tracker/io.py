@@ -38,7 +38,7 @@ from tracker.errors import RejectedInput
 from tracker.measurements import measurement_frame, save_measurements, save_pieces
 from tracker.overview import ProgrammeOverview
 
-TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note"]
+TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note", "currency"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: rows of a CSV file read, checked and stored at a time (see import_file)
 CHUNK_ROWS = 50_000
@@ -294,7 +294,8 @@ def export_frame(engine: Engine, user: CurrentUser) -> pd.DataFrame:
 def _neutralised(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in TEXT_COLUMNS:
-        out[col] = out[col].astype(object).map(neutralise)
+        if col in out.columns:  # a table of the template's columns before the optional ones
+            out[col] = out[col].astype(object).map(neutralise)
     return out
 
 
@@ -309,7 +310,7 @@ def frame_bytes(df: pd.DataFrame, fmt: str, *, instructions: bool = False) -> by
     if fmt == "csv":
         return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
     if fmt == "xlsx":
-        for col in TEXT_COLUMNS:  # control characters cannot be stored in a worksheet
+        for col in [c for c in TEXT_COLUMNS if c in safe.columns]:  # control characters cannot be in a worksheet
             safe[col] = safe[col].map(lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
         buf = io.BytesIO()
         with pd.ExcelWriter(buf, engine="openpyxl") as xl:
@@ -331,10 +332,21 @@ def instructions_frame() -> pd.DataFrame:
         ("phase", "baseline or follow-up."),
         ("indicator", "One of: " + ", ".join(metrics.INDICATORS) + "."),
         ("carrier", "Energy: " + ", ".join(metrics.CARRIERS) + ". Waste: destination (" +
-         ", ".join(metrics.WASTE_DESTINATIONS) + "). Otherwise empty."),
+         ", ".join(metrics.WASTE_DESTINATIONS) + "); hazardous waste (optional): hazardous_ and its destination (" +
+         ", ".join(metrics.HAZARDOUS_DESTINATIONS) + "), counted in the waste total. Water (optional): its source ("
+         + ", ".join(metrics.WATER_SOURCES) + "), or empty. Degree days (optional, the weather of the period): " +
+         " or ".join(metrics.DEGREE_DAY_KINDS) + ". Material input and yield: the material (optional). "
+         "Otherwise empty."),
         ("value", "A number, not negative (4300 or 4,300). Yield at most 100%."),
         ("unit", "A unit valid for the indicator (see below)."),
         ("note", "Optional free text."),
+        ("renewable_pct", "Optional, electricity rows only: the percent of the purchased electricity that comes from "
+                          "renewable sources (0 to 100; a green tariff or a supplier's renewable share). Empty: not "
+                          "entered, and the renewable / non-renewable split of the disclosures reads 'not collected'."),
+        ("price", "Optional, material_input rows only: the price of one unit of the row's unit (per t when the "
+                  "value is in t), 0 or more. It gives the value of material saved."),
+        ("currency", "With a price: its three-letter ISO 4217 code (INR, KES, USD). Never converted: values in "
+                     "different currencies are never added together."),
     ]
     for name in metrics.INDICATORS:
         if name == "energy":
@@ -391,6 +403,7 @@ def overview_tables(ov: ProgrammeOverview) -> dict[str, pd.DataFrame]:
         "distribution": _shown(ov.distribution, ["p05", "q1", "median", "q3", "p95", "mean"]),
         "energy and emissions": _shown(ov.impacts, []),
         "energy by country": _shown(ov.impacts_by_country, []),
+        "energy by country, adjusted": _shown(ov.impacts_by_country_adjusted, []),
     }
     # read by people: columns and indicators in words (labels.people_table), "fewer than 3" kept as is;
     # yield's changes are of a percentage (relative, and in points)

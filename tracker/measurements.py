@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
-from tracker import audit, enterprises, lengths, summary
+from tracker import audit, enterprises, figure_inputs, lengths, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.db import MANY, bulk_insert, read_frame, session_scope
@@ -36,14 +36,16 @@ from tracker.models import Measurement
 #: what makes a figure one figure: a second row with the same key updates it
 KEY_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier"]
 #: the columns of a stored figure
-STORED_COLUMNS = ["value", "unit", "note", "value_canonical", "unit_canonical"]
+STORED_COLUMNS = ["value", "unit", "note", "renewable_pct", "price", "currency", "value_canonical", "unit_canonical"]
+#: the optional inputs beside a figure (metrics.indicators.OPTIONAL_COLUMNS): NULL when not entered
+OPTIONAL = list(metrics.OPTIONAL_COLUMNS)
 #: how often a write that lost a race with another transaction is tried again
 ATTEMPTS = 20
 #: inserted figures listed per audit entry
 AUDIT_CHUNK = 1000
 #: what an audit entry lists of each inserted figure
 AUDIT_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier", "value", "unit",
-                 "note"]
+                 "note", "renewable_pct", "price", "currency"]
 
 
 class _LostRace(RuntimeError):
@@ -53,10 +55,12 @@ class _LostRace(RuntimeError):
 # --- reading ----------------------------------------------------------------------------------
 
 MEASUREMENT_SQL = ("SELECT e.name AS enterprise, e.country, e.sector, m.period_start, m.period_end, m.phase, "
-                   "m.indicator, m.carrier, m.value, m.unit, m.note, m.enterprise_id, m.value_canonical, "
-                   "m.unit_canonical FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
+                   "m.indicator, m.carrier, m.value, m.unit, m.note, m.renewable_pct, m.price, m.currency, "
+                   "m.enterprise_id, m.value_canonical, m.unit_canonical "
+                   "FROM measurements m JOIN enterprises e ON e.id = m.enterprise_id")
 STORED_SQL = ("SELECT id, enterprise_id, period_start, period_end, phase, indicator, carrier, value AS old_value, "
-              "unit AS old_unit, note AS old_note, version AS old_version, updated_by AS old_by, updated_at AS old_at "
+              "unit AS old_unit, note AS old_note, renewable_pct AS old_renewable_pct, price AS old_price, "
+              "currency AS old_currency, version AS old_version, updated_by AS old_by, updated_at AS old_at "
               "FROM measurements")
 
 
@@ -68,6 +72,9 @@ def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.
     for col in ("period_start", "period_end"):
         df[col] = pd.to_datetime(df[col]).astype("datetime64[ns]")
     df["carrier"] = df["carrier"].fillna("")
+    df["currency"] = df["currency"].fillna("").astype(object)
+    for col in ("renewable_pct", "price"):
+        df[col] = df[col].astype(float)
     return df
 
 
@@ -247,7 +254,7 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     new = merged[merged["id"].isna()]
     old = merged[merged["id"].notna()]
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
-                  | (old["old_note"] != old["note"])]
+                  | (old["old_note"] != old["note"]) | figure_inputs.changed(old)]
     if len(new):
         step(0.5, f"Adding {len(new):,} figures")
         bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
@@ -342,14 +349,18 @@ def _conflicts(merged: pd.DataFrame, expected: dict) -> pd.DataFrame:
                stored["phase"], stored["indicator"], stored["carrier"], strict=True)
     seen = [expected.get(k) for k in keys]
     now = list(zip(stored["id"].astype(int), stored["old_version"].astype(int), strict=True))
-    same = ((stored["old_value"] == stored["value"]) & (stored["old_unit"] == stored["unit"])).tolist()
+    same = ((stored["old_value"] == stored["value"]) & (stored["old_unit"] == stored["unit"])
+            & ~figure_inputs.changed(stored)).tolist()
     hit = stored[[tuple(s or ()) != n and not eq for s, n, eq in zip(seen, now, same, strict=True)]]
     return pd.DataFrame({
         "phase": hit["phase"], "period_start": hit["period_start"].dt.date, "period_end": hit["period_end"].dt.date,
         "indicator": hit["indicator"], "carrier": hit["carrier"],
-        "theirs": [f"{v:g} {u}" for v, u in zip(hit["old_value"], hit["old_unit"], strict=True)],
+        "theirs": [f"{v:g} {u}{figure_inputs.text(p, c, r)}" for v, u, p, c, r in zip(
+            hit["old_value"], hit["old_unit"], hit["old_price"], hit["old_currency"], hit["old_renewable_pct"],
+            strict=True)],
         "by": hit["old_by"], "at": hit["old_at"],
-        "yours": [f"{v:g} {u}" for v, u in zip(hit["value"], hit["unit"], strict=True)],
+        "yours": [f"{v:g} {u}{figure_inputs.text(p, c, r)}" for v, u, p, c, r in zip(
+            hit["value"], hit["unit"], hit["price"], hit["currency"], hit["renewable_pct"], strict=True)],
         "key": list(zip(hit["enterprise_id"].astype(int), hit["period_start"].dt.date, hit["period_end"].dt.date,
                         hit["phase"], hit["indicator"], hit["carrier"], strict=True)),
         "seen": list(zip(hit["id"].astype(int), hit["old_version"].astype(int), strict=True))}).reset_index(drop=True)
@@ -387,12 +398,18 @@ def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: d
     session.execute(
         Measurement.__table__.update().where(Measurement.id == bindparam("mid")),
         [dict(mid=int(r.id), value=float(r.value), unit=r.unit, note=r.note, value_canonical=float(r.value_canonical),
-              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **stamp)
+              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **figure_inputs.stored(r), **stamp)
          for r in changed.itertuples(index=False)])
     for r in changed.itertuples(index=False):
-        audit.record(session, user.username, "update", "measurements", int(r.id),
-                     {"value": r.old_value, "unit": r.old_unit, "note": r.old_note},
-                     {"value": float(r.value), "unit": r.unit, "note": r.note})
+        before = {"value": r.old_value, "unit": r.old_unit, "note": r.old_note}
+        after = {"value": float(r.value), "unit": r.unit, "note": r.note}
+        old = figure_inputs.stored(pd.Series({"renewable_pct": r.old_renewable_pct, "price": r.old_price,
+                                   "currency": r.old_currency}))
+        new = figure_inputs.stored(r)
+        for col in OPTIONAL:  # said only where entered or changed, so earlier entries read as before
+            if old[col] is not None or new[col] is not None:
+                before[col], after[col] = old[col], new[col]
+        audit.record(session, user.username, "update", "measurements", int(r.id), before, after)
 
 
 def delete_period(engine: Engine, user: CurrentUser, enterprise_id: int, phase: str, period_start: dt.date,

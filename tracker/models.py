@@ -144,7 +144,10 @@ class Training(Base):
 class Measurement(Base):
     """One figure for one enterprise, period, phase, indicator and carrier, as entered.
 
-    ``carrier`` is the energy carrier for energy and the destination for waste; '' otherwise.
+    ``carrier`` is the energy carrier for energy, the destination for waste (``hazardous_...`` for hazardous
+    waste), the source for water, the material for material input and yield; '' otherwise.
+    Optional inputs (NULL: not entered): ``renewable_pct``, the percent of purchased electricity from renewable
+    sources; ``price`` and ``currency``, the price of one ``unit`` of a material input, in the currency as typed.
     ``value_canonical`` is the figure in the indicator's canonical unit, computed by metrics
     with the factor set named in ``factor_set``.
     """
@@ -164,6 +167,9 @@ class Measurement(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
+    renewable_pct: Mapped[float | None] = mapped_column(Float, nullable=True)
+    price: Mapped[float | None] = mapped_column(Float, nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     value_canonical: Mapped[float | None] = mapped_column(Float, nullable=True)
     unit_canonical: Mapped[str] = mapped_column(String(40), default="")
     factor_set: Mapped[str] = mapped_column(String(40), default="")
@@ -253,7 +259,7 @@ class Target(Base):
 
 class Statement(Base):
     """An issued results statement (tracker.statements): its figures frozen as issued (JSON), the factor set and a
-    fingerprint of the figures entered it was made from, the file as issued and its SHA-256."""
+    fingerprint of the figures entered it was made from, the file as issued and its SHA-256, and its PDF."""
 
     __tablename__ = "statements"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # S4C- and 16 hex digits
@@ -266,6 +272,9 @@ class Statement(Base):
     figures: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
+    # the PDF printed from ``html`` (base64), once, and its SHA-256; empty until someone first asks for it
+    pdf: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditEntry(Base):
@@ -314,6 +323,9 @@ class EnterpriseSummary(Base):
     scope2_followup: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: the factor set the row was computed with (rows stored before 0010: '2026.1', not split by scope)
     factor_set: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: on a row of ``metrics.REGRESSION_ROW`` (expected and actual energy a day over the follow-up): the 95 %
+    #: half-width of the modelled savings a day; NULL on every other row
+    savings_uncertainty: Mapped[float | None] = mapped_column(Float, nullable=True)
     flags: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 

@@ -24,12 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import disclosure
+from tracker import avoided, disclosure
 from tracker.access import OFFICERS, require_role
 from tracker.auth import CurrentUser
 from tracker.config import DATA_DIR
 from tracker.db import read_frame, session_scope
-from tracker.disclosure import MIN_CELL, SPREAD_MIN, cell_sums, complement, suppress
+from tracker.disclosure import SPREAD_MIN, cell_sums, complement, suppress
 from tracker.models import AuditEntry, EnterpriseSummary
 from tracker.summary import FLAG_TEXT
 
@@ -77,6 +77,8 @@ class OverviewData:
     #: the summary rows that count in the aggregates, one per enterprise and indicator
     #: (metrics.counted_changes; made from ``summary`` when not given)
     counted: pd.DataFrame | None = None
+    #: per enterprise with a valid regression baseline (:data:`REGRESSION_COLUMNS`)
+    regression: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REGRESSION_COLUMNS))
 
 
 @dataclass
@@ -96,6 +98,8 @@ class ProgrammeOverview:
     over_time: pd.DataFrame = field(default_factory=pd.DataFrame)
     impacts: pd.DataFrame = field(default_factory=pd.DataFrame)
     impacts_by_country: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the same against the production-adjusted baseline (normalised savings), labelled in ``figure``
+    impacts_by_country_adjusted: pd.DataFrame = field(default_factory=pd.DataFrame)
     participants: pd.DataFrame = field(default_factory=pd.DataFrame)
     quality: pd.DataFrame = field(default_factory=pd.DataFrame)
     filters: Filters = field(default_factory=Filters)
@@ -127,14 +131,12 @@ def version_of(engine: Engine) -> tuple:
 
 SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
                "relative_change, points, followup_end, co2e_baseline, co2e_followup, scope1_baseline, scope1_followup, "
-               "scope2_baseline, scope2_followup, factor_set, flags FROM enterprise_summary")
+               "scope2_baseline, scope2_followup, factor_set, savings_uncertainty, flags FROM enterprise_summary")
+#: the summary's columns of a regression baseline's row (metrics.regression_savings reads them)
+REGRESSION_COLUMNS = ["enterprise_id", "baseline", "followup", "savings_uncertainty", "element"]
 #: kg CO2e per day: the total (scope 1 + scope 2) and each scope, at baseline and follow-up
 EMISSION_COLUMNS = ("co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup", "scope2_baseline",
                     "scope2_followup")
-#: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
-EMISSION_FIGURES = (("emissions avoided, scope 1", "scope1", "scope1_enterprises"),
-                    ("emissions avoided, scope 2", "scope2", "scope2_enterprises"),
-                    ("emissions avoided, total", "co2e", "co2_enterprises"))
 ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
                    "coalesce(c.name, '') AS cluster FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id "
                    "LEFT JOIN clusters c ON c.id = e.cluster_id")
@@ -168,12 +170,17 @@ def read_data(engine: Engine) -> OverviewData:
         summary[col] = summary[col].astype(float)
     summary["has_baseline"] = summary["has_baseline"].astype(bool)
     summary["has_followup"] = summary["has_followup"].astype(bool)
+    summary["savings_uncertainty"] = summary["savings_uncertainty"].astype(float)
     summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ATTRIBUTES:
         ents[col] = _no_nulls(ents[col])
     members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
     members = members.drop_duplicates(ignore_index=True)
+    # the regression baselines' rows (metrics.regression_rows) make one figure of their own, not an indicator
+    is_regression = summary["indicator"].eq(metrics.REGRESSION_ROW).to_numpy()
+    regression = summary.loc[is_regression, REGRESSION_COLUMNS].reset_index(drop=True)
+    summary = summary[~is_regression].reset_index(drop=True)
     counted = counted_rows(summary)
     # the per-unit-of-production rows count in the aggregates (``counted``); the participants, data-quality
     # and like-with-like lists read the indicators entered only, so a filter change does not scan them twice
@@ -181,7 +188,7 @@ def read_data(engine: Engine) -> OverviewData:
     entered = ~np.array([str(n) in metrics.NORMALISED_OF for n in names] + [False])[codes]
     return OverviewData(summary=summary[entered].reset_index(drop=True),
                         enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
-                        reference=programme_reference(), counted=counted)
+                        reference=programme_reference(), counted=counted, regression=regression)
 
 
 def _no_nulls(values: pd.Series) -> pd.Series:
@@ -259,6 +266,7 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
     both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
     participants, with_data = _participants(ents, s_all, data.memberships, listed)
+    regression = data.regression[data.regression["enterprise_id"].isin(ids).to_numpy()]
     return ProgrammeOverview(
         enterprises=len(ents), enterprises_with_data=with_data, countries=int(ents["country"].nunique()),
         sectors=int(ents.loc[(ents["sector"] != "").to_numpy(), "sector"].nunique()),
@@ -267,9 +275,12 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         by_sector=complement(_aggregate(both, ["sector"]), ["indicator"]),
         over_time=complement(_aggregate(both.dropna(subset=["quarter"]), ["quarter"]), ["indicator"]).rename(
             columns={"quarter": "followup_quarter"}),
-        distribution=_distribution(both), reference=data.reference, impacts=_impacts(both),
-        impacts_by_country=_impacts_by_country(both), participants=participants,
-        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both), comparable=_comparable(s_all))
+        distribution=_distribution(both), reference=data.reference, impacts=avoided.impacts(both, regression),
+        impacts_by_country=avoided.impacts_by_country(both),
+        impacts_by_country_adjusted=avoided.impacts_by_country(both, metrics.NORMALISED["energy"]),
+        participants=participants,
+        quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both, regression),
+        comparable=_comparable(s_all))
 
 
 def _comparable(s_all: pd.DataFrame) -> dict:
@@ -327,50 +338,6 @@ def _distribution(both: pd.DataFrame) -> pd.DataFrame:
     return _order(distribution)
 
 
-#: the figures of the impacts table: (figure, the summary's indicator behind it, the emission column prefix
-#: of metrics.avoided_per_year or None for energy, its count column); emissions by scope and in total
-IMPACT_FIGURES = tuple(
-    (figure + suffix, indicator, prefix, count)
-    for suffix, indicator in (("", "energy"), (", production-adjusted", metrics.NORMALISED["energy"]))
-    for figure, prefix, count in (("energy avoided", None, "enterprises"), *EMISSION_FIGURES))
-
-
-def _impacts(both: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
-    scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
-    baseline as measured, and against the production-adjusted baseline (normalised savings)."""
-    ab = {i: metrics.avoided_per_year(both, indicator=i).iloc[0] for i in ("energy", metrics.NORMALISED["energy"])}
-    return suppress(pd.DataFrame({
-        "figure": [f for f, _, _, _ in IMPACT_FIGURES],
-        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES],
-        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES],
-        "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
-                     for _, i, p, _ in IMPACT_FIGURES],
-        "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
-                    for _, i, p, _ in IMPACT_FIGURES],
-    }))
-
-
-def _impacts_by_country(both: pd.DataFrame) -> pd.DataFrame:
-    """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
-    ``emissions_enterprises``). Emissions have their own contributors (a
-    country's electricity without a grid factor has none): a cell of fewer than 3 of them is
-    hidden, and hidden cells are complemented, for energy and for emissions alike, against the
-    totals of :func:`_impacts`."""
-    a = metrics.avoided_per_year(both, "country")
-    ibc = pd.DataFrame({"country": a["country"].astype(str), "enterprises": a["enterprises"].astype(int),
-                        "energy_avoided_mwh_per_year": a["energy_avoided_mwh_per_year"].astype(float),
-                        "emissions_avoided_t_per_year": a["co2e_avoided_t_per_year"].astype(float),
-                        "co2_enterprises": a["co2_enterprises"].astype(int)})
-    out = complement(suppress(ibc), [])
-    co2_hidden = (out["co2_enterprises"] < MIN_CELL) | out["suppressed"]
-    emissions = complement(out[["co2_enterprises", "emissions_avoided_t_per_year"]]
-                           .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
-    out["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
-    # how many enterprises are behind each emissions figure (a chart writes it beside the bar)
-    return out.rename(columns={"co2_enterprises": "emissions_enterprises"})
-
-
 def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame, listed: int
                   ) -> tuple[pd.DataFrame, int]:
     """Who takes part: names, country, sector, modules, completeness, never a figure (the first
@@ -401,28 +368,42 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
 
 
 def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFrame:
-    """Data quality: which enterprise to follow up, and why (no figures shown)."""
-    flagged = s_all[(s_all["flags"] != "").to_numpy()]
-    if flagged.empty:
-        quality = pd.DataFrame(columns=["enterprise", "country", "indicator", "issue"])
-    else:
-        f = flagged[["enterprise_id", "indicator", "flags"]].assign(flags=flagged["flags"].astype(str).str.split(","))
-        f = f.explode("flags")
-        names = ents.set_index("enterprise_id")
-        quality = pd.DataFrame({
-            "enterprise": f["enterprise_id"].map(names["name"]).to_numpy(),
-            "country": f["enterprise_id"].map(names["country"]).astype(str).to_numpy(),
-            "indicator": f["indicator"].astype(str).to_numpy(),
-            "issue": f["flags"].map(FLAG_TEXT).fillna(f["flags"]).to_numpy(),
-        }).sort_values(["issue", "enterprise", "indicator"]).reset_index(drop=True)
-    issue_counts = quality["issue"].value_counts().to_dict() if len(quality) else {}
-    total = len(quality)
-    quality = quality.head(listed)
-    quality.attrs.update(counts=issue_counts, total=total)
+    """Data quality: which enterprise to follow up, and why (no figures shown): the first ``listed``
+    rows by issue, enterprise and indicator, and (``attrs``) how many rows each issue has and in all.
+
+    Worked per distinct set of flags (a handful) and per issue as a mask, so that only the rows listed
+    become text: at 100k enterprises about half a million rows are flagged."""
+    columns = ["enterprise", "country", "indicator", "issue"]
+    codes, combos = pd.factorize(s_all["flags"].astype(object).fillna("").to_numpy() if not isinstance(
+        s_all["flags"].dtype, pd.CategoricalDtype) else s_all["flags"])
+    sets = [str(c).split(",") if str(c) else [] for c in combos]
+    masks = {FLAG_TEXT.get(flag, flag): np.isin(codes, [i for i, flags in enumerate(sets) if flag in flags])
+             for flag in sorted({f for flags in sets for f in flags})}
+    counts = {issue: int(mask.sum()) for issue, mask in masks.items() if mask.any()}
+    names = ents.set_index("enterprise_id")
+    by_name = ents if ents["name"].is_monotonic_increasing else ents.sort_values("name", kind="stable")
+    name_rank = (pd.Series(np.arange(len(by_name)), index=by_name["enterprise_id"].to_numpy())
+                 .reindex(s_all["enterprise_id"].to_numpy()).fillna(len(by_name)).to_numpy())
+    ind_codes, ind_names = pd.factorize(s_all["indicator"].astype(object).to_numpy())
+    ind_rank = np.argsort(np.argsort(np.array([str(n) for n in ind_names], dtype=object), kind="stable"))[ind_codes]
+    parts = []
+    for issue in sorted(counts):
+        room = listed - sum(len(p) for p in parts)
+        if room <= 0:
+            break
+        rows = np.flatnonzero(masks[issue])
+        rows = rows[np.lexsort((ind_rank[rows], name_rank[rows]))][:room]
+        ids = s_all["enterprise_id"].to_numpy()[rows]
+        parts.append(pd.DataFrame({"enterprise": names["name"].reindex(ids).to_numpy(),
+                                   "country": names["country"].reindex(ids).astype(str).to_numpy(),
+                                   "indicator": s_all["indicator"].astype(object).to_numpy()[rows].astype(str),
+                                   "issue": issue}))
+    quality = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    quality.attrs.update(counts=dict(sorted(counts.items(), key=lambda kv: -kv[1])), total=sum(counts.values()))
     return quality
 
 
-def _cells(both: pd.DataFrame) -> dict:
+def _cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
     """The power sums of the elements (enterprises with their figures) behind every cell
     :func:`guard` checks."""
     cells = {}
@@ -431,12 +412,5 @@ def _cells(both: pd.DataFrame) -> dict:
                                ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
                                ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
-    for figure, indicator, prefix, _ in IMPACT_FIGURES:
-        frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
-        if prefix is not None:
-            cols = [f"{prefix}_baseline", f"{prefix}_followup"]
-            frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
-        cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
-    en = both[(both["indicator"] == "energy").to_numpy() & (both["unit"] == "kWh").to_numpy()]
-    cells.update(cell_sums("impacts_by_country", en, ["country"]))
+    cells.update(avoided.impact_cells(both, regression))
     return cells

@@ -43,6 +43,10 @@ class EnterpriseReport:
     materials: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the diversion rate at baseline and latest follow-up and its change in points (metrics.diversion_change)
     diversion: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the value of material saved a year per priced material (metrics.material_savings) and per currency
+    #: (metrics.savings_by_currency; never summed across currencies)
+    savings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    savings_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: where each compared figure comes from: one row per indicator and carrier (metrics.series_periods)
     periods: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -148,25 +152,29 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     impacts, factors = metrics.report_impacts(df, stages)
     materials = metrics.report_materials(df, stages)
     diversion = metrics.diversion_change(df) if not df.empty else pd.DataFrame()
-    changes = metrics.report_changes(df) if not df.empty else pd.DataFrame()
+    savings = metrics.material_savings(df) if not df.empty else pd.DataFrame()
+    savings_totals = metrics.savings_by_currency(savings) if len(savings) else pd.DataFrame()
+    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
+    changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
-    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
     common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
     common_period = None
     common_changes = common_periods = pd.DataFrame()
     if len(common):
         common_period = (common["period_start"].iloc[0], common["period_end"].iloc[0])
-        on_common = metrics.on_common_period(df)
-        common_changes, common_periods = metrics.report_changes(on_common), metrics.series_periods(on_common)
+        on_common = metrics.on_common_period(df, common)
+        common_periods = metrics.series_periods(on_common)
+        common_changes = metrics.report_changes(on_common, common_periods)
     return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes,
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
                             periods=periods, common_period=common_period, common_changes=common_changes,
                             common_periods=common_periods, factor_sets=factor_sets, normalised=normalised,
-                            materials=materials, diversion=diversion,
+                            materials=materials, diversion=diversion, savings=savings,
+                            savings_totals=savings_totals,
                             comparable=comparable, same_months_changes=same_months_changes,
                             regression=regression, targets=progress)

@@ -4,11 +4,14 @@ Issuing one (managers, trainers, admins of the enterprise; audited) stores its f
 (``metrics.statement_figures``), the factor set, a fingerprint of the figures entered, the HTML file as issued and
 its SHA-256. Later, :func:`list_statements` compares each statement's frozen figures with today's
 (``metrics.statement_differences``) and says whether today's figures entered, today's factor set, or both would
-give different numbers: results never change silently. :func:`verify` checks that a file is, byte for byte, a
-statement issued by this database.
+give different numbers: results never change silently. :func:`statement_pdf` gives the same statement as a PDF,
+printed from the HTML as issued (``tracker.pdf``, the hand-over report's way) the first time it is asked for, then
+stored with its SHA-256: the same file each time after. :func:`verify` checks that a file is, byte for byte, the
+HTML or the PDF of a statement issued by this database.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import html
@@ -26,12 +29,15 @@ from tracker.access import require_enterprise
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.models import Statement
+from tracker.pdf import print_pdf
 from tracker.report import enterprise_report
 
 CSS = ("body{font-family:system-ui,sans-serif;max-width:780px;margin:1.5em auto;padding:0 1em;color:#222;"
        "font-size:13px}h1{font-size:20px;margin:0}h2{font-size:15px;margin:1em 0 .3em}table{border-collapse:"
        "collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left}"
        ".meta{color:#555}@page{size:A4;margin:12mm}")
+#: the window a statement is printed in: A4's width less the margins (186 mm), at 96 px an inch
+PRINT_WIDTH_PX = 703
 
 
 def _inputs_fingerprint(measurements: pd.DataFrame) -> str:
@@ -127,13 +133,14 @@ def issue_statement(engine: Engine, user: CurrentUser, enterprise_id: int) -> tu
 def list_statements(engine: Engine, user: CurrentUser, enterprise_id: int) -> list[dict]:
     """The enterprise's issued statements, newest first, each with ``differences`` (its frozen figures against
     today's, ``metrics.statement_differences``) and ``why`` (what changed since: the figures entered, the factor
-    set, both, or nothing) and ``html`` (the file as issued)."""
+    set, both, or nothing), ``html`` (the file as issued) and ``has_pdf`` (its PDF printed already)."""
     user = require_enterprise(engine, user, enterprise_id)
     with session_scope(engine, readonly=True) as session:
         stored = session.execute(select(Statement).where(Statement.enterprise_id == enterprise_id)
                                  .order_by(Statement.issued_at.desc())).scalars().all()
         stored = [dict(id=s.id, issued_at=s.issued_at, issued_by=s.issued_by, factor_set=s.factor_set,
-                       period=s.period, inputs=s.inputs_sha256, figures=json.loads(s.figures), html=s.html)
+                       period=s.period, inputs=s.inputs_sha256, figures=json.loads(s.figures), html=s.html,
+                       has_pdf=s.pdf_sha256 is not None)
                   for s in stored]
     if not stored:
         return []
@@ -148,12 +155,49 @@ def list_statements(engine: Engine, user: CurrentUser, enterprise_id: int) -> li
     return stored
 
 
-def verify(engine: Engine, statement_id: str, data: bytes) -> bool:
-    """True when ``data`` is, byte for byte, the file of statement ``statement_id`` as this database issued it
-    (its SHA-256 as stored); LookupError when there is no such statement."""
+def statement_pdf(engine: Engine, user: CurrentUser, statement_id: str) -> bytes:
+    """The statement as a PDF, for a user who may read its enterprise: the first time, printed from the HTML as
+    issued (so the same id and figures) and stored with its SHA-256 (audited); every time after, that same file.
+    LookupError for an unknown id; RuntimeError saying what to do where no PDF can be printed."""
     with session_scope(engine, readonly=True) as session:
-        stored = session.get(Statement, statement_id)
-        if stored is None:
-            raise LookupError(f"No statement {statement_id} was issued by this database.")
-        expected = stored.sha256
-    return secrets.compare_digest(hashlib.sha256(data).hexdigest(), expected)
+        row = session.execute(select(Statement.enterprise_id, Statement.html, Statement.pdf)
+                              .where(Statement.id == statement_id)).first()
+    if row is None:
+        raise LookupError(f"No statement {statement_id} was issued by this database.")
+    user = require_enterprise(engine, user, row.enterprise_id)
+    if row.pdf is not None:
+        return base64.b64decode(row.pdf)
+    data = print_pdf(row.html, width=PRINT_WIDTH_PX, fallback="download the statement's HTML file")
+    with session_scope(engine) as session:
+        # two people asking at the same moment: the first stored is the statement's PDF, the other gets it
+        query = select(Statement).where(Statement.id == statement_id)
+        if session.get_bind().dialect.name == "postgresql":  # DuckDB: writers take turns
+            query = query.with_for_update()
+        stored = session.scalars(query).one()
+        if stored.pdf is not None:
+            return base64.b64decode(stored.pdf)
+        stored.pdf, stored.pdf_sha256 = base64.b64encode(data).decode("ascii"), hashlib.sha256(data).hexdigest()
+        audit.record(session, user.username, "update", "statements", statement_id, None,
+                     {"pdf_sha256": stored.pdf_sha256})
+    return data
+
+
+def issued_form(engine: Engine, statement_id: str, data: bytes) -> str | None:
+    """"HTML" or "PDF" when ``data`` is, byte for byte, that file of statement ``statement_id`` as this database
+    issued it (its SHA-256 as stored), else None; LookupError when there is no such statement."""
+    with session_scope(engine, readonly=True) as session:
+        stored = session.execute(select(Statement.sha256, Statement.pdf_sha256)
+                                 .where(Statement.id == statement_id)).first()
+    if stored is None:
+        raise LookupError(f"No statement {statement_id} was issued by this database.")
+    digest = hashlib.sha256(data).hexdigest()
+    for form, expected in (("HTML", stored.sha256), ("PDF", stored.pdf_sha256)):
+        if expected is not None and secrets.compare_digest(digest, expected):
+            return form
+    return None
+
+
+def verify(engine: Engine, statement_id: str, data: bytes) -> bool:
+    """True when ``data`` is, byte for byte, the HTML or the PDF of statement ``statement_id`` as this database
+    issued it (:func:`issued_form`); LookupError when there is no such statement."""
+    return issued_form(engine, statement_id, data) is not None

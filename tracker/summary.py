@@ -42,6 +42,9 @@ MEASUREMENT_COLUMNS = ["enterprise_id", "country", "period_start", "period_end",
                        "value_canonical", "unit_canonical"]
 
 
+#: figures that explain others and are no result (degree days): the summary keeps no row of them
+DRIVERS = [name for name, ind in metrics.INDICATORS.items() if ind.kind == "driver"]
+
 #: enterprises recomputed at a time, so that a bulk import or a rebuild holds a bounded piece
 REFRESH_BATCH = 10_000
 
@@ -153,6 +156,11 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
     m["unit_canonical"] = m["unit_canonical"].fillna("").astype(str)
     for col in ("period_start", "period_end"):  # dates as PostgreSQL returns them; datetime64 is kept
         m[col] = pd.to_datetime(m[col])
+    regression = metrics.regression_rows(m)
+    # degree days explain energy use in the regression only: no row, no flag of their own
+    m = m[~m["indicator"].isin(DRIVERS).to_numpy()]
+    if m.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
     keys = ["enterprise", "indicator", "unit_canonical"]
     present = (m.assign(has_baseline=m["phase"].eq("baseline"), has_followup=m["phase"].eq("follow-up"))
                .groupby(keys, sort=False, observed=True)[["has_baseline", "has_followup"]].any().reset_index())
@@ -176,8 +184,25 @@ def compute_summary(m: pd.DataFrame, now: dt.datetime | None = None) -> pd.DataF
                      extrapolated=out["enterprise"].map(comparable["extrapolated"]).eq(True)
                      & out["indicator"].eq("energy") & out["has_baseline"] & out["has_followup"])
     rows = _summary_rows(out, now)
-    normalised = _normalised_rows(changes, out, now)
-    return pd.concat([rows, normalised], ignore_index=True) if len(normalised) else rows
+    parts = [rows, _normalised_rows(changes, out, now), _regression_rows(regression, now)]
+    return pd.concat([p for p in parts if len(p)], ignore_index=True)
+
+
+def _regression_rows(regression: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
+    """One row per enterprise with a valid regression baseline (``metrics.regression_rows``): expected and actual
+    energy a day over its follow-up as baseline and follow-up, the savings' 95 % half-width a day in
+    ``savings_uncertainty``; no emissions, no flag."""
+    if regression.empty:
+        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = regression["followup"] / regression["baseline"] - 1
+    out = regression.assign(indicator=metrics.REGRESSION_ROW, unit_canonical="kWh", has_baseline=True,
+                            has_followup=True, relative_change=relative, points=np.nan, no_factor=False,
+                            **{c: np.nan for c in EMISSION_RATE_COLUMNS})
+    rows = _summary_rows(out, now)
+    rows["flags"] = ""
+    rows["savings_uncertainty"] = regression["savings_uncertainty"].astype(float).to_numpy()
+    return rows
 
 
 def _normalised_rows(changes: pd.DataFrame, out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
@@ -237,6 +262,7 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         "followup_end": pd.to_datetime(out["followup_end"]).dt.date.where(out["followup_end"].notna(), None),
         **{c: out[c].astype(float) for c in EMISSION_RATE_COLUMNS},
         "factor_set": metrics.FACTOR_SET_VERSION,
+        "savings_uncertainty": np.nan,
         "flags": text.astype(str),
         "updated_at": now,
     })

@@ -81,12 +81,16 @@ def regression_text(model) -> str:
     piece = "piece" if model.production_unit == "piece" else unit
     fitted = ""
     if c:
+        terms = [(k, k.split("_")[0]) for k in ("heating_degree_days", "cooling_degree_days") if k in c]
         fitted = (f"Energy a day = {formatting.number(c['intercept'])} kWh + {formatting.number(c['production'])} kWh "
                   f"per {piece} x production a day"
-                  + (f" + {formatting.number(c['degree_days'])} kWh per degree day" if "degree_days" in c else "")
-                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}; "
-                  f"{model.months} baseline months, production {formatting.number(model.production_range[0])}-"
-                  f"{formatting.number(model.production_range[1])} {unit} a day). ")
+                  + "".join(f" + {formatting.number(c[k])} kWh per {kind} degree day x {kind} degree days a day"
+                            for k, kind in terms)
+                  + f" (R squared {model.r_squared:.2f}; p-value of production {p['production']:.3g}"
+                  + "".join(f", of {kind} degree days {p[k]:.3g}" for k, kind in terms)
+                  + f"; {model.months} baseline months, production {formatting.number(model.production_range[0])}-"
+                  f"{formatting.number(model.production_range[1])} {unit} a day). "
+                  + "".join(f"{note[0].upper()}{note[1:]}. " for note in model.notes))
     if not model.valid:
         return (fitted + f"No regression baseline: {model.reason}. The figures per unit of production (intensity) "
                 "stand instead.")
@@ -110,6 +114,12 @@ def averages_table(reference: pd.DataFrame, database: pd.DataFrame) -> pd.DataFr
                              if c in ref.columns])
 
 
+def target_words(reduction, basis: str, target_date) -> str:
+    """A target as people read it: "-20.0% absolute by 31 Mar 2025"."""
+    pct = formatting.percent(reduction, signed=False, missing="")
+    return f"-{pct} {labels.BASIS_LABELS.get(basis, basis)} by {pd.Timestamp(target_date):%d %b %Y}"
+
+
 def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
     """An enterprise's targets and their progress as people read them (figures from
     ``metrics.target_progress``; a target without a follow-up yet says so)."""
@@ -123,9 +133,8 @@ def targets_table(progress: pd.DataFrame) -> pd.DataFrame:
                                      strict=True)]
     return pd.DataFrame({
         "indicator": progress["indicator"].map(labels.indicator_label),
-        "target": [f"-{pct(r)} {labels.BASIS_LABELS.get(b, b)} by {d:%d %b %Y}" for r, b, d in
-                   zip(progress["reduction"], progress["basis"], pd.to_datetime(progress["target_date"]),
-                       strict=True)],
+        "target": [target_words(r, b, d) for r, b, d in
+                   zip(progress["reduction"], progress["basis"], progress["target_date"], strict=True)],
         "achieved": progress.get("achieved", pd.Series(index=progress.index)).map(pct),
         "expected by the latest follow-up": progress.get("expected", pd.Series(index=progress.index)).map(pct),
         "status": [labels.STATUS_LABELS.get(s, s) if ok else "no follow-up yet"
@@ -150,3 +159,29 @@ def statement_differences_table(diff: pd.DataFrame) -> pd.DataFrame:
         "today": [text(n, v) for n, v in zip(diff["figure"], diff["today"], strict=True)],
         "difference": [text(n, v, signed=True) for n, v in zip(diff["figure"], diff["difference"], strict=True)],
     }).reset_index(drop=True)
+
+
+def savings_table(savings: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """The value of material saved a year as people read it (figures from ``metrics.material_savings`` and
+    ``metrics.savings_by_currency``): one row per material, then one total per currency where a currency has more
+    than one material (never a total across currencies)."""
+    rows = [{"material": labels.carrier_label(r.material) or "material input",
+             "baseline": formatting.amount(r.baseline_kg_per_day, "kg per day"),
+             "latest follow-up": formatting.amount(r.followup_kg_per_day, "kg per day"),
+             "saved a year": formatting.amount(r.saved_kg_per_year, "kg"),
+             "price": f"{formatting.number(r.price)} {r.currency} per {labels.unit_words(r.price_unit)}",
+             "value saved a year": formatting.amount(r.value_saved_per_year, r.currency)}
+            for r in savings.itertuples(index=False)]
+    for t in totals[(totals["materials"] > 1).to_numpy()].itertuples(index=False):
+        rows.append({"material": f"all materials priced in {t.currency}", "baseline": "", "latest follow-up": "",
+                     "saved a year": "", "price": "", "value saved a year": formatting.amount(t.value_saved_per_year,
+                                                                                              t.currency)})
+    return pd.DataFrame(rows, columns=["material", "baseline", "latest follow-up", "saved a year", "price",
+                                       "value saved a year"])
+
+
+#: how the value of material saved is made (under its table on the page and in the hand-over file)
+SAVINGS_NOTE = ("Value of material saved a year = (baseline - latest follow-up material input, kg per day) x 365 x "
+                "the price per kg (the price entered with the material's latest period, per unit of its unit), in the "
+                "currency typed with the price: never converted, and values in different currencies are never added "
+                "together. Negative where more material is used.")

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 import metrics
 from tracker import audit
@@ -55,9 +56,7 @@ def set_target(engine: Engine, user: CurrentUser, enterprise_id: int, indicator:
     metrics.check_target(indicator, basis, reduction, target_date)
     try:
         with session_scope(engine) as session:
-            start = session.execute(select(_baseline_end(enterprise_id))).scalar()
-            if start is not None and target_date <= start:
-                raise ValueError(f"The target date must come after the end of the baseline ({start:%Y-%m-%d}).")
+            check_after_baseline(session, enterprise_id, target_date)
             t = session.scalars(select(Target).where(Target.enterprise_id == enterprise_id,
                                                      Target.indicator == indicator)).one_or_none()
             after = {"indicator": indicator, "basis": basis, "reduction": float(reduction),
@@ -75,6 +74,14 @@ def set_target(engine: Engine, user: CurrentUser, enterprise_id: int, indicator:
                 audit.record(session, user.username, "update", "targets", t.id, before, after)
     except IntegrityError:  # someone set the same target at the same moment (PostgreSQL)
         raise ValueError("Someone else set this target at the same moment: reload the page to see theirs.") from None
+
+
+def check_after_baseline(session: Session, enterprise_id: int, target_date: dt.date) -> None:
+    """ValueError with a plain message when ``target_date`` is on or before the last day of the enterprise's
+    baseline as the session sees it (a target's path starts there); no baseline yet is no objection."""
+    start = session.execute(select(_baseline_end(enterprise_id))).scalar()
+    if start is not None and target_date <= start:
+        raise ValueError(f"The target date must come after the end of the baseline ({start:%Y-%m-%d}).")
 
 
 def _baseline_end(enterprise_id: int):

@@ -13,6 +13,7 @@ is named (record and why) in :class:`~tracker.errors.VisitRefused`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,10 +21,19 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 import metrics
-from tracker import activities, audit, enterprises, lengths
+from tracker import activities, audit, enterprises, lengths, targets
 from tracker.db import bulk_insert
-from tracker.models import Action, Enterprise, Measurement, Training
-from tracker.visit_records import ACTION_FIELDS, MODULE_FIELDS, PROFILE_FIELDS, Key, describe, enterprise_of, same
+from tracker.models import Action, Enterprise, Measurement, Target, Training
+from tracker.visit_records import (
+    ACTION_FIELDS,
+    MODULE_FIELDS,
+    PROFILE_FIELDS,
+    TARGET_FIELDS,
+    Key,
+    describe,
+    enterprise_of,
+    same,
+)
 
 #: the most attendees of one group (female managers...) a module record may have (an integer column holds more)
 MAX_ATTENDEES = 100_000
@@ -73,7 +83,7 @@ def plan(base: dict[Key, dict], laptop: dict[Key, dict], server: dict[Key, dict]
 
 
 @dataclass
-class Target:
+class Destination:
     """Where a merge writes: the enterprises' ids by gid, who made the changes, the package."""
 
     ids: dict[str, int]
@@ -92,12 +102,12 @@ class Target:
     names: dict[str, str] = field(default_factory=dict)
 
 
-def _audit(session: Session, target: Target, table: str, record: str, before, after) -> None:
+def _audit(session: Session, target: Destination, table: str, record: str, before, after) -> None:
     audit.record(session, target.trainer, AUDIT_ACTION, table, record, before,
                  {"state": after, "package": target.package_id, "merged_by": target.merged_by})
 
 
-def apply(session: Session, changes: dict[Key, dict | None], server: dict[Key, dict], target: Target) -> int:
+def apply(session: Session, changes: dict[Key, dict | None], server: dict[Key, dict], target: Destination) -> int:
     """Write ``changes`` (a plan's) in the session's transaction; returns how many records changed.
     Problems are added to ``target.problems`` (the caller refuses the whole merge when any)."""
     by_kind: dict[str, dict[Key, dict | None]] = {}
@@ -105,12 +115,12 @@ def apply(session: Session, changes: dict[Key, dict | None], server: dict[Key, d
         by_kind.setdefault(key[0], {})[key] = value
     _profiles(session, by_kind.get("profile", {}), server, target)
     _figures(session, by_kind.get("figure", {}), server, target)
-    _actions(session, by_kind.get("action", {}), server, target)
-    _modules(session, by_kind.get("module", {}), server, target)
+    for kind, how in KINDS.items():
+        _apply(session, how, by_kind.get(kind, {}), server, target)
     return len(changes)
 
 
-def _profiles(session: Session, changes: dict, server: dict, target: Target) -> None:
+def _profiles(session: Session, changes: dict, server: dict, target: Destination) -> None:
     per: dict[str, dict[str, str]] = {}
     for key, value in changes.items():
         if value is None or not isinstance(value.get("value"), str):
@@ -133,16 +143,17 @@ def _profiles(session: Session, changes: dict, server: dict, target: Target) -> 
         _audit(session, target, "enterprises", gid, {f: now[f] for f in fields}, fields)
 
 
-def _figures(session: Session, changes: dict, server: dict, target: Target) -> None:
+def _figures(session: Session, changes: dict, server: dict, target: Destination) -> None:
     keys = [k for k, v in changes.items() if v is not None]
-    canonical: dict[Key, tuple[float, str]] = {}
+    canonical: dict[Key, tuple[float, str, dict]] = {}
     if keys:
         frame = pd.DataFrame({"enterprise": [k[1] for k in keys], "period_start": [k[2] for k in keys],
                               "period_end": [k[3] for k in keys], "phase": [k[4] for k in keys],
                               "indicator": [k[5] for k in keys], "carrier": [k[6] for k in keys],
                               "value": [changes[k].get("value") for k in keys],
                               "unit": [changes[k].get("unit") for k in keys],
-                              "note": [changes[k].get("note") or "" for k in keys]})
+                              "note": [changes[k].get("note") or "" for k in keys],
+                              **{c: [changes[k].get(c) for k in keys] for c in metrics.OPTIONAL_COLUMNS}})
         parsed = metrics.parse(frame, first_line=0)
         if not parsed.ok:
             for p in parsed.problems.itertuples():
@@ -155,7 +166,8 @@ def _figures(session: Session, changes: dict, server: dict, target: Target) -> N
             r = rows.iloc[i]
             if (r["phase"], r["indicator"], r["carrier"]) != key[4:7] or str(r["period_start"].date()) != key[2]:
                 target.note(key, None, "the figure's key is not written as the tracker writes it")
-            canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]))
+            canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]),
+                              {c: None if pd.isna(r[c]) or r[c] == "" else r[c] for c in metrics.OPTIONAL_COLUMNS})
         for key in keys:
             problem = lengths.problem(Measurement.note, changes[key].get("note") or "", "The note")
             if problem:
@@ -175,7 +187,8 @@ def _figures(session: Session, changes: dict, server: dict, target: Target) -> N
             entries.append((getattr(row, "gid", "") or "", before, None))
             continue
         fields = dict(value=float(value["value"]), unit=value["unit"], note=value.get("note") or "",
-                      value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **stamp)
+                      value_canonical=canonical[key][0], unit_canonical=canonical[key][1], **canonical[key][2],
+                      **stamp)
         if row is None:
             inserts.append(dict(enterprise_id=eid, period_start=dt.date.fromisoformat(key[2]),
                                 period_end=dt.date.fromisoformat(key[3]), phase=key[4], indicator=key[5],
@@ -217,70 +230,100 @@ def _day(text) -> dt.date | None:
     return None if text in (None, "") else dt.date.fromisoformat(str(text))
 
 
-def _actions(session: Session, changes: dict, server: dict, target: Target) -> None:
+@dataclass(frozen=True)
+class Kind:
+    """How the records of one kind are written, one row each: the model, the audit log's table name, the words
+    of a refusal (``what`` belongs to an enterprise not in this visit), the columns that find a record's row
+    (and that a new row gets), the checked columns a state writes (ValueError, TypeError or KeyError with a
+    plain message when it cannot be stored, as its page would refuse it), what the audit entry says, and the
+    audit entry's record id (the gid; a row id where the page's own audit entries use one)."""
+
+    model: type
+    table: str
+    what: str
+    identity: Callable[[Key, Destination], dict]
+    columns: Callable[[Session, Key, dict, Destination], dict]
+    audited: Callable[[dict], dict]
+    record_id: Callable[[Key, object], str]
+
+
+def _action_columns(session: Session, key: Key, value: dict, target: Destination) -> dict:
+    investment = None if value.get("investment") is None else float(value["investment"])
+    indicators = [i for i in str(value.get("indicators") or "").split(",") if i]
+    description, currency, indicators = activities.check_action(
+        str(value.get("description") or ""), investment, str(value.get("currency") or ""), indicators)
+    day = _day(value.get("action_date"))
+    if day is None:
+        raise ValueError("the action has no date")
+    return dict(enterprise_id=target.ids[value["enterprise"]], action_date=day, description=description,
+                investment=investment, currency=currency, indicators=",".join(indicators))
+
+
+def _module_columns(session: Session, key: Key, value: dict, target: Destination) -> dict:
+    enterprise_id = target.ids[value["enterprise"]]
+    start, end = _day(value.get("start_date")), _day(value.get("end_date"))
+    counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
+    if start is None or end is None:
+        raise ValueError("the module record needs its start and end dates")
+    if any(c > MAX_ATTENDEES for c in counts):
+        raise ValueError(f"more than {MAX_ATTENDEES:,} attendees in one group")
+    cohort = activities.check_training(str(value.get("module")), start, end, counts, str(value.get("cohort") or ""))
+    trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))
+    return dict(enterprise_id=enterprise_id, module=str(value["module"]), start_date=start, end_date=end,
+                cohort=cohort, trainer_id=trainer_id, **dict(zip(MODULE_FIELDS[4:], counts, strict=True)))
+
+
+def _target_columns(session: Session, key: Key, value: dict, target: Destination) -> dict:
+    basis, reduction, day = value.get("basis"), value.get("reduction"), _day(value.get("target_date"))
+    if isinstance(reduction, bool) or not isinstance(reduction, int | float):
+        raise ValueError("The reduction must be a number (per cent).")
+    metrics.check_target(key[2], str(basis), reduction, day)
+    targets.check_after_baseline(session, target.ids[key[1]], day)  # the figures of this merge written already
+    return dict(basis=str(basis), reduction=float(reduction), target_date=day, set_by=target.trainer,
+                set_at=target.now)
+
+
+#: the kinds written one row at a time (profiles and figures have writers of their own, above), in this order
+KINDS: dict[str, Kind] = {
+    "action": Kind(Action, "actions", "the action", lambda key, target: {"gid": key[1]}, _action_columns,
+                   lambda value: {f: value.get(f) for f in ACTION_FIELDS}, lambda key, row: key[1]),
+    "module": Kind(Training, "trainings", "the module record", lambda key, target: {"gid": key[1]}, _module_columns,
+                   lambda value: value, lambda key, row: key[1]),
+    "target": Kind(Target, "targets", "the target",
+                   lambda key, target: {"enterprise_id": target.ids[key[1]], "indicator": key[2]}, _target_columns,
+                   lambda value: {f: value.get(f) for f in TARGET_FIELDS}, lambda key, row: str(row.id)),
+}
+
+
+def _apply(session: Session, kind: Kind, changes: dict, server: dict, target: Destination) -> None:
+    """Write the ``changes`` of one kind, a row each: find the record's row, refuse one of an enterprise not in
+    this visit, delete it or check the new state and insert or update it; audit each change."""
     for key, value in changes.items():
-        row = session.scalars(select(Action).where(Action.gid == key[1])).first()
+        try:
+            identity = kind.identity(key, target)
+        except KeyError:
+            target.note(key, value, f"{kind.what} belongs to an enterprise not in this visit")
+            continue
+        row = session.scalars(select(kind.model).filter_by(**identity)).first()
         if row is not None and row.enterprise_id not in target.ids.values():
-            target.note(key, value, "the action belongs to an enterprise not in this visit")
+            target.note(key, value, f"{kind.what} belongs to an enterprise not in this visit")
             continue
         before = server.get(key)
         if value is None:
             if row is not None:
+                _audit(session, target, kind.table, kind.record_id(key, row), before, None)
                 session.delete(row)
-            _audit(session, target, "actions", key[1], before, None)
             continue
         try:
-            investment = None if value.get("investment") is None else float(value["investment"])
-            indicators = [i for i in str(value.get("indicators") or "").split(",") if i]
-            description, currency, indicators = activities.check_action(
-                str(value.get("description") or ""), investment, str(value.get("currency") or ""), indicators)
-            fields = dict(enterprise_id=target.ids[value["enterprise"]], action_date=_day(value.get("action_date")),
-                          description=description, investment=investment, currency=currency,
-                          indicators=",".join(indicators))
-            if fields["action_date"] is None:
-                raise ValueError("the action has no date")
+            columns = kind.columns(session, key, value, target)
         except (ValueError, TypeError, KeyError) as exc:
             target.note(key, value, str(exc))
             continue
         if row is None:
-            session.add(Action(gid=key[1], **fields))
+            row = kind.model(**identity, **columns)
+            session.add(row)
+            session.flush()  # the row's id, for an audit entry that names it
         else:
-            for k, v in fields.items():
+            for k, v in columns.items():
                 setattr(row, k, v)
-        _audit(session, target, "actions", key[1], before, {f: value.get(f) for f in ACTION_FIELDS})
-
-
-def _modules(session: Session, changes: dict, server: dict, target: Target) -> None:
-    for key, value in changes.items():
-        row = session.scalars(select(Training).where(Training.gid == key[1])).first()
-        if row is not None and row.enterprise_id not in target.ids.values():
-            target.note(key, value, "the module record belongs to an enterprise not in this visit")
-            continue
-        before = server.get(key)
-        if value is None:
-            if row is not None:
-                session.delete(row)
-            _audit(session, target, "trainings", key[1], before, None)
-            continue
-        try:
-            enterprise_id = target.ids[value["enterprise"]]
-            start, end = _day(value.get("start_date")), _day(value.get("end_date"))
-            counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
-            if start is None or end is None:
-                raise ValueError("the module record needs its start and end dates")
-            if any(c > MAX_ATTENDEES for c in counts):
-                raise ValueError(f"more than {MAX_ATTENDEES:,} attendees in one group")
-            cohort = activities.check_training(str(value.get("module")), start, end, counts,
-                                               str(value.get("cohort") or ""))
-            trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))
-        except (ValueError, TypeError, KeyError) as exc:
-            target.note(key, value, str(exc))
-            continue
-        fields = dict(enterprise_id=enterprise_id, module=str(value["module"]), start_date=start, end_date=end,
-                      cohort=cohort, trainer_id=trainer_id, **dict(zip(MODULE_FIELDS[4:], counts, strict=True)))
-        if row is None:
-            session.add(Training(gid=key[1], **fields))
-        else:
-            for k, v in fields.items():
-                setattr(row, k, v)
-        _audit(session, target, "trainings", key[1], before, value)
+        _audit(session, target, kind.table, kind.record_id(key, row), before, kind.audited(value))

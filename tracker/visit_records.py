@@ -8,7 +8,10 @@ A record is a key and a value. Keys are tuples of text, stable wherever the reco
   figure (what makes a figure one figure, as the database's unique key says); value its value,
   unit and note, with its gid, canonical value and factor set carried along (not compared);
 - ``("action", gid)`` and ``("module", gid)``: an improvement action, a module record (training),
-  each naming its enterprise by gid, and a module record its trainer by user name.
+  each naming its enterprise by gid, and a module record its trainer by user name;
+- ``("target", enterprise gid, indicator)``: the enterprise's target for the indicator (one per
+  enterprise and indicator, as the database's unique key says); value its basis, reduction and
+  target date, with who set it and when carried along (not compared).
 
 A record that is absent has the value None. Two values are the same record state when their
 :func:`compared` parts are equal. Nothing here changes the database.
@@ -21,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from metrics.labels import carrier_label, indicator_label
-from tracker.models import Action, Cluster, Enterprise, Measurement, Partner, Training, User
+from tracker.models import Action, Cluster, Enterprise, Measurement, Partner, Target, Training, User
 
 #: an enterprise's profile fields an offline visit may change (its name, trainers and manager only
 #: an administrator changes, online)
@@ -29,16 +32,22 @@ PROFILE_FIELDS = ("country", "sector", "size", "partner", "cluster")
 PROFILE_WORDS = {"country": "country", "sector": "sector", "size": "size", "partner": "implementation partner",
                  "cluster": "cluster"}
 #: the fields of a figure that make two states of it differ (the rest is carried along)
-FIGURE_FIELDS = ("value", "unit", "note")
+FIGURE_FIELDS = ("value", "unit", "note", "renewable_pct", "price", "currency")
 ACTION_FIELDS = ("action_date", "description", "investment", "currency", "indicators")
 MODULE_FIELDS = ("module", "start_date", "end_date", "cohort", "managers_female", "managers_male", "workers_female",
                  "workers_male")
+TARGET_FIELDS = ("basis", "reduction", "target_date")
 #: the kinds of record, in the words a person reads
-KINDS = {"profile": "profile field", "figure": "figure", "action": "improvement action", "module": "module record"}
+KINDS = {"profile": "profile field", "figure": "figure", "action": "improvement action", "module": "module record",
+         "target": "target"}
+#: the kinds whose key names their enterprise (the others name it in their value)
+KEYED_BY_ENTERPRISE = ("profile", "figure", "target")
+#: the kinds of which only some fields count when two states are compared
+_COMPARED = {"figure": FIGURE_FIELDS, "target": TARGET_FIELDS}
 
 Key = tuple[str, ...]
 #: how many parts each kind's key has
-_LENGTHS = {"profile": 3, "figure": 7, "action": 2, "module": 2}
+_LENGTHS = {"profile": 3, "figure": 7, "action": 2, "module": 2, "target": 3}
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -47,9 +56,10 @@ def _day(value: dt.date | None) -> str | None:
 
 def compared(key: Key, value: dict | None) -> dict | None:
     """What of ``value`` counts when two states of the record ``key`` are compared."""
-    if value is None or key[0] != "figure":
+    fields = _COMPARED.get(key[0])
+    if value is None or fields is None:
         return value
-    return {f: value.get(f) for f in FIGURE_FIELDS}
+    return {f: value.get(f) for f in fields}
 
 
 def same(key: Key, a: dict | None, b: dict | None) -> bool:
@@ -59,7 +69,7 @@ def same(key: Key, a: dict | None, b: dict | None) -> bool:
 
 def enterprise_of(key: Key, value: dict | None) -> str | None:
     """The gid of the enterprise a record belongs to (for actions and modules: as ``value`` says)."""
-    if key[0] in ("profile", "figure"):
+    if key[0] in KEYED_BY_ENTERPRISE:
         return key[1]
     return None if value is None else value.get("enterprise")
 
@@ -84,7 +94,9 @@ def collect(session: Session, enterprise_ids: list[int]) -> dict[Key, dict]:
                m.indicator, m.carrier)
         out[key] = {"value": float(m.value), "unit": m.unit, "note": m.note or "", "gid": m.gid,
                     "value_canonical": m.value_canonical, "unit_canonical": m.unit_canonical,
-                    "factor_set": m.factor_set, "updated_by": m.updated_by}
+                    "factor_set": m.factor_set, "updated_by": m.updated_by,
+                    # the optional inputs, None when not entered (so a package made before them compares equal)
+                    "renewable_pct": m.renewable_pct, "price": m.price, "currency": m.currency or None}
     for a in session.scalars(select(Action).where(Action.enterprise_id.in_(ids))):
         out[("action", a.gid)] = {"enterprise": gids[a.enterprise_id], "action_date": _day(a.action_date),
                                   "description": a.description,
@@ -97,6 +109,10 @@ def collect(session: Session, enterprise_ids: list[int]) -> dict[Key, dict]:
                                   "cohort": t.cohort or "", "managers_female": int(t.managers_female),
                                   "managers_male": int(t.managers_male), "workers_female": int(t.workers_female),
                                   "workers_male": int(t.workers_male), "trainer": names.get(t.trainer_id, "")}
+    for g in session.scalars(select(Target).where(Target.enterprise_id.in_(ids))):
+        out[("target", gids[g.enterprise_id], g.indicator)] = {
+            "basis": g.basis, "reduction": float(g.reduction), "target_date": _day(g.target_date),
+            "set_by": g.set_by or "", "set_at": None if g.set_at is None else g.set_at.isoformat(timespec="seconds")}
     return out
 
 
@@ -133,6 +149,8 @@ def describe(key: Key, value: dict | None = None) -> str:
             return "figure"
         carrier = f" ({carrier_label(key[6])})" if key[6] else ""
         return f"figure {indicator_label(key[5])}{carrier}, {key[4]} {key[2]} to {key[3]}"
+    if kind == "target":
+        return f"target for {indicator_label(key[2])}" if len(key) > 2 else "target"
     if value:
         what = value.get("description") or value.get("module") or ""
         return f"{KINDS.get(kind, kind)} {str(what)[:60]!r}"

@@ -1,7 +1,8 @@
 """Offline visits: take a trainer's enterprises out to a laptop, bring the changes back.
 
 - :func:`export_visit` (server; the trainer for themselves, or an admin for any trainer): the
-  package of the trainer's enterprises, signed by this server (``tracker.visit_package``).
+  package of the trainer's enterprises (profiles, figures, actions, module records, targets), signed
+  by this server (``tracker.visit_package``).
 - :func:`open_visit` (laptop): an empty database filled from the package; the trainer signs in
   with their usual password and every enterprise page works as on the server.
 - :func:`pack_visit` (laptop): the export as it came, plus the records as the laptop has them.
@@ -24,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 import metrics
-from tracker import audit, summary, visit_package
+from tracker import audit, summary, tables, visit_package
 from tracker.access import require_role
 from tracker.auth import CurrentUser
 from tracker.db import current_revision, session_scope
@@ -36,14 +37,15 @@ from tracker.models import (
     Measurement,
     Partner,
     Setting,
+    Target,
     Training,
     User,
     UserEnterprise,
     VisitMerge,
 )
-from tracker.visit_merge import Conflict, Target, apply, plan
+from tracker.visit_merge import Conflict, Destination, apply, plan
 from tracker.visit_package import Package, PackageError
-from tracker.visit_records import collect, describe, enterprise_of, from_json, to_json
+from tracker.visit_records import KEYED_BY_ENTERPRISE, collect, describe, enterprise_of, from_json, to_json
 
 #: a password hash that no password matches (other trainers' accounts on a laptop: names only)
 NO_PASSWORD = "!offline-visit: no password"
@@ -167,7 +169,7 @@ def open_visit(engine: Engine, data: bytes) -> dict:
 
 
 def _fill(session, records: dict, ents: dict[str, int], users: dict[str, int]) -> None:
-    """Store the exported records (figures, actions, module records) with their gids."""
+    """Store the exported records (figures, actions, module records with their gids; targets)."""
     day = dt.date.fromisoformat
     for key, v in records.items():
         if key[0] == "figure":
@@ -175,7 +177,9 @@ def _fill(session, records: dict, ents: dict[str, int], users: dict[str, int]) -
                                     period_end=day(key[3]), phase=key[4], indicator=key[5], carrier=key[6],
                                     value=v["value"], unit=v["unit"], note=v["note"],
                                     value_canonical=v["value_canonical"], unit_canonical=v["unit_canonical"],
-                                    factor_set=v["factor_set"], updated_by=v.get("updated_by") or ""))
+                                    factor_set=v["factor_set"], updated_by=v.get("updated_by") or "",
+                                    renewable_pct=v.get("renewable_pct"), price=v.get("price"),
+                                    currency=v.get("currency")))
         elif key[0] == "action":
             session.add(Action(gid=key[1], enterprise_id=ents[v["enterprise"]], action_date=day(v["action_date"]),
                                description=v["description"], investment=v["investment"], currency=v["currency"],
@@ -187,6 +191,11 @@ def _fill(session, records: dict, ents: dict[str, int], users: dict[str, int]) -
                                  managers_female=v["managers_female"], managers_male=v["managers_male"],
                                  workers_female=v["workers_female"], workers_male=v["workers_male"],
                                  trainer_id=users.get(v["trainer"])))
+        elif key[0] == "target":
+            session.add(Target(enterprise_id=ents[key[1]], indicator=key[2], basis=v["basis"],
+                               reduction=v["reduction"], target_date=day(v["target_date"]),
+                               set_by=v.get("set_by") or "",
+                               set_at=dt.datetime.fromisoformat(v["set_at"]) if v.get("set_at") else _now()))
 
 
 def laptop_visit(engine: Engine) -> dict | None:
@@ -236,6 +245,11 @@ def _words(key, value: dict | None) -> str:
     if kind == "figure":
         note = f" ({value['note']})" if value.get("note") else ""
         return f"{float(value['value']):,.10g} {value['unit']}{note}"
+    if kind == "target":
+        try:
+            return tables.target_words(value.get("reduction"), value.get("basis"), value.get("target_date"))
+        except (ValueError, TypeError):  # a laptop's state that the merge would refuse: as it came
+            return f"{value.get('reduction')} {value.get('basis')} by {value.get('target_date')}"
     if kind == "action":
         inv = f"; {value['investment']:,.10g} {value.get('currency') or ''}".rstrip() if value.get("investment") \
             is not None else ""
@@ -294,10 +308,10 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
         except LookupError as exc:
             raise VisitRefused([(trainer, f"{exc} Nothing of this visit can be merged.")]) from None
         for key in sorted(set(laptop) | set(base)):
-            for value in (base.get(key), laptop.get(key)):
-                gid = enterprise_of(key, value) if value is not None or key[0] in ("profile", "figure") else None
-                if gid is not None and gid not in ents:
-                    problems.append((describe(key, value), "belongs to an enterprise that is not in this package"))
+            values = [v for v in (base.get(key), laptop.get(key)) if v is not None or key[0] in KEYED_BY_ENTERPRISE]
+            if {enterprise_of(key, v) for v in values} - {None} - set(ents):  # named once, however many sides
+                problems.append((describe(key, laptop.get(key) or base.get(key)),
+                                 "belongs to an enterprise that is not in this package"))
         if problems:
             raise VisitRefused(problems)
         server = collect(session, ids)
@@ -311,7 +325,7 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
             raise VisitRefused(problems)
         if merge.conflicts:
             raise VisitConflicts(conflict_table(merge.conflicts, names))
-        target = Target(ids={g: e.id for g, e in ents.items()}, trainer=trainer, merged_by=user.username,
+        target = Destination(ids={g: e.id for g, e in ents.items()}, trainer=trainer, merged_by=user.username,
                         package_id=package_id, now=_now(), names=names)
         changed = apply(session, merge.changes, server, target)
         if target.problems:
@@ -329,6 +343,6 @@ def _lock(session, ids: list[int]) -> None:
     writers take turns)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for model in (Enterprise, Measurement, Action, Training):
+    for model in (Enterprise, Measurement, Action, Training, Target):
         column = Enterprise.id if model is Enterprise else model.enterprise_id
         session.execute(select(model.id).where(column.in_(ids)).with_for_update()).all()

@@ -151,6 +151,15 @@ def pick(page, scope, label: str, option: str) -> None:
     expect(box).to_have_value(option)
 
 
+def open_report(page, enterprise: str) -> None:
+    """Open the Enterprise report from the sidebar and pick ``enterprise`` there; returns once its
+    heading is drawn and the run has ended (nothing of the enterprise before is left)."""
+    page.get_by_role("link", name="Enterprise report").click()
+    pick(page, page.locator("[data-testid='stSidebar']"), "Enterprise", enterprise)
+    expect(page.get_by_role("heading", name=enterprise)).to_be_visible()
+    idle(page)
+
+
 def table_rows(page, table, key: str | None = None):
     """The cells of ``table`` (a locator of a dataframe) as Streamlit writes them into its own
     "Download as CSV" file: a list of rows, or {row[key]: row} with ``key``."""

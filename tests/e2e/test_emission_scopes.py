@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 import metrics
-from tests.e2e.conftest import demo_database, idle, serve, sign_in, table_rows
+from tests.e2e.conftest import demo_database, idle, open_report, serve, sign_in, table_rows
 from tracker import auth, measurements
 
 NAME = "Scopes SME (browser test)"
@@ -56,13 +56,7 @@ def base(tmp_path_factory):
 def test_the_report_shows_scope_1_scope_2_and_their_total(base, page, tmp_path):
     page.context.add_init_script("delete window.showSaveFilePicker")
     sign_in(page, base, "demo-admin")
-    page.get_by_role("link", name="Enterprise report").click()
-    box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Enterprise")
-    box.click()
-    box.press_sequentially("Scopes SME")
-    page.get_by_role("option", name=NAME, exact=True).click()
-    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
-    expect(page.locator("[data-stale='true']")).to_have_count(0)
+    open_report(page, NAME)
     heading = page.get_by_role("heading", name="Energy, emissions and intensities by period")
     expect(heading).to_be_visible()
     idle(page)
@@ -93,12 +87,7 @@ def test_the_report_shows_scope_1_scope_2_and_their_total(base, page, tmp_path):
 def test_the_report_shows_the_mass_balance_yield_and_the_waste_diverted(base, page, tmp_path):
     page.context.add_init_script("delete window.showSaveFilePicker")
     sign_in(page, base, "demo-admin")
-    page.get_by_role("link", name="Enterprise report").click()
-    box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Enterprise")
-    box.click()
-    box.press_sequentially("Scopes SME")
-    page.get_by_role("option", name=NAME, exact=True).click()
-    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
+    open_report(page, NAME)
     heading = page.get_by_role("heading", name="Materials and waste")
     expect(heading).to_be_visible()
     idle(page)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 import metrics
-from tests.e2e.conftest import demo_database, serve, sign_in
+from tests.e2e.conftest import demo_database, open_report, serve, sign_in
 from tracker import auth, measurements
 
 NAME = "Monthly meter SME (browser test)"
@@ -52,12 +52,7 @@ def regression_url(tmp_path_factory):
 
 def test_the_cusum_chart_draws_actual_minus_expected(regression_url, page, tmp_path):
     sign_in(page, regression_url, "demo-admin")
-    page.get_by_role("link", name="Enterprise report").click()
-    box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Enterprise")
-    box.click()
-    box.press_sequentially("Monthly meter")
-    page.get_by_role("option", name=NAME, exact=True).click()
-    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
+    open_report(page, NAME)
     expect(page.get_by_text("Modelled savings over the follow-up:", exact=False)).to_be_visible()
     chart = page.locator(".js-plotly-plot").filter(has_text="CUSUM")
     expect(chart).to_have_count(1)

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 import metrics
-from tests.e2e.conftest import demo_database, serve, sign_in, table_rows
+from tests.e2e.conftest import demo_database, open_report, serve, sign_in, table_rows
 from tracker import auth, measurements
 
 NAME = "Two materials SME (browser test)"
@@ -56,14 +56,7 @@ def _open_report(page, base):
     # Chromium saves a table's CSV through the file-system picker; without it, as a download
     page.context.add_init_script("delete window.showSaveFilePicker")
     sign_in(page, base, "demo-admin")
-    page.get_by_role("link", name="Enterprise report").click()
-    box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="Enterprise")
-    box.click()
-    box.press_sequentially("Two materials")
-    page.get_by_role("option", name=NAME, exact=True).click()
-    expect(page.get_by_role("heading", name=NAME)).to_be_visible()
-    # the run has reached the new enterprise; wait until nothing of the previous one is left on the page
-    expect(page.locator("[data-stale='true']")).to_have_count(0)
+    open_report(page, NAME)  # returns when nothing of the enterprise before is left on the page
 
 
 def _table_rows(page, index: int) -> dict[str, dict[str, str]]:

@@ -5,7 +5,7 @@ import re
 import openpyxl
 import pytest
 
-from tracker import auth, db, demo, handover
+from tracker import auth, db, demo, handover, pdf
 from tracker.report import enterprise_report
 
 
@@ -43,12 +43,12 @@ def test_excel_has_the_figures(report):
 def test_pdf_is_printed_by_chromium_where_it_is_installed(report):
     import os
 
-    if handover.pdf_available() is None:
+    if pdf.pdf_available() is None:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("Chromium is required in CI")
         pytest.skip("no Chromium on this machine")
-    pdf = handover.report_pdf(report)
-    assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+    data = handover.report_pdf(report)
+    assert data.startswith(b"%PDF") and len(data) > 20_000
 
 
 def test_html_numbers_are_readable_and_the_database_averages_stand_beside_the_reported(report):

@@ -140,3 +140,26 @@ def test_the_emissions_by_scope_reach_an_upgraded_database(db_url):
     assert after == before
     assert _rows(engine, "SELECT DISTINCT factor_set FROM enterprise_summary") == [("2026.2",)]
     engine.dispose()
+
+
+def test_an_upgrade_through_several_summary_revisions_recomputes_the_summary_once(duckdb_url, monkeypatch):
+    # 0010, 0012 and 0015 each change what the summary holds; from 0009 to the head only the last recomputes it
+    from tracker import summary
+
+    engine = db.open_database(duckdb_url)
+    demo.load(engine, "demo-password")
+    sql = "SELECT count(*) FROM enterprise_summary WHERE indicator = 'energy_per_production'"
+    _move(engine, command.downgrade, "0009")
+    calls = []
+    compute = summary.compute_summary
+    monkeypatch.setattr(summary, "compute_summary", lambda frame, *a, **k: calls.append(1) or compute(frame, *a, **k))
+    _move(engine, command.upgrade, "0011")  # stops before 0012: 0010 recomputes
+    assert len(calls) == 1
+    assert _rows(engine, sql) == [(33,)]
+    _move(engine, command.downgrade, "0009")
+    calls.clear()
+    _move(engine, command.upgrade, "head")
+    assert len(calls) == 1  # not three times
+    assert _rows(engine, sql) == [(33,)]
+    assert _rows(engine, "SELECT DISTINCT factor_set FROM enterprise_summary") == [("2026.2",)]
+    engine.dispose()

@@ -142,7 +142,7 @@ def test_overview_share_on_track_suppressed_and_guarded(demo_engine):
 def test_targets_statement_and_disclosures_on_postgresql(db_url):
     if not db_url.startswith("postgresql"):
         pytest.skip("the DuckDB path is tested above")
-    from tracker import disclosures, statements
+    from tracker import disclosures, pdf, statements
     engine = next(open_demo(db_url))
     try:
         manager = demo_user(engine, "manager")
@@ -152,6 +152,11 @@ def test_targets_statement_and_disclosures_on_postgresql(db_url):
         assert t.loc["energy", "expected"] == pytest.approx(0.20 * 366 / 731) and t.loc["energy", "status"] == "behind"
         sid, data = statements.issue_statement(engine, manager, seal)
         assert statements.verify(engine, sid, data) and not statements.verify(engine, sid, data + b" ")
+        if pdf.pdf_available() is not None:  # the PDF stored and verified on PostgreSQL too (its row locked)
+            printed = statements.statement_pdf(engine, manager, sid)
+            assert statements.statement_pdf(engine, demo_user(engine, "trainer"), sid) == printed
+            assert statements.issued_form(engine, sid, printed) == "PDF"
+            assert statements.issued_form(engine, sid, printed[:-1]) is None
         _, table = disclosures.enterprise_disclosures(engine, manager, seal)
         assert table.set_index("key").loc["energy_total", "value"] == pytest.approx(16.9)
     finally:

@@ -7,10 +7,12 @@ from hypothesis import strategies as st
 
 from tracker.visit_merge import plan
 
-#: a small universe of records: figures (compared on value, unit, note; gid carried along) and actions
+#: a small universe of records: figures (compared on value, unit, note; gid carried along), actions, a profile
+#: field and targets (compared on basis, reduction and date; who set them and when carried along)
 KEYS = [("figure", "E1", "2024-01-01", "2024-03-31", "baseline", "energy", c) for c in ("electricity", "diesel")] + [
     ("figure", "E2", "2024-01-01", "2024-03-31", "baseline", "waste", ""), ("action", "a1"), ("action", "a2"),
-    ("action", "a3"), ("profile", "E1", "sector")]
+    ("action", "a3"), ("profile", "E1", "sector"), ("target", "E1", "energy"), ("target", "E1", "waste"),
+    ("target", "E2", "energy")]
 
 
 def state(key, n: int, salt: str = "") -> dict:
@@ -19,6 +21,9 @@ def state(key, n: int, salt: str = "") -> dict:
         return {"value": float(n), "unit": "kWh", "note": "", "gid": f"g{salt}"}  # gid differs: not compared
     if key[0] == "profile":
         return {"value": f"sector {n}"}
+    if key[0] == "target":  # set_by and set_at differ: not compared
+        return {"basis": ("absolute", "per_production")[n % 2], "reduction": 0.1 * (n + 1),
+                "target_date": f"203{n}-12-31", "set_by": f"trainer {salt}", "set_at": f"at {salt}"}
     return {"enterprise": key[1], "description": f"action {n}"}
 
 
@@ -52,7 +57,13 @@ def merged(server: dict, changes: dict) -> dict:
 
 def numbers(side: dict) -> dict:
     """What a side holds, compared as people see it (state numbers, gids aside)."""
-    return {k: (v.get("value") if k[0] != "action" else v["description"]) for k, v in side.items()}
+    def number(k, v):
+        if k[0] == "action":
+            return v["description"]
+        if k[0] == "target":
+            return (v["basis"], v["reduction"], v["target_date"])
+        return v.get("value")
+    return {k: number(k, v) for k, v in side.items()}
 
 
 @settings(max_examples=300, deadline=None)
@@ -101,7 +112,7 @@ def test_a_figure_deleted_and_entered_again_with_the_same_value_is_no_change():
 @given(bases, edits, edits)
 def test_two_trainers_packages_of_different_enterprises_merge_in_either_order_to_the_same_result(base_n, one, two):
     base = {KEYS[i]: state(KEYS[i], n, "b") for i, n in base_n.items()}
-    mine = [k for k in KEYS if k[1] == "E1" or k[1] in ("a1", "a2")]  # trainer A's records
+    mine = [k for k in KEYS if k[1] == "E1" or k[1] in ("a1", "a2")]  # trainer A's records (E1's targets too)
     a = {k: v for k, v in edited(base, one, "a").items()}
     b = {k: v for k, v in edited(base, two, "b2").items()}
     base_a = {k: v for k, v in base.items() if k in mine}

@@ -11,14 +11,26 @@ import pytest
 from alembic import command
 from sqlalchemy import func, select
 
+import metrics
 from tests import visit_helpers as vh
 from tests.demo_db import open_demo
-from tracker import accounts, activities, db, enterprises, visits
+from tracker import accounts, activities, db, enterprises, targets, visits
 from tracker.errors import AccessDenied, VisitConflicts, VisitRefused
-from tracker.models import Action, AuditEntry, Enterprise, Measurement, Training, User, UserEnterprise, VisitMerge
+from tracker.models import (
+    Action,
+    AuditEntry,
+    Enterprise,
+    Measurement,
+    Target,
+    Training,
+    User,
+    UserEnterprise,
+    VisitMerge,
+)
 from tracker.visit_package import PackageError
 
 CASE = vh.CASE
+D = dt.date
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +54,15 @@ def laptop_from(data: bytes, tmp_path, name: str = "laptop"):
 def _counts(engine) -> dict:
     with db.session_scope(engine, readonly=True) as s:
         return {m.__tablename__: s.scalar(select(func.count()).select_from(m))
-                for m in (Enterprise, Measurement, Action, Training, AuditEntry)}
+                for m in (Enterprise, Measurement, Action, Training, Target, AuditEntry)}
+
+
+def _targets(engine, name: str = CASE) -> dict:
+    """{indicator: (basis, reduction, target date)} of the enterprise ``name``, as stored."""
+    with db.session_scope(engine, readonly=True) as s:
+        rows = s.execute(select(Target.indicator, Target.basis, Target.reduction, Target.target_date)
+                         .join(Enterprise, Enterprise.id == Target.enterprise_id).where(Enterprise.name == name)).all()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
 def _gids_unique(engine) -> None:
@@ -62,7 +82,12 @@ def _visit(server, tmp_path, trainer="demo-trainer"):
 def _round_trip(server, tmp_path):
     trainer = vh.sign_in(server, "trainer")
     admin = vh.sign_in(server, "admin")
+    # targets as exported: waste and material input (the case study's baseline ends 31 Mar 2023)
+    targets.set_target(server, admin, vh.enterprise_id(server), "waste", "absolute", 0.5, D(2030, 12, 31))
+    targets.set_target(server, admin, vh.enterprise_id(server), "material_input", "absolute", 0.1, D(2029, 6, 30))
     laptop, me = _visit(server, tmp_path)
+    assert _targets(laptop) == _targets(server) == {"waste": ("absolute", 0.5, D(2030, 12, 31)),
+                                                    "material_input": ("absolute", 0.1, D(2029, 6, 30))}
     # the laptop: the trainer's enterprises and their stored history, nothing else
     mine = set(enterprises.list_enterprises(laptop, me)["name"])
     assert mine == set(enterprises.list_enterprises(server, trainer)["name"]) and CASE in mine
@@ -77,12 +102,17 @@ def _round_trip(server, tmp_path):
     profile = enterprises.enterprise_profile(laptop, me, eid)
     enterprises.update_profile(laptop, me, eid, country=profile["country"], sector="Rubber seals", size=profile["size"],
                                partner=profile["partner"])
-    # meanwhile on the server: the admin enters another figure of the same enterprise
+    # targets on the laptop: energy set, waste changed, material input deleted
+    targets.set_target(laptop, me, eid, "energy", "per_production", 0.3, D(2031, 12, 31))
+    targets.set_target(laptop, me, eid, "waste", "absolute", 0.6, D(2030, 12, 31))
+    targets.delete_target(laptop, me, eid, "material_input")
+    # meanwhile on the server: the admin enters another figure of the same enterprise, and a water target
     vh.save_figure(server, admin, CASE, 77, indicator="water", carrier="", unit="m3")
+    targets.set_target(server, admin, vh.enterprise_id(server), "water", "absolute", 0.2, D(2028, 12, 31))
     before = _counts(server)
     pack = visits.pack_visit(laptop)
     merged = visits.merge_visit(server, trainer, pack)
-    assert (merged.changed, merged.kept, merged.already) == (4, 0, False)
+    assert (merged.changed, merged.kept, merged.already) == (7, 0, False)
     got = vh.figures(server, CASE)
     assert got[vh.key_of(CASE)] == (4300.0, "kWh")
 
@@ -98,13 +128,21 @@ def _round_trip(server, tmp_path):
     assert after["measurements"] == before["measurements"] + 1
     assert after["actions"] == before["actions"] + 1
     assert after["trainings"] == before["trainings"] - 1
+    assert after["targets"] == before["targets"]  # one set, one deleted
+    assert _targets(server) == {"energy": ("per_production", 0.3, D(2031, 12, 31)),
+                                "waste": ("absolute", 0.6, D(2030, 12, 31)),
+                                "water": ("absolute", 0.2, D(2028, 12, 31))}  # the server's own target kept
     assert enterprises.enterprise_profile(server, admin, vh.enterprise_id(server))["sector"] == "Rubber seals"
     # every change audited as the trainer's offline visit with the package's id
     with db.session_scope(server, readonly=True) as s:
         rows = s.scalars(select(AuditEntry).where(AuditEntry.action == "offline visit")).all()
-    assert len(rows) == 4 and {r.username for r in rows} == {"demo-trainer"}
+    assert len(rows) == 7 and {r.username for r in rows} == {"demo-trainer"}
     assert all(merged.package_id in r.after for r in rows)
-    assert {r.table_name for r in rows} == {"measurements", "actions", "trainings", "enterprises"}
+    assert {r.table_name for r in rows} == {"measurements", "actions", "trainings", "enterprises", "targets"}
+    # the targets' entries (energy inserted, material input deleted, waste changed), before and after
+    target_rows = sorted((r for r in rows if r.table_name == "targets"), key=lambda r: r.id)
+    assert [(json.loads(r.before or "null") or {}).get("reduction") for r in target_rows] == [None, 0.1, 0.5]
+    assert [(json.loads(r.after)["state"] or {}).get("reduction") for r in target_rows] == [0.3, None, 0.6]
     # merging the same package again changes nothing
     again = visits.merge_visit(server, trainer, pack)
     assert again.already and again.changed == 0 and _counts(server) == after
@@ -276,6 +314,8 @@ def test_two_trainers_packages_merge_in_either_order_to_the_same_result(template
         ent = sorted(enterprises.list_enterprises(laptop, me)["name"])[0]
         vh.save_figure(laptop, me, ent, value)
         activities.add_action(laptop, me, vh.enterprise_id(laptop, ent), dt.date(2030, 1, 5), f"by {name}")
+        targets.set_target(laptop, me, vh.enterprise_id(laptop, ent), "energy", "absolute", value / 100,
+                           D(2031, 1, 1))
         packs[name] = visits.pack_visit(laptop)
         laptop.dispose()
     origin.dispose()  # its copies share its key: either merges the packs
@@ -287,11 +327,13 @@ def test_two_trainers_packages_merge_in_either_order_to_the_same_result(template
         with db.session_scope(server, readonly=True) as s:
             actions = sorted(s.execute(select(Action.gid, Action.description, Action.enterprise_id)).all())
             trainings = sorted(s.execute(select(Training.gid, Training.module, Training.enterprise_id)).all())
-        results.append((vh.figures(server), actions, trainings))
+            goals = sorted(s.execute(select(Target.enterprise_id, Target.indicator, Target.reduction)).all())
+        results.append((vh.figures(server), actions, trainings, goals))
         _gids_unique(server)
         server.dispose()
     assert results[0] == results[1]
     assert {d for _g, d, _e in results[0][1]} >= {"by demo-trainer", "by synthetic-trainer-ke"}
+    assert sorted(r for _e, _i, r in results[0][3]) == [0.1, 0.2]
 
 
 def test_existing_rows_get_global_ids_by_the_migration(template, tmp_path):
@@ -396,3 +438,94 @@ def test_the_same_pack_merged_twice_at_once_is_merged_once(db_url, tmp_path):
         assert s.scalar(select(func.count()).select_from(Action).where(Action.description == "Once only")) == 1
     _gids_unique(server)
     server.dispose()
+
+
+def test_a_target_changed_on_both_sides_is_a_conflict_and_one_deleted_on_one_side_is_deleted(server, tmp_path):
+    trainer, admin = vh.sign_in(server, "trainer"), vh.sign_in(server, "admin")
+    eid = vh.enterprise_id(server)
+    targets.set_target(server, admin, eid, "energy", "absolute", 0.2, D(2030, 12, 31))
+    targets.set_target(server, admin, eid, "waste", "absolute", 0.5, D(2030, 12, 31))
+    targets.set_target(server, admin, eid, "water", "absolute", 0.1, D(2029, 12, 31))
+    laptop, me = _visit(server, tmp_path)
+    leid = vh.enterprise_id(laptop)
+    targets.set_target(laptop, me, leid, "energy", "per_production", 0.25, D(2030, 12, 31))
+    targets.delete_target(laptop, me, leid, "waste")  # the server left it alone: deleted there too
+    targets.set_target(laptop, me, leid, "water", "absolute", 0.15, D(2029, 12, 31))
+    targets.set_target(server, admin, eid, "energy", "absolute", 0.3, D(2031, 12, 31))
+    targets.delete_target(server, admin, eid, "water")  # deleted on the server, changed on the laptop
+    pack = visits.pack_visit(laptop)
+    before, stored = _counts(server), _targets(server)
+    with pytest.raises(VisitConflicts) as caught:
+        visits.merge_visit(server, trainer, pack)
+    table = caught.value.conflicts.set_index("record")
+    assert list(table.index) == ["target for Energy", "target for Water"]
+    assert table.loc["target for Energy", ["enterprise", "base", "server", "laptop"]].tolist() == [
+        CASE, "-20.0% absolute by 31 Dec 2030", "-30.0% absolute by 31 Dec 2031",
+        "-25.0% per unit of production by 31 Dec 2030"]
+    assert table.loc["target for Water", ["base", "server", "laptop"]].tolist() == [
+        "-10.0% absolute by 31 Dec 2029", "(none: deleted or not entered)", "-15.0% absolute by 31 Dec 2029"]
+    assert _counts(server) == before and _targets(server) == stored  # nothing merged, the waste target kept
+    keys = dict(zip(table.index, table["key"], strict=True))
+    merged = visits.merge_visit(server, trainer, pack, {keys["target for Energy"]: "laptop",
+                                                        keys["target for Water"]: "server"})
+    assert (merged.changed, merged.kept) == (2, 1)
+    assert _targets(server) == {"energy": ("per_production", 0.25, D(2030, 12, 31))}
+    with db.session_scope(server, readonly=True) as s:
+        set_by = s.scalar(select(Target.set_by).where(Target.enterprise_id == eid))
+    assert set_by == "demo-trainer"
+    assert visits.merge_visit(server, trainer, pack).already
+    with db.session_scope(server) as s:  # without the record that it was merged, the merge finds nothing to do
+        s.execute(VisitMerge.__table__.delete())
+    assert visits.merge_visit(server, trainer, pack, {keys["target for Water"]: "server"}).changed == 0
+    assert _targets(server) == {"energy": ("per_production", 0.25, D(2030, 12, 31))}
+
+
+def test_forged_or_unassigned_targets_are_refused_each_named(server, tmp_path):
+    trainer = vh.sign_in(server, "trainer")
+    laptop, me = _visit(server, tmp_path)
+    targets.set_target(laptop, me, vh.enterprise_id(laptop), "energy", "absolute", 0.2, D(2030, 12, 31))
+    pack = visits.pack_visit(laptop)
+    with db.session_scope(server, readonly=True) as s:
+        case_gid = s.scalar(select(Enterprise.gid).where(Enterprise.name == CASE))
+        kenyan_gid = s.scalar(select(Enterprise.gid).where(Enterprise.country == "KE"))
+    before = _counts(server)
+
+    def target(gid, indicator, basis="absolute", reduction=0.2, day="2030-12-31"):
+        return {"key": ["target", gid, indicator],
+                "value": {"basis": basis, "reduction": reduction, "target_date": day, "set_by": "x", "set_at": None}}
+
+    def foreign(obj):
+        obj["records"].append(target(kenyan_gid, "energy"))
+
+    with pytest.raises(VisitRefused) as caught:
+        visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", foreign))
+    assert caught.value.problems == [("target for Energy", "belongs to an enterprise that is not in this package")]
+
+    def forge(obj):
+        obj["records"] += [target(case_gid, "water", reduction=1.5), target(case_gid, "waste", day="2023-03-31"),
+                           target(case_gid, "production"), target(case_gid, "material_input", reduction="0.3"),
+                           target(case_gid, "material_wasted", basis="per_person")]
+
+    with pytest.raises(VisitRefused) as caught:
+        visits.merge_visit(server, trainer, vh.edit_json(pack, "laptop.json", forge))
+    reasons = {r.split(": ", 1)[1]: why for r, why in caught.value.problems}
+    assert reasons == {
+        "target for Water": "The reduction must be above 0 % and below 100 %.",
+        "target for Waste produced": "The target date must come after the end of the baseline (2023-03-31).",
+        "target for Production": f"A target can be set for {', '.join(metrics.TARGET_INDICATORS)}; not for this "
+                                 "indicator.",
+        "target for Material input": "The reduction must be a number (per cent).",
+        "target for Materials wasted": "A target reduces the absolute figure or the figure per unit of production.",
+    }, caught.value.problems
+    assert _counts(server) == before and _targets(server) == {}  # all or nothing: not even the good energy target
+
+    # the trainer no longer works with the case study: the target is refused, saying why
+    with db.session_scope(server) as s:
+        uid = s.scalar(select(User.id).where(User.username == "demo-trainer"))
+        s.execute(UserEnterprise.__table__.delete().where(UserEnterprise.user_id == uid,
+                                                          UserEnterprise.enterprise_id == vh.enterprise_id(server)))
+    with pytest.raises(VisitRefused) as caught:
+        visits.merge_visit(server, vh.sign_in(server, "admin"), pack)
+    assert caught.value.problems == [(f"{CASE}: target for Energy",
+                                      f"demo-trainer no longer works with {CASE}: ask an administrator")]
+    assert _targets(server) == {}

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.words import internal_names
-from tracker import activities, auth, charts, db, demo, enterprises, handover
+from tracker import activities, auth, charts, db, demo, enterprises, handover, pdf
 from tracker import io as tio
 from tracker.errors import RejectedInput
 from tracker.models import AuditEntry
@@ -74,13 +74,13 @@ def test_paper_follows_the_country(engine, admin):
     assert "@page { size: Letter;" in handover.report_html(report)
 
 
-def _media_boxes(pdf: bytes) -> set[tuple[float, float]]:
+def _media_boxes(data: bytes) -> set[tuple[float, float]]:
     return {(round(float(w)), round(float(h)))
-            for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)}
+            for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)}
 
 
 def test_the_pdf_is_a4_in_india_and_letter_in_mexico(engine, admin):
-    if handover.pdf_available() is None:
+    if pdf.pdf_available() is None:
         pytest.skip("no Chromium on this machine")
     report = enterprise_report(engine, admin, _id(engine, admin, demo.CASE_STUDY))
     assert _media_boxes(handover.report_pdf(report)) == {(595, 842)}  # A4: 210 x 297 mm in points

@@ -35,7 +35,7 @@ def test_the_issues_figures_are_refused_with_their_line():
 
 
 def test_a_figure_at_its_yearly_limit_is_kept_and_one_above_is_refused():
-    assert YEARLY_LIMITS == {"kWh": 1e15, "kg": 1e15, "m3": 1e13, "m2": 1e15, "piece": 1e15}
+    assert YEARLY_LIMITS == {"kWh": 1e15, "kg": 1e15, "m3": 1e13, "m2": 1e15, "piece": 1e15, "degree_day": 4e4}
     at_limit = [dict(value=1e12, unit="MWh", **YEAR),  # 1e15 kWh in 365 days
                 dict(indicator="waste", carrier="landfill", value=1e12, unit="t", **YEAR),
                 dict(indicator="water", carrier="", value=1e13, unit="m3", **YEAR),
@@ -87,3 +87,12 @@ def test_a_figure_under_the_smallest_says_how_to_correct_it():
     # the canonical unit is written as people read it (m\u00b3)
     assert found[2] == ("value is too small: 1e-07 m3 is 1e-07 m\u00b3, under the smallest figure other than 0 "
                         "(1e-06 m\u00b3); enter 0, or check the value and the unit")
+
+
+def test_degree_days_at_their_limit_are_kept_and_above_refused():
+    # 40,000 degree days a year (about 110 a day, more than any weather gives: Vostok's mean of -55 °C under a base
+    # of 18 °C is 73 a day); over 365 days the limit itself is kept, 0.1 % more refused
+    at = dict(indicator="degree_days", carrier="heating", value=4e4, unit="degree_day", **YEAR)
+    assert metrics.parse(rows(at)).ok
+    found = problems(dict(at, value=4.004e4))
+    assert "over the limit of 4e+04 degree_day a year" in found[2] and "Vostok" in found[2]

@@ -72,14 +72,15 @@ def test_every_reason_is_the_sentence_a_person_reads():
         (5, "period_end", "Period end is before period start"),
         (6, "phase", "phase must be 'baseline' or 'follow-up'"),
         (7, "indicator", "unknown indicator (expected one of energy, waste, material_input, material_wasted, "
-                         "yield, water, production)"),
+                         "yield, water, production, degree_days)"),
         (8, "value", "use a point for decimals (1.5, not 1,5); commas may only separate thousands (4,300)"),
         (9, "value", "value is missing or not a number"),
         (10, "value", "value is not a finite number"),
         (11, "value", "value is negative"),
         (12, "unit", "unit is missing"),
         (13, "carrier", "unknown waste destination (expected one of landfill, recycled, sold, incinerated, "
-                        "composted, other, or empty)"),
+                        "composted, other; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; "
+                        "or empty)"),
         (14, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)"),
         (15, "carrier", "Unknown energy carrier 'whale_oil'; expected one of " + ", ".join(metrics.CARRIERS) + "."),
         (17, "carrier", "the same enterprise, period, phase, indicator and carrier as line 16: give one figure "

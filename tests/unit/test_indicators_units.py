@@ -57,7 +57,8 @@ def test_normalise_phase(typed, phase):
 
 
 def test_an_unknown_or_unhashable_indicator_is_a_value_error_listing_the_known_ones():
-    expected = "; expected one of energy, waste, material_input, material_wasted, yield, water, production."
+    expected = ("; expected one of energy, waste, material_input, material_wasted, yield, water, production, "
+                "degree_days.")
     for bad in ("happiness", ["energy"]):
         with pytest.raises(ValueError) as err:
             metrics.valid_units(bad)

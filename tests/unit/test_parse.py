@@ -130,3 +130,41 @@ def test_a_refused_table_has_no_rows_and_the_canonical_columns():
     parsed = metrics.parse(rows(dict(value=-1)))
     assert not parsed.ok and parsed.rows.empty
     assert list(parsed.rows.columns) == metrics.TEMPLATE_COLUMNS + ["value_canonical", "unit_canonical"]
+
+
+# --- degree days: an optional figure per period, heating or cooling -------------------------------------------
+
+def test_degree_days_are_read_heating_or_cooling_in_celsius_or_fahrenheit_days():
+    parsed = metrics.parse(rows(dict(indicator="degree_days", carrier="Heating", value=310, unit="degree_day"),
+                                dict(indicator="degree_days", carrier="cooling", value=90, unit="degF_day")))
+    assert parsed.ok, parsed.problems
+    # a degree Fahrenheit day is 5/9 of a kelvin (Celsius) day: 90 x 5 / 9 = 50
+    assert parsed.rows["value_canonical"].tolist() == pytest.approx([310, 50])
+    assert parsed.rows["unit_canonical"].tolist() == ["degree_day", "degree_day"]
+    assert parsed.rows["carrier"].tolist() == ["heating", "cooling"]
+
+
+@pytest.mark.parametrize(("override", "column", "words"), [
+    (dict(carrier=""), "carrier", "degree days need the carrier heating or cooling"),
+    (dict(carrier="solar"), "carrier", "degree days need the carrier heating or cooling"),
+    (dict(value=-5), "value", "value is negative"),
+    (dict(unit="kWh"), "unit", "'kWh' is a unit of energy, but degree days is measured in degree days"),
+    # January: 3,500 degree days over 31 days is 41,210 a year, over the 40,000 that no weather reaches
+    (dict(value=3500), "value", "over the limit of 4e+04 degree_day a year"),
+])
+def test_degree_days_refused(override, column, words):
+    parsed = metrics.parse(rows(dict(dict(indicator="degree_days", carrier="heating", value=300, unit="degree_day"),
+                                     **override)))
+    assert not parsed.ok
+    assert words in " ".join(parsed.problems.loc[parsed.problems["column"].eq(column), "reason"])
+
+
+def test_degree_days_are_no_result_of_their_own():
+    # entered in both phases, they explain energy use (metrics.regression) but have no change of their own
+    df = rows({}, dict(phase="follow-up", period_start="2025-01-01", period_end="2025-01-31", value=1.0),
+              dict(indicator="degree_days", carrier="heating", value=300, unit="degree_day"),
+              dict(indicator="degree_days", carrier="heating", value=200, unit="degree_day", phase="follow-up",
+                   period_start="2025-01-01", period_end="2025-01-31"))
+    changes = metrics.enterprise_changes(metrics.parse(df).rows)
+    assert changes["indicator"].tolist() == ["energy"]
+    assert changes["relative_change"].iloc[0] == pytest.approx(1.0 / 1.2 - 1)

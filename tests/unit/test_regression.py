@@ -6,13 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import metrics
 from metrics import regression
 
 
 def test_verifi_regression_example():
     # VERIFI: constant 1000, 0.5 per unit, 2.0 per degree day; 5,000 units and 200 degree days -> 3,900
-    assert regression.model_energy({"intercept": 1000, "production": 0.5, "degree_days": 2.0}, 5000, 200) == 3900
+    assert regression.model_energy({"intercept": 1000, "production": 0.5, "heating_degree_days": 2.0}, 5000,
+                                   200) == 3900
+    # and a cooling term of 1.5 per cooling degree day: 50 more -> 3,975
+    assert regression.model_energy({"intercept": 1000, "production": 0.5, "heating_degree_days": 2.0,
+                                    "cooling_degree_days": 1.5}, 5000, 200, 50) == 3975
 
 
 def _months(year, n, first=1):
@@ -109,23 +112,106 @@ def test_the_savings_uncertainty_is_worked_by_hand():
                                                           rel=1e-6)
 
 
-def test_degree_days_enter_the_fit_as_a_second_variable_by_least_squares():
-    # energy a day = 100 + 2 x production a day + 3 x degree days a day (+ noise): the fit is least squares on
-    # both, solved here with the normal equations
-    canonical = metrics.to_canonical(_rows())
-    base = canonical[canonical["phase"].eq("baseline") & canonical["indicator"].eq("energy")]
-    dd = [float(v) for v in (12, 3, 9, 1, 7, 14, 5, 11, 2, 8, 13, 6)]  # degree days a day, one month each
-    days = [(b - a).days + 1 for a, b in _months(2023, 12)]
-    energy = canonical["indicator"].eq("energy") & canonical["phase"].eq("baseline")
-    canonical.loc[energy, "value_canonical"] = canonical.loc[energy, "value_canonical"].to_numpy() + np.array(
-        [3 * d * n for d, n in zip(dd, days, strict=True)])
-    degree = base.assign(indicator="degree_days", carrier="", unit="", unit_canonical="",
-                         value=[d * n for d, n in zip(dd, days, strict=True)],
-                         value_canonical=[d * n for d, n in zip(dd, days, strict=True)])
-    model = regression.regression_baseline(pd.concat([canonical, degree], ignore_index=True))
-    x = np.column_stack([np.ones(12), np.array(PROD, float), np.array(dd)])
-    y = 100 + 2 * np.array(PROD, float) + np.array(NOISE, float) + 3 * np.array(dd)
-    a, b, c = np.linalg.solve(x.T @ x, x.T @ y)
-    assert set(model.coefficients) == {"intercept", "production", "degree_days"}
-    assert (model.coefficients["intercept"], model.coefficients["production"], model.coefficients["degree_days"]) == (
-        pytest.approx(a), pytest.approx(b), pytest.approx(c))
+# --- degree days --------------------------------------------------------------------------------------------
+# heating degree days a day of each baseline month of 2023 (a winter-summer-winter year) and of the follow-up
+HDD = [14, 12, 9, 5, 2, 0.5, 0, 0.2, 1.5, 5, 9, 13]
+HDD_FOLLOW = [13, 11, 8]
+
+
+def _rows_with(hdd=HDD, hdd_follow=HDD_FOLLOW, energy=lambda p, h: 100 + 2 * p + 3 * h, share=0.9, hidden=()):
+    """Twelve monthly baseline periods (PROD pieces a day; energy a day from ``energy`` + NOISE) and three
+    monthly follow-ups at ``share`` of the line, with their heating degree days entered but for the months
+    ``hidden`` (0-11 the baseline's, 12-14 the follow-up's)."""
+    rows = []
+    for i, ((a, b), p, e, h) in enumerate(zip(_months(2023, 12), PROD, NOISE, hdd, strict=True)):
+        days = (b - a).days + 1
+        rows += [("baseline", a, b, "energy", "electricity", (energy(p, h) + e) * days, "kWh"),
+                 ("baseline", a, b, "production", "", p * days, "piece")]
+        if i not in hidden:
+            rows.append(("baseline", a, b, "degree_days", "heating", h * days, "degree_day"))
+    for i, ((a, b), p, h) in enumerate(zip(_months(2024, 3), (100, 120, 140), hdd_follow, strict=True), start=12):
+        days = (b - a).days + 1
+        rows += [("follow-up", a, b, "energy", "electricity", energy(p, h) * share * days, "kWh"),
+                 ("follow-up", a, b, "production", "", p * days, "piece")]
+        if i not in hidden:
+            rows.append(("follow-up", a, b, "degree_days", "heating", h * days, "degree_day"))
+    return pd.DataFrame([dict(enterprise="R", period_start=a, period_end=b, phase=ph, indicator=ind, carrier=c,
+                              value=v, unit=u) for ph, a, b, ind, c, v, u in rows])
+
+
+def test_heating_degree_days_are_fitted_as_numpy_least_squares_finds_them():
+    # energy a day = 100 + 2 x pieces + 3 x heating degree days, +-1 kWh: the fit finds the coefficients the
+    # series was made from (within the noise) and exactly those of numpy's least squares
+    model = regression.regression_baseline(_rows_with())
+    x = np.column_stack([np.ones(12), PROD, HDD])
+    y = 100 + 2 * np.array(PROD, float) + 3 * np.array(HDD) + np.array(NOISE, float)
+    a, b, c = np.linalg.lstsq(x, y, rcond=None)[0]
+    assert model.valid, model.reason
+    assert model.coefficients["intercept"] == pytest.approx(a)
+    assert model.coefficients["production"] == pytest.approx(b)
+    assert model.coefficients["heating_degree_days"] == pytest.approx(c)
+    assert (a, b, c) == pytest.approx((100, 2, 3), abs=1.5)  # what the series was generated from
+    assert model.p_values["heating_degree_days"] < regression.MAX_P and model.notes == []
+    # the savings: expected with both predictors minus actual, over January-March 2024 (31, 29, 31 days)
+    follow = [(100, 13, 31), (120, 11, 29), (140, 8, 31)]
+    expected = sum((a + b * p + c * h) * d for p, h, d in follow)
+    actual = sum((100 + 2 * p + 3 * h) * 0.9 * d for p, h, d in follow)
+    assert model.savings_kwh == pytest.approx(expected - actual)
+    assert model.followup_days == 91
+
+
+def test_without_degree_days_the_weather_reads_as_production():
+    # the same series fitted on production alone leaves the weather in the residuals: a worse fit
+    with_hdd = regression.regression_baseline(_rows_with())
+    without = regression.regression_baseline(_rows_with(hidden=range(15)))
+    assert "heating_degree_days" not in without.coefficients and without.notes == []
+    assert without.r_squared < with_hdd.r_squared
+
+
+def test_degree_days_missing_for_some_months_are_left_out_and_said():
+    model = regression.regression_baseline(_rows_with(hidden=(8, 9, 10, 11)))
+    assert "heating_degree_days" not in model.coefficients
+    assert model.notes == ["heating degree days entered for 8 of the 12 baseline months and 3 of the 3 follow-up "
+                           "periods: fitted without them"]
+    model = regression.regression_baseline(_rows_with(hidden=(13,)))
+    assert "heating_degree_days" not in model.coefficients
+    assert "12 of the 12 baseline months and 2 of the 3 follow-up periods" in model.notes[0]
+
+
+def test_degree_days_that_explain_nothing_are_left_out_with_their_p_value():
+    # degree days orthogonal to the constant, to production and to the noise: their coefficient is exactly 0
+    # and its p-value 1, so the model drops them and says so
+    x = np.column_stack([np.ones(12), PROD, NOISE])
+    free = np.linalg.svd(x.T)[2][-1]  # a vector orthogonal to the three columns
+    hdd = list(10 + 5 * free / np.abs(free).max())  # the shift is a multiple of the constant: c stays 0
+    model = regression.regression_baseline(_rows_with(hdd=hdd, hdd_follow=[10, 10, 10],
+                                                      energy=lambda p, h: 100 + 2 * p))
+    assert "heating_degree_days" not in model.coefficients
+    assert model.notes and model.notes[0].startswith("the p-value of heating degree days (1.000) is not under 0.1")
+    assert model.valid, model.reason
+
+
+def test_follow_up_degree_days_outside_the_baseline_range_are_not_valid():
+    model = regression.regression_baseline(_rows_with(hdd_follow=[13, 11, 30]))
+    assert not model.valid and "heating degree days per day outside the baseline's range" in model.reason
+
+
+def test_regression_rows_and_their_sum_over_enterprises():
+    # two enterprises with the series above (one with degree days), one with 11 months (no row): each row's
+    # (expected - actual) a day x 91 days is its modelled savings; the sum a year adds them, the uncertainty in
+    # quadrature
+    a = _rows().assign(enterprise="A")
+    b = _rows_with().assign(enterprise="B")
+    c = _rows(base_prod=PROD[:11]).assign(enterprise="C")
+    rows = regression.regression_rows(pd.concat([a, b, c], ignore_index=True))
+    assert rows["enterprise"].tolist() == ["A", "B"]
+    models = [regression.regression_baseline(a), regression.regression_baseline(b)]
+    for r, m in zip(rows.itertuples(), models, strict=True):
+        assert (r.baseline - r.followup) * 91 == pytest.approx(m.savings_kwh)
+        assert r.savings_uncertainty * 91 == pytest.approx(m.savings_uncertainty_kwh)
+        assert r.followup_days == 91 and r.baseline_days == 365
+    total = regression.regression_savings(rows)
+    assert total["enterprises"] == 2
+    assert total["savings_mwh_per_year"] == pytest.approx(sum(m.savings_kwh for m in models) / 91 * 365 / 1000)
+    assert total["uncertainty_mwh_per_year"] == pytest.approx(
+        np.hypot(*[m.savings_uncertainty_kwh / 91 * 365 / 1000 for m in models]))

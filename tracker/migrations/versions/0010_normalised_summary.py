@@ -9,7 +9,6 @@ database upgraded from 0009 has the rows ``energy_per_production``, ``water_per_
 every write now keeps current (tracker.summary). Only the columns the table has at this revision are
 written, so a later revision that adds a column still upgrades from here.
 """
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
@@ -19,19 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from sqlalchemy.orm import Session
+    from tracker import summary_upgrade
 
-    from tracker import summary
-    from tracker.db import bulk_insert, delete_ids, read_frame
-
-    bind = op.get_bind()
-    if not bind.exec_driver_sql("SELECT count(*) FROM measurements").scalar():
-        return
-    columns = {c["name"] for c in sa.inspect(bind).get_columns("enterprise_summary")}
-    with Session(bind=bind) as session:
-        rows = summary.compute_summary(read_frame(session, summary.MEASUREMENT_SQL))
-        delete_ids(session, "enterprise_summary", "enterprise_id", None)
-        bulk_insert(session, "enterprise_summary", rows[[c for c in rows.columns if c in columns]])
+    summary_upgrade.recompute(revision)  # once per upgrade: in the last revision of it that recomputes
 
 
 def downgrade() -> None:

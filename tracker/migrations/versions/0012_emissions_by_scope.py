@@ -26,19 +26,9 @@ def upgrade() -> None:
     for name in COLUMNS:
         op.add_column('enterprise_summary', sa.Column(name, sa.Float(), nullable=True))
     op.add_column('enterprise_summary', sa.Column('factor_set', sa.String(length=40), nullable=True))
-    from sqlalchemy.orm import Session
+    from tracker import summary_upgrade
 
-    from tracker import summary
-    from tracker.db import bulk_insert, delete_ids, read_frame
-
-    bind = op.get_bind()
-    if not bind.exec_driver_sql("SELECT count(*) FROM measurements").scalar():
-        return
-    columns = {c["name"] for c in sa.inspect(bind).get_columns("enterprise_summary")}
-    with Session(bind=bind) as session:
-        rows = summary.compute_summary(read_frame(session, summary.MEASUREMENT_SQL))
-        delete_ids(session, "enterprise_summary", "enterprise_id", None)
-        bulk_insert(session, "enterprise_summary", rows[[c for c in rows.columns if c in columns]])
+    summary_upgrade.recompute(revision)  # once per upgrade: in the last revision of it that recomputes
 
 
 def downgrade() -> None:

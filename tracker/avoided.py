@@ -1,0 +1,102 @@
+"""Energy and emissions avoided on the programme overview (read side, pure): against the baseline as
+measured, against the production-adjusted baseline (normalised savings), by country against both, and the
+modelled savings of the enterprises with a valid regression baseline; every figure from metrics
+(``avoided_per_year``, ``regression_savings``), suppressed below 3 enterprises, with the power sums the
+differencing guard needs (:func:`impact_cells`). tracker.overview assembles them.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import metrics
+from tracker.disclosure import MIN_CELL, cell_sums, complement, suppress
+
+
+def _rows_of(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The counted rows of ``indicator`` only: metrics.avoided_per_year reads no other, and counting every
+    indicator's rows again for each figure is what a filter change would wait for."""
+    return both[(both["indicator"] == indicator).to_numpy()]
+
+
+#: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
+EMISSION_FIGURES = (("emissions avoided, scope 1", "scope1", "scope1_enterprises"),
+                    ("emissions avoided, scope 2", "scope2", "scope2_enterprises"),
+                    ("emissions avoided, total", "co2e", "co2_enterprises"))
+
+#: the figures of the impacts table: (figure, the summary's indicator behind it, the emission column prefix
+#: of metrics.avoided_per_year or None for energy, its count column); emissions by scope and in total
+IMPACT_FIGURES = tuple(
+    (figure + suffix, indicator, prefix, count)
+    for suffix, indicator in (("", "energy"), (", production-adjusted", metrics.NORMALISED["energy"]))
+    for figure, prefix, count in (("energy avoided", None, "enterprises"), *EMISSION_FIGURES))
+
+
+#: the figure of energy avoided against the production-adjusted baseline (IMPACT_FIGURES' name for it)
+ADJUSTED_FIGURE = "energy avoided, production-adjusted"
+#: the figure of the modelled savings of the enterprises with a valid regression baseline
+REGRESSION_FIGURE = "energy avoided, regression baseline"
+
+
+def impacts(both: pd.DataFrame, regression: pd.DataFrame) -> pd.DataFrame:
+    """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
+    scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
+    baseline as measured, and against the production-adjusted baseline (normalised savings); and the
+    modelled savings of the enterprises with a valid regression baseline (``metrics.regression_savings``)
+    with the 95 % half-width of their sum in ``uncertainty``."""
+    ab = {i: metrics.avoided_per_year(_rows_of(both, i), indicator=i).iloc[0]
+          for i in ("energy", metrics.NORMALISED["energy"])}
+    reg = metrics.regression_savings(regression)
+    return suppress(pd.DataFrame({
+        "figure": [f for f, _, _, _ in IMPACT_FIGURES] + [REGRESSION_FIGURE],
+        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES] + ["MWh per year"],
+        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES] + [reg["enterprises"]],
+        "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
+                     for _, i, p, _ in IMPACT_FIGURES] + [reg["expected_mwh_per_year"]],
+        "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
+                    for _, i, p, _ in IMPACT_FIGURES] + [reg["savings_mwh_per_year"]],
+        "uncertainty": [np.nan] * len(IMPACT_FIGURES) + [reg["uncertainty_mwh_per_year"]],
+    }))
+
+
+def impacts_by_country(both: pd.DataFrame, indicator: str = "energy") -> pd.DataFrame:
+    """Energy and emissions avoided per country, with the enterprises behind each (``enterprises``,
+    ``emissions_enterprises``), against the baseline as measured (``indicator`` energy) or against the
+    production-adjusted baseline (``energy_per_production``: normalised savings; then a ``figure`` column names
+    it, as the guard remembers it). Emissions have their own contributors (a
+    country's electricity without a grid factor has none): a cell of fewer than 3 of them is
+    hidden, and hidden cells are complemented, for energy and for emissions alike, against the
+    totals of :func:`impacts`."""
+    a = metrics.avoided_per_year(_rows_of(both, indicator), "country", indicator=indicator)
+    ibc = pd.DataFrame({"country": a["country"].astype(str), "enterprises": a["enterprises"].astype(int),
+                        "energy_avoided_mwh_per_year": a["energy_avoided_mwh_per_year"].astype(float),
+                        "emissions_avoided_t_per_year": a["co2e_avoided_t_per_year"].astype(float),
+                        "co2_enterprises": a["co2_enterprises"].astype(int)})
+    out = complement(suppress(ibc), [])
+    co2_hidden = (out["co2_enterprises"] < MIN_CELL) | out["suppressed"]
+    emissions = complement(out[["co2_enterprises", "emissions_avoided_t_per_year"]]
+                           .assign(suppressed=co2_hidden.to_numpy()), [], count_col="co2_enterprises")
+    out["emissions_avoided_t_per_year"] = emissions["emissions_avoided_t_per_year"]
+    # how many enterprises are behind each emissions figure (a chart writes it beside the bar)
+    out = out.rename(columns={"co2_enterprises": "emissions_enterprises"})
+    if indicator != "energy":
+        out.insert(1, "figure", ADJUSTED_FIGURE)
+    return out
+
+
+def impact_cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
+    """The power sums of the elements behind every cell of :func:`impacts` and :func:`impacts_by_country`
+    (tracker.disclosure.guard)."""
+    cells = {}
+    for figure, indicator, prefix, _ in IMPACT_FIGURES:
+        frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
+        if prefix is not None:
+            cols = [f"{prefix}_baseline", f"{prefix}_followup"]
+            frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
+        cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
+    cells.update(cell_sums("impacts", regression.assign(figure=REGRESSION_FIGURE), ["figure"]))
+    kwh = (both["unit"] == "kWh").to_numpy()
+    cells.update(cell_sums("impacts_by_country", both[(both["indicator"] == "energy").to_numpy() & kwh], ["country"]))
+    adjusted = both[(both["indicator"] == metrics.NORMALISED["energy"]).to_numpy() & kwh]
+    cells.update(cell_sums("impacts_by_country_adjusted", adjusted, ["country"]))
+    return cells
