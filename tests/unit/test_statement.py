@@ -23,3 +23,8 @@ def test_statement_differences_issued_against_today():
     assert d["issued"].tolist()[:3] == [10.0, 3.5, 7.0] and d["today"].tolist()[:2] == [12.0, 3.5]
     assert d["difference"].tolist()[:2] == [2.0, 0.0] and math.isnan(d["difference"].iloc[2])
     assert d["changed"].tolist() == [True, False, True, True]
+
+
+def test_no_figures_on_either_side_still_have_the_columns():
+    d = metrics.statement_differences({}, {})
+    assert d.empty and list(d.columns) == ["figure", "issued", "today", "difference", "changed"]
