@@ -31,6 +31,8 @@ from metrics.units import UnitError, unit_label
 TEMPLATE_COLUMNS = ["enterprise", "country", "sector", "period_start", "period_end", "phase", "indicator",
                     "carrier", "value", "unit", "note", "renewable_pct", "price", "currency"]
 REQUIRED_COLUMNS = ["enterprise", "period_start", "period_end", "phase", "indicator", "value", "unit"]
+#: the largest material price per unit accepted, in any currency (a tonne of gold is about 2e12 Vietnamese dong)
+MAX_PRICE = 1e15
 #: the first data row of a file is line 2 (line 1 holds the headers)
 FIRST_LINE = 2
 
@@ -362,6 +364,9 @@ def _optional_inputs(df: pd.DataFrame, indicator: pd.Series, carrier: pd.Series,
             f"{name} is negative or not a finite number")
         if column == "renewable_pct":
             add(given & (number > 100), column, "the renewable share is over 100%")
+        else:  # a bound, so that a value saved (kg a year x price) stays a finite number: see METHODS.md, "Bounds"
+            add(given & np.isfinite(number.fillna(0)) & (number > MAX_PRICE), column,
+                f"the price is too large (over {MAX_PRICE:.0e} per unit); check the value")
         add(given & ~where, column, what)
         out[column] = number.where(given, np.nan).astype(float)
     currency = _text(df["currency"]) if "currency" in df.columns else blank

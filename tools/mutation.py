@@ -3,6 +3,7 @@
     python tools/mutation.py            # every mutant of metrics/ afresh (mutants/ is rebuilt)
     python tools/mutation.py --again    # only the mutants not killed last time (after adding tests)
     python tools/mutation.py --report   # the score of the last run, without running anything
+    python tools/mutation.py --report --sample 200 --seed 19   # the score of that sample so far, without running
     python tools/mutation.py --sample 200 --seed 19   # a random sample of the mutants, reproducible
     python tools/mutation.py --tracker --sample 100 --seed 19   # tracker/'s figure paths instead
 
@@ -190,8 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--again", action="store_true", help="rerun only the mutants not killed last time")
-    mode.add_argument("--report", action="store_true", help="print the last score without running")
     mode.add_argument("--sample", type=int, metavar="N", help="run and score N mutants drawn at random")
+    parser.add_argument("--report", action="store_true",
+                        help="print the last score without running (with --sample: that sample's, so far)")
     parser.add_argument("--seed", type=int, default=19, help="the seed of --sample (default 19)")
     parser.add_argument("--tracker", action="store_true",
                         help="tracker/'s figure paths against tests/integration on DuckDB (tools/mutation-tracker.cfg)")
@@ -200,8 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     TARGET = TRACKER if args.tracker else METRICS
     if args.tracker:
         prepare_tracker()
+    if args.report and args.again:
+        parser.error("--report runs nothing: it goes with --sample or alone")
     if args.report:
-        return report()
+        return report(sample(args.sample, args.seed) if args.sample else None)
     if args.sample or args.again:
         generate()  # mutants of the code as it is now: a changed or new function has new, unchecked mutants
     if args.sample:

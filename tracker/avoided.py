@@ -12,6 +12,13 @@ import pandas as pd
 import metrics
 from tracker.disclosure import MIN_CELL, cell_sums, complement, suppress
 
+
+def _rows_of(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The counted rows of ``indicator`` only: metrics.avoided_per_year reads no other, and counting every
+    indicator's rows again for each figure is what a filter change would wait for."""
+    return both[(both["indicator"] == indicator).to_numpy()]
+
+
 #: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
 EMISSION_FIGURES = (("emissions avoided, scope 1", "scope1", "scope1_enterprises"),
                     ("emissions avoided, scope 2", "scope2", "scope2_enterprises"),
@@ -37,7 +44,8 @@ def impacts(both: pd.DataFrame, regression: pd.DataFrame) -> pd.DataFrame:
     baseline as measured, and against the production-adjusted baseline (normalised savings); and the
     modelled savings of the enterprises with a valid regression baseline (``metrics.regression_savings``)
     with the 95 % half-width of their sum in ``uncertainty``."""
-    ab = {i: metrics.avoided_per_year(both, indicator=i).iloc[0] for i in ("energy", metrics.NORMALISED["energy"])}
+    ab = {i: metrics.avoided_per_year(_rows_of(both, i), indicator=i).iloc[0]
+          for i in ("energy", metrics.NORMALISED["energy"])}
     reg = metrics.regression_savings(regression)
     return suppress(pd.DataFrame({
         "figure": [f for f, _, _, _ in IMPACT_FIGURES] + [REGRESSION_FIGURE],
@@ -59,7 +67,7 @@ def impacts_by_country(both: pd.DataFrame, indicator: str = "energy") -> pd.Data
     country's electricity without a grid factor has none): a cell of fewer than 3 of them is
     hidden, and hidden cells are complemented, for energy and for emissions alike, against the
     totals of :func:`impacts`."""
-    a = metrics.avoided_per_year(both, "country", indicator=indicator)
+    a = metrics.avoided_per_year(_rows_of(both, indicator), "country", indicator=indicator)
     ibc = pd.DataFrame({"country": a["country"].astype(str), "enterprises": a["enterprises"].astype(int),
                         "energy_avoided_mwh_per_year": a["energy_avoided_mwh_per_year"].astype(float),
                         "emissions_avoided_t_per_year": a["co2e_avoided_t_per_year"].astype(float),

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
-from tracker import audit, enterprises, lengths, summary
+from tracker import audit, enterprises, figure_inputs, lengths, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
 from tracker.db import MANY, bulk_insert, read_frame, session_scope
@@ -254,7 +254,7 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     new = merged[merged["id"].isna()]
     old = merged[merged["id"].notna()]
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
-                  | (old["old_note"] != old["note"]) | _optional_changed(old)]
+                  | (old["old_note"] != old["note"]) | figure_inputs.changed(old)]
     if len(new):
         step(0.5, f"Adding {len(new):,} figures")
         bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
@@ -272,22 +272,6 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
         part = mine.assign(country=mine["enterprise_id"].map(saved.created))[summary.MEASUREMENT_COLUMNS]
         saved.fresh.append(part.astype({"enterprise_id": np.int32, **{c: "category" for c in (
             "country", "phase", "indicator", "carrier", "unit_canonical")}}))
-
-
-def _optional_changed(old: pd.DataFrame) -> pd.Series:
-    """True where an optional input (renewable share, price, currency) differs from the stored one (NULL and NaN and
-    '' are all "not entered")."""
-    out = pd.Series(False, index=old.index)
-    for col in ("renewable_pct", "price"):
-        a, b = old[col].astype(float), old[f"old_{col}"].astype(float)
-        out |= ~((a == b) | (a.isna() & b.isna()))
-    return out | (old["currency"].fillna("").astype(str) != old["old_currency"].fillna("").astype(str))
-
-
-def _optional(r) -> dict:
-    """A row's optional inputs as stored: None where not entered."""
-    return {"renewable_pct": None if pd.isna(r.renewable_pct) else float(r.renewable_pct),
-            "price": None if pd.isna(r.price) else float(r.price), "currency": r.currency or None}
 
 
 def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, create: bool, step
@@ -365,14 +349,18 @@ def _conflicts(merged: pd.DataFrame, expected: dict) -> pd.DataFrame:
                stored["phase"], stored["indicator"], stored["carrier"], strict=True)
     seen = [expected.get(k) for k in keys]
     now = list(zip(stored["id"].astype(int), stored["old_version"].astype(int), strict=True))
-    same = ((stored["old_value"] == stored["value"]) & (stored["old_unit"] == stored["unit"])).tolist()
+    same = ((stored["old_value"] == stored["value"]) & (stored["old_unit"] == stored["unit"])
+            & ~figure_inputs.changed(stored)).tolist()
     hit = stored[[tuple(s or ()) != n and not eq for s, n, eq in zip(seen, now, same, strict=True)]]
     return pd.DataFrame({
         "phase": hit["phase"], "period_start": hit["period_start"].dt.date, "period_end": hit["period_end"].dt.date,
         "indicator": hit["indicator"], "carrier": hit["carrier"],
-        "theirs": [f"{v:g} {u}" for v, u in zip(hit["old_value"], hit["old_unit"], strict=True)],
+        "theirs": [f"{v:g} {u}{figure_inputs.text(p, c, r)}" for v, u, p, c, r in zip(
+            hit["old_value"], hit["old_unit"], hit["old_price"], hit["old_currency"], hit["old_renewable_pct"],
+            strict=True)],
         "by": hit["old_by"], "at": hit["old_at"],
-        "yours": [f"{v:g} {u}" for v, u in zip(hit["value"], hit["unit"], strict=True)],
+        "yours": [f"{v:g} {u}{figure_inputs.text(p, c, r)}" for v, u, p, c, r in zip(
+            hit["value"], hit["unit"], hit["price"], hit["currency"], hit["renewable_pct"], strict=True)],
         "key": list(zip(hit["enterprise_id"].astype(int), hit["period_start"].dt.date, hit["period_end"].dt.date,
                         hit["phase"], hit["indicator"], hit["carrier"], strict=True)),
         "seen": list(zip(hit["id"].astype(int), hit["old_version"].astype(int), strict=True))}).reset_index(drop=True)
@@ -410,14 +398,14 @@ def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: d
     session.execute(
         Measurement.__table__.update().where(Measurement.id == bindparam("mid")),
         [dict(mid=int(r.id), value=float(r.value), unit=r.unit, note=r.note, value_canonical=float(r.value_canonical),
-              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **_optional(r), **stamp)
+              unit_canonical=r.unit_canonical, version=int(r.old_version) + 1, **figure_inputs.stored(r), **stamp)
          for r in changed.itertuples(index=False)])
     for r in changed.itertuples(index=False):
         before = {"value": r.old_value, "unit": r.old_unit, "note": r.old_note}
         after = {"value": float(r.value), "unit": r.unit, "note": r.note}
-        old = _optional(pd.Series({"renewable_pct": r.old_renewable_pct, "price": r.old_price,
+        old = figure_inputs.stored(pd.Series({"renewable_pct": r.old_renewable_pct, "price": r.old_price,
                                    "currency": r.old_currency}))
-        new = _optional(r)
+        new = figure_inputs.stored(r)
         for col in OPTIONAL:  # said only where entered or changed, so earlier entries read as before
             if old[col] is not None or new[col] is not None:
                 before[col], after[col] = old[col], new[col]

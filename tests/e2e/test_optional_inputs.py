@@ -121,5 +121,7 @@ def test_manager_enters_the_optional_inputs_and_reads_them_back(inputs_url, page
 def test_an_officer_has_no_entry_form(inputs_url, page, tmp_path):
     sign_in(page, inputs_url, "demo-officer")
     expect(page.get_by_role("link", name="Programme overview")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Password")).to_have_count(0)
+    idle(page)
     expect(page.get_by_role("link", name="Enter figures")).to_have_count(0)
     page.screenshot(path=str(tmp_path / "5-officer.png"))

@@ -186,3 +186,20 @@ def test_an_offline_visit_carries_the_optional_inputs_both_ways(tmp_path):
     assert back.loc["material_input", "price"] == 95 and back.loc["material_input", "currency"] == "INR"
     laptop.dispose()
     server.dispose()
+
+
+def test_a_price_someone_else_changed_since_the_form_opened_is_not_overwritten_silently(engine):
+    from tracker import errors
+
+    eid = _id(engine)
+    seen_by_one = measurements.versions(engine, ADMIN, eid)  # two people open the form
+    seen_by_other = measurements.versions(engine, ADMIN, eid)
+    one = [dict(r) for r in ROWS[3:4]]
+    one[0].update(price="2600")
+    measurements.save_measurements(engine, ADMIN, metrics.parse(pd.DataFrame(one)), expected=seen_by_one)
+    other = [dict(r) for r in ROWS[3:4]]
+    other[0].update(price="2700")  # the same quantity, another price: no silent overwrite of the first
+    with pytest.raises(errors.ConcurrentChange) as told:
+        measurements.save_measurements(engine, ADMIN, metrics.parse(pd.DataFrame(other)), expected=seen_by_other)
+    change = told.value.changes.iloc[0]
+    assert (change["theirs"], change["yours"]) == ("8.1 t, at 2600 INR per unit", "8.1 t, at 2700 INR per unit")

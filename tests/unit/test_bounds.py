@@ -82,6 +82,13 @@ def test_figures_within_the_bounds_give_finite_aggregates():
     assert changes.set_index("enterprise").loc["B", "relative_change"] == pytest.approx(1e21)
 
 
+def test_a_figure_under_the_smallest_says_how_to_correct_it():
+    found = problems(dict(indicator="water", carrier="", value=1e-7, unit="m3"))
+    # the canonical unit is written as people read it (m\u00b3)
+    assert found[2] == ("value is too small: 1e-07 m3 is 1e-07 m\u00b3, under the smallest figure other than 0 "
+                        "(1e-06 m\u00b3); enter 0, or check the value and the unit")
+
+
 def test_degree_days_at_their_limit_are_kept_and_above_refused():
     # 40,000 degree days a year (about 110 a day, more than any weather gives: Vostok's mean of -55 °C under a base
     # of 18 °C is 73 a day); over 365 days the limit itself is kept, 0.1 % more refused

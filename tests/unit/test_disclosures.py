@@ -66,3 +66,15 @@ def test_programme_datapoints_of_no_enterprise_keep_their_columns():
     table = metrics.enterprise_datapoints(_rows([(*q, "waste", "landfill", 300, "kg")]), "test")
     none = metrics.programme_datapoints(table.iloc[:0])
     assert none.empty and list(none.columns) == list(table.columns)
+
+
+def test_energy_reduction_against_the_baseline_days_and_the_intensity_unit():
+    # baseline 2024 Q1 (91 days) 9,100 kWh of diesel: 100 kWh a day; follow-up 2025 Q1 (90 days) 7,200 kWh:
+    # reduction 100 x 90 - 7,200 = 1,800 kWh = 1.8 MWh; 900 kg produced: 7,200 / 900 = 8 kWh per kg
+    df = _rows([("2024-01-01", "2024-03-31", "baseline", "energy", "diesel", 9100, "kWh"),
+                ("2025-01-01", "2025-03-31", "follow-up", "energy", "diesel", 7200, "kWh"),
+                ("2025-01-01", "2025-03-31", "follow-up", "production", "", 900, "kg")])
+    table = metrics.enterprise_datapoints(df, "test").set_index("key")
+    assert table.loc["energy_reduction", "value"] == pytest.approx(1.8)
+    assert table.loc["energy_intensity", "value"] == pytest.approx(8.0)
+    assert table.loc["energy_intensity", "unit"] == "kWh per kg"

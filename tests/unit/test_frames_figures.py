@@ -259,3 +259,24 @@ def test_a_missing_carrier_becomes_empty_text_even_when_nothing_else_changes():
 def test_enterprises_given_as_numbers_become_text():
     out = metrics.to_canonical(rows(dict(enterprise=101), dict(enterprise=102)))
     assert out["enterprise"].tolist() == ["101", "102"]
+
+
+def test_a_day_of_13_is_read_as_the_day_even_when_the_order_is_left_undecided():
+    # 13/05/2024: 13 cannot be a month, so it is the 13th of May whatever the file's order (None: undecided)
+    got = metrics.parse_dates(pd.Series(["13/05/2024", "05/13/2024", "12/05/2024"]), None, infer=False)
+    assert got.iloc[0] == pd.Timestamp(2024, 5, 13) and got.iloc[1] == pd.Timestamp(2024, 5, 13)
+    assert pd.isna(got.iloc[2])  # 12 and 5 can both be months: not guessed
+
+
+def test_units_typed_with_spaces_around_them_are_stored_without():
+    out = metrics.to_canonical(rows(dict(unit=" MWh "), dict(indicator="water", carrier="", value=3, unit="m3 ")))
+    assert out["unit"].tolist() == ["MWh", "m3"]
+    assert out["value_canonical"].tolist() == pytest.approx([1200.0, 3.0])
+
+
+def test_an_empty_table_has_an_empty_canonical_unit_column_of_the_dimensionless_unit():
+    """No rows, no units looked up: the canonical unit column is still a category column, whose one
+    category is the unit of a figure without a dimension (pint's 'dimensionless')."""
+    out = metrics.to_canonical(rows({}).iloc[:0])
+    assert out.empty and isinstance(out["unit_canonical"].dtype, pd.CategoricalDtype)
+    assert out["unit_canonical"].cat.categories.tolist() == ["dimensionless"]

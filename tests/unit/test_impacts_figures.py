@@ -170,3 +170,10 @@ def test_loss_per_good_unit_case_study_and_edges():
     for bad in (-0.5, 0.0, 1.0001, [0.9, 1.5], float("nan")):
         with pytest.raises(ValueError, match=r"^yield must be above 0 and at most 1 \(100%\)\.$"):
             metrics.loss_per_good(bad)
+
+
+def test_a_grid_figure_under_1_g_a_kwh_is_still_a_figure(monkeypatch):
+    table = pd.DataFrame({"iso2": ["IS", "CF", "XK"], "country_name": ["Iceland", "Central African Republic", "X"],
+                          "year": [2023] * 3, "g_co2e_per_kwh": [0.5, 0.0, np.nan], "source": ["test table"] * 3})
+    monkeypatch.setattr(impacts, "grid_factors", lambda: table)
+    assert metrics.grid_factor_known(["is", "CF", "XK", "ZZ"]).tolist() == [True, False, False, False]

@@ -99,3 +99,47 @@ def test_report_stages_combine_yields_by_input_and_the_materials_table_by_hand()
     assert m["diversion_rate_pct"].tolist() == pytest.approx([0.0, 90.0])
     assert metrics.report_materials(frame(("baseline", Q1_24, "water", "", 5, "m3")),
                                     metrics.report_stages(frame(("baseline", Q1_24, "water", "", 5, "m3")))).empty
+
+
+def _rows(*rows):
+    """(enterprise, phase, period, indicator, carrier, value, unit) -> canonical rows."""
+    return metrics.to_canonical(pd.DataFrame([
+        dict(enterprise=e, country="IN", period_start=p[0], period_end=p[1], phase=ph, indicator=i, carrier=c,
+             value=v, unit=u) for e, ph, p, i, c, v, u in rows]))
+
+
+def test_combined_yield_rows_are_in_enterprise_then_period_order_whatever_the_input_order():
+    df = _rows(("Z", "follow-up", Q1_25, "yield", "", 90, "%"), ("A", "follow-up", Q1_25, "yield", "", 80, "%"),
+               ("A", "baseline", Q1_24, "yield", "", 70, "%"))
+    y = metrics.combined_yield(df)
+    assert y[["enterprise", "phase"]].values.tolist() == [["A", "baseline"], ["A", "follow-up"], ["Z", "follow-up"]]
+    assert y["yield"].tolist() == pytest.approx([0.70, 0.80, 0.90])
+
+
+def test_no_diversion_change_without_baseline_waste():
+    # T's baseline waste is 0 kg: no baseline rate to compare (0 / 0), so T has no change;
+    # U: 100 kg at baseline, 30 recycled (30 %), 80 kg at follow-up, 60 recycled (75 %): +45 points
+    df = _rows(("T", "baseline", Q1_24, "waste", "recycled", 0, "kg"),
+               ("T", "follow-up", Q1_25, "waste", "recycled", 40, "kg"),
+               ("T", "follow-up", Q1_25, "waste", "landfill", 60, "kg"),
+               ("U", "baseline", Q1_24, "waste", "recycled", 30, "kg"),
+               ("U", "baseline", Q1_24, "waste", "landfill", 70, "kg"),
+               ("U", "follow-up", Q1_25, "waste", "recycled", 60, "kg"),
+               ("U", "follow-up", Q1_25, "waste", "landfill", 20, "kg"))
+    c = metrics.diversion_change(df)
+    assert c["enterprise"].tolist() == ["U"]
+    assert c[["baseline", "followup", "points"]].iloc[0].tolist() == pytest.approx([0.30, 0.75, 45.0])
+
+
+def test_mass_balance_of_enterprises_held_as_categories_is_of_the_enterprises_with_figures():
+    # enterprises held as categories; V entered only materials wasted: S's wasted and unaccounted kg stay
+    # unknown (S entered no materials wasted), V has no balance (no input)
+    df = _rows(("S", "baseline", Q1_24, "material_input", "", 1000, "kg"),
+               ("S", "baseline", Q1_24, "production", "", 780, "kg"),
+               ("V", "baseline", Q1_24, "material_wasted", "", 5, "kg"))
+    df["enterprise"] = pd.Categorical(df["enterprise"], categories=["S", "V", "W"])
+    df["phase"] = pd.Categorical(df["phase"], categories=["baseline", "follow-up"])
+    mb = metrics.mass_balance(df)
+    assert mb["enterprise"].astype(str).tolist() == ["S"] and mb["phase"].astype(str).tolist() == ["baseline"]
+    assert mb["yield"].tolist() == pytest.approx([0.78])
+    assert np.isnan(mb["wasted_kg"].iloc[0]) and np.isnan(mb["unaccounted_kg"].iloc[0])

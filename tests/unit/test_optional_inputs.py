@@ -122,6 +122,7 @@ def test_bad_optional_inputs_are_refused_with_their_line_and_column():
         row("water", "river", 1, "m3"),
         row("waste", "hazardous_moon", 1, "t"),
         row("waste", "landfill", 1, "t", price="3", currency="USD"),
+        row("material_input", "gold", 1, "kg", price="1e308", currency="VND"),
     )
     assert got == [
         (2, "renewable_pct", "the renewable share is over 100%"),
@@ -135,6 +136,7 @@ def test_bad_optional_inputs_are_refused_with_their_line_and_column():
         (9, "carrier", "unknown waste destination (expected one of landfill, recycled, sold, incinerated, composted, "
                        "other; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; or empty)"),
         (10, "price", "a price is given for material input only"),
+        (11, "price", "the price is too large (over 1e+15 per unit); check the value"),
     ]
 
 
@@ -190,3 +192,18 @@ def test_more_material_used_is_a_negative_value_and_no_price_no_row():
     unpriced = parsed(row("material_input", "", 910, "kg", period=BASE, phase="baseline"),
                       row("material_input", "", 900, "kg", period=FOLLOW))
     assert metrics.material_savings(unpriced).empty
+
+
+def test_programme_figures_add_the_optional_datapoints_of_the_enterprises_that_collected_them():
+    a = metrics.enterprise_datapoints(parsed(*ENTERED), metrics.FACTOR_SET_VERSION).assign(enterprise_id=1, days=90)
+    plain = [row("waste", "landfill", 4, "t"), row("energy", "electricity", 10, "MWh")]
+    plain = [dict(r, enterprise="Another SME") for r in plain]
+    b = metrics.enterprise_datapoints(parsed(*plain), metrics.FACTOR_SET_VERSION).assign(enterprise_id=2, days=90)
+    p = metrics.programme_datapoints(pd.concat([a, b], ignore_index=True)).set_index("key")
+    year = 365 / 90
+    # hazardous waste: the first enterprise's 0.75 t only (the second's is not collected, not a 0)
+    v, n = p["value"], p["enterprises"]
+    assert v["waste_hazardous"] == pytest.approx(0.75 * year) and n["waste_hazardous"] == 1
+    assert v["waste_total"] == pytest.approx((9.75 + 4) * year) and n["waste_total"] == 2
+    assert v["energy_renewable"] == pytest.approx(3 * year) and n["energy_renewable"] == 1
+    assert p.loc["gri_water_groundwater", "value"] == pytest.approx(300 * year)

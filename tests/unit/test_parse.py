@@ -116,6 +116,22 @@ def test_a_table_without_notes_has_no_notes_on_its_own_rows():
     assert parsed.ok and parsed.rows.index.tolist() == [5, 6] and parsed.rows["note"].tolist() == [None, None]
 
 
+def test_missing_country_and_sector_are_empty_on_every_row_of_a_piece():
+    """A piece of a file (index 5 and 6, no row 0) without country and sector columns: both are
+    empty text on each row, not only on a row numbered 0."""
+    df = pd.DataFrame([dict(enterprise=e, period_start="2024-01-01", period_end="2024-01-31", phase="baseline",
+                            indicator="water", value=5, unit="m3") for e in ("A", "B")], index=[5, 6])
+    out = metrics.parse(df).rows
+    assert out.index.tolist() == [5, 6]
+    assert out["country"].tolist() == ["", ""] and out["sector"].tolist() == ["", ""]
+
+
+def test_a_refused_table_has_no_rows_and_the_canonical_columns():
+    parsed = metrics.parse(rows(dict(value=-1)))
+    assert not parsed.ok and parsed.rows.empty
+    assert list(parsed.rows.columns) == metrics.TEMPLATE_COLUMNS + ["value_canonical", "unit_canonical"]
+
+
 # --- degree days: an optional figure per period, heating or cooling -------------------------------------------
 
 def test_degree_days_are_read_heating_or_cooling_in_celsius_or_fahrenheit_days():

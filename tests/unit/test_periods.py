@@ -167,3 +167,27 @@ def test_the_common_period_is_the_latest_complete_one_of_each_enterprise():
     assert common.values.tolist() == [["B", ts(Q1_25[0]), ts(Q1_25[1])], ["A", ts(Q2_25[0]), ts(Q2_25[1])]]
     baseline_only = metrics.common_followup(pd.DataFrame(both("C")[:2]))
     assert baseline_only.empty and list(baseline_only.columns) == ["enterprise", "period_start", "period_end"]
+
+
+def test_canonical_rows_without_a_carrier_column_are_series_without_carrier():
+    # canonical rows (value_canonical and unit_canonical there) read as they are: no carrier column, carrier ''
+    rows = metrics.to_canonical(pd.DataFrame([r("baseline", Q1_24, "water", 91, "m3"),
+                                              r("follow-up", Q1_25, "water", 180, "m3")])).drop(columns="carrier")
+    p = metrics.series_periods(rows)
+    assert p[["enterprise", "indicator", "carrier", "unit", "baseline_periods"]].values.tolist() == [
+        ["M", "water", "", "m3", 1]]
+    assert (p["baseline_from"].iloc[0], p["followup_to"].iloc[0]) == (ts(Q1_24[0]), ts(Q1_25[1]))
+
+
+def test_a_carrier_entered_only_at_follow_up_counts_its_own_follow_up_period():
+    # electricity: 100 kWh a day at baseline (2024 Q1) and in 2025 Q1; diesel, never at baseline, only in Q2:
+    # energy's latest figures come from two follow-up periods (Q1 and Q2), diesel's baseline counts as 0
+    rows = [r("baseline", Q1_24, "energy", 91 * 100, "kWh", "electricity"),
+            r("follow-up", Q1_25, "energy", 90 * 100, "kWh", "electricity"),
+            r("follow-up", Q2_25, "energy", 91 * 10, "kWh", "diesel")]
+    changes = metrics.report_changes(pd.DataFrame(rows)).set_index("indicator")
+    assert changes.loc["energy", "followup_periods"] == 2
+    assert (changes.loc["energy", "followup_from"], changes.loc["energy", "followup_to"]) == (ts(Q1_25[0]),
+                                                                                           ts(Q2_25[1]))
+    assert changes.loc["energy", "shown_baseline"] == pytest.approx(100.0)
+    assert changes.loc["energy", "shown_followup"] == pytest.approx(100.0 + 10.0)

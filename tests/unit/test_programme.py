@@ -177,3 +177,23 @@ def test_aggregates_count_enterprises_in_whole_numbers():
     assert agg["enterprises"].tolist() == [2] and agg["enterprises"].dtype.kind == "i"
     kinds = per([("A", "water", "m3", 10, 8)]).astype({"indicator": pd.CategoricalDtype(["energy", "water"])})
     assert metrics.aggregate_changes(kinds)["indicator"].astype(str).tolist() == ["water"]  # no row for energy
+
+
+def test_an_enterprise_without_a_name_in_two_kinds_of_unit_still_counts_once():
+    # a row whose enterprise is missing (NaN) is one enterprise like any other: production in pieces
+    # (+50 %) and in kg (-10 %) counts once, 'mixed', with the mean change (+20 %)
+    rows = per([(np.nan, "production", "piece", 10, 15), (np.nan, "production", "kg", 100, 90),
+                ("Q", "production", "piece", 10, 11)])
+    counted = metrics.counted_changes(rows)
+    assert len(counted) == 2 and counted["unit"].tolist() == ["mixed", "piece"]
+    assert counted["relative_change"].tolist() == pytest.approx([(0.5 - 0.1) / 2, 0.1])
+    assert counted["units"].tolist() == [2, 1]
+
+
+def test_spread_of_indicators_held_as_categories_names_them_as_text():
+    # the overview's summary holds its indicators as categories: the spread names them as plain text
+    rows = per([("A", "energy", "kWh", 100, 50), ("B", "energy", "kWh", 100, 70)])
+    rows["indicator"] = pd.Categorical(rows["indicator"], categories=["energy", "water"])
+    s = metrics.spread(rows)
+    assert s["indicator"].tolist() == ["energy"] and not isinstance(s["indicator"].dtype, pd.CategoricalDtype)
+    assert s["mean"].tolist() == pytest.approx([(-0.5 - 0.3) / 2])

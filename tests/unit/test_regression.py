@@ -93,6 +93,25 @@ def test_a_weak_model_is_not_valid():
     assert not model.valid and "R squared" in model.reason
 
 
+def test_the_savings_uncertainty_is_worked_by_hand():
+    # ordinary least squares of the per-day energy on the per-day production, 12 months (n - 2 = 10 degrees
+    # of freedom); each follow-up month's expected energy has the standard error of the line at its production
+    # (s x sqrt(1/n + (x0 - mean)^2 / Sxx)) x its days, summed over the months; each month's own scatter, s x its
+    # days, adds in quadrature; 95 % two-sided: z = 1.959964
+    model = regression.regression_baseline(_rows())
+    x, y = np.array(PROD, float), 100 + 2 * np.array(PROD, float) + np.array(NOISE, float)
+    sxx = ((x - x.mean()) ** 2).sum()
+    slope = ((x - x.mean()) * (y - y.mean())).sum() / sxx
+    intercept = y.mean() - slope * x.mean()
+    s = np.sqrt(((y - intercept - slope * x) ** 2).sum() / (len(x) - 2))
+    follow = [(100, 31), (120, 29), (140, 31)]  # production a day and days of Jan, Feb (2024: 29), Mar
+    se_line = sum(s * np.sqrt(1 / len(x) + (p - x.mean()) ** 2 / sxx) * d for p, d in follow)
+    se_scatter = s * np.sqrt(sum(d ** 2 for _, d in follow))
+    assert model.valid, model.reason
+    assert model.savings_uncertainty_kwh == pytest.approx(1.959964 * np.sqrt(se_line ** 2 + se_scatter ** 2),
+                                                          rel=1e-6)
+
+
 # --- degree days --------------------------------------------------------------------------------------------
 # heating degree days a day of each baseline month of 2023 (a winter-summer-winter year) and of the follow-up
 HDD = [14, 12, 9, 5, 2, 0.5, 0, 0.2, 1.5, 5, 9, 13]

@@ -111,3 +111,10 @@ def test_the_waste_share_of_less_than_one_kg_of_input():
     df = canonical(("baseline", Q1_23, "material_input", "", 0.5, "kg"),
                    ("baseline", Q1_23, "material_wasted", "", 0.1, "kg"))
     assert metrics.report_stages(df)["waste_share_pct"].tolist() == pytest.approx([0.1 / 0.5 * 100])  # 20 %
+
+
+def test_the_factors_table_names_its_factor_set_and_gwp_set_and_nothing_else():
+    df = canonical(("baseline", Q1_23, "energy", "diesel", 1000, "kWh"),
+                   ("follow-up", Q1_24, "energy", "diesel", 900, "kWh"))
+    _, factors = metrics.report_impacts(df, metrics.report_stages(df))
+    assert factors.attrs == {"factor_set": metrics.FACTOR_SET_VERSION, "gwp": "AR5"}

@@ -115,3 +115,23 @@ def test_avoided_per_year_by_scope_worked_example():
     b = metrics.avoided_per_year(old).iloc[0]
     assert b["scope1_enterprises"] == 0 and np.isnan(b["scope1_avoided_t_per_year"])
     assert b["co2e_avoided_t_per_year"] == pytest.approx(25.55)
+
+
+def test_emissions_frame_weighs_fuel_methane_and_nitrous_oxide_with_the_gwp_set_asked_for():
+    df = pd.DataFrame([dict(enterprise="A", country="IN", period_start="2024-01-01", period_end="2024-03-31",
+                            phase="baseline", indicator="energy", carrier="diesel", value=1000, unit="L")])
+    # 36.12 GJ of diesel: CO2 2,676.492 kg, CH4 0.10836 kg x 29.8 and N2O 0.021672 kg x 273 (AR6)
+    ar6 = metrics.emissions_frame(df, gwp_set="AR6")
+    assert ar6["kg_co2e"].tolist() == pytest.approx([2676.492 + 0.10836 * 29.8 + 0.021672 * 273])
+    assert ar6.attrs["gwp"] == "AR6"
+    ar5 = metrics.emissions_frame(df, gwp_set="AR5")
+    assert ar5["kg_co2e"].tolist() == pytest.approx([2676.492 + 0.10836 * 28 + 0.021672 * 265])
+
+
+def test_emissions_frame_gases_of_diesel_by_hand_and_whole_scopes():
+    df = pd.DataFrame([dict(enterprise="A", country="IN", period_start="2024-01-01", period_end="2024-03-31",
+                            phase="baseline", indicator="energy", carrier="diesel", value=1000, unit="L")])
+    em = metrics.emissions_frame(df)
+    # 36.12 GJ x 3 kg CH4/TJ and x 0.6 kg N2O/TJ
+    assert em["kg_ch4"].tolist() == pytest.approx([0.10836]) and em["kg_n2o"].tolist() == pytest.approx([0.021672])
+    assert em["scope"].tolist() == [1] and em["scope"].dtype.kind == "i"

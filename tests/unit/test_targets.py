@@ -114,3 +114,9 @@ def test_progress_of_enterprise_changes_rows_that_have_no_points():
     rows = _rows(1000.0, 880.0).assign(points=np.nan)  # as enterprise_changes gives energy: no percentage points
     p = metrics.target_progress(_target(), rows)
     assert len(p) == 1 and p["achieved"].iloc[0] == pytest.approx(1 - 880 / 1000)  # 12 %, as above
+
+
+def test_on_track_share_of_no_progress_has_its_columns_and_types():
+    got = metrics.on_track_share(pd.DataFrame(columns=["enterprise", "indicator", "on_track"]))
+    assert got.empty and list(got.columns) == ["indicator", "enterprises", "on_track", "share"]
+    assert [got[c].dtype.kind for c in ("enterprises", "on_track", "share")] == ["i", "f", "f"]

@@ -190,3 +190,12 @@ def test_the_like_with_like_line_in_words():
         "Like with like: 900 of 1,200 enterprises have a follow-up covering the same months of the year as their "
         "baseline (the others compare seasons too; Data quality lists them). 35 enterprises' energy avoided a year "
         "is extrapolated from a follow-up shorter than a year.")
+
+
+def test_a_date_column_with_a_word_after_fifty_dates_keeps_the_dates_for_a_spreadsheet():
+    # 50 dates and then 'unknown': read as a date column (its first 50 values are dates); the word is no date
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(50)]
+    table = labels.people_table(pd.DataFrame({"visit_date": days + ["unknown"]}), dates_as_text=False)
+    column = table.iloc[:, 0]
+    assert column.iloc[0] == pd.Timestamp(2024, 1, 1) and column.iloc[49] == pd.Timestamp(2024, 2, 19)
+    assert pd.isna(column.iloc[50])

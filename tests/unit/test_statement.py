@@ -1,0 +1,30 @@
+"""metrics.statement: the figures of an issued statement and their differences from today's, by hand."""
+import math
+
+import pandas as pd
+
+import metrics
+
+
+def test_statement_figures_name_each_change_per_unit_of_production():
+    normalised = pd.DataFrame({"indicator": ["energy", "water"], "normalised_change": [-0.25, float("nan")]})
+    empty = pd.DataFrame()
+    got = metrics.statement_figures(empty, normalised, empty, empty)
+    assert got == {"change per unit of production: energy": -0.25, "change per unit of production: water": None}
+
+
+def test_statement_differences_issued_against_today():
+    # energy 10 MWh issued, 12 today: +2, changed; scope 1 the same; water issued, missing today
+    frozen = {"energy (MWh)": 10.0, "scope 1 (t CO2e)": 3.5, "water": 7.0}
+    today = {"energy (MWh)": 12.0, "scope 1 (t CO2e)": 3.5, "water": None, "new": 1.0}
+    d = metrics.statement_differences(frozen, today)
+    assert list(d.columns) == ["figure", "issued", "today", "difference", "changed"]
+    assert d["figure"].tolist() == ["energy (MWh)", "scope 1 (t CO2e)", "water", "new"]
+    assert d["issued"].tolist()[:3] == [10.0, 3.5, 7.0] and d["today"].tolist()[:2] == [12.0, 3.5]
+    assert d["difference"].tolist()[:2] == [2.0, 0.0] and math.isnan(d["difference"].iloc[2])
+    assert d["changed"].tolist() == [True, False, True, True]
+
+
+def test_no_figures_on_either_side_still_have_the_columns():
+    d = metrics.statement_differences({}, {})
+    assert d.empty and list(d.columns) == ["figure", "issued", "today", "difference", "changed"]
