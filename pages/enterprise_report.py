@@ -1,7 +1,7 @@
 """The enterprise report: stages, changes, actions, and the programme's averages beside them."""
 import streamlit as st
 
-from metrics import labels
+from metrics import formatting, labels
 from tracker import charts, disclosures, errors, handover, pdf, statements, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
@@ -109,7 +109,10 @@ def render() -> None:
     if not report.materials.empty or not report.diversion.empty:
         st.subheader("Materials and waste")
         if not report.materials.empty:
-            st.dataframe(labels.people_table(report.materials), hide_index=True, key="materials_table")
+            materials = labels.people_table(report.materials)  # figures as the hand-over writes them: 94.9, not 94.902
+            figures = materials.select_dtypes("number").columns
+            materials[figures] = materials[figures].map(formatting.number)
+            st.dataframe(materials, hide_index=True, key="materials_table")
             st.caption("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
                        "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or composted "
                        "/ all waste.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import idle, sign_in
+from tests import visit_helpers as vh
+from tests.e2e.conftest import demo_database, idle, open_report, serve, sign_in, table_rows
 
 
 def test_the_offline_visit_page_gives_its_five_steps_itself(page, app_url, tmp_path):
@@ -37,3 +38,28 @@ def test_no_regression_baseline_is_said_in_words_not_hidden_as_fewer_than_3(page
     note.scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
     assert "(0 enterprises" not in main.inner_text()
+
+
+def _landfilled(engine) -> None:
+    """150 kg of the case study's baseline waste went to landfill (beside the 2,792.3 kg sold): waste diverted is
+    then 2,792.307692 / 2,942.307692 = 94.902 %."""
+    admin = vh.sign_in(engine, "admin")
+    vh.save_figure(engine, admin, vh.CASE, 150, indicator="waste", carrier="landfill", unit="kg",
+                   start="2023-01-01", end="2023-03-31", phase="baseline")
+
+
+def test_the_report_shows_waste_diverted_as_the_hand_over_does_not_to_four_decimals(page, tmp_path):
+    """The Materials and waste table read 94.902 and 85.4096 (%) where the hand-over file reads 94.9: the page shows
+    the figures as metrics.formatting writes them (four significant digits), the same text as the hand-over."""
+    with serve(demo_database(tmp_path, _landfilled)) as base:
+        page.context.add_init_script("delete window.showSaveFilePicker")  # the table's CSV as a download
+        sign_in(page, base, "demo-trainer")
+        open_report(page, vh.CASE)
+        heading = page.get_by_role("heading", name="Materials and waste")
+        heading.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "materials.png"))
+        # the changes, per unit of production, then materials and waste (no regression or target table here)
+        rows = table_rows(page, page.locator("[data-testid='stDataFrame']").nth(2), "Stage")
+    assert rows["Baseline"]["Waste diverted (%)"] == "94.9"  # 2,792.307692 / 2,942.307692
+    assert rows["Follow-up 2"]["Waste diverted (%)"] == "100"  # the follow-ups' waste is all sold
+    assert rows["Baseline"]["Material lost per kg of good product (kg)"] == "0.2821"  # 22 / 78
