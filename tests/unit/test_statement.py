@@ -28,3 +28,15 @@ def test_statement_differences_issued_against_today():
 def test_no_figures_on_either_side_still_have_the_columns():
     d = metrics.statement_differences({}, {})
     assert d.empty and list(d.columns) == ["figure", "issued", "today", "difference", "changed"]
+
+
+def test_a_target_achieved_is_a_figure_of_the_statement():
+    progress = pd.DataFrame({"indicator": ["energy"], "achieved": [0.4]})
+    empty = pd.DataFrame()
+    assert metrics.statement_figures(empty, empty, empty, progress) == {"target achieved: energy": 0.4}
+
+
+def test_a_difference_within_a_billionth_of_the_figure_is_no_change():
+    # 1,000,000 issued, 1,000,000.000001 today: 1e-6 is under 1e-9 x 1,000,000 = 0.001; 1,000,000.01 is over it
+    d = metrics.statement_differences({"a": 1e6, "b": 1e6}, {"a": 1e6 + 1e-6, "b": 1e6 + 0.01})
+    assert d["changed"].tolist() == [False, True]

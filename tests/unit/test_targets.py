@@ -120,3 +120,14 @@ def test_on_track_share_of_no_progress_has_its_columns_and_types():
     got = metrics.on_track_share(pd.DataFrame(columns=["enterprise", "indicator", "on_track"]))
     assert got.empty and list(got.columns) == ["indicator", "enterprises", "on_track", "share"]
     assert [got[c].dtype.kind for c in ("enterprises", "on_track", "share")] == ["i", "f", "f"]
+
+
+def test_a_target_of_another_indicator_or_basis_is_refused_in_words():
+    when = dt.date(2030, 12, 31)
+    with pytest.raises(ValueError) as indicator:
+        metrics.check_target("yield", "absolute", 0.2, when)
+    assert str(indicator.value) == ("A target can be set for energy, water, waste, material_input, material_wasted; "
+                                    "not for this indicator.")
+    with pytest.raises(ValueError) as basis:
+        metrics.check_target("energy", "relative", 0.2, when)
+    assert str(basis.value) == "A target reduces the absolute figure or the figure per unit of production."
