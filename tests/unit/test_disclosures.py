@@ -78,3 +78,10 @@ def test_energy_reduction_against_the_baseline_days_and_the_intensity_unit():
     assert table.loc["energy_reduction", "value"] == pytest.approx(1.8)
     assert table.loc["energy_intensity", "value"] == pytest.approx(8.0)
     assert table.loc["energy_intensity", "unit"] == "kWh per kg"
+
+
+def test_programme_datapoints_say_each_figure_is_a_year():
+    t = pd.DataFrame({"key": ["water_withdrawal"], "standard": ["VSME"], "reference": ["B6"], "datapoint": ["w"],
+                      "value": [10.0], "unit": ["m3"], "period": "p", "method": "m", "enterprises": 1})
+    out = metrics.programme_datapoints(t.assign(enterprise_id=1, days=365))
+    assert out["period"].tolist() == ["a year, at each enterprise's latest period entered (figure x 365 / its days)"]

@@ -143,3 +143,11 @@ def test_mass_balance_of_enterprises_held_as_categories_is_of_the_enterprises_wi
     assert mb["enterprise"].astype(str).tolist() == ["S"] and mb["phase"].astype(str).tolist() == ["baseline"]
     assert mb["yield"].tolist() == pytest.approx([0.78])
     assert np.isnan(mb["wasted_kg"].iloc[0]) and np.isnan(mb["unaccounted_kg"].iloc[0])
+
+
+def test_no_yield_and_no_waste_give_empty_tables_with_their_columns():
+    df = _rows(("S", "baseline", Q1_24, "water", "", 5, "m3"))
+    assert list(metrics.combined_yield(df).columns) == ["enterprise", "phase", "period_start", "period_end", "yield",
+                                                        "weighted", "materials"]
+    assert list(metrics.diversion(df).columns) == ["enterprise", "phase", "period_start", "period_end", "diverted_kg",
+                                                   "waste_kg", "diversion_rate"]

@@ -197,3 +197,9 @@ def test_spread_of_indicators_held_as_categories_names_them_as_text():
     s = metrics.spread(rows)
     assert s["indicator"].tolist() == ["energy"] and not isinstance(s["indicator"].dtype, pd.CategoricalDtype)
     assert s["mean"].tolist() == pytest.approx([(-0.5 - 0.3) / 2])
+
+
+def test_counted_changes_keep_their_pooled_rates_not_the_raw_figures():
+    counted = metrics.counted_changes(per([("A", "energy", "kWh", 100, 80)]))
+    assert "baseline" not in counted.columns and "followup" not in counted.columns
+    assert (counted["b_pool"].tolist(), counted["f_pool"].tolist()) == ([100.0], [80.0])

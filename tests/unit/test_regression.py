@@ -215,3 +215,12 @@ def test_regression_rows_and_their_sum_over_enterprises():
     assert total["savings_mwh_per_year"] == pytest.approx(sum(m.savings_kwh for m in models) / 91 * 365 / 1000)
     assert total["uncertainty_mwh_per_year"] == pytest.approx(
         np.hypot(*[m.savings_uncertainty_kwh / 91 * 365 / 1000 for m in models]))
+
+
+def test_a_regression_that_cannot_be_fitted_still_counts_its_months():
+    assert regression.regression_baseline(_rows(base_prod=PROD[:11])).months == 11
+    mixed = _rows()
+    first = (mixed["indicator"] == "production") & (mixed["period_start"] == _months(2023, 1)[0][0])
+    mixed.loc[first.to_numpy(), "unit"] = "kg"  # January's production in kg, the other months' in pieces
+    model = regression.regression_baseline(mixed)
+    assert not model.valid and model.reason == "production in more than one kind of unit" and model.months == 12
