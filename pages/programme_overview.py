@@ -207,9 +207,10 @@ def render() -> None:
             shared.chart(charts.over_time_chart(ov.over_time, pick, ov.reference), "time_chart")
 
             st.subheader("Energy and emissions avoided")
-            e1, e2 = st.columns(2)
             measured = ov.impacts[ov.impacts["figure"].ne(avoided.REGRESSION_FIGURE)]
             for i, r in enumerate(measured.itertuples()):
+                if i % 2 == 0:  # a row of two at a time: a phone stacks them in the order of the figures
+                    e1, e2 = st.columns(2)
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                                        help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])

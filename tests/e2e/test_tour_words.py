@@ -84,3 +84,25 @@ def test_the_results_by_partner_show_their_figures_without_scrolling_sideways(pa
         for column in ("enterprises", "mean", "median", "pooled"):  # the grid names only the columns it draws
             expect(table.locator("th").filter(has_text=column).first).to_be_attached()
     page.screenshot(path=str(tmp_path / "delivery.png"))
+
+
+def test_on_a_phone_the_figures_avoided_come_in_their_order(browser, app_url, tmp_path):
+    """Two columns filled alternately stacked on a phone as energy, scope 2, energy adjusted, ..., then scope 1,
+    total: a row of two at a time keeps energy, scope 1, scope 2, total, one under the other."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, app_url, "demo-officer")
+        expect(page.get_by_role("heading", name="Programme overview")).to_be_visible()
+        idle(page)
+        names = ["Energy avoided (", "Emissions avoided, scope 1 (", "Emissions avoided, scope 2 (",
+                 "Emissions avoided, total (", "Energy avoided, production-adjusted ("]
+        metrics = [page.get_by_test_id("stMetric").filter(has_text=n) for n in names]
+        for m in metrics:
+            expect(m).to_have_count(1)
+        metrics[0].scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "phone-avoided.png"))
+        tops = [m.bounding_box()["y"] for m in metrics]
+        assert tops == sorted(tops), list(zip(names, tops, strict=True))
+    finally:
+        context.close()
