@@ -86,10 +86,13 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
                                   (right, dv.results_by_trainer, "trainer", "trainer_results")):
         title = f"{_label(pick)}: change by {'implementation partner' if by == 'partner' else 'trainer'}"
         shared.chart(charts.breakdown_chart(table, by, pick, reference, title), f"{key}_chart", where)
+    for table, by, key in ((dv.results_by_partner, "partner", "partner_results"),
+                           (dv.results_by_trainer, "trainer", "trainer_results")):
+        # the page's width: in half of it a partner's long name pushed the figures out of sight
         sub = table[table["indicator"] == pick]
-        where.dataframe(formatting.cells(sub.assign(indicator=sub["indicator"].map(_label)),
-                                         {by: "implementation partner" if by == "partner" else by, **RESULT_COLUMNS},
-                                         RESULT_FORMATS, hidden=disclosure.FEWER), hide_index=True, key=key)
+        st.dataframe(formatting.cells(sub.assign(indicator=sub["indicator"].map(_label)),
+                                      {by: "implementation partner" if by == "partner" else by, **RESULT_COLUMNS},
+                                      RESULT_FORMATS, hidden=disclosure.FEWER), hide_index=True, key=key)
     st.caption("The change figures of the Results tab, per partner and per trainer (the enterprises they support; an "
                "enterprise with two trainers counts for each).")
 
@@ -204,9 +207,10 @@ def render() -> None:
             shared.chart(charts.over_time_chart(ov.over_time, pick, ov.reference), "time_chart")
 
             st.subheader("Energy and emissions avoided")
-            e1, e2 = st.columns(2)
             measured = ov.impacts[ov.impacts["figure"].ne(avoided.REGRESSION_FIGURE)]
             for i, r in enumerate(measured.itertuples()):
+                if i % 2 == 0:  # a row of two at a time: a phone stacks them in the order of the figures
+                    e1, e2 = st.columns(2)
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(f"{r.figure.capitalize()} ({r.enterprises:,} enterprises)", value,
                                        help=labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"])

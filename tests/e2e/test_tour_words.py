@@ -63,3 +63,46 @@ def test_the_report_shows_waste_diverted_as_the_hand_over_does_not_to_four_decim
     assert rows["Baseline"]["Waste diverted (%)"] == "94.9"  # 2,792.307692 / 2,942.307692
     assert rows["Follow-up 2"]["Waste diverted (%)"] == "100"  # the follow-ups' waste is all sold
     assert rows["Baseline"]["Material lost per kg of good product (kg)"] == "0.2821"  # 22 / 78
+
+
+def test_the_results_by_partner_show_their_figures_without_scrolling_sideways(page, app_url, tmp_path):
+    """The partner table sat in half the page beside the trainer table: the partners' long names filled it and its
+    figures (enterprises, mean, median, pooled) were out of sight, to the right. The two results tables now have the
+    page's width, under the two charts side by side."""
+    sign_in(page, app_url, "demo-officer")
+    expect(page.get_by_role("heading", name="Programme overview")).to_be_visible()
+    idle(page)
+    page.get_by_role("tab", name="Delivery").click()
+    heading = page.get_by_role("heading", name="Results by implementation partner and by trainer")
+    expect(heading).to_be_visible()
+    idle(page)
+    page.get_by_text("The change figures of the Results tab, per partner").scroll_into_view_if_needed()  # drawn in view
+    tables = page.locator("[data-testid='stDataFrame']")
+    for name in ("Bolivian Chamber of Industry (synthetic)", "synthetic-trainer-cn"):
+        table = tables.filter(has=page.locator("td", has_text=name)).filter(has=page.locator("th", has_text="median"))
+        expect(table).to_have_count(1)
+        for column in ("enterprises", "mean", "median", "pooled"):  # the grid names only the columns it draws
+            expect(table.locator("th").filter(has_text=column).first).to_be_attached()
+    page.screenshot(path=str(tmp_path / "delivery.png"))
+
+
+def test_on_a_phone_the_figures_avoided_come_in_their_order(browser, app_url, tmp_path):
+    """Two columns filled alternately stacked on a phone as energy, scope 2, energy adjusted, ..., then scope 1,
+    total: a row of two at a time keeps energy, scope 1, scope 2, total, one under the other."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        sign_in(page, app_url, "demo-officer")
+        expect(page.get_by_role("heading", name="Programme overview")).to_be_visible()
+        idle(page)
+        names = ["Energy avoided (", "Emissions avoided, scope 1 (", "Emissions avoided, scope 2 (",
+                 "Emissions avoided, total (", "Energy avoided, production-adjusted ("]
+        metrics = [page.get_by_test_id("stMetric").filter(has_text=n) for n in names]
+        for m in metrics:
+            expect(m).to_have_count(1)
+        metrics[0].scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / "phone-avoided.png"))
+        tops = [m.bounding_box()["y"] for m in metrics]
+        assert tops == sorted(tops), list(zip(names, tops, strict=True))
+    finally:
+        context.close()
