@@ -216,7 +216,7 @@ def record_words(text) -> str:
     def value(key, v):
         if isinstance(v, list):
             return ", ".join(value(key, x) for x in v) or "–"
-        if v is None:
+        if v is None or (isinstance(v, float) and v != v):  # NaN: a bulk save's optional input left empty
             return "–"
         if key in ("indicator", "indicators"):
             return ", ".join(indicator_label(i.strip()) for i in str(v).split(","))

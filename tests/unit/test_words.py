@@ -104,6 +104,16 @@ def test_a_bulk_save_reads_in_words():
     assert "12;" in text and "12.0" not in text, text
 
 
+def test_an_empty_optional_input_of_a_bulk_save_reads_as_a_dash():
+    # json.dumps writes a float NaN as NaN (an optional input such as the renewable share, left empty)
+    stored = ('{"columns": ["indicator", "value", "renewable_pct", "price", "currency"], '
+              '"figures": [["energy", 12.0, NaN, NaN, null]], "note": NaN}')
+    text = labels.record_words(stored)
+    assert "nan" not in text.lower(), text
+    assert text == ("Note: – · 1 figures (Indicator, Value, Renewable share of electricity (%), Price per unit, "
+                    "Currency): Energy, 12, –, –, –"), text
+
+
 def test_audit_tables_read_in_words():
     assert labels.table_label("trainer_profiles") == "trainer paths"
     assert labels.table_label("measurements") == "measurements"
