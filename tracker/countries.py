@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from babel import Locale
 
+from metrics.i18n import _
+
 #: two-letter regions CLDR names that are not ISO 3166-1 countries: exceptionally reserved codes
 #: (AC, CP, CQ, DG, EA, IC, TA), groupings (EU, EZ, UN, QO), private use (XA, XB, XK, ZZ)
 NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "EU", "EZ", "UN", "QO", "XA", "XB", "XK",
@@ -82,13 +84,14 @@ def country_code(text) -> str:
     (an empty text included); the message quotes at most 40 characters of it."""
     raw = "" if text is None else str(text).strip()
     if not raw:
-        raise ValueError(f"The country is missing: give {_EXAMPLES}.")
+        raise ValueError(_("The country is missing: give {EXAMPLES}.").format(EXAMPLES=_EXAMPLES))
     if _code_like(raw) and raw.upper() in codes():
         return raw.upper()
     code = None if _code_like(raw) else _by_name().get(_key(raw))
     if code is None:
         shown = raw if len(raw) <= 40 else raw[:40] + "..."
-        raise ValueError(f"{shown!r} is not a country: give {_EXAMPLES}.")
+        raise ValueError(_("{shown} is not a country: give {EXAMPLES}.").format(
+            shown=repr(shown), EXAMPLES=_EXAMPLES))
     return code
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 import metrics
+from metrics.i18n import _
 from tracker import activities, audit, enterprises, lengths, targets
 from tracker.db import bulk_insert
 from tracker.models import Action, Enterprise, Measurement, Target, Training
@@ -169,7 +170,7 @@ def _figures(session: Session, changes: dict, server: dict, target: Destination)
             canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]),
                               {c: None if pd.isna(r[c]) or r[c] == "" else r[c] for c in metrics.OPTIONAL_COLUMNS})
         for key in keys:
-            problem = lengths.problem(Measurement.note, changes[key].get("note") or "", "The note")
+            problem = lengths.problem(Measurement.note, changes[key].get("note") or "", _("The note"))
             if problem:
                 target.note(key, None, problem)
     if target.problems:
@@ -254,7 +255,7 @@ def _action_columns(session: Session, key: Key, value: dict, target: Destination
         str(value.get("description") or ""), investment, str(value.get("currency") or ""), indicators)
     day = _day(value.get("action_date"))
     if day is None:
-        raise ValueError("the action has no date")
+        raise ValueError(_("the action has no date"))
     return dict(enterprise_id=target.ids[value["enterprise"]], action_date=day, description=description,
                 investment=investment, currency=currency, indicators=",".join(indicators))
 
@@ -264,9 +265,10 @@ def _module_columns(session: Session, key: Key, value: dict, target: Destination
     start, end = _day(value.get("start_date")), _day(value.get("end_date"))
     counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
     if start is None or end is None:
-        raise ValueError("the module record needs its start and end dates")
+        raise ValueError(_("the module record needs its start and end dates"))
     if any(c > MAX_ATTENDEES for c in counts):
-        raise ValueError(f"more than {MAX_ATTENDEES:,} attendees in one group")
+        raise ValueError(_("more than {MAX_ATTENDEES} attendees in one group").format(
+            MAX_ATTENDEES=f"{MAX_ATTENDEES:,}"))
     cohort = activities.check_training(str(value.get("module")), start, end, counts, str(value.get("cohort") or ""))
     trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))
     return dict(enterprise_id=enterprise_id, module=str(value["module"]), start_date=start, end_date=end,
@@ -276,7 +278,7 @@ def _module_columns(session: Session, key: Key, value: dict, target: Destination
 def _target_columns(session: Session, key: Key, value: dict, target: Destination) -> dict:
     basis, reduction, day = value.get("basis"), value.get("reduction"), _day(value.get("target_date"))
     if isinstance(reduction, bool) or not isinstance(reduction, int | float):
-        raise ValueError("The reduction must be a number (per cent).")
+        raise ValueError(_("The reduction must be a number (per cent)."))
     metrics.check_target(key[2], str(basis), reduction, day)
     targets.check_after_baseline(session, target.ids[key[1]], day)  # the figures of this merge written already
     return dict(basis=str(basis), reduction=float(reduction), target_date=day, set_by=target.trainer,

@@ -23,6 +23,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from metrics.i18n import _
 from metrics.labels import carrier_label, indicator_label
 from tracker.models import Action, Cluster, Enterprise, Measurement, Partner, Target, Training, User
 
@@ -124,17 +125,18 @@ def to_json(records: dict[Key, dict]) -> list[dict]:
 def from_json(items) -> dict[Key, dict]:
     """The records of :func:`to_json`; ValueError when the list is not of that shape."""
     if not isinstance(items, list):
-        raise ValueError("the records are not a list")
+        raise ValueError(_("the records are not a list"))
     out: dict[Key, dict] = {}
     for item in items:
         key, value = (item.get("key"), item.get("value")) if isinstance(item, dict) else (None, None)
         if (not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key)
                 or key[0] not in KINDS or not isinstance(value, dict)):
-            raise ValueError("a record is not of the package's shape")
+            raise ValueError(_("a record is not of the package's shape"))
         if len(key) != _LENGTHS[key[0]] or (key[0] == "profile" and key[2] not in PROFILE_FIELDS):
-            raise ValueError(f"a record's key is not one a package holds ({' '.join(key[:1] + key[2:3])})")
+            raise ValueError(_("a record's key is not one a package holds ({key})").format(
+                key=" ".join(key[:1] + key[2:3])))
         if tuple(key) in out:
-            raise ValueError(f"the record {describe(tuple(key))} is in the package twice")
+            raise ValueError(_("the record {record} is in the package twice").format(record=describe(tuple(key))))
         out[tuple(key)] = value
     return out
 

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics.i18n import _
 from tracker import audit, summary, tables, visit_package
 from tracker.access import require_role
 from tracker.auth import CurrentUser
@@ -68,7 +69,7 @@ def _trainers_of(session, enterprise_ids) -> dict[int, list[str]]:
 def _trainer_account(session, name: str) -> User:
     account = session.scalars(select(User).where(User.username == name)).first()
     if account is None or account.role != "trainer" or not account.active:
-        raise LookupError(f"{name!r} is not an active trainer's account.")
+        raise LookupError(_("{name} is not an active trainer's account.").format(name=repr(name)))
     return account
 
 
@@ -82,12 +83,13 @@ def export_visit(engine: Engine, user: CurrentUser, trainer: str) -> bytes:
     trainer's), signed by this server; the export is audited."""
     user = require_role(engine, user, "admin", "trainer")
     if user.role == "trainer" and user.username != trainer:
-        raise AccessDenied("A trainer takes out their own visit only.")
+        raise AccessDenied(_("A trainer takes out their own visit only."))
     with session_scope(engine) as session:
         account = _trainer_account(session, trainer)
         ids = _assigned(session, account)
         if not ids:
-            raise LookupError(f"{trainer} works with no enterprise: there is nothing to take out.")
+            raise LookupError(_("{trainer} works with no enterprise: there is nothing to take out.").format(
+                trainer=trainer))
         partners = {p.id: p for p in session.scalars(select(Partner))}
         clusters = {c.id: c for c in session.scalars(select(Cluster))}
         trainers = _trainers_of(session, ids)
@@ -131,7 +133,7 @@ def open_visit(engine: Engine, data: bytes) -> dict:
     records = from_json(visit.get("records"))
     with session_scope(engine) as session:
         if session.scalars(select(User.id)).first() or session.scalars(select(Enterprise.id)).first():
-            raise ValueError("This database is not empty: open a visit into a new database (SCORE_DB_URL).")
+            raise ValueError(_("This database is not empty: open a visit into a new database (SCORE_DB_URL)."))
         for p in visit["partners"]:
             session.add(Partner(name=p["name"], type=p["type"], country=p["country"]))
         for c in visit["clusters"]:
@@ -210,7 +212,7 @@ def pack_visit(engine: Engine) -> bytes:
     with session_scope(engine, readonly=True) as session:
         stored = {s.name: s.value for s in session.scalars(select(Setting).where(Setting.name.like("visit_%")))}
         if "visit_manifest" not in stored:
-            raise LookupError("This database was not opened from a visit package: there is nothing to pack.")
+            raise LookupError(_("This database was not opened from a visit package: there is nothing to pack."))
         package = Package(stored["visit_manifest"].encode(), stored["visit_signature"],
                           stored["visit_records"].encode(), None)
         gids = package.manifest["enterprises"]
@@ -286,7 +288,7 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
     manifest = package.manifest
     trainer, package_id = str(manifest.get("trainer")), str(manifest.get("package_id"))
     if user.role == "trainer" and user.username != trainer:
-        raise AccessDenied("This visit is another trainer's: they (or an administrator) merge it.")
+        raise AccessDenied(_("This visit is another trainer's: they (or an administrator) merge it."))
     try:
         base = from_json(package.visit.get("records"))
         laptop = from_json(package.laptop.get("records"))
