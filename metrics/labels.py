@@ -120,7 +120,7 @@ assert set(WATER_SOURCE_LABELS) == set(WATER_SOURCES)
 
 #: units whose machine spelling is not how people write them
 UNIT_LABELS = {"short_ton": N_("short ton"), "dimensionless": N_("fraction"), "piece": N_("pieces"), "percent": "%",
-               "degree_day": N_("degree days (°C)"), "degF_day": N_("degree days (°F)"), "": ""}
+               "degree_day": N_("degree days (°C)"), "degF_day": N_("degree days (°F)"), "day": N_("day"), "": ""}
 
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 import metrics
-from metrics.i18n import _
+from metrics.i18n import N_, _
 from tracker import activities, audit, enterprises, lengths, targets
 from tracker.db import bulk_insert
 from tracker.models import Action, Enterprise, Measurement, Target, Training
@@ -95,10 +95,11 @@ class Destination:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
 
     def note(self, key: Key, value: dict | None, why: str) -> None:
-        self.problems.append((f"{self.enterprise_name(key, value)}: {describe(key, value)}", why))
+        self.problems.append((_("{enterprise}: {record}").format(enterprise=self.enterprise_name(key, value),
+                                                                 record=describe(key, value)), why))
 
     def enterprise_name(self, key: Key, value: dict | None) -> str:
-        return self.names.get(enterprise_of(key, value) or "", "an enterprise not in this visit")
+        return self.names.get(enterprise_of(key, value) or "", _("an enterprise not in this visit"))
 
     names: dict[str, str] = field(default_factory=dict)
 
@@ -125,7 +126,7 @@ def _profiles(session: Session, changes: dict, server: dict, target: Destination
     per: dict[str, dict[str, str]] = {}
     for key, value in changes.items():
         if value is None or not isinstance(value.get("value"), str):
-            target.note(key, value, "a profile field cannot be removed")
+            target.note(key, value, _("a profile field cannot be removed"))
             continue
         per.setdefault(key[1], {})[key[2]] = value["value"]
     for gid, fields in per.items():
@@ -166,7 +167,7 @@ def _figures(session: Session, changes: dict, server: dict, target: Destination)
         for i, key in enumerate(keys):
             r = rows.iloc[i]
             if (r["phase"], r["indicator"], r["carrier"]) != key[4:7] or str(r["period_start"].date()) != key[2]:
-                target.note(key, None, "the figure's key is not written as the tracker writes it")
+                target.note(key, None, _("the figure's key is not written as the tracker writes it"))
             canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]),
                               {c: None if pd.isna(r[c]) or r[c] == "" else r[c] for c in metrics.OPTIONAL_COLUMNS})
         for key in keys:
@@ -287,14 +288,20 @@ def _target_columns(session: Session, key: Key, value: dict, target: Destination
 
 #: the kinds written one row at a time (profiles and figures have writers of their own, above), in this order
 KINDS: dict[str, Kind] = {
-    "action": Kind(Action, "actions", "the action", lambda key, target: {"gid": key[1]}, _action_columns,
+    "action": Kind(Action, "actions", N_("the action"), lambda key, target: {"gid": key[1]}, _action_columns,
                    lambda value: {f: value.get(f) for f in ACTION_FIELDS}, lambda key, row: key[1]),
-    "module": Kind(Training, "trainings", "the module record", lambda key, target: {"gid": key[1]}, _module_columns,
+    "module": Kind(Training, "trainings", N_("the module record"), lambda key, target: {"gid": key[1]}, _module_columns,
                    lambda value: value, lambda key, row: key[1]),
-    "target": Kind(Target, "targets", "the target",
+    "target": Kind(Target, "targets", N_("the target"),
                    lambda key, target: {"enterprise_id": target.ids[key[1]], "indicator": key[2]}, _target_columns,
                    lambda value: {f: value.get(f) for f in TARGET_FIELDS}, lambda key, row: str(row.id)),
 }
+
+
+#: a record of an enterprise not in the visit, per table (whole sentences, for translation)
+_NOT_HERE = {"actions": N_("the action belongs to an enterprise not in this visit"),
+             "trainings": N_("the module record belongs to an enterprise not in this visit"),
+             "targets": N_("the target belongs to an enterprise not in this visit")}
 
 
 def _apply(session: Session, kind: Kind, changes: dict, server: dict, target: Destination) -> None:
@@ -304,11 +311,11 @@ def _apply(session: Session, kind: Kind, changes: dict, server: dict, target: De
         try:
             identity = kind.identity(key, target)
         except KeyError:
-            target.note(key, value, f"{kind.what} belongs to an enterprise not in this visit")
+            target.note(key, value, _(_NOT_HERE[kind.table]))
             continue
         row = session.scalars(select(kind.model).filter_by(**identity)).first()
         if row is not None and row.enterprise_id not in target.ids.values():
-            target.note(key, value, f"{kind.what} belongs to an enterprise not in this visit")
+            target.note(key, value, _(_NOT_HERE[kind.table]))
             continue
         before = server.get(key)
         if value is None:
