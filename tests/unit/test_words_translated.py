@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from babel.messages import pofile
 
 import metrics
 from metrics import i18n, labels
@@ -29,22 +28,9 @@ def _tools():
 
 @pytest.fixture(scope="module")
 def pseudo_dir(tmp_path_factory):
-    """A catalogue 'fr' whose every entry reads ⟦English⟧ (plurals too)."""
+    """A catalogue 'fr' whose every entry reads ⟦English⟧ (tools/i18n.py pseudo)."""
     root = tmp_path_factory.mktemp("pseudo")
-    pot = _tools().extract(root / "messages.pot")
-    with pot.open("rb") as f:
-        catalog = pofile.read_po(f, locale="fr")
-    for message in catalog:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple | list):
-            message.string = tuple(f"⟦{message.id[min(i, 1)]}⟧" for i in range(2))
-        else:
-            message.string = f"⟦{message.id}⟧"
-    out = root / "fr" / "LC_MESSAGES" / "messages.po"
-    out.parent.mkdir(parents=True)
-    with out.open("wb") as f:
-        pofile.write_po(f, catalog)
+    _tools().pseudo(str(root))
     return root
 
 
