@@ -59,8 +59,9 @@ def _lower(series: pd.Series) -> pd.Series:
 
 #: a number with thousands separators: 4,300 / 1,234,567.5 (a comma anywhere else is refused:
 #: "1,5" may be a decimal comma, and reading it as 15 would be a silent factor of ten); Indian
-#: grouping too, three digits then pairs: 1,20,000 / 12,34,567.5 / 1,00,00,000
-_GROUPED = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d*)?"
+#: grouping too, three digits then pairs: 1,20,000 / 12,34,567.5 / 1,00,00,000; a first group is
+#: never 0 ("0,125" is a decimal comma, not 125)
+_GROUPED = r"[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d?(?:,\d{2})+,\d{3})(?:\.\d*)?"
 #: spaces people put between digit groups (4 300, 4\u202f300, 4_300)
 _DIGIT_SPACES = r"[\s\u00a0\u202f_]"
 

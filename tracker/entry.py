@@ -5,14 +5,16 @@ Pure functions (no Streamlit, no database) so that they are tested with plain va
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 import metrics
+from metrics import numbers
 from metrics.frames import is_repeat
-from metrics.i18n import N_, _
+from metrics.i18n import N_, _, current
 from metrics.labels import carrier_label
 
 #: how many times an enterprise's usual per-day figure a new one may be before we ask
@@ -204,6 +206,33 @@ def problems_by_field(rows: pd.DataFrame, parsed: metrics.Parsed) -> dict[str, l
     return out
 
 
+#: what a person types as a number on the form (the figure and its optional inputs)
+TYPED_NUMBERS = ("value", "renewable_pct", "price")
+
+
+def read_typed(entries: dict[str, dict]) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """The form's typed numbers read in the run's locale (metrics.numbers: 1,5 in Spanish, 1.5
+    in English): the entries with those numbers as figures, and the refusals per field (a number
+    that can be read two ways is refused, never guessed). Where the locale writes numbers as the
+    template does (a point for decimals), the text is left to the template's reading."""
+    style = numbers.style(current())
+    if style.decimal == "." and style.group == ",":
+        return entries, {}
+    out, refused = {}, {}
+    for key, e in entries.items():
+        e = dict(e or {})
+        for name in TYPED_NUMBERS:
+            text = e.get(name)
+            if isinstance(text, str) and text.strip():
+                try:
+                    e[name] = numbers.read(text)
+                except numbers.NumberError as exc:
+                    refused.setdefault(key, []).append(str(exc))
+                    e[name] = math.nan if name == "value" else None
+        out[key] = e
+    return out, refused
+
+
 @dataclass(frozen=True)
 class FormCheck:
     """What one press of Save found: the form's rows, read once (``parsed``, what the write path
@@ -224,9 +253,10 @@ def check_form(enterprise: dict, phase: str, start: dt.date, end: dt.date, entri
     """The form read and checked in one call: :func:`form_rows`, :func:`parse_form`,
     :func:`problems_by_field`, then (only when there is no problem) :func:`implausible` and
     :func:`sequence_warning` against the enterprise's ``history``."""
+    entries, typed = read_typed(entries)
     rows = form_rows(enterprise, phase, start, end, entries)
     parsed = parse_form(rows)
-    problems = problems_by_field(rows, parsed)
+    problems = problems_by_field(rows, parsed) | typed
     warnings = {} if problems else implausible(rows, parsed, history)
     if not problems and not rows.empty and (order := sequence_warning(phase, start, end, history)):
         warnings["period"] = order
