@@ -358,10 +358,11 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     c = counts.reindex(participants["enterprise_id"])
     n_ind, n_ok = c["indicators"].to_numpy(dtype=float), c["complete"].to_numpy(dtype=float)
     words = _("{complete} of {indicators} indicators with baseline and follow-up")
-    complete_of = [words.format(complete=int(a), indicators=int(b))
-                   for a, b in zip(np.nan_to_num(n_ok), np.nan_to_num(n_ind), strict=True)]
-    participants["data_completeness"] = np.where(np.isnan(n_ind), _("no figures yet"),
-                                                 np.asarray(complete_of, dtype=object))
+    pairs = np.nan_to_num(n_ok).astype(np.int64) * 1000 + np.nan_to_num(n_ind).astype(np.int64)
+    codes, distinct = pd.factorize(pairs)  # a few distinct pairs: each put in words once
+    complete_of = np.asarray([words.format(complete=int(k) // 1000, indicators=int(k) % 1000) for k in distinct],
+                             dtype=object)[codes] if len(pairs) else np.asarray([], dtype=object)
+    participants["data_completeness"] = np.where(np.isnan(n_ind), _("no figures yet"), complete_of)
     participants = participants.drop(columns="enterprise_id")
     for col in (*ATTRIBUTES, "modules"):
         participants[col] = participants[col].astype(str)

@@ -3,10 +3,7 @@
 A pseudo-language made from the extraction (every translation is the English between ⟦ ⟧) shows
 which words reach a person translated; the canonical keys and stored values stay English.
 """
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,23 +11,14 @@ import pytest
 import metrics
 from metrics import i18n, labels
 from metrics.frames import REPEAT, is_repeat, repeat_reason
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tools():
-    spec = importlib.util.spec_from_file_location("i18n_tools", ROOT / "tools" / "i18n.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("i18n_tools", module)
-    spec.loader.exec_module(module)
-    return module
+from tools import i18n as tool
 
 
 @pytest.fixture(scope="module")
 def pseudo_dir(tmp_path_factory):
     """A catalogue 'fr' whose every entry reads ⟦English⟧ (tools/i18n.py pseudo)."""
     root = tmp_path_factory.mktemp("pseudo")
-    _tools().pseudo(str(root))
+    tool.pseudo(str(root))
     return root
 
 
