@@ -56,7 +56,7 @@ def _inputs_fingerprint(measurements: pd.DataFrame) -> str:
 def _today(engine: Engine, user: CurrentUser, enterprise_id: int):
     """(report, datapoints, progress, figures) as the database and today's factor set give them."""
     report = enterprise_report(engine, user, enterprise_id)
-    _, datapoints = disclosures.enterprise_disclosures(engine, user, enterprise_id)
+    _info, datapoints = disclosures.enterprise_disclosures(engine, user, enterprise_id)
     progress = targets.enterprise_progress(engine, user, enterprise_id)
     changes = report.changes
     figures = metrics.statement_figures(changes, report.normalised, datapoints,
