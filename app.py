@@ -18,11 +18,13 @@ import pages.offline_visits
 import pages.programme_overview
 import pages.sign_in_form
 import pages.trainer_profiles
+from metrics import i18n
 from tracker import accounts, auth
 from ui import shared, sso
 
 st.set_page_config(page_title="SCORE4Climate tracker", page_icon=":recycle:", layout="wide")
 shared.init_state()
+i18n.use(shared.language())  # every word of this run in the session's language
 
 try:
     engine = shared.engine()
@@ -78,6 +80,7 @@ if st.session_state["user"] is not None:
     else:
         st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
         st.session_state["last_activity"] = now
+        i18n.use(shared.language())  # the account's language, as stored now
 
 user = st.session_state["user"]
 if not auth.has_users(engine):
