@@ -1,7 +1,7 @@
 """statement language: the locale a results statement was written in (issue 12)
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-11-30
 
 One column of ``statements``: a statement is written in the language of whoever issues it, and keeps it (its
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0017'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
