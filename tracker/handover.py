@@ -90,8 +90,10 @@ def _chart(fig, include_plotlyjs: bool) -> str:
 
 
 def fingerprint(report: EnterpriseReport) -> str:
-    """A digest of the figures a hand-over file is made from: it changes when they change."""
+    """A digest of the figures a hand-over file is made from, and of the language it is written in: it changes
+    when they change (a PDF made in another language is not offered as this one's)."""
     digest = hashlib.sha256(repr(sorted(report.enterprise.items())).encode())
+    digest.update(i18n.current().encode())
     for frame in (report.measurements, report.actions, report.targets):
         digest.update(frame.to_csv(index=False).encode())
     return digest.hexdigest()
