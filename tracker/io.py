@@ -311,7 +311,7 @@ def _csv_pieces(data: bytes, max_rows: int) -> tuple[int, tuple, object]:
             raise RejectedInput(pd.DataFrame({"row": 1, "column": missing,
                                               "reason": _("required column is missing from the header line")}))
         rows, starts, ends = 0, set(), set()
-        dates = lambda c: str(c).strip().lower() in ("period_start", "period_end")  # noqa: E731
+        dates = lambda c: canonical_header(c) in ("period_start", "period_end")  # noqa: E731
         for chunk in _csv_reader(data, usecols=dates, chunksize=CHUNK_ROWS):
             chunk.columns = _header(chunk.columns)
             rows += len(chunk)
