@@ -73,6 +73,11 @@ def test_the_files_downloaded_are_in_the_language_chosen(downloads, french_app, 
     assert "<html lang='fr'>" in html
     assert "<h2>⟦Changes: baseline to latest follow-up⟧</h2>" in html
     assert "⟦SCORE4Climate tracker · generated " in html and CASE in html  # names stay as entered
+    shown = page.context.new_page()  # the file as its reader opens it
+    shown.goto((tmp_path / "report.html").as_uri())
+    expect(shown.get_by_role("heading", name="⟦Changes: baseline to latest follow-up⟧")).to_be_visible()
+    shown.screenshot(path=str(tmp_path / "2b-report-file-french.png"))
+    shown.close()
 
     book = openpyxl.load_workbook(io.BytesIO(_download(page, "Figures (Excel)", tmp_path, "figures.xlsx")))
     assert "⟦Changes⟧" in book.sheetnames and "Changes" not in book.sheetnames
