@@ -89,17 +89,19 @@ def statement_html(statement_id: str, report, datapoints: pd.DataFrame, progress
     meta = _("Statement {id} · issued {issued} UTC · period covered: baseline to the latest follow-up, {period} · "
              "factor set {factor_set}").format(id=statement_id, issued=f"{issued:%Y-%m-%d %H:%M}", period=period,
                                                factor_set=metrics.FACTOR_SET_VERSION)
+    heading = _("Results statement: {name}").format(name=ent["name"])
     parts = [f"<!DOCTYPE html><html lang='{i18n.current().replace('_', '-')}'><head><meta charset='utf-8'>"
              f"<title>{e(title)}</title><style>{CSS}</style></head><body>",
-             f"<h1>{e(_('Results statement: {name}').format(name=ent['name']))}</h1>",
-             f"<p class='meta'>{e(meta)}</p>"]
+             f"<h1>{e(heading)}</h1>", f"<p class='meta'>{e(meta)}</p>"]
     if ent.get("synthetic"):
-        parts.append(f"<p><b>{e(_('Synthetic demo enterprise: every figure is made up for demonstration.'))}</b></p>")
-    parts.append(f"<h2>{e(_('Headline changes and emissions by scope'))}</h2><table><tr><th>{e(_('figure'))}</th>"
-                 f"<th>{e(_('value'))}</th></tr>" + rows + "</table>")
+        parts.append("<p><b>" + e(_("Synthetic demo enterprise: every figure is made up for demonstration."))
+                     + "</b></p>")
+    # (words through _() outside f-strings: the extraction does not look inside them)
+    parts.append("<h2>" + e(_("Headline changes and emissions by scope")) + "</h2><table><tr><th>" + e(_("figure"))
+                 + "</th><th>" + e(_("value")) + "</th></tr>" + rows + "</table>")
     if not progress.empty:
         t = tables.targets_table(progress)
-        parts.append(f"<h2>{e(_('Targets and progress'))}</h2>" + t.to_html(index=False, escape=True, border=0))
+        parts.append("<h2>" + e(_("Targets and progress")) + "</h2>" + t.to_html(index=False, escape=True, border=0))
     closing = _("Changes: latest follow-up per day against the baseline per day; per unit of production against the "
                 "production-adjusted baseline (ISO 50006). Emissions: GHG Protocol scope 1 (fuels) and scope 2 (grid "
                 "electricity, location-based) of the latest period; 'not collected' where the figures were not "
