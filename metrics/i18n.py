@@ -43,6 +43,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for extraction (pgettext where shown)."""
+    return message
+
+
 @cache
 def languages() -> tuple[str, ...]:
     """The supported languages: English and every language with a catalogue, in code order."""

@@ -44,7 +44,7 @@ def render() -> None:
         try:
             # failures are counted per name and per client address (None: this machine)
             user = auth.authenticate(shared.engine(), username, password, address=st.context.ip_address)
-            if st.session_state.get("locale_picked") or not user.language:  # picked here, or none stored yet
+            if st.session_state.get("locale_picked"):  # chosen here: kept on the account
                 user = accounts.set_language(shared.engine(), user, here)
             st.session_state["user"] = user
         except auth.SignInThrottled as exc:
