@@ -449,11 +449,12 @@ def instructions_frame() -> pd.DataFrame:
 
 
 def template_bytes(fmt: str) -> bytes:
-    """The empty measurement template with one example row (Excel: with an Instructions sheet)."""
-    example = pd.DataFrame([dict(enterprise="Example SME", country="IN", sector="Rubber and plastics",
+    """The empty measurement template with one example row (Excel: with an Instructions sheet). Its columns,
+    codes and values are the same in every language; the example's name and note are in the run's language."""
+    example = pd.DataFrame([dict(enterprise=_("Example SME"), country="IN", sector="Rubber and plastics",
                                  period_start="2024-01-01", period_end="2024-03-31", phase="baseline",
                                  indicator="energy", carrier="electricity", value="4300", unit="kWh",
-                                 note="delete this example row")], columns=metrics.TEMPLATE_COLUMNS)
+                                 note=_("delete this example row"))], columns=metrics.TEMPLATE_COLUMNS)
     return frame_bytes(example, fmt, instructions=True)
 
 

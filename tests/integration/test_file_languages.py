@@ -35,7 +35,7 @@ FRENCH = {"Period start": "Début de la période", "Period end": "Fin de la pér
           "le nom du fichier doit finir par .csv ou .xlsx",
           "Instructions": "Mode d'emploi", "format": "format",
           "VSME basic module": "Module de base VSME", "Total energy consumption": "Consommation totale d'énergie",
-          "not collected": "non collecté"}
+          "not collected": "non collecté", "delete this example row": "supprimez cette ligne d'exemple"}
 CHINESE = {CHANGES: "变化：基线至最新跟进", "{name} - SCORE4Climate report": "{name} - SCORE4Climate 报告",
            "Improvement actions": "改进措施"}
 VIETNAMESE = {CHANGES: "Thay đổi: từ đường cơ sở đến lần theo dõi gần nhất",
@@ -170,7 +170,11 @@ def test_the_template_keeps_one_format_and_says_so_in_the_readers_language(catal
     assert first[0] == "format" and "a point for decimals" in first[1] and "YYYY-MM-DD" in first[1]
     english = openpyxl.load_workbook(io.BytesIO(tio.template_bytes("xlsx")))
     assert english.sheetnames == ["measurements", "Instructions"]
-    assert _in("fr", lambda: tio.template_bytes("csv")) == tio.template_bytes("csv")  # CSV: one format, no words
+    french_csv = _in("fr", lambda: tio.template_bytes("csv")).decode().splitlines()
+    english_csv = tio.template_bytes("csv").decode().splitlines()
+    assert french_csv[0] == english_csv[0]  # the header line: the one format
+    assert french_csv[1].endswith(",supprimez cette ligne d'exemple,,,") and english_csv[1].endswith(
+        ",delete this example row,,,")  # the example's note: words for the reader
 
 
 # --- (a) the hand-over report and statements in the run's language ------------------------------------------------
