@@ -54,8 +54,7 @@ def _write(folder, code: str, words: dict[str, str]) -> None:
 
 def _forget(i18n_module) -> None:
     # what metrics.i18n keeps per catalogue folder (read once per process; SCORE_LOCALE_DIR is read at start)
-    for cached in (i18n_module.languages, i18n_module._catalogue, i18n_module.language_of):
-        cached.cache_clear()
+    i18n_module.reload()
 
 
 @pytest.fixture
