@@ -155,9 +155,11 @@ def render() -> None:
     h1, h2, h3 = st.columns(3)
     # the files are made when a button is pressed, not on every run of the page, and a press does not
     # run the page again
-    h1.download_button("Report (HTML, works offline and prints)", lambda: handover.report_html(report),
+    h1.download_button("Report (HTML, works offline and prints)",
+                       shared.in_language(lambda: handover.report_html(report)),
                        f"{slug}-report.html", mime="text/html", key="download_html", on_click="ignore")
-    h2.download_button("Figures (Excel)", lambda: handover.report_xlsx(report), f"{slug}-figures.xlsx",
+    h2.download_button("Figures (Excel)", shared.in_language(lambda: handover.report_xlsx(report)),
+                       f"{slug}-figures.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
                        on_click="ignore")
     if pdf.pdf_available():
@@ -175,7 +177,8 @@ def render() -> None:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
     _statements(user, enterprise_id, slug)
     st.download_button("Disclosures: VSME basic module and GRI (Excel)",
-                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+                       shared.in_language(
+                           lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id)),
                        f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
                        help="One row per datapoint: the standard's reference, value, unit, period and method note; "
                             "'not collected' where the figures were not entered, never 0.")
