@@ -18,12 +18,14 @@ import pages.offline_visits
 import pages.programme_overview
 import pages.sign_in_form
 import pages.trainer_profiles
+from metrics import i18n
 from metrics.i18n import N_, _
 from tracker import accounts, auth
 from ui import shared, sso
 
-st.set_page_config(page_title=_("SCORE4Climate tracker"), page_icon=":recycle:", layout="wide")
 shared.init_state()
+i18n.use(shared.language())  # every word of this run in the session's language
+st.set_page_config(page_title=_("SCORE4Climate tracker"), page_icon=":recycle:", layout="wide")
 
 try:
     engine = shared.engine()
@@ -33,6 +35,20 @@ except Exception as exc:  # the database cannot be opened: say why and what to d
     st.navigation([st.Page(lambda: None, title=_("Database unavailable"), url_path="unavailable")]).run()
     st.stop()
 
+# the session: single sign-on maps to an account; inactivity signs out; role and enterprises
+# are re-read on every run (an admin's change or deactivation applies at once)
+if st.session_state["user"] is None and sso.configured():
+    st.session_state["user"] = sso.signed_in_user(engine)
+if st.session_state["user"] is not None:
+    now = time.time()
+    if accounts.session_expired(st.session_state.get("last_activity"), now, accounts.session_timeout_minutes()):
+        shared.sign_out(reason="expired")
+    else:
+        st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
+        st.session_state["last_activity"] = now
+        i18n.use(shared.language())  # the account's language, as stored now
+
+# the pages, titled in the session's language (set above: the account's, as stored now)
 PAGES = {
     "report": st.Page(pages.enterprise_report.render, title=_("Enterprise report"), icon=":material/factory:",
                       url_path="report"),
@@ -69,18 +85,6 @@ ROLE_PAGES = {
 }
 for role_groups in ROLE_PAGES.values():  # every role manages its own account
     role_groups.setdefault(N_("Account"), []).append("account")
-
-# the session: single sign-on maps to an account; inactivity signs out; role and enterprises
-# are re-read on every run (an admin's change or deactivation applies at once)
-if st.session_state["user"] is None and sso.configured():
-    st.session_state["user"] = sso.signed_in_user(engine)
-if st.session_state["user"] is not None:
-    now = time.time()
-    if accounts.session_expired(st.session_state.get("last_activity"), now, accounts.session_timeout_minutes()):
-        shared.sign_out(reason="expired")
-    else:
-        st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
-        st.session_state["last_activity"] = now
 
 user = st.session_state["user"]
 if not auth.has_users(engine):

@@ -21,14 +21,16 @@ from __future__ import annotations
 import contextvars
 import gettext
 import io
+import os
 from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.messages import mofile, pofile
 
-#: where the catalogues live: locale/<code>/LC_MESSAGES/messages.po
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+#: where the catalogues live: locale/<code>/LC_MESSAGES/messages.po (SCORE_LOCALE_DIR points
+#: elsewhere, e.g. at a pseudo-language that shows which words were left out of the catalogues)
+LOCALE_DIR = Path(os.environ.get("SCORE_LOCALE_DIR") or Path(__file__).resolve().parent.parent / "locale")
 DOMAIN = "messages"
 #: the language the code is written in (it has no catalogue)
 SOURCE = "en"
@@ -38,6 +40,11 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default
 
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it (translate where it is shown)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for extraction (pgettext where shown)."""
     return message
 
 
@@ -86,14 +93,31 @@ def language_of(locale: str) -> str:
     return SOURCE
 
 
+def supported(locale) -> str | None:
+    """``locale`` normalised ('es-BO' -> 'es_BO') when it reads in a supported language (English
+    and its regional forms included), else None."""
+    try:
+        loc = Locale.parse(str(locale).strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+    tag = str(loc)
+    return tag if language_of(tag) != SOURCE or loc.language == SOURCE else None
+
+
 def offered(browser: str | None = None) -> list[str]:
     """The locales a person may choose: each supported language, and the browser's own locale
     (e.g. English (India), Spanish (Bolivia)) when it is a regional form of one of them, first."""
     out = list(languages())
-    tag = normalise(browser) if browser else SOURCE
-    if tag not in out and (language_of(tag) != SOURCE or Locale.parse(tag).language == SOURCE):
+    tag = supported(browser) if browser else None
+    if tag and tag not in out and _number_format(tag) != _number_format(language_of(tag)):
         out.insert(out.index(language_of(tag)) + 1, tag)
     return out
+
+
+def _number_format(locale: str) -> tuple:
+    loc = Locale.parse(locale)
+    symbols = loc.number_symbols.get("latn", {})
+    return symbols.get("decimal"), symbols.get("group"), loc.decimal_formats.get(None).pattern
 
 
 def display_name(locale: str) -> str:

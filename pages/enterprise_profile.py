@@ -158,7 +158,7 @@ def _targets(engine, user, enterprise_id: int) -> None:
         c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
         indicator = c1.selectbox(_("Indicator"), TARGET_INDICATORS, format_func=labels.indicator_label,
                                  key=f"{gk}_indicator")
-        basis = c2.selectbox(_("Reduce"), TARGET_BASES, format_func=lambda b: _(labels.BASIS_LABELS[b]),
+        basis = c2.selectbox(_("Reduce"), TARGET_BASES, format_func=labels.basis_label,
                              key=f"{gk}_basis")
         reduction = c3.number_input(_("Reduction (%)"), min_value=0.0, max_value=100.0, value=20.0, step=1.0,
                                     key=f"{gk}_reduction")

@@ -42,10 +42,8 @@ RESULT_FORMATS = {"mean_change": formatting.percent, "median_change": formatting
                   "pooled_change": formatting.percent, "mean_points": formatting.points}
 
 
-#: the pipeline's columns: its groups, the steps of a trainer's path (metrics.delivery.PIPELINE), the total
-PIPELINE_COLUMNS = {"country": N_("country"), "provider": N_("training provider"), "not recorded": N_("not recorded"),
-                    "candidate": N_("candidate"), "recommended": N_("recommended"), "certified": N_("certified"),
-                    "trainers": N_("trainers")}
+#: the pipeline's columns besides the steps of a trainer's path (metrics.labels.trainer_status_label)
+PIPELINE_COLUMNS = {"country": N_("country"), "provider": N_("training provider"), "trainers": N_("trainers")}
 TRAINER_COLUMNS = {"trainer": N_("trainer"), "enterprises": N_("enterprises supported"),
                    "with_modules": N_("delivered to"), "modules": N_("module records"),
                    "module_kinds": N_("modules (kinds)")}
@@ -70,7 +68,8 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
                  "module to, an enterprise of this selection."))
     shared.chart(delivery_charts.pipeline_chart(dv.pipeline), "pipeline_chart")
     st.dataframe(dv.pipeline.assign(country=dv.pipeline["country"].map(country_label)).rename(
-        columns=_words(PIPELINE_COLUMNS)), hide_index=True, key="pipeline_table")
+        columns=lambda c: _(PIPELINE_COLUMNS[c]) if c in PIPELINE_COLUMNS else labels.trainer_status_label(c)),
+        hide_index=True, key="pipeline_table")
 
     st.subheader(_("Enterprises and modules"))
     st.caption(_("Per implementation partner: its enterprises, those with module records, the records and kinds."))
@@ -223,7 +222,7 @@ def render() -> None:
                         st.markdown(ngettext("per unit of production: mean **{figure}** · {n} enterprises",
                                              "per unit of production: mean **{figure}** · {n} enterprises",
                                              n.enterprises).format(figure=figure, n=f"{n.enterprises:,}"),
-                                    help=_(labels.FIGURE_MEANINGS["normalised"]))
+                                    help=labels.figure_meaning("normalised"))
                     st.caption(_("programme's reported average: {average}").format(
                         average=formatting.percent(r.reported_mean_change, 0)))
             table = formatting.cells(ov.summary.assign(indicator=ov.summary["indicator"].map(_label)),
@@ -264,7 +263,7 @@ def render() -> None:
                 (e1, e2)[i % 2].metric(
                     ngettext("{figure} ({n} enterprises)", "{figure} ({n} enterprises)", r.enterprises).format(
                         figure=_sentence(_(r.figure)), n=f"{r.enterprises:,}"), value,
-                    help=_(labels.FIGURE_MEANINGS["adjusted" if "adjusted" in r.figure else "avoided"]))
+                    help=labels.figure_meaning("adjusted" if "adjusted" in r.figure else "avoided"))
             for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
                 if not r.enterprises:  # nothing hidden: there is nothing to show
                     st.caption(_(labels.NO_REGRESSION))
@@ -273,7 +272,7 @@ def render() -> None:
                                    "{figure} ({n} enterprises with a valid regression baseline)", r.enterprises).format(
                               figure=_sentence(_(r.figure)), n=f"{r.enterprises:,}"),
                           disclosure.FEWER if r.suppressed else formatting.amount_with_uncertainty(
-                              r.avoided, r.uncertainty, r.unit), help=_(labels.FIGURE_MEANINGS["regression"]))
+                              r.avoided, r.uncertainty, r.unit), help=labels.figure_meaning("regression"))
             for adjusted, table, key in ((False, ov.impacts_by_country, ""),
                                          (True, ov.impacts_by_country_adjusted, "_adjusted")):
                 e1, e2 = st.columns(2)

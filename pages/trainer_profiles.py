@@ -2,6 +2,7 @@
 for a trainer."""
 import streamlit as st
 
+from metrics import labels
 from metrics.i18n import N_, _, ngettext
 from tracker import errors, trainers
 from tracker.activities import MODULES
@@ -23,7 +24,7 @@ def _toe_config() -> dict:
 
 
 def _status(value: str) -> str:
-    return _(value or NO_PROFILE)
+    return labels.trainer_status_label(value) if value else _(NO_PROFILE)
 
 
 def _day(value) -> str:
@@ -114,7 +115,7 @@ def render() -> None:
                                 key=f"{k}_country")
         tot = c3.date_input(_("ToT (Training of Trainers) date"), value=profile["tot_date"], key=f"{k}_tot")
         c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
-        status = c1.selectbox(_("Status"), TRAINER_STATUSES, key=f"{k}_status", format_func=_,
+        status = c1.selectbox(_("Status"), TRAINER_STATUSES, key=f"{k}_status", format_func=labels.trainer_status_label,
                               index=TRAINER_STATUSES.index(profile["status"]) if profile["status"] else 0)
         expert = c2.text_input(_("Recommended by (Expert Trainer)"), value=profile["recommended_by"],
                                max_chars=trainers.EXPERT_LENGTH, key=f"{k}_expert")

@@ -205,6 +205,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
+    # the locale the person reads and types in ('es', 'en_IN'); NULL: the browser's
+    language: Mapped[str | None] = mapped_column(String(20), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -9,6 +9,7 @@ import re
 
 import streamlit as st
 
+from metrics import i18n
 from metrics.i18n import N_, _
 from tracker import clusters, enterprises, partners
 from tracker.auth import CurrentUser
@@ -47,6 +48,15 @@ def init_state() -> None:
     st.session_state.setdefault("enterprise_id", None)
 
 
+def language() -> str:
+    """The locale of this session: the signed-in person's (stored on the account), else the one
+    picked on the sign-in page, else the browser's when it is supported, else English."""
+    user = st.session_state.get("user")
+    if user is not None and getattr(user, "language", ""):
+        return user.language
+    return st.session_state.get("locale") or i18n.supported(st.context.locale) or i18n.SOURCE
+
+
 def sign_out(reason: str = "") -> None:
     """End the session (and a single sign-on session), written to the audit log; ``reason``
     ('expired') is shown at sign-in."""
@@ -58,8 +68,10 @@ def sign_out(reason: str = "") -> None:
             record_sign_out(engine(), user, reason)
         except Exception:  # noqa: BLE001 - the session ends even when the log cannot be written
             pass
+    kept = language()  # the sign-in page that follows speaks the same language
     st.session_state.clear()
     init_state()
+    st.session_state["locale"] = kept
     if reason:
         st.session_state["signed_out_reason"] = reason
     sso.log_out()
