@@ -6,7 +6,7 @@ from metrics.i18n import _, ngettext, pgettext
 from tracker import charts, disclosures, errors, handover, pdf, statements, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
-from ui import shared
+from ui import chart_locale, shared
 
 
 def _statements(user, enterprise_id: int, slug: str) -> None:
@@ -72,7 +72,8 @@ def render() -> None:
         st.caption(_("Periods differ in length, so extensive figures are compared as per-day rates."))
 
     if report.stages["yield_pct"].notna().any() or report.stages["waste_share_pct"].notna().any():
-        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart")
+        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart",
+                        config=chart_locale.config())
         if not report.actions.empty:
             st.caption(_("Improvement actions marked ▲ on the chart: {actions}.").format(
                 actions="; ".join(shared.plain(a) for a in charts.action_key(report.actions))))
@@ -100,10 +101,11 @@ def render() -> None:
             st.markdown(_("**Regression baseline (energy on production and, where entered, degree days)**"))
             st.caption(tables.regression_text(report.regression))
             if report.regression.valid:
-                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
+                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart",
+                                config=chart_locale.config())
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     _("This enterprise beside the programme's reported averages")),
-                        key="reference_chart")
+                        key="reference_chart", config=chart_locale.config())
 
     if not report.targets.empty:
         st.subheader(_("Targets and progress"))

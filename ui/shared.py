@@ -15,6 +15,7 @@ from tracker import clusters, enterprises, partners
 from tracker.auth import CurrentUser
 from tracker.config import database_url
 from tracker.db import open_database
+from ui import chart_locale
 
 
 @st.cache_resource(show_spinner="Opening the database")
@@ -172,7 +173,7 @@ def chart(figure, key: str, where=None) -> None:
     if isinstance(figure, str):
         where.info(plain(figure), icon=":material/visibility_off:")
     else:
-        where.plotly_chart(figure, key=key)
+        where.plotly_chart(figure, key=key, config=chart_locale.config())
 
 
 def enterprise_page() -> tuple[CurrentUser, int]:
