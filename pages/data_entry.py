@@ -144,10 +144,10 @@ def render() -> None:
     st.caption(_("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "
                  "A file with any bad row is refused as a whole, with every problem listed."))
     d1, d2 = st.columns(2)
-    d1.download_button(_("Template (Excel)"), lambda: tio.template_bytes("xlsx"),
+    d1.download_button(_("Template (Excel)"), shared.in_language(lambda: tio.template_bytes("xlsx")),
                        pgettext("file name", "score4climate-template.xlsx"),
                        key="template_xlsx", on_click="ignore")  # made when pressed, not on every run
-    d2.download_button(_("Template (CSV)"), lambda: tio.template_bytes("csv"),
+    d2.download_button(_("Template (CSV)"), shared.in_language(lambda: tio.template_bytes("csv")),
                        pgettext("file name", "score4climate-template.csv"), key="template_csv", on_click="ignore")
     shared.flash("upload")
     u = shared.form_keys("upload", enterprise_id)  # emptied after an import, so it cannot run twice

@@ -161,10 +161,11 @@ def render() -> None:
     h1, h2, h3 = st.columns(3)
     # the files are made when a button is pressed, not on every run of the page, and a press does not
     # run the page again
-    h1.download_button(_("Report (HTML, works offline and prints)"), lambda: handover.report_html(report),
+    h1.download_button(_("Report (HTML, works offline and prints)"),
+                       shared.in_language(lambda: handover.report_html(report)),
                        pgettext("file name", "{slug}-report.html").format(slug=slug), mime="text/html",
                        key="download_html", on_click="ignore")
-    h2.download_button(_("Figures (Excel)"), lambda: handover.report_xlsx(report),
+    h2.download_button(_("Figures (Excel)"), shared.in_language(lambda: handover.report_xlsx(report)),
                        pgettext("file name", "{slug}-figures.xlsx").format(slug=slug),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
                        on_click="ignore")
@@ -183,7 +184,8 @@ def render() -> None:
         h3.caption(_("PDF needs Chromium on the server; print the HTML report from a browser instead."))
     _statements(user, enterprise_id, slug)
     st.download_button(_("Disclosures: VSME basic module and GRI (Excel)"),
-                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+                       shared.in_language(
+                           lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id)),
                        f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
                        help=_("One row per datapoint: the standard's reference, value, unit, period and method "
                               "note; 'not collected' where the figures were not entered, never 0."))

@@ -5,6 +5,7 @@ convert units themselves.
 """
 from __future__ import annotations
 
+import contextvars
 import re
 
 import streamlit as st
@@ -56,6 +57,22 @@ def language() -> str:
     if user is not None and getattr(user, "language", ""):
         return user.language
     return st.session_state.get("locale") or i18n.supported(st.context.locale) or i18n.SOURCE
+
+
+def in_language(make):
+    """``make`` (a download button's file, made when the button is pressed) to be run in this run's language.
+
+    Streamlit makes such a file in a thread of its own, where the run's language is not set: without this the
+    file would be English whatever the person chose (issue 12: a file is made in the language chosen when it is
+    downloaded)."""
+    locale = i18n.current()
+
+    def made():
+        def run():
+            i18n.use(locale)
+            return make()
+        return contextvars.copy_context().run(run)
+    return made
 
 
 def sign_out(reason: str = "") -> None:
