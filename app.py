@@ -67,34 +67,43 @@ ROLE_PAGES = {
 for _groups in ROLE_PAGES.values():  # every role manages its own account
     _groups.setdefault("Account", []).append("account")
 
-# the session: single sign-on maps to an account; inactivity signs out; role and enterprises
-# are re-read on every run (an admin's change or deactivation applies at once)
-if st.session_state["user"] is None and sso.configured():
-    st.session_state["user"] = sso.signed_in_user(engine)
-if st.session_state["user"] is not None:
-    now = time.time()
-    if accounts.session_expired(st.session_state.get("last_activity"), now, accounts.session_timeout_minutes()):
-        shared.sign_out(reason="expired")
-    else:
-        st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
-        st.session_state["last_activity"] = now
+def run() -> None:
+    """This run of the page: the session (single sign-on maps to an account; inactivity signs out; role and
+    enterprises are re-read on every run, so an admin's change or deactivation applies at once), then the
+    role's pages."""
+    if st.session_state["user"] is None and sso.configured():
+        st.session_state["user"] = sso.signed_in_user(engine)
+    if st.session_state["user"] is not None:
+        now = time.time()
+        if accounts.session_expired(st.session_state.get("last_activity"), now, accounts.session_timeout_minutes()):
+            shared.sign_out(reason="expired")
+        else:
+            st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
+            st.session_state["last_activity"] = now
 
-user = st.session_state["user"]
-if not auth.has_users(engine):
-    nav = st.navigation([st.Page(pages.first_setup.render, title="Set up", icon=":material/settings:",
-                                 url_path="setup")])
-elif user is None:
-    nav = st.navigation([st.Page(pages.sign_in_form.render, title="Sign in", icon=":material/login:",
-                                 url_path="sign-in")])
-else:
-    with st.sidebar:
-        st.caption(f"Signed in as **{shared.plain(user.username)}** ({user.role})")
-        if st.button("Sign out", key="sign_out"):
-            shared.sign_out()
-            st.rerun()
-    # every run ends in st.navigation (the role's pages, grouped in the sidebar): on a fresh server
-    # it replaces the list of pages/ files that Streamlit's legacy multipage mode would show
-    # expanded: every page listed (an admin's 13 would otherwise fold after 10 under "View more")
-    nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()},
-                        expanded=True)
-nav.run()
+    user = st.session_state["user"]
+    # an account just re-read exists, so there is no need to ask whether any does
+    if user is None and not auth.has_users(engine):
+        nav = st.navigation([st.Page(pages.first_setup.render, title="Set up", icon=":material/settings:",
+                                     url_path="setup")])
+    elif user is None:
+        nav = st.navigation([st.Page(pages.sign_in_form.render, title="Sign in", icon=":material/login:",
+                                     url_path="sign-in")])
+    else:
+        with st.sidebar:
+            st.caption(f"Signed in as **{shared.plain(user.username)}** ({user.role})")
+            if st.button("Sign out", key="sign_out"):
+                shared.sign_out()
+                st.rerun()
+        # every run ends in st.navigation (the role's pages, grouped in the sidebar): on a fresh server
+        # it replaces the list of pages/ files that Streamlit's legacy multipage mode would show
+        # expanded: every page listed (an admin's 13 would otherwise fold after 10 under "View more")
+        nav = st.navigation({group: [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()},
+                            expanded=True)
+    nav.run()
+
+
+# the services a page calls take the account as read at the start of the run (refresh_user), not once
+# each; writes read it afresh (tracker.auth.one_run)
+with auth.one_run():
+    run()

@@ -216,6 +216,7 @@ def main() -> None:
     ap.add_argument("--together", type=int, default=10, help="people at once")
     ap.add_argument("--py-spy", action="store_true", help="sample the server with py-spy during the one-at-a-time "
                                                            "flows")
+    ap.add_argument("--py-spy-raw", help="keep py-spy's collapsed stacks in this file (with --py-spy)")
     ap.add_argument("--screenshots", help="a folder for screenshots of each person's report and save")
     harness.add_arguments(ap, repeat=1)
     ap.add_argument("--phase", help=argparse.SUPPRESS)
@@ -248,8 +249,9 @@ def main() -> None:
                 asyncio.run(run_people(base, [person(people - 1)], False, None))
                 spy = None
                 if args.py_spy and shutil.which("py-spy"):
-                    raw = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "spy.txt"
-                    spy = subprocess.Popen(["py-spy", "record", "--pid", str(proc.pid), "--rate", "100", "--format",
+                    raw = (Path(args.py_spy_raw) if args.py_spy_raw
+                           else Path(stack.enter_context(tempfile.TemporaryDirectory())) / "spy.txt")
+                    spy = subprocess.Popen(["py-spy", "record", "--pid", str(proc.pid), "--rate", "200", "--format",
                                             "raw", "--output", str(raw), "--nonblocking", "--gil"],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     time.sleep(1.0)  # py-spy attaching

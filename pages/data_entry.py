@@ -47,6 +47,7 @@ def render() -> None:
         end = c3.date_input("Period end", value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
         period_slot = st.empty()
         entries, slots = {}, {}
+        usual_units = entry.usual_units(history)  # the unit this enterprise used last comes first
         for field in entry.FIELDS:
             if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
                 st.markdown("**Optional**")
@@ -70,7 +71,7 @@ def render() -> None:
             value = cols[2].text_input(f"{field.label} value", key=f"{k}_{field.key}_value", placeholder="value",
                                        label_visibility="collapsed")
             choices = entry.unit_choices(field)
-            usual = entry.usual_unit(field, history)  # the unit this enterprise used last comes first
+            usual = usual_units[field.key]
             unit = cols[3].selectbox(f"{field.label} unit", choices, index=choices.index(usual) if usual else 0,
                                      format_func=labels.unit_words, key=f"{k}_{field.key}_unit",
                                      label_visibility="collapsed")

@@ -138,7 +138,7 @@ class EnterpriseReport:
 
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, impacts, actions, and the reference averages."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         info = enterprise_dict(session, enterprise_id)
         df = measurement_frame(session, [enterprise_id])
