@@ -3,7 +3,7 @@ sign-in to the report, one person at a time and ten at once (prints figures and 
 of the tests).
 
     python bench/bench_people.py [--enterprises 4800] [--people 5] [--together 10]
-                                 [--url duckdb --url postgresql] [--py-spy]
+                                 [--url duckdb --url postgresql] [--py-spy [--py-spy-raw FILE]]
 
 For each database: builds it (the demo data, then synthetic enterprises up to ``--enterprises``,
 each person a manager of an enterprise with 10 years of monthly figures), starts
@@ -15,8 +15,9 @@ does: sign in, read the enterprise report, open Enter figures, type three lines 
    median time from pressing Sign in to the report drawn.
 2. ``--together`` people at once (a browser context each): the same CPU per person, and the
    95th percentile of sign-in to report beside one person's median.
-3. With ``--py-spy``, py-spy samples the Streamlit server during the one-at-a-time flows and the
-   functions that took most of its time are printed (``pip install py-spy``).
+3. With ``--py-spy``, py-spy samples the Streamlit server (200 a second, the GIL's holder) during the
+   one-at-a-time flows and the functions that took most of its time are printed (``pip install py-spy``);
+   ``--py-spy-raw FILE`` keeps its collapsed stacks for a closer look.
 
 Target: at most 1.0 s of server CPU per person.
 """
