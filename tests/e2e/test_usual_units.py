@@ -23,6 +23,7 @@ def test_the_form_starts_each_line_at_the_unit_used_last(page, app_url, tmp_path
     idle(page)
     form = _form(page)
     expect(form.get_by_role("combobox", name="Production unit")).to_have_value("kg")
+    form.get_by_role("combobox", name="Production unit").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "case-study.png"), full_page=True)
     box = sidebar.get_by_role("combobox", name="Enterprise")
     box.click()
@@ -32,4 +33,5 @@ def test_the_form_starts_each_line_at_the_unit_used_last(page, app_url, tmp_path
     idle(page)
     form = page.locator("[data-testid='stForm']").first
     expect(form.get_by_role("combobox", name="Production unit")).to_have_value("pieces")
+    form.get_by_role("combobox", name="Production unit").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "synthetic.png"), full_page=True)
