@@ -18,11 +18,13 @@ import pages.offline_visits
 import pages.programme_overview
 import pages.sign_in_form
 import pages.trainer_profiles
+from metrics import i18n
 from tracker import accounts, auth
 from ui import shared, sso
 
 st.set_page_config(page_title="SCORE4Climate tracker", page_icon=":recycle:", layout="wide")
 shared.init_state()
+i18n.use(shared.language())  # every word of this run in the session's language
 
 try:
     engine = shared.engine()
@@ -67,6 +69,7 @@ ROLE_PAGES = {
 for _groups in ROLE_PAGES.values():  # every role manages its own account
     _groups.setdefault("Account", []).append("account")
 
+
 def run() -> None:
     """This run of the page: the session (single sign-on maps to an account; inactivity signs out; role and
     enterprises are re-read on every run, so an admin's change or deactivation applies at once), then the
@@ -80,6 +83,7 @@ def run() -> None:
         else:
             st.session_state["user"] = accounts.refresh_user(engine, st.session_state["user"])
             st.session_state["last_activity"] = now
+            i18n.use(shared.language())  # the account's language, as stored now
 
     user = st.session_state["user"]
     # an account just re-read exists, so there is no need to ask whether any does

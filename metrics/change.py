@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pint
 
+from metrics.i18n import _
 from metrics.indicators import canonical_factor, get
 from metrics.units import Q_, UnitError, parse_unit, unit_label
 
@@ -31,17 +32,19 @@ def _canonical(indicator: str, value, carrier: str) -> pint.Quantity:
         try:
             magnitude, unit = value
         except (TypeError, ValueError):
-            raise ValueError(f"Give {indicator} figures as (value, unit) pairs or pint Quantities, "
-                             f"not {value!r}.") from None
+            raise ValueError(_("Give {indicator} figures as (value, unit) pairs or pint Quantities, not "
+                               "{value}.").format(indicator=indicator, value=repr(value))) from None
         magnitude = float(magnitude)
     if magnitude != magnitude:
-        raise ValueError(f"{indicator}: the value is not a number.")
+        raise ValueError(_("{indicator}: the value is not a number.").format(indicator=indicator))
     if magnitude < 0:
-        raise ValueError(f"{indicator}: amounts cannot be negative (got {magnitude:g} {unit}).")
+        raise ValueError(_("{indicator}: amounts cannot be negative (got {value} {unit}).").format(
+            indicator=indicator, value=f"{magnitude:g}", unit=unit))
     factor, canonical = canonical_factor(indicator, carrier, unit)
     q = Q_(magnitude * factor, parse_unit(canonical))
     if indicator == "yield" and q.magnitude > 1 + 1e-12:
-        raise ValueError(f"yield must be between 0 and 100% (got {magnitude:g} {unit_label(unit)}).")
+        raise ValueError(_("yield must be between 0 and 100% (got {value} {unit}).").format(
+            value=f"{magnitude:g}", unit=unit_label(unit)))
     return q
 
 
@@ -58,8 +61,9 @@ def change(indicator: str, baseline, after, carrier: str = "") -> Change:
     b = _canonical(indicator, baseline, carrier)
     a = _canonical(indicator, after, carrier)
     if b.units != a.units:  # production in pieces against production in kg
-        raise UnitError(f"{indicator}: the baseline is in {unit_label(b.units)} and the later figure in "
-                        f"{unit_label(a.units)}; they cannot be compared.")
+        raise UnitError(_("{indicator}: the baseline is in {baseline_unit} and the later figure in {later_unit}; "
+                          "they cannot be compared.").format(indicator=indicator, baseline_unit=unit_label(b.units),
+                                                             later_unit=unit_label(a.units)))
     absolute = a - b
     relative = None if b.magnitude == 0 else float(a.magnitude / b.magnitude - 1)
     points = float(absolute.magnitude * 100) if ind.kind == "ratio" else None

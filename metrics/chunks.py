@@ -12,9 +12,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from metrics.frames import TEMPLATE_COLUMNS, Parsed, parse_keyed
-
-REPEAT = "the same enterprise, period, phase, indicator and carrier as line {}: give one figure (their sum) per line"
+from metrics.frames import TEMPLATE_COLUMNS, Parsed, parse_keyed, repeat_reason
 
 
 class _Codes:
@@ -63,6 +61,6 @@ def parse_chunks(chunks: Iterable[tuple[pd.DataFrame, int]],
     across = again & ~every.duplicated(["piece", "e", "k", "s", "t"], keep="first").to_numpy()
     first = every.groupby(["e", "k", "s", "t"])["line"].transform("min").to_numpy()
     problems = pd.DataFrame({"row": every["line"].to_numpy()[across], "column": "carrier",
-                             "reason": [REPEAT.format(n) for n in first[across]]})
+                             "reason": [repeat_reason(n) for n in first[across]]})
     yield Parsed(pd.DataFrame(columns=TEMPLATE_COLUMNS), problems.sort_values("row", kind="stable")
                  .reset_index(drop=True))

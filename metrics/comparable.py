@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.frames import period_dates, to_canonical
+from metrics.i18n import _
 from metrics.indicators import DAYS_PER_YEAR
 
 COMPARABLE_COLUMNS = ["enterprise", "baseline_months", "followup_months", "same_months", "followup_days",
@@ -32,7 +33,7 @@ def months_of_year(start, end) -> frozenset[int]:
 def months_text(months) -> str:
     """'Jan, Feb, Mar' (every month: 'all year')."""
     months = sorted(months)
-    return "all year" if len(months) == 12 else ", ".join(MONTH_NAMES[m - 1] for m in months)
+    return _("all year") if len(months) == 12 else ", ".join(MONTH_NAMES[m - 1] for m in months)
 
 
 def _mask(months) -> int:

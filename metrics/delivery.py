@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import _
+
 #: the steps of a trainer's path, in order; ``not recorded``: a trainer account without a profile
 PIPELINE = ("not recorded", "candidate", "recommended", "certified")
 FIRST_MODULE = "Workplace Cooperation"
@@ -34,7 +36,7 @@ def trainer_pipeline(trainers: pd.DataFrame, by: list[str] | str | None = None) 
     status = trainers["status"].fillna("").replace("", PIPELINE[0]) if len(trainers) else pd.Series(dtype=object)
     unknown = set(status) - set(PIPELINE)
     if unknown:
-        raise ValueError(f"Unknown trainer status(es): {', '.join(sorted(unknown))}")
+        raise ValueError(_("Unknown trainer status(es): {statuses}").format(statuses=", ".join(sorted(unknown))))
     frame = trainers[by].assign(status=pd.Categorical(status, categories=PIPELINE))
     if by:
         out = frame.groupby(by + ["status"], observed=False, sort=True).size().unstack("status", fill_value=0)

@@ -12,12 +12,20 @@ figure reads the same everywhere:
 * :func:`span`: a period as people write it ('Jan–Mar 2025').
 
 A missing figure (None, NaN, NA) reads ``missing`` ('–' unless told otherwise).
+
+Each is written in the run's locale (metrics.i18n.use): its decimal and group symbols and percent
+sign (metrics.numbers.localise: '-27,0 %' in Spanish, '12,34,567' in English (India)), its words
+and its month names and date order (Babel).
 """
 from __future__ import annotations
 
 import math
 
 import pandas as pd
+from babel.dates import format_interval, format_skeleton
+
+from metrics.i18n import SOURCE, _, current, ngettext
+from metrics.numbers import localise
 
 MISSING = "–"
 
@@ -35,17 +43,17 @@ def percent(fraction, digits: int = 1, *, signed: bool = True, missing: str = MI
     """``fraction`` (0.27) as a percentage ('+27.0%'); ``signed=False``: '27.0%'."""
     if _missing(fraction):
         return missing
-    return f"{fraction * 100:+.{digits}f}%" if signed else f"{fraction * 100:.{digits}f}%"
+    return localise(f"{fraction * 100:+.{digits}f}%" if signed else f"{fraction * 100:.{digits}f}%")
 
 
 def percent_value(value, digits: int = 0, *, missing: str = "") -> str:
     """A figure already in per cent (a yield of 95) as text: '95%'."""
-    return missing if _missing(value) else f"{value:.{digits}f}%"
+    return missing if _missing(value) else localise(f"{value:.{digits}f}%")
 
 
 def points(value, digits: int = 1, *, missing: str = MISSING) -> str:
     """A change in percentage points: '+10.0 pp'."""
-    return missing if _missing(value) else f"{value:+.{digits}f} pp"
+    return missing if _missing(value) else localise(f"{value:+.{digits}f} pp")
 
 
 def number(value, *, signed: bool = False, missing: str = MISSING) -> str:
@@ -54,12 +62,12 @@ def number(value, *, signed: bool = False, missing: str = MISSING) -> str:
     if _missing(value):
         return missing
     sign = "+" if signed else ""
-    return f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign},.4g}"
+    return localise(f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign},.4g}")
 
 
 def count(value, *, missing: str = MISSING) -> str:
     """A number of things: '1,234' (never '33.0')."""
-    return missing if _missing(value) else f"{int(round(value)):,}"
+    return missing if _missing(value) else localise(f"{int(round(value)):,}")
 
 
 def amount(value, unit: str, *, missing: str = MISSING) -> str:
@@ -76,16 +84,18 @@ def amount_with_uncertainty(value, half_width, unit: str, *, missing: str = MISS
 
 def fewer_than(n: int) -> str:
     """What a figure hidden for being built from too few enterprises reads: 'fewer than 3'."""
-    return f"fewer than {int(n)}"
+    return _("fewer than {n}").format(n=int(n))
 
 
-def span(start, end, periods: int = 1, *, none: str = "none entered (counts as 0)") -> str:
+def span(start, end, periods: int = 1, *, none: str | None = None) -> str:
     """A period as people write it: 'Jan–Mar 2025' for whole months, '1 Jan–10 Jan 2025'
     otherwise, and how many periods when several ('Jan–Dec 2024 (4 periods)'); ``none`` when
     either end is missing."""
     if _missing(start) or _missing(end) or pd.isna(start) or pd.isna(end):
-        return none
+        return _("none entered (counts as 0)") if none is None else none
     a, b = pd.Timestamp(start), pd.Timestamp(end)
+    if current() != SOURCE:
+        return _span_in(current(), a, b, periods)
     if a.day == 1 and (b + pd.Timedelta(days=1)).day == 1:  # whole months
         if (a.year, a.month) == (b.year, b.month):
             text = f"{a:%b %Y}"
@@ -94,6 +104,28 @@ def span(start, end, periods: int = 1, *, none: str = "none entered (counts as 0
     else:
         text = f"{a.day} {a:%b}–{b.day} {b:%b %Y}" if a.year == b.year else f"{a.day} {a:%b %Y}–{b.day} {b:%b %Y}"
     return text + (f" ({periods} periods)" if periods > 1 else "")
+
+
+def _span_in(locale: str, a: pd.Timestamp, b: pd.Timestamp, periods: int) -> str:
+    """:func:`span` in ``locale``'s month names and date order (Babel's CLDR intervals)."""
+    whole_months = a.day == 1 and (b + pd.Timedelta(days=1)).day == 1
+    skeleton = "yMMM" if whole_months else "yMMMd"
+    if whole_months and (a.year, a.month) == (b.year, b.month):
+        text = format_skeleton("yMMM", a.date(), locale=locale)
+    else:
+        text = format_interval(a.date(), b.date(), skeleton, locale=locale)
+    if periods > 1:
+        text += " " + ngettext("({n} period)", "({n} periods)", periods).format(n=periods)
+    return text
+
+
+def day(value, *, missing: str = MISSING) -> str:
+    """A date in the run's locale: '2025-03-31' in English (as the files write it), '31 mar 2025'
+    in Spanish, '2025年3月31日' in Chinese."""
+    if _missing(value) or pd.isna(value):
+        return missing
+    d = pd.Timestamp(value).date()
+    return d.isoformat() if current() == SOURCE else format_skeleton("yMMMd", d, locale=current())
 
 
 def cells(df: pd.DataFrame, columns: dict[str, str], formats: dict, *, hidden: str, keep: tuple[str, ...] = ()

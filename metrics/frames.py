@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, _, ngettext
 from metrics.indicators import (
     DAYS_PER_YEAR,
     DEGREE_DAY_KINDS,
@@ -22,6 +23,7 @@ from metrics.indicators import (
     WATER_SOURCES,
     WORLD_TOTALS,
     YEARLY_LIMITS,
+    UnknownCarrier,
     canonical_factor,
     normalise_phase,
 )
@@ -57,8 +59,9 @@ def _lower(series: pd.Series) -> pd.Series:
 
 #: a number with thousands separators: 4,300 / 1,234,567.5 (a comma anywhere else is refused:
 #: "1,5" may be a decimal comma, and reading it as 15 would be a silent factor of ten); Indian
-#: grouping too, three digits then pairs: 1,20,000 / 12,34,567.5 / 1,00,00,000
-_GROUPED = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3})(?:\.\d*)?"
+#: grouping too, three digits then pairs: 1,20,000 / 12,34,567.5 / 1,00,00,000; a first group is
+#: never 0 ("0,125" is a decimal comma, not 125)
+_GROUPED = r"[+-]?(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d?(?:,\d{2})+,\d{3})(?:\.\d*)?"
 #: spaces people put between digit groups (4 300, 4\u202f300, 4_300)
 _DIGIT_SPACES = r"[\s\u00a0\u202f_]"
 
@@ -170,8 +173,10 @@ def period_dates(df: pd.DataFrame, orders: tuple[str | None, str | None] | None 
             parse_dates(df["period_end"], orders[1], infer=False))
 
 
-def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """factor, canonical unit and error text per row, computed once per distinct key."""
+def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series
+             ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """factor, canonical unit, error text and whether the error is the carrier's, per row, computed once per
+    distinct key."""
     (ci, ui), (cc, uc), (cu, uu) = (pd.factorize(s.to_numpy(dtype=object)) for s in (indicator, carrier, unit))
     codes, keys = pd.factorize((ci.astype(np.int64) * len(uc) + cc) * len(uu) + cu)
     uniques = []
@@ -179,17 +184,19 @@ def _factors(indicator: pd.Series, carrier: pd.Series, unit: pd.Series) -> tuple
         i, rest = divmod(int(k), len(uc) * len(uu))
         c, u = divmod(rest, len(uu))
         uniques.append((ui[i], uc[c], uu[u]))
-    factors, canon, errors = [], [], []
+    factors, canon, errors, of_carrier = [], [], [], []
     for ind, car, un in uniques:
         try:
             f, cu = canonical_factor(ind, car if ind == "energy" else "", un)
-            factors.append(f), canon.append(cu), errors.append("")
+            factors.append(f), canon.append(cu), errors.append(""), of_carrier.append(False)
         except (UnitError, ValueError) as exc:
             factors.append(np.nan), canon.append(""), errors.append(str(exc))
+            of_carrier.append(isinstance(exc, UnknownCarrier))
     idx = indicator.index
     return (pd.Series(np.asarray(factors, dtype=float)[codes], index=idx),
             pd.Series(np.asarray(canon, dtype=object)[codes], index=idx),
-            pd.Series(np.asarray(errors, dtype=object)[codes], index=idx))
+            pd.Series(np.asarray(errors, dtype=object)[codes], index=idx),
+            pd.Series(np.asarray(of_carrier, dtype=bool)[codes], index=idx))
 
 
 @dataclass(frozen=True)
@@ -211,6 +218,24 @@ class Parsed:
     def ok(self) -> bool:
         """True when the table has no problem (its rows can be stored)."""
         return self.problems.empty
+
+
+#: the reason for a row that repeats another's figure (also said of rows in different pieces: metrics.chunks)
+REPEAT = N_("the same enterprise, period, phase, indicator and carrier as line {line}: give one figure (their sum) "
+            "per line")
+
+
+def repeat_reason(line) -> str:
+    """:data:`REPEAT` for the first row at ``line``, in the run's language."""
+    return _(REPEAT).format(line=line)
+
+
+def is_repeat(reason: str) -> bool:
+    """True when ``reason`` (in the run's language) is :func:`repeat_reason` of some line."""
+    import re
+
+    pattern = re.escape(_(REPEAT)).replace(re.escape("{line}"), r"\d+")
+    return re.fullmatch(pattern, str(reason)) is not None
 
 
 def _no_problems() -> pd.DataFrame:
@@ -253,7 +278,7 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         return _refused(pd.DataFrame({"row": [1] * len(missing), "column": missing,
-                                      "reason": ["required column is missing"] * len(missing)})), None
+                                      "reason": [_("required column is missing")] * len(missing)})), None
     line = pd.Series(np.arange(len(df)) + first_line, index=df.index)
 
     def add(mask: pd.Series, column: str, reason) -> None:
@@ -263,53 +288,55 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
             problems.append(pd.DataFrame({"row": line[mask], "column": column, "reason": reasons}))
 
     enterprise = _text(df["enterprise"])
-    add(enterprise.eq(""), "enterprise", "enterprise is missing")
+    add(enterprise.eq(""), "enterprise", _("enterprise is missing"))
     start, end = period_dates(df, date_orders)
     for column, parsed in (("period_start", start), ("period_end", end)):
         ambiguous = pd.Series(False, index=df.index)
         if parsed.isna().any():  # the pattern is only looked for where no date was read
             ambiguous[parsed.isna()] = (df.loc[parsed.isna(), column].astype(str).str.fullmatch(_NUMERIC_DATE)
                                         .fillna(False))
-        add(ambiguous, column, "day and month cannot be told apart (is 01/06 the 1st of June or the 6th of "
-                               "January?); write dates as YYYY-MM-DD")
-        add(parsed.isna() & ~ambiguous, column, "missing or not a date (use YYYY-MM-DD)")
-    add(start.notna() & end.notna() & (end < start), "period_end", "Period end is before period start")
+        add(ambiguous, column, _("day and month cannot be told apart (is 01/06 the 1st of June or the 6th of "
+                                 "January?); write dates as YYYY-MM-DD"))
+        add(parsed.isna() & ~ambiguous, column, _("missing or not a date (use YYYY-MM-DD)"))
+    add(start.notna() & end.notna() & (end < start), "period_end", _("Period end is before period start"))
     phase = _per_distinct(_text(df["phase"]), normalise_phase)
-    add(phase.isna(), "phase", "phase must be 'baseline' or 'follow-up'")
+    add(phase.isna(), "phase", _("phase must be 'baseline' or 'follow-up'"))
     indicator = _lower(df["indicator"])
     known = indicator.isin(list(INDICATORS))
-    add(~known, "indicator", "unknown indicator (expected one of " + ", ".join(INDICATORS) + ")")
+    add(~known, "indicator", _("unknown indicator (expected one of {known})").format(known=", ".join(INDICATORS)))
     value = parse_values(df["value"])
     comma = pd.Series(False, index=df.index)
     if value.isna().any():  # a decimal comma is only looked for where no number was read
         comma[value.isna()] = has_decimal_comma(df.loc[value.isna(), "value"])
-    add(comma, "value", "use a point for decimals (1.5, not 1,5); commas may only separate thousands (4,300)")
-    add(value.isna() & ~comma, "value", "value is missing or not a number")
-    add(value.notna() & ~np.isfinite(value.fillna(0)), "value", "value is not a finite number")
-    add(value < 0, "value", "value is negative")
+    add(comma, "value", _("use a point for decimals (1.5, not 1,5); commas may only separate thousands (4,300)"))
+    add(value.isna() & ~comma, "value", _("value is missing or not a number"))
+    add(value.notna() & ~np.isfinite(value.fillna(0)), "value", _("value is not a finite number"))
+    add(value < 0, "value", _("value is negative"))
     carrier = _lower(df["carrier"]) if "carrier" in df.columns else pd.Series("", index=df.index, dtype=object)
     unit = _text(df["unit"])
-    add(unit.eq(""), "unit", "unit is missing")
+    add(unit.eq(""), "unit", _("unit is missing"))
     destinations = WASTE_DESTINATIONS + HAZARDOUS_DESTINATIONS
     bad_destination = indicator.eq("waste") & carrier.ne("") & ~carrier.isin(destinations)
-    add(bad_destination, "carrier", "unknown waste destination (expected one of " + ", ".join(WASTE_DESTINATIONS)
-        + "; hazardous waste: hazardous_ and the destination, e.g. hazardous_landfill; or empty)")
+    add(bad_destination, "carrier", _("unknown waste destination (expected one of {known}; hazardous waste: hazardous_ "
+                                      "and the destination, e.g. hazardous_landfill; or empty)").format(
+        known=", ".join(WASTE_DESTINATIONS)))
     bad_source = indicator.eq("water") & carrier.ne("") & ~carrier.isin(WATER_SOURCES)
-    add(bad_source, "carrier", "unknown water source (expected one of " + ", ".join(WATER_SOURCES) + ", or empty)")
+    add(bad_source, "carrier", _("unknown water source (expected one of {known}, or empty)").format(
+        known=", ".join(WATER_SOURCES)))
     bad_kind = indicator.eq("degree_days") & ~carrier.isin(DEGREE_DAY_KINDS)
-    add(bad_kind, "carrier", "degree days need the carrier " + " or ".join(DEGREE_DAY_KINDS))
+    add(bad_kind, "carrier", _("degree days need the carrier {kinds}").format(
+        kinds=_("{first} or {second}").format(first=DEGREE_DAY_KINDS[0], second=DEGREE_DAY_KINDS[1])))
     optional = _optional_inputs(df, indicator, carrier, add)
     energy_no_carrier = known & indicator.eq("energy") & carrier.eq("")
-    add(energy_no_carrier, "carrier", "energy needs a carrier (electricity, natural_gas, diesel, ...)")
+    add(energy_no_carrier, "carrier", _("energy needs a carrier (electricity, natural_gas, diesel, ...)"))
     check = known & unit.ne("") & ~energy_no_carrier
     factor = pd.Series(np.nan, index=df.index)
     canonical_unit = pd.Series("", index=df.index, dtype=object)
     if check.any():
-        f, canon, error = _factors(indicator[check], carrier[check].where(indicator[check].eq("energy"), ""),
-                                   unit[check])
+        f, canon, error, is_carrier = _factors(indicator[check],
+                                               carrier[check].where(indicator[check].eq("energy"), ""), unit[check])
         factor[check], canonical_unit[check] = f, canon
         bad = error.ne("") & error.notna()
-        is_carrier = error.str.startswith("Unknown energy carrier")
         add(bad & is_carrier, "carrier", error)
         add(bad & ~is_carrier, "unit", error)
     # two rows for one figure (same enterprise, period, phase, indicator, carrier): storing one
@@ -318,9 +345,8 @@ def parse_keyed(df: pd.DataFrame, *, first_line: int = FIRST_LINE,
     repeat = key.duplicated(keep="first") & enterprise.ne("") & start.notna() & end.notna()
     if repeat.any():
         first = line.groupby([key[c] for c in key.columns], dropna=False).transform("first")
-        add(repeat, "carrier", "the same enterprise, period, phase, indicator and carrier as line "
-            + first.astype(str) + ": give one figure (their sum) per line")
-    add(indicator.eq("yield") & (value * factor > 1 + 1e-9), "value", "yield is over 100%")
+        add(repeat, "carrier", first.map(repeat_reason))
+    add(indicator.eq("yield") & (value * factor > 1 + 1e-9), "value", _("yield is over 100%"))
     for mask, reason in _out_of_bounds(value, unit, factor, canonical_unit, start, end):
         add(mask, "value", reason)
     key = key.assign(line=line)
@@ -353,30 +379,35 @@ def _optional_inputs(df: pd.DataFrame, indicator: pd.Series, carrier: pd.Series,
     blank = pd.Series("", index=df.index, dtype=object)
     out: dict[str, pd.Series] = {}
     for column, where, what in (("renewable_pct", indicator.eq("energy") & carrier.eq("electricity"),
-                                 "a renewable share is given for purchased electricity only"),
-                                ("price", indicator.eq("material_input"), "a price is given for material input only")):
+                                 _("a renewable share is given for purchased electricity only")),
+                                ("price", indicator.eq("material_input"),
+                                 _("a price is given for material input only"))):
         raw = df[column] if column in df.columns else blank
         given = _text(raw).ne("")
         number = parse_values(raw.where(given, np.nan))
-        name = "the renewable share" if column == "renewable_pct" else "the price"
-        add(given & number.isna(), column, f"{name} is not a number")
-        add(given & number.notna() & (~np.isfinite(number.fillna(0)) | (number < 0)), column,
-            f"{name} is negative or not a finite number")
         if column == "renewable_pct":
-            add(given & (number > 100), column, "the renewable share is over 100%")
+            not_a_number = _("the renewable share is not a number")
+            negative = _("the renewable share is negative or not a finite number")
+        else:
+            not_a_number, negative = _("the price is not a number"), _("the price is negative or not a finite number")
+        add(given & number.isna(), column, not_a_number)
+        add(given & number.notna() & (~np.isfinite(number.fillna(0)) | (number < 0)), column, negative)
+        if column == "renewable_pct":
+            add(given & (number > 100), column, _("the renewable share is over 100%"))
         else:  # a bound, so that a value saved (kg a year x price) stays a finite number: see METHODS.md, "Bounds"
             add(given & np.isfinite(number.fillna(0)) & (number > MAX_PRICE), column,
-                f"the price is too large (over {MAX_PRICE:.0e} per unit); check the value")
+                _("the price is too large (over {limit} per unit); check the value").format(limit=f"{MAX_PRICE:.0e}"))
         add(given & ~where, column, what)
         out[column] = number.where(given, np.nan).astype(float)
     currency = _text(df["currency"]) if "currency" in df.columns else blank
     currency = _per_distinct(currency, str.upper)
     has_price = out["price"].notna()
-    add(has_price & currency.eq(""), "currency", "a price needs its currency (a three-letter ISO 4217 code, e.g. INR)")
+    add(has_price & currency.eq(""), "currency",
+        _("a price needs its currency (a three-letter ISO 4217 code, e.g. INR)"))
     add(currency.ne("") & ~currency.isin(_currencies()), "currency",
-        "not a currency: give its three-letter ISO 4217 code, e.g. INR, KES or USD")
+        _("not a currency: give its three-letter ISO 4217 code, e.g. INR, KES or USD"))
     add(currency.ne("") & ~has_price & _text(df["price"] if "price" in df.columns else blank).eq(""), "currency",
-        "a currency is given with a price only")
+        _("a currency is given with a price only"))
     out["currency"] = currency
     return out
 
@@ -401,19 +432,29 @@ def _out_of_bounds(value: pd.Series, unit: pd.Series, factor: pd.Series, canonic
                          dtype=object)
 
     def number(x: float) -> str:
-        return f"{x:.4g}" if np.isfinite(x) else "more than 1.8e+308"
+        return f"{x:.4g}" if np.isfinite(x) else _("more than {limit}").format(limit="1.8e+308")
 
-    return [
-        (infinite, reasons(infinite, lambda i, c: f"value is too large: {value[i]:g} {unit[i]} is more {c} than a "
-                                                  "number can hold; check the value and the unit")),
-        (over, reasons(over, lambda i, c: f"value is too large: {value[i]:g} {unit[i]} over {int(days[i])} day(s) is "
-                                          f"{number(yearly[i])} {c} a year, over the limit of "
-                                          f"{YEARLY_LIMITS[canonical_unit[i]]:.0e} {c} a year "
-                                          f"({WORLD_TOTALS[canonical_unit[i]]}); check the value and the unit")),
-        (tiny, reasons(tiny, lambda i, c: f"value is too small: {value[i]:g} {unit[i]} is {canonical[i]:.3g} {c}, "
-                                          f"under the smallest figure other than 0 ({SMALLEST:g} {c}); enter 0, "
-                                          "or check the value and the unit")),
-    ]
+    def too_large(i, c) -> str:
+        return _("value is too large: {value} {unit} is more {canonical_unit} than a number can hold; check the "
+                 "value and the unit").format(value=f"{value[i]:g}", unit=unit[i], canonical_unit=c)
+
+    def over_limit(i, c) -> str:
+        return ngettext("value is too large: {value} {unit} over {days} day(s) is {yearly} {canonical_unit} a year, "
+                        "over the limit of {limit} {canonical_unit} a year ({world}); check the value and the unit",
+                        "value is too large: {value} {unit} over {days} day(s) is {yearly} {canonical_unit} a year, "
+                        "over the limit of {limit} {canonical_unit} a year ({world}); check the value and the unit",
+                        int(days[i])).format(
+            value=f"{value[i]:g}", unit=unit[i], days=int(days[i]), yearly=number(yearly[i]), canonical_unit=c,
+            limit=f"{YEARLY_LIMITS[canonical_unit[i]]:.0e}", world=_(WORLD_TOTALS[canonical_unit[i]]))
+
+    def too_small(i, c) -> str:
+        return _("value is too small: {value} {unit} is {canonical} {canonical_unit}, under the smallest figure "
+                 "other than 0 ({smallest} {canonical_unit}); enter 0, or check the value and the unit").format(
+            value=f"{value[i]:g}", unit=unit[i], canonical=f"{canonical[i]:.3g}", canonical_unit=c,
+            smallest=f"{SMALLEST:g}")
+
+    return [(infinite, reasons(infinite, too_large)), (over, reasons(over, over_limit)),
+            (tiny, reasons(tiny, too_small))]
 
 
 def _coded(series: pd.Series, clean) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -479,7 +520,8 @@ def to_canonical(df: pd.DataFrame) -> pd.DataFrame:
         try:
             factors[n], name = canonical_factor(indicator, carrier if indicator == "energy" else "", unit)
         except (UnitError, ValueError) as exc:
-            raise UnitError(f"{indicator} in {unit!r}: {exc}") from None
+            raise UnitError(_("{indicator} in {unit}: {problem}").format(indicator=indicator, unit=repr(unit),
+                                                                          problem=exc)) from None
         if name not in canon_names:
             canon_names.append(name)
         canon_code[n] = canon_names.index(name)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import _
 from metrics.indicators import _fuel, canonical_factor, fuels, get
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, gwp
 from metrics.units import DATA_DIR, UnitError, ureg
@@ -24,8 +25,9 @@ def energy_kwh(amount: float, unit: str, carrier: str) -> float:
     calorific value, volume via density; electricity accepts energy units only."""
     value = _amount(amount)
     if value < 0:
-        raise ValueError(f"Energy amounts cannot be negative (got {value:g} {unit}).")
-    f, _ = canonical_factor("energy", carrier, unit)
+        raise ValueError(_("Energy amounts cannot be negative (got {value} {unit}).").format(value=f"{value:g}",
+                                                                                           unit=unit))
+    f, _unit = canonical_factor("energy", carrier, unit)
     return value * f
 
 
@@ -39,9 +41,9 @@ def _amount(amount) -> float:
         try:
             value = float(amount)
         except (TypeError, ValueError):
-            raise ValueError(f"The amount must be one number, not {amount!r}.") from None
+            raise ValueError(_("The amount must be one number, not {amount}.").format(amount=repr(amount))) from None
     if not np.isfinite(value):
-        raise ValueError(f"The amount is not a finite number ({amount!r}).")
+        raise ValueError(_("The amount is not a finite number ({amount}).").format(amount=repr(amount)))
     return value
 
 
@@ -62,13 +64,15 @@ def grid_factor(country: str, year: int | None = None) -> tuple[float, int, str]
     code = str(country).strip().upper()
     rows = table[table["iso2"] == code]
     if rows.empty:
-        raise ValueError(f"No grid emission factor for country {country!r} (ISO 3166 alpha-2 expected).")
+        raise ValueError(_("No grid emission factor for country {country} (ISO 3166 alpha-2 expected).").format(
+            country=repr(country)))
     rows = rows.sort_values("year")
     before = rows if year is None else rows[rows["year"] <= year]
     row = before.iloc[-1] if not before.empty else rows.iloc[0]  # nothing that old: the earliest
     value = float(row["g_co2e_per_kwh"])
     if not value > 0:  # NaN (empty) or 0
-        raise ValueError(f"No grid emission factor for {row['country_name']} ({code}): the source has no figure.")
+        raise ValueError(_("No grid emission factor for {country} ({code}): the source has no figure.").format(
+            country=row["country_name"], code=code))
     return value / 1000.0, int(row["year"]), str(row["source"])
 
 
@@ -113,9 +117,9 @@ def emissions(kwh: float, carrier: str, country: str | None = None, year: int | 
     """Emissions of ``kwh`` of ``carrier`` (electricity needs the country's grid factor);
     ``gwp_set`` ('AR5', 'AR6'; None: the factor set's) weighs CH4 and N2O."""
     if kwh is None or kwh != kwh:
-        raise ValueError("The energy is not a number.")
+        raise ValueError(_("The energy is not a number."))
     if kwh < 0:
-        raise ValueError(f"Energy cannot be negative (got {kwh:g} kWh).")
+        raise ValueError(_("Energy cannot be negative (got {kwh} kWh).").format(kwh=f"{kwh:g}"))
     f = _factor(carrier, country, year, gwp(gwp_set)["name"])
     return Emissions(kwh * f.co2e, kwh * f.biogenic, f.co2e, f.source, FACTOR_SET_VERSION, float(kwh), f.scope,
                      kwh * f.ch4, kwh * f.n2o, f.gwp)
@@ -151,12 +155,12 @@ def _factor(carrier: str, country: str | None, year: int | None, gwp_set: str) -
     """The factors of one carrier (and country and year for electricity) under one GWP set."""
     if carrier == "electricity":
         if not country:
-            raise ValueError("Electricity emissions need the country (ISO 3166 alpha-2) for the grid factor.")
+            raise ValueError(_("Electricity emissions need the country (ISO 3166 alpha-2) for the grid factor."))
         f, fyear, source = grid_factor(country, year)
         return _Factor(f, 0.0, 0.0, 0.0, 2, f"{source}; {str(country).upper()} {fyear}", gwp_set)
     fuel = _fuel(carrier)
     if pd.isna(fuel["co2_kg_per_tj"]):
-        raise UnitError(f"No emission factor for {carrier}.")
+        raise UnitError(_("No emission factor for {carrier}.").format(carrier=carrier))
     g = gwp(gwp_set)
     biogenic = bool(fuel["biogenic"])
     co2 = float(fuel["co2_kg_per_tj"]) * TJ_PER_KWH  # kg/TJ -> kg/kWh
@@ -267,7 +271,7 @@ def loss_per_good(yield_fraction):
         yield_fraction = yield_fraction.to("dimensionless").magnitude
     y = np.asarray(yield_fraction, dtype=float)
     if np.any(~((y > 0) & (y <= 1))):  # NaN fails too
-        raise ValueError("yield must be above 0 and at most 1 (100%).")
+        raise ValueError(_("yield must be above 0 and at most 1 (100%)."))
     out = (1 - y) / y
     return float(out) if out.ndim == 0 else out
 

@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from metrics.units import DATA_DIR, UnitError, dimension_of, factor
+from metrics.i18n import N_, _
+from metrics.units import DATA_DIR, UnitError, dimension_of, dimension_words, factor
+
+
+class UnknownCarrier(UnitError):
+    """An energy carrier the fuel table does not know (a problem of the carrier, not of the unit)."""
 
 
 @dataclass(frozen=True)
@@ -20,7 +25,7 @@ class Indicator:
     """What an indicator measures and which way is better."""
 
     name: str
-    label: str
+    label: str  # English, marked for extraction: shown through metrics.labels.indicator_label
     dimensions: tuple[str, ...]  # accepted unit dimensions
     canonical_unit: str  # for the first dimension
     direction: str | None  # 'lower', 'higher', or None (production: neither)
@@ -34,20 +39,20 @@ class Indicator:
 
 
 INDICATORS: dict[str, Indicator] = {
-    "energy": Indicator("energy", "Energy", ("energy", "mass", "volume"), "kWh", "lower", "extensive",
+    "energy": Indicator("energy", N_("Energy"), ("energy", "mass", "volume"), "kWh", "lower", "extensive",
                         ("kWh", "MWh", "GJ", "MJ", "therm", "MMBtu", "toe", "L", "m3", "kg", "t")),
-    "waste": Indicator("waste", "Waste produced", ("mass",), "kg", "lower", "extensive", ("kg", "t", "short_ton")),
-    "material_input": Indicator("material_input", "Material input", ("mass",), "kg", "lower", "extensive",
+    "waste": Indicator("waste", N_("Waste produced"), ("mass",), "kg", "lower", "extensive", ("kg", "t", "short_ton")),
+    "material_input": Indicator("material_input", N_("Material input"), ("mass",), "kg", "lower", "extensive",
                                 ("kg", "t", "short_ton")),
-    "material_wasted": Indicator("material_wasted", "Materials wasted", ("mass",), "kg", "lower", "extensive",
+    "material_wasted": Indicator("material_wasted", N_("Materials wasted"), ("mass",), "kg", "lower", "extensive",
                                  ("kg", "t", "short_ton")),
-    "yield": Indicator("yield", "Yield", ("ratio",), "dimensionless", "higher", "ratio", ("%",)),
-    "water": Indicator("water", "Water", ("volume",), "m3", "lower", "extensive", ("m3", "L", "kL")),
-    "production": Indicator("production", "Production", ("count", "mass", "area"), "piece", None, "extensive",
+    "yield": Indicator("yield", N_("Yield"), ("ratio",), "dimensionless", "higher", "ratio", ("%",)),
+    "water": Indicator("water", N_("Water"), ("volume",), "m3", "lower", "extensive", ("m3", "L", "kL")),
+    "production": Indicator("production", N_("Production"), ("count", "mass", "area"), "piece", None, "extensive",
                             ("piece", "kg", "t", "m2")),
     # what explains energy use besides production (the weather), per period: optional, a predictor of the
     # regression baseline (metrics.regression), never a result (no change, no aggregate); the carrier says which
-    "degree_days": Indicator("degree_days", "Degree days", ("degree days",), "degree_day", None, "driver",
+    "degree_days": Indicator("degree_days", N_("Degree days"), ("degree days",), "degree_day", None, "driver",
                              ("degree_day", "degF_day")),
 }
 #: the kinds of degree days, entered as the carrier of a ``degree_days`` figure
@@ -64,14 +69,14 @@ DAYS_PER_YEAR = 365.0
 #: enterprise's real figure comes near it and every sum and difference of figures stays finite;
 #: with the world's total it is named after (METHODS.md, "Bounds")
 YEARLY_LIMITS = {"kWh": 1e15, "kg": 1e15, "m3": 1e13, "m2": 1e15, "piece": 1e15, "degree_day": 4e4}
-WORLD_TOTALS = {"kWh": "the world's primary energy use is about 1.7e14 kWh a year",
-                "kg": "the world extracts about 1e14 kg of materials a year",
-                "m3": "the world withdraws about 4e12 m³ of fresh water a year",
-                "m2": "the Earth's surface is 5.1e14 m²",
-                "piece": "1e15 pieces a year is 30 million every second",
+WORLD_TOTALS = {"kWh": N_("the world's primary energy use is about 1.7e14 kWh a year"),
+                "kg": N_("the world extracts about 1e14 kg of materials a year"),
+                "m3": N_("the world withdraws about 4e12 m³ of fresh water a year"),
+                "m2": N_("the Earth's surface is 5.1e14 m²"),
+                "piece": N_("1e15 pieces a year is 30 million every second"),
                 # not a world total: the most the weather gives anywhere, about 110 degree days a day
-                "degree_day": "the coldest station on Earth, Vostok (mean -55 °C), has about 26,700 heating degree "
-                              "days a year at a base of 18 °C"}
+                "degree_day": N_("the coldest station on Earth, Vostok (mean -55 °C), has about 26,700 heating "
+                                 "degree days a year at a base of 18 °C")}
 #: the smallest figure other than 0, in its canonical unit (a milligram, a millilitre, 3.6 joules):
 #: below any meter's or scale's resolution, and a baseline this small would make a relative
 #: change overflow
@@ -114,7 +119,8 @@ def get(indicator: str) -> Indicator:
     try:
         return INDICATORS[indicator]
     except (KeyError, TypeError):
-        raise ValueError(f"Unknown indicator {indicator!r}; expected one of {', '.join(INDICATORS)}.") from None
+        raise ValueError(_("Unknown indicator {indicator}; expected one of {known}.").format(
+            indicator=repr(indicator), known=", ".join(INDICATORS))) from None
 
 
 def valid_units(indicator: str, carrier: str | None = None) -> list[str]:
@@ -138,7 +144,8 @@ def valid_units(indicator: str, carrier: str | None = None) -> list[str]:
 def _fuel(carrier: str) -> pd.Series:
     table = fuels()
     if carrier not in table.index:
-        raise UnitError(f"Unknown energy carrier {carrier!r}; expected one of {', '.join(table.index)}.")
+        raise UnknownCarrier(_("Unknown energy carrier {carrier}; expected one of {known}.").format(
+            carrier=repr(carrier), known=", ".join(table.index)))
     return table.loc[carrier]
 
 
@@ -152,29 +159,44 @@ def canonical_factor(indicator: str, carrier: str, unit: str) -> tuple[float, st
     try:
         dim = dimension_of(unit)
     except UnitError as exc:
-        raise UnitError(f"{exc} {ind.label} is measured in {' or '.join(ind.dimensions)} "
-                        f"(for example {', '.join(ind.units[:3])}).") from None
+        raise UnitError(_("{problem} {indicator} is measured in {dimensions} (for example {units}).").format(
+            problem=exc, indicator=_(ind.label), dimensions=_either(ind.dimensions),
+            units=", ".join(ind.units[:3]))) from None
     if dim not in ind.dimensions:
-        raise UnitError(f"{unit!r} is a unit of {dim}, but {ind.label.lower()} is measured in "
-                        f"{' or '.join(ind.dimensions)} (for example {', '.join(ind.units[:3])}).")
+        raise UnitError(_("{unit} is a unit of {dimension}, but {indicator} is measured in {dimensions} (for example "
+                          "{units}).").format(unit=repr(unit), dimension=dimension_words(dim),
+                                              indicator=_(ind.label).lower(), dimensions=_either(ind.dimensions),
+                                              units=", ".join(ind.units[:3])))
     if indicator == "energy":
         carrier = carrier or "electricity"
         fuel = _fuel(carrier)
         if dim == "energy":
             return factor(unit, "kWh"), "kWh"
         if carrier == "electricity":
-            raise UnitError(f"Electricity is entered in energy units (kWh, MWh...), not {unit!r}.")
+            raise UnitError(_("Electricity is entered in energy units (kWh, MWh...), not {unit}.").format(
+                unit=repr(unit)))
         ncv_kwh_per_kg = float(fuel["ncv_gj_per_t"]) * 1e9 / 1000 / 3.6e6  # GJ/t -> kWh/kg
         if pd.isna(ncv_kwh_per_kg):
-            raise UnitError(f"No calorific value for {fuel['label']}: enter it in energy units.")
+            raise UnitError(_("No calorific value for {fuel}: enter it in energy units.").format(
+                fuel=_(fuel["label"])))
         if dim == "mass":
             return factor(unit, "kg") * ncv_kwh_per_kg, "kWh"
         density = fuel["density_kg_per_m3"]
         if pd.isna(density):
-            raise UnitError(f"{fuel['label']} is entered by mass or energy, not by volume ({unit!r}).")
+            raise UnitError(_("{fuel} is entered by mass or energy, not by volume ({unit}).").format(
+                fuel=_(fuel["label"]), unit=repr(unit)))
         return factor(unit, "m3") * float(density) * ncv_kwh_per_kg, "kWh"
     canonical = CANONICAL_BY_DIMENSION[dim]
     return factor(unit, canonical), canonical
+
+
+def _either(dimensions) -> str:
+    """'energy or mass or volume', in the run's language."""
+    words = [dimension_words(d) for d in dimensions]
+    text = words[0]
+    for word in words[1:]:
+        text = _("{first} or {second}").format(first=text, second=word)
+    return text
 
 
 def check_unit(indicator: str, unit: str, carrier: str | None = None) -> None:
@@ -183,8 +205,9 @@ def check_unit(indicator: str, unit: str, carrier: str | None = None) -> None:
     if indicator == "energy" and not carrier:
         dim = dimension_of(unit)
         if dim not in INDICATORS["energy"].dimensions:
-            raise UnitError(f"{unit!r} is a unit of {dim}, but energy is entered in energy units (kWh, MWh, GJ...) "
-                            "or, for fuels, in mass or volume units.")
+            raise UnitError(_("{unit} is a unit of {dimension}, but energy is entered in energy units (kWh, MWh, "
+                              "GJ...) or, for fuels, in mass or volume units.").format(
+                unit=repr(unit), dimension=dimension_words(dim)))
         return
     canonical_factor(indicator, carrier or "", unit)
 

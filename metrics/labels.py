@@ -5,6 +5,10 @@ Machine names (``material_wasted``, ``natural_gas``, ``period_start``) stay in t
 the code and in the measurement template, which is a file format with documented column names
 and values. Whatever a person reads on a page, in the hand-over HTML, PDF and Excel or in an
 export meant for people goes through this module: one place for every display name.
+
+The words are English, marked with ``N_`` where they are defined (the dictionaries keep their
+English values and canonical keys); the functions below give them in the run's language
+(metrics.i18n), so a dictionary read directly must be passed through ``_`` where it is shown.
 """
 from __future__ import annotations
 
@@ -13,121 +17,159 @@ import re
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, _, ngettext
 from metrics.indicators import HAZARDOUS_PREFIX, INDICATORS, WASTE_DESTINATIONS, WATER_SOURCES, fuels
 from metrics.normalise import NORMALISED
 
 #: the indicators as the report, the overview and the charts name them, with their figures per unit
 #: of production (metrics.normalise): 'Energy per unit of production'
+_PER_PRODUCTION = {"energy": N_("Energy per unit of production"), "water": N_("Water per unit of production"),
+                   "waste": N_("Waste produced per unit of production"),
+                   "material_input": N_("Material input per unit of production"),
+                   "material_wasted": N_("Materials wasted per unit of production")}
 INDICATOR_LABELS: dict[str, str] = {name: ind.label for name, ind in INDICATORS.items()} | {
-    per: f"{INDICATORS[name].label} per unit of production" for name, per in NORMALISED.items()}
+    per: _PER_PRODUCTION[name] for name, per in NORMALISED.items()}
 
 #: what a target reduces (metrics.TARGET_BASES), and a target's status (metrics.target_progress), in words
-BASIS_LABELS = {"absolute": "absolute", "per_production": "per unit of production"}
-STATUS_LABELS = {"met": "met", "on track": "on track", "behind": "behind"}
+BASIS_LABELS = {"absolute": N_("absolute"), "per_production": N_("per unit of production")}
+STATUS_LABELS = {"met": N_("met"), "on track": N_("on track"), "behind": N_("behind")}
 #: what "on track" means (the report's and the overview's note under targets)
-ON_TRACK_NOTE = ("On track: the reduction achieved by the end of the latest follow-up (1 - follow-up / baseline, "
-                 "per day; per unit of production against the production-adjusted baseline) is at least what a "
-                 "straight path from no reduction at the end of the baseline to the whole reduction at the target "
-                 "date expects by then. Met: the whole reduction is achieved. Still needed: the further cut from the "
-                 "latest follow-up's level to the target level (baseline x (1 - reduction)).")
+ON_TRACK_NOTE = N_("On track: the reduction achieved by the end of the latest follow-up (1 - follow-up / baseline, "
+                   "per day; per unit of production against the production-adjusted baseline) is at least what a "
+                   "straight path from no reduction at the end of the baseline to the whole reduction at the target "
+                   "date expects by then. Met: the whole reduction is achieved. Still needed: the further cut from the "
+                   "latest follow-up's level to the target level (baseline x (1 - reduction)).")
 
 #: what the normalised figures mean, in words (the overview's and the report's help texts)
 FIGURE_MEANINGS = {
-    "normalised": "the change of the figure per unit of production (kWh per piece, kg per kg produced), each "
-                  "enterprise in its own production unit: follow-up intensity / baseline intensity - 1. A drop in "
-                  "orders is not a saving here",
-    "avoided": "sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) x 365",
-    "adjusted": "sum over enterprises of (baseline intensity x follow-up production minus follow-up energy) per day, "
-                "x 365: the savings against the baseline adjusted to the follow-up's production (ISO 50006 "
-                "normalised savings)",
-    "regression": "sum over the enterprises with a valid regression baseline (energy a day = a + b x production "
-                  "(+ c x degree days), fitted on 12 or more monthly baseline periods) of their expected minus actual "
-                  "energy over the follow-up, a year; ± the 95 % uncertainty of the sum (each enterprise's in "
-                  "quadrature)",
+    "normalised": N_("the change of the figure per unit of production (kWh per piece, kg per kg produced), each "
+                     "enterprise in its own production unit: follow-up intensity / baseline intensity - 1. A drop in "
+                     "orders is not a saving here"),
+    "avoided": N_("sum over enterprises of (baseline per-day rate minus latest follow-up per-day rate) x 365"),
+    "adjusted": N_("sum over enterprises of (baseline intensity x follow-up production minus follow-up energy) per "
+                   "day, x 365: the savings against the baseline adjusted to the follow-up's production (ISO 50006 "
+                   "normalised savings)"),
+    "regression": N_("sum over the enterprises with a valid regression baseline (energy a day = a + b x production "
+                     "(+ c x degree days), fitted on 12 or more monthly baseline periods) of their expected minus "
+                     "actual energy over the follow-up, a year; ± the 95 % uncertainty of the sum (each enterprise's "
+                     "in quadrature)"),
 }
 #: the overview where no enterprise of the selection has a valid regression baseline (nothing hidden: none)
-NO_REGRESSION = ("Energy avoided, regression baseline: No enterprise of this selection has a regression baseline yet "
-                 "(12 or more monthly baseline periods with energy and production, and a model that passes its "
-                 "checks; the report of each enterprise says why not). The production-adjusted figures stand instead.")
+NO_REGRESSION = N_("Energy avoided, regression baseline: No enterprise of this selection has a regression baseline "
+                   "yet (12 or more monthly baseline periods with energy and production, and a model that passes its "
+                   "checks; the report of each enterprise says why not). The production-adjusted figures stand "
+                   "instead.")
 #: the note under a report's figures per unit of production
-NORMALISED_NOTE = ("Per unit of production: each figure divided by the production of the same period (per-day rates), "
-                   "in the unit production is entered in. Change per unit of production = follow-up intensity / "
-                   "baseline intensity - 1; normalised savings = (baseline intensity x follow-up production - "
-                   "follow-up figure) per day x 365; absolute savings = (baseline - follow-up) per day x 365. A drop "
-                   "in orders is not a saving per unit of production. Not given where production is entered in "
-                   "two kinds of unit or is 0.")
+NORMALISED_NOTE = N_(
+    "Per unit of production: each figure divided by the production of the same period (per-day rates), in the unit "
+    "production is entered in. Change per unit of production = follow-up intensity / baseline intensity - 1; "
+    "normalised savings = (baseline intensity x follow-up production - follow-up figure) per day x 365; absolute "
+    "savings = (baseline - follow-up) per day x 365. A drop in orders is not a saving per unit of production. Not "
+    "given where production is entered in two kinds of unit or is 0.")
+
+
+def basis_label(basis) -> str:
+    """What a target reduces, in the run's language ('per unit of production'); unknown bases as given."""
+    return _(BASIS_LABELS[basis]) if basis in BASIS_LABELS else str(basis)
+
+
+def status_label(status) -> str:
+    """A target's status ('on track'), in the run's language; unknown statuses as given."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
+
+
+def figure_meaning(key: str) -> str:
+    """What a normalised figure of :data:`FIGURE_MEANINGS` means, in the run's language."""
+    return _(FIGURE_MEANINGS[key])
 
 
 def comparable_text(counts: dict) -> str:
     """How many enterprises compare like with like, in words (the overview's line under its headline)."""
     if not counts or not counts.get("compared"):
         return ""
-    return (f"Like with like: {counts['like_with_like']:,} of {counts['compared']:,} enterprises have a follow-up "
-            "covering the same months of the year as their baseline (the others compare seasons too; Data quality "
-            f"lists them). {counts['extrapolated']:,} enterprises' energy avoided a year is extrapolated from a "
-            "follow-up shorter than a year.")
+    return _("Like with like: {like} of {compared} enterprises have a follow-up covering the same months of the year "
+             "as their baseline (the others compare seasons too; Data quality lists them). {extrapolated} enterprises' "
+             "energy avoided a year is extrapolated from a follow-up shorter than a year.").format(
+        like=f"{counts['like_with_like']:,}", compared=f"{counts['compared']:,}",
+        extrapolated=f"{counts['extrapolated']:,}")
 
 
 #: energy carriers as people call them (the fuel table's names are IPCC's: "Gas/diesel oil")
-_CARRIER_WORDS = {"electricity": "Electricity", "diesel": "Diesel", "lpg": "LPG", "gasoline": "Gasoline (petrol)",
-                  "kerosene": "Kerosene", "fuel_oil": "Fuel oil", "coal": "Coal (bituminous)",
-                  "biomass": "Biomass (wood)", "heating": "Heating", "cooling": "Cooling"}
-DESTINATION_LABELS: dict[str, str] = {d: d.capitalize() for d in WASTE_DESTINATIONS} | {
-    HAZARDOUS_PREFIX + d: f"Hazardous, {d}" for d in WASTE_DESTINATIONS}
+_CARRIER_WORDS = {"electricity": N_("Electricity"), "diesel": N_("Diesel"), "lpg": N_("LPG"),
+                  "gasoline": N_("Gasoline (petrol)"), "kerosene": N_("Kerosene"), "fuel_oil": N_("Fuel oil"),
+                  "coal": N_("Coal (bituminous)"), "biomass": N_("Biomass (wood)"), "heating": N_("Heating"),
+                  "cooling": N_("Cooling")}
+#: the fuel table's own names (data/fuels.csv, column label) of the carriers named nowhere above, for extraction
+#: (a test checks every label of the table is here)
+FUEL_LABELS = (N_("Electricity (grid)"), N_("Natural gas"), N_("Gas/diesel oil"), N_("Liquefied petroleum gas"),
+               N_("Motor gasoline"), N_("Other kerosene"), N_("Residual fuel oil"), N_("Other bituminous coal"),
+               N_("Sub-bituminous coal"), N_("Lignite"), N_("Anthracite"), N_("Wood / wood waste"), N_("Biogas"))
+DESTINATION_LABELS: dict[str, str] = {
+    "landfill": N_("Landfill"), "recycled": N_("Recycled"), "sold": N_("Sold"), "incinerated": N_("Incinerated"),
+    "composted": N_("Composted"), "other": N_("Other"),
+    HAZARDOUS_PREFIX + "landfill": N_("Hazardous, landfill"), HAZARDOUS_PREFIX + "recycled": N_("Hazardous, recycled"),
+    HAZARDOUS_PREFIX + "sold": N_("Hazardous, sold"), HAZARDOUS_PREFIX + "incinerated": N_("Hazardous, incinerated"),
+    HAZARDOUS_PREFIX + "composted": N_("Hazardous, composted"), HAZARDOUS_PREFIX + "other": N_("Hazardous, other")}
+assert set(DESTINATION_LABELS) == set(WASTE_DESTINATIONS) | {HAZARDOUS_PREFIX + d for d in WASTE_DESTINATIONS}
 #: where water is withdrawn from (GRI 303-3)
-WATER_SOURCE_LABELS: dict[str, str] = {"surface_water": "Surface water", "groundwater": "Groundwater",
-                                       "seawater": "Seawater", "produced_water": "Produced water",
-                                       "third_party_water": "Third-party water (municipal supply, another company)"}
+WATER_SOURCE_LABELS: dict[str, str] = {
+    "surface_water": N_("Surface water"), "groundwater": N_("Groundwater"), "seawater": N_("Seawater"),
+    "produced_water": N_("Produced water"),
+    "third_party_water": N_("Third-party water (municipal supply, another company)")}
 assert set(WATER_SOURCE_LABELS) == set(WATER_SOURCES)
 
 #: units whose machine spelling is not how people write them
-UNIT_LABELS = {"short_ton": "short ton", "dimensionless": "fraction", "piece": "pieces", "percent": "%",
-               "degree_day": "degree days (°C)", "degF_day": "degree days (°F)", "": ""}
+UNIT_LABELS = {"short_ton": N_("short ton"), "dimensionless": N_("fraction"), "piece": N_("pieces"), "percent": "%",
+               "degree_day": N_("degree days (°C)"), "degF_day": N_("degree days (°F)"), "": ""}
 
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {
-    "enterprise": "Enterprise", "name": "Name", "country": "Country", "sector": "Sector or cluster",
-    "size": "Size", "partner": "Implementation partner", "cluster": "Cluster", "synthetic": "Synthetic",
-    "period_start": "Period start", "period_end": "Period end", "phase": "Phase", "stage": "Stage",
-    "indicator": "Indicator", "carrier": "Carrier or destination", "value": "Value", "unit": "Unit",
-    "note": "Note", "renewable_pct": "Renewable share of electricity (%)", "price": "Price per unit",
-    "material": "Material", "baseline_kg_per_day": "Baseline (kg per day)",
-    "followup_kg_per_day": "Latest follow-up (kg per day)", "saved_kg_per_year": "Saved a year (kg)",
-    "price_unit": "Price per", "price_per_kg": "Price per kg", "value_saved_per_year": "Value saved a year",
-    "value_canonical": "Value (converted)", "unit_canonical": "Unit (converted)", "factor_set": "Factor set",
-    "figures": "Figures", "days": "Days", "modules": "Modules", "data_completeness": "Data completeness",
-    "issue": "Issue",
-    "baseline": "Baseline", "followup": "Latest follow-up", "relative_change": "Relative change",
-    "baseline_days": "Days in the baseline", "followup_days": "Days in the latest follow-up",
-    "followup_end": "End of the latest follow-up",
-    "points": "Percentage points", "improved": "Improved",
-    "yield_pct": "Yield (%)", "mass_balance_yield_pct": "Yield from the mass balance (%)",
-    "loss_per_good": "Material lost per kg of good product (kg)", "diversion_rate_pct": "Waste diverted (%)",
-    "waste_share_pct": "Waste share (%)",
-    "energy_kwh": "Energy (kWh)", "kg_co2e": "Emissions, total scope 1 + 2 (kg CO2e)",
-    "scope1_kg_co2e": "Scope 1, fuels (kg CO2e)", "scope2_kg_co2e": "Scope 2, electricity (kg CO2e)",
-    "scope": "Scope", "biogenic_kg_co2_memo": "Biogenic CO2, memo (kg)",
-    "biogenic_kg_co2": "Biogenic CO2, memo (kg)",
-    "factor_kg_per_kwh": "Emission factor (kg CO2e per kWh)", "factor_source": "Source of the factor",
-    "action_date": "Date", "description": "What was done", "investment": "Investment", "currency": "Currency",
-    "indicators": "Indicators affected",
-    "module": "Module", "start_date": "Start", "end_date": "End", "cohort": "Cohort",
-    "managers_female": "Managers (women)", "managers_male": "Managers (men)",
-    "workers_female": "Workers (women)", "workers_male": "Workers (men)",
-    "reported_mean_change": "Programme's reported average", "label": "Indicator", "source": "Source",
-    "enterprises": "Enterprises", "mean_change": "Mean change", "median_change": "Median change",
-    "pooled_change": "Pooled change", "mean_points": "Mean change (percentage points)",
-    "mean_change_pct": "Mean change (%)", "median_change_pct": "Median change (%)",
-    "pooled_change_pct": "Pooled change (%)", "reported_mean_change_pct": "Programme's reported average (%)",
-    "followup_quarter": "Quarter of the follow-up's end", "p05_pct": "5th percentile (%)",
-    "q1_pct": "1st quartile (%)", "median_pct": "Median (%)", "q3_pct": "3rd quartile (%)",
-    "p95_pct": "95th percentile (%)", "mean_pct": "Mean (%)", "figure": "Figure", "avoided": "Avoided",
-    "energy_avoided_mwh_per_year": "Energy avoided (MWh per year)", "uncertainty": "± (95 %)",
-    "emissions_avoided_t_per_year": "Emissions avoided, scope 1 + 2 (t CO2e per year)",
-    "username": "User name", "role": "Role", "active": "Active", "email": "Single sign-on e-mail",
-    "failed_attempts": "Failed sign-ins", "created_at": "Created (UTC)",
-    "at": "When (UTC)", "action": "Action", "table_name": "Table", "record_id": "Record", "before": "Before",
-    "after": "After",
+    "enterprise": N_("Enterprise"), "name": N_("Name"), "country": N_("Country"), "sector": N_("Sector or cluster"),
+    "size": N_("Size"), "partner": N_("Implementation partner"), "cluster": N_("Cluster"), "synthetic": N_("Synthetic"),
+    "period_start": N_("Period start"), "period_end": N_("Period end"), "phase": N_("Phase"), "stage": N_("Stage"),
+    "indicator": N_("Indicator"), "carrier": N_("Carrier or destination"), "value": N_("Value"), "unit": N_("Unit"),
+    "note": N_("Note"), "renewable_pct": N_("Renewable share of electricity (%)"), "price": N_("Price per unit"),
+    "material": N_("Material"), "baseline_kg_per_day": N_("Baseline (kg per day)"),
+    "followup_kg_per_day": N_("Latest follow-up (kg per day)"), "saved_kg_per_year": N_("Saved a year (kg)"),
+    "price_unit": N_("Price per"), "price_per_kg": N_("Price per kg"), "value_saved_per_year": N_("Value saved a year"),
+    "value_canonical": N_("Value (converted)"), "unit_canonical": N_("Unit (converted)"),
+    "factor_set": N_("Factor set"),
+    "figures": N_("Figures"), "days": N_("Days"), "modules": N_("Modules"),
+    "data_completeness": N_("Data completeness"),
+    "issue": N_("Issue"),
+    "baseline": N_("Baseline"), "followup": N_("Latest follow-up"), "relative_change": N_("Relative change"),
+    "baseline_days": N_("Days in the baseline"), "followup_days": N_("Days in the latest follow-up"),
+    "followup_end": N_("End of the latest follow-up"),
+    "points": N_("Percentage points"), "improved": N_("Improved"),
+    "yield_pct": N_("Yield (%)"), "mass_balance_yield_pct": N_("Yield from the mass balance (%)"),
+    "loss_per_good": N_("Material lost per kg of good product (kg)"), "diversion_rate_pct": N_("Waste diverted (%)"),
+    "waste_share_pct": N_("Waste share (%)"),
+    "energy_kwh": N_("Energy (kWh)"), "kg_co2e": N_("Emissions, total scope 1 + 2 (kg CO2e)"),
+    "scope1_kg_co2e": N_("Scope 1, fuels (kg CO2e)"), "scope2_kg_co2e": N_("Scope 2, electricity (kg CO2e)"),
+    "scope": N_("Scope"), "biogenic_kg_co2_memo": N_("Biogenic CO2, memo (kg)"),
+    "biogenic_kg_co2": N_("Biogenic CO2, memo (kg)"),
+    "factor_kg_per_kwh": N_("Emission factor (kg CO2e per kWh)"), "factor_source": N_("Source of the factor"),
+    "action_date": N_("Date"), "description": N_("What was done"), "investment": N_("Investment"),
+    "currency": N_("Currency"),
+    "indicators": N_("Indicators affected"),
+    "module": N_("Module"), "start_date": N_("Start"), "end_date": N_("End"), "cohort": N_("Cohort"),
+    "managers_female": N_("Managers (women)"), "managers_male": N_("Managers (men)"),
+    "workers_female": N_("Workers (women)"), "workers_male": N_("Workers (men)"),
+    "reported_mean_change": N_("Programme's reported average"), "label": N_("Indicator"), "source": N_("Source"),
+    "enterprises": N_("Enterprises"), "mean_change": N_("Mean change"), "median_change": N_("Median change"),
+    "pooled_change": N_("Pooled change"), "mean_points": N_("Mean change (percentage points)"),
+    "mean_change_pct": N_("Mean change (%)"), "median_change_pct": N_("Median change (%)"),
+    "pooled_change_pct": N_("Pooled change (%)"), "reported_mean_change_pct": N_("Programme's reported average (%)"),
+    "followup_quarter": N_("Quarter of the follow-up's end"), "p05_pct": N_("5th percentile (%)"),
+    "q1_pct": N_("1st quartile (%)"), "median_pct": N_("Median (%)"), "q3_pct": N_("3rd quartile (%)"),
+    "p95_pct": N_("95th percentile (%)"), "mean_pct": N_("Mean (%)"), "figure": N_("Figure"), "avoided": N_("Avoided"),
+    "energy_avoided_mwh_per_year": N_("Energy avoided (MWh per year)"), "uncertainty": N_("± (95 %)"),
+    "emissions_avoided_t_per_year": N_("Emissions avoided, scope 1 + 2 (t CO2e per year)"),
+    "username": N_("User name"), "role": N_("Role"), "active": N_("Active"), "email": N_("Single sign-on e-mail"),
+    "failed_attempts": N_("Failed sign-ins"), "created_at": N_("Created (UTC)"),
+    "at": N_("When (UTC)"), "action": N_("Action"), "table_name": N_("Table"), "record_id": N_("Record"),
+    "before": N_("Before"),
+    "after": N_("After"),
 }
 
 #: a source file's path inside a reference text ("data/private_infra/global_energy_mix.json: carbon_intensity")
@@ -138,21 +180,22 @@ _PER = re.compile(r"^([a-z_]+) per (.+)$")
 
 def indicator_label(name) -> str:
     """'Materials wasted' for ``material_wasted``; unknown names as given."""
-    return INDICATOR_LABELS.get(str(name), str(name))
+    name = str(name)
+    return _(INDICATOR_LABELS[name]) if name in INDICATOR_LABELS else name
 
 
 def carrier_label(name) -> str:
     """'Natural gas' for ``natural_gas``, 'Recycled' for the waste destination ``recycled``; '' for none."""
     name = "" if name is None or name != name else str(name)
     if name in _CARRIER_WORDS:
-        return _CARRIER_WORDS[name]
+        return _(_CARRIER_WORDS[name])
     if name in DESTINATION_LABELS:
-        return DESTINATION_LABELS[name]
+        return _(DESTINATION_LABELS[name])
     if name in WATER_SOURCE_LABELS:
-        return WATER_SOURCE_LABELS[name]
+        return _(WATER_SOURCE_LABELS[name])
     table = fuels()
     if name in table.index:
-        return str(table.loc[name, "label"])
+        return _(str(table.loc[name, "label"]))
     return name.replace("_", " ")
 
 
@@ -160,10 +203,11 @@ def unit_words(unit) -> str:
     """A unit as people write it: 'short ton' for ``short_ton``, 'fraction' for ``dimensionless``."""
     unit = "" if unit is None or unit != unit else str(unit)
     if unit in UNIT_LABELS:
-        return UNIT_LABELS[unit]
+        return _(UNIT_LABELS[unit])
     if " per " in unit:  # "kWh per kg": each side in words, one piece ("kWh per piece", not "per pieces")
-        top, _, bottom = unit.partition(" per ")
-        return f"{unit_words(top)} per {'piece' if bottom == 'piece' else unit_words(bottom)}"
+        top, _per, bottom = unit.partition(" per ")
+        return _("{unit} per {per}").format(unit=unit_words(top),
+                                             per=_("piece") if bottom == "piece" else unit_words(bottom))
     return unit
 
 
@@ -172,25 +216,39 @@ def column_label(name) -> str:
     'Materials wasted, kg per kg produced' (the indicator's canonical unit per unit of production)."""
     name = str(name)
     if name in COLUMN_LABELS:
-        return COLUMN_LABELS[name]
+        return _(COLUMN_LABELS[name])
     if (m := _PER.match(name)) and m.group(1) in INDICATORS:
         ind = INDICATORS[m.group(1)]
-        per = m.group(2).replace("_", " ")  # one piece, one kg, one short ton
-        return f"{ind.label}, {unit_words(ind.canonical_unit)} per {per} produced"
+        per = m.group(2)  # one piece, one kg, one short ton
+        per = _("piece") if per == "piece" else _(UNIT_LABELS[per]) if per in UNIT_LABELS else per.replace("_", " ")
+        return _("{indicator}, {unit} per {per} produced").format(indicator=_(ind.label),
+                                                                   unit=unit_words(ind.canonical_unit), per=per)
     return name.replace("_", " ").capitalize() if "_" in name else name
 
 
+#: the steps of a trainer's path (metrics.delivery.PIPELINE; stored values), in words
+TRAINER_STATUS_LABELS = {"not recorded": N_("not recorded"), "candidate": N_("candidate"),
+                         "recommended": N_("recommended"), "certified": N_("certified")}
+
+
+def trainer_status_label(status) -> str:
+    """A trainer's status ('certified') in the run's language; unknown statuses as given."""
+    status = "" if status is None else str(status)
+    return _(TRAINER_STATUS_LABELS[status]) if status in TRAINER_STATUS_LABELS else status
+
+
 #: the audit log's tables as people call them
-TABLE_LABELS = {"trainings": "modules attended", "actions": "improvement actions", "users": "accounts",
-                "user_enterprises": "accounts' enterprises", "trainer_profiles": "trainer paths",
-                "audit_log": "audit log", "enterprise_summary": "enterprise summary", "shown_cells": "figures shown",
-                "sign_in_failures": "sign-in failures", "partners": "implementation partners"}
+TABLE_LABELS = {"trainings": N_("modules attended"), "actions": N_("improvement actions"), "users": N_("accounts"),
+                "user_enterprises": N_("accounts' enterprises"), "trainer_profiles": N_("trainer paths"),
+                "audit_log": N_("audit log"), "enterprise_summary": N_("enterprise summary"),
+                "shown_cells": N_("figures shown"),
+                "sign_in_failures": N_("sign-in failures"), "partners": N_("implementation partners")}
 
 
 def table_label(name) -> str:
     """A stored table as people call it: 'trainer paths' for ``trainer_profiles``."""
     name = "" if name is None else str(name)
-    return TABLE_LABELS.get(name, name.replace("_", " "))
+    return _(TABLE_LABELS[name]) if name in TABLE_LABELS else name.replace("_", " ")
 
 
 def source_label(text) -> str:
@@ -240,8 +298,9 @@ def record_words(text) -> str:
         head = " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items() if k not in ("columns", "figures"))
         figures = "; ".join(", ".join(value(c, v) for c, v in zip(columns, row, strict=False)) for row in rows
                             if isinstance(row, list))
-        return " · ".join(p for p in (head, f"{len(rows):,} figures ({', '.join(column_label(c) for c in columns)})"
-                                      + (f": {figures}" if figures else "")) if p)
+        what = ngettext("{n} figures ({columns})", "{n} figures ({columns})", len(rows)).format(
+            n=f"{len(rows):,}", columns=", ".join(column_label(c) for c in columns))
+        return " · ".join(p for p in (head, what + (f": {figures}" if figures else "")) if p)
     return " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items())
 
 
@@ -289,7 +348,7 @@ def people_table(df: pd.DataFrame, *, keep: tuple[str, ...] = (), dates_as_text:
         elif col in ("source", "factor_source"):
             s = s.map(source_label)
         elif pd.api.types.is_bool_dtype(s):
-            s = s.map({True: "yes", False: "no"})
+            s = s.map({True: _("yes"), False: _("no")})
         elif _is_dates(s):
             s = _dates(s) if dates_as_text else pd.to_datetime(s, errors="coerce")
         elif pd.api.types.is_float_dtype(s):

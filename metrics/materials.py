@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import _
 from metrics.indicators import DAYS_PER_YEAR, HAZARDOUS_PREFIX, canonical_factor
 
 #: waste destinations that divert waste from disposal (recycled, sold for reuse, composted), hazardous or not
@@ -116,7 +117,7 @@ def material_value_saved(baseline_kg_per_day: float, followup_kg_per_day: float,
     kg, in the currency the price was typed in (no conversion). Negative when more is used."""
     price = float(price_per_kg)
     if not np.isfinite(price) or price < 0:
-        raise ValueError("The material price must be a number of 0 or more.")
+        raise ValueError(_("The material price must be a number of 0 or more."))
     return (float(baseline_kg_per_day) - float(followup_kg_per_day)) * days * price
 
 

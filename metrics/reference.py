@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from metrics.i18n import _
 from metrics.units import DATA_DIR
 
 _SET = json.loads((DATA_DIR / "factor_sets.json").read_text(encoding="utf-8"))
@@ -26,5 +27,6 @@ def gwp(name: str | None = None) -> dict:
     sets = _SET["gwp_sets"]
     key = GWP_SET if name is None else str(name).strip().upper()
     if key not in sets:
-        raise ValueError(f"Unknown GWP set {name!r}; expected one of {', '.join(sets)}.")
+        raise ValueError(_("Unknown GWP set {name}; expected one of {known}.").format(name=repr(name),
+                                                                                     known=", ".join(sets)))
     return {"name": key, **sets[key]}

@@ -21,6 +21,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from metrics.frames import period_dates, to_canonical
+from metrics.i18n import N_, _, ngettext
 from metrics.indicators import DAYS_PER_YEAR
 
 MIN_MONTHS = 12
@@ -97,27 +98,40 @@ def periods_table(df: pd.DataFrame) -> pd.DataFrame:
     return t.sort_values(["period_end", "period_start"]).reset_index(drop=True)
 
 
+#: the model's terms in words, for its reasons and notes
+_TERMS = {"production": N_("production"), "heating_degree_days": N_("heating degree days"),
+          "cooling_degree_days": N_("cooling degree days")}
+
+
+def _term(name: str) -> str:
+    """A term of the model in words ('heating degree days' for ``heating_degree_days``), in the run's language."""
+    return _(_TERMS[name]) if name in _TERMS else name.replace("_", " ")
+
+
 def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     """The regression baseline of one enterprise's figures (canonical or template rows), or why not."""
     t = periods_table(df)
     base = t[t["phase"].eq("baseline") & t["monthly"]]
     follow = t[t["phase"].eq("follow-up")]
     if len(base) < MIN_MONTHS:
-        return RegressionBaseline(False, f"{len(base)} monthly baseline periods with energy and production; a "
-                                         f"regression needs at least {MIN_MONTHS}", months=len(base))
+        why = ngettext("{n} monthly baseline periods with energy and production; a regression needs at least {least}",
+                       "{n} monthly baseline periods with energy and production; a regression needs at least {least}",
+                       len(base)).format(n=len(base), least=MIN_MONTHS)
+        return RegressionBaseline(False, why, months=len(base))
     if base["production_unit"].nunique() != 1 or base["production_unit"].iloc[0] == "mixed":
-        return RegressionBaseline(False, "production in more than one kind of unit", months=len(base))
+        return RegressionBaseline(False, _("production in more than one kind of unit"), months=len(base))
     unit = str(base["production_unit"].iloc[0])
     usable = follow[follow["production_unit"].eq(unit).to_numpy()]
     names, notes = ["production"], []
     for name in DEGREE_DAYS.values():  # a degree-day predictor where it is entered for every month compared
-        words = name.replace("_", " ")
+        words = _term(name)
         entered, fu_entered = int(base[name].notna().sum()), int(usable[name].notna().sum())
         if entered == len(base) and fu_entered == len(usable):
             names.append(name)
         elif entered or fu_entered:
-            notes.append(f"{words} entered for {entered} of the {len(base)} baseline months and {fu_entered} of the "
-                         f"{len(usable)} follow-up periods: fitted without them")
+            notes.append(_("{term} entered for {entered} of the {months} baseline months and {followup_entered} of the "
+                           "{followups} follow-up periods: fitted without them").format(
+                term=words, entered=entered, months=len(base), followup_entered=fu_entered, followups=len(usable)))
     days = base["days"].to_numpy(float)
     y = base["energy"].to_numpy(float) / days
 
@@ -128,7 +142,8 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     x, fit = fitted(names)
     weak = [n for n, p in zip(names[1:], fit.pvalues[2:], strict=True) if not p < MAX_P]
     if weak:  # a degree-day term that explains nothing is left out (VERIFI keeps predictors that pass)
-        notes += [f"the p-value of {n.replace('_', ' ')} ({p:.3f}) is not under {MAX_P}: fitted without them"
+        notes += [_("the p-value of {term} ({p}) is not under {most}: fitted without them").format(
+                      term=_term(n), p=f"{p:.3f}", most=MAX_P)
                   for n, p in zip(names[1:], fit.pvalues[2:], strict=True) if n in weak]
         names = [n for n in names if n not in weak]
         x, fit = fitted(names)
@@ -140,21 +155,22 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
                              notes=notes)
     problems = []
     if not fit.rsquared >= MIN_R2:
-        problems.append(f"R squared {fit.rsquared:.2f} is under {MIN_R2}")
+        problems.append(_("R squared {r2} is under {least}").format(r2=f"{fit.rsquared:.2f}", least=MIN_R2))
     if not fit.f_pvalue < MAX_P:
-        problems.append(f"the model's p-value {fit.f_pvalue:.3f} is not under {MAX_P}")
-    problems += [f"the p-value of {n.replace('_', ' ')} ({p_values[n]:.3f}) is not under {MAX_P}" for n in names
-                 if not p_values[n] < MAX_P]
+        problems.append(_("the model's p-value {p} is not under {most}").format(p=f"{fit.f_pvalue:.3f}", most=MAX_P))
+    problems += [_("the p-value of {term} ({p}) is not under {most}").format(term=_term(n), p=f"{p_values[n]:.3f}",
+                                                                             most=MAX_P)
+                 for n in names if not p_values[n] < MAX_P]
     if usable.empty:
-        problems.append("no follow-up period with energy and production to compare")
+        problems.append(_("no follow-up period with energy and production to compare"))
     else:
         for i, name in enumerate(names):  # every predictor within the range the baseline's months span
             rate = usable[name].to_numpy(float) / usable["days"].to_numpy(float)
             low, high = float(x[:, i].min()), float(x[:, i].max())
             if ((rate < low) | (rate > high)).any():
-                what = unit if name == "production" else "degree days"
-                problems.append(f"follow-up {name.replace('_', ' ')} per day outside the baseline's range "
-                                f"({low:,.4g}-{high:,.4g} {what} a day)")
+                what = unit if name == "production" else _("degree days")
+                problems.append(_("follow-up {term} per day outside the baseline's range ({low}-{high} {unit} a "
+                                  "day)").format(term=_term(name), low=f"{low:,.4g}", high=f"{high:,.4g}", unit=what))
     if problems:
         out.valid, out.reason = False, "; ".join(problems)
         return out

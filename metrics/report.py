@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.aggregate import CHANGE_COLUMNS, enterprise_changes
+from metrics.i18n import _
 from metrics.impacts import emissions_frame, intensities
 from metrics.indicators import INDICATORS
 from metrics.materials import combined_yield, diversion, mass_balance
@@ -28,7 +29,8 @@ def report_stages(df: pd.DataFrame) -> pd.DataFrame:
     periods = (df[_PERIOD].drop_duplicates().sort_values(["period_end", "period_start"]).reset_index(drop=True))
     baseline = periods["phase"].eq("baseline").to_numpy()
     n_base, n_fu = np.cumsum(baseline), np.cumsum(~baseline)
-    periods["stage"] = [("Baseline" if b == 1 else f"Baseline {b}") if is_base else f"Follow-up {f}"
+    periods["stage"] = [(_("Baseline") if b == 1 else _("Baseline {n}").format(n=b)) if is_base
+                        else _("Follow-up {n}").format(n=f)
                         for is_base, b, f in zip(baseline, n_base, n_fu, strict=True)]
     index = pd.MultiIndex.from_frame(periods[_PERIOD])
     indicator = df["indicator"].to_numpy()

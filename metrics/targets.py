@@ -22,6 +22,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import _
 from metrics.indicators import DAYS_PER_YEAR
 from metrics.normalise import NORMALISED
 
@@ -39,17 +40,18 @@ def check_target(indicator: str, basis: str, reduction: float, target_date: dt.d
     """ValueError with a plain message unless the target can be stored: a known indicator and basis, a
     reduction above 0 % and below 100 %, a date between the year 2000 and 2100."""
     if indicator not in TARGET_INDICATORS:
-        raise ValueError(f"A target can be set for {', '.join(TARGET_INDICATORS)}; not for this indicator.")
+        raise ValueError(_("A target can be set for {indicators}; not for this indicator.").format(
+            indicators=", ".join(TARGET_INDICATORS)))
     if basis not in TARGET_BASES:
-        raise ValueError("A target reduces the absolute figure or the figure per unit of production.")
+        raise ValueError(_("A target reduces the absolute figure or the figure per unit of production."))
     try:
         r = float(reduction)
     except (TypeError, ValueError):
-        raise ValueError("The reduction must be a number (per cent).") from None
+        raise ValueError(_("The reduction must be a number (per cent).")) from None
     if not np.isfinite(r) or not 0 < r < 1:
-        raise ValueError("The reduction must be above 0 % and below 100 %.")
+        raise ValueError(_("The reduction must be above 0 % and below 100 %."))
     if not isinstance(target_date, dt.date) or not dt.date(2000, 1, 1) <= target_date <= dt.date(2100, 12, 31):
-        raise ValueError("The target date must be a date between 2000 and 2100.")
+        raise ValueError(_("The target date must be a date between 2000 and 2100."))
 
 
 def expected_reduction(reduction, start, target_date, at) -> np.ndarray:

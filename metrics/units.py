@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pint
 
+from metrics.i18n import N_, _
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
@@ -54,10 +56,10 @@ ALIASES = {
 def parse_unit(text: str) -> pint.Unit:
     """The pint unit for ``text`` as a user typed it; UnitError when unknown."""
     if text is None:
-        raise UnitError("No unit given.")
+        raise UnitError(_("No unit given."))
     raw = str(text).strip()
     if not raw:
-        raise UnitError("No unit given.")
+        raise UnitError(_("No unit given."))
     key = re.sub(r"\s+", " ", raw)
     for expr in (EXACT_ALIASES.get(key) or ALIASES.get(key), key, ALIASES.get(key.lower())):
         if expr:
@@ -65,7 +67,7 @@ def parse_unit(text: str) -> pint.Unit:
                 return ureg.Unit(expr)
             except _PINT_PARSE_ERRORS:
                 continue
-    raise UnitError(f"Unknown unit {raw!r}.")
+    raise UnitError(_("Unknown unit {unit}.").format(unit=repr(raw)))
 
 
 _PINT_PARSE_ERRORS = (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, TypeError,
@@ -89,7 +91,9 @@ def factor(from_unit: str, to_unit: str) -> float:
     """The number to multiply a value in ``from_unit`` by to get ``to_unit``."""
     src, dst = parse_unit(from_unit), parse_unit(to_unit)
     if src.dimensionality != dst.dimensionality:
-        raise UnitError(f"Cannot convert {from_unit!r} ({_dim(src)}) to {to_unit!r} ({_dim(dst)}).")
+        raise UnitError(_("Cannot convert {source} ({source_dimension}) to {target} ({target_dimension}).").format(
+            source=repr(from_unit), source_dimension=dimension_words(_dim(src)), target=repr(to_unit),
+            target_dimension=dimension_words(_dim(dst))))
     return float(Q_(1.0, src).to(dst).magnitude)
 
 
@@ -112,6 +116,16 @@ _DIMS = {
     "dimensionless": "ratio",
     "[degree_day]": "degree days",
 }
+
+
+#: the dimensions in words, for messages (the names above are keys: compared, never translated)
+_DIMENSION_WORDS = {"energy": N_("energy"), "mass": N_("mass"), "volume": N_("volume"), "area": N_("area"),
+                    "count": N_("count"), "ratio": N_("ratio"), "degree days": N_("degree days")}
+
+
+def dimension_words(dimension: str) -> str:
+    """A dimension name of :func:`dimension_of` in the run's language ('energy'); pint's own text as given."""
+    return _(_DIMENSION_WORDS[dimension]) if dimension in _DIMENSION_WORDS else dimension
 
 
 def _dim(unit: pint.Unit) -> str:

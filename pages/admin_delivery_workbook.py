@@ -21,7 +21,8 @@ def render() -> None:
                "change is written to the audit log.")
     shared.flash("workbook")
     # the file is made when the button is pressed, with the records as they are then
-    st.download_button("Download the delivery workbook", lambda: delivery_workbook.workbook_bytes(engine, user),
+    st.download_button("Download the delivery workbook",
+                       shared.in_language(lambda: delivery_workbook.workbook_bytes(engine, user)),
                        "delivery_workbook.xlsx", XLSX, key="workbook_download", on_click="ignore")
     u = shared.form_keys("workbook", 0)  # emptied after an import, so it cannot run twice
     upload = st.file_uploader("Filled delivery workbook (.xlsx)", type=["xlsx"], key=f"{u}_file")

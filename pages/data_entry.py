@@ -134,9 +134,11 @@ def render() -> None:
     st.caption("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "
                "A file with any bad row is refused as a whole, with every problem listed.")
     d1, d2 = st.columns(2)
-    d1.download_button("Template (Excel)", lambda: tio.template_bytes("xlsx"), "score4climate-template.xlsx",
+    d1.download_button("Template (Excel)", shared.in_language(lambda: tio.template_bytes("xlsx")),
+                       "score4climate-template.xlsx",
                        key="template_xlsx", on_click="ignore")  # made when pressed, not on every run
-    d2.download_button("Template (CSV)", lambda: tio.template_bytes("csv"), "score4climate-template.csv",
+    d2.download_button("Template (CSV)", shared.in_language(lambda: tio.template_bytes("csv")),
+                       "score4climate-template.csv",
                        key="template_csv", on_click="ignore")
     shared.flash("upload")
     u = shared.form_keys("upload", enterprise_id)  # emptied after an import, so it cannot run twice

@@ -5,7 +5,7 @@ from metrics import formatting, labels
 from tracker import charts, disclosures, errors, handover, pdf, statements, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
-from ui import shared
+from ui import chart_locale, shared
 
 
 def _statements(user, enterprise_id: int, slug: str) -> None:
@@ -68,7 +68,8 @@ def render() -> None:
         st.caption("Periods differ in length, so extensive figures are compared as per-day rates.")
 
     if report.stages["yield_pct"].notna().any() or report.stages["waste_share_pct"].notna().any():
-        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart")
+        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart",
+                        config=chart_locale.config())
         if not report.actions.empty:
             st.caption("Improvement actions marked ▲ on the chart: "
                        + "; ".join(shared.plain(a) for a in charts.action_key(report.actions)) + ".")
@@ -96,10 +97,11 @@ def render() -> None:
             st.markdown("**Regression baseline (energy on production and, where entered, degree days)**")
             st.caption(tables.regression_text(report.regression))
             if report.regression.valid:
-                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
+                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart",
+                                config=chart_locale.config())
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
                                                     "This enterprise beside the programme's reported averages"),
-                        key="reference_chart")
+                        key="reference_chart", config=chart_locale.config())
 
     if not report.targets.empty:
         st.subheader("Targets and progress")
@@ -153,9 +155,11 @@ def render() -> None:
     h1, h2, h3 = st.columns(3)
     # the files are made when a button is pressed, not on every run of the page, and a press does not
     # run the page again
-    h1.download_button("Report (HTML, works offline and prints)", lambda: handover.report_html(report),
+    h1.download_button("Report (HTML, works offline and prints)",
+                       shared.in_language(lambda: handover.report_html(report)),
                        f"{slug}-report.html", mime="text/html", key="download_html", on_click="ignore")
-    h2.download_button("Figures (Excel)", lambda: handover.report_xlsx(report), f"{slug}-figures.xlsx",
+    h2.download_button("Figures (Excel)", shared.in_language(lambda: handover.report_xlsx(report)),
+                       f"{slug}-figures.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
                        on_click="ignore")
     if pdf.pdf_available():
@@ -173,7 +177,8 @@ def render() -> None:
         h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
     _statements(user, enterprise_id, slug)
     st.download_button("Disclosures: VSME basic module and GRI (Excel)",
-                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+                       shared.in_language(
+                           lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id)),
                        f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
                        help="One row per datapoint: the standard's reference, value, unit, period and method note; "
                             "'not collected' where the figures were not entered, never 0.")

@@ -1,6 +1,7 @@
 """My account: who I am, and changing my own password."""
 import streamlit as st
 
+from metrics import i18n
 from tracker import accounts, errors
 from ui import shared
 
@@ -11,6 +12,7 @@ def render() -> None:
     engine = shared.engine()
     st.title("My account")
     st.caption(f"Signed in as {shared.plain(user.username)} with the role {user.role}.")
+    _language(engine, user)
     with st.form("change_password_form", clear_on_submit=True):
         current = st.text_input("Current password", type="password", key="own_current")
         new = st.text_input(f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)", type="password",
@@ -27,6 +29,26 @@ def render() -> None:
                 st.error(f"{shared.plain(exc)} Your password was not changed.")
             else:
                 st.success("Password changed. Use the new one next time you sign in.")
+
+
+
+def _language(engine, user) -> None:
+    """The language (and number format) the person reads and types in, stored on the account."""
+    options = i18n.offered(st.context.locale)
+    here = shared.language()
+    if here not in options:
+        options.append(here)
+    with st.form("language_form"):
+        picked = st.selectbox(i18n._("Language and number format"), options, index=options.index(here),
+                              format_func=i18n.display_name, key="own_language")
+        submitted = st.form_submit_button(i18n._("Save language"))
+    if submitted and picked != here:
+        try:
+            st.session_state["user"] = accounts.set_language(engine, user, picked)
+        except (ValueError, errors.AccessDenied) as exc:
+            st.error(shared.plain(exc))
+        else:
+            st.rerun()
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

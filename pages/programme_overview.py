@@ -267,15 +267,18 @@ def render() -> None:
                  "enterprises read “fewer than 3”.")
         d1, d2 = st.columns(2)
         # the files are made when a button is pressed, not on every filter change
-        d1.download_button("Download CSV", lambda: tio.overview_csv(ov), "programme_overview.csv", "text/csv",
+        d1.download_button("Download CSV", shared.in_language(lambda: tio.overview_csv(ov)), "programme_overview.csv",
+                           "text/csv",
                            key="export_csv")
-        d2.download_button("Download Excel", lambda: tio.overview_excel(ov), "programme_overview.xlsx",
+        d2.download_button("Download Excel", shared.in_language(lambda: tio.overview_excel(ov)),
+                           "programme_overview.xlsx",
                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="export_xlsx")
         st.write("The disclosures buyers and banks ask for (EFRAG VSME basic module, GRI 302, 303, 305, 306) over "
                  "this selection: each enterprise's figure a year, summed, with the enterprises behind each; hidden "
                  "like every cell.")
-        st.download_button("Disclosures: VSME and GRI, aggregated (Excel)", lambda: disclosures.programme_workbook(
-            published.programme_disclosures(shared.engine(), user, filters), filters.describe()),
+        st.download_button("Disclosures: VSME and GRI, aggregated (Excel)", shared.in_language(
+            lambda: disclosures.programme_workbook(published.programme_disclosures(shared.engine(), user, filters),
+                                                   filters.describe())),
             "programme_disclosures.xlsx", disclosures.XLSX, key="export_disclosures", on_click="ignore")
 
 

@@ -1,12 +1,24 @@
 """Sign in with a user name and password."""
 import streamlit as st
 
+from metrics import i18n
 from tracker import accounts, auth
 from ui import shared, sso
 
 
+def _picked() -> None:
+    st.session_state["locale"] = st.session_state["sign_in_language"]
+    st.session_state["locale_picked"] = True
+
+
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
+    options = i18n.offered(st.context.locale)
+    here = shared.language()
+    if here not in options:
+        options.append(here)
+    st.selectbox(i18n._("Language"), options, index=options.index(here), format_func=i18n.display_name,
+                 key="sign_in_language", on_change=_picked, label_visibility="collapsed")
     st.title("SCORE4Climate tracker")
     st.caption("Resource-efficiency results of SMEs trained under the ILO SCORE programme.")
     if opened := st.session_state.pop("visit_opened", None):  # the first-run page opened a visit package
@@ -31,8 +43,10 @@ def render() -> None:
     if submitted:
         try:
             # failures are counted per name and per client address (None: this machine)
-            st.session_state["user"] = auth.authenticate(shared.engine(), username, password,
-                                                         address=st.context.ip_address)
+            user = auth.authenticate(shared.engine(), username, password, address=st.context.ip_address)
+            if st.session_state.get("locale_picked"):  # chosen here: kept on the account
+                user = accounts.set_language(shared.engine(), user, here)
+            st.session_state["user"] = user
         except auth.SignInThrottled as exc:
             st.error(shared.plain(exc))
         except auth.SignInError as exc:

@@ -101,6 +101,26 @@ def change_own_password(engine: Engine, user: CurrentUser, current: str, new: st
         audit.record(session, user.username, "password", "users", row.id)
 
 
+def set_language(engine: Engine, user: CurrentUser, locale: str) -> CurrentUser:
+    """Store the locale the signed-in person reads and types in (one of
+    :func:`metrics.i18n.offered`'s, or a regional form of a supported language); returns the user
+    as now stored."""
+    from metrics import i18n
+
+    user = verified(engine, user)
+    tag = i18n.supported(locale)
+    if tag is None:
+        raise ValueError(i18n._("{locale} is not a language this tracker offers.").format(locale=repr(locale)))
+    with session_scope(engine) as session:
+        row = session.get(User, user.id)
+        if row is None or not row.active:
+            raise AccessDenied("This account is no longer active.")
+        if row.language != tag:
+            audit.record(session, user.username, "language", "users", row.id, before=row.language, after=tag)
+            row.language = tag
+        return auth.issue(session, row)
+
+
 # --- users (admin) --------------------------------------------------------------------------
 
 USER_COLUMNS = ["id", "username", "role", "active", "email", "enterprises", "enterprise_ids", "failed_attempts",

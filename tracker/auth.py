@@ -40,6 +40,8 @@ class CurrentUser:
     username: str
     role: str
     enterprise_ids: tuple[int, ...] = ()
+    #: the locale stored on the account ('' when none was chosen: the browser's is used)
+    language: str = field(default="", compare=False)
     proof: str = field(default="", repr=False, compare=False)
 
 
@@ -51,9 +53,9 @@ def _proof(user_id: int, username: str, role: str) -> str:
     return hmac.new(_KEY, f"{user_id}\x00{username}\x00{role}".encode(), hashlib.sha256).hexdigest()
 
 
-def _signed(user_id: int, username: str, role: str, enterprise_ids=()) -> CurrentUser:
+def _signed(user_id: int, username: str, role: str, enterprise_ids=(), language: str = "") -> CurrentUser:
     return CurrentUser(id=user_id, username=username, role=role, enterprise_ids=tuple(enterprise_ids),
-                       proof=_proof(user_id, username, role))
+                       language=language, proof=_proof(user_id, username, role))
 
 
 def issued(user) -> bool:
@@ -150,7 +152,7 @@ def issue(session: Session, user: User) -> CurrentUser:
         select(UserEnterprise.enterprise_id).where(UserEnterprise.user_id == user.id)
         .order_by(UserEnterprise.enterprise_id)
     ).all()
-    return _signed(user.id, user.username, user.role, ids)
+    return _signed(user.id, user.username, user.role, ids, user.language or "")
 
 
 def authenticate(engine: Engine, username: str, password: str, *, address: str | None = None,

@@ -5,12 +5,16 @@ Pure functions (no Streamlit, no database) so that they are tested with plain va
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 import metrics
+from metrics import numbers
+from metrics.frames import is_repeat
+from metrics.i18n import N_, _, current
 from metrics.labels import carrier_label
 
 #: how many times an enterprise's usual per-day figure a new one may be before we ask
@@ -26,26 +30,26 @@ class Field:
     key: str
     indicator: str
     carrier: str = ""
-    label: str = ""
+    label: str = ""  # English, marked for extraction: shown as _(field.label)
     #: drawn under the form's "Optional" heading (what only some enterprises enter)
     optional: bool = False
 
 
 FIELDS = [
-    Field("energy_electricity", "energy", "electricity", "Electricity"),
-    Field("energy_fuel_1", "energy", "", "Fuel"),
-    Field("energy_fuel_2", "energy", "", "Another fuel"),
-    Field("waste_1", "waste", "", "Waste"),
-    Field("waste_2", "waste", "", "More waste (another destination)"),
-    Field("waste_hazardous", "waste", "", "Hazardous waste (optional)"),
-    Field("material_input", "material_input", "", "Material input"),
-    Field("material_wasted", "material_wasted", "", "Materials wasted"),
-    Field("yield", "yield", "", "Yield (good output / material input)"),
-    Field("water", "water", "", "Water"),
-    Field("production", "production", "", "Production"),
+    Field("energy_electricity", "energy", "electricity", N_("Electricity")),
+    Field("energy_fuel_1", "energy", "", N_("Fuel")),
+    Field("energy_fuel_2", "energy", "", N_("Another fuel")),
+    Field("waste_1", "waste", "", N_("Waste")),
+    Field("waste_2", "waste", "", N_("More waste (another destination)")),
+    Field("waste_hazardous", "waste", "", N_("Hazardous waste (optional)")),
+    Field("material_input", "material_input", "", N_("Material input")),
+    Field("material_wasted", "material_wasted", "", N_("Materials wasted")),
+    Field("yield", "yield", "", N_("Yield (good output / material input)")),
+    Field("water", "water", "", N_("Water")),
+    Field("production", "production", "", N_("Production")),
     # the weather of the period, for the regression baseline (metrics.regression)
-    Field("degree_days_heating", "degree_days", "heating", "Heating degree days", optional=True),
-    Field("degree_days_cooling", "degree_days", "cooling", "Cooling degree days", optional=True),
+    Field("degree_days_heating", "degree_days", "heating", N_("Heating degree days"), optional=True),
+    Field("degree_days_cooling", "degree_days", "cooling", N_("Cooling degree days"), optional=True),
 ]
 FUELS = [c for c in metrics.CARRIERS if c != "electricity"]
 DESTINATIONS = list(metrics.WASTE_DESTINATIONS)
@@ -114,14 +118,15 @@ def sequence_warning(phase: str, start: dt.date, end: dt.date, history: pd.DataF
     starts, ends = pd.to_datetime(h["period_start"]), pd.to_datetime(h["period_end"])
     if phase == "baseline" and (starts <= pd.Timestamp(end)).any():
         first = h.iloc[int(starts.to_numpy().argmin())]
-        return (f"This baseline is dated after follow-up figures (the first follow-up runs from "
-                f"{pd.Timestamp(first['period_start']):%Y-%m-%d} to {pd.Timestamp(first['period_end']):%Y-%m-%d}). "
-                "A baseline is the period before the training: check the phase and the dates.")
+        return _("This baseline is dated after follow-up figures (the first follow-up runs from {start} to {end}). "
+                 "A baseline is the period before the training: check the phase and the dates.").format(
+            start=f"{pd.Timestamp(first['period_start']):%Y-%m-%d}",
+            end=f"{pd.Timestamp(first['period_end']):%Y-%m-%d}")
     if phase == "follow-up" and (ends >= pd.Timestamp(start)).any():
         last = h.iloc[int(ends.to_numpy().argmax())]
-        return (f"This follow-up is dated before the end of the baseline (the baseline runs from "
-                f"{pd.Timestamp(last['period_start']):%Y-%m-%d} to {pd.Timestamp(last['period_end']):%Y-%m-%d}). "
-                "A follow-up is a period after the training: check the phase and the dates.")
+        return _("This follow-up is dated before the end of the baseline (the baseline runs from {start} to {end}). "
+                 "A follow-up is a period after the training: check the phase and the dates.").format(
+            start=f"{pd.Timestamp(last['period_start']):%Y-%m-%d}", end=f"{pd.Timestamp(last['period_end']):%Y-%m-%d}")
     return None
 
 
@@ -197,7 +202,7 @@ def problems_by_field(rows: pd.DataFrame, parsed: metrics.Parsed) -> dict[str, l
         return {}
     out: dict[str, list[str]] = {}
     for p in parsed.problems.itertuples():
-        if p.reason.startswith(REPEAT):  # said below in the form's own words
+        if is_repeat(p.reason):  # said below in the form's own words
             continue
         key = "period" if p.column in ("period_start", "period_end") else rows["field"].iloc[int(p.row)]
         out.setdefault(key, []).append(p.reason)
@@ -207,11 +212,38 @@ def problems_by_field(rows: pd.DataFrame, parsed: metrics.Parsed) -> dict[str, l
         slot = (r.indicator, str(r.carrier).strip().lower())
         if slot in seen:
             out.setdefault(r.field, []).append(
-                f"{carrier_label(r.carrier)} is on the line '{labels[seen[slot]]}' already: enter their sum there, "
-                "once.")
+                _("{carrier} is on the line '{line}' already: enter their sum there, once.").format(
+                    carrier=carrier_label(r.carrier), line=_(labels[seen[slot]])))
         else:
             seen[slot] = r.field
     return out
+
+
+#: what a person types as a number on the form (the figure and its optional inputs)
+TYPED_NUMBERS = ("value", "renewable_pct", "price")
+
+
+def read_typed(entries: dict[str, dict]) -> tuple[dict[str, dict], dict[str, list[str]]]:
+    """The form's typed numbers read in the run's locale (metrics.numbers: 1,5 in Spanish, 1.5
+    in English): the entries with those numbers as figures, and the refusals per field (a number
+    that can be read two ways is refused, never guessed). Where the locale writes numbers as the
+    template does (a point for decimals), the text is left to the template's reading."""
+    style = numbers.style(current())
+    if style.decimal == "." and style.group == ",":
+        return entries, {}
+    out, refused = {}, {}
+    for key, e in entries.items():
+        e = dict(e or {})
+        for name in TYPED_NUMBERS:
+            text = e.get(name)
+            if isinstance(text, str) and text.strip():
+                try:
+                    e[name] = numbers.read(text)
+                except numbers.NumberError as exc:
+                    refused.setdefault(key, []).append(str(exc))
+                    e[name] = math.nan if name == "value" else None
+        out[key] = e
+    return out, refused
 
 
 @dataclass(frozen=True)
@@ -234,17 +266,14 @@ def check_form(enterprise: dict, phase: str, start: dt.date, end: dt.date, entri
     """The form read and checked in one call: :func:`form_rows`, :func:`parse_form`,
     :func:`problems_by_field`, then (only when there is no problem) :func:`implausible` and
     :func:`sequence_warning` against the enterprise's ``history``."""
+    entries, typed = read_typed(entries)
     rows = form_rows(enterprise, phase, start, end, entries)
     parsed = parse_form(rows)
-    problems = problems_by_field(rows, parsed)
+    problems = problems_by_field(rows, parsed) | typed
     warnings = {} if problems else implausible(rows, parsed, history)
     if not problems and not rows.empty and (order := sequence_warning(phase, start, end, history)):
         warnings["period"] = order
     return FormCheck(rows, parsed, problems, warnings)
-
-
-#: how metrics.parse begins the reason for a row that repeats another's figure
-REPEAT = "the same enterprise, period, phase, indicator and carrier"
 
 
 def implausible(rows: pd.DataFrame, parsed: metrics.Parsed, history: pd.DataFrame, jump: float = JUMP
@@ -290,9 +319,9 @@ def _production_in_another_kind_of_unit(new: pd.DataFrame, history: pd.DataFrame
     for r in new[(new["indicator"] == "production").to_numpy()].itertuples(index=False):
         if before and str(r.unit_canonical) not in before:
             kinds = ", ".join(sorted(before))
-            out[r.field] = (f"Production: this enterprise's production was entered in {kinds} so far; a figure in "
-                            f"{r.unit} cannot be compared with those periods (changes and intensities compare like "
-                            "with like). Use the same kind of unit if you can.")
+            out[r.field] = _("Production: this enterprise's production was entered in {kinds} so far; a figure in "
+                             "{unit} cannot be compared with those periods (changes and intensities compare like "
+                             "with like). Use the same kind of unit if you can.").format(kinds=kinds, unit=r.unit)
     return out
 
 
@@ -304,8 +333,9 @@ def _fraction_typed_as_percent(new: pd.DataFrame) -> dict[str, str]:
     for r in y.itertuples(index=False):
         value = r.value
         if metrics.parse_unit(r.unit) == metrics.parse_unit("%") and 0 < value <= 1:
-            out[r.field] = (f"Yield: {value:g} % is less than one percent. Did you mean {value * 100:g} %? "
-                            "Yield is entered in percent (good output / material input x 100).")
+            out[r.field] = _("Yield: {value} % is less than one percent. Did you mean {percent} %? Yield is entered "
+                             "in percent (good output / material input x 100).").format(
+                value=f"{value:g}", percent=f"{value * 100:g}")
     return out
 
 
@@ -322,9 +352,15 @@ def _hint(r, ratio: float, typical: float) -> str:
         gap = abs(np.log(ratio * f_new / f_old))
         if gap < best_gap:
             best, best_gap = unit, gap
-    times = f"{ratio:,.0f} times" if ratio >= 1 else f"1/{1 / ratio:,.0f} of"
-    text = (f"{field.label}: {r.value:g} {r.unit} is {times} this enterprise's usual figure per day "
-            f"({typical:,.4g} {r.unit_canonical} per day).")
+    if ratio >= 1:
+        text = _("{line}: {value} {unit} is {times} times this enterprise's usual figure per day ({usual} "
+                 "{canonical_unit} per day).")
+    else:
+        text = _("{line}: {value} {unit} is 1/{times} of this enterprise's usual figure per day ({usual} "
+                 "{canonical_unit} per day).")
+    text = text.format(line=_(field.label), value=f"{r.value:g}", unit=r.unit,
+                       times=f"{ratio:,.0f}" if ratio >= 1 else f"{1 / ratio:,.0f}", usual=f"{typical:,.4g}",
+                       canonical_unit=r.unit_canonical)
     if best and best != r.unit and best_gap < np.log(HINT_WITHIN):
-        text += f" Did you mean {best} instead of {r.unit}?"
+        text += " " + _("Did you mean {unit} instead of {entered}?").format(unit=best, entered=r.unit)
     return text

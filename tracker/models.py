@@ -205,6 +205,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), nullable=True, unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
+    # the locale the person reads and types in ('es', 'en_IN'); NULL: the browser's
+    language: Mapped[str | None] = mapped_column(String(20), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -275,6 +277,8 @@ class Statement(Base):
     # the PDF printed from ``html`` (base64), once, and its SHA-256; empty until someone first asks for it
     pdf: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the locale it was written in (metrics.i18n), which its HTML and PDF keep; 'en' for those issued before
+    language: Mapped[str | None] = mapped_column(String(35), nullable=True, default="en", server_default="en")
 
 
 class AuditEntry(Base):

@@ -5,14 +5,17 @@ convert units themselves.
 """
 from __future__ import annotations
 
+import contextvars
 import re
 
 import streamlit as st
 
+from metrics import i18n
 from tracker import clusters, enterprises, partners
 from tracker.auth import CurrentUser
 from tracker.config import database_url
 from tracker.db import open_database
+from ui import chart_locale
 
 
 @st.cache_resource(show_spinner="Opening the database")
@@ -31,6 +34,31 @@ def init_state() -> None:
     st.session_state.setdefault("enterprise_id", None)
 
 
+def language() -> str:
+    """The locale of this session: the signed-in person's (stored on the account), else the one
+    picked on the sign-in page, else the browser's when it is supported, else English."""
+    user = st.session_state.get("user")
+    if user is not None and getattr(user, "language", ""):
+        return user.language
+    return st.session_state.get("locale") or i18n.supported(st.context.locale) or i18n.SOURCE
+
+
+def in_language(make):
+    """``make`` (a download button's file, made when the button is pressed) to be run in this run's language.
+
+    Streamlit makes such a file in a thread of its own, where the run's language is not set: without this the
+    file would be English whatever the person chose (issue 12: a file is made in the language chosen when it is
+    downloaded)."""
+    locale = i18n.current()
+
+    def made():
+        def run():
+            i18n.use(locale)
+            return make()
+        return contextvars.copy_context().run(run)
+    return made
+
+
 def sign_out(reason: str = "") -> None:
     """End the session (and a single sign-on session), written to the audit log; ``reason``
     ('expired') is shown at sign-in."""
@@ -42,8 +70,10 @@ def sign_out(reason: str = "") -> None:
             record_sign_out(engine(), user, reason)
         except Exception:  # noqa: BLE001 - the session ends even when the log cannot be written
             pass
+    kept = language()  # the sign-in page that follows speaks the same language
     st.session_state.clear()
     init_state()
+    st.session_state["locale"] = kept
     if reason:
         st.session_state["signed_out_reason"] = reason
     sso.log_out()
@@ -144,7 +174,7 @@ def chart(figure, key: str, where=None) -> None:
     if isinstance(figure, str):
         where.info(plain(figure), icon=":material/visibility_off:")
     else:
-        where.plotly_chart(figure, key=key)
+        where.plotly_chart(figure, key=key, config=chart_locale.config())
 
 
 def enterprise_page() -> tuple[CurrentUser, int]:

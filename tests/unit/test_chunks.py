@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import metrics
-from metrics.chunks import REPEAT
+from metrics.frames import REPEAT
 
 
 def rows(*specs) -> pd.DataFrame:
@@ -35,8 +35,8 @@ def test_a_repeat_in_a_later_piece_is_named_with_the_first_line():
     parsed = list(metrics.parse_chunks(pieces(df, 3)))
     assert [p.ok for p in parsed] == [True, False, False]
     within, across = parsed[1].problems, parsed[2].problems
-    assert within[["row", "reason"]].values.tolist() == [[6, REPEAT.format(5)]]
-    assert across[["row", "column", "reason"]].values.tolist() == [[5, "carrier", REPEAT.format(2)]]
+    assert within[["row", "reason"]].values.tolist() == [[6, REPEAT.format(line=5)]]
+    assert across[["row", "column", "reason"]].values.tolist() == [[5, "carrier", REPEAT.format(line=2)]]
     # each repeated line is named once, as the table read whole names lines 5 and 6
     assert sorted(metrics.parse(df).problems["row"]) == [5, 6]
 
@@ -55,7 +55,7 @@ def test_a_refused_piece_still_counts_for_repeats():
     again = rows(("A", "2024-01-01", "2"))
     parsed = list(metrics.parse_chunks([(bad, 2), (again, 3)]))
     assert parsed[0].problems["column"].tolist() == ["value"]
-    assert parsed[-1].problems[["row", "reason"]].values.tolist() == [[3, REPEAT.format(2)]]
+    assert parsed[-1].problems[["row", "reason"]].values.tolist() == [[3, REPEAT.format(line=2)]]
 
 
 @pytest.mark.parametrize(("starts", "ends", "expected"), [
@@ -108,7 +108,7 @@ def test_a_repeat_without_a_phase_and_the_extra_piece_s_shape():
     extra = parsed[-1]
     assert len(parsed) == 4 and extra.rows.empty and list(extra.rows.columns) == metrics.TEMPLATE_COLUMNS
     assert list(extra.problems.columns) == ["row", "column", "reason"] and extra.problems.index.tolist() == [0, 1]
-    assert extra.problems[["row", "reason"]].values.tolist() == [[3, REPEAT.format(2)], [4, REPEAT.format(2)]]
+    assert extra.problems[["row", "reason"]].values.tolist() == [[3, REPEAT.format(line=2)], [4, REPEAT.format(line=2)]]
 
 
 def test_a_twelve_in_second_place_shows_no_order():

@@ -8,6 +8,7 @@ import pytest
 
 import metrics
 from metrics import impacts
+from metrics.frames import to_canonical
 
 KWH_PER_L_DIESEL = 0.84 * 43.0 / 3.6  # kg/L x GJ/t -> kWh/L
 #: kg CO2e per kWh of diesel: CO2 74,100 + CH4 3 x 28 + N2O 0.6 x 265 kg/TJ (IPCC 2006 Tables 1.4 and 2.3,
@@ -177,3 +178,51 @@ def test_a_grid_figure_under_1_g_a_kwh_is_still_a_figure(monkeypatch):
                           "year": [2023] * 3, "g_co2e_per_kwh": [0.5, 0.0, np.nan], "source": ["test table"] * 3})
     monkeypatch.setattr(impacts, "grid_factors", lambda: table)
     assert metrics.grid_factor_known(["is", "CF", "XK", "ZZ"]).tolist() == [True, False, False, False]
+
+
+def test_intensities_of_two_indicators_over_two_production_lines_and_two_units_by_hand():
+    """metrics.intensities: per indicator, enterprise, period and unit of production, the production of
+    one unit summed over its lines (300 + 200 pieces = 500, never their mean 250), kept apart from the
+    production in kg (2 t = 2,000 kg); rows sorted by indicator, then period, then unit of production."""
+    df = pd.DataFrame([
+        r("energy", 1000, "kWh", "electricity"), r("energy", 0.5, "MWh", "natural_gas"),  # 1,500 kWh
+        r("waste", 30, "kg", "landfill"),
+        r("water", 7, "m3"),  # not asked for
+        r("production", 300, "piece", "line 1"), r("production", 200, "piece", "line 2"),
+        r("production", 2, "t", "line 3"),
+        # a follow-up month with exactly 1 piece made: an intensity, not "no production"
+        r("energy", 80, "kWh", "electricity", "follow-up", "2025-01-01", "2025-01-31"),
+        r("production", 1, "piece", "", "follow-up", "2025-01-01", "2025-01-31"),
+        # another enterprise with waste and no production at all: no row
+        r("waste", 5, "kg", "landfill", enterprise="B"),
+    ])
+    out = impacts.intensities(df, ["waste", "energy"])
+    assert list(out.columns) == ["indicator", "enterprise", "phase", "period_start", "period_end", "numerator",
+                                 "denominator", "intensity", "unit"]
+    got = out[["indicator", "enterprise", "phase", "numerator", "denominator", "unit"]].values.tolist()
+    assert got == [
+        ["energy", "A", "baseline", 1500.0, 2000.0, "kWh per kg"],
+        ["energy", "A", "baseline", 1500.0, 500.0, "kWh per piece"],
+        ["energy", "A", "follow-up", 80.0, 1.0, "kWh per piece"],
+        ["waste", "A", "baseline", 30.0, 2000.0, "kg per kg"],
+        ["waste", "A", "baseline", 30.0, 500.0, "kg per piece"],
+    ]
+    assert out["intensity"].tolist() == pytest.approx([1500 / 2000, 1500 / 500, 80.0, 30 / 2000, 30 / 500])
+    canonical = to_canonical(df)  # a frame already in canonical units keeps the factor set it names
+    canonical.attrs["factor_set"] = "an older set"
+    again = impacts.intensities(canonical, ["waste", "energy"])
+    assert again.attrs["factor_set"] == "an older set"
+    assert again["denominator"].tolist() == out["denominator"].tolist()
+
+
+def test_intensities_of_a_fraction_of_a_unit_and_of_none():
+    """A production under 1 of its unit (0.5 t = 500 kg) is a production; 0 is none (NaN, not inf)."""
+    df = pd.DataFrame([r("waste", 10, "kg", "landfill"), r("production", 0.5, "t"),
+                       r("waste", 4, "kg", "landfill", "follow-up", "2025-01-01", "2025-01-31"),
+                       r("production", 0, "t", "", "follow-up", "2025-01-01", "2025-01-31")])
+    out = impacts.intensities(df, ["waste"])
+    assert out["denominator"].tolist() == [500.0, 0.0]
+    assert out["intensity"].iloc[0] == pytest.approx(10 / 500) and np.isnan(out["intensity"].iloc[1])
+    with pytest.raises(ValueError, match="Unknown indicator 'happiness'"):
+        impacts.intensities(df, ["waste", "happiness"])
+    assert impacts.intensities(df, ["waste"]).attrs["factor_set"] == metrics.FACTOR_SET_VERSION
