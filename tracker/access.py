@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from metrics.i18n import _
+from metrics.labels import role_label
 from tracker import auth
 from tracker.auth import CurrentUser
 from tracker.errors import AccessDenied
@@ -28,7 +30,7 @@ def verified(engine: Engine, user: CurrentUser | None, *, reuse: bool = False) -
     earlier in the same run of a page (``auth.one_run``); writes never do."""
     fresh = auth.current(engine, user, reuse=reuse) if user is not None else None
     if fresh is None:
-        raise AccessDenied("Please sign in: this session has no active account.")
+        raise AccessDenied(_("Please sign in: this session has no active account."))
     return fresh
 
 
@@ -37,8 +39,17 @@ def require_role(engine: Engine, user: CurrentUser | None, *roles: str, reuse: b
     (``reuse``: see :func:`verified`)."""
     fresh = verified(engine, user, reuse=reuse)
     if fresh.role not in roles:
-        raise AccessDenied(f"This needs the role {' or '.join(roles)}.")
+        raise AccessDenied(_("This needs the role {roles}.").format(roles=_either(roles)))
     return fresh
+
+
+def _either(roles) -> str:
+    """'admin or officer', in the run's language."""
+    words = [role_label(r) for r in roles]
+    text = words[0] if words else ""
+    for word in words[1:]:
+        text = _("{first} or {second}").format(first=text, second=word)
+    return text
 
 
 def can_read_enterprise(user: CurrentUser, enterprise_id: int) -> bool:
@@ -53,7 +64,7 @@ def can_read_enterprise(user: CurrentUser, enterprise_id: int) -> bool:
 def check_enterprise(user: CurrentUser, enterprise_id: int) -> None:
     """AccessDenied unless ``user`` (already verified) may read and change that enterprise."""
     if not can_read_enterprise(user, enterprise_id):
-        raise AccessDenied("You do not have access to this enterprise.")
+        raise AccessDenied(_("You do not have access to this enterprise."))
 
 
 def require_enterprise(engine: Engine, user: CurrentUser | None, enterprise_id: int, *,
