@@ -28,7 +28,7 @@ def _fields(prefix: str, row=None) -> dict:
     values["criteria"] = c1.multiselect(_("Why it was chosen (the selection study's criteria)"),
                                         list(CLUSTER_CRITERIA), default=get("criteria", []),
                                         format_func=labels.criterion_label,
-                                        key=f"{prefix}_criteria")
+                                        placeholder=_("Choose options"), key=f"{prefix}_criteria")
     values["selected_on"] = c2.date_input(_("Selection study (date)"), value=get("selected_on", None),
                                           max_value=dt.date.today(), key=f"{prefix}_selected_on")
     values["note"] = st.text_area(_("Note (what the study found)"), value=get("note", ""), key=f"{prefix}_note",

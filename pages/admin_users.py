@@ -50,7 +50,8 @@ def render() -> None:
             role = c2.selectbox(_("Role"), ROLES, index=ROLES.index("manager"), format_func=labels.role_label,
                                 key=f"{nu}_role")
             chosen = st.multiselect(_("Enterprises (a manager's one, or a trainer's)"), list(ent_names),
-                                    format_func=ent_names.get, key=f"{nu}_enterprises")
+                                    format_func=ent_names.get, placeholder=_("Choose options"),
+                                    key=f"{nu}_enterprises")
             email = c1.text_input(_("Single sign-on e-mail (optional)"), key=f"{nu}_email")
             password = c2.text_input(_("Password (empty: a random one)"), type="password", key=f"{nu}_password")
             if st.form_submit_button(_("Create account")):
@@ -80,7 +81,8 @@ def render() -> None:
         e_email = c2.text_input(_("Single sign-on e-mail"), value=row["email"], key=f"edit_user_email_{uid}")
         e_ents = st.multiselect(_("Enterprises"), list(ent_names),
                                 default=[e for e in row["enterprise_ids"] if e in ent_names],
-                                format_func=ent_names.get, key=f"edit_user_enterprises_{uid}")
+                                format_func=ent_names.get, placeholder=_("Choose options"),
+                                key=f"edit_user_enterprises_{uid}")
         if st.form_submit_button(_("Save account")):
             try:
                 accounts.update_user(engine, user, uid, role=e_role, enterprise_ids=e_ents, email=e_email or None)

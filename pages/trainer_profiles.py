@@ -123,7 +123,8 @@ def render() -> None:
         recommended = c3.date_input(_("Recommended on"), value=profile["recommended_on"], key=f"{k}_recommended")
         certified = c4.date_input(_("Certified on"), value=profile["certified_on"], key=f"{k}_certified")
         modules = st.multiselect(_("Modules they deliver"), MODULES, default=profile["modules"],
-                                 format_func=labels.module_label, key=f"{k}_modules")
+                                 format_func=labels.module_label, placeholder=_("Choose options"),
+                                 key=f"{k}_modules")
         if st.form_submit_button(_("Save path of {name}").format(name=shared.plain(names[tid]))):
             try:
                 changed = trainers.save_profile(engine, user, tid, status=status, provider=provider, country=country,
