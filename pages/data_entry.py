@@ -49,6 +49,7 @@ def render() -> None:
         end = c3.date_input(_("Period end"), value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
         period_slot = st.empty()
         entries, slots = {}, {}
+        usual_units = entry.usual_units(history)  # the unit this enterprise used last comes first
         for field in entry.FIELDS:
             if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
                 st.markdown(_("**Optional**"))
@@ -75,7 +76,7 @@ def render() -> None:
                                        placeholder=_("value"),
                                        label_visibility="collapsed")
             choices = entry.unit_choices(field)
-            usual = entry.usual_unit(field, history)  # the unit this enterprise used last comes first
+            usual = usual_units[field.key]
             unit = cols[3].selectbox(_("{label} unit").format(label=label), choices,
                                      index=choices.index(usual) if usual else 0,
                                      format_func=labels.unit_words, key=f"{k}_{field.key}_unit",

@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from metrics.i18n import _
 from tracker import audit, lengths, throttle
-from tracker.db import session_scope
+from tracker.db import RUN_MEMO, session_scope
 from tracker.models import ROLES, Enterprise, User, UserEnterprise
 
 _hasher = PasswordHasher()
@@ -69,18 +71,39 @@ def system_user(name: str, role: str = "admin") -> CurrentUser:
     return _signed(0, name, role)
 
 
-def current(engine: Engine, user) -> CurrentUser | None:
+@contextmanager
+def one_run() -> Iterator[None]:
+    """One run of a page (app.py wraps each): within it, :func:`current` with ``reuse=True`` (the services
+    that only read) answers from the account as it was read earlier in the same run, instead of reading it
+    again for each service the page calls. The run starts with a read (app.py's ``refresh_user``), so a
+    change an admin makes applies from the next run, as before; writes read the account afresh, and
+    after any write (tracker.db empties the run's memory) the next read does too."""
+    token = RUN_MEMO.set({})
+    try:
+        yield
+    finally:
+        RUN_MEMO.reset(token)
+
+
+def current(engine: Engine, user, *, reuse: bool = False) -> CurrentUser | None:
     """The account behind ``user`` as it is now (role and enterprises re-read from the database);
-    None when ``user`` was not issued here, or its account is gone or deactivated."""
+    None when ``user`` was not issued here, or its account is gone or deactivated.
+
+    ``reuse``: within :func:`one_run`, the account as read earlier in the same run (for services
+    that only read); otherwise, and always for writes, it is read again."""
     if not issued(user):
         return None
     if user.id == 0:  # a system_user: no account to re-read
         return user
+    run, key = RUN_MEMO.get(), ("account", str(engine.url), user.id, user.username)
+    if reuse and run is not None and key in run:
+        return run[key]
     with session_scope(engine, readonly=True) as session:
         row = session.get(User, user.id)
-        if row is None or not row.active or row.username != user.username:
-            return None
-        return issue(session, row)
+        fresh = None if row is None or not row.active or row.username != user.username else issue(session, row)
+    if run is not None:
+        run[key] = fresh
+    return fresh
 
 
 class SignInError(ValueError):

@@ -78,7 +78,7 @@ def _selected():
 
 def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """The enterprises the user may see (officers see the list of participants, not figures)."""
-    user = verified(engine, user)
+    user = verified(engine, user, reuse=True)
     stmt = _selected().order_by(Enterprise.name)
     if user.role not in ("admin", "officer"):
         stmt = stmt.where(Enterprise.id.in_(list(user.enterprise_ids)))

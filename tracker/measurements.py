@@ -81,14 +81,14 @@ def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.
 
 def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
     """(profile, stored measurements) of one enterprise the user may read."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         return enterprises.enterprise_dict(session, enterprise_id), measurement_frame(session, [enterprise_id])
 
 
 def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The periods an enterprise has figures for: phase, period_start, period_end, figures."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         rows = session.execute(
             select(Measurement.phase, Measurement.period_start, Measurement.period_end, func.count())
@@ -105,7 +105,7 @@ def versions(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict[tupl
     every stored figure of an enterprise: what a form saw when it opened (pass it to
     save_measurements as ``expected``). The row's id is part of it: a figure deleted and entered
     again starts at version 1 once more, but as another row."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         rows = session.execute(select(Measurement.period_start, Measurement.period_end, Measurement.phase,
                                       Measurement.indicator, Measurement.carrier, Measurement.id, Measurement.version)
@@ -136,8 +136,7 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
         raise TypeError(_("save_measurements takes what metrics.parse returns."))
     if not parsed.ok:
         raise RejectedInput(parsed.problems)
-    return save_pieces(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises=create_enterprises,
-                       progress=progress, expected=expected)
+    return _save_attempts(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises, progress, expected)
 
 
 def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int, *,
@@ -149,6 +148,12 @@ def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable
     transaction is rolled back (nothing stored) and :class:`RejectedInput` raised. ``pieces`` is
     called again when a conflicting writer forces a retry."""
     user = require_role(engine, user, *EDITORS)
+    return _save_attempts(engine, user, pieces, rows, create_enterprises, progress, expected)
+
+
+def _save_attempts(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int,
+                   create_enterprises: bool, progress, expected: dict | None) -> dict[str, int]:
+    """:func:`save_pieces` for ``user`` as its caller has just read the account (no second read)."""
     step = progress or (lambda fraction, text: None)
     for attempt in range(ATTEMPTS):
         try:

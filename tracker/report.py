@@ -145,7 +145,7 @@ class EnterpriseReport:
 
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, impacts, actions, and the reference averages."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         info = enterprise_dict(session, enterprise_id)
         df = measurement_frame(session, [enterprise_id])
@@ -157,18 +157,20 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     progress = targets.enterprise_progress(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
-    materials = metrics.report_materials(df, stages)
-    diversion = metrics.diversion_change(df) if not df.empty else pd.DataFrame()
+    per_period = metrics.diversion(df)  # waste diverted per period: the materials table's and the change's
+    materials = metrics.report_materials(df, stages, per_period)
+    diversion = metrics.diversion_change(df, per_period) if not df.empty else pd.DataFrame()
     savings = metrics.material_savings(df) if not df.empty else pd.DataFrame()
     savings_totals = metrics.savings_by_currency(savings) if len(savings) else pd.DataFrame()
-    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
+    rows = metrics.series_rows(df) if not df.empty else pd.DataFrame()  # read by the periods and the common one
+    periods = metrics.series_periods(df, rows) if not df.empty else pd.DataFrame()
     changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
-    common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
+    common = metrics.common_followup(df, rows) if not df.empty else pd.DataFrame()
     common_period = None
     common_changes = common_periods = pd.DataFrame()
     if len(common):

@@ -160,7 +160,7 @@ def list_statements(engine: Engine, user: CurrentUser, enterprise_id: int) -> li
     today's, ``metrics.statement_differences``) and ``why`` (what changed since: the figures entered, the factor
     set, both, or nothing, in the run's language), ``html`` (the file as issued), ``language`` (the locale it was
     issued in) and ``has_pdf`` (its PDF printed already)."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         stored = session.execute(select(Statement).where(Statement.enterprise_id == enterprise_id)
                                  .order_by(Statement.issued_at.desc())).scalars().all()

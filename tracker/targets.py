@@ -41,7 +41,7 @@ def _as_dict(t: Target) -> dict:
 
 def list_targets(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The enterprise's targets (:data:`TARGET_COLUMNS`), for a user who may read it."""
-    require_enterprise(engine, user, enterprise_id)
+    require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         df = read_frame(session, TARGETS_SQL, [enterprise_id], "enterprise", order="indicator")
     return df[TARGET_COLUMNS].reset_index(drop=True)
@@ -119,6 +119,8 @@ def enterprise_progress(engine: Engine, user: CurrentUser, enterprise_id: int) -
     """The enterprise's targets, each with its progress where it has a baseline and a follow-up (the other
     columns of ``metrics.target_progress`` missing where not), for a user who may read it."""
     targets = list_targets(engine, user, enterprise_id)
-    progress = read_progress(engine, [enterprise_id]).drop(columns=["enterprise", "basis", "reduction",
-                                                                    "target_date"])
+    # no target (most enterprises): metrics.target_progress has nothing to compute, so the summary is not read
+    progress = (read_progress(engine, [enterprise_id]) if len(targets)
+                else metrics.target_progress(targets, targets)).drop(columns=["enterprise", "basis", "reduction",
+                                                                             "target_date"])
     return targets.merge(progress, on="indicator", how="left")

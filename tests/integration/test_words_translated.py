@@ -142,3 +142,21 @@ def test_delivery_keys_stay_and_read_in_words(pseudo):
     assert delivery.label(delivery.NO_TRAINER) == "⟦no trainer assigned⟧"
     assert delivery.label("attendance at Quality Management") == "⟦attendance at ⟦Quality Management⟧⟧"
     assert delivery.label("Ms Trainer") == "Ms Trainer"
+
+
+def test_every_stored_value_people_pick_has_its_words():
+    from metrics import labels
+    from metrics.delivery import PIPELINE
+    from tracker import activities, enterprises, models
+
+    assert set(labels.PHASE_LABELS) == set(models.PHASES) == set(metrics.PHASES)
+    assert set(labels.SIZE_LABELS) == set(enterprises.SIZES)
+    assert set(labels.PARTNER_TYPE_LABELS) == set(models.PARTNER_TYPES)
+    assert set(labels.CRITERION_LABELS) == set(models.CLUSTER_CRITERIA)
+    assert [labels.CRITERION_LABELS[k] for k in models.CLUSTER_CRITERIA] == list(models.CLUSTER_CRITERIA.values())
+    assert set(labels.MODULE_LABELS) == set(activities.MODULES)
+    assert set(labels.ROLE_LABELS) == set(models.ROLES)
+    assert set(labels.TRAINER_STATUS_LABELS) == set(PIPELINE) >= set(models.TRAINER_STATUSES)
+    # in English the words are the stored values themselves (but the criteria, stored by key)
+    assert all(labels.size_label(s) == s for s in enterprises.SIZES)
+    assert labels.criterion_label("growth") == "growth potential" and labels.size_label("") == ""
