@@ -207,3 +207,8 @@ def test_programme_figures_add_the_optional_datapoints_of_the_enterprises_that_c
     assert v["waste_total"] == pytest.approx((9.75 + 4) * year) and n["waste_total"] == 2
     assert v["energy_renewable"] == pytest.approx(3 * year) and n["energy_renewable"] == 1
     assert p.loc["gri_water_groundwater", "value"] == pytest.approx(300 * year)
+
+
+def test_a_price_of_exactly_the_limit_is_a_price():
+    # the limit is 1e15 per unit: that price is kept, a larger one refused (above)
+    assert problems(row("material_input", "gold", 1, "kg", price="1e15", currency="VND")) == []
