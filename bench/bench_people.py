@@ -3,7 +3,7 @@ sign-in to the report, one person at a time and ten at once (prints figures and 
 of the tests).
 
     python bench/bench_people.py [--enterprises 4800] [--people 5] [--together 10]
-                                 [--url duckdb --url postgresql] [--py-spy]
+                                 [--url duckdb --url postgresql] [--py-spy [--py-spy-raw FILE]]
 
 For each database: builds it (the demo data, then synthetic enterprises up to ``--enterprises``,
 each person a manager of an enterprise with 10 years of monthly figures), starts
@@ -15,8 +15,9 @@ does: sign in, read the enterprise report, open Enter figures, type three lines 
    median time from pressing Sign in to the report drawn.
 2. ``--together`` people at once (a browser context each): the same CPU per person, and the
    95th percentile of sign-in to report beside one person's median.
-3. With ``--py-spy``, py-spy samples the Streamlit server during the one-at-a-time flows and the
-   functions that took most of its time are printed (``pip install py-spy``).
+3. With ``--py-spy``, py-spy samples the Streamlit server (200 a second, the GIL's holder) during the
+   one-at-a-time flows and the functions that took most of its time are printed (``pip install py-spy``);
+   ``--py-spy-raw FILE`` keeps its collapsed stacks for a closer look.
 
 Target: at most 1.0 s of server CPU per person.
 """
@@ -216,6 +217,7 @@ def main() -> None:
     ap.add_argument("--together", type=int, default=10, help="people at once")
     ap.add_argument("--py-spy", action="store_true", help="sample the server with py-spy during the one-at-a-time "
                                                            "flows")
+    ap.add_argument("--py-spy-raw", help="keep py-spy's collapsed stacks in this file (with --py-spy)")
     ap.add_argument("--screenshots", help="a folder for screenshots of each person's report and save")
     harness.add_arguments(ap, repeat=1)
     ap.add_argument("--phase", help=argparse.SUPPRESS)
@@ -248,8 +250,9 @@ def main() -> None:
                 asyncio.run(run_people(base, [person(people - 1)], False, None))
                 spy = None
                 if args.py_spy and shutil.which("py-spy"):
-                    raw = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "spy.txt"
-                    spy = subprocess.Popen(["py-spy", "record", "--pid", str(proc.pid), "--rate", "100", "--format",
+                    raw = (Path(args.py_spy_raw) if args.py_spy_raw
+                           else Path(stack.enter_context(tempfile.TemporaryDirectory())) / "spy.txt")
+                    spy = subprocess.Popen(["py-spy", "record", "--pid", str(proc.pid), "--rate", "200", "--format",
                                             "raw", "--output", str(raw), "--nonblocking", "--gil"],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     time.sleep(1.0)  # py-spy attaching

@@ -75,7 +75,7 @@ from metrics.normalise import (
     normalised_savings,
     report_normalised,
 )
-from metrics.periods import common_followup, followups_differ, on_common_period, series_periods
+from metrics.periods import common_followup, followups_differ, on_common_period, series_periods, series_rows
 from metrics.programme import DAYS_PER_YEAR, aggregate_changes, avoided_per_year, counted_changes, improved, spread
 from metrics.reference import FACTOR_SET_VERSION, GWP_SET, factor_set, gwp
 from metrics.regression import (
@@ -115,7 +115,7 @@ __all__ = [
     "RegressionBaseline", "regression_baseline", "model_energy", "regression_rows", "regression_savings",
     "REGRESSION_ROW", "DEGREE_DAY_KINDS",
     "comparability", "on_same_months", "months_of_year",
-    "series_periods", "common_followup", "on_common_period", "followups_differ",
+    "series_periods", "series_rows", "common_followup", "on_common_period", "followups_differ",
     "FACTOR_SET_VERSION", "factor_set", "GWP_SET", "gwp",
     "mass_balance", "combined_yield", "diversion", "diversion_change", "material_value_saved", "material_savings",
     "savings_by_currency", "DIVERTED",

@@ -112,7 +112,14 @@ def on_same_months(df: pd.DataFrame) -> pd.DataFrame:
     fu = _latest(p[p["phase"].eq("follow-up")]).set_index("enterprise")["mask"]
     start, end = period_dates(df)
     ent = df["enterprise"].to_numpy()
-    is_base = df["phase"].eq("baseline").to_numpy()
-    ok = np.array([e in keep and (not b or (_mask(months_of_year(a, z)) & ~int(fu[e])) == 0)
-                   for e, b, a, z in zip(ent, is_base, start, end, strict=True)], dtype=bool)
+    is_base = df["phase"].eq("baseline").to_numpy(dtype=bool, na_value=False)
+    # the months of each distinct period worked out once, not per row
+    days = pd.MultiIndex.from_arrays([start.to_numpy("datetime64[ns]").astype(np.int64),
+                                      end.to_numpy("datetime64[ns]").astype(np.int64)])
+    codes, spans = days.factorize()
+    first = np.unique(codes, return_index=True)[1]
+    masks = np.array([_mask(months_of_year(start.iloc[i], end.iloc[i])) for i in first], dtype=np.int64)[codes]
+    mine = np.isin(ent, list(keep))
+    f_mask = fu.reindex(ent).fillna(0).to_numpy(np.int64)  # an enterprise without a follow-up is not kept
+    ok = mine & (~is_base | ((masks & ~f_mask) == 0))
     return df[ok]

@@ -6,102 +6,109 @@ follow-up, else the baseline), from the rows of that period only. A datapoint wh
 that period is **not collected** (NaN here, the words "not collected" in a file), never 0: an energy carrier,
 waste destination or indicator left blank is not a 0. Programme figures (:func:`programme_datapoints`) add the
 enterprises' figures a year (the period's figure x 365 / its days), each enterprise's own latest period.
+
+The words of a row (``datapoint``, ``period``, ``method``) are in the run's language (``metrics.i18n``) when the
+rows are made; ``key``, ``standard``, ``reference`` and ``unit`` are codes and symbols, the same in every language.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from metrics.i18n import N_, _
 from metrics.impacts import emissions_frame, fuel_table
 from metrics.indicators import DAYS_PER_YEAR, HAZARDOUS_PREFIX, WATER_SOURCES
 from metrics.materials import DISPOSED, DIVERTED
 
-#: GRI 303-3 (a)'s words for each water source
-_SOURCE_WORDS = {"surface_water": "surface water", "groundwater": "groundwater", "seawater": "seawater",
-                 "produced_water": "produced water", "third_party_water": "third-party water"}
+#: GRI 303-3 (a)'s datapoint for each water source
+_WATER_DATAPOINTS = {"surface_water": N_("Water withdrawal: surface water"),
+                     "groundwater": N_("Water withdrawal: groundwater"),
+                     "seawater": N_("Water withdrawal: seawater"),
+                     "produced_water": N_("Water withdrawal: produced water"),
+                     "third_party_water": N_("Water withdrawal: third-party water")}
 
 #: (key, standard, reference, datapoint, unit): the datapoints, in the order of the files
 DATAPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("energy_total", "VSME", "B3 §29", "Total energy consumption", "MWh"),
-    ("energy_renewable", "VSME", "B3 §29(a)", "Energy consumption from renewable sources", "MWh"),
-    ("energy_non_renewable", "VSME", "B3 §29(b)", "Energy consumption from non-renewable sources", "MWh"),
-    ("electricity", "VSME", "B3 §29", "Electricity consumed", "MWh"),
-    ("fuels", "VSME", "B3 §29", "Fuels consumed", "MWh"),
-    ("scope1", "VSME", "B3 §30(a)", "Gross scope 1 GHG emissions", "t CO2e"),
-    ("scope2", "VSME", "B3 §30(b)", "Gross location-based scope 2 GHG emissions", "t CO2e"),
-    ("ghg_gross", "VSME", "B3 §30", "Total gross GHG emissions (scope 1 and 2)", "t CO2e"),
-    ("water_withdrawal", "VSME", "B6 §35", "Total water withdrawal", "m3"),
-    ("waste_total", "VSME", "B7 §37(c)", "Total waste generated", "t"),
-    ("waste_hazardous", "VSME", "B7 §37(c)", "Hazardous waste", "t"),
-    ("waste_non_hazardous", "VSME", "B7 §37(c)", "Non-hazardous waste", "t"),
-    ("waste_diverted", "VSME", "B7 §37(c)", "Waste diverted to recycling or reuse", "t"),
-    ("materials", "VSME", "B7 §37(d)", "Annual mass flow of the main materials used", "t"),
-    ("gri_energy_total", "GRI", "302-1", "Energy consumption within the organisation", "MWh"),
-    ("gri_fuels", "GRI", "302-1(a)", "Fuel consumption from non-renewable sources", "MWh"),
-    ("gri_fuels_renewable", "GRI", "302-1(b)", "Fuel consumption from renewable sources", "MWh"),
-    ("gri_electricity", "GRI", "302-1(c)", "Electricity consumption", "MWh"),
-    ("energy_intensity", "GRI", "302-3", "Energy intensity ratio", "kWh per {production}"),
-    ("energy_reduction", "GRI", "302-4", "Reduction of energy consumption", "MWh"),
-    ("gri_water_withdrawal", "GRI", "303-3(a)", "Total water withdrawal from all areas", "m3"),
-    *((f"gri_water_{source}", "GRI", f"303-3(a)({n})", f"Water withdrawal: {_SOURCE_WORDS[source]}", "m3")
+    ("energy_total", "VSME", "B3 §29", N_("Total energy consumption"), "MWh"),
+    ("energy_renewable", "VSME", "B3 §29(a)", N_("Energy consumption from renewable sources"), "MWh"),
+    ("energy_non_renewable", "VSME", "B3 §29(b)", N_("Energy consumption from non-renewable sources"), "MWh"),
+    ("electricity", "VSME", "B3 §29", N_("Electricity consumed"), "MWh"),
+    ("fuels", "VSME", "B3 §29", N_("Fuels consumed"), "MWh"),
+    ("scope1", "VSME", "B3 §30(a)", N_("Gross scope 1 GHG emissions"), "t CO2e"),
+    ("scope2", "VSME", "B3 §30(b)", N_("Gross location-based scope 2 GHG emissions"), "t CO2e"),
+    ("ghg_gross", "VSME", "B3 §30", N_("Total gross GHG emissions (scope 1 and 2)"), "t CO2e"),
+    ("water_withdrawal", "VSME", "B6 §35", N_("Total water withdrawal"), "m3"),
+    ("waste_total", "VSME", "B7 §37(c)", N_("Total waste generated"), "t"),
+    ("waste_hazardous", "VSME", "B7 §37(c)", N_("Hazardous waste"), "t"),
+    ("waste_non_hazardous", "VSME", "B7 §37(c)", N_("Non-hazardous waste"), "t"),
+    ("waste_diverted", "VSME", "B7 §37(c)", N_("Waste diverted to recycling or reuse"), "t"),
+    ("materials", "VSME", "B7 §37(d)", N_("Annual mass flow of the main materials used"), "t"),
+    ("gri_energy_total", "GRI", "302-1", N_("Energy consumption within the organisation"), "MWh"),
+    ("gri_fuels", "GRI", "302-1(a)", N_("Fuel consumption from non-renewable sources"), "MWh"),
+    ("gri_fuels_renewable", "GRI", "302-1(b)", N_("Fuel consumption from renewable sources"), "MWh"),
+    ("gri_electricity", "GRI", "302-1(c)", N_("Electricity consumption"), "MWh"),
+    ("energy_intensity", "GRI", "302-3", N_("Energy intensity ratio"), "kWh per {production}"),
+    ("energy_reduction", "GRI", "302-4", N_("Reduction of energy consumption"), "MWh"),
+    ("gri_water_withdrawal", "GRI", "303-3(a)", N_("Total water withdrawal from all areas"), "m3"),
+    *((f"gri_water_{source}", "GRI", f"303-3(a)({n})", _WATER_DATAPOINTS[source], "m3")
       for n, source in zip(("i", "ii", "iii", "iv", "v"), WATER_SOURCES, strict=True)),
-    ("water_consumption", "GRI", "303-5", "Total water consumption", "m3"),
-    ("gri_scope1", "GRI", "305-1", "Gross direct (scope 1) GHG emissions", "t CO2e"),
-    ("gri_scope2", "GRI", "305-2", "Gross location-based energy indirect (scope 2) GHG emissions", "t CO2e"),
-    ("ghg_intensity", "GRI", "305-4", "GHG emissions intensity ratio (scope 1 and 2)", "kg CO2e per {production}"),
-    ("gri_waste_total", "GRI", "306-3", "Waste generated", "t"),
-    ("gri_waste_diverted", "GRI", "306-4", "Waste diverted from disposal", "t"),
-    ("gri_hazardous_diverted", "GRI", "306-4(b)", "Hazardous waste diverted from disposal", "t"),
-    ("gri_non_hazardous_diverted", "GRI", "306-4(c)", "Non-hazardous waste diverted from disposal", "t"),
-    ("gri_waste_disposal", "GRI", "306-5", "Waste directed to disposal", "t"),
-    ("gri_hazardous_disposal", "GRI", "306-5(b)", "Hazardous waste directed to disposal", "t"),
-    ("gri_non_hazardous_disposal", "GRI", "306-5(c)", "Non-hazardous waste directed to disposal", "t"),
+    ("water_consumption", "GRI", "303-5", N_("Total water consumption"), "m3"),
+    ("gri_scope1", "GRI", "305-1", N_("Gross direct (scope 1) GHG emissions"), "t CO2e"),
+    ("gri_scope2", "GRI", "305-2", N_("Gross location-based energy indirect (scope 2) GHG emissions"), "t CO2e"),
+    ("ghg_intensity", "GRI", "305-4", N_("GHG emissions intensity ratio (scope 1 and 2)"), "kg CO2e per {production}"),
+    ("gri_waste_total", "GRI", "306-3", N_("Waste generated"), "t"),
+    ("gri_waste_diverted", "GRI", "306-4", N_("Waste diverted from disposal"), "t"),
+    ("gri_hazardous_diverted", "GRI", "306-4(b)", N_("Hazardous waste diverted from disposal"), "t"),
+    ("gri_non_hazardous_diverted", "GRI", "306-4(c)", N_("Non-hazardous waste diverted from disposal"), "t"),
+    ("gri_waste_disposal", "GRI", "306-5", N_("Waste directed to disposal"), "t"),
+    ("gri_hazardous_disposal", "GRI", "306-5(b)", N_("Hazardous waste directed to disposal"), "t"),
+    ("gri_non_hazardous_disposal", "GRI", "306-5(c)", N_("Non-hazardous waste directed to disposal"), "t"),
 )
 #: a datapoint's value, key -> how it was made (the method note of every row)
 METHODS = {
-    "energy_total": "sum of every energy carrier entered for the period, converted to kWh (IPCC 2006 net calorific "
-                    "values; data/fuels.csv), in MWh",
-    "energy_renewable": "biomass and biogas plus purchased electricity x its renewable share (as entered); not "
-                        "collected while electricity is used and its renewable share is not entered",
-    "energy_non_renewable": "total energy minus renewable energy; not collected with it",
-    "electricity": "purchased electricity entered for the period",
-    "fuels": "fuels entered for the period, converted with IPCC 2006 net calorific values",
-    "scope1": "fuels burnt on site: CO2, CH4 and N2O (IPCC 2006 Vol. 2 Tables 1.4 and 2.3) in CO2e with the factor "
-              "set's GWP (factor set {factor_set}); biogenic CO2 excluded, the CH4 and N2O of biomass included",
-    "scope2": "purchased electricity x the country's average grid factor (location-based; factor set {factor_set})",
-    "ghg_gross": "scope 1 + scope 2; not collected unless both are",
-    "water_withdrawal": "water entered for the period (all of it is taken as withdrawn)",
-    "gri_water_withdrawal": "as VSME B6 total water withdrawal",
-    **{f"gri_water_{source}": "water entered for the period with this source; not collected unless every water "
-                              "figure of the period names its source (then a source not named is 0)"
+    "energy_total": N_("sum of every energy carrier entered for the period, converted to kWh (IPCC 2006 net calorific "
+                       "values; data/fuels.csv), in MWh"),
+    "energy_renewable": N_("biomass and biogas plus purchased electricity x its renewable share (as entered); not "
+                           "collected while electricity is used and its renewable share is not entered"),
+    "energy_non_renewable": N_("total energy minus renewable energy; not collected with it"),
+    "electricity": N_("purchased electricity entered for the period"),
+    "fuels": N_("fuels entered for the period, converted with IPCC 2006 net calorific values"),
+    "scope1": N_("fuels burnt on site: CO2, CH4 and N2O (IPCC 2006 Vol. 2 Tables 1.4 and 2.3) in CO2e with the factor "
+                 "set's GWP (factor set {factor_set}); biogenic CO2 excluded, the CH4 and N2O of biomass included"),
+    "scope2": N_("purchased electricity x the country's average grid factor (location-based; factor set {factor_set})"),
+    "ghg_gross": N_("scope 1 + scope 2; not collected unless both are"),
+    "water_withdrawal": N_("water entered for the period (all of it is taken as withdrawn)"),
+    "gri_water_withdrawal": N_("as VSME B6 total water withdrawal"),
+    **{f"gri_water_{source}": N_("water entered for the period with this source; not collected unless every water "
+                                 "figure of the period names its source (then a source not named is 0)")
        for source in WATER_SOURCES},
-    "waste_total": "sum of every waste destination entered for the period",
-    "waste_hazardous": "waste entered as hazardous (any destination) for the period; not collected unless hazardous "
-                       "waste is entered (0 for none)",
-    "waste_non_hazardous": "total waste minus hazardous waste; not collected with it",
-    "waste_diverted": "waste recycled, sold (to a reclaimer) or composted",
-    "materials": "material input entered for the period",
-    "gri_energy_total": "as VSME B3; conversion factors: IPCC 2006 Vol. 2 Table 1.2 net calorific values, "
-                        "densities as data/fuels.csv states (factor set {factor_set})",
-    "gri_fuels": "fossil fuels entered for the period",
-    "gri_fuels_renewable": "biomass and biogas entered for the period",
-    "gri_electricity": "purchased electricity entered for the period",
-    "energy_intensity": "energy of the period / production of the same period (the enterprise's own unit)",
-    "energy_reduction": "baseline energy per day x the period's days - the period's energy (not adjusted for "
-                        "production; the report gives the figure per unit of production)",
-    "water_consumption": "water consumption is withdrawal minus discharge; discharge is not entered",
-    "gri_scope1": "as VSME B3 scope 1 (CO2e; gases included as the factor set states)",
-    "gri_scope2": "as VSME B3 scope 2",
-    "ghg_intensity": "scope 1 + scope 2 of the period / production of the same period",
-    "gri_waste_total": "as VSME B7 total waste",
-    "gri_waste_diverted": "recycled, sold (to a reclaimer) or composted",
-    "gri_hazardous_diverted": "hazardous waste recycled, sold or composted; not collected unless hazardous waste is "
-                              "entered",
-    "gri_non_hazardous_diverted": "waste diverted minus hazardous waste diverted; not collected with it",
-    "gri_waste_disposal": "landfill, incinerated or other (as the diversion rate counts them)",
-    "gri_hazardous_disposal": "hazardous waste to landfill, incinerated or other; not collected unless hazardous "
-                              "waste is entered",
-    "gri_non_hazardous_disposal": "waste directed to disposal minus hazardous; not collected with it",
+    "waste_total": N_("sum of every waste destination entered for the period"),
+    "waste_hazardous": N_("waste entered as hazardous (any destination) for the period; not collected unless hazardous "
+                          "waste is entered (0 for none)"),
+    "waste_non_hazardous": N_("total waste minus hazardous waste; not collected with it"),
+    "waste_diverted": N_("waste recycled, sold (to a reclaimer) or composted"),
+    "materials": N_("material input entered for the period"),
+    "gri_energy_total": N_("as VSME B3; conversion factors: IPCC 2006 Vol. 2 Table 1.2 net calorific values, "
+                           "densities as data/fuels.csv states (factor set {factor_set})"),
+    "gri_fuels": N_("fossil fuels entered for the period"),
+    "gri_fuels_renewable": N_("biomass and biogas entered for the period"),
+    "gri_electricity": N_("purchased electricity entered for the period"),
+    "energy_intensity": N_("energy of the period / production of the same period (the enterprise's own unit)"),
+    "energy_reduction": N_("baseline energy per day x the period's days - the period's energy (not adjusted for "
+                           "production; the report gives the figure per unit of production)"),
+    "water_consumption": N_("water consumption is withdrawal minus discharge; discharge is not entered"),
+    "gri_scope1": N_("as VSME B3 scope 1 (CO2e; gases included as the factor set states)"),
+    "gri_scope2": N_("as VSME B3 scope 2"),
+    "ghg_intensity": N_("scope 1 + scope 2 of the period / production of the same period"),
+    "gri_waste_total": N_("as VSME B7 total waste"),
+    "gri_waste_diverted": N_("recycled, sold (to a reclaimer) or composted"),
+    "gri_hazardous_diverted": N_("hazardous waste recycled, sold or composted; not collected unless hazardous waste is "
+                                 "entered"),
+    "gri_non_hazardous_diverted": N_("waste diverted minus hazardous waste diverted; not collected with it"),
+    "gri_waste_disposal": N_("landfill, incinerated or other (as the diversion rate counts them)"),
+    "gri_hazardous_disposal": N_("hazardous waste to landfill, incinerated or other; not collected unless hazardous "
+                                 "waste is entered"),
+    "gri_non_hazardous_disposal": N_("waste directed to disposal minus hazardous; not collected with it"),
 }
 COLUMNS = ["key", "standard", "reference", "datapoint", "value", "unit", "period", "method", "enterprises"]
 
@@ -214,7 +221,8 @@ def enterprise_datapoints(df: pd.DataFrame, factor_set: str) -> pd.DataFrame:
     (``metrics.to_canonical``): ``value`` in ``unit``, NaN where not collected; ``period`` its reporting period;
     ``method`` how it is made (``factor_set`` named where factors are used); ``enterprises`` 1."""
     f = _figures(df)
-    period = f"{f['start']:%Y-%m-%d} to {f['end']:%Y-%m-%d}" if f else "no figures entered"
+    period = _("{start} to {end}").format(start=f"{f['start']:%Y-%m-%d}", end=f"{f['end']:%Y-%m-%d}") if f \
+        else _("no figures entered")
     rows = []
     for key, standard, ref, name, unit in DATAPOINTS:
         value = f.get(_SOURCE.get(key, key), np.nan) if f else np.nan
@@ -222,9 +230,9 @@ def enterprise_datapoints(df: pd.DataFrame, factor_set: str) -> pd.DataFrame:
             unit = unit.format(production=f.get("production_unit") or "unit of production")
         elif unit in _SCALE and not pd.isna(value):
             value = value / _SCALE[unit]
-        rows.append({"key": key, "standard": standard, "reference": ref, "datapoint": name,
+        rows.append({"key": key, "standard": standard, "reference": ref, "datapoint": _(name),
                      "value": float(value) if not pd.isna(value) else np.nan, "unit": unit, "period": period,
-                     "method": METHODS[key].format(factor_set=factor_set), "enterprises": 1})
+                     "method": _(METHODS[key]).format(factor_set=factor_set), "enterprises": 1})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -244,5 +252,5 @@ def programme_datapoints(per_enterprise: pd.DataFrame) -> pd.DataFrame:
     first = d.drop_duplicates("key").set_index("key")
     out = first[["standard", "reference", "datapoint", "unit", "method"]].join(got, how="left").reset_index()
     out["enterprises"] = out["enterprises"].fillna(0).astype(int)
-    out["period"] = "a year, at each enterprise's latest period entered (figure x 365 / its days)"
+    out["period"] = _("a year, at each enterprise's latest period entered (figure x 365 / its days)")
     return out[COLUMNS]

@@ -126,6 +126,12 @@ def display_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def reload() -> None:
+    """Read the catalogues again (after LOCALE_DIR changed, or a file was edited in place)."""
+    for cached in (languages, _catalogue, language_of):
+        cached.cache_clear()
+
+
 def use(locale: str | None) -> str:
     """Set the locale of this run (and of this thread's later calls); returns it normalised."""
     tag = normalise(locale)

@@ -176,8 +176,8 @@ def _factor_or_missing(carrier: str, country: str | None, year: int, gwp_set: st
     try:
         return _factor(carrier, country, year, gwp_set)
     except (ValueError, UnitError) as exc:
-        return _Factor(float("nan"), 0.0, 0.0, 0.0, 2 if carrier == "electricity" else 1, f"no factor: {exc}",
-                       gwp_set)
+        return _Factor(float("nan"), 0.0, 0.0, 0.0, 2 if carrier == "electricity" else 1,
+                       _("no factor: {why}").format(why=exc), gwp_set)
 
 
 EMISSION_COLUMNS = ["scope", "kg_co2e", "scope1_kg_co2e", "scope2_kg_co2e", "biogenic_kg_co2", "kg_ch4", "kg_n2o",

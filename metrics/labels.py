@@ -120,7 +120,7 @@ assert set(WATER_SOURCE_LABELS) == set(WATER_SOURCES)
 
 #: units whose machine spelling is not how people write them
 UNIT_LABELS = {"short_ton": N_("short ton"), "dimensionless": N_("fraction"), "piece": N_("pieces"), "percent": "%",
-               "degree_day": N_("degree days (°C)"), "degF_day": N_("degree days (°F)"), "": ""}
+               "degree_day": N_("degree days (°C)"), "degF_day": N_("degree days (°F)"), "day": N_("day"), "": ""}
 
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {
@@ -224,6 +224,62 @@ def column_label(name) -> str:
         return _("{indicator}, {unit} per {per} produced").format(indicator=_(ind.label),
                                                                    unit=unit_words(ind.canonical_unit), per=per)
     return name.replace("_", " ").capitalize() if "_" in name else name
+
+
+#: stored values people pick from lists (the tracker's constants; a test checks the keys match), in words
+PHASE_LABELS = {"baseline": N_("baseline"), "follow-up": N_("follow-up")}
+SIZE_LABELS = {"micro": N_("micro"), "small": N_("small"), "medium": N_("medium"), "large": N_("large")}
+PARTNER_TYPE_LABELS = {"industry association": N_("industry association"),
+                       "government SME agency": N_("government SME agency"), "lead buyer": N_("lead buyer"),
+                       "training organisation": N_("training organisation"), "other": N_("other")}
+CRITERION_LABELS = {"growth": N_("growth potential"),
+                    "room_to_improve": N_("room to improve quality, productivity or environmental management"),
+                    "lead_buyers": N_("lead buyers present"), "competent_partners": N_("competent partners"),
+                    "government_priority": N_("fit with government priorities")}
+#: the SCORE training modules (ILO's names; stored as written here)
+MODULE_LABELS = {m: m for m in (N_("Workplace Cooperation"), N_("Quality Management"), N_("Safety and Health at Work"),
+                                N_("Workforce Management"), N_("Gender Equality"), N_("Lean Manufacturing"),
+                                N_("SCORE4Climate"))}
+
+
+def _word(table: dict, value) -> str:
+    value = "" if value is None or value != value else str(value)
+    return _(table[value]) if value in table else value
+
+
+def phase_label(phase) -> str:
+    """'baseline' or 'follow-up' in the run's language (the stored value as given when unknown)."""
+    return _word(PHASE_LABELS, phase)
+
+
+def size_label(size) -> str:
+    """An enterprise's size ('small') in the run's language."""
+    return _word(SIZE_LABELS, size)
+
+
+def partner_type_label(kind) -> str:
+    """An implementation partner's type ('lead buyer') in the run's language."""
+    return _word(PARTNER_TYPE_LABELS, kind)
+
+
+def criterion_label(key) -> str:
+    """A cluster's selection criterion ('growth' -> 'growth potential') in the run's language."""
+    return _word(CRITERION_LABELS, key)
+
+
+def module_label(module) -> str:
+    """A SCORE training module ('Quality Management') in the run's language."""
+    return _word(MODULE_LABELS, module)
+
+
+#: the roles of accounts (stored values), in words
+ROLE_LABELS = {"admin": N_("admin"), "officer": N_("officer"), "trainer": N_("trainer"), "manager": N_("manager")}
+
+
+def role_label(role) -> str:
+    """A role ('officer') in the run's language; unknown roles as given."""
+    role = "" if role is None else str(role)
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
 
 
 #: the steps of a trainer's path (metrics.delivery.PIPELINE; stored values), in words

@@ -89,12 +89,13 @@ def diversion(df: pd.DataFrame) -> pd.DataFrame:
     return g.reset_index()
 
 
-def diversion_change(df: pd.DataFrame) -> pd.DataFrame:
+def diversion_change(df: pd.DataFrame, per_period: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per enterprise with waste at baseline and follow-up: the diversion rate of all baseline
     periods together (diverted kg / waste kg) and of the latest follow-up period, and the change
     in percentage points. Columns: enterprise, baseline, followup (fractions), points,
-    improved (True when more is diverted; None when equal)."""
-    d = diversion(df)
+    improved (True when more is diverted; None when equal). ``per_period``: ``diversion(df)``
+    where the caller has it already."""
+    d = diversion(df) if per_period is None else per_period
     cols = ["enterprise", "baseline", "followup", "points", "improved"]
     if d.empty:
         return pd.DataFrame(columns=cols)

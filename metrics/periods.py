@@ -21,9 +21,10 @@ COMMON_COLUMNS = ["enterprise", "period_start", "period_end"]
 _SERIES = ["enterprise", "indicator", "unit", "carrier"]
 
 
-def _series_rows(df: pd.DataFrame) -> pd.DataFrame:
+def series_rows(df: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``df`` that belong to a compared series: enterprise, indicator, unit, carrier
-    ('' for yield, which is one series), phase, period_start, period_end (parsed)."""
+    ('' for yield, which is one series), phase, period_start, period_end (parsed). What
+    :func:`series_periods` and :func:`common_followup` read; a caller of both hands it to each."""
     if "value_canonical" not in df.columns or "unit_canonical" not in df.columns:
         df = to_canonical(df)
     if df.empty:
@@ -38,13 +39,13 @@ def _series_rows(df: pd.DataFrame) -> pd.DataFrame:
     return rows.merge(compared, on=["enterprise", "indicator", "unit"], how="inner")
 
 
-def series_periods(df: pd.DataFrame) -> pd.DataFrame:
+def series_periods(df: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per compared series (enterprise, indicator, carrier, canonical unit), in order:
     the span of its baseline periods (``baseline_from`` the first start, ``baseline_to`` the last
     end, ``baseline_periods`` how many) and the follow-up period its figure comes from, its latest
     (``followup_from``, ``followup_to``). NaT where the series has no figure in that phase (it
-    counts as 0 there)."""
-    rows = _series_rows(df)
+    counts as 0 there). ``rows``: ``series_rows(df)`` where the caller has it already."""
+    rows = series_rows(df) if rows is None else rows
     if rows.empty:
         return pd.DataFrame(columns=SERIES_PERIOD_COLUMNS)
     # one integer per series: grouping by it is several times cheaper than by four text columns
@@ -65,10 +66,11 @@ def series_periods(df: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
-def common_followup(df: pd.DataFrame) -> pd.DataFrame:
+def common_followup(df: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per enterprise that has one: the latest follow-up period (latest end, then latest start)
-    in which every compared series with a follow-up figure was entered (``COMMON_COLUMNS``)."""
-    rows = _series_rows(df)
+    in which every compared series with a follow-up figure was entered (``COMMON_COLUMNS``).
+    ``rows``: ``series_rows(df)`` where the caller has it already."""
+    rows = series_rows(df) if rows is None else rows
     fu = rows[rows["phase"].eq("follow-up").to_numpy()]
     if fu.empty:
         return pd.DataFrame(columns=COMMON_COLUMNS)

@@ -59,15 +59,16 @@ MATERIAL_COLUMNS = ["stage", "period_start", "period_end", "mass_balance_yield_p
                     "diversion_rate_pct"]
 
 
-def report_materials(df: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+def report_materials(df: pd.DataFrame, stages: pd.DataFrame, per_period: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per period of ``stages`` (ISO 14051): the yield from the mass balance (good output in kg /
     material input, in %), the material lost per kg of good product, and the diversion rate of
-    waste (recycled, sold, composted / all waste, in %). Empty when no period has any of them."""
+    waste (recycled, sold, composted / all waste, in %). Empty when no period has any of them.
+    ``per_period``: ``diversion(df)`` where the caller has it already."""
     if df.empty or stages.empty:
         return pd.DataFrame(columns=MATERIAL_COLUMNS)
     keys = ["phase", "period_start", "period_end"]
     out = stages[["stage"] + keys].copy()
-    mb, dv = mass_balance(df), diversion(df)
+    mb, dv = mass_balance(df), diversion(df) if per_period is None else per_period
     out = out.merge(mb[keys + ["yield", "loss_per_good"]], on=keys, how="left")
     out = out.merge(dv[keys + ["diversion_rate"]], on=keys, how="left")
     out["mass_balance_yield_pct"] = out["yield"] * 100

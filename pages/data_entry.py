@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import labels
+from metrics.i18n import N_, _, ngettext, pgettext
 from tracker import entry, errors, measurements
 from tracker import io as tio
 from ui import shared
@@ -24,12 +25,12 @@ def render() -> None:
     # save, so what the browser holds for one enterprise is never saved into another
     k = shared.form_keys("entry", enterprise_id)
     name = shared.plain(ent["name"])
-    st.title(f"Enter figures: {name}")
+    st.title(_("Enter figures: {name}").format(name=name))
     shared.flash("entry")
-    st.caption("One period at a time: the baseline before training, then each follow-up. Leave a line empty to skip "
-               "it. Figures saved again for the same period replace the stored ones.")
-    st.info("Figures typed here belong to this enterprise. Save them before you pick another enterprise or page: "
-            "unsaved figures are not kept.", icon=":material/info:")
+    st.caption(_("One period at a time: the baseline before training, then each follow-up. Leave a line empty to "
+                 "skip it. Figures saved again for the same period replace the stored ones."))
+    st.info(_("Figures typed here belong to this enterprise. Save them before you pick another enterprise or page: "
+              "unsaved figures are not kept."), icon=":material/info:")
 
     # the versions of the stored figures when this form opened: a save over a figure someone else
     # has saved since is stopped, and the person decides (measurements.save_measurements)
@@ -40,46 +41,54 @@ def render() -> None:
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns(3)
         phases = ["baseline", "follow-up"]
-        phase = c1.selectbox("Phase", phases, index=phases.index(defaults.phase), key=f"{k}_phase")
+        phase = c1.selectbox(_("Phase"), phases, index=phases.index(defaults.phase), format_func=shared.phase_label,
+                             key=f"{k}_phase")
         earliest, latest = dt.date(1990, 1, 1), dt.date(dt.date.today().year + 10, 12, 31)
-        start = c2.date_input("Period start", value=defaults.start, min_value=earliest, max_value=latest,
+        start = c2.date_input(_("Period start"), value=defaults.start, min_value=earliest, max_value=latest,
                               key=f"{k}_start")
-        end = c3.date_input("Period end", value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
+        end = c3.date_input(_("Period end"), value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
         period_slot = st.empty()
         entries, slots = {}, {}
+        usual_units = entry.usual_units(history)  # the unit this enterprise used last comes first
         for field in entry.FIELDS:
             if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
-                st.markdown("**Optional**")
-                st.caption(OPTIONAL_NOTE)
+                st.markdown(_("**Optional**"))
+                st.caption(_(OPTIONAL_NOTE))
             cols = st.columns([3, 2, 2, 2])
-            cols[0].markdown(f"**{field.label}**")
+            label = _(field.label)
+            cols[0].markdown(f"**{label}**")
             if field.key == entry.HAZARDOUS_FIELD:
-                cols[0].caption("Counted in the waste total: do not enter it in the lines above too")
+                cols[0].caption(_("Counted in the waste total: do not enter it in the lines above too"))
             carrier = field.carrier
             if field.indicator == "energy" and not field.carrier:
-                carrier = cols[1].selectbox(f"{field.label} fuel", entry.FUELS, key=f"{k}_{field.key}_carrier",
+                carrier = cols[1].selectbox(_("{label} fuel").format(label=label), entry.FUELS,
+                                            key=f"{k}_{field.key}_carrier",
                                             format_func=labels.carrier_label, label_visibility="collapsed")
             elif field.indicator == "waste":
-                carrier = cols[1].selectbox(f"{field.label} destination", entry.DESTINATIONS,
+                carrier = cols[1].selectbox(_("{label} destination").format(label=label), entry.DESTINATIONS,
                                             format_func=labels.carrier_label, key=f"{k}_{field.key}_carrier",
                                             label_visibility="collapsed")
             elif field.indicator == "water":
-                carrier = cols[1].selectbox(f"{field.label} source", entry.WATER_SOURCES,
-                                            format_func=lambda c: labels.carrier_label(c) or "Source (optional)",
+                carrier = cols[1].selectbox(_("{label} source").format(label=label), entry.WATER_SOURCES,
+                                            format_func=lambda c: labels.carrier_label(c) or _("Source (optional)"),
                                             key=f"{k}_{field.key}_carrier", label_visibility="collapsed")
-            value = cols[2].text_input(f"{field.label} value", key=f"{k}_{field.key}_value", placeholder="value",
+            value = cols[2].text_input(_("{label} value").format(label=label), key=f"{k}_{field.key}_value",
+                                       placeholder=_("value"),
                                        label_visibility="collapsed")
             choices = entry.unit_choices(field)
-            usual = entry.usual_unit(field, history)  # the unit this enterprise used last comes first
-            unit = cols[3].selectbox(f"{field.label} unit", choices, index=choices.index(usual) if usual else 0,
+            usual = usual_units[field.key]
+            unit = cols[3].selectbox(_("{label} unit").format(label=label), choices,
+                                     index=choices.index(usual) if usual else 0,
                                      format_func=labels.unit_words, key=f"{k}_{field.key}_unit",
                                      label_visibility="collapsed")
             entries[field.key] = dict(value=value, unit=unit, carrier=carrier) | _optional_inputs(field.key, k)
             slots[field.key] = st.empty()
-        confirm = st.checkbox("I have checked the figures and dates flagged above; save them anyway",
+        confirm = st.checkbox(_("I have checked the figures and dates flagged above; save them anyway"),
                               key=f"{k}_confirm")
-        saved = st.form_submit_button(f"Save for {name}", type="primary")
+        saved = st.form_submit_button(_("Save for {name}").format(name=name), type="primary")
 
+    period = dict(name=name, phase=shared.phase_label(phase), start=f"{start:%Y-%m-%d}" if start else "",
+                  end=f"{end:%Y-%m-%d}" if end else "")  # for the message after a save
     if saved:
         check = entry.check_form(ent, phase, start, end, entries, history)
         for key, reasons in check.problems.items():
@@ -87,79 +96,91 @@ def render() -> None:
         for key, text in check.warnings.items():
             (period_slot if key == "period" else slots[key]).warning(shared.plain(text))
         if check.empty:
-            st.warning("Nothing to save: enter at least one value.")
+            st.warning(_("Nothing to save: enter at least one value."))
         elif check.problems:
-            st.error("Nothing was saved. Correct the lines marked above and save again.")
+            st.error(_("Nothing was saved. Correct the lines marked above and save again."))
         elif check.warnings and not confirm:
-            st.warning("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the box "
-                       "to confirm and save again.")
+            st.warning(_("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the "
+                         "box to confirm and save again."))
         else:
-            _store(engine, user, enterprise_id, check.parsed, seen, k,
-                   f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+            _store(engine, user, enterprise_id, check.parsed, seen, k, period)
     if f"{k}_changed" in st.session_state:  # what someone else saved meanwhile, and the person's choice
         _decide(engine, user, enterprise_id, entry.check_form(ent, phase, start, end, entries, history).parsed,
-                seen, k, f"Saved for {name}, {phase} {start:%Y-%m-%d} to {end:%Y-%m-%d}")
+                seen, k, period)
 
     periods = measurements.stored_periods(engine, user, enterprise_id)
     if not periods.empty:
-        with st.expander(f"Stored periods ({len(periods)})"):
+        with st.expander(_("Stored periods ({n})").format(n=len(periods))):
             st.dataframe(labels.people_table(periods), hide_index=True, key="stored_periods")
             with st.form(f"{k}_delete_period"):
-                period_names = {i: f"{r.phase} {r.period_start:%Y-%m-%d} to {r.period_end:%Y-%m-%d} "
-                                   f"({r.figures} figures)" for i, r in enumerate(periods.itertuples())}
+                period_names = {i: ngettext("{phase} {start} to {end} ({n} figures)",
+                                            "{phase} {start} to {end} ({n} figures)", int(r.figures)).format(
+                    phase=shared.phase_label(r.phase), start=f"{r.period_start:%Y-%m-%d}",
+                    end=f"{r.period_end:%Y-%m-%d}",
+                    n=r.figures) for i, r in enumerate(periods.itertuples())}
                 c1, c2, c3 = st.columns([3, 1, 1])
-                pick = c1.selectbox("Delete a period entered by mistake (wrong dates or phase)", list(period_names),
-                                    format_func=period_names.get, index=None, placeholder="Choose the period to delete",
-                                    key=f"{k}_delete_period_pick")
-                sure = c2.checkbox("Yes, delete its figures", key=f"{k}_delete_period_sure")
-                if c3.form_submit_button("Delete"):
+                pick = c1.selectbox(_("Delete a period entered by mistake (wrong dates or phase)"), list(period_names),
+                                    format_func=period_names.get, index=None,
+                                    placeholder=_("Choose the period to delete"), key=f"{k}_delete_period_pick")
+                sure = c2.checkbox(_("Yes, delete its figures"), key=f"{k}_delete_period_sure")
+                if c3.form_submit_button(_("Delete")):
                     if pick is None:
-                        st.warning("Choose the period to delete first.")
+                        st.warning(_("Choose the period to delete first."))
                     elif not sure:
-                        st.warning("Tick 'Yes, delete its figures' to confirm, then press Delete again.")
+                        st.warning(_("Tick 'Yes, delete its figures' to confirm, then press Delete again."))
                     else:
                         r = periods.iloc[pick]
                         try:
                             n = measurements.delete_period(engine, user, enterprise_id, r["phase"],
                                                            r["period_start"], r["period_end"])
                         except (LookupError, errors.AccessDenied) as exc:
-                            st.error(f"{shared.plain(exc)} Nothing was deleted.")
+                            st.error(_("{error} Nothing was deleted.").format(error=shared.plain(exc)))
                         else:
-                            shared.form_saved("entry", enterprise_id,
-                                              shared.plain(f"Deleted {n} figures: {period_names[pick]}."))
+                            shared.form_saved("entry", enterprise_id, shared.plain(
+                                ngettext("Deleted {n} figures: {period}.", "Deleted {n} figures: {period}.", n)
+                                .format(n=n, period=period_names[pick])))
 
     st.divider()
-    st.subheader("Upload a file")
-    st.caption("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "
-               "A file with any bad row is refused as a whole, with every problem listed.")
+    st.subheader(_("Upload a file"))
+    st.caption(_("Fill in the template (one row per figure; the Excel version explains every column) and upload it. "
+                 "A file with any bad row is refused as a whole, with every problem listed."))
     d1, d2 = st.columns(2)
-    d1.download_button("Template (Excel)", lambda: tio.template_bytes("xlsx"), "score4climate-template.xlsx",
+    d1.download_button(_("Template (Excel)"), shared.in_language(lambda: tio.template_bytes("xlsx")),
+                       pgettext("file name", "score4climate-template.xlsx"),
                        key="template_xlsx", on_click="ignore")  # made when pressed, not on every run
-    d2.download_button("Template (CSV)", lambda: tio.template_bytes("csv"), "score4climate-template.csv",
-                       key="template_csv", on_click="ignore")
+    d2.download_button(_("Template (CSV)"), shared.in_language(lambda: tio.template_bytes("csv")),
+                       pgettext("file name", "score4climate-template.csv"), key="template_csv", on_click="ignore")
     shared.flash("upload")
     u = shared.form_keys("upload", enterprise_id)  # emptied after an import, so it cannot run twice
-    upload = st.file_uploader("Template file (.csv or .xlsx)", type=["csv", "xlsx"], key=f"{u}_file")
-    if upload is not None and st.button("Import file", key=f"{u}_import"):
-        bar = st.progress(0.0, text="Reading the file")
+    upload = st.file_uploader(_("Template file (.csv or .xlsx)"), type=["csv", "xlsx"], key=f"{u}_file")
+    if upload is not None and st.button(_("Import file"), key=f"{u}_import"):
+        bar = st.progress(0.0, text=_("Reading the file"))
         try:
             counts = tio.import_file(engine, user, upload.getvalue(), upload.name,
                                      progress=lambda f, t: bar.progress(min(f, 1.0), text=t))
         except errors.RejectedInput as exc:
             bar.empty()
             first = exc.problems.head(10)
-            listed = "\n".join(f"- line {p.row}{f', column {shared.plain(p.column)}' if p.column else ''}: "
-                               f"{shared.plain(p.reason)}" for p in first.itertuples())
-            more = f"\n- ... {len(exc.problems) - 10} more below" if len(exc.problems) > 10 else ""
-            st.error(f"{shared.plain(upload.name)} was refused; nothing was stored. Correct these rows and upload it "
-                     "again:\n" + listed + more)
-            st.dataframe(exc.problems.rename(columns={"row": "line"}), hide_index=True, key="upload_problems")
+            listed = "\n".join("- " + (_("line {line}, column {column}: {reason}") if p.column else
+                                       _("line {line}: {reason}")).format(line=p.row, column=shared.plain(p.column),
+                                                                          reason=shared.plain(p.reason))
+                               for p in first.itertuples())
+            more = len(exc.problems) - 10
+            more = ("\n- " + ngettext("... {n} more below", "... {n} more below", more).format(n=more)
+                    if more > 0 else "")
+            st.error(_("{file} was refused; nothing was stored. Correct these rows and upload it again:").format(
+                file=shared.plain(upload.name)) + "\n" + listed + more)
+            st.dataframe(exc.problems.rename(columns={"row": _("line"), "column": _("column"), "reason": _("reason")}),
+                         hide_index=True, key="upload_problems")
         except errors.AccessDenied as exc:
             bar.empty()
-            st.error(f"{shared.plain(exc)} The file may only hold figures of enterprises you work with.")
+            st.error(_("{error} The file may only hold figures of enterprises you work with.").format(
+                error=shared.plain(exc)))
         else:  # a rerun draws the stored periods with the file's figures, without the progress bar
-            shared.form_saved("upload", enterprise_id, f"{shared.plain(upload.name)}: {counts['inserted']} figures "
-                                                       f"added, {counts['updated']} updated.")
+            shared.form_saved("upload", enterprise_id, ngettext(
+                "{file}: {inserted} figures added, {updated} updated.",
+                "{file}: {inserted} figures added, {updated} updated.", counts["inserted"]).format(
+                file=shared.plain(upload.name), **counts))
 
 
 def _optional_inputs(key: str, k: str) -> dict:
@@ -170,30 +191,31 @@ def _optional_inputs(key: str, k: str) -> dict:
         return {}
     cols = st.columns([3, 2, 2, 2])
     if "renewable_pct" in wanted:
-        cols[0].caption("Optional: the share of this electricity from renewable sources (green tariff, supplier's "
-                        "mix), for the renewable / non-renewable split of the disclosures")
-        return {"renewable_pct": cols[2].text_input("Renewable share of electricity, % (optional)",
-                                                    key=f"{k}_{key}_renewable_pct", placeholder="% renewable")}
-    cols[0].caption("Optional: the material's price per unit of the unit on the right, for the value of material "
-                    "saved (never converted between currencies)")
-    return {"price": cols[2].text_input("Material price per unit (optional)", key=f"{k}_{key}_price",
-                                        placeholder="price per unit"),
-            "currency": cols[3].text_input("Currency of the price (optional)", key=f"{k}_{key}_currency",
-                                           placeholder="currency, e.g. INR", max_chars=3)}
+        cols[0].caption(_("Optional: the share of this electricity from renewable sources (green tariff, "
+                          "supplier's mix), for the renewable / non-renewable split of the disclosures"))
+        return {"renewable_pct": cols[2].text_input(_("Renewable share of electricity, % (optional)"),
+                                                    key=f"{k}_{key}_renewable_pct", placeholder=_("% renewable"))}
+    cols[0].caption(_("Optional: the material's price per unit of the unit on the right, for the value of material "
+                      "saved (never converted between currencies)"))
+    return {"price": cols[2].text_input(_("Material price per unit (optional)"), key=f"{k}_{key}_price",
+                                        placeholder=_("price per unit")),
+            "currency": cols[3].text_input(_("Currency of the price (optional)"), key=f"{k}_{key}_currency",
+                                           placeholder=_("currency, e.g. INR"), max_chars=3)}
 
 
 #: what the form's optional lines are for
-OPTIONAL_NOTE = ("Only if you have them. Degree days: the weather of the period (heating or cooling degree days, "
-                 "°C or °F, from a weather service); with 12 or more monthly baseline periods the report's "
-                 "regression baseline takes them into account.")
+OPTIONAL_NOTE = N_("Only if you have them. Degree days: the weather of the period (heating or cooling degree days, "
+                   "°C or °F, from a weather service); with 12 or more monthly baseline periods the report's "
+                   "regression baseline takes them into account.")
 
 #: what the form calls each line (energy of any fuel is one of the fuel lines)
 LABELS = {(f.indicator, f.carrier): f.label for f in entry.FIELDS}
 
 
-def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved: str) -> bool:
+def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period: dict) -> bool:
     """Save the form's figures as long as nobody changed them since the form opened (``seen``);
-    otherwise keep what changed for :func:`_decide` to show (and return True)."""
+    otherwise keep what changed for :func:`_decide` to show (and return True). ``period`` names the
+    enterprise, phase, start and end for the message."""
     try:
         counts = measurements.save_measurements(engine, user, parsed, expected=seen)
     except errors.ConcurrentChange as exc:
@@ -204,35 +226,40 @@ def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved: 
         return False
     else:
         st.session_state.pop(f"{k}_changed", None)
-        shared.form_saved("entry", enterprise_id, f"{saved}: {counts['inserted']} new figures, "
-                                                  f"{counts['updated']} updated.")
+        shared.form_saved("entry", enterprise_id, ngettext(
+            "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
+            "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
+            counts["inserted"]).format(**period, **counts))
 
 
-def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, saved: str) -> None:
+def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period: dict) -> None:
     """Figures someone else saved since this form opened: show theirs beside the person's own and
     let them replace theirs or keep them."""
     changed = st.session_state[f"{k}_changed"]
     who = ", ".join(shared.plain(b) for b in dict.fromkeys(changed["by"].astype(str)))
-    st.warning(f"Nothing was saved: {who} saved figures of this period since you opened the form. Compare them "
-               "with yours, then replace theirs with yours or keep theirs.", icon=":material/group:")
-    figure = [LABELS.get((i, c)) or f"{LABELS.get((i, ''), i)}: {c.replace('_', ' ')}".rstrip(": ")
+    st.warning(_("Nothing was saved: {who} saved figures of this period since you opened the form. Compare them "
+                 "with yours, then replace theirs with yours or keep theirs.").format(who=who), icon=":material/group:")
+    figure = [_(LABELS[(i, c)]) if (i, c) in LABELS else
+              f"{_(LABELS.get((i, ''), i))}: {c.replace('_', ' ')}".rstrip(": ")
               for i, c in zip(changed["indicator"], changed["carrier"], strict=True)]
     # st.table reads Markdown in its cells: the user name as typed
     shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure,
-                           by=changed["by"].map(shared.plain))
+                           by=changed["by"].map(shared.plain), phase=changed["phase"].map(shared.phase_label))
     st.table(shown[["figure", "phase", "period_start", "period_end", "theirs", "by", "at", "yours"]]
-             .rename(columns={"theirs": "saved by them", "by": "saved by", "at": "saved at",
-                              "yours": "yours (not saved)", "period_start": "start", "period_end": "end"}),
+             .rename(columns={"figure": _("figure"), "phase": _("phase"), "theirs": _("saved by them"),
+                              "by": _("saved by"), "at": _("saved at"), "yours": _("yours (not saved)"),
+                              "period_start": _("start"), "period_end": _("end")}),
              hide_index=True)
     c1, c2 = st.columns(2)
-    if c1.button("Replace theirs with mine", key=f"{k}_mine", type="primary"):
+    if c1.button(_("Replace theirs with mine"), key=f"{k}_mine", type="primary"):
         st.session_state.pop(f"{k}_changed")
         seen.update(dict(zip(changed["key"], changed["seen"], strict=True)))  # now seen
-        if _store(engine, user, enterprise_id, parsed, seen, k, saved):
+        if _store(engine, user, enterprise_id, parsed, seen, k, period):
             st.rerun()  # changed again meanwhile: show what changed now
-    if c2.button("Keep theirs (discard mine)", key=f"{k}_theirs"):
+    if c2.button(_("Keep theirs (discard mine)"), key=f"{k}_theirs"):
         st.session_state.pop(f"{k}_changed")
-        shared.form_saved("entry", enterprise_id, f"Kept the figures {who} saved; yours were not saved.")
+        shared.form_saved("entry", enterprise_id, _("Kept the figures {who} saved; yours were not saved.").format(
+            who=who))
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

@@ -2,44 +2,48 @@
 import streamlit as st
 
 from metrics import formatting, labels
+from metrics.i18n import _, ngettext, pgettext
 from tracker import charts, disclosures, errors, handover, pdf, statements, tables
 from tracker.countries import country_name
 from tracker.report import enterprise_report
-from ui import shared
+from ui import chart_locale, shared
 
 
 def _statements(user, enterprise_id: int, slug: str) -> None:
     """Results statements: issue one (frozen as issued); each issued one with whether today's figures differ."""
-    st.markdown("**Results statement** (one page; its figures are frozen when issued)")
-    if st.button("Issue a results statement", key="issue_statement"):
+    st.markdown(_("**Results statement** (one page; its figures are frozen when issued)"))
+    if st.button(_("Issue a results statement"), key="issue_statement"):
         try:
-            sid, _ = statements.issue_statement(shared.engine(), user, enterprise_id)
+            sid, _unused = statements.issue_statement(shared.engine(), user, enterprise_id)
         except (ValueError, errors.AccessDenied) as exc:
-            st.error(f"{shared.plain(exc)} Nothing was issued.")
+            st.error(_("{error} Nothing was issued.").format(error=shared.plain(exc)))
         else:
-            st.success(f"Statement {sid} issued.")
+            st.success(_("Statement {id} issued.").format(id=sid))
     for s in statements.list_statements(shared.engine(), user, enterprise_id):
         with st.container(border=True):
-            st.markdown(f"**{s['id']}** · issued {s['issued_at']:%Y-%m-%d %H:%M} UTC by {shared.plain(s['issued_by'])} "
-                        f"· factor set {shared.plain(s['factor_set'])} · {shared.plain(s['period'])}")
+            st.markdown(_("**{id}** · issued {at} UTC by {by} · factor set {factor_set} · {period}").format(
+                id=s["id"], at=f"{s['issued_at']:%Y-%m-%d %H:%M}", by=shared.plain(s["issued_by"]),
+                factor_set=shared.plain(s["factor_set"]), period=shared.plain(s["period"])))
             diff = s["differences"]
             changed = diff[diff["changed"].to_numpy(dtype=bool)]
             if changed.empty:
-                st.caption("Today's figures and factor set give the same numbers as issued.")
+                st.caption(_("Today's figures and factor set give the same numbers as issued."))
             else:
-                st.warning(f"Today, {shared.plain(s['why'] or 'the figures')} give different numbers for "
-                           f"{len(changed)} figure(s); the statement stays as issued.")
+                st.warning(ngettext("Today, {why} give different numbers for {n} figure(s); the statement stays as "
+                                    "issued.", "Today, {why} give different numbers for {n} figure(s); the statement "
+                                    "stays as issued.", len(changed)).format(
+                    why=shared.plain(s["why"] or _("the figures")), n=len(changed)))
                 st.dataframe(tables.statement_differences_table(changed), hide_index=True, key=f"diff_{s['id']}")
             c1, c2 = st.columns(2)
-            c1.download_button("Statement (HTML)", s["html"].encode("utf-8"), f"{slug}-{s['id']}.html",
+            c1.download_button(_("Statement (HTML)"), s["html"].encode("utf-8"), f"{slug}-{s['id']}.html",
                                mime="text/html", key=f"download_{s['id']}", on_click="ignore")
             if s["has_pdf"] or pdf.pdf_available():  # printed the first time it is asked for, the same file after
-                c2.download_button("Statement (PDF)",
+                c2.download_button(_("Statement (PDF)"),
                                    lambda sid=s["id"]: statements.statement_pdf(shared.engine(), user, sid),
                                    f"{slug}-{s['id']}.pdf", mime="application/pdf", key=f"download_pdf_{s['id']}",
                                    on_click="ignore")
             else:
-                c2.caption("The PDF needs Chromium on the server; print the HTML statement from a browser instead.")
+                c2.caption(_("The PDF needs Chromium on the server; print the HTML statement from a browser instead."))
 
 
 def render() -> None:
@@ -53,30 +57,31 @@ def render() -> None:
 
     ent = report.enterprise
     st.title(shared.plain(ent["name"]))
-    st.caption(" · ".join(shared.plain(x) for x in [country_name(ent["country"]), ent["sector"], ent["size"],
-                                                    ent["partner"]] if x))
+    st.caption(" · ".join(shared.plain(x) for x in [country_name(ent["country"]), ent["sector"],
+                                                    _(ent["size"]) if ent["size"] else "", ent["partner"]] if x))
     if ent["synthetic"]:
-        st.info("Synthetic demo enterprise: every figure is made up for demonstration.")
+        st.info(_("Synthetic demo enterprise: every figure is made up for demonstration."))
     elif report.measurements["note"].str.contains("synthetic").any():
-        st.info("Figures noted 'synthetic' below are demo values; the others are published case-study figures.")
+        st.info(_("Figures noted 'synthetic' below are demo values; the others are published case-study figures."))
 
     if report.measurements.empty:
-        st.info("No figures yet for this enterprise.")
+        st.info(_("No figures yet for this enterprise."))
         st.stop()
 
     if report.periods_differ:
-        st.caption("Periods differ in length, so extensive figures are compared as per-day rates.")
+        st.caption(_("Periods differ in length, so extensive figures are compared as per-day rates."))
 
     if report.stages["yield_pct"].notna().any() or report.stages["waste_share_pct"].notna().any():
-        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart")
+        st.plotly_chart(charts.stage_chart(report.stages, report.actions), key="stage_chart",
+                        config=chart_locale.config())
         if not report.actions.empty:
-            st.caption("Improvement actions marked ▲ on the chart: "
-                       + "; ".join(shared.plain(a) for a in charts.action_key(report.actions)) + ".")
+            st.caption(_("Improvement actions marked ▲ on the chart: {actions}.").format(
+                actions="; ".join(shared.plain(a) for a in charts.action_key(report.actions))))
 
-    st.subheader("Changes: baseline to latest follow-up")
+    st.subheader(_("Changes: baseline to latest follow-up"))
     changes = report.changes
     if changes.empty:
-        st.info("A baseline and a follow-up are both needed to compute changes.")
+        st.info(_("A baseline and a follow-up are both needed to compute changes."))
     else:
         table = tables.changes_table(changes, report.periods)
         st.dataframe(table, hide_index=True, key="changes_table")
@@ -89,94 +94,101 @@ def render() -> None:
         if not report.same_months_changes.empty:
             st.dataframe(tables.changes_table(report.same_months_changes), hide_index=True, key="same_months_table")
         if not report.normalised.empty:
-            st.markdown("**Per unit of production (ISO 50006), beside the absolute change**")
+            st.markdown(_("**Per unit of production (ISO 50006), beside the absolute change**"))
             st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
-            st.caption(labels.NORMALISED_NOTE)
+            st.caption(_(labels.NORMALISED_NOTE))
         if report.regression is not None:
-            st.markdown("**Regression baseline (energy on production and, where entered, degree days)**")
+            st.markdown(_("**Regression baseline (energy on production and, where entered, degree days)**"))
             st.caption(tables.regression_text(report.regression))
             if report.regression.valid:
-                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart")
+                st.plotly_chart(charts.cusum_chart(report.regression.cusum), key="cusum_chart",
+                                config=chart_locale.config())
         st.plotly_chart(charts.changes_vs_reference(changes, report.reference,
-                                                    "This enterprise beside the programme's reported averages"),
-                        key="reference_chart")
+                                                    _("This enterprise beside the programme's reported averages")),
+                        key="reference_chart", config=chart_locale.config())
 
     if not report.targets.empty:
-        st.subheader("Targets and progress")
+        st.subheader(_("Targets and progress"))
         st.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
-        st.caption(labels.ON_TRACK_NOTE + " Targets are set on the Profile page.")
+        st.caption(_("{note} Targets are set on the Profile page.").format(note=_(labels.ON_TRACK_NOTE)))
 
     if not report.materials.empty or not report.diversion.empty:
-        st.subheader("Materials and waste")
+        st.subheader(_("Materials and waste"))
         if not report.materials.empty:
             materials = labels.people_table(report.materials)  # figures as the hand-over writes them: 94.9, not 94.902
             figures = materials.select_dtypes("number").columns
             materials[figures] = materials[figures].map(formatting.number)
             st.dataframe(materials, hide_index=True, key="materials_table")
-            st.caption("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
-                       "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or composted "
-                       "/ all waste.")
+            st.caption(_("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
+                         "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or "
+                         "composted / all waste."))
         if not report.diversion.empty:
             st.markdown(shared.plain(report.diversion_note()))
     if not report.savings.empty:
-        st.subheader("Value of material saved")
+        st.subheader(_("Value of material saved"))
         st.dataframe(tables.savings_table(report.savings, report.savings_totals), hide_index=True,
                      key="savings_table")
-        st.caption(tables.SAVINGS_NOTE)
+        st.caption(_(tables.SAVINGS_NOTE))
 
     if not report.impacts.empty:
-        st.subheader("Energy, emissions and intensities by period")
+        st.subheader(_("Energy, emissions and intensities by period"))
         st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
                      key="impacts_table", column_config={
                          labels.column_label(c): st.column_config.NumberColumn(format="%.0f")
                          for c in ("energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e",
                                    "biogenic_kg_co2_memo")})
         if not report.factors.empty:
-            st.caption(report.emissions_note() + " Intensities are per unit of production of the same period.")
+            st.caption(_("{note} Intensities are per unit of production of the same period.").format(
+                note=report.emissions_note()))
             st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
-    st.subheader("Programme averages for comparison")
+    st.subheader(_("Programme averages for comparison"))
     st.dataframe(tables.averages_table(report.reference, report.database_averages), hide_index=True,
                  key="reference_table")
-    st.caption("Reported: the programme's published averages (mean over enterprises of each one's reported change). "
-               "Database: the same mean, and the median, over the enterprises in this database with both a baseline "
-               "and a follow-up (the baseline other than 0), each counted once; '–' where too few other enterprises "
-               "take part (3 for the mean, 10 for the median) or where it would differ from figures shown before by "
-               "one or two enterprises' figures.")
+    st.caption(_("Reported: the programme's published averages (mean over enterprises of each one's reported "
+                 "change). Database: the same mean, and the median, over the enterprises in this database with both a "
+                 "baseline and a follow-up (the baseline other than 0), each counted once; '–' where too few other "
+                 "enterprises take part (3 for the mean, 10 for the median) or where it would differ from figures "
+                 "shown before by one or two enterprises' figures."))
 
     if not report.actions.empty:
-        st.subheader("Improvement actions")
+        st.subheader(_("Improvement actions"))
         st.dataframe(labels.people_table(report.actions), hide_index=True, key="actions_table")
 
-    st.subheader("Hand over")
-    slug = "".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60] or "enterprise"
+    st.subheader(_("Hand over"))
+    slug = ("".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60]
+            or pgettext("file name", "enterprise"))
     h1, h2, h3 = st.columns(3)
     # the files are made when a button is pressed, not on every run of the page, and a press does not
     # run the page again
-    h1.download_button("Report (HTML, works offline and prints)", lambda: handover.report_html(report),
-                       f"{slug}-report.html", mime="text/html", key="download_html", on_click="ignore")
-    h2.download_button("Figures (Excel)", lambda: handover.report_xlsx(report), f"{slug}-figures.xlsx",
+    h1.download_button(_("Report (HTML, works offline and prints)"),
+                       shared.in_language(lambda: handover.report_html(report)),
+                       pgettext("file name", "{slug}-report.html").format(slug=slug), mime="text/html",
+                       key="download_html", on_click="ignore")
+    h2.download_button(_("Figures (Excel)"), shared.in_language(lambda: handover.report_xlsx(report)),
+                       pgettext("file name", "{slug}-figures.xlsx").format(slug=slug),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="download_xlsx",
                        on_click="ignore")
     if pdf.pdf_available():
-        if h3.button("Make a PDF", key="make_pdf"):
-            with st.spinner("Printing the report to PDF"):
+        if h3.button(_("Make a PDF"), key="make_pdf"):
+            with st.spinner(_("Printing the report to PDF")):
                 try:
                     st.session_state["report_pdf"] = (handover.fingerprint(report), handover.report_pdf(report))
                 except RuntimeError as exc:
                     st.error(shared.plain(exc))
         made = st.session_state.get("report_pdf")
         if made and made[0] == handover.fingerprint(report):  # a PDF of figures since changed is not offered
-            h3.download_button("Report (PDF)", made[1], f"{slug}-report.pdf", mime="application/pdf",
-                               key="download_pdf")
+            h3.download_button(_("Report (PDF)"), made[1], pgettext("file name", "{slug}-report.pdf").format(slug=slug),
+                               mime="application/pdf", key="download_pdf")
     else:
-        h3.caption("PDF needs Chromium on the server; print the HTML report from a browser instead.")
+        h3.caption(_("PDF needs Chromium on the server; print the HTML report from a browser instead."))
     _statements(user, enterprise_id, slug)
-    st.download_button("Disclosures: VSME basic module and GRI (Excel)",
-                       lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id),
+    st.download_button(_("Disclosures: VSME basic module and GRI (Excel)"),
+                       shared.in_language(
+                           lambda: disclosures.enterprise_workbook(shared.engine(), user, enterprise_id)),
                        f"{slug}-vsme-gri.xlsx", mime=disclosures.XLSX, key="download_disclosures", on_click="ignore",
-                       help="One row per datapoint: the standard's reference, value, unit, period and method note; "
-                            "'not collected' where the figures were not entered, never 0.")
+                       help=_("One row per datapoint: the standard's reference, value, unit, period and method "
+                              "note; 'not collected' where the figures were not entered, never 0."))
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

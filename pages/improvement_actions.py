@@ -4,6 +4,7 @@ import datetime as dt
 import streamlit as st
 
 from metrics import labels
+from metrics.i18n import _
 from tracker import activities, errors, measurements
 from ui import shared
 
@@ -13,7 +14,7 @@ def render() -> None:
     user, enterprise_id = shared.enterprise_page()
     engine = shared.engine()
     try:
-        ent, _ = measurements.enterprise_info(engine, user, enterprise_id)
+        ent, _unused = measurements.enterprise_info(engine, user, enterprise_id)
         actions = activities.list_actions(engine, user, enterprise_id)
     except errors.AccessDenied as exc:
         st.error(shared.plain(exc))
@@ -21,56 +22,58 @@ def render() -> None:
 
     k = shared.form_keys("action", enterprise_id)  # the form's widgets belong to this enterprise
     name = shared.plain(ent["name"])
-    st.title(f"Improvement actions: {name}")
-    st.caption("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
-               "Actions are marked on the enterprise's charts at their date.")
+    st.title(_("Improvement actions: {name}").format(name=name))
+    st.caption(_("Record each change the improvement team makes (a new machine, a repaired leak, a new procedure). "
+                 "Actions are marked on the enterprise's charts at their date."))
     shared.flash("action")
 
     with st.form(f"{k}_form"):  # kept when refused, empty after a save or for another enterprise
         c1, c2 = st.columns([1, 3])
-        when = c1.date_input("Date", value=dt.date.today(), key=f"{k}_date")
-        description = c2.text_input("What was done", key=f"{k}_description",
-                                    placeholder="e.g. Guillotine machine for cutting rubber pellets")
+        when = c1.date_input(_("Date"), value=dt.date.today(), key=f"{k}_date")
+        description = c2.text_input(_("What was done"), key=f"{k}_description",
+                                    placeholder=_("e.g. Guillotine machine for cutting rubber pellets"))
         c3, c4, c5 = st.columns([1, 1, 2])
-        investment = c3.number_input("Investment", min_value=0.0, value=None, step=100.0, key=f"{k}_investment",
-                                     placeholder="optional")
-        currency = c4.text_input("Currency (ISO code)", max_chars=3, key=f"{k}_currency", placeholder="e.g. INR")
-        indicators = c5.multiselect("Indicators affected", list(labels.INDICATOR_LABELS),
+        investment = c3.number_input(_("Investment"), min_value=0.0, value=None, step=100.0, key=f"{k}_investment",
+                                     placeholder=_("optional"))
+        currency = c4.text_input(_("Currency (ISO code)"), max_chars=3, key=f"{k}_currency",
+                                 placeholder=_("e.g. INR"))
+        indicators = c5.multiselect(_("Indicators affected"), list(labels.INDICATOR_LABELS),
                                     format_func=labels.indicator_label, key=f"{k}_indicators")
-        added = st.form_submit_button(f"Save for {name}", type="primary")
+        added = st.form_submit_button(_("Save for {name}").format(name=name), type="primary")
 
     if added:
         try:
             activities.add_action(engine, user, enterprise_id, when, description, investment,
                                   currency.strip().upper(), indicators, exists_ok=False)
         except (ValueError, errors.AccessDenied) as exc:
-            st.error(f"{shared.plain(exc)} Nothing was saved.")
+            st.error(_("{error} Nothing was saved.").format(error=shared.plain(exc)))
         else:
-            shared.form_saved("action", enterprise_id, "Action saved.")
+            shared.form_saved("action", enterprise_id, _("Action saved."))
 
     if actions.empty:
-        st.info("No actions recorded yet.")
+        st.info(_("No actions recorded yet."))
     else:
         st.dataframe(labels.people_table(actions.drop(columns=["id"])), hide_index=True, key="actions_list")
         with st.form(f"{k}_delete"):
             action_names = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
             c1, c2, c3 = st.columns([3, 1, 1])
-            gone = c1.selectbox("Delete an action recorded by mistake", list(action_names),
-                                format_func=action_names.get, index=None, placeholder="Choose the action to delete",
-                                key=f"{k}_delete_pick")
-            sure = c2.checkbox("Yes, delete it", key=f"{k}_delete_sure")
-            if c3.form_submit_button("Delete"):
+            gone = c1.selectbox(_("Delete an action recorded by mistake"), list(action_names),
+                                format_func=action_names.get, index=None,
+                                placeholder=_("Choose the action to delete"), key=f"{k}_delete_pick")
+            sure = c2.checkbox(_("Yes, delete it"), key=f"{k}_delete_sure")
+            if c3.form_submit_button(_("Delete")):
                 if gone is None:
-                    st.warning("Choose the action to delete first.")
+                    st.warning(_("Choose the action to delete first."))
                 elif not sure:
-                    st.warning("Tick 'Yes, delete it' to confirm, then press Delete again.")
+                    st.warning(_("Tick 'Yes, delete it' to confirm, then press Delete again."))
                 else:
                     try:
                         activities.delete_action(engine, user, enterprise_id, gone)
                     except (LookupError, errors.AccessDenied) as exc:
-                        st.error(f"{shared.plain(exc)} Nothing was deleted.")
+                        st.error(_("{error} Nothing was deleted.").format(error=shared.plain(exc)))
                     else:
-                        shared.form_saved("action", enterprise_id, f"Deleted: {shared.plain(action_names[gone])}")
+                        shared.form_saved("action", enterprise_id,
+                                          _("Deleted: {action}").format(action=shared.plain(action_names[gone])))
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from metrics import i18n
+from metrics.i18n import _
 from tracker import accounts, errors
 from ui import shared
 
@@ -10,25 +11,26 @@ def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user = shared.current_user()
     engine = shared.engine()
-    st.title("My account")
-    st.caption(f"Signed in as {shared.plain(user.username)} with the role {user.role}.")
+    st.title(_("My account"))
+    st.caption(_("Signed in as {name} with the role {role}.").format(name=shared.plain(user.username),
+                                                                     role=shared.role_label(user.role)))
     _language(engine, user)
     with st.form("change_password_form", clear_on_submit=True):
-        current = st.text_input("Current password", type="password", key="own_current")
-        new = st.text_input(f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)", type="password",
-                            key="own_new")
-        repeat = st.text_input("Repeat the new password", type="password", key="own_repeat")
-        submitted = st.form_submit_button("Change password")
+        current = st.text_input(_("Current password"), type="password", key="own_current")
+        new = st.text_input(_("New password (at least {n} characters)").format(n=accounts.MIN_PASSWORD_LENGTH),
+                            type="password", key="own_new")
+        repeat = st.text_input(_("Repeat the new password"), type="password", key="own_repeat")
+        submitted = st.form_submit_button(_("Change password"))
     if submitted:
         if new != repeat:
-            st.error("The two new passwords differ. Type them again.")
+            st.error(_("The two new passwords differ. Type them again."))
         else:
             try:
                 accounts.change_own_password(engine, user, current, new)
             except (ValueError, errors.AccessDenied) as exc:
-                st.error(f"{shared.plain(exc)} Your password was not changed.")
+                st.error(_("{error} Your password was not changed.").format(error=shared.plain(exc)))
             else:
-                st.success("Password changed. Use the new one next time you sign in.")
+                st.success(_("Password changed. Use the new one next time you sign in."))
 
 
 

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from metrics import i18n
+from metrics.i18n import _
 from tracker import accounts, auth
 from ui import shared, sso
 
@@ -19,38 +20,39 @@ def render() -> None:
         options.append(here)
     st.selectbox(i18n._("Language"), options, index=options.index(here), format_func=i18n.display_name,
                  key="sign_in_language", on_change=_picked, label_visibility="collapsed")
-    st.title("SCORE4Climate tracker")
-    st.caption("Resource-efficiency results of SMEs trained under the ILO SCORE programme.")
+    st.title(_("SCORE4Climate tracker"))
+    st.caption(_("Resource-efficiency results of SMEs trained under the ILO SCORE programme."))
     if opened := st.session_state.pop("visit_opened", None):  # the first-run page opened a visit package
         st.success(shared.plain(opened))
     if st.session_state.get("signed_out_reason") == "expired":
-        st.info(f"You were signed out after {accounts.session_timeout_minutes():g} minutes without activity. "
-                "Sign in again to continue.")
+        st.info(_("You were signed out after {minutes} minutes without activity. Sign in again to continue.").format(
+            minutes=f"{accounts.session_timeout_minutes():g}"))
     if sso.configured():
         unmapped = st.session_state.get("sso_unmapped")
         if unmapped:
-            st.error(f"No account uses the e-mail {shared.plain(unmapped)}. Ask an administrator to add it to your "
-                     "account (Users page), or sign in with your user name and password below.")
-            if st.button("Leave single sign-on", key="sso_logout"):
+            st.error(_("No account uses the e-mail {email}. Ask an administrator to add it to your account (Users "
+                       "page), or sign in with your user name and password below.").format(
+                email=shared.plain(unmapped)))
+            if st.button(_("Leave single sign-on"), key="sso_logout"):
                 st.logout()
-        elif st.button("Sign in with single sign-on", key="sso_login", type="primary"):
+        elif st.button(_("Sign in with single sign-on"), key="sso_login", type="primary"):
             st.login()
-        st.caption("Or with your user name and password:")
+        st.caption(_("Or with your user name and password:"))
     with st.form("sign_in_form"):
-        username = st.text_input("User name", key="sign_in_username")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        submitted = st.form_submit_button("Sign in")
+        username = st.text_input(_("User name"), key="sign_in_username")
+        password = st.text_input(_("Password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(_("Sign in"))
     if submitted:
         try:
             # failures are counted per name and per client address (None: this machine)
             user = auth.authenticate(shared.engine(), username, password, address=st.context.ip_address)
-            if st.session_state.get("locale_picked") or not user.language:  # picked here, or none stored yet
+            if st.session_state.get("locale_picked"):  # chosen here: kept on the account
                 user = accounts.set_language(shared.engine(), user, here)
             st.session_state["user"] = user
         except auth.SignInThrottled as exc:
             st.error(shared.plain(exc))
         except auth.SignInError as exc:
-            st.error(f"{shared.plain(exc)} Check both and try again.")
+            st.error(_("{error} Check both and try again.").format(error=shared.plain(exc)))
         else:
             st.rerun()
 

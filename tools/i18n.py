@@ -2,7 +2,8 @@
 
     python tools/i18n.py update [CODE..] # extract from the code, then bring every (or CODE's) .po up to date
     python tools/i18n.py todo CODE F     # F: a JSON list of CODE's untranslated or fuzzy entries, to translate
-    python tools/i18n.py fill CODE F     # write the translations of F (the todo list with "translation"s) in
+    python tools/i18n.py fill CODE F     # write the translations of F (the todo list with "translation"s) in,
+                                         # where none is yet (--force: everywhere)
     python tools/i18n.py init CODE       # start a new language (locale/CODE/LC_MESSAGES/messages.po)
     python tools/i18n.py status          # per language: entries, untranslated, fuzzy
     python tools/i18n.py pseudo DIR      # DIR/fr/...: every word as ⟦English⟧, to find words left out
@@ -108,7 +109,7 @@ def todo(code: str, out: str) -> None:
     print(f"{len(items)} entries to translate written to {out}")
 
 
-def fill(code: str, source: str) -> None:
+def fill(code: str, source: str, force: bool = False) -> None:
     """Put the translations of a todo list (see :func:`todo`) into CODE's catalogue; entries
     whose "translation" is empty are left as they were."""
     import json
@@ -121,6 +122,8 @@ def fill(code: str, source: str) -> None:
         text = item.get("translation")
         if m is None or not text or (isinstance(text, list) and not all(text)):
             continue
+        if not force and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else (m.string,)):
+            continue  # translated already: kept (--force replaces it)
         m.string = tuple(text) if isinstance(text, list) else text
         m.flags.discard("fuzzy")
         done += 1
@@ -154,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         p = sub.add_parser(name)
         p.add_argument("code")
         p.add_argument("file")
+        if name == "fill":
+            p.add_argument("--force", action="store_true", help="replace translations already there")
     sub.add_parser("status")
     sub.add_parser("init").add_argument("code")
     sub.add_parser("pseudo").add_argument("directory")
@@ -167,7 +172,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "todo":
         todo(args.code, args.file)
     elif args.command == "fill":
-        fill(args.code, args.file)
+        fill(args.code, args.file, args.force)
     else:
         status()
 

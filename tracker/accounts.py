@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.engine import Engine
 
+from metrics.i18n import _
 from tracker import audit, auth, lengths, throttle
 from tracker.access import require_role, verified
 from tracker.auth import MIN_PASSWORD_LENGTH, CurrentUser
@@ -82,7 +83,7 @@ def user_for_identity(engine: Engine, claims: dict) -> CurrentUser | None:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ValueError(_("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))
 
 
 def change_own_password(engine: Engine, user: CurrentUser, current: str, new: str) -> None:
@@ -92,11 +93,11 @@ def change_own_password(engine: Engine, user: CurrentUser, current: str, new: st
     with session_scope(engine) as session:
         row = session.get(User, user.id)
         if row is None or not row.active:
-            raise AccessDenied("This account is no longer active.")
+            raise AccessDenied(_("This account is no longer active."))
         if not auth.verify_password(row.password_hash, current):
-            raise ValueError("The current password is wrong.")
+            raise ValueError(_("The current password is wrong."))
         if current == new:
-            raise ValueError("The new password is the same as the current one.")
+            raise ValueError(_("The new password is the same as the current one."))
         row.password_hash = auth.hash_password(new)
         audit.record(session, user.username, "password", "users", row.id)
 
@@ -114,7 +115,7 @@ def set_language(engine: Engine, user: CurrentUser, locale: str) -> CurrentUser:
     with session_scope(engine) as session:
         row = session.get(User, user.id)
         if row is None or not row.active:
-            raise AccessDenied("This account is no longer active.")
+            raise AccessDenied(_("This account is no longer active."))
         if row.language != tag:
             audit.record(session, user.username, "language", "users", row.id, before=row.language, after=tag)
             row.language = tag
@@ -150,12 +151,13 @@ def list_users(engine: Engine, user: CurrentUser) -> pd.DataFrame:
 
 def _validate_account(role: str, enterprise_ids, email: str | None) -> str | None:
     if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+        raise ValueError(_("Unknown role {role}; expected one of {known}.").format(role=repr(role),
+                                                                                  known=", ".join(ROLES)))
     if role == "manager" and not enterprise_ids:
-        raise ValueError("A manager account needs the enterprise they manage.")
-    email = lengths.fit(User.email, email, "The e-mail address").lower() or None
+        raise ValueError(_("A manager account needs the enterprise they manage."))
+    email = lengths.fit(User.email, email, _("The e-mail address")).lower() or None
     if email is not None and ("@" not in email or " " in email):
-        raise ValueError(f"{email!r} is not an e-mail address.")
+        raise ValueError(_("{email} is not an e-mail address.").format(email=repr(email)))
     return email
 
 
@@ -164,7 +166,7 @@ def _set_enterprises(session, user_id: int, enterprise_ids) -> list[int]:
     known = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(wanted))).all()) if wanted else set()
     missing = [e for e in wanted if e not in known]
     if missing:
-        raise ValueError(f"Unknown enterprise id(s): {missing}")
+        raise ValueError(_("Unknown enterprise id(s): {ids}").format(ids=missing))
     session.execute(delete(UserEnterprise).where(UserEnterprise.user_id == user_id))
     for eid in wanted:
         session.add(UserEnterprise(user_id=user_id, enterprise_id=eid))
@@ -176,28 +178,28 @@ def _email_taken(session, email: str | None, user_id: int | None) -> None:
         return
     other = session.scalars(select(User.id).where(func.lower(User.email) == email)).first()
     if other is not None and other != user_id:
-        raise ValueError(f"Another account already uses {email}.")
+        raise ValueError(_("Another account already uses {email}.").format(email=email))
 
 
 def create_user(engine: Engine, user: CurrentUser, username: str, role: str, enterprise_ids=(), *,
                 password: str | None = None, email: str | None = None) -> str:
     """Create an account; returns its password (a random one when none is given, to pass on once)."""
     user = require_role(engine, user, "admin")
-    username = lengths.fit(User.username, username, "The user name")
+    username = lengths.fit(User.username, username, _("The user name"))
     if not username:
-        raise ValueError("A user name is required.")
+        raise ValueError(_("A user name is required."))
     email = _validate_account(role, enterprise_ids, email)
     password = password or auth.random_password()
     _check_password(password)
     with session_scope(engine) as session:
         if session.scalars(select(User.id).where(User.username == username)).first() is not None:
-            raise ValueError(f"The user name {username!r} is taken. Choose another.")
+            raise ValueError(_("The user name {name} is taken. Choose another.").format(name=repr(username)))
         _email_taken(session, email, None)
         row = User(username=username, password_hash=auth.hash_password(password), role=role, active=True,
                    failed_attempts=0, email=email)
         session.add(row)
-        with name_taken(f"The user name {username!r} is taken. Choose another.",
-                        email=f"Another account already uses {email}."):
+        with name_taken(_("The user name {name} is taken. Choose another.").format(name=repr(username)),
+                        email=_("Another account already uses {email}.").format(email=email)):
             session.flush()
         ids = _set_enterprises(session, row.id, enterprise_ids)
         audit.record(session, user.username, "insert", "users", row.id, None,
@@ -208,7 +210,7 @@ def create_user(engine: Engine, user: CurrentUser, username: str, role: str, ent
 def _target(session, user_id: int) -> User:
     row = session.get(User, int(user_id))
     if row is None:
-        raise LookupError(f"No account with id {user_id}.")
+        raise LookupError(_("No account with id {id}.").format(id=user_id))
     return row
 
 
@@ -218,7 +220,7 @@ def update_user(engine: Engine, user: CurrentUser, user_id: int, *, role: str, e
     user = require_role(engine, user, "admin")
     email = _validate_account(role, enterprise_ids, email)
     if int(user_id) == user.id and role != "admin":
-        raise ValueError("You cannot take the admin role from yourself; ask another admin.")
+        raise ValueError(_("You cannot take the admin role from yourself; ask another admin."))
     with session_scope(engine) as session:
         row = _target(session, user_id)
         _email_taken(session, email, row.id)
@@ -227,7 +229,7 @@ def update_user(engine: Engine, user: CurrentUser, user_id: int, *, role: str, e
         before = {"role": row.role, "email": row.email, "enterprises": sorted(before_ids)}
         row.role = role
         row.email = email
-        with name_taken(f"Another account already uses {email}."):
+        with name_taken(_("Another account already uses {email}.").format(email=email)):
             session.flush()
         ids = _set_enterprises(session, row.id, enterprise_ids)
         after = {"role": role, "email": email, "enterprises": sorted(ids)}
@@ -263,7 +265,7 @@ def set_active(engine: Engine, user: CurrentUser, user_id: int, active: bool) ->
     """Deactivate an account (it can no longer sign in; its sessions end) or reactivate it."""
     user = require_role(engine, user, "admin")
     if int(user_id) == user.id and not active:
-        raise ValueError("You cannot deactivate your own account; ask another admin.")
+        raise ValueError(_("You cannot deactivate your own account; ask another admin."))
     with session_scope(engine) as session:
         row = _target(session, user_id)
         if row.active != active:

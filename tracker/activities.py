@@ -14,12 +14,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
+from metrics.i18n import _
+from metrics.labels import module_label
 from tracker import audit, lengths
 from tracker.access import require_enterprise
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.models import Action, Training, User, UserEnterprise
 
+#: stored as written here; shown by metrics.labels.module_label
 MODULES = ("Workplace Cooperation", "Quality Management", "Safety and Health at Work", "Workforce Management",
            "Gender Equality", "Lean Manufacturing", "SCORE4Climate")
 TRAINING_COLUMNS = ["id", "module", "start_date", "end_date", "cohort", "managers_female", "managers_male",
@@ -53,8 +56,8 @@ def trainer_account(session: Session, enterprise_id: int, trainer: str) -> int |
                            .where(User.username == trainer, User.role == "trainer", User.active,
                                   UserEnterprise.enterprise_id == enterprise_id))
     if found is None:
-        raise ValueError(f"{trainer} is not an active trainer of this enterprise: an administrator assigns trainers "
-                         "on the Users page.")
+        raise ValueError(_("{trainer} is not an active trainer of this enterprise: an administrator assigns trainers "
+                           "on the Users page.").format(trainer=trainer))
     return found
 
 
@@ -62,28 +65,30 @@ def module_advice(trainings: pd.DataFrame) -> list[str]:
     """Advice on recorded module participation: Workplace Cooperation first, and the recommended
     two managers and two workers per module (one sentence per point)."""
     if trainings.empty:
-        return ["No module recorded yet. Workplace Cooperation (SCORE Basics) comes first."]
+        return [_("No module recorded yet. Workplace Cooperation (SCORE Basics) comes first.")]
     advice = []
     if "Workplace Cooperation" not in set(trainings["module"]):
-        advice.append("Workplace Cooperation (SCORE Basics) is not recorded: it comes before the other modules.")
+        advice.append(_("Workplace Cooperation (SCORE Basics) is not recorded: it comes before the other modules."))
     managers = trainings["managers_female"] + trainings["managers_male"]
     workers = trainings["workers_female"] + trainings["workers_male"]
     short = trainings.loc[(managers < 2) | (workers < 2), "module"].tolist()
     if short:
-        advice.append(f"Fewer than two managers and two workers attended {', '.join(dict.fromkeys(short))}: the "
-                      "programme recommends two of each for every module.")
+        advice.append(_("Fewer than two managers and two workers attended {modules}: the programme recommends two of "
+                        "each for every module.").format(
+            modules=", ".join(module_label(m) for m in dict.fromkeys(short))))
     return advice
 
 
 def check_training(module: str, start: dt.date, end: dt.date, counts: list[int], cohort: str) -> str:
     """The cohort as stored, or ValueError when a field cannot be stored."""
     if module not in MODULES:
-        raise ValueError(f"Unknown module {module!r}; expected one of {', '.join(MODULES)}.")
+        raise ValueError(_("Unknown module {module}; expected one of {known}.").format(module=repr(module),
+                                                                                      known=", ".join(MODULES)))
     if end < start:
-        raise ValueError("The end date is before the start date.")
+        raise ValueError(_("The end date is before the start date."))
     if any(c < 0 for c in counts):
-        raise ValueError("Attendee numbers cannot be negative.")
-    return lengths.fit(Training.cohort, cohort, "The cohort")
+        raise ValueError(_("Attendee numbers cannot be negative."))
+    return lengths.fit(Training.cohort, cohort, _("The cohort"))
 
 
 def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: str, start: dt.date, end: dt.date,
@@ -99,14 +104,14 @@ def add_training(engine: Engine, user: CurrentUser, enterprise_id: int, module: 
         trainer_id = trainer_account(session, enterprise_id, trainer)
         modules = set(session.scalars(select(Training.module).where(Training.enterprise_id == enterprise_id)).all())
         if module != "Workplace Cooperation" and "Workplace Cooperation" not in modules:
-            advice.append("Workplace Cooperation (SCORE Basics) comes first: record it too.")
+            advice.append(_("Workplace Cooperation (SCORE Basics) comes first: record it too."))
         session.add(Training(enterprise_id=enterprise_id, module=module, start_date=start, end_date=end,
                              cohort=cohort, managers_female=managers_female, managers_male=managers_male,
                              workers_female=workers_female, workers_male=workers_male, trainer_id=trainer_id))
         audit.record(session, user.username, "insert", "trainings", enterprise_id, None,
                      dict(module=module, start=start, end=end, attendees=counts, trainer=trainer.strip()))
     if managers_female + managers_male < 2 or workers_female + workers_male < 2:
-        advice.append("The programme recommends two managers and two workers for each module.")
+        advice.append(_("The programme recommends two managers and two workers for each module."))
     return advice
 
 
@@ -119,7 +124,7 @@ def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, train
     cohort = check_training(module, start, end, counts, cohort)
     fields = _TRAINING_FIELDS
     with session_scope(engine) as session:
-        row = _own_row(session, Training, training_id, enterprise_id, "module record")
+        row = _own_row(session, Training, training_id, enterprise_id, _("module record"))
         before = {f: getattr(row, f) for f in fields}
         kept = row.trainer_id is not None and session.get(User, row.trainer_id).username == trainer.strip()
         after = dict(zip(fields, [module, start, end, cohort, *counts,  # the trainer kept, assigned or not
@@ -133,7 +138,7 @@ def update_training(engine: Engine, user: CurrentUser, enterprise_id: int, train
 
 def delete_training(engine: Engine, user: CurrentUser, enterprise_id: int, training_id: int) -> None:
     """Delete a module participation recorded by mistake (audited)."""
-    _delete_own(engine, user, enterprise_id, Training, training_id, "module record",
+    _delete_own(engine, user, enterprise_id, Training, training_id, _("module record"),
                 lambda row: dict(module=row.module, start=row.start_date, end=row.end_date, cohort=row.cohort))
 
 
@@ -157,19 +162,19 @@ def check_action(description: str, investment: float | None, currency: str, indi
                  ) -> tuple[str, str, list[str]]:
     """The description, currency and indicators of an action as stored, or ValueError saying
     which field cannot be stored."""
-    description = lengths.fit(Action.description, description, "The description")
+    description = lengths.fit(Action.description, description, _("The description"))
     if not description:
-        raise ValueError("Describe the action.")
-    currency = lengths.fit(Action.currency, currency, "The currency").upper()
+        raise ValueError(_("Describe the action."))
+    currency = lengths.fit(Action.currency, currency, _("The currency")).upper()
     if currency and currency not in list_currencies():  # ISO 4217, as Unicode CLDR lists it (Babel)
-        raise ValueError(f"{currency!r} is not a currency: give its three-letter ISO 4217 code, e.g. INR, KES or "
-                         "USD (or none).")
+        raise ValueError(_("{currency} is not a currency: give its three-letter ISO 4217 code, e.g. INR, KES or USD "
+                           "(or none).").format(currency=repr(currency)))
     indicators = list(dict.fromkeys(indicators))  # each once
     unknown = [i for i in indicators if i not in metrics.INDICATORS]
     if unknown:
-        raise ValueError(f"Unknown indicator(s): {', '.join(unknown)}")
+        raise ValueError(_("Unknown indicator(s): {indicators}").format(indicators=", ".join(unknown)))
     if investment is not None and investment < 0:
-        raise ValueError("The investment cannot be negative.")
+        raise ValueError(_("The investment cannot be negative."))
     return description, currency, indicators
 
 
@@ -188,8 +193,8 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
         if exists is not None:
             if exists_ok:
                 return exists.id
-            raise ValueError("This action is recorded already (same date and description). To correct it, delete "
-                             "it below and record it again.")
+            raise ValueError(_("This action is recorded already (same date and description). To correct it, delete "
+                               "it below and record it again."))
         action = Action(enterprise_id=enterprise_id, action_date=action_date, description=description,
                         investment=investment, currency=currency, indicators=",".join(indicators))
         session.add(action)
@@ -201,7 +206,7 @@ def add_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_dat
 
 def delete_action(engine: Engine, user: CurrentUser, enterprise_id: int, action_id: int) -> None:
     """Delete an improvement action recorded by mistake (audited)."""
-    _delete_own(engine, user, enterprise_id, Action, action_id, "action",
+    _delete_own(engine, user, enterprise_id, Action, action_id, _("action"),
                 lambda row: dict(date=row.action_date, description=row.description, investment=row.investment))
 
 
@@ -211,7 +216,8 @@ def _own_row(session: Session, model, row_id: int, enterprise_id: int, what: str
     """The row ``row_id`` of ``model`` when it belongs to ``enterprise_id`` (else LookupError)."""
     row = session.get(model, row_id)
     if row is None or row.enterprise_id != enterprise_id:
-        raise LookupError(f"No such {what} for this enterprise (it may have been deleted meanwhile).")
+        raise LookupError(_("No such {what} for this enterprise (it may have been deleted meanwhile).").format(
+            what=what))
     return row
 
 

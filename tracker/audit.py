@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,9 +15,23 @@ from tracker.models import AuditEntry
 
 
 def _dump(value: Any) -> str:
+    """``value`` as strict JSON: a missing number (NaN, an optional input left empty) is null."""
     if value is None:
         return ""
-    return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False)
+    try:
+        return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or infinity somewhere: written as null (JSON has no NaN)
+        return json.dumps(_no_nan(value), default=str, sort_keys=True, ensure_ascii=False, allow_nan=False)
+
+
+def _no_nan(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nan(v) for v in value]
+    return value
 
 
 def record(session: Session, username: str, action: str, table: str, record_id: Any = "",

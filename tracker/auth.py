@@ -11,6 +11,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
@@ -19,8 +21,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from metrics.i18n import _
 from tracker import audit, lengths, throttle
-from tracker.db import session_scope
+from tracker.db import RUN_MEMO, session_scope
 from tracker.models import ROLES, Enterprise, User, UserEnterprise
 
 _hasher = PasswordHasher()
@@ -68,18 +71,39 @@ def system_user(name: str, role: str = "admin") -> CurrentUser:
     return _signed(0, name, role)
 
 
-def current(engine: Engine, user) -> CurrentUser | None:
+@contextmanager
+def one_run() -> Iterator[None]:
+    """One run of a page (app.py wraps each): within it, :func:`current` with ``reuse=True`` (the services
+    that only read) answers from the account as it was read earlier in the same run, instead of reading it
+    again for each service the page calls. The run starts with a read (app.py's ``refresh_user``), so a
+    change an admin makes applies from the next run, as before; writes read the account afresh, and
+    after any write (tracker.db empties the run's memory) the next read does too."""
+    token = RUN_MEMO.set({})
+    try:
+        yield
+    finally:
+        RUN_MEMO.reset(token)
+
+
+def current(engine: Engine, user, *, reuse: bool = False) -> CurrentUser | None:
     """The account behind ``user`` as it is now (role and enterprises re-read from the database);
-    None when ``user`` was not issued here, or its account is gone or deactivated."""
+    None when ``user`` was not issued here, or its account is gone or deactivated.
+
+    ``reuse``: within :func:`one_run`, the account as read earlier in the same run (for services
+    that only read); otherwise, and always for writes, it is read again."""
     if not issued(user):
         return None
     if user.id == 0:  # a system_user: no account to re-read
         return user
+    run, key = RUN_MEMO.get(), ("account", str(engine.url), user.id, user.username)
+    if reuse and run is not None and key in run:
+        return run[key]
     with session_scope(engine, readonly=True) as session:
         row = session.get(User, user.id)
-        if row is None or not row.active or row.username != user.username:
-            return None
-        return issue(session, row)
+        fresh = None if row is None or not row.active or row.username != user.username else issue(session, row)
+    if run is not None:
+        run[key] = fresh
+    return fresh
 
 
 class SignInError(ValueError):
@@ -90,7 +114,7 @@ class SignInThrottled(SignInError):
     """Too many failed attempts: the user must wait ``wait_seconds``."""
 
     def __init__(self, wait_seconds: int):
-        super().__init__(f"Too many failed sign-in attempts. Try again in {wait_seconds} s.")
+        super().__init__(_("Too many failed sign-in attempts. Try again in {seconds} s.").format(seconds=wait_seconds))
         self.wait_seconds = wait_seconds
 
 
@@ -111,7 +135,7 @@ def check_password(password) -> None:
     """Raise ValueError saying why ``password`` cannot be an account's password (the rules every
     account follows); callers check before they store anything."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ValueError(_("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH))
 
 
 def random_password() -> str:
@@ -169,7 +193,7 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
                 user.password_hash = hash_password(password)
             current = issue(session, user)
     if not ok:
-        raise SignInError("Unknown user name or wrong password.")
+        raise SignInError(_("Unknown user name or wrong password."))
     return current
 
 
@@ -193,18 +217,19 @@ def has_users(engine: Engine) -> bool:
 def upsert_user(session: Session, username: str, password: str, role: str,
                 enterprise_ids: list[int] | tuple[int, ...] = (), *, actor: str = "system") -> User:
     """Create the account, or reset its password, role and enterprises when it exists."""
-    username = lengths.fit(User.username, username, "The user name")
+    username = lengths.fit(User.username, username, _("The user name"))
     if not username:
-        raise ValueError("A user name is required.")
+        raise ValueError(_("A user name is required."))
     if role not in ROLES:
-        raise ValueError(f"Unknown role {role!r}; expected one of {', '.join(ROLES)}.")
+        raise ValueError(_("Unknown role {role}; expected one of {known}.").format(role=repr(role),
+                                                                                  known=", ".join(ROLES)))
     check_password(password)
     if role == "manager" and not enterprise_ids:
-        raise ValueError("A manager account needs the enterprise they manage.")
+        raise ValueError(_("A manager account needs the enterprise they manage."))
     known = set(session.scalars(select(Enterprise.id).where(Enterprise.id.in_(list(enterprise_ids)))).all())
     missing = [e for e in enterprise_ids if e not in known]
     if missing:
-        raise ValueError(f"Unknown enterprise id(s): {missing}")
+        raise ValueError(_("Unknown enterprise id(s): {ids}").format(ids=missing))
     user = session.scalars(select(User).where(User.username == username)).one_or_none()
     before = None
     if user is None:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 import metrics
+from metrics.i18n import N_, _
 from tracker.disclosure import MIN_CELL, cell_sums, complement, suppress
 
 
@@ -38,6 +39,26 @@ ADJUSTED_FIGURE = "energy avoided, production-adjusted"
 REGRESSION_FIGURE = "energy avoided, regression baseline"
 
 
+#: the figures of :func:`impacts` in words (the ``figure`` values are keys: compared, disclosed, exported as they are)
+FIGURE_WORDS = {
+    "energy avoided": N_("energy avoided"), "emissions avoided, scope 1": N_("emissions avoided, scope 1"),
+    "emissions avoided, scope 2": N_("emissions avoided, scope 2"),
+    "emissions avoided, total": N_("emissions avoided, total"),
+    "energy avoided, production-adjusted": N_("energy avoided, production-adjusted"),
+    "emissions avoided, scope 1, production-adjusted": N_("emissions avoided, scope 1, production-adjusted"),
+    "emissions avoided, scope 2, production-adjusted": N_("emissions avoided, scope 2, production-adjusted"),
+    "emissions avoided, total, production-adjusted": N_("emissions avoided, total, production-adjusted"),
+    "energy avoided, regression baseline": N_("energy avoided, regression baseline"),
+    # the units of the table
+    "MWh per year": N_("MWh per year"), "t CO2e per year": N_("t CO2e per year")}
+
+
+def figure_label(figure) -> str:
+    """A figure (or unit) of :func:`impacts` in the run's language: 'energy avoided, production-adjusted'."""
+    figure = "" if figure is None else str(figure)
+    return _(FIGURE_WORDS[figure]) if figure in FIGURE_WORDS else figure
+
+
 def impacts(both: pd.DataFrame, regression: pd.DataFrame) -> pd.DataFrame:
     """Energy and emissions avoided, annualised (``metrics.avoided_per_year``): emissions by
     scope (1 fuels, 2 grid electricity) and in total, each with its own enterprises; against the
@@ -48,13 +69,14 @@ def impacts(both: pd.DataFrame, regression: pd.DataFrame) -> pd.DataFrame:
           for i in ("energy", metrics.NORMALISED["energy"])}
     reg = metrics.regression_savings(regression)
     return suppress(pd.DataFrame({
-        "figure": [f for f, _, _, _ in IMPACT_FIGURES] + [REGRESSION_FIGURE],
-        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _, _, p, _ in IMPACT_FIGURES] + ["MWh per year"],
-        "enterprises": [int(ab[i][n]) for _, i, _, n in IMPACT_FIGURES] + [reg["enterprises"]],
+        "figure": [f for f, _i, _p, _n in IMPACT_FIGURES] + [REGRESSION_FIGURE],
+        "unit": [("MWh" if p is None else "t CO2e") + " per year" for _f, _i, p, _n in IMPACT_FIGURES]
+        + ["MWh per year"],
+        "enterprises": [int(ab[i][n]) for _f, i, _p, n in IMPACT_FIGURES] + [reg["enterprises"]],
         "baseline": [float(ab[i][f"{p}_baseline_t_per_year" if p else "energy_baseline_mwh_per_year"])
-                     for _, i, p, _ in IMPACT_FIGURES] + [reg["expected_mwh_per_year"]],
+                     for _f, i, p, _n in IMPACT_FIGURES] + [reg["expected_mwh_per_year"]],
         "avoided": [float(ab[i][f"{p}_avoided_t_per_year" if p else "energy_avoided_mwh_per_year"])
-                    for _, i, p, _ in IMPACT_FIGURES] + [reg["savings_mwh_per_year"]],
+                    for _f, i, p, _n in IMPACT_FIGURES] + [reg["savings_mwh_per_year"]],
         "uncertainty": [np.nan] * len(IMPACT_FIGURES) + [reg["uncertainty_mwh_per_year"]],
     }))
 
@@ -88,7 +110,7 @@ def impact_cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
     """The power sums of the elements behind every cell of :func:`impacts` and :func:`impacts_by_country`
     (tracker.disclosure.guard)."""
     cells = {}
-    for figure, indicator, prefix, _ in IMPACT_FIGURES:
+    for figure, indicator, prefix, _count in IMPACT_FIGURES:
         frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
         if prefix is not None:
             cols = [f"{prefix}_baseline", f"{prefix}_followup"]

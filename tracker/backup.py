@@ -28,6 +28,7 @@ import pandas as pd
 from sqlalchemy import Sequence, Table, func, select, text
 from sqlalchemy.engine import Engine
 
+from metrics.i18n import _
 from tracker import summary
 from tracker.db import bulk_insert, current_revision, session_scope
 from tracker.models import Base
@@ -94,18 +95,18 @@ def backup(engine: Engine, folder: Path) -> dict:
     """Write every table to ``folder`` (created; must be empty) and return the manifest."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise BackupError(f"{folder} is a file; choose a new folder for the backup")
+        raise BackupError(_("{folder} is a file; choose a new folder for the backup").format(folder=folder))
     if folder.exists() and any(folder.iterdir()):
-        raise BackupError(f"{folder} is not empty; choose a new folder for the backup")
+        raise BackupError(_("{folder} is not empty; choose a new folder for the backup").format(folder=folder))
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
         os.chmod(folder, FOLDER_MODE)  # an empty folder that existed, or a umask that left more open
     except OSError as exc:
-        raise BackupError(f"cannot create {folder}: {exc.strerror}") from None
+        raise BackupError(_("cannot create {folder}: {reason}").format(folder=folder, reason=exc.strerror)) from None
     manifest = {"format": FORMAT, "revision": current_revision(engine), "created": dt.datetime.now(dt.UTC)
                 .isoformat(timespec="seconds"), "credentials": CREDENTIALS, "tables": {}}
     with session_scope(engine, readonly=True) as session:  # one transaction: a consistent snapshot
-        for name, _ in TABLES:
+        for name, _seq in TABLES:
             table = Base.metadata.tables[name]
             rows = session.execute(select(table).order_by(*table.primary_key.columns)).all()
             df = pd.DataFrame(rows, columns=[c.name for c in table.columns])
@@ -134,45 +135,52 @@ def restore(engine: Engine, folder: Path, progress=None) -> dict:
         manifest = json.loads((folder / "manifest.json").read_text())
         listed = manifest["tables"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BackupError(f"{folder} holds no readable manifest.json ({exc}); is it a backup folder?") from None
+        raise BackupError(_("{folder} holds no readable manifest.json ({reason}); is it a backup folder?").format(
+            folder=folder, reason=exc)) from None
     if manifest.get("format") not in (1, FORMAT):
-        raise BackupError(f"the backup has format {manifest.get('format')!r}; this version reads {FORMAT}")
+        raise BackupError(_("the backup has format {format}; this version reads {readable}").format(
+            format=repr(manifest.get("format")), readable=FORMAT))
     if manifest.get("revision") != current_revision(engine):
-        raise BackupError(f"the backup is of schema revision {manifest.get('revision')!r}, the database is at "
-                          f"{current_revision(engine)!r}: restore it with the version of the tracker that wrote it")
+        raise BackupError(_("the backup is of schema revision {backup}, the database is at {database}: restore it "
+                            "with the version of the tracker that wrote it").format(
+            backup=repr(manifest.get("revision")), database=repr(current_revision(engine))))
     frames = {}
-    for n, (name, _) in enumerate(TABLES):
-        step(0.4 * n / len(TABLES), f"Reading {name}.csv")
+    for n, (name, _seq) in enumerate(TABLES):
+        step(0.4 * n / len(TABLES), _("Reading {file}").format(file=f"{name}.csv"))
         info = listed.get(name)
         path = folder / f"{name}.csv"
         if info is None or not path.exists():
-            raise BackupError(f"{name}.csv is missing from the backup")
+            raise BackupError(_("{file} is missing from the backup").format(file=f"{name}.csv"))
         if _sha256(path) != info["sha256"]:
-            raise BackupError(f"{name}.csv does not match the manifest (changed or damaged)")
+            raise BackupError(_("{file} does not match the manifest (changed or damaged)").format(file=f"{name}.csv"))
         try:
             raw = pd.read_csv(path, dtype=str, keep_default_na=False)
             frames[name] = _typed(name, raw, escaped=manifest.get("format") == FORMAT)
         except (ValueError, KeyError, pd.errors.ParserError) as exc:
-            raise BackupError(f"{name}.csv cannot be read back: {exc}") from None
+            raise BackupError(_("{file} cannot be read back: {reason}").format(file=f"{name}.csv", reason=exc)) \
+                from None
         if len(frames[name]) != info["rows"]:
-            raise BackupError(f"{name}.csv has {len(frames[name])} rows, the manifest says {info['rows']}")
+            raise BackupError(_("{file} has {rows} rows, the manifest says {listed}").format(
+                file=f"{name}.csv", rows=len(frames[name]), listed=info["rows"]))
     counts = {}
     with session_scope(engine) as session:
-        for name, _ in TABLES:
+        for name, _seq in TABLES:
             table = Base.metadata.tables[name]
             if session.scalar(select(func.count()).select_from(table)):
-                raise BackupError(f"the database is not empty ({name} has rows); restore into an empty database")
+                raise BackupError(_("the database is not empty ({table} has rows); restore into an empty "
+                                    "database").format(table=name))
         for n, (name, seq) in enumerate(TABLES):
             df = frames[name]
-            step(0.4 + 0.5 * n / len(TABLES), f"Restoring {len(df):,} rows of {name}")
+            step(0.4 + 0.5 * n / len(TABLES), _("Restoring {rows} rows of {table}").format(rows=f"{len(df):,}",
+                                                                                            table=name))
             if len(df):
                 bulk_insert(session, name, df)
             counts[name] = len(df)
             if seq and len(df):
                 _advance(session, seq, int(df["id"].max()))
-        step(0.9, "Recomputing the programme overview")
+        step(0.9, _("Recomputing the programme overview"))
         summary.refresh(session, None)  # derived data is not backed up: recomputed
-    step(1.0, "Done")
+    step(1.0, _("Done"))
     return counts
 
 
@@ -181,7 +189,7 @@ def _typed(name: str, df: pd.DataFrame, escaped: bool = True) -> pd.DataFrame:
     table = Base.metadata.tables[name]
     missing = [c.name for c in table.columns if c.name not in df.columns]
     if missing:
-        raise ValueError(f"column(s) {', '.join(missing)} missing")
+        raise ValueError(_("column(s) {columns} missing").format(columns=", ".join(missing)))
     out = {}
     for col in table.columns:
         s = df[col.name]

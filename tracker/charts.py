@@ -16,15 +16,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics import formatting, labels
+from metrics.i18n import N_, _
 from metrics.normalise import NORMALISED_OF, is_normalised
 from tracker.countries import country_name
-from tracker.disclosure import FEWER, MIN_CELL, SPREAD_MIN
+from tracker.disclosure import MIN_CELL, SPREAD_MIN
 
 GREEN = "#2e7d32"
 ORANGE = "#ef6c00"
 GREY = "#757575"
 
-INDICATOR_LABELS = labels.INDICATOR_LABELS  # one home for display names: metrics.labels
+indicator_label = labels.indicator_label  # one home for display names: metrics.labels, in the run's language
 #: characters per title line: a bold title line this long fits a chart 360 px wide
 TITLE_CHARS = 34
 #: characters per line of a chart's key (small type)
@@ -85,18 +86,18 @@ def action_key(actions: pd.DataFrame) -> list[str]:
             for i, a in enumerate(actions.itertuples(), start=1)]
 
 
-def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield and waste share by stage"
-                ) -> go.Figure:
+def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Yield (line) and waste share (bars) per period, with the improvement actions marked by number
     (``action_key`` lists them; the whole description is on hover): numbers never run into each other."""
+    title = title or _("Yield and waste share by stage")
     fig = go.Figure()
     x = stages["period_end"]
     labels = [f"{s}<br>{pd.Timestamp(a):%b %Y}–{pd.Timestamp(b):%b %Y}"
               for s, a, b in zip(stages["stage"], stages["period_start"], stages["period_end"], strict=True)]
-    fig.add_bar(x=x, y=stages["waste_share_pct"], name="Waste share (%)", marker_color=ORANGE, opacity=0.55,
+    fig.add_bar(x=x, y=stages["waste_share_pct"], name=_("Waste share (%)"), marker_color=ORANGE, opacity=0.55,
                 text=[formatting.percent_value(v) for v in stages["waste_share_pct"]], textposition="outside",
                 hovertext=labels, width=1000 * 3600 * 24 * 40)
-    fig.add_scatter(x=x, y=stages["yield_pct"], name="Yield (%)", mode="lines+markers+text",
+    fig.add_scatter(x=x, y=stages["yield_pct"], name=_("Yield (%)"), mode="lines+markers+text",
                     line=dict(color=GREEN, width=3), marker=dict(size=11),
                     text=[formatting.percent_value(v) for v in stages["yield_pct"]], textposition="top center",
                     hovertext=labels)
@@ -106,10 +107,10 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str = "Yield
         fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0, yref="paper", showarrow=False,
                            text=f"▲ {i}", hovertext=_plain([a.description])[0],
                            xanchor="left", yanchor="top", font=dict(size=12, color=GREY))
-    key = ["▲ improvement action (numbered below the chart)"] if len(actions) else []
+    key = [_("▲ improvement action (numbered below the chart)")] if len(actions) else []
     fig.update_layout(title=_title(title, key), margin=dict(MARGIN, b=40), barmode="overlay",
                       yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100], automargin=True),
-                      xaxis=dict(title="end of period", automargin=True),
+                      xaxis=dict(title=_("end of period"), automargin=True),
                       legend=dict(orientation="h", yanchor="top", y=-0.25))
     fig.update_xaxes(range=period_range(stages))  # the periods with figures, not the years around an action
     return fig
@@ -129,16 +130,17 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
     fig = go.Figure()
     ext = changes.dropna(subset=["relative_change"])
     ext = ext[ext["indicator"].isin(["energy", "waste", "material_wasted", "material_input", "water"])]
-    labels = [INDICATOR_LABELS.get(i, i) for i in ext["indicator"]]
-    fig.add_bar(x=labels, y=(ext["relative_change"] * 100).tolist(), name="This enterprise", marker_color=GREEN,
+    labels = [indicator_label(i) for i in ext["indicator"]]
+    fig.add_bar(x=labels, y=(ext["relative_change"] * 100).tolist(), name=_("This enterprise"), marker_color=GREEN,
                 text=[formatting.percent(v, 0) for v in ext["relative_change"]], textposition="outside",
                 cliponaxis=False)
-    fig.add_scatter(x=[INDICATOR_LABELS.get(i, i) for i in reference["indicator"]],
+    fig.add_scatter(x=[indicator_label(i) for i in reference["indicator"]],
                     y=(reference["reported_mean_change"] * 100).tolist(), mode="markers",
-                    name="Programme's reported average",
+                    name=_("Programme's reported average"),
                     marker=dict(symbol="line-ew-open", size=30, color=GREY, line=dict(width=3, color=GREY)))
-    ticks = list(dict.fromkeys(labels + [INDICATOR_LABELS.get(i, i) for i in reference["indicator"]]))
-    key = [_colour("■", GREEN) + " this enterprise", _colour("▬", GREY) + " the programme's reported average"]
+    ticks = list(dict.fromkeys(labels + [indicator_label(i) for i in reference["indicator"]]))
+    key = [_("{mark} this enterprise").format(mark=_colour("■", GREEN)),
+           _("{mark} the programme's reported average").format(mark=_colour("▬", GREY))]
     fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
                       yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
                       xaxis=dict(type="category", tickmode="array", tickvals=ticks, autotickangles=[0, 90],
@@ -146,16 +148,18 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
     return fig
 
 
-def cusum_chart(cusum: pd.DataFrame, title: str = "CUSUM: cumulative actual minus expected energy") -> go.Figure:
+def cusum_chart(cusum: pd.DataFrame, title: str | None = None) -> go.Figure:
     """The CUSUM of a regression baseline (metrics.regression): per period, the running sum of actual minus
     modelled energy in kWh; it falls from where savings took hold."""
+    title = title or _("CUSUM: cumulative actual minus expected energy")
     fig = go.Figure()
     for phase, colour in (("baseline", GREY), ("follow-up", GREEN)):
         part = cusum[cusum["phase"].eq(phase)]
         fig.add_scatter(x=pd.to_datetime(part["period_end"]).tolist(), y=part["cusum_kwh"].astype(float).tolist(),
-                        mode="lines+markers", name=phase, line=dict(color=colour), marker=dict(color=colour))
-    key = [_colour("●", GREY) + " baseline months (the model's own scatter)",
-           _colour("●", GREEN) + " follow-up periods: below 0, less energy than the model expects"]
+                        mode="lines+markers", name=_(_PHASE_WORDS[phase]), line=dict(color=colour),
+                        marker=dict(color=colour))
+    key = [_("{mark} baseline months (the model's own scatter)").format(mark=_colour("●", GREY)),
+           _("{mark} follow-up periods: below 0, less energy than the model expects").format(mark=_colour("●", GREEN))]
     fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
                       yaxis=dict(title="kWh", zeroline=True, automargin=True), xaxis=dict(automargin=True))
     return fig
@@ -167,15 +171,17 @@ def cusum_chart(cusum: pd.DataFrame, title: str = "CUSUM: cumulative actual minu
 # bar; a group whose figure is hidden keeps its row and says why; a chart with nothing left to
 # draw is one line of text instead (the builders then return that text, a ``str``).
 
-HIDDEN = "hidden"
-_BY_WORD = {"country": "country", "sector": "sector", "followup_quarter": "quarter"}
+#: the phases as the CUSUM chart names its lines
+_PHASE_WORDS = {"baseline": N_("baseline"), "follow-up": N_("follow-up")}
 
 
 def _count(n, hidden: bool, fewest: int = MIN_CELL) -> str:
     """'n = 5', or that the figure is hidden and why: 'n = 2: hidden (fewer than 3)', 'n = 7: hidden'."""
     if not hidden:
         return f"n = {int(n)}"
-    return f"n = {int(n)}: {HIDDEN} ({formatting.fewer_than(fewest)})" if n < fewest else f"n = {int(n)}: {HIDDEN}"
+    if n < fewest:
+        return _("n = {n}: hidden ({fewer})").format(n=int(n), fewer=formatting.fewer_than(fewest))
+    return _("n = {n}: hidden").format(n=int(n))
 
 
 def _group_names(values: pd.Series, by: str) -> list[str]:
@@ -205,12 +211,27 @@ def _row_height(ticks: list[str]) -> int:
 
 def _all_hidden(title: str, sub: pd.DataFrame, by: str) -> str:
     """The one line that stands in for a breakdown whose every cell is hidden."""
-    word = _BY_WORD.get(by, by)
+    fewer = formatting.fewer_than(MIN_CELL)
     if (sub["enterprises"] < MIN_CELL).all():
-        return (f"{title}: not drawn, as every {word} has {FEWER} enterprises with a baseline and a "
-                "follow-up (their figures are hidden).")
-    return (f"{title}: not drawn, as every {word}'s figure is hidden ({FEWER} enterprises, or one "
-            "that would give a hidden figure away).")
+        text = _ALL_FEW.get(by, _ALL_FEW["sector"])
+    else:
+        text = _ALL_HIDDEN.get(by, _ALL_HIDDEN["sector"])
+    return _(text).format(title=title, fewer=fewer)
+
+
+#: a breakdown whose every group has too few enterprises, and whose every figure is hidden, per kind of group
+_ALL_FEW = {"country": N_("{title}: not drawn, as every country has {fewer} enterprises with a baseline and a "
+                          "follow-up (their figures are hidden)."),
+            "sector": N_("{title}: not drawn, as every sector has {fewer} enterprises with a baseline and a "
+                         "follow-up (their figures are hidden)."),
+            "followup_quarter": N_("{title}: not drawn, as every quarter has {fewer} enterprises with a baseline "
+                                   "and a follow-up (their figures are hidden).")}
+_ALL_HIDDEN = {"country": N_("{title}: not drawn, as every country's figure is hidden ({fewer} enterprises, or one "
+                             "that would give a hidden figure away)."),
+               "sector": N_("{title}: not drawn, as every sector's figure is hidden ({fewer} enterprises, or one "
+                            "that would give a hidden figure away)."),
+               "followup_quarter": N_("{title}: not drawn, as every quarter's figure is hidden ({fewer} enterprises, "
+                                      "or one that would give a hidden figure away).")}
 
 
 def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str, horizontal: bool) -> list[str]:
@@ -221,9 +242,10 @@ def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str, hor
         return []
     fraction = float(ref["reported_mean_change"].iloc[0])
     v, text = fraction * 100, formatting.percent(fraction, 0)  # drawn in per cent
-    line = dict(line_dash="dash", line_color=ORANGE, line_width=2, name=f"programme's reported average {text}")
+    words = _("programme's reported average {change}").format(change=text)
+    line = dict(line_dash="dash", line_color=ORANGE, line_width=2, name=words)
     (fig.add_vline(x=v, **line) if horizontal else fig.add_hline(y=v, **line))
-    return [_colour("- -", ORANGE) + f" programme's reported average {text}"]
+    return [_colour("- -", ORANGE) + " " + words]
 
 
 def _rows_height(rows: int, title_lines: int, per_row: int = 46) -> int:
@@ -231,9 +253,9 @@ def _rows_height(rows: int, title_lines: int, per_row: int = 46) -> int:
     return 120 + 22 * title_lines + per_row * max(rows, 1)
 
 
-#: the spread charts' titles: the absolute figures, and those per unit of production
-SPREAD_TITLE = "Each enterprise's change, baseline to latest follow-up"
-SPREAD_PER_UNIT_TITLE = "Per unit of production: each enterprise's change, baseline to latest follow-up"
+#: the spread charts' titles: the absolute figures, and those per unit of production (shown through _)
+SPREAD_TITLE = N_("Each enterprise's change, baseline to latest follow-up")
+SPREAD_PER_UNIT_TITLE = N_("Per unit of production: each enterprise's change, baseline to latest follow-up")
 
 
 def overview_distribution_charts(distribution: pd.DataFrame, reference: pd.DataFrame) -> list[go.Figure | str]:
@@ -244,7 +266,7 @@ def overview_distribution_charts(distribution: pd.DataFrame, reference: pd.DataF
     charts = [overview_distribution_chart(distribution[~per], reference)]
     if per.any():
         charts.append(overview_distribution_chart(distribution[per], reference, title=SPREAD_PER_UNIT_TITLE,
-                                                  name=lambda i: INDICATOR_LABELS.get(NORMALISED_OF[i], i)))
+                                                  name=lambda i: indicator_label(NORMALISED_OF.get(i, i))))
     return charts
 
 
@@ -256,35 +278,39 @@ def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFr
     programme's reported averages marked. Indicators whose spread is hidden are named in one
     note under the axis. No single enterprise's point is sent to the browser. Returns a line of
     text instead when no indicator's spread can be shown."""
-    name = name or (lambda i: INDICATOR_LABELS.get(i, i))
+    name = name or indicator_label
+    title = _(title)
     if distribution.empty:
-        return f"{title}: no enterprise has a baseline and a follow-up in this selection."
+        return _("{title}: no enterprise has a baseline and a follow-up in this selection.").format(title=title)
     suppressed = distribution["suppressed"].astype(bool)
     shown, hidden = distribution[~suppressed], distribution[suppressed]
     labels = [name(i) for i in shown["indicator"]]
     hidden_note = _spread_hidden_note(hidden, name)
     if shown.empty:
         if (hidden["enterprises"] < SPREAD_MIN).all():
-            return (f"{title}: not drawn, as no indicator has the {SPREAD_MIN} enterprises with a baseline and a "
-                    "follow-up that a spread needs.")
-        return f"{title}: not drawn. {hidden_note}"
+            return _("{title}: not drawn, as no indicator has the {least} enterprises with a baseline and a "
+                     "follow-up that a spread needs.").format(title=title, least=SPREAD_MIN)
+        return _("{title}: not drawn. {why}").format(title=title, why=hidden_note)
     fig = go.Figure()
     for label, r in zip(labels, shown.itertuples(), strict=True):
         fig.add_box(x=[label], name=label, q1=[r.q1 * 100], median=[r.median * 100], q3=[r.q3 * 100],
                     lowerfence=[r.p05 * 100], upperfence=[r.p95 * 100], mean=[r.mean * 100], boxmean=True,
                     marker=dict(color=GREEN), line=dict(color=GREEN), showlegend=False,
-                    hovertext=f"{label}: {int(r.enterprises)} enterprises", hoverinfo="y+text")
+                    hovertext=_("{indicator}: {n} enterprises").format(indicator=label, n=int(r.enterprises)),
+                    hoverinfo="y+text")
     ref = reference[reference["indicator"].isin(set(shown["indicator"]))]
     if len(ref):
         fig.add_scatter(x=[name(i) for i in ref["indicator"]],
                         y=(ref["reported_mean_change"] * 100).tolist(), mode="markers",
-                        name="Programme's reported average", showlegend=False,
+                        name=_("Programme's reported average"), showlegend=False,
                         marker=dict(symbol="line-ew-open", size=30, color=ORANGE, line=dict(width=3, color=ORANGE)))
     ticks = [f"{label}<br>n = {int(n)}" for label, n in zip(labels, shown["enterprises"], strict=True)]
     fig.update_layout(
-        title=_title(title, ["box: middle half", "whiskers: 5th to 95th percentile", "line: median", "dashed: mean",
-                             *([_colour("▬", ORANGE) + " programme's reported average"] if len(ref) else []),
-                             "per-day rates"]),
+        title=_title(title, [_("box: middle half"), _("whiskers: 5th to 95th percentile"), _("line: median"),
+                             _("dashed: mean"),
+                             *([_("{mark} programme's reported average").format(mark=_colour("▬", ORANGE))]
+                               if len(ref) else []),
+                             _("per-day rates")]),
         showlegend=False, margin=MARGIN, yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
         xaxis=dict(type="category", categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels,
                    ticktext=ticks, automargin=True, autotickangles=[0, 90],  # upright where they would meet
@@ -299,9 +325,11 @@ def _spread_hidden_note(hidden: pd.DataFrame, name) -> str:
     few, close = [], []
     for i, n in zip(hidden["indicator"], hidden["enterprises"], strict=True):
         (few if n < SPREAD_MIN else close).append(f"{name(i)} (n = {int(n)})")
-    parts = ([f"{', '.join(few)}: {formatting.fewer_than(SPREAD_MIN)} enterprises"] if few else []) + (
-        [f"{', '.join(close)}: too close to a figure shown to you before"] if close else [])
-    return f"Spread not shown for {'; '.join(parts)}." if parts else ""
+    parts = ([_("{indicators}: {fewer} enterprises").format(indicators=", ".join(few),
+                                                              fewer=formatting.fewer_than(SPREAD_MIN))] if few else []
+             ) + ([_("{indicators}: too close to a figure shown to you before").format(indicators=", ".join(close))]
+                  if close else [])
+    return _("Spread not shown for {which}.").format(which="; ".join(parts)) if parts else ""
 
 
 def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.DataFrame, title: str
@@ -313,7 +341,7 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     line of text instead when every group is hidden or there is none."""
     sub = table[table["indicator"] == indicator]
     if sub.empty:
-        return f"{title}: no enterprise has a baseline and a follow-up in this selection."
+        return _("{title}: no enterprise has a baseline and a follow-up in this selection.").format(title=title)
     hidden = sub["suppressed"].to_numpy(dtype=bool)
     if hidden.all():
         return _all_hidden(title, sub, by)
@@ -330,17 +358,19 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     mean, median = (ok["mean_change"] * 100).tolist(), (ok["median_change"] * 100).tolist()
     counts = [int(n) for n in ok["enterprises"]]
     fig = go.Figure()
-    bar = dict(name="mean (each enterprise counts once)", marker_color=GREEN,
+    bar = dict(name=_("mean (each enterprise counts once)"), marker_color=GREEN,
                text=[formatting.percent(v / 100, 0) for v in mean],
                textposition="auto", insidetextanchor="start", insidetextfont=dict(color="white"),
                outsidetextfont=dict(color=GREY), cliponaxis=False, customdata=counts)
     cat, val = ("y", "x") if horizontal else ("x", "y")
     fig.add_bar(**{cat: shown, val: mean}, orientation="h" if horizontal else "v", **bar,
-                hovertemplate=f"%{{{cat}}}: mean %{{{val}:+.1f}}%, %{{customdata}} enterprises<extra></extra>")
-    fig.add_scatter(**{cat: shown, val: median}, mode="markers", name="median", customdata=counts,
+                hovertemplate=_("{group}: mean {value}%, {n} enterprises").format(
+                    group=f"%{{{cat}}}", value=f"%{{{val}:+.1f}}", n="%{customdata}") + "<extra></extra>")
+    fig.add_scatter(**{cat: shown, val: median}, mode="markers", name=_("median"), customdata=counts,
                     marker=dict(symbol="diamond", size=10, color="black", line=dict(width=1, color="white")),
-                    hovertemplate=f"%{{{cat}}}: median %{{{val}:+.1f}}%, %{{customdata}} enterprises<extra></extra>")
-    key = [_colour("■", GREEN) + " mean (each enterprise counts once)", "◆ median"]
+                    hovertemplate=_("{group}: median {value}%, {n} enterprises").format(
+                        group=f"%{{{cat}}}", value=f"%{{{val}:+.1f}}", n="%{customdata}") + "<extra></extra>")
+    key = [_("{mark} mean (each enterprise counts once)").format(mark=_colour("■", GREEN)), _("◆ median")]
     key += _reference_line(fig, reference, indicator, horizontal)
     cat_axis = dict(type="category", categoryorder="array", categoryarray=names, tickmode="array", tickvals=names,
                     ticktext=ticks, automargin=True, range=[-0.5, len(names) - 0.5])
@@ -358,19 +388,23 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
 def over_time_chart(table: pd.DataFrame, indicator: str, reference: pd.DataFrame) -> go.Figure | str:
     """Mean and median change of ``indicator`` by quarter of the follow-up period's end."""
     return breakdown_chart(table.sort_values("followup_quarter"), "followup_quarter", indicator, reference,
-                           f"{INDICATOR_LABELS.get(indicator, indicator)}: change by quarter of the follow-up's end")
+                           _("{indicator}: change by quarter of the follow-up's end").format(
+                               indicator=indicator_label(indicator)))
 
 
 IMPACT_FIGURES = {
-    "energy": ("energy_avoided_mwh_per_year", "enterprises", "Energy avoided per year, by country", "MWh", GREEN),
+    "energy": ("energy_avoided_mwh_per_year", "enterprises", N_("Energy avoided per year, by country"), "MWh", GREEN),
     "emissions": ("emissions_avoided_t_per_year", "emissions_enterprises",
-                  "Emissions avoided per year (scope 1 + scope 2), by country",
+                  N_("Emissions avoided per year (scope 1 + scope 2), by country"),
                   "t CO2e", GREY),
 }
 
 
-#: how the charts against the production-adjusted baseline say so
-ADJUSTED_TITLE = ", against the production-adjusted baseline"
+#: the titles of the charts against the production-adjusted baseline
+ADJUSTED_TITLES = {
+    "energy": N_("Energy avoided per year, by country, against the production-adjusted baseline"),
+    "emissions": N_("Emissions avoided per year (scope 1 + scope 2), by country, against the production-adjusted "
+                    "baseline")}
 
 
 def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, adjusted: bool = False
@@ -381,10 +415,12 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, ad
     every country's figure is hidden or there is none."""
     col, count_col, title, unit, colour = IMPACT_FIGURES[figure]
     if adjusted:  # normalised savings: baseline intensity x follow-up production - follow-up energy
-        title += ADJUSTED_TITLE
+        title = ADJUSTED_TITLES[figure]
+    title = _(title)
     t = impacts_by_country
     if t.empty:
-        return f"{title}: no enterprise has energy figures with a baseline and a follow-up in this selection."
+        return _("{title}: no enterprise has energy figures with a baseline and a follow-up in this selection."
+                 ).format(title=title)
     counts = t[count_col] if count_col in t.columns else t["enterprises"]
     if t[col].isna().all():
         return _all_hidden(title, t.assign(enterprises=counts), "country")
@@ -393,7 +429,7 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, ad
     raw, t, counts = [raw[i] for i in order], t.iloc[order], counts.iloc[order]
     names = _plain(raw)
     ok = t[col].notna().to_numpy()
-    ticks = [f"{_tick_name(name)}<br>" + ("no emission factor" if n == 0 else _count(n, not shown))
+    ticks = [f"{_tick_name(name)}<br>" + (_("no emission factor") if n == 0 else _count(n, not shown))
              for name, n, shown in zip(raw, counts, ok, strict=True)]
     values = t.loc[ok, col].tolist()
     fig = go.Figure()
@@ -401,10 +437,13 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, ad
                 name=title, cliponaxis=False, text=[formatting.amount(v, unit) for v in values], textposition="auto",
                 insidetextanchor="start", insidetextfont=dict(color="white"), outsidetextfont=dict(color=GREY),
                 customdata=[int(n) for n in counts[ok]],
-                hovertemplate=f"%{{y}}: %{{x:,.1f}} {unit} per year, %{{customdata}} enterprises<extra></extra>")
+                hovertemplate=_("{country}: {value} {unit} per year, {n} enterprises").format(
+                    country="%{y}", value="%{x:,.1f}", unit=unit, n="%{customdata}") + "<extra></extra>")
     # two items, each a line of its own (too long to share one): a phone-wide chart holds them
-    key = ([f"{unit} per year: production-adjusted baseline", "rate minus latest follow-up rate, times 365"]
-           if adjusted else [f"{unit} per year: baseline rate minus latest follow-up rate, times 365"])
+    key = ([_("{unit} per year: production-adjusted baseline").format(unit=unit),
+            _("rate minus latest follow-up rate, times 365")]
+           if adjusted else
+           [_("{unit} per year: baseline rate minus latest follow-up rate, times 365").format(unit=unit)])
     fig.update_layout(title=_title(title, key),
                       showlegend=False, margin=MARGIN, bargap=0.35,
                       height=_rows_height(len(names), _lines(title), per_row=_row_height(ticks)),

@@ -4,12 +4,21 @@ Every command exits 0 on success and 1 with a plain message (no traceback) on an
 do: bad input, a file, a database URL or a server it cannot use, and any other failure (then the
 message names what failed, never a statement's parameters). Each command imports what it uses (pandas, SQLAlchemy, pint)
 when it runs, so that ``--help`` and a mistyped command answer at once.
+
+Its messages and help are in the language of the environment (SCORE_LANGUAGE, else gettext's LANGUAGE, LC_ALL,
+LC_MESSAGES, LANG: ``fr_FR.UTF-8`` reads French), English where that is not a supported language; so are the files
+it writes (the template's Instructions sheet). argparse's own words (``usage:``, ``options:``) stay English: Python
+ships no catalogue for them.
 """
 from __future__ import annotations
 
 import argparse
+import contextvars
+import os
 import sys
 
+from metrics import i18n
+from metrics.i18n import _
 from tracker.config import database_url
 from tracker.models import ROLES
 
@@ -51,11 +60,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"[{fraction:4.0%}] {text}", file=sys.stderr)
 
     passwords = demo.load(engine, args.password, progress=progress)
-    print("Demo data loaded into", engine.url.render_as_string(hide_password=True))
+    print(_("Demo data loaded into {url}").format(url=engine.url.render_as_string(hide_password=True)))
     if args.password:
-        print("Accounts:", ", ".join(passwords), "(with the password you gave)")
+        print(_("Accounts: {names} (with the password you gave)").format(names=", ".join(passwords)))
     else:
-        print("Accounts and their passwords (shown once, only hashes are stored):")
+        print(_("Accounts and their passwords (shown once, only hashes are stored):"))
         for user, pw in passwords.items():
             print(f"  {user:14s} {pw}")
     return 0
@@ -85,17 +94,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise CliError(f"{path}: no such file")
+        raise CliError(_("{path}: no such file").format(path=path))
     engine = _engine()
     try:
         counts = tio.import_file(engine, _cli_user(), path.read_bytes(), path.name, progress=_progress,
                                  max_rows=uploads.CLI_MAX_CSV_ROWS, max_bytes=uploads.CLI_MAX_BYTES)
     except RejectedInput as exc:
-        print(f"error: {path.name} was refused; nothing was stored.", file=sys.stderr)
+        print(_("error: {file} was refused; nothing was stored.").format(file=path.name), file=sys.stderr)
         for p in exc.problems.itertuples():
-            print(f"  line {p.row}{f', column {p.column}' if p.column else ''}: {p.reason}", file=sys.stderr)
+            where = (_("line {row}, column {column}") if p.column else _("line {row}")).format(row=p.row,
+                                                                                             column=p.column)
+            print(f"  {where}: {p.reason}", file=sys.stderr)
         return 1
-    print(f"{path.name}: {counts['inserted']} rows added, {counts['updated']} updated.")
+    print(_("{file}: {added} rows added, {updated} updated.").format(file=path.name, added=counts["inserted"],
+                                                                     updated=counts["updated"]))
     return 0
 
 
@@ -120,9 +132,9 @@ def _write(file: str, make) -> int:
     path = Path(file)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
-        raise CliError("the file name must end in .csv or .xlsx")
+        raise CliError(_("the file name must end in .csv or .xlsx"))
     if not path.parent.is_dir():
-        raise CliError(f"{path.parent}: no such folder")
+        raise CliError(_("{path}: no such folder").format(path=path.parent))
     data = make(fmt)
     partial = path.with_name(f".{path.name}.partial")
     try:  # a full disk or a kill leaves the old file, never half a new one
@@ -130,7 +142,7 @@ def _write(file: str, make) -> int:
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
-    print(f"wrote {path}")
+    print(_("wrote {path}").format(path=path))
     return 0
 
 
@@ -147,21 +159,21 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     elif sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat: ") != password:
-            raise CliError("the two passwords differ")
+        password = getpass.getpass(_("Password: "))
+        if getpass.getpass(_("Repeat: ")) != password:
+            raise CliError(_("the two passwords differ"))
     else:
-        raise CliError("give the password with --password-stdin (no terminal to ask on)")
+        raise CliError(_("give the password with --password-stdin (no terminal to ask on)"))
     engine = _engine()
     with session_scope(engine) as session:
         ids = []
         for name in args.enterprise or []:
             eid = session.scalars(select(Enterprise.id).where(Enterprise.name == name)).one_or_none()
             if eid is None:
-                raise CliError(f"unknown enterprise {name!r}")
+                raise CliError(_("unknown enterprise {name}").format(name=repr(name)))
             ids.append(eid)
         auth.upsert_user(session, args.name, password, args.role, ids, actor=CLI_USER_NAME)
-    print(f"user {args.name} ({args.role}) saved")
+    print(_("user {name} ({role}) saved").format(name=args.name, role=args.role))
     return 0
 
 
@@ -174,7 +186,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except backup.BackupError as exc:
         raise CliError(str(exc)) from None
     total = sum(t["rows"] for t in manifest["tables"].values())
-    print(f"backed up {total} rows in {len(manifest['tables'])} tables to {args.dir}")
+    print(_("backed up {rows} rows in {tables} tables to {folder}").format(rows=total, tables=len(manifest["tables"]),
+                                                                          folder=args.dir))
     return 0
 
 
@@ -186,14 +199,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
         counts = backup.restore(_engine(), args.dir)
     except backup.BackupError as exc:
         raise CliError(str(exc)) from None
-    print(f"restored {sum(counts.values())} rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(_("restored {rows} rows: {tables}").format(rows=sum(counts.values()),
+                                                     tables=", ".join(f"{k} {v}" for k, v in counts.items())))
     return 0
 
 
 def _write_file(path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
     if not path.parent.is_dir():
-        raise CliError(f"{path.parent}: no such folder")
+        raise CliError(_("{path}: no such folder").format(path=path.parent))
     partial = path.with_name(f".{path.name}.partial")
     try:
         partial.write_bytes(data)
@@ -207,7 +221,7 @@ def _read_file(file: str) -> bytes:
 
     path = Path(file)
     if not path.is_file():
-        raise CliError(f"{path}: no such file")
+        raise CliError(_("{path}: no such file").format(path=path))
     return path.read_bytes()
 
 
@@ -222,8 +236,10 @@ def cmd_statement_verify(args: argparse.Namespace) -> int:
     except LookupError as exc:
         raise CliError(str(exc)) from None
     if form is None:
-        raise CliError(f"{args.file} is NOT statement {args.id} as issued: it was changed, or is another file.")
-    print(f"{args.file} is statement {args.id} ({form}) as issued by this database, unaltered.")
+        raise CliError(_("{file} is NOT statement {id} as issued: it was changed, or is another file.").format(
+            file=args.file, id=args.id))
+    print(_("{file} is statement {id} ({form}) as issued by this database, unaltered.").format(file=args.file,
+                                                                                               id=args.id, form=form))
     return 0
 
 
@@ -235,7 +251,8 @@ def cmd_visit_export(args: argparse.Namespace) -> int:
 
     data = visits.export_visit(_engine(), _cli_user(), args.user)
     _write_file(Path(args.file), data)
-    print(f"wrote {args.file}: the visit of {args.user}. It holds {args.user}'s password hash: hand it to them only.")
+    print(_("wrote {file}: the visit of {user}. It holds {user}'s password hash: hand it to them only.").format(
+        file=args.file, user=args.user))
     return 0
 
 
@@ -245,8 +262,10 @@ def cmd_visit_open(args: argparse.Namespace) -> int:
 
     data = _read_file(args.file)
     done = visits.open_visit(_engine(), data)
-    print(f"opened the visit of {done['trainer']}: {done['enterprises']} enterprises, {done['records']} records. "
-          "Start the app (streamlit run app.py) and sign in with your usual password.")
+    print(_("opened the visit of {trainer}: {enterprises} enterprises, {records} records. Start the app (streamlit "
+            "run app.py) and sign in with your usual password.").format(trainer=done["trainer"],
+                                                                         enterprises=done["enterprises"],
+                                                                         records=done["records"]))
     return 0
 
 
@@ -257,7 +276,8 @@ def cmd_visit_pack(args: argparse.Namespace) -> int:
     from tracker import visits
 
     _write_file(Path(args.file), visits.pack_visit(_engine()))
-    print(f"wrote {args.file}: merge it on the server (upload page, or python -m tracker visit merge {args.file}).")
+    print(_("wrote {file}: merge it on the server (upload page, or {command}).").format(
+        file=args.file, command=f"python -m tracker visit merge {args.file}"))
     return 0
 
 
@@ -276,100 +296,117 @@ def cmd_visit_merge(args: argparse.Namespace) -> int:
             if not args.resolve:
                 raise
             keys = {k: args.resolve for k in exc.conflicts["key"]}
-            print(f"{len(keys)} conflict(s) resolved for the {args.resolve}'s value (--resolve {args.resolve})")
+            print(i18n.ngettext("{n} conflict resolved for the {side}'s value (--resolve {side})",
+                                "{n} conflicts resolved for the {side}'s value (--resolve {side})", len(keys)).format(
+                n=len(keys), side=args.resolve))
             done = visits.merge_visit(engine, _cli_user(), data, keys)
     except VisitConflicts as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {reason}").format(reason=exc), file=sys.stderr)
         for c in exc.conflicts.itertuples():
-            print(f"  {c.enterprise}: {c.record}\n    as exported: {c.base}\n    server now:  {c.server}\n"
-                  f"    laptop:      {c.laptop}", file=sys.stderr)
-        print("Resolve them on the upload page, or run again with --resolve server or --resolve laptop.",
+            print(f"  {c.enterprise}: {c.record}", file=sys.stderr)
+            rows = ((_("as exported:"), c.base), (_("server now:"), c.server), (_("laptop:"), c.laptop))
+            width = max(len(label) for label, _value in rows)
+            for label, value in rows:
+                print(f"    {label.ljust(width)} {value}", file=sys.stderr)
+        print(_("Resolve them on the upload page, or run again with --resolve server or --resolve laptop."),
               file=sys.stderr)
         return 1
     except VisitRefused as exc:
-        print(f"error: {args.file} was refused; nothing was merged.", file=sys.stderr)
+        print(_("error: {file} was refused; nothing was merged.").format(file=args.file), file=sys.stderr)
         for record, reason in exc.problems:
             print(f"  {record}: {reason}", file=sys.stderr)
         return 1
     except PackageError as exc:
         raise CliError(str(exc)) from None
     if done.already:
-        print(f"{args.file}: this visit was merged before; nothing changed.")
+        print(_("{file}: this visit was merged before; nothing changed.").format(file=args.file))
     else:
-        print(f"{args.file}: the visit of {done.trainer} merged: {done.changed} record(s) changed, "
-              f"{done.kept} kept as the server has them (package {done.package_id}).")
+        print(_("{file}: the visit of {trainer} merged: {changed} record(s) changed, {kept} kept as the server has "
+                "them (package {package}).").format(file=args.file, trainer=done.trainer, changed=done.changed,
+                                                    kept=done.kept, package=done.package_id))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m tracker",
-                                     description="SCORE4Climate tracker command line. The database is "
-                                                 "SCORE_DB_URL (default: the DuckDB file in data/).")
+                     description=_("SCORE4Climate tracker command line. The database is SCORE_DB_URL (default: the "
+                                   "DuckDB file in data/)."))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("demo", help="load the demo data set and the demo accounts (safe to run twice)",
-                       description=cmd_demo.__doc__)
-    p.add_argument("--password", help="password for every demo account (default: random, printed once)")
+    p = sub.add_parser("demo", help=_("load the demo data set and the demo accounts (safe to run twice)"),
+                       description=_("Load the demo set and create the demo accounts."))
+    p.add_argument("--password", help=_("password for every demo account (default: random, printed once)"))
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("import", help="import a measurement file (.csv or .xlsx), all or nothing",
-                       description=cmd_import.__doc__)
-    p.add_argument("file", help="the file, in the measurement template")
+    p = sub.add_parser("import", help=_("import a measurement file (.csv or .xlsx), all or nothing"),
+                       description=_("Import a measurement file (.csv or .xlsx), all or nothing; re-imports update "
+                                     "rows."))
+    p.add_argument("file", help=_("the file, in the measurement template"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="export every measurement (.csv or .xlsx)", description=cmd_export.__doc__)
-    p.add_argument("file", help="where to write; the extension chooses the format")
+    p = sub.add_parser("export", help=_("export every measurement (.csv or .xlsx)"),
+                       description=_("Export every measurement to FILE (.csv or .xlsx) in the import template."))
+    p.add_argument("file", help=_("where to write; the extension chooses the format"))
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("template", help="write the empty import template (.csv or .xlsx)",
-                       description=cmd_template.__doc__)
-    p.add_argument("file", help="where to write; the extension chooses the format")
+    p = sub.add_parser("template", help=_("write the empty import template (.csv or .xlsx)"),
+                       description=_("Write the empty import template (CSV, or Excel with an Instructions sheet)."))
+    p.add_argument("file", help=_("where to write; the extension chooses the format"))
     p.set_defaults(func=cmd_template)
 
-    p = sub.add_parser("backup", help="back up the whole database to a folder", description=cmd_backup.__doc__)
-    p.add_argument("dir", help="a new or empty folder")
+    p = sub.add_parser("backup", help=_("back up the whole database to a folder"),
+                       description=_("Back up the whole database into DIR (a new or empty folder): one CSV per table"
+                                     " + manifest."))
+    p.add_argument("dir", help=_("a new or empty folder"))
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="restore a backup into an empty database", description=cmd_restore.__doc__)
-    p.add_argument("dir", help="a folder written by `backup`")
+    p = sub.add_parser("restore", help=_("restore a backup into an empty database"),
+                       description=_("Restore a backup from DIR into an empty database (SCORE_DB_URL)."))
+    p.add_argument("dir", help=_("a folder written by `backup`"))
     p.set_defaults(func=cmd_restore)
 
-    user = sub.add_parser("user", help="manage accounts", description="Manage accounts.")
+    user = sub.add_parser("user", help=_("manage accounts"), description=_("Manage accounts."))
     usub = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    p = usub.add_parser("add", help="create a user or reset one", description=cmd_user_add.__doc__)
+    p = usub.add_parser("add", help=_("create a user or reset one"),
+                        description=_("Create a user (or reset an existing one's password, role and enterprises)."))
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--enterprise", action="append", metavar="NAME",
-                   help="an enterprise the trainer supports or the manager runs (repeatable)")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+                   help=_("an enterprise the trainer supports or the manager runs (repeatable)"))
+    p.add_argument("--password-stdin", action="store_true", help=_("read the password from standard input"))
     p.set_defaults(func=cmd_user_add)
 
-    visit = sub.add_parser("visit", help="offline visits: take a trainer's enterprises to a laptop and back",
-                           description="Offline visits (README, 'An offline visit').")
+    visit = sub.add_parser("visit", help=_("offline visits: take a trainer's enterprises to a laptop and back"),
+                           description=_("Offline visits (README, 'An offline visit')."))
     vsub = visit.add_subparsers(dest="visit_command", required=True, metavar="ACTION")
-    p = vsub.add_parser("export", help="on the server: write a trainer's visit package",
-                        description=cmd_visit_export.__doc__)
-    p.add_argument("--user", required=True, metavar="NAME", help="the trainer's user name")
-    p.add_argument("file", help="where to write the package (e.g. visit.zip)")
+    p = vsub.add_parser("export", help=_("on the server: write a trainer's visit package"),
+                        description=_("Write the visit package of trainer NAME's enterprises to FILE (on the "
+                                      "server)."))
+    p.add_argument("--user", required=True, metavar="NAME", help=_("the trainer's user name"))
+    p.add_argument("file", help=_("where to write the package (e.g. visit.zip)"))
     p.set_defaults(func=cmd_visit_export)
-    p = vsub.add_parser("open", help="on the laptop: create the database from a visit package",
-                        description=cmd_visit_open.__doc__)
-    p.add_argument("file", help="the package written by `visit export`")
+    p = vsub.add_parser("open", help=_("on the laptop: create the database from a visit package"),
+                        description=_("Create the laptop's database (SCORE_DB_URL, which must be empty) from a "
+                                      "visit package."))
+    p.add_argument("file", help=_("the package written by `visit export`"))
     p.set_defaults(func=cmd_visit_open)
-    p = vsub.add_parser("pack", help="on the laptop: write the visit to bring back", description=cmd_visit_pack.__doc__)
-    p.add_argument("file", help="where to write it (e.g. visit-back.zip)")
+    p = vsub.add_parser("pack", help=_("on the laptop: write the visit to bring back"),
+                        description=_("Write the visit, as this laptop has it now, to FILE (to merge on the server)."))
+    p.add_argument("file", help=_("where to write it (e.g. visit-back.zip)"))
     p.set_defaults(func=cmd_visit_pack)
-    p = vsub.add_parser("merge", help="on the server: merge a packed visit", description=cmd_visit_merge.__doc__)
-    p.add_argument("file", help="the file written by `visit pack`")
+    p = vsub.add_parser("merge", help=_("on the server: merge a packed visit"),
+                        description=_("Merge a packed visit from FILE into this server, all or nothing."))
+    p.add_argument("file", help=_("the file written by `visit pack`"))
     p.add_argument("--resolve", choices=["server", "laptop"],
-                   help="for every conflict, keep the server's value or take the laptop's (default: list them and "
-                        "merge nothing)")
+                   help=_("for every conflict, keep the server's value or take the laptop's (default: list them and "
+                        "merge nothing)"))
     p.set_defaults(func=cmd_visit_merge)
-    statement = sub.add_parser("statement", help="results statements", description="Results statements.")
+    statement = sub.add_parser("statement", help=_("results statements"), description=_("Results statements."))
     ssub = statement.add_subparsers(dest="statement_command", required=True)
-    p = ssub.add_parser("verify", help="check that a file is an unaltered statement of this database",
-                        description=cmd_statement_verify.__doc__)
-    p.add_argument("id", help="the statement's id (S4C-...)")
-    p.add_argument("file", help="the statement's HTML or PDF file")
+    p = ssub.add_parser("verify", help=_("check that a file is an unaltered statement of this database"),
+                        description=_("Check that FILE is, byte for byte, the results statement ID (its HTML or its"
+                                      " PDF) as this database issued it (exit 0), or say it is not (exit 1)."))
+    p.add_argument("id", help=_("the statement's id (S4C-...)"))
+    p.add_argument("file", help=_("the statement's HTML or PDF file"))
     p.set_defaults(func=cmd_statement_verify)
     return parser
 
@@ -381,13 +418,38 @@ def _plain(exc: BaseException) -> str:
 
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         first = (str(exc.orig).strip().splitlines() or [""])[0]
-        return f"the database refused the command: {first}"
+        return _("the database refused the command: {reason}").format(reason=first)
     first = (str(exc).strip().splitlines() or [""])[0]
-    return f"the command failed ({type(exc).__name__}){': ' + first if first else ''}"
+    if first:
+        return _("the command failed ({error}): {reason}").format(error=type(exc).__name__, reason=first)
+    return _("the command failed ({error})").format(error=type(exc).__name__)
+
+
+def environment_locale(environ=None) -> str:
+    """The locale the command line speaks: SCORE_LANGUAGE, else the first of gettext's LANGUAGE (a list, ':'
+    between), LC_ALL, LC_MESSAGES and LANG that names a supported language ('fr_FR.UTF-8' -> 'fr_FR'); 'en'
+    when none does (C, POSIX, or a language without a catalogue)."""
+    environ = os.environ if environ is None else environ
+    for name in ("SCORE_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in (environ.get(name) or "").split(":"):
+            tag = value.split(".")[0].split("@")[0].strip()
+            if tag and tag not in ("C", "POSIX") and i18n.language_of(i18n.normalise(tag)) != i18n.SOURCE:
+                return i18n.normalise(tag)
+            if tag and i18n.normalise(tag).split("_")[0] == i18n.SOURCE:
+                return i18n.normalise(tag)
+    return i18n.SOURCE
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line ``argv`` (default: the program's); returns the exit status."""
+    """Run the command line ``argv`` (default: the program's) in the environment's language
+    (:func:`environment_locale`); returns the exit status. The caller's own language is left as it was."""
+    def run() -> int:
+        i18n.use(environment_locale())
+        return _main(argv)
+    return contextvars.copy_context().run(run)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -395,25 +457,22 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.func(args)
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (ValueError, PermissionError, LookupError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (CliError, ValueError, PermissionError, LookupError) as exc:
+        print(_("error: {reason}").format(reason=exc), file=sys.stderr)
         return 1
     except OSError as exc:  # a file or folder that cannot be read or written
         where = f"{exc.filename}: " if exc.filename else ""
-        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
+        print(_("error: {reason}").format(reason=f"{where}{exc.strerror or exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; nothing more was stored", file=sys.stderr)
+        print(_("interrupted; nothing more was stored"), file=sys.stderr)
         return 1
     except MemoryError:
-        print("error: not enough memory for this command (split the file, or run it on a larger machine)",
+        print(_("error: not enough memory for this command (split the file, or run it on a larger machine)"),
               file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - anything else is still one plain line, never a traceback
-        print(f"error: {_plain(exc)}", file=sys.stderr)
+        print(_("error: {reason}").format(reason=_plain(exc)), file=sys.stderr)
         return 1
     finally:
         while _opened:

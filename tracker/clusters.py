@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from metrics.i18n import _
+from metrics.labels import criterion_label
 from tracker import audit, lengths
 from tracker.access import require_role
 from tracker.auth import CurrentUser
@@ -32,21 +34,21 @@ def check_cluster(name: str, country: str, region: str = "", sector: str = "", c
                   selected_on: dt.date | None = None) -> dict:
     """The fields as stored, or ValueError with what to do. ``criteria`` are keys of
     :data:`CLUSTER_CRITERIA` (or their meanings), stored comma-separated in that order."""
-    name = lengths.fit(Cluster.name, name, "The cluster's name")
+    name = lengths.fit(Cluster.name, name, _("The cluster's name"))
     if not name:
-        raise ValueError("The cluster needs a name.")
+        raise ValueError(_("The cluster needs a name."))
     country = country_code(country)
-    region = lengths.fit(Cluster.region, region, "The cluster's region")
-    sector = lengths.fit(Cluster.sector, sector, "The cluster's sector")
-    note = lengths.fit(Cluster.note, note, "The note")
+    region = lengths.fit(Cluster.region, region, _("The cluster's region"))
+    sector = lengths.fit(Cluster.sector, sector, _("The cluster's sector"))
+    note = lengths.fit(Cluster.note, note, _("The note"))
     by_meaning = {v: k for k, v in CLUSTER_CRITERIA.items()}
     keys = {by_meaning.get(c.strip(), c.strip()) for c in criteria if c and c.strip()}
     unknown = sorted(keys - set(CLUSTER_CRITERIA))
     if unknown:
-        raise ValueError(f"Unknown selection criteria {', '.join(map(repr, unknown))}; the criteria are: "
-                         f"{'; '.join(CLUSTER_CRITERIA.values())}.")
+        raise ValueError(_("Unknown selection criteria {unknown}; the criteria are: {criteria}.").format(
+            unknown=", ".join(map(repr, unknown)), criteria="; ".join(criterion_label(c) for c in CLUSTER_CRITERIA)))
     if selected_on is not None and selected_on > dt.date.today():
-        raise ValueError("The selection study's date is in the future.")
+        raise ValueError(_("The selection study's date is in the future."))
     return dict(name=name, country=country, region=region, sector=sector, note=note, selected_on=selected_on,
                 criteria=",".join(k for k in CLUSTER_CRITERIA if k in keys))
 
@@ -74,9 +76,11 @@ def cluster_for(session: Session, name: str, country: str) -> int | None:
         return None
     row = session.execute(select(Cluster.id, Cluster.country).where(Cluster.name == name)).one_or_none()
     if row is None:
-        raise ValueError(f"There is no cluster called {name!r}: an administrator adds it on the Clusters page first.")
+        raise ValueError(_("There is no cluster called {name}: an administrator adds it on the Clusters page "
+                           "first.").format(name=repr(name)))
     if row.country != country:
-        raise ValueError(f"{name} is a cluster in {row.country}; this enterprise is in {country}.")
+        raise ValueError(_("{name} is a cluster in {country}; this enterprise is in {country2}.").format(
+            name=name, country=row.country, country2=country))
     return row.id
 
 
@@ -85,8 +89,8 @@ def write_cluster(session: Session, actor: str, values: dict, cid: int | None = 
     transaction, audited; returns its id. A cluster keeps its country while enterprises belong to it."""
     stmt = select(Cluster.id).where(Cluster.name == values["name"])
     if session.scalar(stmt if cid is None else stmt.where(Cluster.id != cid)) is not None:
-        raise ValueError(f"A cluster called {values['name']!r} exists already.")
-    taken = name_taken(f"A cluster called {values['name']!r} exists already.")
+        raise ValueError(_("A cluster called {name} exists already.").format(name=repr(values["name"])))
+    taken = name_taken(_("A cluster called {name} exists already.").format(name=repr(values["name"])))
     if cid is None:
         row = Cluster(**values)
         session.add(row)
@@ -96,13 +100,14 @@ def write_cluster(session: Session, actor: str, values: dict, cid: int | None = 
         return row.id
     row = session.get(Cluster, int(cid))
     if row is None:
-        raise LookupError(f"No cluster with id {cid} (it may have been deleted meanwhile).")
+        raise LookupError(_("No cluster with id {cid} (it may have been deleted meanwhile).").format(cid=cid))
     if values["country"] != row.country:
         elsewhere = session.scalar(select(func.count()).where(Enterprise.cluster_id == row.id,
                                                               Enterprise.country != values["country"]))
         if elsewhere:
-            raise ValueError(f"{elsewhere} enterprise(s) of {row.name} are in {row.country}: move them to another "
-                             "cluster before changing its country.")
+            raise ValueError(_("{elsewhere} enterprise(s) of {name} are in {country}: move them to another cluster "
+                               "before changing its country.").format(
+                elsewhere=elsewhere, name=row.name, country=row.country))
     before = {k: getattr(row, k) for k in values}
     if before != values:
         for k, v in values.items():
@@ -137,11 +142,11 @@ def delete_cluster(engine: Engine, user: CurrentUser, cid: int) -> None:
     with session_scope(engine) as session:
         row = session.get(Cluster, int(cid))
         if row is None:
-            raise LookupError(f"No cluster with id {cid} (it may have been deleted meanwhile).")
+            raise LookupError(_("No cluster with id {cid} (it may have been deleted meanwhile).").format(cid=cid))
         used = session.scalar(select(func.count()).where(Enterprise.cluster_id == row.id))
         if used:
-            raise ValueError(f"{used} enterprise(s) belong to {row.name}: move them to another cluster (or none) "
-                             "first.")
+            raise ValueError(_("{used} enterprise(s) belong to {name}: move them to another cluster (or none) "
+                               "first.").format(used=used, name=row.name))
         audit.record(session, user.username, "delete", "clusters", row.id, {"name": row.name, "country": row.country},
                      None)
         session.delete(row)

@@ -16,6 +16,9 @@ from functools import lru_cache
 
 from babel import Locale
 
+from metrics import i18n
+from metrics.i18n import N_, _
+
 #: two-letter regions CLDR names that are not ISO 3166-1 countries: exceptionally reserved codes
 #: (AC, CP, CQ, DG, EA, IC, TA), groupings (EU, EZ, UN, QO), private use (XA, XB, XK, ZZ)
 NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "IC", "TA", "EU", "EZ", "UN", "QO", "XA", "XB", "XK",
@@ -29,9 +32,15 @@ ENGLISH_VARIANTS = {"Turkey": "TR", "Ivory Coast": "CI", "Czech Republic": "CZ",
                     "Congo (Republic)": "CG", "Republic of the Congo": "CG", "Hong Kong": "HK", "Macao": "MO",
                     "Macau": "MO", "Palestine": "PS", "UK": "GB", "USA": "US", "United States of America": "US",
                     "Bosnia": "BA", "Macedonia": "MK"}
-_EXAMPLES = "a two-letter ISO 3166 code (IN, VN, KE) or a country's name (India, Viet Nam, Kenya)"
-#: the help beside a country's text box
-COUNTRY_HELP = f"Give {_EXAMPLES}; it is stored as the code."
+_EXAMPLES = N_("a two-letter ISO 3166 code (IN, VN, KE) or a country's name (India, Viet Nam, Kenya)")
+#: the help beside a country's text box (shown through _, or :func:`country_help`)
+COUNTRY_HELP = N_("Give a two-letter ISO 3166 code (IN, VN, KE) or a country's name (India, Viet Nam, Kenya); it is "
+                  "stored as the code.")
+
+
+def country_help() -> str:
+    """:data:`COUNTRY_HELP` in the run's language."""
+    return _(COUNTRY_HELP)
 
 
 @lru_cache(maxsize=8)
@@ -82,25 +91,27 @@ def country_code(text) -> str:
     (an empty text included); the message quotes at most 40 characters of it."""
     raw = "" if text is None else str(text).strip()
     if not raw:
-        raise ValueError(f"The country is missing: give {_EXAMPLES}.")
+        raise ValueError(_("The country is missing: give {examples}.").format(examples=_(_EXAMPLES)))
     if _code_like(raw) and raw.upper() in codes():
         return raw.upper()
     code = None if _code_like(raw) else _by_name().get(_key(raw))
     if code is None:
         shown = raw if len(raw) <= 40 else raw[:40] + "..."
-        raise ValueError(f"{shown!r} is not a country: give {_EXAMPLES}.")
+        raise ValueError(_("{shown} is not a country: give {examples}.").format(shown=repr(shown),
+                                                                                 examples=_(_EXAMPLES)))
     return code
 
 
-def country_name(code, locale: str = "en") -> str:
-    """'Kenya' for 'KE' (any case); the code as given when it is not a country CLDR names, '' for none."""
+def country_name(code, locale: str | None = None) -> str:
+    """'Kenya' for 'KE' (any case), in ``locale`` (the run's, metrics.i18n, when not given: 'Quênia' in
+    Portuguese); the code as given when it is not a country CLDR names, '' for none."""
     text = "" if code is None else str(code).strip()
     if len(text) == 2 and text.isalpha():
-        return _territories(locale).get(text.upper(), text)
+        return _territories(locale or i18n.current()).get(text.upper(), text)
     return text
 
 
-def country_label(code, locale: str = "en") -> str:
+def country_label(code, locale: str | None = None) -> str:
     """'Kenya (KE)': the name with the code, for pickers where people may type either."""
     name = country_name(code, locale)
     return name if name == str(code or "").strip() else f"{name} ({str(code).strip().upper()})"

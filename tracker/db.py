@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -204,6 +205,11 @@ def open_database(url: str | None = None, *, wait_seconds: float = 0.0) -> Engin
             raise DatabaseUnavailable(f"Cannot open the database {engine.url!r}: {first}") from None
 
 
+#: what one run of a page remembers between the services it calls (tracker.auth.one_run sets it, and
+#: reads the accounts it holds); every session that may write empties it when it ends
+RUN_MEMO: ContextVar[dict | None] = ContextVar("run_memo", default=None)
+
+
 @contextmanager
 def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session]:
     """A session that commits on success and rolls back on error.
@@ -227,6 +233,8 @@ def session_scope(engine: Engine, *, readonly: bool = False) -> Iterator[Session
     finally:
         if lock is not None:
             lock.release()
+        if not readonly and (memo := RUN_MEMO.get()) is not None:
+            memo.clear()  # what it wrote may be an account: read afresh after it
 
 
 @contextmanager

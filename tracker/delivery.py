@@ -30,17 +30,33 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics import delivery as figures
+from metrics.i18n import N_, _
+from metrics.labels import module_label
 from tracker.db import read_frame, session_scope
 from tracker.disclosure import MIN_CELL, cell_sums, complement, element_keys, suppress
 from tracker.overview import Filters, OverviewData, selected_ids
 
-NO_PARTNER = "no partner recorded"
-NO_PROVIDER = "no training provider recorded"
+#: the group and figure names below are keys (the differencing guard remembers them): shown through :func:`label`
+NO_PARTNER = N_("no partner recorded")
+NO_PROVIDER = N_("no training provider recorded")
 #: the results of enterprises no trainer supports (so that the trainers' cells cover the selection:
 #: complementary suppression assumes the rows of a breakdown add up to the whole)
-NO_TRAINER = "no trainer assigned"
+NO_TRAINER = N_("no trainer assigned")
 #: what the out-of-order count is remembered as by the differencing guard
-OUT_OF_ORDER = "modules out of order"
+OUT_OF_ORDER = N_("modules out of order")
+#: how a module's attendance figure is named (a key, as above)
+ATTENDANCE_AT = "attendance at "
+
+
+def label(value) -> str:
+    """A group or figure name of the delivery tables in the run's language: the placeholders above, and
+    'attendance at Quality Management'; any other value (a partner's or a trainer's name) as given."""
+    value = "" if value is None else str(value)
+    if value in (NO_PARTNER, NO_PROVIDER, NO_TRAINER, OUT_OF_ORDER):
+        return _(value)
+    if value.startswith(ATTENDANCE_AT):
+        return _("attendance at {module}").format(module=module_label(value[len(ATTENDANCE_AT):]))
+    return value
 #: the delivery tables the differencing guard checks, with their key columns (tracker.disclosure.guard)
 GUARDED = [("attendance", ["figure"]), ("out_of_order", ["figure"]),
            ("results_by_partner", ["partner", "indicator"]), ("results_by_trainer", ["trainer", "indicator"])]
@@ -130,11 +146,11 @@ def _attendance(records: pd.DataFrame, cells: dict) -> pd.DataFrame:
     each module's cell are its enterprises with their records of it (attendees and dates)."""
     table = figures.attendance(records, "module")
     table = table.astype({c: float for c in figures.ATTENDANCE + ["attendees"]})
-    table["figure"] = "attendance at " + table["module"].astype(str)
+    table["figure"] = ATTENDANCE_AT + table["module"].astype(str)
     keyed = records.assign(indicator=records["module"], start_date=records["start_date"].astype(str))
     keyed = keyed.assign(element=element_keys(keyed, ["enterprise_id", "indicator", "start_date",
                                                       *figures.ATTENDANCE]),
-                         figure="attendance at " + keyed["module"].astype(str))
+                         figure=ATTENDANCE_AT + keyed["module"].astype(str))
     # one element per enterprise and module (its records together), as the table counts enterprises
     cells.update(cell_sums("attendance", keyed.drop_duplicates(["enterprise_id", "indicator"]), ["figure"]))
     return suppress(table)

@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.delivery import PIPELINE
+from metrics.i18n import _
+from metrics.labels import trainer_status_label
 from tracker.charts import GREEN, GREY, MARGIN, ORANGE
 from tracker.countries import country_name
 
@@ -21,15 +23,16 @@ NAME_CHARS = 30
 
 
 def _row_name(country: str, provider: str) -> str:
-    where = country_name(country) if country else "country not recorded"
+    where = country_name(country) if country else _("country not recorded")
     return html.escape(f"{where} · {provider}", quote=False)
 
 
-def pipeline_chart(pipeline: pd.DataFrame, title: str = "Trainers by step of their path") -> go.Figure | str:
+def pipeline_chart(pipeline: pd.DataFrame, title: str | None = None) -> go.Figure | str:
     """Trainers per step of their path (stacked bars: not recorded, candidate, recommended,
     certified), one row per country and training provider, the number of trainers at its end."""
+    title = title or _("Trainers by step of their path")
     if pipeline.empty or int(pipeline["trainers"].sum()) == 0:
-        return f"{title}: no trainer account in this selection."
+        return _("{title}: no trainer account in this selection.").format(title=title)
     t = pipeline.assign(row=[_row_name(c, p) for c, p in zip(pipeline["country"], pipeline["provider"], strict=True)])
     t = t.sort_values("row", key=lambda s: s.str.casefold(), kind="stable")
     rows = t["row"].tolist()
@@ -37,16 +40,18 @@ def pipeline_chart(pipeline: pd.DataFrame, title: str = "Trainers by step of the
     fig = go.Figure()
     for step in PIPELINE:
         counts = t[step].astype(int).tolist()
-        fig.add_bar(y=rows, x=counts, orientation="h", name=step, marker_color=STEP_COLOURS[step],
+        status = trainer_status_label(step)
+        fig.add_bar(y=rows, x=counts, orientation="h", name=status, marker_color=STEP_COLOURS[step],
                     text=[str(n) if n else "" for n in counts], textposition="inside",
-                    hovertemplate=f"%{{y}}: %{{x}} {step}<extra></extra>")
+                    hovertemplate=_("{row}: {n} {status}").format(row="%{y}", n="%{x}", status=status)
+                    + "<extra></extra>")
     fig.add_scatter(y=rows, x=t["trainers"].astype(int).tolist(), mode="text", showlegend=False,
-                    text=[f"  {n} in all" for n in t["trainers"]], textposition="middle right",
+                    text=["  " + _("{n} in all").format(n=n) for n in t["trainers"]], textposition="middle right",
                     textfont=dict(color=GREY), hoverinfo="skip")
     lines = sum(tick.count("<br>") + 1 for tick in ticks)
     fig.update_layout(barmode="stack", title=dict(text=title), margin=MARGIN, height=160 + 22 * lines + 18 * len(rows),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"),
                       yaxis=dict(type="category", categoryorder="array", categoryarray=rows, tickmode="array",
                                  tickvals=rows, ticktext=ticks, range=[len(rows) - 0.5, -0.5], automargin=True),
-                      xaxis=dict(title="trainers", dtick=1, rangemode="tozero", automargin=True))
+                      xaxis=dict(title=_("trainers"), dtick=1, rangemode="tozero", automargin=True))
     return fig

@@ -8,6 +8,10 @@ the admin's forms (``partners.check_partner``, ``clusters.check_cluster``,
 names every bad line (sheet, line as the spreadsheet numbers it, column, why). Rows are matched by
 name (partners, clusters) or user name (trainers): a name not stored yet adds a partner or a
 cluster; a trainer must have an account. Every change is audited like a change made in a form.
+
+Like the measurement template, the workbook keeps one format whatever the language: its sheets and columns are
+named as below in every language (they are what an upload is read by); its Instructions sheet and the reasons
+a file is refused are in the run's language (``metrics.i18n``).
 """
 from __future__ import annotations
 
@@ -20,15 +24,16 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from metrics.i18n import N_, _
 from tracker import clusters, partners, trainers, uploads
 from tracker.access import require_role
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.errors import RejectedInput
-from tracker.io import neutralise, restore
+from tracker.io import neutralise, restore, sheet_name
 from tracker.models import CLUSTER_CRITERIA, Cluster, Partner, TrainerProfile, User
 
-#: sheet -> {column as people read it: field}
+#: sheet -> {column as people read it: field}; the same in every language (the file's one format)
 SHEETS = {
     "Partners": {"name": "name", "type": "type", "country": "country"},
     "Clusters": {"name": "name", "country": "country", "region": "region", "sector": "sector",
@@ -41,20 +46,31 @@ SHEETS = {
 DATES = {"selected_on", "tot_date", "recommended_on", "certified_on"}
 #: separates several criteria or modules in one cell (their names hold commas)
 SEPARATOR = "; "
+#: (sheet, how to fill it), marked for translation and translated where written
 INSTRUCTIONS = [
-    ("Partners", "One implementation partner a line: name, type (industry association, government SME agency, lead "
-                 "buyer, training organisation, other), country (two-letter ISO code, or empty). A name already "
-                 "stored updates that partner; a new name adds one. Rename or merge partners on the Partners page."),
-    ("Clusters", "One cluster a line: name, country, region, sector, selection criteria (separated by '; ': "
-                 + "; ".join(CLUSTER_CRITERIA.values()) + "), note, selected on (a date). A name already stored "
-                                                          "updates that cluster; a new name adds one."),
-    ("Trainers", "One trainer account a line (accounts are created on the Users page): training provider (a "
-                 "partner's name, from this file or stored), country, ToT date, status (candidate, recommended, "
-                 "certified; a line with an empty status and nothing else is left as it is), recommended by, "
-                 "recommended on, certified on, modules they deliver (separated by '; ')."),
-    ("Upload", "The whole file is stored or nothing: a refused file names every line to correct. Dates as "
-               "spreadsheet dates or YYYY-MM-DD. Every change is written to the audit log."),
+    ("Partners", N_("One implementation partner a line: name, type (industry association, government SME agency, "
+                    "lead buyer, training organisation, other), country (two-letter ISO code, or empty). A name "
+                    "already stored updates that partner; a new name adds one. Rename or merge partners on the "
+                    "Partners page.")),
+    ("Clusters", N_("One cluster a line: name, country, region, sector, selection criteria (separated by '; ': "
+                    "{criteria}), note, selected on (a date). A name already stored updates that cluster; a new "
+                    "name adds one.")),
+    ("Trainers", N_("One trainer account a line (accounts are created on the Users page): training provider (a "
+                    "partner's name, from this file or stored), country, ToT date, status (candidate, recommended, "
+                    "certified; a line with an empty status and nothing else is left as it is), recommended by, "
+                    "recommended on, certified on, modules they deliver (separated by '; ').")),
+    (N_("Upload"), N_("The whole file is stored or nothing: a refused file names every line to correct. Dates as "
+                  "spreadsheet dates or YYYY-MM-DD. Every change is written to the audit log.")),
+    (N_("Language"), N_("The sheets and columns keep the names they have here in every language of the tracker: an "
+                    "upload is read by them.")),
 ]
+
+
+def instructions() -> pd.DataFrame:
+    """The Instructions sheet in the run's language."""
+    rows = [(sheet if sheet in SHEETS else _(sheet), _(text).format(criteria="; ".join(CLUSTER_CRITERIA.values())))
+            for sheet, text in INSTRUCTIONS]
+    return pd.DataFrame(rows, columns=[_("sheet"), _("how to fill it")])
 
 
 def _frames(engine: Engine) -> dict[str, pd.DataFrame]:
@@ -83,8 +99,7 @@ def workbook_bytes(engine: Engine, user: CurrentUser) -> bytes:
     require_role(engine, user, "admin")
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        pd.DataFrame(INSTRUCTIONS, columns=["sheet", "how to fill it"]).to_excel(xl, sheet_name="Instructions",
-                                                                                 index=False)
+        instructions().to_excel(xl, sheet_name=sheet_name(_("Instructions"), list(SHEETS)), index=False)
         for name, df in _frames(engine).items():
             df.map(neutralise).to_excel(xl, sheet_name=name, index=False)
             sheet = xl.sheets[name]
@@ -100,17 +115,20 @@ def _read(data: bytes) -> dict[str, list[tuple[int, dict]]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise RejectedInput.one(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
+        raise RejectedInput.one(_("the file cannot be read as an Excel workbook (.xlsx): {error}").format(
+            error=type(exc).__name__)) from None
     missing = [s for s in SHEETS if s not in book.sheetnames]
     if missing:
-        raise RejectedInput.one(f"the sheet(s) {', '.join(missing)} are missing: start from the downloaded workbook")
+        raise RejectedInput.one(_("the sheet(s) {sheets} are missing: start from the downloaded workbook").format(
+            sheets=", ".join(missing)))
     out = {}
     for name, columns in SHEETS.items():
         rows = book[name].iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
         absent = [c for c in columns if c not in header]
         if absent:
-            raise RejectedInput.one(f"the sheet {name} has no column(s) {', '.join(absent)}", column=name)
+            raise RejectedInput.one(_("the sheet {sheet} has no column(s) {columns}").format(
+                sheet=name, columns=", ".join(absent)), column=name)
         at = {c: header.index(c) for c in columns}
         out[name] = []
         for line, row in enumerate(rows, start=2):
@@ -135,7 +153,8 @@ def _date(value, label: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        raise ValueError(f"{label} {value!r} is not a date (YYYY-MM-DD).") from None
+        raise ValueError(_("{label} {value} is not a date (YYYY-MM-DD).").format(label=label, value=repr(value))) \
+            from None
 
 
 def _list(value) -> list[str]:
@@ -152,11 +171,12 @@ def _checked(name: str, values: dict) -> dict:
                                       _text(values["sector"]), _list(values["criteria"]), _text(values["note"]),
                                       dates["selected_on"])
     if not _text(values["username"]):
-        raise ValueError("Name the trainer's account (user name).")
+        raise ValueError(_("Name the trainer's account (user name)."))
     status = _text(values["status"])
     if not status:
         if any(_text(values[f]) for f in values if f != "username"):
-            raise ValueError("Give the status (candidate, recommended or certified) of a trainer whose path is filled.")
+            raise ValueError(_("Give the status (candidate, recommended or certified) of a trainer whose path is "
+                               "filled."))
         return {}  # nothing recorded: left as it is
     return dict(username=_text(values["username"]), provider=_text(values["provider"]),
                 values=trainers.check_profile(status=status, tot_date=dates["tot_date"],
@@ -188,7 +208,8 @@ def import_workbook(engine: Engine, user: CurrentUser, data: bytes) -> dict[str,
                 continue
             first = seen.setdefault((name, _key(name, checked)), line)
             if first != line:
-                problems.append((name, line, f"named already on line {first} of the sheet: one line each"))
+                problems.append((name, line, _("named already on line {line} of the sheet: one line each").format(
+                    line=first)))
             rows[name].append((line, checked))
     _refuse(problems)
     counts = {name: {"added": 0, "changed": 0, "unchanged": 0} for name in SHEETS}
@@ -208,8 +229,8 @@ def _write(session, actor: str, name: str, checked: dict) -> str:
     if name == "Trainers":
         tid = session.scalar(select(User.id).where(User.username == checked["username"], User.role == "trainer"))
         if tid is None:
-            raise ValueError(f"There is no trainer account called {checked['username']!r}: an administrator creates "
-                             "it on the Users page first.")
+            raise ValueError(_("There is no trainer account called {name}: an administrator creates it on the Users "
+                               "page first.").format(name=repr(checked["username"])))
         new = session.get(TrainerProfile, tid) is None
         changed = trainers.write_profile(session, actor, tid, checked["provider"], checked["values"])
         return "added" if new else "changed" if changed else "unchanged"

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics.i18n import _
 from tracker import activities, auth, clusters, enterprises, measurements, partners, trainers
 from tracker.db import session_scope
 from tracker.models import Cluster, Partner, Training, User
@@ -55,7 +56,7 @@ PARTNER_RECORDS = {
     "KE": ("Kenya Association of Manufacturers (synthetic)", "industry association"),
     "KG": ("Kyrgyz Business Association (synthetic)", "industry association"),
 }
-PARTNERS = {country: name for country, (name, _) in PARTNER_RECORDS.items()}
+PARTNERS = {country: name for country, (name, _type) in PARTNER_RECORDS.items()}
 #: training providers that employ trainers (synthetic): (name, type, country)
 PROVIDER_RECORDS = [("National Productivity Training Centre (synthetic)", "training organisation", "IN"),
                     ("East Africa Productivity Trainers (synthetic)", "training organisation", "KE")]
@@ -115,7 +116,7 @@ def case_study_rows() -> pd.DataFrame:
                  note="good rubber in seals; " + CASE_SYNTHETIC_NOTE),
         ]
     # Energy was not published for the case study: synthetic, and labelled so.
-    for (start, end, phase, _), kwh in zip(CASE_STAGES, [18_400.0, 18_100.0, 16_900.0], strict=True):
+    for (start, end, phase, _stage), kwh in zip(CASE_STAGES, [18_400.0, 18_100.0, 16_900.0], strict=True):
         rows.append(dict(enterprise=CASE_STUDY, country="IN", sector="Rubber and plastics", period_start=start,
                          period_end=end, phase=phase, indicator="energy", carrier="electricity", value=kwh,
                          unit="kWh", note="synthetic: no energy figures were published for the case study"))
@@ -254,7 +255,7 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
     system = auth.system_user("demo-loader")
     synth = synthetic_enterprises()
     step = progress or (lambda fraction, text: None)
-    step(0.05, "Creating enterprises")
+    step(0.05, _("Creating enterprises"))
     with session_scope(engine) as session:
         known = set(session.scalars(select(Partner.name)).all())
         for country, (name, type_) in PARTNER_RECORDS.items():
@@ -282,13 +283,13 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
                 ent = synth[i - 1] if i else None
                 for t in trainings_for(ent, i):
                     session.add(Training(enterprise_id=eid, **t))
-    step(0.3, "Storing the case study")
+    step(0.3, _("Storing the case study"))
     measurements.save_measurements(engine, system, metrics.parse(case_study_rows()))
     for date, text, indicators in CASE_ACTIONS:
         activities.add_action(engine, system, ids[CASE_STUDY], date, text, indicators=indicators.split(","))
-    step(0.5, "Storing synthetic enterprises")
+    step(0.5, _("Storing synthetic enterprises"))
     measurements.save_measurements(engine, system, metrics.parse(synthetic_rows(synth)))
-    step(0.9, "Creating demo accounts")
+    step(0.9, _("Creating demo accounts"))
     passwords = {}
     by_country = {c: [ids[e.name] for e in synth if e.country == c] for c in COUNTRIES}
     by_country["IN"].insert(0, ids[CASE_STUDY])
@@ -299,7 +300,7 @@ def load(engine: Engine, password: str | None = None, *, progress=None) -> dict[
             auth.upsert_user(session, username, pw, role, theirs, actor=system.username)
             passwords[username] = pw
         _trainers(session, system.username, by_country)
-    step(1.0, "Demo data loaded")
+    step(1.0, _("Demo data loaded"))
     return passwords
 
 

@@ -20,7 +20,8 @@ from tracker.db import bulk_insert, session_scope
 from tracker.models import ShownCell
 
 MIN_CELL = 3
-#: what a hidden figure reads, on pages and in exports
+#: what a hidden figure reads, in English (made when this module is imported): a file or page in the reader's
+#: language calls ``metrics.formatting.fewer_than(MIN_CELL)`` when it is shown (tracker.io, tracker.disclosures do)
 FEWER = fewer_than(MIN_CELL)
 #: fewest enterprises whose spread (quantiles) is shown: five quantiles and a mean of a handful
 #: of values can be solved for each value
@@ -103,10 +104,14 @@ def element_keys(summary: pd.DataFrame, columns: list[str] = ELEMENT_COLUMNS) ->
     if summary.empty:
         return np.zeros(0, dtype=np.int64)
     cols = [c for c in columns if c in summary.columns]
-    rows = pd.util.hash_pandas_object(summary[cols], index=False).to_numpy() % np.uint64(P)
-    per = pd.Series(rows.astype(np.int64), index=summary.index).groupby(
-        [summary["enterprise_id"].to_numpy(), summary["indicator"].astype(str).to_numpy()], sort=False
-    ).transform("sum").to_numpy()
+    rows = (pd.util.hash_pandas_object(summary[cols], index=False).to_numpy() % np.uint64(P)).astype(np.int64)
+    # one integer per enterprise and indicator (the indicator's category code, not a text per row)
+    indicator = summary["indicator"]
+    codes = (indicator.cat.codes.to_numpy(np.int64) if isinstance(indicator.dtype, pd.CategoricalDtype)
+             else pd.factorize(indicator.astype(str))[0].astype(np.int64))
+    group = pd.factorize(summary["enterprise_id"].to_numpy(np.int64) * (int(codes.max()) + 2) + codes + 1)[0]
+    # each row under P, a group a handful of rows: float64 sums of them are exact integers
+    per = np.rint(np.bincount(group, weights=rows.astype(np.float64))).astype(np.int64)[group]
     return per % (P - 1) + 1
 
 

@@ -2,7 +2,8 @@
 (its managers, trainers, admins) and, aggregated over a selection, for officers (``tracker.published``).
 
 Every figure is ``metrics.enterprise_datapoints`` / ``metrics.programme_datapoints``; this module loads, checks
-access and writes the file. A datapoint not collected reads "not collected", never 0.
+access and writes the file. A datapoint not collected reads "not collected", never 0. A file is written in the
+run's language (``metrics.i18n.current()``): sheet names, headers, the About sheet and the datapoints' words.
 """
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics.disclosures import COLUMNS, enterprise_datapoints, reporting_period
+from metrics.i18n import N_, _
 from tracker.access import require_enterprise
 from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.enterprises import enterprise_dict
-from tracker.io import neutralise
+from tracker.io import neutralise, sheet_name
 from tracker.measurements import measurement_frame
 
-NOT_COLLECTED = "not collected"
+#: what a datapoint not collected reads (in the file's language)
+NOT_COLLECTED = N_("not collected")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS = {"VSME": "VSME basic module", "GRI": "GRI"}
+#: standard -> its sheet (in words)
+SHEETS = {"VSME": N_("VSME basic module"), "GRI": "GRI"}
 
 
 def enterprise_disclosures(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
@@ -54,42 +58,51 @@ def per_enterprise(engine: Engine, ids) -> pd.DataFrame:
 
 
 def workbook(table: pd.DataFrame, about: dict[str, str]) -> bytes:
-    """The datapoints as an Excel workbook: an About sheet (``about``: what, whose, factor set, when), then one
-    sheet per standard, one row per datapoint; a missing value reads "not collected" (a hidden one, in a
-    programme's file, "fewer than 3" when ``table`` has ``suppressed``)."""
-    from tracker.disclosure import FEWER
+    """The datapoints as an Excel workbook in the run's language: an About sheet (``about``: what, whose, factor
+    set, when; its keys marked with ``N_`` and translated here), then one sheet per standard, one row per datapoint;
+    a missing value reads "not collected" (a hidden one, in a programme's file, "fewer than 3" when ``table`` has
+    ``suppressed``)."""
+    from metrics.formatting import fewer_than
+    from tracker.disclosure import MIN_CELL
 
     buf = io.BytesIO()
     hidden = np.zeros(len(table), dtype=bool)
     if "suppressed" in table.columns:  # hidden: from 1 or 2 enterprises, or too close; from none: not collected
         hidden = table["suppressed"].to_numpy(dtype=bool) & (table["enterprises"].to_numpy(dtype=int) > 0)
-    values = [FEWER if h else (NOT_COLLECTED if pd.isna(v) else float(v))
+    fewer, missing = fewer_than(MIN_CELL), _(NOT_COLLECTED)
+    values = [fewer if h else (missing if pd.isna(v) else float(v))
               for v, h in zip(table["value"], hidden, strict=True)]
-    sheet = pd.DataFrame({"Standard": table["standard"], "Reference": table["reference"],
-                          "Datapoint": table["datapoint"], "Value": values, "Unit": table["unit"],
-                          "Period": table["period"], "Method note": table["method"]})
+    standards = table["standard"].to_numpy()
+    sheet = pd.DataFrame({_("Reference"): table["reference"], _("Datapoint"): table["datapoint"],
+                          _("Value"): values, _("Unit"): table["unit"], _("Period"): table["period"],
+                          _("Method note"): table["method"]})
     if "suppressed" in table.columns:
-        sheet["Enterprises"] = table["enterprises"].astype(int).to_numpy()
+        sheet[_("Enterprises")] = table["enterprises"].astype(int).to_numpy()
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        pd.DataFrame({"": list(about), " ": [neutralise(v) for v in about.values()]}).to_excel(
-            xl, sheet_name="About", index=False)
-        for standard, name in SHEETS.items():
-            part = sheet[(sheet["Standard"] == standard).to_numpy()].drop(columns="Standard")
-            part.to_excel(xl, sheet_name=name, index=False)
+        names = [sheet_name(_("About"))]
+        pd.DataFrame({"": [_(k) for k in about], " ": [neutralise(v) for v in about.values()]}).to_excel(
+            xl, sheet_name=names[0], index=False)
+        for standard, words in SHEETS.items():
+            names.append(sheet_name(_(words), names))
+            sheet[(standards == standard)].to_excel(xl, sheet_name=names[-1], index=False)
     return buf.getvalue()
 
 
 def programme_workbook(table: pd.DataFrame, filters_text: str, *, generated: dt.datetime | None = None) -> bytes:
     """A programme's aggregated datapoints (``published.programme_disclosures``) as Excel."""
     generated = generated or dt.datetime.now(dt.UTC)
-    about = {"Disclosures": "EFRAG VSME basic module (B3, B6, B7) and GRI 302, 303, 305, 306, aggregated",
-             "Selection": filters_text, "Factor set": metrics.FACTOR_SET_VERSION,
-             "Generated (UTC)": f"{generated:%Y-%m-%d %H:%M}",
-             "Aggregation": "each enterprise's figure a year (x 365 / the days of its latest period), summed over "
-                            "the enterprises that collected it (Enterprises); figures per unit of production are not "
-                            "added up",
-             "Hidden": "a figure of fewer than 3 enterprises, or one that differs from a figure shown before by "
-                       "one or two enterprises, reads 'fewer than 3'"}
+    from metrics.formatting import fewer_than
+    from tracker.disclosure import MIN_CELL
+
+    about = {N_("Disclosures"): _("EFRAG VSME basic module (B3, B6, B7) and GRI 302, 303, 305, 306, aggregated"),
+             N_("Selection"): filters_text, N_("Factor set"): metrics.FACTOR_SET_VERSION,
+             N_("Generated (UTC)"): f"{generated:%Y-%m-%d %H:%M}",
+             N_("Aggregation"): _("each enterprise's figure a year (x 365 / the days of its latest period), summed "
+                                  "over the enterprises that collected it (Enterprises); figures per unit of "
+                                  "production are not added up"),
+             N_("Hidden"): _("a figure of fewer than {n} enterprises, or one that differs from a figure shown before "
+                             "by one or two enterprises, reads '{hidden}'").format(n=MIN_CELL,
+                                                                                   hidden=fewer_than(MIN_CELL))}
     return workbook(table, about)
 
 
@@ -98,10 +111,10 @@ def enterprise_workbook(engine: Engine, user: CurrentUser, enterprise_id: int, *
     """The enterprise's VSME and GRI datapoints as Excel, for a user who may read it."""
     info, table = enterprise_disclosures(engine, user, enterprise_id)
     generated = generated or dt.datetime.now(dt.UTC)
-    about = {"Disclosures": "EFRAG VSME basic module (B3, B6, B7) and GRI 302, 303, 305, 306",
-             "Enterprise": info["name"], "Reporting period": table["period"].iloc[0],
-             "Factor set": metrics.FACTOR_SET_VERSION,
-             "Synthetic": "yes: demo figures" if info.get("synthetic") else "no",
-             "Generated (UTC)": f"{generated:%Y-%m-%d %H:%M}",
-             "Not collected": "a datapoint whose figures were not entered for the period; never 0"}
+    about = {N_("Disclosures"): _("EFRAG VSME basic module (B3, B6, B7) and GRI 302, 303, 305, 306"),
+             N_("Enterprise"): info["name"], N_("Reporting period"): table["period"].iloc[0],
+             N_("Factor set"): metrics.FACTOR_SET_VERSION,
+             N_("Synthetic"): _("yes: demo figures") if info.get("synthetic") else _("no"),
+             N_("Generated (UTC)"): f"{generated:%Y-%m-%d %H:%M}",
+             N_("Not collected"): _("a datapoint whose figures were not entered for the period; never 0")}
     return workbook(table, about)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from metrics.i18n import _
 from tracker import activities, audit, clusters, lengths, partners
 from tracker.access import require_enterprise, require_role, verified
 from tracker.auth import CurrentUser
@@ -36,15 +37,15 @@ def check_country(country: str) -> str:
 def check_size(size: str) -> str:
     """The size, or ValueError when it is not one of :data:`SIZES` (empty: not given)."""
     if size and size not in SIZES:
-        raise ValueError(f"The size is one of {', '.join(SIZES)}.")
+        raise ValueError(_("The size is one of {sizes}.").format(sizes=", ".join(SIZES)))
     return size
 
 
 def _fields(session: Session, name: str, country: str, sector: str, size: str, partner: str,
             cluster: str | None, ent: Enterprise | None = None) -> dict:
-    name = lengths.fit(Enterprise.name, name, "The enterprise's name")
+    name = lengths.fit(Enterprise.name, name, _("The enterprise's name"))
     if not name:
-        raise ValueError("The enterprise needs a name.")
+        raise ValueError(_("The enterprise needs a name."))
     return dict(name=name, **profile_values(session, country, sector, size, partner, cluster, ent))
 
 
@@ -58,11 +59,12 @@ def profile_values(session: Session, country: str, sector: str, size: str, partn
         if cluster_id is not None:
             kept = session.get(Cluster, cluster_id)
             if kept.country != country:
-                raise ValueError(f"The enterprise belongs to the cluster {kept.name} in {kept.country}: pick a "
-                                 f"cluster in {country}, or none, with the new country.")
+                raise ValueError(_("The enterprise belongs to the cluster {name} in {country}: pick a cluster in "
+                                   "{country2}, or none, with the new country.").format(
+                    name=kept.name, country=kept.country, country2=country))
     else:
         cluster_id = clusters.cluster_for(session, cluster, country)
-    return dict(country=country, sector=lengths.fit(Enterprise.sector, sector, "The sector"), size=check_size(size),
+    return dict(country=country, sector=lengths.fit(Enterprise.sector, sector, _("The sector")), size=check_size(size),
                 partner_id=partners.partner_id(session, partner), cluster_id=cluster_id)
 
 
@@ -76,7 +78,7 @@ def _selected():
 
 def list_enterprises(engine: Engine, user: CurrentUser) -> pd.DataFrame:
     """The enterprises the user may see (officers see the list of participants, not figures)."""
-    user = verified(engine, user)
+    user = verified(engine, user, reuse=True)
     stmt = _selected().order_by(Enterprise.name)
     if user.role not in ("admin", "officer"):
         stmt = stmt.where(Enterprise.id.in_(list(user.enterprise_ids)))
@@ -88,7 +90,7 @@ def enterprise_dict(session: Session, enterprise_id: int) -> dict:
     """One enterprise's attributes (LookupError when there is none with that id)."""
     row = session.execute(_selected().where(Enterprise.id == enterprise_id)).one_or_none()
     if row is None:
-        raise LookupError(f"No enterprise with id {enterprise_id}.")
+        raise LookupError(_("No enterprise with id {enterprise_id}.").format(enterprise_id=enterprise_id))
     return dict(zip(ENTERPRISE_COLUMNS, row, strict=True))
 
 
@@ -119,9 +121,9 @@ def get_or_create_enterprise(session: Session, name: str, country: str, sector: 
     and ``cluster`` name existing records (or are empty)."""
     ent = session.scalars(select(Enterprise).where(Enterprise.name == name)).one_or_none()
     if ent is None:
-        name = lengths.fit(Enterprise.name, name, "The enterprise's name")
+        name = lengths.fit(Enterprise.name, name, _("The enterprise's name"))
         country = check_country(country)
-        ent = Enterprise(name=name, country=country, sector=lengths.fit(Enterprise.sector, sector, "The sector"),
+        ent = Enterprise(name=name, country=country, sector=lengths.fit(Enterprise.sector, sector, _("The sector")),
                          size=check_size(size), partner_id=partners.partner_id(session, partner),
                          cluster_id=clusters.cluster_for(session, cluster, country), synthetic=synthetic)
         session.add(ent)
@@ -141,8 +143,8 @@ def check_new(new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     lines = new["line"].astype(int)
     names = _texts(pd.Series(new.index, index=new.index))
     sectors = _texts(new["sector"])
-    name_why = lengths.problems(Enterprise.name, names, "The enterprise's name")
-    sector_why = lengths.problems(Enterprise.sector, sectors, "The sector")
+    name_why = lengths.problems(Enterprise.name, names, _("The enterprise's name"))
+    sector_why = lengths.problems(Enterprise.sector, sectors, _("The sector"))
     countries, country_why = {}, {}
     for raw in pd.unique(new["country"].map(_cell)):  # a few distinct countries in any file
         try:
@@ -156,7 +158,7 @@ def check_new(new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         pd.DataFrame({"row": lines, "column": "sector", "reason": sector_why})])
     found = found[found["reason"].notna()]
     problems = pd.DataFrame({"row": found["row"].astype(int).to_numpy(), "column": found["column"].to_numpy(),
-                             "reason": ("a new enterprise: " + found["reason"].astype(str)).to_numpy()})
+                             "reason": [_("a new enterprise: {reason}").format(reason=r) for r in found["reason"]]})
     sectors = sectors.where(sector_why.isna(), "")
     return new.assign(country=cells.map(countries).to_numpy(), sector=sectors.to_numpy()), problems
 
@@ -207,10 +209,10 @@ def create_enterprise(engine: Engine, user: CurrentUser, name: str, country: str
     with session_scope(engine) as session:
         values = _fields(session, name, country, sector, size, partner, cluster)
         if session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"])).first() is not None:
-            raise ValueError(f"An enterprise called {values['name']!r} exists already.")
+            raise ValueError(_("An enterprise called {name} exists already.").format(name=repr(values["name"])))
         ent = Enterprise(synthetic=False, **values)
         session.add(ent)
-        with name_taken(f"An enterprise called {values['name']!r} exists already."):
+        with name_taken(_("An enterprise called {name} exists already.").format(name=repr(values["name"]))):
             session.flush()
         audit.record(session, user.username, "insert", "enterprises", ent.id, None, values)
         return ent.id
@@ -224,13 +226,13 @@ def edit_enterprise(engine: Engine, user: CurrentUser, enterprise_id: int, *, na
     with session_scope(engine) as session:
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
-            raise LookupError(f"No enterprise with id {enterprise_id}.")
+            raise LookupError(_("No enterprise with id {enterprise_id}.").format(enterprise_id=enterprise_id))
         values = _fields(session, name, country, sector, size, partner, cluster, ent)
         clash = session.scalars(select(Enterprise.id).where(Enterprise.name == values["name"],
                                                             Enterprise.id != ent.id)).first()
         if clash is not None:
-            raise ValueError(f"Another enterprise is called {values['name']!r}.")
-        with name_taken(f"Another enterprise is called {values['name']!r}."):
+            raise ValueError(_("Another enterprise is called {name}.").format(name=repr(values["name"])))
+        with name_taken(_("Another enterprise is called {name}.").format(name=repr(values["name"]))):
             _update(session, user, ent, values)
             session.flush()
 
@@ -243,7 +245,7 @@ def update_profile(engine: Engine, user: CurrentUser, enterprise_id: int, *, cou
     with session_scope(engine) as session:
         ent = session.get(Enterprise, int(enterprise_id))
         if ent is None:
-            raise LookupError(f"No enterprise with id {enterprise_id}.")
+            raise LookupError(_("No enterprise with id {enterprise_id}.").format(enterprise_id=enterprise_id))
         _update(session, user, ent, profile_values(session, country, sector, size, partner, cluster, ent))
 
 

@@ -143,15 +143,28 @@ def unit_choices(field: Field) -> list[str]:
 def usual_unit(field: Field, history: pd.DataFrame) -> str | None:
     """The unit this enterprise entered last for the form line (None: no figure yet), so that
     the form offers it first: production in kg stays in kg."""
-    if history.empty or (field.indicator == "energy" and not field.carrier):
-        return None
-    h = history[(history["indicator"] == field.indicator).to_numpy()]
-    if field.carrier:
-        h = h[(h["carrier"] == field.carrier).to_numpy()]
-    if h.empty:
-        return None
-    unit = str(h.sort_values(["period_end", "period_start"])["unit"].iloc[-1])
-    return unit if unit in unit_choices(field) else None
+    return usual_units(history, [field])[field.key]
+
+
+def usual_units(history: pd.DataFrame, fields: list[Field] = FIELDS) -> dict[str, str | None]:
+    """:func:`usual_unit` of each of ``fields`` ({key: unit or None}), the history sorted once: the
+    unit of the latest row (latest period_end, then period_start; among equals the last stored) of
+    the line's indicator, and of its carrier where the line has one."""
+    if history.empty:
+        return {f.key: None for f in fields}
+    h = history.sort_values(["period_end", "period_start"], kind="stable")
+    by_indicator, by_carrier = {}, {}
+    for indicator, carrier, unit in zip(h["indicator"].astype(str), h["carrier"].fillna("").astype(str),
+                                        h["unit"].astype(str), strict=True):
+        by_indicator[indicator] = by_carrier[indicator, carrier] = unit  # the later row wins
+    out = {}
+    for f in fields:
+        if f.indicator == "energy" and not f.carrier:
+            out[f.key] = None
+            continue
+        unit = by_carrier.get((f.indicator, f.carrier)) if f.carrier else by_indicator.get(f.indicator)
+        out[f.key] = unit if unit is not None and unit in unit_choices(f) else None
+    return out
 
 
 def form_rows(enterprise: dict, phase: str, start: dt.date, end: dt.date, entries: dict[str, dict]) -> pd.DataFrame:

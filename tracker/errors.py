@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.i18n import _, ngettext
+
 
 class AccessDenied(PermissionError):
     """The signed-in user may not do this."""
@@ -23,8 +25,11 @@ class ConcurrentChange(Exception):
     def __init__(self, changes: pd.DataFrame):
         self.changes = changes.reset_index(drop=True)
         who = ", ".join(dict.fromkeys(self.changes["by"].astype(str)))
-        super().__init__(f"{len(self.changes)} figure(s) of this period were changed by {who} since you opened the "
-                         "form; nothing was saved.")
+        n = len(self.changes)
+        super().__init__(ngettext("{n} figure(s) of this period were changed by {who} since you opened the form; "
+                                  "nothing was saved.",
+                                  "{n} figure(s) of this period were changed by {who} since you opened the form; "
+                                  "nothing was saved.", n).format(n=n, who=who))
 
 
 class RejectedInput(ValueError):
@@ -32,9 +37,11 @@ class RejectedInput(ValueError):
 
     def __init__(self, problems: pd.DataFrame):
         self.problems = problems.reset_index(drop=True)
-        lines = [f"row {p.row}, column {p.column}: {p.reason}" for p in self.problems.itertuples()]
-        more = "" if len(lines) <= 20 else f"\n... and {len(lines) - 20} more"
-        super().__init__(f"{len(lines)} problem(s); nothing was stored:\n" + "\n".join(lines[:20]) + more)
+        lines = [_("row {row}, column {column}: {reason}").format(row=p.row, column=p.column, reason=p.reason)
+                 for p in self.problems.itertuples()]
+        more = "" if len(lines) <= 20 else "\n" + _("... and {n} more").format(n=len(lines) - 20)
+        head = ngettext("{n} problem(s); nothing was stored:", "{n} problem(s); nothing was stored:", len(lines))
+        super().__init__(head.format(n=len(lines)) + "\n" + "\n".join(lines[:20]) + more)
 
     @classmethod
     def one(cls, reason: str, row: int = 1, column: str = "file") -> RejectedInput:
@@ -49,8 +56,11 @@ class VisitConflicts(Exception):
 
     def __init__(self, conflicts: pd.DataFrame):
         self.conflicts = conflicts.reset_index(drop=True)
-        super().__init__(f"{len(self.conflicts)} record(s) were changed both on the server and during the visit "
-                         "since the export; nothing was merged. Say for each which to keep.")
+        n = len(self.conflicts)
+        super().__init__(ngettext("{n} record(s) were changed both on the server and during the visit since the "
+                                  "export; nothing was merged. Say for each which to keep.",
+                                  "{n} record(s) were changed both on the server and during the visit since the "
+                                  "export; nothing was merged. Say for each which to keep.", n).format(n=n))
 
 
 class VisitRefused(ValueError):
@@ -60,5 +70,7 @@ class VisitRefused(ValueError):
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = list(problems)
         lines = [f"{record}: {reason}" for record, reason in self.problems[:20]]
-        more = "" if len(self.problems) <= 20 else f"\n... and {len(self.problems) - 20} more"
-        super().__init__(f"{len(self.problems)} record(s) refused; nothing was merged:\n" + "\n".join(lines) + more)
+        more = "" if len(self.problems) <= 20 else "\n" + _("... and {n} more").format(n=len(self.problems) - 20)
+        n = len(self.problems)
+        head = ngettext("{n} record(s) refused; nothing was merged:", "{n} record(s) refused; nothing was merged:", n)
+        super().__init__(head.format(n=n) + "\n" + "\n".join(lines) + more)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.i18n import _
+
 
 def changed(old: pd.DataFrame) -> pd.Series:
     """True where an optional input (renewable share, price, currency) differs from the stored one (NULL and NaN and
@@ -19,9 +21,10 @@ def text(price, currency, renewable_pct) -> str:
     """', 40 % renewable' or ', at 150 INR per unit': a figure's optional inputs beside it, where entered."""
     out = ""
     if renewable_pct is not None and not pd.isna(renewable_pct):
-        out += f", {float(renewable_pct):g} % renewable"
+        out += ", " + _("{share} % renewable").format(share=f"{float(renewable_pct):g}")
     if price is not None and not pd.isna(price):
-        out += f", at {float(price):g} {currency or ''} per unit".replace("  ", " ")
+        out += ", " + _("at {price} {currency} per unit").format(price=f"{float(price):g}",
+                                                                 currency=currency or "").replace("  ", " ")
     return out
 
 

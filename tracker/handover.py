@@ -12,16 +12,17 @@ import io
 
 import pandas as pd
 
-from metrics import formatting, labels
+from metrics import formatting, i18n, labels
+from metrics.i18n import N_, _
 from tracker import charts, tables
 from tracker.countries import country_name
-from tracker.io import neutralise
+from tracker.io import neutralise, sheet_name
 from tracker.pdf import print_pdf
 from tracker.report import EnterpriseReport
 
 CSS = """
-body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 2rem auto; max-width: 1000px;
-       padding: 0 1rem; color: #222; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Sans CJK SC', sans-serif;
+       margin: 2rem auto; max-width: 1000px; padding: 0 1rem; color: #222; }
 h1 { margin-bottom: .2rem; overflow-wrap: anywhere; } .meta { color: #666; margin-bottom: 1rem; }
 .note { background: #eef5fb; border-left: 4px solid #4a90d9; padding: .5rem .8rem; margin: 1rem 0; }
 .table { overflow-x: auto; margin: .5rem 0 1.5rem; }
@@ -65,14 +66,34 @@ def _table(df: pd.DataFrame, *, words: bool = True) -> str:
                                                   border=0) + "</div>"
 
 
+def _h2(text: str) -> str:
+    return f"<h2>{html.escape(text)}</h2>"
+
+
+def _h3(text: str) -> str:
+    return f"<h3>{html.escape(text)}</h3>"
+
+
+def _p(text: str) -> str:
+    return f"<p>{html.escape(text)}</p>"
+
+
+def html_lang() -> str:
+    """The run's locale as an HTML ``lang`` attribute ('zh_Hans_CN' -> 'zh-Hans-CN'): a browser then picks the
+    script's fonts (Chinese glyphs from the CJK font the stylesheet names) and hyphenates in that language."""
+    return i18n.current().replace("_", "-")
+
+
 def _chart(fig, include_plotlyjs: bool) -> str:
     return "<div class='chart'>" + fig.to_html(full_html=False, include_plotlyjs=include_plotlyjs,
                                                config=_CHART_CONFIG, default_width="100%") + "</div>"
 
 
 def fingerprint(report: EnterpriseReport) -> str:
-    """A digest of the figures a hand-over file is made from: it changes when they change."""
+    """A digest of the figures a hand-over file is made from, and of the language it is written in: it changes
+    when they change (a PDF made in another language is not offered as this one's)."""
     digest = hashlib.sha256(repr(sorted(report.enterprise.items())).encode())
+    digest.update(i18n.current().encode())
     for frame in (report.measurements, report.actions, report.targets):
         digest.update(frame.to_csv(index=False).encode())
     return digest.hexdigest()
@@ -80,81 +101,86 @@ def fingerprint(report: EnterpriseReport) -> str:
 
 def report_html(report: EnterpriseReport, *, generated: dt.datetime | None = None, for_pdf: bool = False) -> str:
     """The report as one self-contained HTML document (charts included, works offline, reads on a
-    phone, prints on the paper of the enterprise's country). ``for_pdf``: laid out at the printed
-    page's width, so that the charts fill it."""
+    phone, prints on the paper of the enterprise's country), in the run's language
+    (``metrics.i18n.current()``). ``for_pdf``: laid out at the printed page's width, so that the charts
+    fill it."""
     ent = report.enterprise
     generated = generated or dt.datetime.now(dt.UTC)
     paper = paper_for(ent.get("country"))
     page = f"@page {{ size: {paper}; margin: {PAGE_MARGIN_MM}mm; }}"
     if for_pdf:
         page += " body { margin: 0; padding: 0; max-width: none; }"
-    parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+    title = _("{name} - SCORE4Climate report").format(name=ent["name"])
+    parts = [f"<!DOCTYPE html><html lang='{html_lang()}'><head><meta charset='utf-8'>"
              "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-             f"<title>{html.escape(ent['name'])} - SCORE4Climate report</title><style>{CSS}{page}</style></head><body>",
+             f"<title>{html.escape(title)}</title><style>{CSS}{page}</style></head><body>",
              f"<h1>{html.escape(ent['name'])}</h1>",
              "<div class='meta'>" + html.escape(" · ".join(x for x in [country_name(ent['country']), ent['sector'],
                                                                        ent['size'], ent['partner']] if x)) + "</div>"]
     if ent.get("synthetic"):
-        parts.append("<div class='note'>Synthetic demo enterprise: every figure is made up for demonstration.</div>")
+        parts.append("<div class='note'>" + html.escape(_("Synthetic demo enterprise: every figure is made up for "
+                                                          "demonstration.")) + "</div>")
     elif not report.measurements.empty and report.measurements["note"].str.contains("synthetic").any():
-        parts.append("<div class='note'>Figures noted 'synthetic' are demo values; the others are published "
-                     "figures.</div>")
+        parts.append("<div class='note'>" + html.escape(_("Figures noted 'synthetic' are demo values; the others "
+                                                          "are published figures.")) + "</div>")
     if report.periods_differ:
-        parts.append("<p>Periods differ in length, so extensive figures are compared as per-day rates.</p>")
+        parts.append(_p(_("Periods differ in length, so extensive figures are compared as per-day rates.")))
     first = True
     if not report.stages.empty and report.stages["yield_pct"].notna().any():
         parts.append(_chart(charts.stage_chart(report.stages, report.actions), include_plotlyjs=True))
         if not report.actions.empty:
-            parts.append("<p class='key'>Improvement actions marked ▲ on the chart: "
-                         + "; ".join(html.escape(a) for a in charts.action_key(report.actions)) + ".</p>")
+            key = _("Improvement actions marked ▲ on the chart: {actions}.").format(
+                actions="; ".join(charts.action_key(report.actions)))
+            parts.append(f"<p class='key'>{html.escape(key)}</p>")
         first = False
     if not report.changes.empty:
-        parts.append("<h2>Changes: baseline to latest follow-up</h2>")
+        parts.append(_h2(_("Changes: baseline to latest follow-up")))
         parts.append(_table(tables.changes_table(report.changes, report.periods), words=False))
         parts.append(f"<p>{html.escape(report.periods_note())}</p>")
         parts.append(f"<p>{html.escape(report.comparable_note())}</p>")
         if not report.same_months_changes.empty:
             parts.append(_table(tables.changes_table(report.same_months_changes), words=False))
         if not report.normalised.empty:
-            parts.append("<h3>Per unit of production (ISO 50006), beside the absolute change</h3>"
+            parts.append(_h3(_("Per unit of production (ISO 50006), beside the absolute change"))
                          + _table(tables.normalised_table(report.normalised), words=False)
-                         + f"<p>{html.escape(labels.NORMALISED_NOTE)}</p>")
+                         + _p(_(labels.NORMALISED_NOTE)))
         if report.followups_differ and report.common_period is not None:
             parts.append(f"<h3>{html.escape(report.common_title())}</h3>"
                          + _table(tables.changes_table(report.common_changes, report.common_periods), words=False))
         if report.regression is not None:
-            parts.append(f"<h3>Regression baseline (energy on production and, where entered, degree days)</h3><p>"
-                         f"{html.escape(tables.regression_text(report.regression))}</p>")
+            parts.append(_h3(_("Regression baseline (energy on production and, where entered, degree days)"))
+                         + _p(tables.regression_text(report.regression)))
             if report.regression.valid:
                 parts.append(_chart(charts.cusum_chart(report.regression.cusum), include_plotlyjs=first))
                 first = False
         parts.append(_chart(charts.changes_vs_reference(report.changes, report.reference,
-                                                        "This enterprise beside the programme's reported averages"),
+                                                        _("This enterprise beside the programme's reported averages")),
                             include_plotlyjs=first))
     if not report.targets.empty:
-        parts.append("<h2>Targets and progress</h2>" + _table(tables.targets_table(report.targets), words=False)
-                     + f"<p>{html.escape(labels.ON_TRACK_NOTE)}</p>")
+        parts.append(_h2(_("Targets and progress")) + _table(tables.targets_table(report.targets), words=False)
+                     + _p(_(labels.ON_TRACK_NOTE)))
     if not report.materials.empty:
-        parts.append("<h2>Materials and waste</h2>" + _table(report.materials))
+        parts.append(_h2(_("Materials and waste")) + _table(report.materials))
     if not report.diversion.empty:
         parts.append(f"<p>{html.escape(report.diversion_note())}</p>")
     if not report.savings.empty:
-        parts.append("<h2>Value of material saved</h2>"
+        parts.append(_h2(_("Value of material saved"))
                      + _table(tables.savings_table(report.savings, report.savings_totals), words=False)
-                     + f"<p>{html.escape(tables.SAVINGS_NOTE)}</p>")
+                     + _p(_(tables.SAVINGS_NOTE)))
     if not report.impacts.empty:
-        parts.append("<h2>Energy, emissions and intensities by period</h2>"
+        parts.append(_h2(_("Energy, emissions and intensities by period"))
                      + _table(report.impacts.drop(columns=["phase"], errors="ignore")))
         if not report.factors.empty:
             parts.append(f"<p>{html.escape(report.emissions_note())}</p>" + _table(report.factors))
-    parts.append("<h2>Programme averages for comparison</h2>"
+    parts.append(_h2(_("Programme averages for comparison"))
                  + _table(tables.averages_table(report.reference, report.database_averages), words=False)
-                 + "<p>Reported: the programme's published averages (mean over enterprises of each one's reported "
-                   "change). Database: the same mean, and the median, over the enterprises in this database with "
-                   "both a baseline and a follow-up (the baseline other than 0), each counted once.</p>")
+                 + _p(_("Reported: the programme's published averages (mean over enterprises of each one's reported "
+                        "change). Database: the same mean, and the median, over the enterprises in this database "
+                        "with both a baseline and a follow-up (the baseline other than 0), each counted once.")))
     if not report.actions.empty:
-        parts.append("<h2>Improvement actions</h2>" + _table(report.actions))
-    parts.append(f"<footer>SCORE4Climate tracker · generated {generated:%Y-%m-%d %H:%M} UTC</footer></body></html>")
+        parts.append(_h2(_("Improvement actions")) + _table(report.actions))
+    footer = _("SCORE4Climate tracker · generated {when} UTC").format(when=f"{generated:%Y-%m-%d %H:%M}")
+    parts.append(f"<footer>{html.escape(footer)}</footer></body></html>")
     return "".join(parts)
 
 
@@ -163,29 +189,34 @@ def report_xlsx(report: EnterpriseReport) -> bytes:
     buf = io.BytesIO()
     reference = report.reference.drop(columns=["indicator"]).assign(
         reported_mean_change=report.reference["reported_mean_change"] * 100).rename(
-        columns={"reported_mean_change": "Programme's reported average (%)"})
+        columns={"reported_mean_change": _("Programme's reported average (%)")})
     averages = report.database_averages
     if not averages.empty:
         averages = averages.assign(**{c: averages[c] * 100 for c in ("mean_change", "median_change")}).rename(
-            columns={"mean_change": "Database mean change (%)", "median_change": "Database median change (%)",
-                     "mean_points": "Database mean change (percentage points)"})
-    # sheets and columns in words: this file is read by people (the template keeps machine names)
-    sheets = {"Changes": _changes_sheet(report.changes), "Where figures come from": _periods_sheet(report.periods),
-              "Common period": _changes_sheet(report.common_changes) if report.followups_differ else None,
-              "Per unit of production": _normalised_sheet(report.normalised),
-              "Regression baseline": _regression_sheet(report.regression),
-              "CUSUM": _cusum_sheet(report.regression),
-              "Stages": report.stages,
-              "Materials and waste": report.materials,
-              "Value of material saved": report.savings,
-              "Energy and emissions": report.impacts.drop(columns=["phase"], errors="ignore"),
-              "Emission factors": report.factors, "Improvement actions": report.actions,
-              "Figures as entered": report.measurements.drop(columns=["enterprise_id"], errors="ignore"),
-              "Programme averages": reference, "Database averages": averages}
+            columns={"mean_change": _("Database mean change (%)"), "median_change": _("Database median change (%)"),
+                     "mean_points": _("Database mean change (percentage points)")})
+    # sheets and columns in words, in the run's language: this file is read by people (the template keeps
+    # machine names)
+    sheets = {N_("Changes"): _changes_sheet(report.changes),
+              N_("Where figures come from"): _periods_sheet(report.periods),
+              N_("Common period"): _changes_sheet(report.common_changes) if report.followups_differ else None,
+              N_("Per unit of production"): _normalised_sheet(report.normalised),
+              N_("Regression baseline"): _regression_sheet(report.regression),
+              N_("CUSUM"): _cusum_sheet(report.regression),
+              N_("Stages"): report.stages,
+              N_("Materials and waste"): report.materials,
+              N_("Value of material saved"): report.savings,
+              N_("Energy and emissions"): report.impacts.drop(columns=["phase"], errors="ignore"),
+              N_("Emission factors"): report.factors, N_("Improvement actions"): report.actions,
+              N_("Figures as entered"): report.measurements.drop(columns=["enterprise_id"], errors="ignore"),
+              N_("Programme averages"): reference, N_("Database averages"): averages}
+    written: list[str] = []
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        for name, df in sheets.items():
+        for words, df in sheets.items():
             if df is None or df.empty:
                 continue
+            name = sheet_name(_(words), written)
+            written.append(name)
             safe = labels.people_table(df, dates_as_text=False)
             for col in safe.columns:
                 if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
@@ -204,13 +235,13 @@ def _changes_sheet(changes: pd.DataFrame) -> pd.DataFrame:
     if changes.empty:
         return changes
     return pd.DataFrame({
-        "indicator": changes["indicator"], "Baseline": changes["shown_baseline"],
-        "Latest follow-up": changes["shown_followup"], "Absolute change": changes["absolute_change"],
-        "unit": changes["shown_unit"], "Relative change (%)": changes["relative_change"] * 100,
+        "indicator": changes["indicator"], _("Baseline"): changes["shown_baseline"],
+        _("Latest follow-up"): changes["shown_followup"], _("Absolute change"): changes["absolute_change"],
+        "unit": changes["shown_unit"], _("Relative change (%)"): changes["relative_change"] * 100,
         "points": changes["points"], "improved": changes["improved"],
-        "Baseline periods from": changes["baseline_from"], "Baseline periods to": changes["baseline_to"],
-        "Follow-up periods from": changes["followup_from"], "Follow-up periods to": changes["followup_to"],
-        "Follow-up periods used": changes["followup_periods"]})
+        _("Baseline periods from"): changes["baseline_from"], _("Baseline periods to"): changes["baseline_to"],
+        _("Follow-up periods from"): changes["followup_from"], _("Follow-up periods to"): changes["followup_to"],
+        _("Follow-up periods used"): changes["followup_periods"]})
 
 
 def _normalised_sheet(normalised: pd.DataFrame) -> pd.DataFrame:
@@ -218,13 +249,14 @@ def _normalised_sheet(normalised: pd.DataFrame) -> pd.DataFrame:
     if normalised.empty:
         return normalised
     return pd.DataFrame({
-        "indicator": normalised["indicator"], "Baseline per unit of production": normalised["baseline_intensity"],
-        "Latest follow-up per unit of production": normalised["followup_intensity"],
-        "Intensity unit": normalised["intensity_unit"].map(labels.unit_words),
-        "Change per unit of production (%)": normalised["normalised_change"] * 100,
-        "Absolute change (%)": normalised["absolute_change"] * 100,
-        "Normalised savings a year": normalised["normalised_savings_per_year"],
-        "Absolute savings a year": normalised["absolute_savings_per_year"], "unit": normalised["unit"]})
+        "indicator": normalised["indicator"],
+        _("Baseline per unit of production"): normalised["baseline_intensity"],
+        _("Latest follow-up per unit of production"): normalised["followup_intensity"],
+        _("Intensity unit"): normalised["intensity_unit"].map(labels.unit_words),
+        _("Change per unit of production (%)"): normalised["normalised_change"] * 100,
+        _("Absolute change (%)"): normalised["absolute_change"] * 100,
+        _("Normalised savings a year"): normalised["normalised_savings_per_year"],
+        _("Absolute savings a year"): normalised["absolute_savings_per_year"], "unit": normalised["unit"]})
 
 
 def _regression_sheet(model) -> pd.DataFrame | None:
@@ -233,31 +265,42 @@ def _regression_sheet(model) -> pd.DataFrame | None:
     if model is None:
         return None
     unit = labels.unit_words(model.production_unit)
-    per = {"intercept": "kWh a day", "production": f"kWh a day per {unit} a day",
-           "heating_degree_days": "kWh a day per heating degree day a day",
-           "cooling_degree_days": "kWh a day per cooling degree day a day"}
-    rows = [("Valid", "yes" if model.valid else "no", ""), ("Why not valid", model.reason, ""),
-            ("Monthly baseline periods", model.months, "")]
-    rows += [(f"Coefficient: {name.replace('_', ' ')}", value, per.get(name, "")) for name, value in
+    per = {"intercept": _("kWh a day"), "production": _("kWh a day per {unit} a day").format(unit=unit),
+           "heating_degree_days": _("kWh a day per heating degree day a day"),
+           "cooling_degree_days": _("kWh a day per cooling degree day a day")}
+    rows = [(_("Valid"), _("yes") if model.valid else _("no"), ""), (_("Why not valid"), model.reason, ""),
+            (_("Monthly baseline periods"), model.months, "")]
+    rows += [(_("Coefficient: {term}").format(term=_term(name)), value, per.get(name, "")) for name, value in
              model.coefficients.items()]
-    rows += [(f"p-value: {name.replace('_', ' ')}", value, "") for name, value in model.p_values.items()]
-    rows += [("R squared", model.r_squared, ""),
-             ("Baseline production a day, lowest", model.production_range[0], unit),
-             ("Baseline production a day, highest", model.production_range[1], unit)]
-    rows += [("Left out", note, "") for note in model.notes]
+    rows += [(_("p-value: {term}").format(term=_term(name)), value, "") for name, value in model.p_values.items()]
+    rows += [(_("R squared"), model.r_squared, ""),
+             (_("Baseline production a day, lowest"), model.production_range[0], unit),
+             (_("Baseline production a day, highest"), model.production_range[1], unit)]
+    rows += [(_("Left out"), note, "") for note in model.notes]
     if model.valid:
-        rows += [("Modelled savings over the follow-up (expected - actual)", model.savings_kwh, "kWh"),
-                 ("Uncertainty of the savings (95 %, ±)", model.savings_uncertainty_kwh, "kWh"),
-                 ("Days of the follow-up periods", model.followup_days, "days")]
-    return pd.DataFrame(rows, columns=["Figure", "Value", "Unit"]).astype({"Value": object})
+        rows += [(_("Modelled savings over the follow-up (expected - actual)"), model.savings_kwh, "kWh"),
+                 (_("Uncertainty of the savings (95 %, ±)"), model.savings_uncertainty_kwh, "kWh"),
+                 (_("Days of the follow-up periods"), model.followup_days, _("days"))]
+    return pd.DataFrame(rows, columns=[_("Figure"), _("Value"), _("Unit")]).astype({_("Value"): object})
+
+
+#: the regression's terms in words
+_TERMS = {"intercept": N_("intercept"), "production": N_("production"),
+          "heating_degree_days": N_("heating degree days"), "cooling_degree_days": N_("cooling degree days")}
+
+
+def _term(name: str) -> str:
+    return _(_TERMS[name]) if name in _TERMS else name.replace("_", " ")
 
 
 def _cusum_sheet(model) -> pd.DataFrame | None:
     """Per baseline month and follow-up period: actual, expected, their difference and the CUSUM (kWh)."""
     if model is None or not model.valid:
         return None
-    return model.cusum.rename(columns={"actual_kwh": "Actual energy (kWh)", "expected_kwh": "Expected energy (kWh)",
-                                       "difference_kwh": "Actual - expected (kWh)", "cusum_kwh": "CUSUM (kWh)"})
+    return model.cusum.rename(columns={"actual_kwh": _("Actual energy (kWh)"),
+                                       "expected_kwh": _("Expected energy (kWh)"),
+                                       "difference_kwh": _("Actual - expected (kWh)"),
+                                       "cusum_kwh": _("CUSUM (kWh)")})
 
 
 def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:
@@ -265,8 +308,8 @@ def _periods_sheet(periods: pd.DataFrame) -> pd.DataFrame:
     if periods.empty:
         return periods
     return periods.drop(columns=["enterprise"]).rename(columns={
-        "baseline_from": "Baseline from", "baseline_to": "Baseline to", "baseline_periods": "Baseline periods",
-        "followup_from": "Follow-up period start", "followup_to": "Follow-up period end"})
+        "baseline_from": _("Baseline from"), "baseline_to": _("Baseline to"), "baseline_periods": _("Baseline periods"),
+        "followup_from": _("Follow-up period start"), "followup_to": _("Follow-up period end")})
 
 
 def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
@@ -276,4 +319,4 @@ def report_pdf(report: EnterpriseReport, *, timeout: float = 90.0) -> bytes:
     # the window as wide as the printed page's content: the charts are drawn to fill it
     width = _content_px(paper_for(report.enterprise.get("country")))
     return print_pdf(report_html(report, for_pdf=True), width=width, timeout=timeout,
-                     fallback="download the HTML report")
+                     fallback=_("download the HTML report"))

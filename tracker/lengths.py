@@ -15,6 +15,8 @@ import re
 
 import pandas as pd
 
+from metrics.i18n import _
+
 #: characters of free text (descriptions, notes), where the column itself has no length
 FREE_TEXT = 4000
 #: control characters (Unicode category Cc) and lone surrogates (Cs); free text keeps tabs and line breaks
@@ -41,14 +43,16 @@ def problems(column, texts: pd.Series, what: str) -> pd.Series:
     """:func:`problem` of every text of ``texts`` (None where it fits), once per distinct text."""
     n = limit(column)
     control = _CONTROL if _length(column) else _CONTROL_IN_FREE_TEXT
-    such = "NUL or a line break" if _length(column) else "NUL"
+    such = _("NUL or a line break") if _length(column) else "NUL"
 
     def why(text) -> str | None:
         text = "" if text is None or text != text else str(text)
         if len(text) > n:
-            return f"{what} has {len(text):,} characters; at most {n:,} fit. Shorten it."
+            return _("{what} has {n} characters; at most {most} fit. Shorten it.").format(
+                what=what, n=f"{len(text):,}", most=f"{n:,}")
         if control.search(text):
-            return f"{what} contains a control character (such as {such}), which cannot be stored."
+            return _("{what} contains a control character (such as {such}), which cannot be stored.").format(
+                what=what, such=such)
         return None
 
     codes, uniques = pd.factorize(texts.astype(object), use_na_sentinel=True)

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import metrics
+from metrics.i18n import _, ngettext
 from tracker import audit, enterprises, figure_inputs, lengths, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
@@ -80,14 +81,14 @@ def measurement_frame(session: Session, enterprise_ids: list[int] | None) -> pd.
 
 def enterprise_info(engine: Engine, user: CurrentUser, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
     """(profile, stored measurements) of one enterprise the user may read."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         return enterprises.enterprise_dict(session, enterprise_id), measurement_frame(session, [enterprise_id])
 
 
 def stored_periods(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The periods an enterprise has figures for: phase, period_start, period_end, figures."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         rows = session.execute(
             select(Measurement.phase, Measurement.period_start, Measurement.period_end, func.count())
@@ -104,7 +105,7 @@ def versions(engine: Engine, user: CurrentUser, enterprise_id: int) -> dict[tupl
     every stored figure of an enterprise: what a form saw when it opened (pass it to
     save_measurements as ``expected``). The row's id is part of it: a figure deleted and entered
     again starts at version 1 once more, but as another row."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         rows = session.execute(select(Measurement.period_start, Measurement.period_end, Measurement.phase,
                                       Measurement.indicator, Measurement.carrier, Measurement.id, Measurement.version)
@@ -132,11 +133,10 @@ def save_measurements(engine: Engine, user: CurrentUser, parsed: metrics.Parsed,
     """
     user = require_role(engine, user, *EDITORS)
     if not isinstance(parsed, metrics.Parsed):
-        raise TypeError("save_measurements takes what metrics.parse returns.")
+        raise TypeError(_("save_measurements takes what metrics.parse returns."))
     if not parsed.ok:
         raise RejectedInput(parsed.problems)
-    return save_pieces(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises=create_enterprises,
-                       progress=progress, expected=expected)
+    return _save_attempts(engine, user, lambda: [parsed], len(parsed.rows), create_enterprises, progress, expected)
 
 
 def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int, *,
@@ -148,6 +148,12 @@ def save_pieces(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable
     transaction is rolled back (nothing stored) and :class:`RejectedInput` raised. ``pieces`` is
     called again when a conflicting writer forces a retry."""
     user = require_role(engine, user, *EDITORS)
+    return _save_attempts(engine, user, pieces, rows, create_enterprises, progress, expected)
+
+
+def _save_attempts(engine: Engine, user: CurrentUser, pieces: Callable[[], Iterable[metrics.Parsed]], rows: int,
+                   create_enterprises: bool, progress, expected: dict | None) -> dict[str, int]:
+    """:func:`save_pieces` for ``user`` as its caller has just read the account (no second read)."""
     step = progress or (lambda fraction, text: None)
     for attempt in range(ATTEMPTS):
         try:
@@ -224,12 +230,12 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
                          None, dict(counts, enterprises=sorted(ids)[:50]))
             # the programme overview's summary, same transaction; enterprises that had nothing
             # stored have all their figures in this save, which need not be read back
-            step(0.92, "Updating the programme summary")
+            step(0.92, _("Updating the programme summary"))
             complete = pd.concat(saved.fresh, ignore_index=True) if saved.fresh else None
             saved.fresh.clear()
             summary.refresh(session, ids.values(), complete=complete)
             del complete  # before the commit, which needs memory of its own on DuckDB
-        step(0.97, "Committing")
+        step(0.97, _("Committing"))
     return counts
 
 
@@ -240,7 +246,7 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     df = df.assign(_keep_note=df["note"].isna().to_numpy(), note=df["note"].astype(object).fillna("").astype(str))
     piece_ids, created = _enterprise_ids(session, user, df, create_enterprises, step)
     df = df.assign(enterprise_id=df["enterprise"].map(piece_ids))
-    step(0.4, "Comparing with stored figures")
+    step(0.4, _("Comparing with stored figures"))
     new_ids = set(created["id"])
     existed = [i for i in piece_ids.values() if i not in new_ids]  # enterprises created now have nothing stored
     merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
@@ -256,11 +262,11 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
                   | (old["old_note"] != old["note"]) | figure_inputs.changed(old)]
     if len(new):
-        step(0.5, f"Adding {len(new):,} figures")
+        step(0.5, ngettext("Adding {n} figures", "Adding {n} figures", len(new)).format(n=f"{len(new):,}"))
         bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
         _audit_new(session, user, new)
     if len(changed):
-        step(0.8, f"Updating {len(changed):,} figures")
+        step(0.8, ngettext("Updating {n} figures", "Updating {n} figures", len(changed)).format(n=f"{len(changed):,}"))
         _lock(session, changed)
         _update(session, user, changed, saved.stamp)
     saved.counts["inserted"] += int(len(new))
@@ -286,18 +292,21 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
         theirs = set(user.enterprise_ids)
         refused = [name for name in firsts.index if known.get(name) not in theirs]
         if refused:
-            raise AccessDenied(f"{refused[0]!r}{_lines(df, refused[0])} is not an enterprise you enter figures for: "
-                               "check the name, or ask an administrator to assign it to you.")
+            raise AccessDenied(_("{name}{lines} is not an enterprise you enter figures for: check the name, or ask an "
+                                 "administrator to assign it to you.").format(name=repr(refused[0]),
+                                                                              lines=_lines(df, refused[0])))
     missing = firsts[~firsts.index.isin(list(known))]
     created = pd.DataFrame({"id": pd.Series(dtype="int64"), "country": pd.Series(dtype=object)})
     if len(missing) and not create:
-        raise AccessDenied(f"Unknown enterprise {missing.index[0]!r}{_lines(df, missing.index[0])}: add it first "
-                           "(Users page) or import the file with new enterprises allowed.")
+        raise AccessDenied(_("Unknown enterprise {name}{lines}: add it first (Users page) or import the file with new "
+                             "enterprises allowed.").format(name=repr(missing.index[0]),
+                                                            lines=_lines(df, missing.index[0])))
     missing, problems = _new_problems(session, df, firsts, known)
     if len(problems):
         raise RejectedInput(problems)
     if len(missing):
-        step(0.2, f"Adding {len(missing):,} enterprises")
+        step(0.2, ngettext("Adding {n} enterprises", "Adding {n} enterprises", len(missing)).format(
+            n=f"{len(missing):,}"))
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())
     for name in firsts.index:
@@ -310,8 +319,8 @@ def _new_problems(session: Session, df: pd.DataFrame, firsts: pd.DataFrame | Non
     """(the enterprises ``df`` would create, checked; problems by line: units and notes that
     cannot be stored, and a new enterprise's name, sector or country)."""
     lines = _line_numbers(df)
-    texts = lengths.table_problems(df, lines, {"unit": (Measurement.unit, "The unit"), "note": (Measurement.note,
-                                                                                              "The note")})
+    texts = lengths.table_problems(df, lines, {"unit": (Measurement.unit, _("The unit")), "note": (Measurement.note,
+                                                                                              _("The note"))})
     missing, new = enterprises.check_new_in(session, df, lines, firsts, known)
     out = pd.concat([texts, new], ignore_index=True)
     return missing, out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
@@ -323,7 +332,7 @@ def _lines(df: pd.DataFrame, name: str) -> str:
         return ""
     lines = _line_numbers(df)[df["enterprise"] == name]
     shown = ", ".join(str(int(i)) for i in lines[:10])
-    return f" (line {shown}{' ...' if len(lines) > 10 else ''})"
+    return " " + _("(line {lines})").format(lines=shown + (" ..." if len(lines) > 10 else ""))
 
 
 def _stored(session: Session, enterprise_ids: list[int]) -> pd.DataFrame:
@@ -423,7 +432,8 @@ def delete_period(engine: Engine, user: CurrentUser, enterprise_id: int, phase: 
         rows = session.execute(select(Measurement.id, Measurement.indicator, Measurement.carrier, Measurement.value,
                                       Measurement.unit, Measurement.note).where(*where)).all()
         if not rows:
-            raise LookupError(f"No {phase} figures from {period_start} to {period_end} are stored.")
+            raise LookupError(_("No {phase} figures from {period_start} to {period_end} are stored.").format(
+                phase=phase, period_start=period_start, period_end=period_end))
         session.execute(Measurement.__table__.delete().where(*where))
         for r in rows:
             audit.record(session, user.username, "delete", "measurements", r.id,

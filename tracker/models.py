@@ -277,6 +277,8 @@ class Statement(Base):
     # the PDF printed from ``html`` (base64), once, and its SHA-256; empty until someone first asks for it
     pdf: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # the locale it was written in (metrics.i18n), which its HTML and PDF keep; 'en' for those issued before
+    language: Mapped[str | None] = mapped_column(String(35), nullable=True, default="en", server_default="en")
 
 
 class AuditEntry(Base):

@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics.i18n import _
 from tracker import avoided, disclosure
 from tracker.access import OFFICERS, require_role
 from tracker.auth import CurrentUser
@@ -62,7 +63,7 @@ class Filters:
 
     def describe(self) -> str:
         parts = [f"{f.name}: {', '.join(getattr(self, f.name))}" for f in fields(self) if getattr(self, f.name)]
-        return "; ".join(parts) or "all enterprises"
+        return "; ".join(parts) or _("all enterprises")
 
 
 @dataclass
@@ -356,10 +357,12 @@ def _participants(ents: pd.DataFrame, s_all: pd.DataFrame, members: pd.DataFrame
     participants["modules"] = participants["enterprise_id"].map(modules).astype(object).fillna("")
     c = counts.reindex(participants["enterprise_id"])
     n_ind, n_ok = c["indicators"].to_numpy(dtype=float), c["complete"].to_numpy(dtype=float)
-    complete_of = (pd.Series(np.nan_to_num(n_ok)).astype(int).astype(str).to_numpy() + " of "
-                   + pd.Series(np.nan_to_num(n_ind)).astype(int).astype(str).to_numpy())
-    participants["data_completeness"] = np.where(np.isnan(n_ind), "no figures yet",
-                                                 complete_of + " indicators with baseline and follow-up")
+    words = _("{complete} of {indicators} indicators with baseline and follow-up")
+    pairs = np.nan_to_num(n_ok).astype(np.int64) * 1000 + np.nan_to_num(n_ind).astype(np.int64)
+    codes, distinct = pd.factorize(pairs)  # a few distinct pairs: each put in words once
+    complete_of = np.asarray([words.format(complete=int(k) // 1000, indicators=int(k) % 1000) for k in distinct],
+                             dtype=object)[codes] if len(pairs) else np.asarray([], dtype=object)
+    participants["data_completeness"] = np.where(np.isnan(n_ind), _("no figures yet"), complete_of)
     participants = participants.drop(columns="enterprise_id")
     for col in (*ATTRIBUTES, "modules"):
         participants[col] = participants[col].astype(str)
@@ -377,7 +380,8 @@ def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFra
     codes, combos = pd.factorize(s_all["flags"].astype(object).fillna("").to_numpy() if not isinstance(
         s_all["flags"].dtype, pd.CategoricalDtype) else s_all["flags"])
     sets = [str(c).split(",") if str(c) else [] for c in combos]
-    masks = {FLAG_TEXT.get(flag, flag): np.isin(codes, [i for i, flags in enumerate(sets) if flag in flags])
+    masks = {_(FLAG_TEXT[flag]) if flag in FLAG_TEXT else flag:
+             np.isin(codes, [i for i, flags in enumerate(sets) if flag in flags])
              for flag in sorted({f for flags in sets for f in flags})}
     counts = {issue: int(mask.sum()) for issue, mask in masks.items() if mask.any()}
     names = ents.set_index("enterprise_id")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from metrics.i18n import N_, _
 from tracker import audit, lengths
 from tracker.access import require_role
 from tracker.auth import CurrentUser
@@ -27,12 +28,12 @@ NAME_LENGTH = lengths.limit(Partner.name)
 def check_partner(name: str, type_: str, country: str) -> dict:
     """The fields as stored (name trimmed, country its ISO code), or ValueError with what to do.
     ``type_`` is one of :data:`PARTNER_TYPES`; ``country`` a code, a country's name or empty."""
-    name = lengths.fit(Partner.name, name, "The partner's name")
+    name = lengths.fit(Partner.name, name, _("The partner's name"))
     if not name:
-        raise ValueError("The partner needs a name.")
+        raise ValueError(_("The partner needs a name."))
     type_ = (type_ or "").strip()
     if type_ not in PARTNER_TYPES:
-        raise ValueError(f"The partner's type is one of: {', '.join(PARTNER_TYPES)}.")
+        raise ValueError(_("The partner's type is one of: {types}.").format(types=", ".join(PARTNER_TYPES)))
     country = (country or "").strip()
     return dict(name=name, type=type_, country=country_code(country) if country else "")
 
@@ -57,8 +58,8 @@ def partner_id(session: Session, name: str) -> int | None:
         return None
     found = session.scalar(select(Partner.id).where(Partner.name == name))
     if found is None:
-        raise ValueError(f"There is no implementation partner called {name!r}: an administrator adds it on the "
-                         "Partners page first.")
+        raise ValueError(_("There is no implementation partner called {name}: an administrator adds it on the "
+                           "Partners page first.").format(name=repr(name)))
     return found
 
 
@@ -70,11 +71,11 @@ def partner_name(session: Session, pid: int | None) -> str:
 def _row(session: Session, pid: int) -> Partner:
     row = session.get(Partner, int(pid))
     if row is None:
-        raise LookupError(f"No partner with id {pid} (it may have been deleted meanwhile).")
+        raise LookupError(_("No partner with id {pid} (it may have been deleted meanwhile).").format(pid=pid))
     return row
 
 
-_TAKEN = "A partner called {!r} exists already."
+_TAKEN = N_("A partner called {name} exists already.")
 
 
 def _clash(session: Session, name: str, pid: int | None = None) -> None:
@@ -82,14 +83,14 @@ def _clash(session: Session, name: str, pid: int | None = None) -> None:
     if pid is not None:
         stmt = stmt.where(Partner.id != pid)
     if session.scalar(stmt) is not None:
-        raise ValueError(_TAKEN.format(name))
+        raise ValueError(_(_TAKEN).format(name=repr(name)))
 
 
 def write_partner(session: Session, actor: str, values: dict, pid: int | None = None) -> int:
     """Insert (``pid`` None) or update partner ``pid`` with checked ``values`` in the caller's
     transaction, audited; returns its id."""
     _clash(session, values["name"], pid)
-    taken = name_taken(_TAKEN.format(values["name"]))
+    taken = name_taken(_(_TAKEN).format(name=repr(values["name"])))
     if pid is None:
         row = Partner(**values)
         session.add(row)
@@ -129,7 +130,7 @@ def merge_partner(engine: Engine, user: CurrentUser, pid: int, into: int) -> int
     two spellings of one organisation become one. Returns how many enterprises moved."""
     user = require_role(engine, user, "admin")
     if int(pid) == int(into):
-        raise ValueError("Pick two different partners to merge.")
+        raise ValueError(_("Pick two different partners to merge."))
     with session_scope(engine) as session:
         gone, kept = _row(session, pid), _row(session, into)
         moved = session.execute(update(Enterprise).where(Enterprise.partner_id == gone.id)
@@ -150,12 +151,13 @@ def delete_partner(engine: Engine, user: CurrentUser, pid: int) -> None:
         row = _row(session, pid)
         used = session.scalar(select(func.count()).where(Enterprise.partner_id == row.id))
         if used:
-            raise ValueError(f"{used} enterprise(s) belong to {row.name}: merge it into another partner instead, or "
-                             "change their partner first.")
+            raise ValueError(_("{used} enterprise(s) belong to {name}: merge it into another partner instead, or "
+                               "change their partner first.").format(used=used, name=row.name))
         trainers = session.scalar(select(func.count()).where(TrainerProfile.provider_id == row.id))
         if trainers:
-            raise ValueError(f"{trainers} trainer(s) name {row.name} as their training provider: merge it into "
-                             "another partner instead, or change their provider first.")
+            raise ValueError(_("{trainers} trainer(s) name {name} as their training provider: merge it into another "
+                               "partner instead, or change their provider first.").format(
+                trainers=trainers, name=row.name))
         audit.record(session, user.username, "delete", "partners", row.id,
                      {"name": row.name, "type": row.type, "country": row.country}, None)
         session.delete(row)

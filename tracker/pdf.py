@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from metrics.i18n import _
+
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -24,8 +26,8 @@ def print_pdf(page_html: str, *, width: int, fallback: str, timeout: float = 90.
     the HTML report") when no Chromium is installed or printing fails."""
     browser = pdf_available()
     if browser is None:
-        raise RuntimeError(f"PDF needs Chromium on the server (apt-get install chromium); {fallback} and print it "
-                           "from a browser instead.")
+        raise RuntimeError(_("PDF needs Chromium on the server (apt-get install chromium); {fallback} and print it "
+                             "from a browser instead.").format(fallback=fallback))
     with tempfile.TemporaryDirectory() as tmp:
         page, out = Path(tmp) / "page.html", Path(tmp) / "page.pdf"
         page.write_text(page_html, encoding="utf-8")
@@ -36,7 +38,8 @@ def print_pdf(page_html: str, *, width: int, fallback: str, timeout: float = 90.
         try:
             subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            raise RuntimeError(f"Printing the PDF took too long; {fallback} instead.") from None
+            raise RuntimeError(_("Printing the PDF took too long; {fallback} instead.").format(fallback=fallback)) \
+                from None
         if not out.exists() or out.stat().st_size == 0:
-            raise RuntimeError(f"Chromium could not print the PDF; {fallback} instead.")
+            raise RuntimeError(_("Chromium could not print the PDF; {fallback} instead.").format(fallback=fallback))
         return out.read_bytes()

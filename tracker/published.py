@@ -208,7 +208,7 @@ def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
 
     A figure not published is NaN.
     """
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     version = overview.version_of(engine)
     headline, cells = _headline(engine, version)
     table = headline[AVERAGE_COLUMNS + ["suppressed"]].copy()

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics import formatting
+from metrics.i18n import _, ngettext
 from tracker import published, targets
 from tracker.access import require_enterprise
 from tracker.activities import actions_frame
@@ -73,14 +74,15 @@ class EnterpriseReport:
         if self.comparable.empty:
             return ""
         c = self.comparable.iloc[0]
-        note = (f"Same months of the year: baseline {c['baseline_months']}, follow-up {c['followup_months']}."
-                if c["same_months"] else
-                f"Months of the year differ: baseline {c['baseline_months']}, follow-up {c['followup_months']}; "
-                "the change includes the season.")
+        note = (_("Same months of the year: baseline {baseline}, follow-up {followup}.") if c["same_months"] else
+                _("Months of the year differ: baseline {baseline}, follow-up {followup}; the change includes the "
+                  "season.")).format(baseline=c["baseline_months"], followup=c["followup_months"])
         if c["extrapolated"]:
-            note += f" Figures a year are extrapolated from a follow-up of {int(c['followup_days'])} days."
+            days = int(c["followup_days"])
+            note += " " + ngettext("Figures a year are extrapolated from a follow-up of {n} days.",
+                                   "Figures a year are extrapolated from a follow-up of {n} days.", days).format(n=days)
         if not self.same_months_changes.empty:
-            note += " Below, the same comparison against the baseline's periods in the follow-up's months only."
+            note += " " + _("Below, the same comparison against the baseline's periods in the follow-up's months only.")
         return note
 
     def diversion_note(self) -> str:
@@ -88,23 +90,27 @@ class EnterpriseReport:
         if self.diversion.empty:
             return ""
         d = self.diversion.iloc[0]
-        return (f"Waste diverted from disposal (recycled, sold or composted, against landfilled, burnt without "
-                f"recovery or other): {formatting.percent(d['baseline'], signed=False)} at baseline, "
-                f"{formatting.percent(d['followup'], signed=False)} in the latest follow-up "
-                f"({formatting.points(d['points'])}).")
+        return _("Waste diverted from disposal (recycled, sold or composted, against landfilled, burnt without "
+                 "recovery or other): {baseline} at baseline, {followup} in the latest follow-up ({points}).").format(
+            baseline=formatting.percent(d["baseline"], signed=False),
+            followup=formatting.percent(d["followup"], signed=False), points=formatting.points(d["points"]))
 
     def emissions_note(self) -> str:
         """What the emission figures are, by scope, and which factor sets stand behind them."""
-        stored = ", ".join(f"{v or 'unrecorded'} ({n:,} figures)" for v, n in sorted(self.factor_sets.items()))
-        return ("Emissions by scope (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 Vol. 2 Table 1.4) "
-                "plus CH4 and N2O (Table 2.3, manufacturing industries) in CO2e with the "
-                f"{metrics.gwp(self.factors.attrs.get('gwp') or None)['label']} GWPs; scope 2 is grid electricity, "
-                "location based (the country's average grid factor); the total is scope 1 + scope 2. Biogenic CO2 "
-                "(wood, biogas) is a memo item outside the totals; the CH4 and N2O of burning them count in scope 1. "
-                "A figure without a factor (a country whose grid figure is missing) leaves its scope and the total "
-                f"of its period empty, never 0. Emission factors of factor set {metrics.FACTOR_SET_VERSION}"
-                + (f"; the stored figures were converted to kWh, kg and m3 with factor set {stored}" if stored else "")
-                + ".")
+        stored = ", ".join(ngettext("{set} ({n} figures)", "{set} ({n} figures)", n).format(
+            set=v or _("unrecorded"), n=f"{n:,}") for v, n in sorted(self.factor_sets.items()))
+        text = _("Emissions by scope (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 Vol. 2 Table 1.4) "
+                 "plus CH4 and N2O (Table 2.3, manufacturing industries) in CO2e with the {gwp} GWPs; scope 2 is grid "
+                 "electricity, location based (the country's average grid factor); the total is scope 1 + scope 2. "
+                 "Biogenic CO2 (wood, biogas) is a memo item outside the totals; the CH4 and N2O of burning them count "
+                 "in scope 1. A figure without a factor (a country whose grid figure is missing) leaves its scope and "
+                 "the total of its period empty, never 0. Emission factors of factor set {factor_set}")
+        text = text.format(gwp=metrics.gwp(self.factors.attrs.get("gwp") or None)["label"],
+                           factor_set=metrics.FACTOR_SET_VERSION)
+        if stored:
+            text += _("; the stored figures were converted to kWh, kg and m3 with factor set {sets}").format(
+                sets=stored)
+        return text + "."
 
     @property
     def followups_differ(self) -> bool:
@@ -118,27 +124,28 @@ class EnterpriseReport:
         if not self.followups_differ:
             fu = self.periods.dropna(subset=["followup_from"]).iloc[0]
             period = formatting.span(fu["followup_from"], fu["followup_to"])
-            return f"Every follow-up figure compared comes from one period: {period}."
-        note = ("The latest follow-up mixes periods: each figure is its own latest one (see each row's follow-up "
-                "period), compared as per-day rates.")
+            return _("Every follow-up figure compared comes from one period: {period}.").format(period=period)
+        note = _("The latest follow-up mixes periods: each figure is its own latest one (see each row's follow-up "
+                 "period), compared as per-day rates.")
         if self.common_period is None:
-            return note + (" No follow-up period has every figure compared: to compare on one period, enter every "
-                           "figure for it (0 for a carrier no longer used).")
+            return note + " " + _("No follow-up period has every figure compared: to compare on one period, enter "
+                                  "every figure for it (0 for a carrier no longer used).")
         common = formatting.span(*self.common_period)
-        return note + f" Below, the same comparison on one common follow-up period: {common}."
+        return note + " " + _("Below, the same comparison on one common follow-up period: {period}.").format(
+            period=common)
 
     def common_title(self) -> str:
         """The heading of the comparison on the common follow-up period."""
         if self.common_period is None:
             return ""
         common = formatting.span(*self.common_period)
-        return (f"The same comparison on one common follow-up period, {common} (the latest "
-                "in which every figure compared was entered)")
+        return _("The same comparison on one common follow-up period, {period} (the latest in which every figure "
+                 "compared was entered)").format(period=common)
 
 
 def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> EnterpriseReport:
     """The report for one enterprise: stages, changes, impacts, actions, and the reference averages."""
-    user = require_enterprise(engine, user, enterprise_id)
+    user = require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         info = enterprise_dict(session, enterprise_id)
         df = measurement_frame(session, [enterprise_id])
@@ -150,18 +157,20 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     progress = targets.enterprise_progress(engine, user, enterprise_id)
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
-    materials = metrics.report_materials(df, stages)
-    diversion = metrics.diversion_change(df) if not df.empty else pd.DataFrame()
+    per_period = metrics.diversion(df)  # waste diverted per period: the materials table's and the change's
+    materials = metrics.report_materials(df, stages, per_period)
+    diversion = metrics.diversion_change(df, per_period) if not df.empty else pd.DataFrame()
     savings = metrics.material_savings(df) if not df.empty else pd.DataFrame()
     savings_totals = metrics.savings_by_currency(savings) if len(savings) else pd.DataFrame()
-    periods = metrics.series_periods(df) if not df.empty else pd.DataFrame()
+    rows = metrics.series_rows(df) if not df.empty else pd.DataFrame()  # read by the periods and the common one
+    periods = metrics.series_periods(df, rows) if not df.empty else pd.DataFrame()
     changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
-    common = metrics.common_followup(df) if not df.empty else pd.DataFrame()
+    common = metrics.common_followup(df, rows) if not df.empty else pd.DataFrame()
     common_period = None
     common_changes = common_periods = pd.DataFrame()
     if len(common):

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics.i18n import N_
 from tracker.db import bulk_insert, delete_ids, read_frame, session_scope
 from tracker.models import EnterpriseSummary
 
@@ -24,15 +25,17 @@ JUMP_HIGH, JUMP_LOW = 10.0, 0.1
 #: periods whose lengths differ by more than this factor are listed
 PERIOD_RATIO = 3.0
 #: what each data-quality flag means, as the overview lists it
+#: (English, marked for extraction: shown through _)
 FLAG_TEXT = {
-    "no_followup": "baseline but no follow-up",
-    "no_baseline": "follow-up but no baseline",
-    "jump": "implausible jump (follow-up over 10x or under 0.1x the baseline)",
-    "periods_differ": "baseline and follow-up periods of very different length (over 3x)",
-    "no_emission_factor": "no emission factor for a carrier or the country",
-    "zero_baseline": "baseline of 0: no relative change, so left out of the programme's figures",
-    "months_differ": "follow-up months of the year differ from the baseline's (season not compared like with like)",
-    "extrapolated": "energy avoided a year extrapolated from a follow-up shorter than a year",
+    "no_followup": N_("baseline but no follow-up"),
+    "no_baseline": N_("follow-up but no baseline"),
+    "jump": N_("implausible jump (follow-up over 10x or under 0.1x the baseline)"),
+    "periods_differ": N_("baseline and follow-up periods of very different length (over 3x)"),
+    "no_emission_factor": N_("no emission factor for a carrier or the country"),
+    "zero_baseline": N_("baseline of 0: no relative change, so left out of the programme's figures"),
+    "months_differ": N_("follow-up months of the year differ from the baseline's (season not compared like with "
+                        "like)"),
+    "extrapolated": N_("energy avoided a year extrapolated from a follow-up shorter than a year"),
 }
 SUMMARY_COLUMNS = [c.name for c in EnterpriseSummary.__table__.columns]
 MEASUREMENT_SQL = ("SELECT m.enterprise_id, e.country, m.period_start, m.period_end, m.phase, m.indicator, "

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import metrics
+from metrics.i18n import _
 from tracker import audit
 from tracker.access import require_enterprise
 from tracker.auth import CurrentUser
@@ -40,7 +41,7 @@ def _as_dict(t: Target) -> dict:
 
 def list_targets(engine: Engine, user: CurrentUser, enterprise_id: int) -> pd.DataFrame:
     """The enterprise's targets (:data:`TARGET_COLUMNS`), for a user who may read it."""
-    require_enterprise(engine, user, enterprise_id)
+    require_enterprise(engine, user, enterprise_id, reuse=True)
     with session_scope(engine, readonly=True) as session:
         df = read_frame(session, TARGETS_SQL, [enterprise_id], "enterprise", order="indicator")
     return df[TARGET_COLUMNS].reset_index(drop=True)
@@ -73,7 +74,7 @@ def set_target(engine: Engine, user: CurrentUser, enterprise_id: int, indicator:
                 t.set_by, t.set_at = user.username, dt.datetime.now(dt.UTC).replace(tzinfo=None)
                 audit.record(session, user.username, "update", "targets", t.id, before, after)
     except IntegrityError:  # someone set the same target at the same moment (PostgreSQL)
-        raise ValueError("Someone else set this target at the same moment: reload the page to see theirs.") from None
+        raise ValueError(_("Someone else set this target at the same moment: reload the page to see theirs.")) from None
 
 
 def check_after_baseline(session: Session, enterprise_id: int, target_date: dt.date) -> None:
@@ -81,7 +82,8 @@ def check_after_baseline(session: Session, enterprise_id: int, target_date: dt.d
     baseline as the session sees it (a target's path starts there); no baseline yet is no objection."""
     start = session.execute(select(_baseline_end(enterprise_id))).scalar()
     if start is not None and target_date <= start:
-        raise ValueError(f"The target date must come after the end of the baseline ({start:%Y-%m-%d}).")
+        raise ValueError(_("The target date must come after the end of the baseline ({start}).").format(
+            start=f"{start:%Y-%m-%d}"))
 
 
 def _baseline_end(enterprise_id: int):
@@ -97,7 +99,7 @@ def delete_target(engine: Engine, user: CurrentUser, enterprise_id: int, indicat
         t = session.scalars(select(Target).where(Target.enterprise_id == enterprise_id,
                                                  Target.indicator == indicator)).one_or_none()
         if t is None:
-            raise LookupError("This enterprise has no target for that indicator.")
+            raise LookupError(_("This enterprise has no target for that indicator."))
         audit.record(session, user.username, "delete", "targets", t.id, _as_dict(t), None)
         session.delete(t)
 
@@ -117,6 +119,8 @@ def enterprise_progress(engine: Engine, user: CurrentUser, enterprise_id: int) -
     """The enterprise's targets, each with its progress where it has a baseline and a follow-up (the other
     columns of ``metrics.target_progress`` missing where not), for a user who may read it."""
     targets = list_targets(engine, user, enterprise_id)
-    progress = read_progress(engine, [enterprise_id]).drop(columns=["enterprise", "basis", "reduction",
-                                                                    "target_date"])
+    # no target (most enterprises): metrics.target_progress has nothing to compute, so the summary is not read
+    progress = (read_progress(engine, [enterprise_id]) if len(targets)
+                else metrics.target_progress(targets, targets)).drop(columns=["enterprise", "basis", "reduction",
+                                                                             "target_date"])
     return targets.merge(progress, on="indicator", how="left")

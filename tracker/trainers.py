@@ -18,6 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from metrics.i18n import _, ngettext
+from metrics.labels import module_label
 from tracker import audit, lengths, partners
 from tracker.access import OFFICERS, require_role
 from tracker.activities import MODULES
@@ -46,31 +48,33 @@ def check_profile(*, status: str, tot_date: dt.date | None = None, recommended_b
     (on or after the recommendation); no date lies in the future."""
     today = today or dt.date.today()
     if status not in TRAINER_STATUSES:
-        raise ValueError(f"The status is one of {', '.join(TRAINER_STATUSES)}.")
-    recommended_by = lengths.fit(TrainerProfile.recommended_by, recommended_by, "The Expert Trainer's name")
+        raise ValueError(_("The status is one of {statuses}.").format(statuses=", ".join(TRAINER_STATUSES)))
+    recommended_by = lengths.fit(TrainerProfile.recommended_by, recommended_by, _("The Expert Trainer's name"))
     for label, day in (("ToT", tot_date), ("recommendation", recommended_on), ("certification", certified_on)):
         if day is not None and day > today:
-            raise ValueError(f"The {label} date {day:%Y-%m-%d} is in the future.")
+            raise ValueError(_("The {label} date {day} is in the future.").format(
+                label=label, day=f"{day:%Y-%m-%d}"))
     if status == "candidate" and (recommended_by or recommended_on or certified_on):
-        raise ValueError("A candidate has no recommendation or certification yet: choose the status recommended or "
-                         "certified, or clear them.")
+        raise ValueError(_("A candidate has no recommendation or certification yet: choose the status recommended or "
+                           "certified, or clear them."))
     if status in ("recommended", "certified"):
         if tot_date is None:
-            raise ValueError("A recommendation follows the Training of Trainers: give the ToT date.")
+            raise ValueError(_("A recommendation follows the Training of Trainers: give the ToT date."))
         if not recommended_by or recommended_on is None:
-            raise ValueError("Name the Expert Trainer who recommended certification, and the date.")
+            raise ValueError(_("Name the Expert Trainer who recommended certification, and the date."))
         if recommended_on < tot_date:
-            raise ValueError("The recommendation is dated before the ToT.")
+            raise ValueError(_("The recommendation is dated before the ToT."))
     if status == "recommended" and certified_on is not None:
-        raise ValueError("A certification date belongs to the status certified.")
+        raise ValueError(_("A certification date belongs to the status certified."))
     if status == "certified":
         if certified_on is None:
-            raise ValueError("Give the date of certification.")
+            raise ValueError(_("Give the date of certification."))
         if certified_on < recommended_on:
-            raise ValueError("The certification is dated before the recommendation.")
+            raise ValueError(_("The certification is dated before the recommendation."))
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
-        raise ValueError(f"Unknown module(s) {', '.join(unknown)}; the modules are: {', '.join(MODULES)}.")
+        raise ValueError(_("Unknown module(s) {unknown}; the modules are: {modules}.").format(
+            unknown=", ".join(unknown), modules=", ".join(MODULES)))
     country = (country or "").strip()
     country = country_code(country) if country else ""
     return dict(status=status, tot_date=tot_date, recommended_by=recommended_by, recommended_on=recommended_on,
@@ -83,13 +87,13 @@ def _may_read(user: CurrentUser, trainer_id: int) -> None:
         return
     if user.role == "trainer" and user.id == int(trainer_id):
         return
-    raise AccessDenied("A trainer's profile is for that trainer, officers and admins.")
+    raise AccessDenied(_("A trainer's profile is for that trainer, officers and admins."))
 
 
 def _trainer(session: Session, trainer_id: int) -> User:
     row = session.get(User, int(trainer_id))
     if row is None or row.role != "trainer":
-        raise LookupError(f"No trainer account with id {trainer_id}.")
+        raise LookupError(_("No trainer account with id {trainer_id}.").format(trainer_id=trainer_id))
     return row
 
 
@@ -131,16 +135,19 @@ def path_advice(profile: dict, toe: pd.DataFrame) -> list[str]:
     """What does not look like the usual path (a sentence each; nothing is refused for it)."""
     advice = []
     if profile["status"] in ("recommended", "certified") and toe.empty:
-        advice.append("No module record names this trainer: the recommendation normally follows a Training of "
-                      "Enterprises cycle (record the modules they delivered on the enterprises' profiles).")
+        advice.append(_("No module record names this trainer: the recommendation normally follows a Training of "
+                        "Enterprises cycle (record the modules they delivered on the enterprises' profiles)."))
     if profile["tot_date"] is not None and not toe.empty:
         early = toe[toe["start_date"].notna() & (toe["start_date"] < profile["tot_date"])]
         if len(early):
-            advice.append(f"{len(early)} module(s) delivered before the ToT ({profile['tot_date']:%Y-%m-%d}).")
+            advice.append(ngettext("{n} module(s) delivered before the ToT ({date}).",
+                                   "{n} module(s) delivered before the ToT ({date}).", len(early)).format(
+                n=len(early), date=f"{profile['tot_date']:%Y-%m-%d}"))
     listed = set(profile["modules"])
     other = sorted(set(toe["module"]) - listed) if listed else []
     if other:
-        advice.append(f"Delivered {', '.join(other)}, which is not among the modules listed for this trainer.")
+        advice.append(_("Delivered {modules}, which is not among the modules listed for this trainer.").format(
+            modules=", ".join(module_label(m) for m in other)))
     return advice
 
 

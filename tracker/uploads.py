@@ -16,6 +16,7 @@ import io
 import zipfile
 from xml.parsers import expat
 
+from metrics.i18n import N_, _
 from tracker.errors import RejectedInput
 
 MB = 1024 * 1024
@@ -35,7 +36,7 @@ MAX_XLSX_CELLS = 2_000_000
 MAX_XLSX_BYTES = 80 * MB
 #: parts of a workbook (a template has about ten)
 MAX_XLSX_PARTS = 1000
-_SPLIT = "Split it into smaller files (for example one per year or per country) and upload each."
+_SPLIT = N_("Split it into smaller files (for example one per year or per country) and upload each.")
 
 
 def check_csv(data: bytes, max_rows: int = MAX_CSV_ROWS) -> None:
@@ -48,10 +49,10 @@ def check_csv(data: bytes, max_rows: int = MAX_CSV_ROWS) -> None:
         try:
             decoder.decode(view[start:start + step], final=start + step >= len(data))
         except UnicodeDecodeError as exc:
-            raise RejectedInput.one(f"the file is not UTF-8 text (byte {start + exc.start}); save it as 'CSV UTF-8' "
-                                    "and try again") from None
+            raise RejectedInput.one(_("the file is not UTF-8 text (byte {byte}); save it as 'CSV UTF-8' and try "
+                                      "again").format(byte=start + exc.start)) from None
     if b"\x00" in data:
-        raise RejectedInput.one("the file contains NUL bytes: is it really a CSV file?")
+        raise RejectedInput.one(_("the file contains NUL bytes: is it really a CSV file?"))
     lines, longest, line, pos = 0, 0, 1, 0
     while pos < len(data):
         end = data.find(b"\n", pos)
@@ -61,11 +62,12 @@ def check_csv(data: bytes, max_rows: int = MAX_CSV_ROWS) -> None:
         lines += 1
         pos = end + 1
         if lines > max_rows + 1:
-            raise RejectedInput.one(f"the file has more than {max_rows:,} rows, the most one file may hold. "
-                                    + _SPLIT)
+            raise RejectedInput.one(_("the file has more than {rows} rows, the most one file may hold.").format(
+                rows=f"{max_rows:,}") + " " + _(_SPLIT))
     if longest > MAX_LINE_BYTES:
-        raise RejectedInput.one(f"line {line} is {longest / 1024:,.0f} kB long; a line may have at most "
-                                f"{MAX_LINE_BYTES // 1024} kB. Is it really a CSV file in the template?", row=line)
+        raise RejectedInput.one(_("line {line} is {size} kB long; a line may have at most {most} kB. Is it really a "
+                                  "CSV file in the template?").format(line=line, size=f"{longest / 1024:,.0f}",
+                                                                      most=MAX_LINE_BYTES // 1024), row=line)
 
 
 class _Over(Exception):
@@ -105,22 +107,24 @@ class _Counter:
             self.sheet_rows = max(number, self.sheet_rows)
             self.row_cells = 0
             if self.rows > MAX_XLSX_ROWS + 1:
-                raise _Over(f"the workbook has more than {MAX_XLSX_ROWS:,} rows (empty rows between used ones "
-                            f"count), the most a workbook may hold. Save it as CSV UTF-8 (up to {MAX_CSV_ROWS:,} "
-                            "rows), or " + _SPLIT[0].lower() + _SPLIT[1:])
+                raise _Over(_("the workbook has more than {rows} rows (empty rows between used ones count), the most "
+                              "a workbook may hold. Save it as CSV UTF-8 (up to {csv_rows} rows), or split it into "
+                              "smaller files (for example one per year or per country) and upload each.").format(
+                    rows=f"{MAX_XLSX_ROWS:,}", csv_rows=f"{MAX_CSV_ROWS:,}"))
         elif local == "c":
             column = _column(attrs.get("r", "")) or self.row_cells + 1
             if column > self.row_cells:
                 self.cells += column - self.row_cells
                 self.row_cells = column
             if self.cells > MAX_XLSX_CELLS:
-                raise _Over(f"the workbook has more than {MAX_XLSX_CELLS:,} cells (empty cells before used ones in "
-                            "a row count), the most a workbook may hold. Delete the columns that are not in the "
-                            "template, or " + _SPLIT[0].lower() + _SPLIT[1:])
+                raise _Over(_("the workbook has more than {cells} cells (empty cells before used ones in a row count), "
+                              "the most a workbook may hold. Delete the columns that are not in the template, or split "
+                              "it into smaller files (for example one per year or per country) and upload each."
+                              ).format(cells=f"{MAX_XLSX_CELLS:,}"))
 
 
 def _doctype(*_args) -> None:
-    raise _Over("the workbook declares a document type, which Excel never writes: it is refused")
+    raise _Over(_("the workbook declares a document type, which Excel never writes: it is refused"))
 
 
 def check_xlsx(data: bytes) -> None:
@@ -130,14 +134,18 @@ def check_xlsx(data: bytes) -> None:
         book = zipfile.ZipFile(io.BytesIO(data))
         parts = book.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise RejectedInput.one(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
+        raise RejectedInput.one(_("the file cannot be read as an Excel workbook (.xlsx): {error}").format(
+            error=type(exc).__name__)) from None
     if len(parts) > MAX_XLSX_PARTS:
-        raise RejectedInput.one(f"the workbook has {len(parts):,} parts; an Excel workbook has a few dozen at most")
+        raise RejectedInput.one(_("the workbook has {n} parts; an Excel workbook has a few dozen at most").format(
+            n=f"{len(parts):,}"))
     unpacked = sum(p.file_size for p in parts)
     if unpacked > MAX_XLSX_BYTES:
-        raise RejectedInput.one(f"the workbook unpacks to {unpacked / MB:,.0f} MB ({len(data) / MB:,.1f} MB as sent); "
-                                f"the limit is {MAX_XLSX_BYTES // MB} MB. Save it as CSV UTF-8, or " + _SPLIT[0].lower()
-                                + _SPLIT[1:])
+        raise RejectedInput.one(_("the workbook unpacks to {size} MB ({sent} MB as sent); the limit is {most} MB. Save "
+                                  "it as CSV UTF-8, or split it into smaller files (for example one per year or per "
+                                  "country) and upload each.").format(size=f"{unpacked / MB:,.0f}",
+                                                                      sent=f"{len(data) / MB:,.1f}",
+                                                                      most=MAX_XLSX_BYTES // MB))
     counter = _Counter()
     try:
         for part in parts:
@@ -154,7 +162,8 @@ def check_xlsx(data: bytes) -> None:
     except _Over as exc:
         raise RejectedInput.one(str(exc)) from None
     except zipfile.BadZipFile:
-        raise RejectedInput.one("the workbook is damaged: a part of it is not what its table of contents says "
-                                "(size or checksum). Save it again from Excel and upload that copy.") from None
+        raise RejectedInput.one(_("the workbook is damaged: a part of it is not what its table of contents says "
+                                  "(size or checksum). Save it again from Excel and upload that copy.")) from None
     except (expat.ExpatError, OSError, ValueError, EOFError) as exc:
-        raise RejectedInput.one(f"the file cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}") from None
+        raise RejectedInput.one(_("the file cannot be read as an Excel workbook (.xlsx): {error}").format(
+            error=type(exc).__name__)) from None

@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 import metrics
+from metrics.i18n import N_, _
 from tracker import activities, audit, enterprises, lengths, targets
 from tracker.db import bulk_insert
 from tracker.models import Action, Enterprise, Measurement, Target, Training
@@ -94,10 +95,11 @@ class Destination:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (record, why)
 
     def note(self, key: Key, value: dict | None, why: str) -> None:
-        self.problems.append((f"{self.enterprise_name(key, value)}: {describe(key, value)}", why))
+        self.problems.append((_("{enterprise}: {record}").format(enterprise=self.enterprise_name(key, value),
+                                                                 record=describe(key, value)), why))
 
     def enterprise_name(self, key: Key, value: dict | None) -> str:
-        return self.names.get(enterprise_of(key, value) or "", "an enterprise not in this visit")
+        return self.names.get(enterprise_of(key, value) or "", _("an enterprise not in this visit"))
 
     names: dict[str, str] = field(default_factory=dict)
 
@@ -124,7 +126,7 @@ def _profiles(session: Session, changes: dict, server: dict, target: Destination
     per: dict[str, dict[str, str]] = {}
     for key, value in changes.items():
         if value is None or not isinstance(value.get("value"), str):
-            target.note(key, value, "a profile field cannot be removed")
+            target.note(key, value, _("a profile field cannot be removed"))
             continue
         per.setdefault(key[1], {})[key[2]] = value["value"]
     for gid, fields in per.items():
@@ -165,11 +167,11 @@ def _figures(session: Session, changes: dict, server: dict, target: Destination)
         for i, key in enumerate(keys):
             r = rows.iloc[i]
             if (r["phase"], r["indicator"], r["carrier"]) != key[4:7] or str(r["period_start"].date()) != key[2]:
-                target.note(key, None, "the figure's key is not written as the tracker writes it")
+                target.note(key, None, _("the figure's key is not written as the tracker writes it"))
             canonical[key] = (float(r["value_canonical"]), str(r["unit_canonical"]),
                               {c: None if pd.isna(r[c]) or r[c] == "" else r[c] for c in metrics.OPTIONAL_COLUMNS})
         for key in keys:
-            problem = lengths.problem(Measurement.note, changes[key].get("note") or "", "The note")
+            problem = lengths.problem(Measurement.note, changes[key].get("note") or "", _("The note"))
             if problem:
                 target.note(key, None, problem)
     if target.problems:
@@ -254,7 +256,7 @@ def _action_columns(session: Session, key: Key, value: dict, target: Destination
         str(value.get("description") or ""), investment, str(value.get("currency") or ""), indicators)
     day = _day(value.get("action_date"))
     if day is None:
-        raise ValueError("the action has no date")
+        raise ValueError(_("the action has no date"))
     return dict(enterprise_id=target.ids[value["enterprise"]], action_date=day, description=description,
                 investment=investment, currency=currency, indicators=",".join(indicators))
 
@@ -264,9 +266,10 @@ def _module_columns(session: Session, key: Key, value: dict, target: Destination
     start, end = _day(value.get("start_date")), _day(value.get("end_date"))
     counts = [int(value.get(f) or 0) for f in MODULE_FIELDS[4:]]
     if start is None or end is None:
-        raise ValueError("the module record needs its start and end dates")
+        raise ValueError(_("the module record needs its start and end dates"))
     if any(c > MAX_ATTENDEES for c in counts):
-        raise ValueError(f"more than {MAX_ATTENDEES:,} attendees in one group")
+        raise ValueError(_("more than {MAX_ATTENDEES} attendees in one group").format(
+            MAX_ATTENDEES=f"{MAX_ATTENDEES:,}"))
     cohort = activities.check_training(str(value.get("module")), start, end, counts, str(value.get("cohort") or ""))
     trainer_id = activities.trainer_account(session, enterprise_id, str(value.get("trainer") or ""))
     return dict(enterprise_id=enterprise_id, module=str(value["module"]), start_date=start, end_date=end,
@@ -276,7 +279,7 @@ def _module_columns(session: Session, key: Key, value: dict, target: Destination
 def _target_columns(session: Session, key: Key, value: dict, target: Destination) -> dict:
     basis, reduction, day = value.get("basis"), value.get("reduction"), _day(value.get("target_date"))
     if isinstance(reduction, bool) or not isinstance(reduction, int | float):
-        raise ValueError("The reduction must be a number (per cent).")
+        raise ValueError(_("The reduction must be a number (per cent)."))
     metrics.check_target(key[2], str(basis), reduction, day)
     targets.check_after_baseline(session, target.ids[key[1]], day)  # the figures of this merge written already
     return dict(basis=str(basis), reduction=float(reduction), target_date=day, set_by=target.trainer,
@@ -285,14 +288,20 @@ def _target_columns(session: Session, key: Key, value: dict, target: Destination
 
 #: the kinds written one row at a time (profiles and figures have writers of their own, above), in this order
 KINDS: dict[str, Kind] = {
-    "action": Kind(Action, "actions", "the action", lambda key, target: {"gid": key[1]}, _action_columns,
+    "action": Kind(Action, "actions", N_("the action"), lambda key, target: {"gid": key[1]}, _action_columns,
                    lambda value: {f: value.get(f) for f in ACTION_FIELDS}, lambda key, row: key[1]),
-    "module": Kind(Training, "trainings", "the module record", lambda key, target: {"gid": key[1]}, _module_columns,
+    "module": Kind(Training, "trainings", N_("the module record"), lambda key, target: {"gid": key[1]}, _module_columns,
                    lambda value: value, lambda key, row: key[1]),
-    "target": Kind(Target, "targets", "the target",
+    "target": Kind(Target, "targets", N_("the target"),
                    lambda key, target: {"enterprise_id": target.ids[key[1]], "indicator": key[2]}, _target_columns,
                    lambda value: {f: value.get(f) for f in TARGET_FIELDS}, lambda key, row: str(row.id)),
 }
+
+
+#: a record of an enterprise not in the visit, per table (whole sentences, for translation)
+_NOT_HERE = {"actions": N_("the action belongs to an enterprise not in this visit"),
+             "trainings": N_("the module record belongs to an enterprise not in this visit"),
+             "targets": N_("the target belongs to an enterprise not in this visit")}
 
 
 def _apply(session: Session, kind: Kind, changes: dict, server: dict, target: Destination) -> None:
@@ -302,11 +311,11 @@ def _apply(session: Session, kind: Kind, changes: dict, server: dict, target: De
         try:
             identity = kind.identity(key, target)
         except KeyError:
-            target.note(key, value, f"{kind.what} belongs to an enterprise not in this visit")
+            target.note(key, value, _(_NOT_HERE[kind.table]))
             continue
         row = session.scalars(select(kind.model).filter_by(**identity)).first()
         if row is not None and row.enterprise_id not in target.ids.values():
-            target.note(key, value, f"{kind.what} belongs to an enterprise not in this visit")
+            target.note(key, value, _(_NOT_HERE[kind.table]))
             continue
         before = server.get(key)
         if value is None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from metrics.i18n import _
 from tracker.models import Setting
 
 FORMAT = 1
@@ -117,35 +118,35 @@ def read(data: bytes) -> Package:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = {i.filename: i for i in z.infolist()}
             if not {MANIFEST, SIGNATURE, VISIT} <= set(infos) or set(infos) - {MANIFEST, SIGNATURE, VISIT, LAPTOP}:
-                raise PackageError("This is not a visit package: it does not hold the parts a package holds.")
+                raise PackageError(_("This is not a visit package: it does not hold the parts a package holds."))
             if sum(i.file_size for i in infos.values()) > MAX_UNPACKED:
-                raise PackageError(f"This package unpacks to more than {MAX_UNPACKED // 2**20} MB: it is not one "
-                                   "this tracker made.")
+                raise PackageError(_("This package unpacks to more than {size} MB: it is not one this tracker "
+                                     "made.").format(size=MAX_UNPACKED // 2**20))
             parts = {}
             for name in infos:
                 with z.open(name) as f:
                     parts[name] = f.read(MAX_UNPACKED + 1)
                 if len(parts[name]) > MAX_UNPACKED:  # a size declared smaller than it is
-                    raise PackageError("This package's parts are larger than they say: it is not one this tracker "
-                                       "made.")
+                    raise PackageError(_("This package's parts are larger than they say: it is not one this tracker "
+                                         "made."))
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, KeyError, ValueError) as exc:
         if isinstance(exc, PackageError):
             raise
-        raise PackageError("This file is not a visit package (not a zip file this tracker made).") from None
+        raise PackageError(_("This file is not a visit package (not a zip file this tracker made).")) from None
     package = Package(parts[MANIFEST], parts[SIGNATURE].decode("ascii", "replace").strip(), parts[VISIT],
                       parts.get(LAPTOP))
     try:
         manifest, visit = package.manifest, package.visit
         laptop = package.laptop
     except ValueError:
-        raise PackageError("A part of this package is not readable JSON.") from None
+        raise PackageError(_("A part of this package is not readable JSON.")) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(visit, dict):
-        raise PackageError("This package is of a format this tracker does not read.")
+        raise PackageError(_("This package is of a format this tracker does not read."))
     if hashlib.sha256(package.visit_bytes).hexdigest() != manifest.get("visit_sha256"):
-        raise PackageError("This package's exported records are not the ones its manifest names: the file was "
-                           "altered.")
+        raise PackageError(_("This package's exported records are not the ones its manifest names: the file was "
+                             "altered."))
     if laptop is not None and (not isinstance(laptop, dict) or laptop.get("package_id") != manifest.get("package_id")):
-        raise PackageError("This pack's laptop part belongs to another package.")
+        raise PackageError(_("This pack's laptop part belongs to another package."))
     return package
 
 
@@ -153,7 +154,7 @@ def verify(session: Session, package: Package) -> None:
     """PackageError unless this server signed the package's manifest (and so its exported records)."""
     manifest = package.manifest
     if manifest.get("server_id") != server_id(session):
-        raise PackageError("This package was exported by another server: merge it into the server it came from.")
+        raise PackageError(_("This package was exported by another server: merge it into the server it came from."))
     if not hmac.compare_digest(sign(server_key(session), package.manifest_bytes), package.signature):
-        raise PackageError("This package's signature does not hold: its manifest was altered, or it was not "
-                           "exported by this server.")
+        raise PackageError(_("This package's signature does not hold: its manifest was altered, or it was not "
+                             "exported by this server."))

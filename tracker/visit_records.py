@@ -23,14 +23,15 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from metrics.labels import carrier_label, indicator_label
+from metrics.i18n import N_, _
+from metrics.labels import carrier_label, indicator_label, phase_label
 from tracker.models import Action, Cluster, Enterprise, Measurement, Partner, Target, Training, User
 
 #: an enterprise's profile fields an offline visit may change (its name, trainers and manager only
 #: an administrator changes, online)
 PROFILE_FIELDS = ("country", "sector", "size", "partner", "cluster")
-PROFILE_WORDS = {"country": "country", "sector": "sector", "size": "size", "partner": "implementation partner",
-                 "cluster": "cluster"}
+PROFILE_WORDS = {"country": N_("country"), "sector": N_("sector"), "size": N_("size"),
+                 "partner": N_("implementation partner"), "cluster": N_("cluster")}
 #: the fields of a figure that make two states of it differ (the rest is carried along)
 FIGURE_FIELDS = ("value", "unit", "note", "renewable_pct", "price", "currency")
 ACTION_FIELDS = ("action_date", "description", "investment", "currency", "indicators")
@@ -38,8 +39,8 @@ MODULE_FIELDS = ("module", "start_date", "end_date", "cohort", "managers_female"
                  "workers_male")
 TARGET_FIELDS = ("basis", "reduction", "target_date")
 #: the kinds of record, in the words a person reads
-KINDS = {"profile": "profile field", "figure": "figure", "action": "improvement action", "module": "module record",
-         "target": "target"}
+KINDS = {"profile": N_("profile field"), "figure": N_("figure"), "action": N_("improvement action"),
+         "module": N_("module record"), "target": N_("target")}
 #: the kinds whose key names their enterprise (the others name it in their value)
 KEYED_BY_ENTERPRISE = ("profile", "figure", "target")
 #: the kinds of which only some fields count when two states are compared
@@ -124,17 +125,18 @@ def to_json(records: dict[Key, dict]) -> list[dict]:
 def from_json(items) -> dict[Key, dict]:
     """The records of :func:`to_json`; ValueError when the list is not of that shape."""
     if not isinstance(items, list):
-        raise ValueError("the records are not a list")
+        raise ValueError(_("the records are not a list"))
     out: dict[Key, dict] = {}
     for item in items:
         key, value = (item.get("key"), item.get("value")) if isinstance(item, dict) else (None, None)
         if (not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key)
                 or key[0] not in KINDS or not isinstance(value, dict)):
-            raise ValueError("a record is not of the package's shape")
+            raise ValueError(_("a record is not of the package's shape"))
         if len(key) != _LENGTHS[key[0]] or (key[0] == "profile" and key[2] not in PROFILE_FIELDS):
-            raise ValueError(f"a record's key is not one a package holds ({' '.join(key[:1] + key[2:3])})")
+            raise ValueError(_("a record's key is not one a package holds ({key})").format(
+                key=" ".join(key[:1] + key[2:3])))
         if tuple(key) in out:
-            raise ValueError(f"the record {describe(tuple(key))} is in the package twice")
+            raise ValueError(_("the record {record} is in the package twice").format(record=describe(tuple(key))))
         out[tuple(key)] = value
     return out
 
@@ -143,15 +145,19 @@ def describe(key: Key, value: dict | None = None) -> str:
     """The record ``key`` in words (for a conflict or a refusal)."""
     kind = key[0]
     if kind == "profile":
-        return f"profile field {PROFILE_WORDS.get(key[2], key[2])}" if len(key) > 2 else "profile field"
+        if len(key) <= 2:
+            return _("profile field")
+        return _("profile field {field}").format(field=_(PROFILE_WORDS[key[2]]) if key[2] in PROFILE_WORDS else key[2])
     if kind == "figure":
         if len(key) < 7:
-            return "figure"
-        carrier = f" ({carrier_label(key[6])})" if key[6] else ""
-        return f"figure {indicator_label(key[5])}{carrier}, {key[4]} {key[2]} to {key[3]}"
+            return _("figure")
+        what = (_("figure {indicator} ({carrier}), {phase} {start} to {end}") if key[6] else
+                _("figure {indicator}, {phase} {start} to {end}"))
+        return what.format(indicator=indicator_label(key[5]), carrier=carrier_label(key[6]),
+                           phase=phase_label(key[4]), start=key[2], end=key[3])
     if kind == "target":
-        return f"target for {indicator_label(key[2])}" if len(key) > 2 else "target"
+        return _("target for {indicator}").format(indicator=indicator_label(key[2])) if len(key) > 2 else _("target")
     if value:
         what = value.get("description") or value.get("module") or ""
-        return f"{KINDS.get(kind, kind)} {str(what)[:60]!r}"
-    return f"{KINDS.get(kind, kind)} {key[1] if len(key) > 1 else ''}"
+        return f"{_(KINDS[kind]) if kind in KINDS else kind} {str(what)[:60]!r}"
+    return f"{_(KINDS[kind]) if kind in KINDS else kind} {key[1] if len(key) > 1 else ''}"

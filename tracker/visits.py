@@ -25,6 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 import metrics
+from metrics.i18n import _, ngettext
+from metrics.labels import module_label
 from tracker import audit, summary, tables, visit_package
 from tracker.access import require_role
 from tracker.auth import CurrentUser
@@ -68,7 +70,7 @@ def _trainers_of(session, enterprise_ids) -> dict[int, list[str]]:
 def _trainer_account(session, name: str) -> User:
     account = session.scalars(select(User).where(User.username == name)).first()
     if account is None or account.role != "trainer" or not account.active:
-        raise LookupError(f"{name!r} is not an active trainer's account.")
+        raise LookupError(_("{name} is not an active trainer's account.").format(name=repr(name)))
     return account
 
 
@@ -82,12 +84,13 @@ def export_visit(engine: Engine, user: CurrentUser, trainer: str) -> bytes:
     trainer's), signed by this server; the export is audited."""
     user = require_role(engine, user, "admin", "trainer")
     if user.role == "trainer" and user.username != trainer:
-        raise AccessDenied("A trainer takes out their own visit only.")
+        raise AccessDenied(_("A trainer takes out their own visit only."))
     with session_scope(engine) as session:
         account = _trainer_account(session, trainer)
         ids = _assigned(session, account)
         if not ids:
-            raise LookupError(f"{trainer} works with no enterprise: there is nothing to take out.")
+            raise LookupError(_("{trainer} works with no enterprise: there is nothing to take out.").format(
+                trainer=trainer))
         partners = {p.id: p for p in session.scalars(select(Partner))}
         clusters = {c.id: c for c in session.scalars(select(Cluster))}
         trainers = _trainers_of(session, ids)
@@ -124,14 +127,15 @@ def open_visit(engine: Engine, data: bytes) -> dict:
     package = visit_package.read(data)
     manifest, visit = package.manifest, package.visit
     if package.laptop_bytes is not None:
-        raise PackageError("This is a pack to merge on the server, not an export to open on a laptop.")
+        raise PackageError(_("This is a pack to merge on the server, not an export to open on a laptop."))
     if manifest.get("factor_set") != metrics.FACTOR_SET_VERSION:
-        raise PackageError(f"This package was exported with the factor set {manifest.get('factor_set')}; this "
-                           f"tracker has {metrics.FACTOR_SET_VERSION}: install the server's version.")
+        raise PackageError(_("This package was exported with the factor set {package}; this tracker has {ours}: "
+                             "install the server's version.").format(package=manifest.get("factor_set"),
+                                                                     ours=metrics.FACTOR_SET_VERSION))
     records = from_json(visit.get("records"))
     with session_scope(engine) as session:
         if session.scalars(select(User.id)).first() or session.scalars(select(Enterprise.id)).first():
-            raise ValueError("This database is not empty: open a visit into a new database (SCORE_DB_URL).")
+            raise ValueError(_("This database is not empty: open a visit into a new database (SCORE_DB_URL)."))
         for p in visit["partners"]:
             session.add(Partner(name=p["name"], type=p["type"], country=p["country"]))
         for c in visit["clusters"]:
@@ -210,7 +214,7 @@ def pack_visit(engine: Engine) -> bytes:
     with session_scope(engine, readonly=True) as session:
         stored = {s.name: s.value for s in session.scalars(select(Setting).where(Setting.name.like("visit_%")))}
         if "visit_manifest" not in stored:
-            raise LookupError("This database was not opened from a visit package: there is nothing to pack.")
+            raise LookupError(_("This database was not opened from a visit package: there is nothing to pack."))
         package = Package(stored["visit_manifest"].encode(), stored["visit_signature"],
                           stored["visit_records"].encode(), None)
         gids = package.manifest["enterprises"]
@@ -238,10 +242,10 @@ class Merged:
 def _words(key, value: dict | None) -> str:
     """A record's state in words, for a conflict shown side by side."""
     if value is None:
-        return "(none: deleted or not entered)"
+        return _("(none: deleted or not entered)")
     kind = key[0]
     if kind == "profile":
-        return value.get("value") or "(empty)"
+        return value.get("value") or _("(empty)")
     if kind == "figure":
         note = f" ({value['note']})" if value.get("note") else ""
         return f"{float(value['value']):,.10g} {value['unit']}{note}"
@@ -249,15 +253,18 @@ def _words(key, value: dict | None) -> str:
         try:
             return tables.target_words(value.get("reduction"), value.get("basis"), value.get("target_date"))
         except (ValueError, TypeError):  # a laptop's state that the merge would refuse: as it came
-            return f"{value.get('reduction')} {value.get('basis')} by {value.get('target_date')}"
+            return _("{reduction} {basis} by {date}").format(reduction=value.get("reduction"), basis=value.get("basis"),
+                                                             date=value.get("target_date"))
     if kind == "action":
         inv = f"; {value['investment']:,.10g} {value.get('currency') or ''}".rstrip() if value.get("investment") \
             is not None else ""
         return f"{value.get('action_date')}: {value.get('description')}{inv}"
     people = sum(int(value.get(f) or 0) for f in ("managers_female", "managers_male", "workers_female",
                                                    "workers_male"))
-    by = f", by {value['trainer']}" if value.get("trainer") else ""
-    return f"{value.get('module')} {value.get('start_date')} to {value.get('end_date')}, {people} attendees{by}"
+    text = ngettext("{module} {start} to {end}, {n} attendees", "{module} {start} to {end}, {n} attendees",
+                    people).format(module=module_label(value.get("module")), start=value.get("start_date"),
+                                   end=value.get("end_date"), n=people)
+    return text + (", " + _("by {trainer}").format(trainer=value["trainer"]) if value.get("trainer") else "")
 
 
 def conflict_table(conflicts: list[Conflict], names: dict[str, str]) -> pd.DataFrame:
@@ -281,17 +288,17 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
     user = require_role(engine, user, "admin", "trainer")
     package = visit_package.read(data)
     if package.laptop_bytes is None:
-        raise PackageError("This is the export itself: on the laptop, `python -m tracker visit pack FILE` makes the "
-                           "file to bring back.")
+        raise PackageError(_("This is the export itself: on the laptop, `python -m tracker visit pack FILE` makes "
+                             "the file to bring back."))
     manifest = package.manifest
     trainer, package_id = str(manifest.get("trainer")), str(manifest.get("package_id"))
     if user.role == "trainer" and user.username != trainer:
-        raise AccessDenied("This visit is another trainer's: they (or an administrator) merge it.")
+        raise AccessDenied(_("This visit is another trainer's: they (or an administrator) merge it."))
     try:
         base = from_json(package.visit.get("records"))
         laptop = from_json(package.laptop.get("records"))
     except ValueError as exc:
-        raise PackageError(f"This package's records cannot be read: {exc}.") from None
+        raise PackageError(_("This package's records cannot be read: {exc}.").format(exc=exc)) from None
     with session_scope(engine) as session:
         visit_package.verify(session, package)
         allowed_gids = set(manifest.get("enterprises") or [])
@@ -301,17 +308,19 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
         if session.get(VisitMerge, package_id) is not None:
             return Merged(package_id, trainer, 0, 0, already=True)
         names = {g: e.name for g, e in ents.items()}
-        problems = [(f"enterprise {g}", "is no longer on this server") for g in sorted(allowed_gids - set(ents))]
+        problems = [(_("enterprise {gid}").format(gid=g), _("is no longer on this server"))
+                    for g in sorted(allowed_gids - set(ents))]
         try:
             account = _trainer_account(session, trainer)
             now_theirs = set(_assigned(session, account))
         except LookupError as exc:
-            raise VisitRefused([(trainer, f"{exc} Nothing of this visit can be merged.")]) from None
+            raise VisitRefused([(trainer, _("{problem} Nothing of this visit can be merged.").format(problem=exc))]
+                               ) from None
         for key in sorted(set(laptop) | set(base)):
             values = [v for v in (base.get(key), laptop.get(key)) if v is not None or key[0] in KEYED_BY_ENTERPRISE]
             if {enterprise_of(key, v) for v in values} - {None} - set(ents):  # named once, however many sides
                 problems.append((describe(key, laptop.get(key) or base.get(key)),
-                                 "belongs to an enterprise that is not in this package"))
+                                 _("belongs to an enterprise that is not in this package")))
         if problems:
             raise VisitRefused(problems)
         server = collect(session, ids)
@@ -320,7 +329,8 @@ def merge_visit(engine: Engine, user: CurrentUser, data: bytes, resolutions: dic
             for gid in {enterprise_of(key, value), enterprise_of(key, server.get(key))} - {None}:
                 if ents[gid].id not in now_theirs:
                     problems.append((f"{names[gid]}: {describe(key, value)}",
-                                     f"{trainer} no longer works with {names[gid]}: ask an administrator"))
+                                     _("{trainer} no longer works with {enterprise}: ask an administrator").format(
+                                         trainer=trainer, enterprise=names[gid])))
         if problems:
             raise VisitRefused(problems)
         if merge.conflicts:

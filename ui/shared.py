@@ -5,15 +5,18 @@ convert units themselves.
 """
 from __future__ import annotations
 
+import contextvars
 import re
 
 import streamlit as st
 
 from metrics import i18n
+from metrics.i18n import N_, _
 from tracker import clusters, enterprises, partners
 from tracker.auth import CurrentUser
 from tracker.config import database_url
 from tracker.db import open_database
+from ui import chart_locale
 
 
 @st.cache_resource(show_spinner="Opening the database")
@@ -24,6 +27,21 @@ def _engine(url: str):
 def engine():
     """The one engine of this process, for the database SCORE_DB_URL names."""
     return _engine(database_url())
+
+
+#: the words for the roles and phases stored as identifiers (tracker.models.ROLES, PHASES)
+ROLE_LABELS = {"admin": N_("admin"), "officer": N_("officer"), "trainer": N_("trainer"), "manager": N_("manager")}
+PHASE_LABELS = {"baseline": N_("baseline"), "follow-up": N_("follow-up")}
+
+
+def role_label(role: str) -> str:
+    """A role (``'officer'``) in the reader's language."""
+    return _(ROLE_LABELS.get(role, role))
+
+
+def phase_label(phase: str) -> str:
+    """A phase (``'baseline'``, ``'follow-up'``) in the reader's language."""
+    return _(PHASE_LABELS.get(phase, phase))
 
 
 def init_state() -> None:
@@ -39,6 +57,22 @@ def language() -> str:
     if user is not None and getattr(user, "language", ""):
         return user.language
     return st.session_state.get("locale") or i18n.supported(st.context.locale) or i18n.SOURCE
+
+
+def in_language(make):
+    """``make`` (a download button's file, made when the button is pressed) to be run in this run's language.
+
+    Streamlit makes such a file in a thread of its own, where the run's language is not set: without this the
+    file would be English whatever the person chose (issue 12: a file is made in the language chosen when it is
+    downloaded)."""
+    locale = i18n.current()
+
+    def made():
+        def run():
+            i18n.use(locale)
+            return make()
+        return contextvars.copy_context().run(run)
+    return made
 
 
 def sign_out(reason: str = "") -> None:
@@ -65,7 +99,7 @@ def current_user() -> CurrentUser:
     """The signed-in user; stops the page when nobody is signed in."""
     user = st.session_state.get("user")
     if user is None:
-        st.warning("Please sign in.")
+        st.warning(_("Please sign in."))
         st.stop()
     return user
 
@@ -74,7 +108,7 @@ def pick_enterprise(user: CurrentUser) -> int | None:
     """The enterprise the page is about: a sidebar choice for trainers and admins."""
     ents = enterprises.list_enterprises(engine(), user)
     if ents.empty:
-        st.info("No enterprise is assigned to you yet. An administrator can assign one.")
+        st.info(_("No enterprise is assigned to you yet. An administrator can assign one."))
         return None
     ids = ents["id"].tolist()
     names = dict(zip(ents["id"], ents["name"], strict=True))
@@ -83,10 +117,10 @@ def pick_enterprise(user: CurrentUser) -> int | None:
         return ids[0]
     current = st.session_state.get("enterprise_id")
     index = ids.index(current) if current in ids else 0
-    chosen = st.sidebar.selectbox("Enterprise", ids, index=index, format_func=lambda i: names[i],
+    chosen = st.sidebar.selectbox(_("Enterprise"), ids, index=index, format_func=lambda i: names[i],
                                   key="enterprise_picker",
-                                  help="Figures typed in a form and not yet saved are left behind when you pick "
-                                       "another enterprise: save them first.")
+                                  help=_("Figures typed in a form and not yet saved are left behind when you pick "
+                                         "another enterprise: save them first."))
     st.session_state["enterprise_id"] = chosen
     return chosen
 
@@ -95,24 +129,24 @@ def _name_picker(where, label: str, names: list[str], current: str, key: str, he
     names = ["", *names]
     if current and current not in names:  # deleted meanwhile: keep it visible rather than dropping it silently
         names.append(current)
-    return where.selectbox(label, names, index=names.index(current), key=key, format_func=lambda n: n or "none",
+    return where.selectbox(label, names, index=names.index(current), key=key, format_func=lambda n: n or _("none"),
                            help=help)
 
 
-def partner_picker(where, current: str, *, key: str, label: str = "Implementation partner") -> str:
+def partner_picker(where, current: str, *, key: str, label: str = N_("Implementation partner")) -> str:
     """A selectbox of the implementation partners' names ('' for none) in ``where``; returns the
-    name picked. Admins add partners on the Partners page."""
-    return _name_picker(where, label, list(partners.list_partners(engine(), current_user())["name"]), current, key,
-                        "The list of partners is kept by administrators.")
+    name picked (``label`` is shown in the reader's language). Admins add partners on the Partners page."""
+    return _name_picker(where, _(label), list(partners.list_partners(engine(), current_user())["name"]), current, key,
+                        _("The list of partners is kept by administrators."))
 
 
 def cluster_picker(where, current: str, *, key: str) -> str:
     """A selectbox of the clusters' names ('' for none) in ``where``; returns the name picked.
     Admins add clusters on the Clusters page; an enterprise's cluster lies in its country."""
     table = clusters.list_clusters(engine(), current_user())
-    return _name_picker(where, "Cluster", list(table["name"]), current, key,
-                        "A sector within a region that the programme chose; it lies in the enterprise's country. The "
-                        "list of clusters is kept by administrators.")
+    return _name_picker(where, _("Cluster"), list(table["name"]), current, key,
+                        _("A sector within a region that the programme chose; it lies in the enterprise's country. "
+                          "The list of clusters is kept by administrators."))
 
 
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~:$")
@@ -156,7 +190,7 @@ def chart(figure, key: str, where=None) -> None:
     if isinstance(figure, str):
         where.info(plain(figure), icon=":material/visibility_off:")
     else:
-        where.plotly_chart(figure, key=key)
+        where.plotly_chart(figure, key=key, config=chart_locale.config())
 
 
 def enterprise_page() -> tuple[CurrentUser, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.i18n import _
 from tracker import accounts
 
 
@@ -34,7 +35,7 @@ def signed_in_user(engine):
     claims = st.user.to_dict()
     user = accounts.user_for_identity(engine, claims)
     if user is None:  # the sign-in page says so and offers to leave the provider's session
-        st.session_state["sso_unmapped"] = accounts.identity_email(claims) or "(no verified e-mail)"
+        st.session_state["sso_unmapped"] = accounts.identity_email(claims) or _("(no verified e-mail)")
     return user
 
 

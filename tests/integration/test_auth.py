@@ -1,10 +1,14 @@
 """Sign-in: argon2 hashes, wrong passwords, the growing delay, roles."""
 import datetime as dt
+import threading
 
 import pytest
+from sqlalchemy import update
 
-from tracker import auth, db, throttle
+from tracker import access, auth, db, throttle
 from tracker.db import session_scope
+from tracker.errors import AccessDenied
+from tracker.models import User
 
 
 @pytest.fixture
@@ -170,3 +174,58 @@ def test_an_admin_reset_lifts_the_delay_of_a_name(engine):
     accounts.reset_password(engine, root, alice.id, "a new password")
     assert auth.authenticate(engine, "alice", "a new password", address="192.0.2.5",
                              now=last + dt.timedelta(seconds=1)).username == "alice"
+
+
+def _elsewhere(fn):
+    """Run ``fn`` as another person's session would: in another thread, outside this run."""
+    t = threading.Thread(target=fn)
+    t.start()
+    t.join()
+
+
+def _set_role(engine, name, role, active=True):
+    with session_scope(engine) as s:
+        s.execute(update(User).where(User.username == name).values(role=role, active=active))
+
+
+def test_one_run_reads_an_account_once_for_reads_and_afresh_for_writes(engine):
+    alice = auth.authenticate(engine, "alice", "correct horse")
+    with auth.one_run():
+        assert access.require_role(engine, alice, "admin").role == "admin"  # the run's first read
+        _elsewhere(lambda: _set_role(engine, "alice", "officer"))
+        # a service that only reads takes the account as this run read it
+        assert access.require_role(engine, alice, "admin", reuse=True).role == "admin"
+        # one that writes reads it again: no longer an admin
+        with pytest.raises(AccessDenied):
+            access.require_role(engine, alice, "admin")
+        # and from then on the run's reads see that too
+        with pytest.raises(AccessDenied):
+            access.require_role(engine, alice, "admin", reuse=True)
+    _set_role(engine, "alice", "admin")
+    with auth.one_run():  # the next run starts from a read of its own
+        assert access.require_role(engine, alice, "admin", reuse=True).role == "admin"
+        _elsewhere(lambda: _set_role(engine, "alice", "admin", active=False))
+    with auth.one_run():
+        with pytest.raises(AccessDenied):
+            access.verified(engine, alice, reuse=True)
+
+
+def test_a_write_in_the_run_makes_its_next_read_fresh(engine):
+    alice = auth.authenticate(engine, "alice", "correct horse")
+    with auth.one_run():
+        assert access.verified(engine, alice, reuse=True).role == "admin"
+        _set_role(engine, "alice", "officer")  # a write of this run (this thread): the run's memory is emptied
+        assert access.verified(engine, alice, reuse=True).role == "officer"
+
+
+def test_outside_a_run_every_check_reads_the_account(engine):
+    alice = auth.authenticate(engine, "alice", "correct horse")
+    assert access.verified(engine, alice, reuse=True).role == "admin"
+    _elsewhere(lambda: _set_role(engine, "alice", "officer"))
+    assert access.verified(engine, alice, reuse=True).role == "officer"
+    # a user made up by hand gets nothing, in a run or not
+    forged = auth.CurrentUser(id=alice.id, username="alice", role="admin", proof="0" * 64)
+    with auth.one_run():
+        access.verified(engine, alice, reuse=True)
+        with pytest.raises(AccessDenied):
+            access.verified(engine, forged, reuse=True)

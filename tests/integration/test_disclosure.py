@@ -252,6 +252,21 @@ def test_element_keys_change_with_an_enterprises_figures_only():
     assert out.strip() == str([int(k) for k in keys])
 
 
+def test_an_element_key_is_the_sum_of_its_rows_hashes_whatever_the_indicator_s_dtype():
+    # the rows of one enterprise and indicator share a key: the sum of their rows' hashes (each modulo P), modulo
+    # P - 1, plus 1; the indicator read as a categorical (the overview's summary) or as text gives the same keys,
+    # so what the database remembers (shown_cells) keeps its meaning
+    s = pd.DataFrame({"enterprise_id": [7, 7, 7, 9, 9], "indicator": ["energy", "energy", "water", "energy", "water"],
+                      "unit": ["kWh", "MWh", "m3", "kWh", "m3"], "baseline": [10.0, 1.0, 5.0, 10.0, 2.0],
+                      "followup": [9.0, 1.0, 4.0, 9.0, 2.0]})
+    h = [int(x) % disclosure.P for x in pd.util.hash_pandas_object(s, index=False)]
+    q = disclosure.P - 1
+    by_hand = [(h[0] + h[1]) % q + 1] * 2 + [h[2] % q + 1, h[3] % q + 1, h[4] % q + 1]
+    assert disclosure.element_keys(s).tolist() == by_hand
+    categorical = s.assign(indicator=s["indicator"].astype("category"))
+    assert disclosure.element_keys(categorical).tolist() == by_hand
+
+
 def test_what_is_remembered_tells_nothing_of_an_enterprise(demo_engine):
     officer = auth.authenticate(demo_engine, "demo-officer", PW)
     published.programme_overview(demo_engine, officer, BO)

@@ -160,6 +160,23 @@ def test_the_form_offers_the_unit_the_enterprise_used_last():
     assert entry.usual_unit(next(f for f in entry.FIELDS if f.key == "water"), h) is None
 
 
+def test_every_line_s_usual_unit_in_one_pass():
+    # the page asks for every line at once (entry.usual_units): each line's unit of its latest period,
+    # whatever order the history comes in
+    h = history(("production", "", 500, "kg", "2024-04-01", "2024-04-30"),
+                ("production", "", 9000, "piece", "2024-01-01", "2024-01-31"),
+                ("energy", "electricity", 2, "MWh", "2024-01-01", "2024-01-31"),
+                ("energy", "electricity", 2000, "kWh", "2023-12-01", "2023-12-31"),
+                ("waste", "landfill", 3, "t", "2024-02-01", "2024-02-29"),
+                ("energy", "diesel", 30, "L", "2024-04-01", "2024-04-30"))
+    units = entry.usual_units(h)
+    assert (units["production"], units["energy_electricity"], units["waste_1"], units["waste_2"]) == (
+        "kg", "MWh", "t", "t")
+    assert units["energy_fuel_1"] is None and units["water"] is None  # fuels: chosen per line; water: none yet
+    assert units == {f.key: entry.usual_unit(f, h) for f in entry.FIELDS}
+    assert entry.usual_units(h.iloc[0:0]) == {f.key: None for f in entry.FIELDS}
+
+
 def test_production_in_another_kind_of_unit_is_flagged():
     # regression: kg after pieces was saved silently and shown as "energy per piece"
     h = history(("production", "", 200_000, "piece", "2024-01-01", "2024-03-31"))

@@ -63,8 +63,9 @@ def test_placeholders_are_the_english_ones(code):
     assert not wrong, f"{code}: placeholders differ from the English: {wrong[:10]}"
 
 
-#: quoted or backticked words are values typed in files or commands: they stay English
-_CODES = re.compile(r"`[^`]*`|'[^'\s][^']*'|\"[^\"]*\"")
+#: quoted or backticked words are values typed in files or commands: they stay English; a
+#: {placeholder} is not a word
+_CODES = re.compile(r"`[^`]*`|'[^'\s][^']*'|\"[^\"]*\"|\{[^}]*\}")  # and {placeholders}
 
 
 def _glossary(code):

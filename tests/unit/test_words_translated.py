@@ -3,48 +3,22 @@
 A pseudo-language made from the extraction (every translation is the English between ⟦ ⟧) shows
 which words reach a person translated; the canonical keys and stored values stay English.
 """
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from babel.messages import pofile
 
 import metrics
 from metrics import i18n, labels
 from metrics.frames import REPEAT, is_repeat, repeat_reason
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _tools():
-    spec = importlib.util.spec_from_file_location("i18n_tools", ROOT / "tools" / "i18n.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("i18n_tools", module)
-    spec.loader.exec_module(module)
-    return module
+from tools import i18n as tool
 
 
 @pytest.fixture(scope="module")
 def pseudo_dir(tmp_path_factory):
-    """A catalogue 'fr' whose every entry reads ⟦English⟧ (plurals too)."""
+    """A catalogue 'fr' whose every entry reads ⟦English⟧ (tools/i18n.py pseudo)."""
     root = tmp_path_factory.mktemp("pseudo")
-    pot = _tools().extract(root / "messages.pot")
-    with pot.open("rb") as f:
-        catalog = pofile.read_po(f, locale="fr")
-    for message in catalog:
-        if not message.id:
-            continue
-        if isinstance(message.id, tuple | list):
-            message.string = tuple(f"⟦{message.id[min(i, 1)]}⟧" for i in range(2))
-        else:
-            message.string = f"⟦{message.id}⟧"
-    out = root / "fr" / "LC_MESSAGES" / "messages.po"
-    out.parent.mkdir(parents=True)
-    with out.open("wb") as f:
-        pofile.write_po(f, catalog)
+    tool.pseudo(str(root))
     return root
 
 
