@@ -18,7 +18,7 @@ import pages.offline_visits
 import pages.programme_overview
 import pages.sign_in_form
 import pages.trainer_profiles
-from metrics import i18n
+from metrics import i18n, labels
 from metrics.i18n import N_, _
 from tracker import accounts, auth
 from ui import shared, sso
@@ -105,7 +105,7 @@ with auth.one_run():
     else:
         with st.sidebar:
             st.caption(_("Signed in as **{name}** ({role})").format(name=shared.plain(user.username),
-                                                                      role=shared.role_label(user.role)))
+                                                                      role=labels.role_label(user.role)))
             if st.button(_("Sign out"), key="sign_out"):
                 shared.sign_out()
                 st.rerun()

@@ -3,6 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
+from metrics import labels
 from metrics.i18n import _, ngettext
 from tracker import clusters, errors
 from tracker.countries import COUNTRY_HELP, country_label
@@ -26,8 +27,8 @@ def _fields(prefix: str, row=None) -> dict:
     c1, c2 = st.columns([3, 1])
     values["criteria"] = c1.multiselect(_("Why it was chosen (the selection study's criteria)"),
                                         list(CLUSTER_CRITERIA), default=get("criteria", []),
-                                        format_func=lambda c: _(CLUSTER_CRITERIA[c]),
-                                        key=f"{prefix}_criteria")
+                                        format_func=labels.criterion_label,
+                                        placeholder=_("Choose options"), key=f"{prefix}_criteria")
     values["selected_on"] = c2.date_input(_("Selection study (date)"), value=get("selected_on", None),
                                           max_value=dt.date.today(), key=f"{prefix}_selected_on")
     values["note"] = st.text_area(_("Note (what the study found)"), value=get("note", ""), key=f"{prefix}_note",
@@ -56,7 +57,7 @@ def render() -> None:
     else:
         shown = table.drop(columns=["id"]).assign(
             country=table["country"].map(country_label),
-            criteria=["; ".join(_(CLUSTER_CRITERIA[k]) for k in keys) for keys in table["criteria"]])
+            criteria=["; ".join(labels.criterion_label(k) for k in keys) for keys in table["criteria"]])
         st.dataframe(shown, hide_index=True, key="clusters_table",
                      column_config={"name": _("name"), "country": _("country"), "region": _("region"),
                                     "sector": _("sector"),

@@ -1,6 +1,7 @@
 """Admin: implementation partners (add, change, merge two spellings, delete an unused one)."""
 import streamlit as st
 
+from metrics import labels
 from metrics.i18n import N_, _, ngettext
 from tracker import errors, partners
 from tracker.countries import COUNTRY_HELP, country_label
@@ -11,7 +12,7 @@ NOT_RECORDED = N_("(not recorded yet)")
 
 
 def _type_label(value: str) -> str:
-    return _(value or NOT_RECORDED)
+    return labels.partner_type_label(value) if value else _(NOT_RECORDED)
 
 
 def render() -> None:

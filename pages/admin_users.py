@@ -1,6 +1,7 @@
 """Admin: accounts (create, change role and enterprises, reset password, deactivate) and enterprises."""
 import streamlit as st
 
+from metrics import labels
 from metrics.i18n import _
 from tracker import accounts, enterprises, errors
 from tracker.countries import COUNTRY_HELP
@@ -25,7 +26,7 @@ def render() -> None:
                  "officers the programme's aggregates, admins everything. Every change here is written to the audit "
                  "log."))
 
-    st.dataframe(users.drop(columns=["enterprise_ids"]).assign(role=users["role"].map(shared.role_label)),
+    st.dataframe(users.drop(columns=["enterprise_ids"]).assign(role=users["role"].map(labels.role_label)),
                  hide_index=True, key="users_table",
                  column_config={"id": _("id"), "username": _("username"), "role": _("role"), "active": _("active"),
                                 "enterprises": _("enterprises"),
@@ -46,10 +47,11 @@ def render() -> None:
         with st.form(f"{nu}_form"):
             c1, c2 = st.columns(2)
             username = c1.text_input(_("User name"), key=f"{nu}_name")
-            role = c2.selectbox(_("Role"), ROLES, index=ROLES.index("manager"), format_func=shared.role_label,
+            role = c2.selectbox(_("Role"), ROLES, index=ROLES.index("manager"), format_func=labels.role_label,
                                 key=f"{nu}_role")
             chosen = st.multiselect(_("Enterprises (a manager's one, or a trainer's)"), list(ent_names),
-                                    format_func=ent_names.get, key=f"{nu}_enterprises")
+                                    format_func=ent_names.get, placeholder=_("Choose options"),
+                                    key=f"{nu}_enterprises")
             email = c1.text_input(_("Single sign-on e-mail (optional)"), key=f"{nu}_email")
             password = c2.text_input(_("Password (empty: a random one)"), type="password", key=f"{nu}_password")
             if st.form_submit_button(_("Create account")):
@@ -61,7 +63,7 @@ def render() -> None:
                 else:
                     st.session_state["admin_new_password"] = (username.strip(), pw)
                     shared.form_saved("new_user", 0, _("Account {name} ({role}) created.").format(
-                        name=shared.plain(username.strip()), role=shared.role_label(role)))
+                        name=shared.plain(username.strip()), role=labels.role_label(role)))
 
     st.subheader(_("Change an account"))
     # the user name alone: a label that changed with the role or the status would make the browser's
@@ -71,15 +73,16 @@ def render() -> None:
     row = users.set_index("id").loc[uid]
     st.caption((_("{name}: {role}, active") if row["active"] else
                 _("{name}: {role}, **deactivated**: cannot sign in until reactivated")).format(
-        name=shared.plain(row["username"]), role=shared.role_label(row["role"])))
+        name=shared.plain(row["username"]), role=labels.role_label(row["role"])))
     with st.form("edit_user_form"):  # keys carry the id: switching accounts shows that account's values
         c1, c2 = st.columns(2)
-        e_role = c1.selectbox(_("Role"), ROLES, index=ROLES.index(row["role"]), format_func=shared.role_label,
+        e_role = c1.selectbox(_("Role"), ROLES, index=ROLES.index(row["role"]), format_func=labels.role_label,
                                key=f"edit_user_role_{uid}")
         e_email = c2.text_input(_("Single sign-on e-mail"), value=row["email"], key=f"edit_user_email_{uid}")
         e_ents = st.multiselect(_("Enterprises"), list(ent_names),
                                 default=[e for e in row["enterprise_ids"] if e in ent_names],
-                                format_func=ent_names.get, key=f"edit_user_enterprises_{uid}")
+                                format_func=ent_names.get, placeholder=_("Choose options"),
+                                key=f"edit_user_enterprises_{uid}")
         if st.form_submit_button(_("Save account")):
             try:
                 accounts.update_user(engine, user, uid, role=e_role, enterprise_ids=e_ents, email=e_email or None)
@@ -146,7 +149,7 @@ def render() -> None:
             ent_name = c1.text_input(_("Name"), key=f"{ne}_name")
             country = c2.text_input(_("Country (ISO code)"), max_chars=60, help=_(COUNTRY_HELP), key=f"{ne}_country")
             sector = c1.text_input(_("Sector"), key=f"{ne}_sector")
-            size = c2.selectbox(_("Size"), ["", *enterprises.SIZES], format_func=_, key=f"{ne}_size")
+            size = c2.selectbox(_("Size"), ["", *enterprises.SIZES], format_func=labels.size_label, key=f"{ne}_size")
             partner = shared.partner_picker(c1, "", key=f"{ne}_partner")
             cluster = shared.cluster_picker(c2, "", key=f"{ne}_cluster")
             if st.form_submit_button(_("Add enterprise")):
@@ -169,7 +172,7 @@ def render() -> None:
             e_sector = c1.text_input(_("Sector"), value=ent["sector"], key=f"edit_ent_sector_{eid}")
             sizes = ["", *enterprises.SIZES]
             e_size = c2.selectbox(_("Size"), sizes, index=sizes.index(ent["size"]) if ent["size"] in sizes else 0,
-                                  format_func=_,
+                                  format_func=labels.size_label,
                                   key=f"edit_ent_size_{eid}")
             e_partner = shared.partner_picker(c1, ent["partner"], key=f"edit_ent_partner_{eid}")
             e_cluster = shared.cluster_picker(c2, ent["cluster"], key=f"edit_ent_cluster_{eid}")

@@ -41,7 +41,7 @@ def render() -> None:
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns(3)
         phases = ["baseline", "follow-up"]
-        phase = c1.selectbox(_("Phase"), phases, index=phases.index(defaults.phase), format_func=shared.phase_label,
+        phase = c1.selectbox(_("Phase"), phases, index=phases.index(defaults.phase), format_func=labels.phase_label,
                              key=f"{k}_phase")
         earliest, latest = dt.date(1990, 1, 1), dt.date(dt.date.today().year + 10, 12, 31)
         start = c2.date_input(_("Period start"), value=defaults.start, min_value=earliest, max_value=latest,
@@ -87,7 +87,7 @@ def render() -> None:
                               key=f"{k}_confirm")
         saved = st.form_submit_button(_("Save for {name}").format(name=name), type="primary")
 
-    period = dict(name=name, phase=shared.phase_label(phase), start=f"{start:%Y-%m-%d}" if start else "",
+    period = dict(name=name, phase=labels.phase_label(phase), start=f"{start:%Y-%m-%d}" if start else "",
                   end=f"{end:%Y-%m-%d}" if end else "")  # for the message after a save
     if saved:
         check = entry.check_form(ent, phase, start, end, entries, history)
@@ -115,7 +115,7 @@ def render() -> None:
             with st.form(f"{k}_delete_period"):
                 period_names = {i: ngettext("{phase} {start} to {end} ({n} figures)",
                                             "{phase} {start} to {end} ({n} figures)", int(r.figures)).format(
-                    phase=shared.phase_label(r.phase), start=f"{r.period_start:%Y-%m-%d}",
+                    phase=labels.phase_label(r.phase), start=f"{r.period_start:%Y-%m-%d}",
                     end=f"{r.period_end:%Y-%m-%d}",
                     n=r.figures) for i, r in enumerate(periods.itertuples())}
                 c1, c2, c3 = st.columns([3, 1, 1])
@@ -244,7 +244,7 @@ def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period
               for i, c in zip(changed["indicator"], changed["carrier"], strict=True)]
     # st.table reads Markdown in its cells: the user name as typed
     shown = changed.assign(at=pd.to_datetime(changed["at"]).dt.strftime("%Y-%m-%d %H:%M UTC"), figure=figure,
-                           by=changed["by"].map(shared.plain), phase=changed["phase"].map(shared.phase_label))
+                           by=changed["by"].map(shared.plain), phase=changed["phase"].map(labels.phase_label))
     st.table(shown[["figure", "phase", "period_start", "period_end", "theirs", "by", "at", "yours"]]
              .rename(columns={"figure": _("figure"), "phase": _("phase"), "theirs": _("saved by them"),
                               "by": _("saved by"), "at": _("saved at"), "yours": _("yours (not saved)"),

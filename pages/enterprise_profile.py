@@ -49,7 +49,7 @@ def render() -> None:
         sector = c2.text_input(_("Sector"), value=profile["sector"], key=f"{pk}_sector")
         sizes = ["", *enterprises.SIZES]
         size = c1.selectbox(_("Size"), sizes, index=sizes.index(profile["size"]) if profile["size"] in sizes else 0,
-                            format_func=_,
+                            format_func=labels.size_label,
                             key=f"{pk}_size")
         partner = shared.partner_picker(c2, profile["partner"], key=f"{pk}_partner")
         cluster = shared.cluster_picker(c1, profile["cluster"], key=f"{pk}_cluster")
@@ -67,8 +67,8 @@ def render() -> None:
     st.subheader(_("SCORE modules attended"))
     trainings = profile["trainings"]
     if not trainings.empty:
-        st.dataframe(trainings.drop(columns=["id"]).assign(module=trainings["module"].map(_)), hide_index=True,
-                     key="trainings_table",
+        st.dataframe(trainings.drop(columns=["id"]).assign(module=trainings["module"].map(labels.module_label)),
+                     hide_index=True, key="trainings_table",
                      column_config={"module": _("module"), "start_date": st.column_config.DateColumn(_("start")),
                                     "end_date": st.column_config.DateColumn(_("end")), "cohort": _("cohort"),
                                     "trainer": _("delivered by"),
@@ -80,7 +80,7 @@ def render() -> None:
     with st.form(f"{tk}_form"):  # kept when refused, cleared after a save
         st.markdown(_("**Record a module**"))
         c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
-        module = c1.selectbox(_("Module"), activities.MODULES, format_func=_, key=f"{tk}_module")
+        module = c1.selectbox(_("Module"), activities.MODULES, format_func=labels.module_label, key=f"{tk}_module")
         start = c2.date_input(_("Start"), value=dt.date.today(), key=f"{tk}_start")
         end = c3.date_input(_("End"), value=dt.date.today(), key=f"{tk}_end")
         cohort = c4.text_input(_("Cohort"), key=f"{tk}_cohort", placeholder=_("e.g. 2025-H1"))
@@ -99,19 +99,20 @@ def render() -> None:
             except (ValueError, errors.AccessDenied) as exc:
                 st.error(_("{error} Nothing was saved.").format(error=shared.plain(exc)))
             else:
-                done(_("{module} saved.").format(module=shared.plain(_(module))))
+                done(_("{module} saved.").format(module=shared.plain(labels.module_label(module))))
 
     if not trainings.empty:
         st.markdown(_("**Correct or delete a recorded module**"))
-        records = {int(r.id): _("{module} ({start})").format(module=_(r.module), start=f"{r.start_date:%Y-%m-%d}")
-                   if r.start_date else _(r.module) for r in trainings.itertuples()}
+        records = {int(r.id): _("{module} ({start})").format(module=labels.module_label(r.module),
+                                                             start=f"{r.start_date:%Y-%m-%d}")
+                   if r.start_date else labels.module_label(r.module) for r in trainings.itertuples()}
         tid = st.selectbox(_("Recorded module"), list(records), format_func=records.get,
                            key=f"training_edit_pick_{enterprise_id}")
         row = trainings.set_index("id").loc[tid]
         with st.form("edit_training_form"):  # widget keys carry the id: picking another record shows its values
             c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
             e_module = c1.selectbox(_("Module"), activities.MODULES, index=activities.MODULES.index(row["module"])
-                                    if row["module"] in activities.MODULES else 0, format_func=_,
+                                    if row["module"] in activities.MODULES else 0, format_func=labels.module_label,
                                     key=f"edit_module_{tid}")
             e_start = c2.date_input(_("Start"), value=row["start_date"], key=f"edit_start_{tid}")
             e_end = c3.date_input(_("End"), value=row["end_date"], key=f"edit_end_{tid}")
@@ -131,12 +132,12 @@ def render() -> None:
             if save_edit:
                 activities.update_training(engine, user, enterprise_id, tid, e_module, e_start, e_end, e_cohort,
                                            *map(int, e_counts), trainer=e_by)
-                done(_("{module} record updated.").format(module=shared.plain(_(e_module))))
+                done(_("{module} record updated.").format(module=shared.plain(labels.module_label(e_module))))
             elif delete and not sure:
                 st.warning(_("Tick the box to confirm the deletion, then press Delete again."))
             elif delete:
                 activities.delete_training(engine, user, enterprise_id, tid)
-                done(_("{module} record deleted.").format(module=shared.plain(_(row["module"]))))
+                done(_("{module} record deleted.").format(module=shared.plain(labels.module_label(row["module"]))))
         except (ValueError, LookupError, errors.AccessDenied) as exc:
             st.error(_("{error} Nothing was changed.").format(error=shared.plain(exc)))
 

@@ -58,7 +58,7 @@ def render() -> None:
     ent = report.enterprise
     st.title(shared.plain(ent["name"]))
     st.caption(" · ".join(shared.plain(x) for x in [country_name(ent["country"]), ent["sector"],
-                                                    _(ent["size"]) if ent["size"] else "", ent["partner"]] if x))
+                                                    labels.size_label(ent["size"]), ent["partner"]] if x))
     if ent["synthetic"]:
         st.info(_("Synthetic demo enterprise: every figure is made up for demonstration."))
     elif report.measurements["note"].str.contains("synthetic").any():

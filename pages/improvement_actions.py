@@ -38,7 +38,8 @@ def render() -> None:
         currency = c4.text_input(_("Currency (ISO code)"), max_chars=3, key=f"{k}_currency",
                                  placeholder=_("e.g. INR"))
         indicators = c5.multiselect(_("Indicators affected"), list(labels.INDICATOR_LABELS),
-                                    format_func=labels.indicator_label, key=f"{k}_indicators")
+                                    format_func=labels.indicator_label, placeholder=_("Choose options"),
+                                    key=f"{k}_indicators")
         added = st.form_submit_button(_("Save for {name}").format(name=name), type="primary")
 
     if added:

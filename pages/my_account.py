@@ -1,7 +1,7 @@
 """My account: who I am, and changing my own password."""
 import streamlit as st
 
-from metrics import i18n
+from metrics import i18n, labels
 from metrics.i18n import _
 from tracker import accounts, errors
 from ui import shared
@@ -13,7 +13,7 @@ def render() -> None:
     engine = shared.engine()
     st.title(_("My account"))
     st.caption(_("Signed in as {name} with the role {role}.").format(name=shared.plain(user.username),
-                                                                     role=shared.role_label(user.role)))
+                                                                     role=labels.role_label(user.role)))
     _language(engine, user)
     with st.form("change_password_form", clear_on_submit=True):
         current = st.text_input(_("Current password"), type="password", key="own_current")

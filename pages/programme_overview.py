@@ -7,6 +7,7 @@ from metrics.normalise import NORMALISED
 from tracker import avoided, charts, delivery_charts, disclosure, disclosures, errors, overview, published
 from tracker import io as tio
 from tracker.countries import country_label
+from tracker.delivery import label as group_label
 from ui import shared
 
 MEANINGS = {
@@ -67,22 +68,26 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
                  "training provider, as recorded on the Trainers page. The trainers who support, or delivered a "
                  "module to, an enterprise of this selection."))
     shared.chart(delivery_charts.pipeline_chart(dv.pipeline), "pipeline_chart")
-    st.dataframe(dv.pipeline.assign(country=dv.pipeline["country"].map(country_label)).rename(
+    st.dataframe(dv.pipeline.assign(country=dv.pipeline["country"].map(country_label),
+                                    provider=dv.pipeline["provider"].map(group_label)).rename(
         columns=lambda c: _(PIPELINE_COLUMNS[c]) if c in PIPELINE_COLUMNS else labels.trainer_status_label(c)),
         hide_index=True, key="pipeline_table")
 
     st.subheader(_("Enterprises and modules"))
     st.caption(_("Per implementation partner: its enterprises, those with module records, the records and kinds."))
-    st.dataframe(dv.by_partner.rename(columns=_words({"partner": N_("implementation partner"), **COUNT_COLUMNS})),
-                 hide_index=True, key="partner_counts")
+    st.dataframe(dv.by_partner.assign(partner=dv.by_partner["partner"].map(group_label)).rename(
+        columns=_words({"partner": N_("implementation partner"), **COUNT_COLUMNS})), hide_index=True,
+        key="partner_counts")
     st.caption(_("Per trainer: the enterprises they support, those they delivered a module to, the records naming "
                  "them and kinds."))
-    st.dataframe(dv.by_trainer.rename(columns=_words(TRAINER_COLUMNS)), hide_index=True, key="trainer_counts")
+    st.dataframe(dv.by_trainer.assign(trainer=dv.by_trainer["trainer"].map(group_label)).rename(
+        columns=_words(TRAINER_COLUMNS)), hide_index=True, key="trainer_counts")
 
     st.subheader(_("Attendance per module"))
     whole = {c: formatting.count for c in ("managers_female", "managers_male", "workers_female", "workers_male",
                                            "attendees")}
-    st.dataframe(formatting.cells(dv.attendance.assign(module=dv.attendance["module"].map(_)), _words({
+    attendance = dv.attendance.assign(module=dv.attendance["module"].map(labels.module_label))
+    st.dataframe(formatting.cells(attendance, _words({
         "module": N_("module"), "enterprises": N_("enterprises"), "records": N_("records"),
         "managers_female": N_("managers (women)"), "managers_male": N_("managers (men)"),
         "workers_female": N_("workers (women)"), "workers_male": N_("workers (men)"), "attendees": N_("attendees"),
@@ -118,7 +123,8 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
                            (dv.results_by_trainer, "trainer", "trainer_results")):
         # the page's width: in half of it a partner's long name pushed the figures out of sight
         sub = table[table["indicator"] == pick]
-        st.dataframe(formatting.cells(sub.assign(indicator=sub["indicator"].map(_label)),
+        sub = sub.assign(indicator=sub["indicator"].map(_label), **{by: sub[by].map(group_label)})
+        st.dataframe(formatting.cells(sub,
                                       _words({by: N_("implementation partner") if by == "partner" else N_("trainer"),
                                               **RESULT_COLUMNS}),
                                       RESULT_FORMATS, hidden=disclosure.FEWER), hide_index=True, key=key)
@@ -165,7 +171,7 @@ def render() -> None:
         st.subheader(_("Filters"))
         chosen = {f: tuple(st.multiselect(_(label), options[f], key=f"flt_{f}", placeholder=_("all"),
                                           format_func=country_label if f == "country" else
-                                          _ if f == "module" else str))
+                                          labels.module_label if f == "module" else str))
                   for f, label in FILTERS}
     filters = overview.Filters(**chosen)
     # aggregates only; what was shown before (to anyone, in any process) decides what is hidden now
@@ -262,7 +268,7 @@ def render() -> None:
                 value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(
                     ngettext("{figure} ({n} enterprises)", "{figure} ({n} enterprises)", r.enterprises).format(
-                        figure=_sentence(_(r.figure)), n=f"{r.enterprises:,}"), value,
+                        figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"), value,
                     help=labels.figure_meaning("adjusted" if "adjusted" in r.figure else "avoided"))
             for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
                 if not r.enterprises:  # nothing hidden: there is nothing to show
@@ -270,7 +276,7 @@ def render() -> None:
                     continue
                 st.metric(ngettext("{figure} ({n} enterprises with a valid regression baseline)",
                                    "{figure} ({n} enterprises with a valid regression baseline)", r.enterprises).format(
-                              figure=_sentence(_(r.figure)), n=f"{r.enterprises:,}"),
+                              figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"),
                           disclosure.FEWER if r.suppressed else formatting.amount_with_uncertainty(
                               r.avoided, r.uncertainty, r.unit), help=labels.figure_meaning("regression"))
             for adjusted, table, key in ((False, ov.impacts_by_country, ""),

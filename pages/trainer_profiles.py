@@ -41,7 +41,7 @@ def _toe(profile: dict) -> None:
         st.caption(_("No module record names this trainer yet: the module records on the enterprises' profiles say "
                      "who delivered each module."))
     else:
-        st.dataframe(toe.assign(module=toe["module"].map(_)), hide_index=True, key="toe_table",
+        st.dataframe(toe.assign(module=toe["module"].map(labels.module_label)), hide_index=True, key="toe_table",
                      column_config=_toe_config())
     for text in profile["advice"]:
         st.info(shared.plain(text))
@@ -64,7 +64,7 @@ def _own(user) -> None:
     c4.metric(_("Certified"), _day(profile["certified_on"]))
     facts = [(_("Training provider"), profile["provider"]), (_("Country"), country_label(profile["country"])),
              (_("Recommended by"), profile["recommended_by"]),
-             (_("Modules I deliver"), ", ".join(_(m) for m in profile["modules"]))]
+             (_("Modules I deliver"), ", ".join(labels.module_label(m) for m in profile["modules"]))]
     st.markdown("\n".join(_("- {label}: **{value}**").format(label=label, value=shared.plain(value) or "–")
                           for label, value in facts))
     _toe(profile)
@@ -92,7 +92,8 @@ def render() -> None:
         return
     shown = table.drop(columns=["user_id"]).assign(status=table["status"].map(_status),
                                                    country=table["country"].map(country_label),
-                                                   modules=table["modules"].map(lambda ms: ", ".join(map(_, ms))))
+                                                   modules=[", ".join(map(labels.module_label, ms))
+                                                            for ms in table["modules"]])
     st.dataframe(shown, hide_index=True, key="trainers_table",
                  column_config={"username": _("username"), "active": _("active"), "provider": _("provider"),
                                 "country": _("country"), "status": _("status"),
@@ -121,7 +122,8 @@ def render() -> None:
                                max_chars=trainers.EXPERT_LENGTH, key=f"{k}_expert")
         recommended = c3.date_input(_("Recommended on"), value=profile["recommended_on"], key=f"{k}_recommended")
         certified = c4.date_input(_("Certified on"), value=profile["certified_on"], key=f"{k}_certified")
-        modules = st.multiselect(_("Modules they deliver"), MODULES, default=profile["modules"], format_func=_,
+        modules = st.multiselect(_("Modules they deliver"), MODULES, default=profile["modules"],
+                                 format_func=labels.module_label, placeholder=_("Choose options"),
                                  key=f"{k}_modules")
         if st.form_submit_button(_("Save path of {name}").format(name=shared.plain(names[tid]))):
             try:

@@ -10,18 +10,23 @@
 `--tracker` mutates the modules of tracker/ that hold figure paths (tools/mutation-tracker.cfg
 lists them) and runs tests/integration on DuckDB only (`-k "not postgresql"`). mutmut reads its
 settings from the setup.cfg of the folder it runs in and writes to that folder's mutants/, so
-this run happens in a working copy, mutants-tracker/ (ignored by git): links to the code, tests
-and data of the repository, and tools/mutation-tracker.cfg as its setup.cfg. Its mutants are in
-mutants-tracker/mutants/, its equivalent mutants in tests/integration/EQUIVALENT_MUTANTS.md; the
-other options work the same way on it.
+mutmut makes these mutants in a working copy, mutants-tracker/ (ignored by git): links to the code,
+tests and data of the repository, and tools/mutation-tracker.cfg as its setup.cfg. mutmut only
+makes them: tools/mutation_runner.py runs each one against the integration test files that reach
+its module (by import), with -x and a timeout (`--timeout`, 900 s), skipping mutmut's two full
+passes over the tests (over an hour on two shared cores). Its equivalent mutants are listed in
+tests/integration/EQUIVALENT_MUTANTS.md; the other options work the same way on it.
 
 One worker process (the machine is shared). mutmut's own output goes to mutants/mutmut-run.log;
 the diff of every mutant that was not killed goes to mutants/survivors.txt. The last line is
 the score: "killed X of Y (Z %)", where killed counts mutants that made a test fail or time
 out, and Y is every mutant mutmut made. Mutants listed in tests/unit/EQUIVALENT_MUTANTS.md
 (with the reason they cannot be told apart from the original) stay in Y: the score is not
-raised by them. The exit status is 1 when a mutant survives that the list does not explain,
-or when the list names a mutant that no longer survives.
+raised by them. The list names each by its function and its mutated line (the `+` line of
+mutmut's diff), not by mutmut's number, which any edit to the function moves;
+survivors.txt gives each survivor's row to paste. The exit status is 1 when a mutant survives
+that the list does not explain, or when the list names a mutant that a test now kills (or, after
+a full run, that no longer exists).
 
 `--sample N --seed S` picks N of all the mutants (random.Random(S) over their sorted names),
 runs those not yet killed and scores the sample alone: for when a full run takes too long
@@ -39,6 +44,7 @@ import json
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -108,12 +114,84 @@ def results() -> dict[str, int | None]:
     return out
 
 
-def listed_equivalent() -> set[str]:
-    """Mutant names in EQUIVALENT_MUTANTS.md (each on a line of its own table or list)."""
+#: a row of EQUIVALENT_MUTANTS.md: | `function` | `mutated line` | why |  (a | in the line written \|)
+_ROW = re.compile(r"^\| `(?P<function>[\w.]+)` \| `(?P<line>.*?)` \| (?P<why>.*) \|\s*$")
+
+
+def function_of(name: str) -> str:
+    """The mutated function of a mutant: its name without the number (``metrics.report.x_report_impacts``)."""
+    return name.rpartition("__mutmut_")[0]
+
+
+def diff_of(name: str) -> str:
+    """mutmut's diff of one mutant against its original function."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.utils.file_utils import change_cwd
+
+    parts = function_of(name).split(".")[:-1]  # metrics.report.x_f -> metrics/report.py
+    path = Path(*parts).with_suffix(".py")
+    if not (TARGET.cwd / path).exists():
+        path = Path(*parts, "__init__.py")
+    with change_cwd(TARGET.cwd):
+        return get_diff_for_mutant(name, path=path)
+
+
+def changed_line(diff: str) -> str:
+    """The mutated line(s) of a diff, stripped (several joined by " ⏎ "); a removed line as "(removed) ...".
+
+    With the function's name this is the key of an equivalent mutant: mutmut numbers a function's mutants
+    in order, so any edit to the function renumbers them, while the key of a line left as it was stays."""
+    body = [ln for ln in diff.splitlines() if not ln.startswith(("---", "+++"))]
+    added = [ln[1:].strip() for ln in body if ln.startswith("+")]
+    if added:
+        return " ⏎ ".join(added)
+    return "(removed) " + " ⏎ ".join(ln[1:].strip() for ln in body if ln.startswith("-"))
+
+
+def key_of(name: str) -> tuple[str, str]:
+    """(function, mutated line) of a mutant, the stable key of EQUIVALENT_MUTANTS.md."""
+    return function_of(name), changed_line(diff_of(name))
+
+
+def listed_equivalent() -> dict[tuple[str, str], str]:
+    """(function, mutated line) -> the reason, from the table in EQUIVALENT_MUTANTS.md."""
     if not TARGET.equivalent.exists():
-        return set()
-    text = TARGET.equivalent.read_text(encoding="utf-8")
-    return set(re.findall(rf"`({TARGET.package}\.[\w.]+__mutmut_\d+)`", text))
+        return {}
+    out = {}
+    for line in TARGET.equivalent.read_text(encoding="utf-8").splitlines():
+        m = _ROW.match(line)
+        if m and m["function"].startswith(TARGET.package + "."):
+            out[m["function"], m["line"].replace("\\|", "|")] = m["why"]
+    return out
+
+
+def table_row(name: str, why: str = "(why it is equivalent)") -> str:
+    """A row of EQUIVALENT_MUTANTS.md for a mutant, to paste and complete."""
+    function, line = key_of(name)
+    return f"| `{function}` | `{line.replace('|', chr(92) + '|')}` | {why} |"
+
+
+def run_own(names: list[str], timeout: float) -> int:
+    """The tracker run: each mutant against the integration test files that reach its module
+    (tools/mutation_runner.py), without mutmut's two full passes over the tests."""
+    import mutation_runner
+
+    log = TARGET.mutants / "runner.log"
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill PID` stops the mutant's pytest too
+    if TARGET is METRICS:  # --quick: the unit test files that mutmut's stats found calling the function
+        print(f"{len(names)} mutants to run, one at a time, each with -x against the unit test files that call its "
+              f"function (mutmut's stats) and those with new tests; the log: {log.relative_to(ROOT)}", flush=True)
+        mutation_runner.run(names, TARGET.mutants, mutation_runner.unit_map(TARGET.mutants, names), timeout, log,
+                            extra=("--confcutdir=tests/unit",))
+        return 0
+    modules = sorted({n.split(".")[1] for n in names})
+    files = mutation_runner.test_map(ROOT, modules)
+    for module in modules:
+        print(f"tracker/{module}.py: {' '.join(Path(f).stem for f in files[module])}", flush=True)
+    print(f"{len(names)} mutants to run, one at a time, each with -x, DuckDB only and a timeout of {timeout:.0f} s; "
+          f"the log: {log.relative_to(ROOT)}", flush=True)
+    mutation_runner.run(names, TARGET.mutants, files, timeout, log)
+    return 0
 
 
 def run_mutmut(names: list[str]) -> int:
@@ -126,18 +204,28 @@ def run_mutmut(names: list[str]) -> int:
     return done.returncode
 
 
-def write_survivors(names: list[str]) -> None:
+def _keys(names) -> dict[str, tuple[str, str] | None]:
+    """name -> (function, mutated line), None where mutmut cannot show the diff."""
     sys.path.insert(0, str(ROOT))
-    from mutmut.mutation.diff_apply import get_diff_for_mutant
-    from mutmut.utils.file_utils import change_cwd
+    out = {}
+    for name in names:
+        try:
+            out[name] = key_of(name)
+        except Exception:  # a diff that cannot be shown does not hide the name
+            out[name] = None
+    return out
 
+
+def write_survivors(keys: dict[str, tuple[str, str] | None], listed: dict[tuple[str, str], str]) -> None:
+    """survivors.txt: each mutant not killed, its diff and its row for EQUIVALENT_MUTANTS.md (or the reason listed)."""
     parts = []
-    with change_cwd(TARGET.cwd):
-        for name in names:
-            try:
-                parts.append(f"# {name}\n{get_diff_for_mutant(name)}\n")
-            except Exception as exc:  # a diff that cannot be shown does not hide the name
-                parts.append(f"# {name}\n(no diff: {exc})\n")
+    for name, key in keys.items():
+        try:
+            diff = diff_of(name)
+        except Exception as exc:
+            diff = f"(no diff: {exc})"
+        row = table_row(name, listed.get(key, "(why it is equivalent)")) if key else ""
+        parts.append(f"# {name}\n{diff}\n{row}\n")
     (TARGET.mutants / "survivors.txt").write_text("\n".join(parts), encoding="utf-8")
 
 
@@ -153,15 +241,22 @@ def report(only: list[str] | None = None) -> int:
     killed = sum(1 for c in codes.values() if c in KILLED | TIMEOUT)
     timeouts = sum(1 for c in codes.values() if c in TIMEOUT)
     alive = sorted((n for n, c in codes.items() if c not in KILLED | TIMEOUT), key=_natural)
-    equivalent = listed_equivalent()
-    unexplained = [n for n in alive if n not in equivalent]
-    stale = sorted(n for n in equivalent if codes.get(n) in KILLED | TIMEOUT
-                   or (n not in codes and only is None))
-    write_survivors(alive)
+    listed = listed_equivalent()
+    # the keys of every mutant of a function that the list names: a listed line that a test now kills,
+    # or (over every mutant) that is no mutant any more, is stale
+    functions = {f for f, _ in listed}
+    keys = _keys(n for n in codes if n in alive or function_of(n) in functions)
+    unexplained = [n for n in alive if keys[n] not in listed]
+    killed_keys = {keys[n] for n in keys if codes[n] in KILLED | TIMEOUT}
+    alive_keys = {keys[n] for n in alive}
+    stale = [(k, "killed") for k in listed if k in killed_keys and k not in alive_keys]
+    if only is None:
+        stale += [(k, "no longer a mutant") for k in listed if k not in killed_keys | alive_keys]
+    write_survivors({n: keys[n] for n in alive}, listed)
     for name in unexplained:
-        print(f"not killed ({_status(codes[name])}): {name}")
-    for name in stale:
-        print(f"listed as equivalent but {'killed' if name in codes else 'no longer a mutant'}: {name}")
+        print(f"not killed ({_status(codes[name])}): {name}    {keys[name][1] if keys[name] else ''}")
+    for (function, line), why in stale:
+        print(f"listed as equivalent but {why}: {function}: {line}")
     not_run = sum(1 for c in codes.values() if c is None)
     if not_run:
         run = total - not_run
@@ -179,7 +274,8 @@ def _status(code: int | None) -> str:
         return "not run"
     if code in SURVIVED:
         return "survived"
-    return {33: "no tests", 5: "no tests", 34: "skipped"}.get(code, f"exit code {code}")
+    return {33: "no tests", 5: "no tests", 34: "skipped",
+            124: "timed out in tools/mutation_runner.py, not counted as killed"}.get(code, f"exit code {code}")
 
 
 def _natural(name: str):
@@ -195,6 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true",
                         help="print the last score without running (with --sample: that sample's, so far)")
     parser.add_argument("--seed", type=int, default=19, help="the seed of --sample (default 19)")
+    parser.add_argument("--timeout", type=float, default=900,
+                        help="with --tracker: seconds a mutant's tests may take before it counts as a timeout")
+    parser.add_argument("--quick", action="store_true",
+                        help="metrics/ with --sample or --again: run the mutants not killed through "
+                             "tools/mutation_runner.py (the test files mutmut's last stats name, and new tests), "
+                             "without mutmut's two passes over the tests")
     parser.add_argument("--tracker", action="store_true",
                         help="tracker/'s figure paths against tests/integration on DuckDB (tools/mutation-tracker.cfg)")
     args = parser.parse_args(argv)
@@ -213,7 +315,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{TARGET.package}: sample of {len(chosen)} mutants, seed {args.seed}", flush=True)
         codes = results()
         todo = [n for n in chosen if codes[n] not in KILLED | TIMEOUT]
-        code = run_mutmut(todo) if todo else 0
+        if args.quick:  # the survivors listed as equivalent stay as they are (a full mutmut run rechecks them)
+            listed, keys = listed_equivalent(), _keys(n for n in todo if codes[n] is not None)
+            todo = [n for n in todo if codes[n] is None or keys[n] not in listed]
+        own = TARGET is TRACKER or args.quick
+        code = (run_own(todo, args.timeout) if own else run_mutmut(todo)) if todo else 0
         if code != 0:
             print(f"mutmut exited with {code}: see {TARGET.mutants.relative_to(ROOT)}/mutmut-run.log")
         return report(chosen) or (1 if code else 0)
@@ -224,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         shutil.rmtree(TARGET.mutants, ignore_errors=True)
         names = []
+    if TARGET is TRACKER or (args.quick and args.again):  # through tools/mutation_runner.py
+        if not names:
+            generate()
+            names = sorted(results(), key=_natural)
+        run_own(names, args.timeout)
+        return report()
     code = run_mutmut(names)
     if code != 0:
         print(f"mutmut exited with {code}: see {TARGET.mutants.relative_to(ROOT)}/mutmut-run.log")

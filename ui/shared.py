@@ -29,21 +29,6 @@ def engine():
     return _engine(database_url())
 
 
-#: the words for the roles and phases stored as identifiers (tracker.models.ROLES, PHASES)
-ROLE_LABELS = {"admin": N_("admin"), "officer": N_("officer"), "trainer": N_("trainer"), "manager": N_("manager")}
-PHASE_LABELS = {"baseline": N_("baseline"), "follow-up": N_("follow-up")}
-
-
-def role_label(role: str) -> str:
-    """A role (``'officer'``) in the reader's language."""
-    return _(ROLE_LABELS.get(role, role))
-
-
-def phase_label(phase: str) -> str:
-    """A phase (``'baseline'``, ``'follow-up'``) in the reader's language."""
-    return _(PHASE_LABELS.get(phase, phase))
-
-
 def init_state() -> None:
     """All session state is initialised here, once."""
     st.session_state.setdefault("user", None)

@@ -296,3 +296,10 @@ def test_a_one_day_follow_up_is_a_rate_over_one_day_and_days_are_whole_numbers()
     assert per["followup"].tolist() == [50.0] and per["followup_days"].tolist() == [1]
     assert per["followup_days"].dtype == np.int64 and per["baseline_days"].dtype == np.int64
     assert per.attrs["factor_set"] == metrics.FACTOR_SET_VERSION
+
+
+def test_union_days_of_two_keys_whose_periods_reach_both_ends_of_the_range():
+    # key 0: days 0-9 and 5-10, so 0-10: 11 days; key 1: days 0-3 and 2-4, so 0-4: 5 days. Key 0 reaches the
+    # last day of the range and key 1 starts on its first: the keys' periods must not run into each other
+    keys, days = metrics.aggregate.union_days(np.array([0, 0, 1, 1]), np.array([0, 5, 0, 2]), np.array([9, 10, 3, 4]))
+    assert keys.tolist() == [0, 1] and days.tolist() == [11, 5]

@@ -85,3 +85,16 @@ def test_programme_datapoints_say_each_figure_is_a_year():
                       "value": [10.0], "unit": ["m3"], "period": "p", "method": "m", "enterprises": 1})
     out = metrics.programme_datapoints(t.assign(enterprise_id=1, days=365))
     assert out["period"].tolist() == ["a year, at each enterprise's latest period entered (figure x 365 / its days)"]
+
+
+def test_fossil_fuels_are_the_fuels_only_and_no_waste_is_not_collected():
+    # GRI 302-1 fossil fuels: the LPG alone (100 kg x 47.3 GJ/t = 1,313.9 kWh), never the waste or production
+    # beside it; waste diverted where no waste was entered is "not collected" (NaN), never 0
+    q = ("2025-01-01", "2025-03-31", "follow-up")
+    df = _rows([(*q, "energy", "lpg", 100, "kg"), (*q, "energy", "biomass", 2, "t"),
+                (*q, "waste", "landfill", 300, "kg"), (*q, "production", "", 900, "kg")])
+    v = dict(zip(*metrics.enterprise_datapoints(df, "test")[["key", "value"]].T.to_numpy(), strict=True))
+    assert v["gri_fuels"] == pytest.approx(0.1 * 47.3 / 0.0036 / 1000)
+    no_waste = _rows([(*q, "energy", "lpg", 100, "kg")])
+    v = dict(zip(*metrics.enterprise_datapoints(no_waste, "test")[["key", "value"]].T.to_numpy(), strict=True))
+    assert np.isnan(v["waste_diverted"]) and v["gri_fuels"] == pytest.approx(0.1 * 47.3 / 0.0036 / 1000)

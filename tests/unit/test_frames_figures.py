@@ -280,3 +280,12 @@ def test_an_empty_table_has_an_empty_canonical_unit_column_of_the_dimensionless_
     out = metrics.to_canonical(rows({}).iloc[:0])
     assert out.empty and isinstance(out["unit_canonical"].dtype, pd.CategoricalDtype)
     assert out["unit_canonical"].cat.categories.tolist() == ["dimensionless"]
+
+
+def test_a_piece_of_a_file_takes_the_files_date_orders_even_where_its_own_dates_show_one():
+    # the whole file showed no order (None, None); this piece's 13/01/2024 would show day first, but a piece
+    # is read as the file decided: 01/02/2024 stays ambiguous (NaT), in either column
+    piece = pd.DataFrame({"period_start": ["13/01/2024", "01/02/2024"], "period_end": ["13/01/2024", "01/02/2024"]})
+    start, end = metrics.frames.period_dates(piece, orders=(None, None))
+    assert start.iloc[0] == pd.Timestamp(2024, 1, 13) and pd.isna(start.iloc[1])
+    assert end.iloc[0] == pd.Timestamp(2024, 1, 13) and pd.isna(end.iloc[1])

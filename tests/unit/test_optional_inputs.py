@@ -207,3 +207,16 @@ def test_programme_figures_add_the_optional_datapoints_of_the_enterprises_that_c
     assert v["waste_total"] == pytest.approx((9.75 + 4) * year) and n["waste_total"] == 2
     assert v["energy_renewable"] == pytest.approx(3 * year) and n["energy_renewable"] == 1
     assert p.loc["gri_water_groundwater", "value"] == pytest.approx(300 * year)
+
+
+def test_a_price_of_exactly_the_limit_is_a_price():
+    # the limit is 1e15 per unit: that price is kept, a larger one refused (above)
+    assert problems(row("material_input", "gold", 1, "kg", price="1e15", currency="VND")) == []
+
+
+def test_a_currency_beside_a_price_that_is_no_number_is_not_refused_twice():
+    # the price is refused; the currency is not "given without a price" as well (it is, where the price is empty)
+    assert problems(row("material_input", "rubber", 1, "t", price="lots", currency="INR")) == [
+        (2, "price", "the price is not a number")]
+    assert problems(row("material_input", "rubber", 1, "t", price="", currency="INR")) == [
+        (2, "currency", "a currency is given with a price only")]

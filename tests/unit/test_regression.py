@@ -224,3 +224,35 @@ def test_a_regression_that_cannot_be_fitted_still_counts_its_months():
     mixed.loc[first.to_numpy(), "unit"] = "kg"  # January's production in kg, the other months' in pieces
     model = regression.regression_baseline(mixed)
     assert not model.valid and model.reason == "production in more than one kind of unit" and model.months == 12
+
+
+def test_the_reasons_name_the_range_and_its_unit_or_that_nothing_follows():
+    # the baseline's production runs from 50 to 160 pieces a day (PROD); 200 a day is outside it
+    model = regression.regression_baseline(_rows(follow=((200, 0.9),)))
+    assert model.reason == "follow-up production per day outside the baseline's range (50-160 piece a day)"
+    # a follow-up at exactly the baseline's highest production is inside the range
+    model = regression.regression_baseline(_rows(follow=((160, 0.9), (50, 0.9))))
+    assert model.valid, model.reason
+    model = regression.regression_baseline(_rows(follow=()))
+    assert not model.valid and model.reason == "no follow-up period with energy and production to compare"
+
+
+def test_degree_days_outside_the_range_are_named_in_degree_days():
+    model = regression.regression_baseline(_rows_with(hdd_follow=[13, 11, 30]))
+    assert model.reason.startswith("follow-up heating degree days per day outside the baseline's range (")
+    assert model.reason.endswith(" degree days a day)")
+
+
+def test_the_periods_table_keeps_the_months_with_both_energy_and_production():
+    rows = _rows()
+    # March 2023 without its production, and the follow-up's January without its energy: neither is a row
+    march = rows["period_start"].eq(dt.date(2023, 3, 1)) & rows["indicator"].eq("production")
+    january = rows["period_start"].eq(dt.date(2024, 1, 1)) & rows["indicator"].eq("energy")
+    table = regression.periods_table(rows[~(march | january)])
+    assert len(table) == 11 + 2
+    starts = set(table["period_start"])
+    assert pd.Timestamp(2023, 3, 1) not in starts and pd.Timestamp(2024, 1, 1) not in starts
+    assert pd.Timestamp(2023, 2, 1) in starts and pd.Timestamp(2024, 2, 1) in starts
+    # April 2023: 30 days at 80 pieces a day, 100 + 2 x 80 + 1 kWh a day (NOISE[3] is -1: 100 + 160 - 1)
+    april = table[table["period_start"].eq(pd.Timestamp(2023, 4, 1))].iloc[0]
+    assert april["production"] == 80 * 30 and april["energy"] == pytest.approx((100 + 160 - 1) * 30)

@@ -131,3 +131,11 @@ def test_a_target_of_another_indicator_or_basis_is_refused_in_words():
     with pytest.raises(ValueError) as basis:
         metrics.check_target("energy", "relative", 0.2, when)
     assert str(basis.value) == "A target reduces the absolute figure or the figure per unit of production."
+
+
+def test_a_target_date_outside_2000_to_2100_is_refused_in_words():
+    for when in (dt.date(1999, 12, 31), dt.date(2101, 1, 1)):
+        with pytest.raises(ValueError) as refused:
+            metrics.check_target("energy", "absolute", 0.2, when)
+        assert str(refused.value) == "The target date must be a date between 2000 and 2100."
+    metrics.check_target("energy", "absolute", 0.2, dt.date(2100, 12, 31))  # the last day allowed
