@@ -114,4 +114,5 @@ with auth.one_run():
         # expanded: every page listed (an admin's 13 would otherwise fold after 10 under "View more")
         nav = st.navigation({_(group): [PAGES[k] for k in keys] for group, keys in ROLE_PAGES[user.role].items()},
                             expanded=True)
+    shared.streamlit_words()  # Streamlit's own words on uploaders, in the session's language
     nav.run()

@@ -114,6 +114,16 @@ def offered(browser: str | None = None) -> list[str]:
     return out
 
 
+def from_browser(tag: str | None) -> str | None:
+    """The locale a browser's language tag stands for here: its regional form where that writes
+    numbers differently ('en-IN'), else its language ('en-US' -> 'en', 'es-ES' -> 'es'); None when
+    its language is not supported."""
+    tag = supported(tag) if tag else None
+    if tag is None:
+        return None
+    return tag if tag in offered(tag) else language_of(tag)
+
+
 def _number_format(locale: str) -> tuple:
     loc = Locale.parse(locale)
     symbols = loc.number_symbols.get("latn", {})

@@ -29,8 +29,8 @@ def render() -> None:
         table = c3.selectbox(_("Table"), ["", *choices["table_name"]], key="audit_table",
                              format_func=lambda v: labels.table_label(v) or _("any"))
         d1, d2, d3 = st.columns(3)
-        since = d1.date_input(_("From"), value=None, key="audit_since")
-        until = d2.date_input(_("Until"), value=None, key="audit_until")
+        since = d1.date_input(_("From"), format=shared.date_format(), value=None, key="audit_since")
+        until = d2.date_input(_("Until"), format=shared.date_format(), value=None, key="audit_until")
         text = d3.text_input(_("Containing"), key="audit_text", placeholder=_("a value, a name, an id"))
         limit = st.number_input(_("Show at most"), 10, 100_000, 500, step=100, key="audit_limit")
         st.form_submit_button(_("Apply filters"))

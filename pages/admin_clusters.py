@@ -29,7 +29,8 @@ def _fields(prefix: str, row=None) -> dict:
                                         list(CLUSTER_CRITERIA), default=get("criteria", []),
                                         format_func=labels.criterion_label,
                                         placeholder=_("Choose options"), key=f"{prefix}_criteria")
-    values["selected_on"] = c2.date_input(_("Selection study (date)"), value=get("selected_on", None),
+    values["selected_on"] = c2.date_input(_("Selection study (date)"), format=shared.date_format(),
+                                          value=get("selected_on", None),
                                           max_value=dt.date.today(), key=f"{prefix}_selected_on")
     values["note"] = st.text_area(_("Note (what the study found)"), value=get("note", ""), key=f"{prefix}_note",
                                   max_chars=clusters.NOTE_LENGTH, height=80)

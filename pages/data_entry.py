@@ -44,9 +44,11 @@ def render() -> None:
         phase = c1.selectbox(_("Phase"), phases, index=phases.index(defaults.phase), format_func=labels.phase_label,
                              key=f"{k}_phase")
         earliest, latest = dt.date(1990, 1, 1), dt.date(dt.date.today().year + 10, 12, 31)
-        start = c2.date_input(_("Period start"), value=defaults.start, min_value=earliest, max_value=latest,
+        start = c2.date_input(_("Period start"), format=shared.date_format(),
+                              value=defaults.start, min_value=earliest, max_value=latest,
                               key=f"{k}_start")
-        end = c3.date_input(_("Period end"), value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
+        end = c3.date_input(_("Period end"), format=shared.date_format(),
+                            value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
         period_slot = st.empty()
         entries, slots = {}, {}
         usual_units = entry.usual_units(history)  # the unit this enterprise used last comes first

@@ -81,8 +81,8 @@ def render() -> None:
         st.markdown(_("**Record a module**"))
         c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
         module = c1.selectbox(_("Module"), activities.MODULES, format_func=labels.module_label, key=f"{tk}_module")
-        start = c2.date_input(_("Start"), value=dt.date.today(), key=f"{tk}_start")
-        end = c3.date_input(_("End"), value=dt.date.today(), key=f"{tk}_end")
+        start = c2.date_input(_("Start"), format=shared.date_format(), value=dt.date.today(), key=f"{tk}_start")
+        end = c3.date_input(_("End"), format=shared.date_format(), value=dt.date.today(), key=f"{tk}_end")
         cohort = c4.text_input(_("Cohort"), key=f"{tk}_cohort", placeholder=_("e.g. 2025-H1"))
         st.caption(_("Attendees (the programme recommends two managers and two workers)"))
         a1, a2, a3, a4 = st.columns(4)
@@ -114,8 +114,9 @@ def render() -> None:
             e_module = c1.selectbox(_("Module"), activities.MODULES, index=activities.MODULES.index(row["module"])
                                     if row["module"] in activities.MODULES else 0, format_func=labels.module_label,
                                     key=f"edit_module_{tid}")
-            e_start = c2.date_input(_("Start"), value=row["start_date"], key=f"edit_start_{tid}")
-            e_end = c3.date_input(_("End"), value=row["end_date"], key=f"edit_end_{tid}")
+            e_start = c2.date_input(_("Start"), format=shared.date_format(),
+                                    value=row["start_date"], key=f"edit_start_{tid}")
+            e_end = c3.date_input(_("End"), format=shared.date_format(), value=row["end_date"], key=f"edit_end_{tid}")
             e_cohort = c4.text_input(_("Cohort"), value=row["cohort"], key=f"edit_cohort_{tid}")
             a1, a2, a3, a4 = st.columns(4)
             e_counts = [col.number_input(label, 0, 500, int(row[name]), key=f"edit_{name}_{tid}")
@@ -163,7 +164,8 @@ def _targets(engine, user, enterprise_id: int) -> None:
                              key=f"{gk}_basis")
         reduction = c3.number_input(_("Reduction (%)"), min_value=0.0, max_value=100.0, value=20.0, step=1.0,
                                     key=f"{gk}_reduction")
-        by = c4.date_input(_("By"), value=dt.date(dt.date.today().year + 3, 12, 31), key=f"{gk}_date",
+        by = c4.date_input(_("By"), format=shared.date_format(),
+                           value=dt.date(dt.date.today().year + 3, 12, 31), key=f"{gk}_date",
                            min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
         if st.form_submit_button(_("Save target")):
             try:

@@ -29,7 +29,7 @@ def render() -> None:
 
     with st.form(f"{k}_form"):  # kept when refused, empty after a save or for another enterprise
         c1, c2 = st.columns([1, 3])
-        when = c1.date_input(_("Date"), value=dt.date.today(), key=f"{k}_date")
+        when = c1.date_input(_("Date"), format=shared.date_format(), value=dt.date.today(), key=f"{k}_date")
         description = c2.text_input(_("What was done"), key=f"{k}_description",
                                     placeholder=_("e.g. Guillotine machine for cutting rubber pellets"))
         c3, c4, c5 = st.columns([1, 1, 2])

@@ -114,14 +114,17 @@ def render() -> None:
         provider = shared.partner_picker(c1, profile["provider"], key=f"{k}_provider", label=_("Training provider"))
         country = c2.text_input(_("Country (ISO code)"), value=profile["country"], max_chars=60, help=_(COUNTRY_HELP),
                                 key=f"{k}_country")
-        tot = c3.date_input(_("ToT (Training of Trainers) date"), value=profile["tot_date"], key=f"{k}_tot")
+        tot = c3.date_input(_("ToT (Training of Trainers) date"), format=shared.date_format(),
+                            value=profile["tot_date"], key=f"{k}_tot")
         c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
         status = c1.selectbox(_("Status"), TRAINER_STATUSES, key=f"{k}_status", format_func=labels.trainer_status_label,
                               index=TRAINER_STATUSES.index(profile["status"]) if profile["status"] else 0)
         expert = c2.text_input(_("Recommended by (Expert Trainer)"), value=profile["recommended_by"],
                                max_chars=trainers.EXPERT_LENGTH, key=f"{k}_expert")
-        recommended = c3.date_input(_("Recommended on"), value=profile["recommended_on"], key=f"{k}_recommended")
-        certified = c4.date_input(_("Certified on"), value=profile["certified_on"], key=f"{k}_certified")
+        recommended = c3.date_input(_("Recommended on"), format=shared.date_format(),
+                                    value=profile["recommended_on"], key=f"{k}_recommended")
+        certified = c4.date_input(_("Certified on"), format=shared.date_format(),
+                                  value=profile["certified_on"], key=f"{k}_certified")
         modules = st.multiselect(_("Modules they deliver"), MODULES, default=profile["modules"],
                                  format_func=labels.module_label, placeholder=_("Choose options"),
                                  key=f"{k}_modules")

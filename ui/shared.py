@@ -41,7 +41,7 @@ def language() -> str:
     user = st.session_state.get("user")
     if user is not None and getattr(user, "language", ""):
         return user.language
-    return st.session_state.get("locale") or i18n.supported(st.context.locale) or i18n.SOURCE
+    return st.session_state.get("locale") or i18n.from_browser(st.context.locale) or i18n.SOURCE
 
 
 def in_language(make):
@@ -58,6 +58,40 @@ def in_language(make):
             return make()
         return contextvars.copy_context().run(run)
     return made
+
+
+def streamlit_words() -> None:
+    """Streamlit's own words on its file uploaders ("Upload", "200MB per file"), which it offers
+    no way to set, shown in the session's language: the English is drawn at size 0 and the
+    translation in its place (CSS, once per run; nothing in English sessions)."""
+    if i18n.current() == i18n.SOURCE:
+        return
+    upload = _css_text(i18n._("Upload"))
+    limit = _css_text(i18n._("{size} MB per file").format(size=st.get_option("server.maxUploadSize")))
+    st.html(f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+  {{ content: "{upload}"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
+</style>""")
+
+
+def _css_text(text: str) -> str:
+    return "".join(c if c.isalnum() or c in " .,:;()%-" else f"\\{ord(c):06x}" for c in text)
+
+
+def date_format() -> str:
+    """The order a date picker shows its dates in, in the session's locale (Babel's short date
+    pattern): 'DD/MM/YYYY' in Spanish or French, 'YYYY/MM/DD' in Chinese and in English (as the
+    files write dates), 'MM/DD/YYYY' in English (United States)."""
+    locale = i18n.current()
+    if locale == i18n.SOURCE:
+        return "YYYY/MM/DD"
+    from babel import Locale
+
+    first = Locale.parse(locale).date_formats["short"].pattern.lstrip("'")[:1].lower()
+    return {"d": "DD/MM/YYYY", "m": "MM/DD/YYYY"}.get(first, "YYYY/MM/DD")
 
 
 def sign_out(reason: str = "") -> None:

@@ -89,6 +89,31 @@ def test_the_glossary_terms_are_used(code):
     assert not missing, f"{code}: glossary terms not used: {missing[:10]}"
 
 
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_every_word_is_translated(template, code):
+    """Every word the code marks is in the language's file, translated and not fuzzy."""
+    cat = _catalogue(code)
+    gaps = []
+    for m in template:
+        if not m.id:
+            continue
+        ours = cat.get(m.id, context=m.context)
+        if ours is None or ours.fuzzy or not all(_forms(ours.string)):
+            gaps.append(m.id)
+    assert not gaps, f"{code}: {len(gaps)} words untranslated or fuzzy (tools/i18n.py todo {code}), e.g. {gaps[:5]}"
+
+
+def test_a_translation_is_shown_in_its_language_and_english_is_untouched():
+    code = next(c for c in LANGUAGES if _glossary(c))
+    translated = _glossary(code)["baseline"][0]
+    i18n.use(code)
+    try:
+        assert i18n.pgettext("glossary", "baseline").split("|")[0].strip() == translated
+    finally:
+        i18n.use("en")
+    assert i18n.pgettext("glossary", "baseline") == "baseline"
+
+
 def test_two_sessions_read_each_their_own_language():
     """The language is per run (a context variable): a thread that sets Spanish leaves another's
     English alone."""
