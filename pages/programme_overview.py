@@ -59,7 +59,7 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
                          "before by only one or two enterprises.",
                          "On this tab, {n} more figure(s) are hidden as “{fewer}”: each differs from a figure shown "
                          "before by only one or two enterprises.", dv.hidden_as_too_close).format(
-            n=dv.hidden_as_too_close, fewer=disclosure.FEWER), icon=":material/lock:")
+            n=dv.hidden_as_too_close, fewer=shared.fewer()), icon=":material/lock:")
     st.subheader(_("Trainers along their path"))
     st.caption(_("Training of Trainers → candidate → recommended by an Expert Trainer → certified; per country and "
                  "training provider, as recorded on the Trainers page. Every trainer account.")
@@ -93,13 +93,13 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
         "workers_female": N_("workers (women)"), "workers_male": N_("workers (men)"), "attendees": N_("attendees"),
         "women_share": N_("women's share"), "two_and_two_share": N_("two managers and two workers")}),
         {**whole, "women_share": lambda v: formatting.percent(v, signed=False),
-         "two_and_two_share": lambda v: formatting.percent(v, signed=False)}, hidden=disclosure.FEWER),
+         "two_and_two_share": lambda v: formatting.percent(v, signed=False)}, hidden=shared.fewer()),
         hide_index=True, key="attendance_table")
     st.caption(_("two managers and two workers: the share of module records with at least two of each attending, "
                  "as the programme recommends."))
     ooo = dv.out_of_order.iloc[0]
     st.metric(_("Took another module before Workplace Cooperation (enterprises)"),
-              disclosure.FEWER if ooo["suppressed"] else formatting.count(ooo["out_of_order"]),
+              shared.fewer() if ooo["suppressed"] else formatting.count(ooo["out_of_order"]),
               help=ngettext("Workplace Cooperation (SCORE Basics) comes first. Counted among the {n} enterprises with "
                             "module records; a count, never names.",
                             "Workplace Cooperation (SCORE Basics) comes first. Counted among the {n} enterprises with "
@@ -127,7 +127,7 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
         st.dataframe(formatting.cells(sub,
                                       _words({by: N_("implementation partner") if by == "partner" else N_("trainer"),
                                               **RESULT_COLUMNS}),
-                                      RESULT_FORMATS, hidden=disclosure.FEWER), hide_index=True, key=key)
+                                      RESULT_FORMATS, hidden=shared.fewer()), hide_index=True, key=key)
     st.caption(_("The change figures of the Results tab, per partner and per trainer (the enterprises they support; "
                  "an enterprise with two trainers counts for each)."))
 
@@ -146,7 +146,7 @@ def _targets(user, filters: overview.Filters) -> None:
                              {"indicator": _("indicator"),
                               "enterprises": _("enterprises with a target and a follow-up"),
                               "share": _("on track")}, {"share": lambda v: formatting.percent(v, signed=False)},
-                             hidden=disclosure.FEWER)
+                             hidden=shared.fewer())
     st.dataframe(table, hide_index=True, key="targets_share_table")
     hidden = shares.attrs.get("hidden_as_too_close", 0)
     st.caption(ngettext("{note} {n} share(s) hidden: each differs from one shown before by only one or two "
@@ -181,7 +181,7 @@ def render() -> None:
                         "“{fewer}”, here and in the exports.",
                         "Showing {selection}. Any figure built from fewer than {n} enterprises is shown as "
                         "“{fewer}”, here and in the exports.", disclosure.MIN_CELL).format(
-        selection=shared.plain(filters.describe()), n=disclosure.MIN_CELL, fewer=disclosure.FEWER))
+        selection=shared.plain(filters.describe()), n=disclosure.MIN_CELL, fewer=shared.fewer()))
     if ov.hidden_as_too_close:
         st.info(ngettext("{n} figure(s) read “{fewer}” although they are built from more enterprises: they differ "
                          "from figures shown before (to you or another officer) by only one or two enterprises, and "
@@ -191,7 +191,7 @@ def render() -> None:
                          "from figures shown before (to you or another officer) by only one or two enterprises, and "
                          "the difference would give those enterprises' own figures away. Change the filters by more "
                          "than that to see them.", ov.hidden_as_too_close).format(
-            n=ov.hidden_as_too_close, fewer=disclosure.FEWER), icon=":material/lock:")
+            n=ov.hidden_as_too_close, fewer=shared.fewer()), icon=":material/lock:")
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(_("Enterprises"), f"{ov.enterprises:,}")
@@ -216,7 +216,7 @@ def render() -> None:
                                          "**{indicator}** · {n} enterprises with baseline and follow-up",
                                          r.enterprises).format(indicator=_label(r.indicator), n=f"{r.enterprises:,}"))
                     if r.suppressed:
-                        st.markdown(_("mean, median, pooled: {fewer} enterprises").format(fewer=disclosure.FEWER))
+                        st.markdown(_("mean, median, pooled: {fewer} enterprises").format(fewer=shared.fewer()))
                     else:
                         st.metric(_("{indicator}: mean change").format(indicator=_label(r.indicator)),
                                   formatting.percent(r.mean_change), help=_(MEANINGS["mean"]))
@@ -224,7 +224,7 @@ def render() -> None:
                             median=formatting.percent(r.median_change), pooled=formatting.percent(r.pooled_change)))
                     per = ov.summary[ov.summary["indicator"].eq(NORMALISED.get(r.indicator, ""))]
                     for n in per.itertuples():
-                        figure = disclosure.FEWER if n.suppressed else formatting.percent(n.mean_change)
+                        figure = shared.fewer() if n.suppressed else formatting.percent(n.mean_change)
                         st.markdown(ngettext("per unit of production: mean **{figure}** · {n} enterprises",
                                              "per unit of production: mean **{figure}** · {n} enterprises",
                                              n.enterprises).format(figure=figure, n=f"{n.enterprises:,}"),
@@ -236,7 +236,7 @@ def render() -> None:
                            {"mean_change": formatting.percent, "median_change": formatting.percent,
                             "pooled_change": formatting.percent, "mean_points": formatting.points,
                             "reported_mean_change": formatting.percent},
-                           hidden=disclosure.FEWER, keep=("reported_mean_change",))
+                           hidden=shared.fewer(), keep=("reported_mean_change",))
             st.dataframe(table, hide_index=True, key="summary_table")
             st.caption(_("enterprises: those with both a baseline and a follow-up, the baseline other than 0 (a "
                          "baseline of 0 has no relative change; Data quality lists it), each counted once. mean: "
@@ -265,7 +265,7 @@ def render() -> None:
             for i, r in enumerate(measured.itertuples()):
                 if i % 2 == 0:  # a row of two at a time: a phone stacks them in the order of the figures
                     e1, e2 = st.columns(2)
-                value = disclosure.FEWER if r.suppressed else formatting.amount(r.avoided, r.unit)
+                value = shared.fewer() if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(
                     ngettext("{figure} ({n} enterprises)", "{figure} ({n} enterprises)", r.enterprises).format(
                         figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"), value,
@@ -277,7 +277,7 @@ def render() -> None:
                 st.metric(ngettext("{figure} ({n} enterprises with a valid regression baseline)",
                                    "{figure} ({n} enterprises with a valid regression baseline)", r.enterprises).format(
                               figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"),
-                          disclosure.FEWER if r.suppressed else formatting.amount_with_uncertainty(
+                          shared.fewer() if r.suppressed else formatting.amount_with_uncertainty(
                               r.avoided, r.uncertainty, r.unit), help=labels.figure_meaning("regression"))
             for adjusted, table, key in ((False, ov.impacts_by_country, ""),
                                          (True, ov.impacts_by_country_adjusted, "_adjusted")):
@@ -327,7 +327,7 @@ def render() -> None:
                           "The aggregate tables above with the filters applied: change per indicator, by country, by "
                           "sector, over time, the distribution's quantiles, energy and emissions avoided. Cells from "
                           "fewer than {n} enterprises read “{fewer}”.", disclosure.MIN_CELL).format(
-            n=disclosure.MIN_CELL, fewer=disclosure.FEWER))
+            n=disclosure.MIN_CELL, fewer=shared.fewer()))
         d1, d2 = st.columns(2)
         # the files are made when a button is pressed, not on every filter change
         d1.download_button(_("Download CSV"), shared.in_language(lambda: tio.overview_csv(ov)),

@@ -81,6 +81,15 @@ def _css_text(text: str) -> str:
     return "".join(c if c.isalnum() or c in " .,:;()%-" else f"\\{ord(c):06x}" for c in text)
 
 
+def fewer() -> str:
+    """What a figure hidden for being built from too few enterprises reads, in the session's
+    language ('fewer than 3')."""
+    from metrics.formatting import fewer_than
+    from tracker.disclosure import MIN_CELL
+
+    return fewer_than(MIN_CELL)
+
+
 def date_format() -> str:
     """The order a date picker shows its dates in, in the session's locale (Babel's short date
     pattern): 'DD/MM/YYYY' in Spanish or French, 'YYYY/MM/DD' in Chinese and in English (as the
