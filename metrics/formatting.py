@@ -128,6 +128,23 @@ def day(value, *, missing: str = MISSING) -> str:
     return d.isoformat() if current() == SOURCE else format_skeleton("yMMMd", d, locale=current())
 
 
+def date_words(value, english: str = "%d %b %Y", *, missing: str = MISSING) -> str:
+    """A date with its month's name: as ``english`` says in English ('15 May 2023'), in the run's
+    locale otherwise ('15 may 2023', '2023年5月15日')."""
+    if _missing(value) or pd.isna(value):
+        return missing
+    d = pd.Timestamp(value)
+    return d.strftime(english) if current() == SOURCE else format_skeleton("yMMMd", d.date(), locale=current())
+
+
+def month(value, *, missing: str = MISSING) -> str:
+    """A month and its year: 'Mar 2024' in English, 'mar 2024' in Spanish, '2024年3月' in Chinese."""
+    if _missing(value) or pd.isna(value):
+        return missing
+    d = pd.Timestamp(value)
+    return f"{d:%b %Y}" if current() == SOURCE else format_skeleton("yMMM", d.date(), locale=current())
+
+
 def cells(df: pd.DataFrame, columns: dict[str, str], formats: dict, *, hidden: str, keep: tuple[str, ...] = ()
           ) -> pd.DataFrame:
     """A display table: ``columns`` {source: shown name} in order, each source in ``formats``

@@ -82,7 +82,7 @@ MARGIN = dict(t=10, b=10, l=10, r=24)
 
 def action_key(actions: pd.DataFrame) -> list[str]:
     """The improvement actions as the stage chart numbers them: '1: Guillotine machine... (15 May 2023)'."""
-    return [f"{i}: {a.description} ({pd.Timestamp(a.action_date):%d %b %Y})"
+    return [f"{i}: {a.description} ({formatting.date_words(a.action_date)})"
             for i, a in enumerate(actions.itertuples(), start=1)]
 
 
@@ -92,7 +92,7 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str | None =
     title = title or _("Yield and waste share by stage")
     fig = go.Figure()
     x = stages["period_end"]
-    labels = [f"{s}<br>{pd.Timestamp(a):%b %Y}–{pd.Timestamp(b):%b %Y}"
+    labels = [f"{s}<br>{formatting.month(a)}–{formatting.month(b)}"
               for s, a, b in zip(stages["stage"], stages["period_start"], stages["period_end"], strict=True)]
     fig.add_bar(x=x, y=stages["waste_share_pct"], name=_("Waste share (%)"), marker_color=ORANGE, opacity=0.55,
                 text=[formatting.percent_value(v) for v in stages["waste_share_pct"]], textposition="outside",

@@ -133,7 +133,7 @@ def target_words(reduction, basis: str, target_date) -> str:
     """A target as people read it: "-20.0% absolute by 31 Mar 2025"."""
     pct = formatting.percent(reduction, signed=False, missing="")
     return _("-{reduction} {basis} by {date}").format(reduction=pct, basis=labels.basis_label(basis),
-                                                      date=f"{pd.Timestamp(target_date):%d %b %Y}")
+                                                      date=formatting.date_words(target_date))
 
 
 def targets_table(progress: pd.DataFrame) -> pd.DataFrame:

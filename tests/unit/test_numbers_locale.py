@@ -116,3 +116,17 @@ def test_periods_in_the_locale(locale, expected):
 
     i18n.use(locale)
     assert formatting.span(dt.date(2025, 1, 1), dt.date(2025, 3, 31)) == expected
+
+
+@pytest.mark.parametrize("locale, day, month", [
+    ("en", "15 May 2023", "Mar 2024"), ("es", "15 may 2023", "mar 2024"), ("fr", "15 mai 2023", "mars 2024"),
+    ("zh_Hans", "2023年5月15日", "2024年3月"),
+])
+def test_dates_with_month_names_in_the_locale(locale, day, month):
+    """The report's action dates and stage months, the targets' dates: never English month names
+    on a Spanish page."""
+    import datetime as dt
+
+    i18n.use(locale)
+    assert formatting.date_words(dt.date(2023, 5, 15)) == day
+    assert formatting.month(dt.date(2024, 3, 1)) == month
