@@ -1,4 +1,6 @@
-"""Shared fixtures: a database URL per test for each backend (DuckDB file, PostgreSQL)."""
+"""Shared fixtures: a database URL per test for each backend (DuckDB file, PostgreSQL); the
+pseudo-language (every word the code marks reads ⟦English⟧) for the tests that find words left out
+of the catalogues."""
 from __future__ import annotations
 
 import os
@@ -51,3 +53,28 @@ def db_url(request, tmp_path):
 def duckdb_url(tmp_path):
     """A fresh DuckDB file."""
     return f"duckdb:///{tmp_path / 'test.duckdb'}"
+
+
+@pytest.fixture(scope="module")
+def pseudo_dir(tmp_path_factory):
+    """A catalogue 'fr' whose every entry reads ⟦English⟧, made from the extraction of the code
+    (tools/i18n.py pseudo)."""
+    from tools import i18n as tool
+
+    root = tmp_path_factory.mktemp("pseudo")
+    tool.pseudo(str(root), "fr")
+    return root
+
+
+@pytest.fixture
+def pseudo(pseudo_dir, monkeypatch):
+    """This test's run in the pseudo-language; English again afterwards."""
+    from metrics import i18n
+
+    monkeypatch.setattr(i18n, "LOCALE_DIR", pseudo_dir)
+    i18n.reload()
+    i18n.use("fr")
+    yield
+    i18n.use(i18n.SOURCE)
+    monkeypatch.undo()
+    i18n.reload()

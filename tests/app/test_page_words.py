@@ -7,15 +7,12 @@ they are stored.
 AppTest formats a selectbox's value again between runs, in the test's own thread: the test speaks the
 pseudo-language too (metrics.i18n.use), as the session does.
 """
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.util import calc_hash
 
-from metrics import i18n
 from tests.app.conftest import new_app
 from tracker import db
 
@@ -33,39 +30,6 @@ WIDGETS = ("button", "text_input", "selectbox", "multiselect", "date_input", "nu
            "text_area", "tabs", "expander", "metric")
 #: text that is not a word of the interface: figures, dates, codes, unit symbols, a dash
 NOT_WORDS = re.compile(r"^[\W\d_]*$|^[A-Z]{2,3}$")
-
-
-def _tools():
-    spec = importlib.util.spec_from_file_location("i18n_tools_pages", ROOT / "tools" / "i18n.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("i18n_tools_pages", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def pseudo_dir(tmp_path_factory):
-    """A catalogue 'fr' whose every entry reads ⟦English⟧, made from the extraction of the code."""
-    root = tmp_path_factory.mktemp("pseudo")
-    _tools().pseudo(str(root), "fr")
-    return root
-
-
-def _clear():
-    for obj in vars(i18n).values():
-        if callable(getattr(obj, "cache_clear", None)):
-            obj.cache_clear()
-
-
-@pytest.fixture
-def pseudo(pseudo_dir, monkeypatch):
-    monkeypatch.setattr(i18n, "LOCALE_DIR", pseudo_dir)
-    _clear()
-    i18n.use("fr")
-    yield
-    i18n.use(i18n.SOURCE)
-    monkeypatch.undo()
-    _clear()
 
 
 def _records(url: str) -> set[str]:

@@ -118,6 +118,44 @@ def page(browser):
     context.close()
 
 
+def words_in(code: str, message: str) -> str:
+    """``message`` as the catalogue of ``code`` has it (what a page speaking ``code`` shows)."""
+    from metrics import i18n
+
+    before = i18n.current()
+    i18n.use(code)
+    try:
+        return i18n._(message)
+    finally:
+        i18n.use(before)
+
+
+@contextlib.contextmanager
+def browser_in(browser, tag: str):
+    """A page of a new browser whose language is ``tag`` ('es-ES'); closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=tag,
+                                  extra_http_headers={"Accept-Language": tag})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def sign_in_any(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in whatever language the sign-in page speaks (its first text box, its password box);
+    returns once the signed-in run has ended."""
+    page.goto(base)
+    secret = page.locator("input[type='password']")
+    expect(secret).to_be_visible()
+    page.locator("[data-testid='stTextInput'] input").first.fill(username)
+    secret.fill(password)
+    secret.press("Enter")
+    expect(secret).to_have_count(0)
+    idle(page)
+
+
 def sign_in(page, base: str, username: str, password: str = PASSWORD) -> None:
     """Sign in through the form as a person would."""
     page.goto(base)

@@ -4,49 +4,22 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from metrics import i18n
-from tests.e2e.conftest import PASSWORD, idle
+from tests.e2e.conftest import browser_in, idle, pick, sign_in_any, words_in
 
 CASE = "Mechanical seals maker (case study, India)"
 
 
-def _in(code, message):
-    i18n.use(code)
-    try:
-        return i18n._(message)
-    finally:
-        i18n.use("en")
-
-
-def _ticks(page, chart) -> list[str]:
-    return chart.locator(".xtick text").evaluate_all("els => els.map(e => e.textContent)")
-
-
 def test_a_spanish_session_reads_month_ticks_in_spanish(browser, app_url, tmp_path):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="es-ES",
-                                  extra_http_headers={"Accept-Language": "es-ES"})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        page.goto(app_url)
-        page.locator("[data-testid='stTextInput'] input").first.fill("demo-admin")
-        page.locator("input[type='password']").fill(PASSWORD)
-        page.locator("input[type='password']").press("Enter")
-        expect(page.locator("input[type='password']")).to_have_count(0)
-        idle(page)
-        page.get_by_role("link", name=_in("es", "Enterprise report")).click()
-        box = page.locator("[data-testid='stSidebar']").get_by_role("combobox").last  # the enterprise picker
-        box.click()
-        page.keyboard.type(CASE)
-        page.get_by_role("option", name=CASE, exact=True).click()
+    with browser_in(browser, "es-ES") as page:
+        sign_in_any(page, app_url, "demo-admin")
+        page.get_by_role("link", name=words_in("es", "Enterprise report")).click()
+        pick(page, page.locator("[data-testid='stSidebar']"), words_in("es", "Enterprise"), CASE)
         expect(page.get_by_role("heading", name=CASE)).to_be_visible()
         chart = page.locator("[data-testid='stPlotlyChart']").first
         expect(chart.locator(".xtick text").first).to_be_visible()
         idle(page)
         chart.screenshot(path=tmp_path / "stage-chart-es.png")
-        ticks = _ticks(page, chart)
+        ticks = chart.locator(".xtick text").evaluate_all("els => els.map(e => e.textContent)")
         months = {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"}
         assert any(t.split()[0] in months for t in ticks), ticks
         assert not any(t.split()[0] in {"Jan", "Apr", "Aug", "Dec"} for t in ticks), ticks
-    finally:
-        context.close()

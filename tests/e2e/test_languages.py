@@ -17,7 +17,7 @@ from babel.messages import pofile
 from playwright.sync_api import expect
 
 from metrics import i18n
-from tests.e2e.conftest import PASSWORD, demo_database, idle, serve
+from tests.e2e.conftest import browser_in, demo_database, idle, serve, sign_in_any, words_in
 from tools import i18n as tool
 
 BROWSER_TAGS = {"es": "es-ES", "fr": "fr-FR", "zh_Hans": "zh-CN", "vi": "vi-VN", "id": "id-ID"}
@@ -123,33 +123,14 @@ def _english_left(lines, patterns, typed) -> list[str]:
     return found
 
 
-def _sign_in(page, base, username, code):
-    page.goto(base)
-    password = page.locator("input[type='password']")
-    expect(password).to_be_visible()
-    i18n.use(code)
-    try:
-        expect(page.get_by_role("button", name=i18n._("Sign in"), exact=True)).to_be_visible()
-    finally:
-        i18n.use("en")
-    page.locator("[data-testid='stTextInput'] input").first.fill(username)
-    password.fill(PASSWORD)
-    password.press("Enter")
-    expect(password).to_have_count(0)
-    idle(page)
-
-
 @pytest.mark.parametrize("role", ["admin", "trainer"])
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_page_speaks_the_language(browser, served, template, tmp_path, code, role):
     base, typed = served
     patterns = _english_patterns(template, code)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=BROWSER_TAGS.get(code, code),
-                                  extra_http_headers={"Accept-Language": BROWSER_TAGS.get(code, code)})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        _sign_in(page, base, f"demo-{role}", code)
+    with browser_in(browser, BROWSER_TAGS.get(code, code)) as page:
+        sign_in_any(page, base, f"demo-{role}")
+        expect(page.get_by_role("button", name=words_in(code, "Sign out"))).to_be_visible()
         links = page.locator("[data-testid='stSidebarNavLink']")
         count = links.count()
         assert count >= (13 if role == "admin" else 6)
@@ -157,12 +138,11 @@ def test_every_page_speaks_the_language(browser, served, template, tmp_path, cod
         for i in range(count):
             links.nth(i).click()
             idle(page)
-            if page.locator("[data-testid='stPlotlyChart']").count():
-                expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+            # every chart shown (not those in a tab not open) drawn before its words are read
+            page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                .filter(e => e.offsetParent !== null).every(e => e.querySelector('.main-svg'))""")
             page.screenshot(path=tmp_path / f"{code}-{role}-{i:02d}.png", full_page=True)
             assert page.locator("[data-testid='stException']").count() == 0, f"page {i} shows an exception"
             if found := _english_left(_shown_lines(page), patterns, typed):
                 left[f"page {i} ({links.nth(i).inner_text().splitlines()[-1]})"] = found
         assert not left, f"{code}, {role}: English left on {len(left)} pages (screenshots in {tmp_path}): {left}"
-    finally:
-        context.close()

@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, demo_database, idle, serve
+from tests.e2e.conftest import PASSWORD, browser_in, demo_database, idle, serve
 from tools import i18n as tool
 
 #: the administrator's navigation, as the catalogue names its pages, and how each page's title begins
@@ -53,11 +53,7 @@ def test_every_page_speaks_the_session_language_in_the_browser(browser, tmp_path
     monkeypatch.setenv("SCORE_LOCALE_DIR", str(pseudo))  # read by the server's metrics.i18n
     url = demo_database(tmp_path)
     with serve(url) as base:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
-                                      extra_http_headers={"Accept-Language": "fr-FR"})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        try:
+        with browser_in(browser, "fr-FR") as page:
             page.goto(base)
             expect(page.get_by_role("heading", name="⟦SCORE4Climate tracker⟧")).to_be_visible()
             page.get_by_role("textbox", name="⟦User name⟧").fill("demo-admin")
@@ -80,5 +76,4 @@ def test_every_page_speaks_the_session_language_in_the_browser(browser, tmp_path
                 if bare := _bare(page):
                     found[name] = bare
             assert found == {}, found
-        finally:
-            context.close()
+

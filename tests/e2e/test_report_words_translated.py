@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, demo_database, idle, serve
+from tests.e2e.conftest import browser_in, demo_database, idle, serve, sign_in_any
 from tools import i18n as tool
 
 CASE = "Mechanical seals maker (case study, India)"
@@ -19,17 +19,8 @@ def test_the_report_draws_its_chart_and_table_words_in_the_session_language(brow
     monkeypatch.setenv("SCORE_LOCALE_DIR", str(pseudo))  # read by the server's metrics.i18n
     url = demo_database(tmp_path)
     with serve(url) as base:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
-                                      extra_http_headers={"Accept-Language": "fr-FR"})
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        try:
-            page.goto(base)
-            page.locator("[data-testid='stTextInput'] input").first.fill("demo-admin")
-            page.locator("input[type='password']").fill(PASSWORD)
-            page.locator("input[type='password']").press("Enter")
-            expect(page.locator("input[type='password']")).to_have_count(0)
-            idle(page)
+        with browser_in(browser, "fr-FR") as page:
+            sign_in_any(page, base, "demo-admin")
             page.get_by_role("link", name=re.compile("Enterprise report")).click()
             box = page.locator("[data-testid='stSidebar']").get_by_role("combobox").last  # the enterprise picker
             box.click()
@@ -57,5 +48,4 @@ def test_the_report_draws_its_chart_and_table_words_in_the_session_language(brow
             cells = table.locator("td").evaluate_all("els => els.map(e => e.textContent.trim())")
             assert "⟦relative change⟧" in heads and "⟦latest follow-up⟧" in heads, heads
             assert "⟦Energy⟧" in cells and "Energy" not in cells, cells
-        finally:
-            context.close()
+

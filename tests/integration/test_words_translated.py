@@ -13,32 +13,8 @@ import pytest
 
 import metrics
 from metrics import i18n
-from tools import i18n as tool
 from tracker import access, auth, charts, countries, db, delivery, delivery_charts, entry, errors, tables
 from tracker.db import session_scope
-
-
-@pytest.fixture(scope="module")
-def pseudo_dir(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pseudo")
-    tool.pseudo(str(root))
-    return root
-
-
-def _clear():
-    for obj in vars(i18n).values():
-        if callable(getattr(obj, "cache_clear", None)):
-            obj.cache_clear()
-
-
-@pytest.fixture
-def pseudo(pseudo_dir, monkeypatch):
-    monkeypatch.setattr(i18n, "LOCALE_DIR", pseudo_dir)
-    _clear()
-    i18n.use("fr")
-    yield
-    i18n.use("en")
-    _clear()
 
 
 def _changes():

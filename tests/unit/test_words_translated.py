@@ -11,31 +11,6 @@ import pytest
 import metrics
 from metrics import i18n, labels
 from metrics.frames import REPEAT, is_repeat, repeat_reason
-from tools import i18n as tool
-
-
-@pytest.fixture(scope="module")
-def pseudo_dir(tmp_path_factory):
-    """A catalogue 'fr' whose every entry reads ⟦English⟧ (tools/i18n.py pseudo)."""
-    root = tmp_path_factory.mktemp("pseudo")
-    tool.pseudo(str(root))
-    return root
-
-
-def _clear():
-    for obj in vars(i18n).values():
-        if callable(getattr(obj, "cache_clear", None)):
-            obj.cache_clear()
-
-
-@pytest.fixture
-def pseudo(pseudo_dir, monkeypatch):
-    monkeypatch.setattr(i18n, "LOCALE_DIR", pseudo_dir)
-    _clear()
-    i18n.use("fr")
-    yield
-    i18n.use("en")
-    _clear()
 
 
 def test_labels_read_in_the_run_language(pseudo):
