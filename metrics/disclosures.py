@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from metrics import formatting
 from metrics.i18n import N_, _
 from metrics.impacts import emissions_frame, fuel_table
 from metrics.indicators import DAYS_PER_YEAR, HAZARDOUS_PREFIX, WATER_SOURCES
@@ -221,7 +222,7 @@ def enterprise_datapoints(df: pd.DataFrame, factor_set: str) -> pd.DataFrame:
     (``metrics.to_canonical``): ``value`` in ``unit``, NaN where not collected; ``period`` its reporting period;
     ``method`` how it is made (``factor_set`` named where factors are used); ``enterprises`` 1."""
     f = _figures(df)
-    period = _("{start} to {end}").format(start=f"{f['start']:%Y-%m-%d}", end=f"{f['end']:%Y-%m-%d}") if f \
+    period = _("{start} to {end}").format(start=formatting.day(f['start']), end=formatting.day(f['end'])) if f \
         else _("no figures entered")
     rows = []
     for key, standard, ref, name, unit in DATAPOINTS:

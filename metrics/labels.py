@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from metrics.i18n import N_, _, ngettext
+from metrics.i18n import N_, SOURCE, _, current, ngettext
 from metrics.indicators import HAZARDOUS_PREFIX, INDICATORS, WASTE_DESTINATIONS, WATER_SOURCES, fuels
 from metrics.normalise import NORMALISED
 
@@ -367,9 +367,13 @@ def _missing(v) -> bool:
 def _dates(series: pd.Series) -> pd.Series:
     """Dates without a time of midnight ('2023-01-01', not '2023-01-01 00:00:00')."""
     values = pd.to_datetime(series, errors="coerce")
-    if values.notna().any() and (values.dropna() != values.dropna().dt.normalize()).any():
-        return values.dt.strftime("%Y-%m-%d %H:%M").fillna("")
-    return values.dt.strftime("%Y-%m-%d").fillna("")
+    timed = values.notna().any() and (values.dropna() != values.dropna().dt.normalize()).any()
+    if current() != SOURCE:  # the locale's order and month names, once per distinct date
+        from metrics.formatting import day
+
+        shown = {v: day(v) + (f" {v:%H:%M}" if timed else "") for v in values.dropna().unique()}
+        return values.map(shown).fillna("")
+    return values.dt.strftime("%Y-%m-%d %H:%M" if timed else "%Y-%m-%d").fillna("")
 
 
 def _is_dates(series: pd.Series) -> bool:

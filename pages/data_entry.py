@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics import labels
+from metrics import formatting, labels
 from metrics.i18n import N_, _, ngettext, pgettext
 from tracker import entry, errors, measurements
 from tracker import io as tio
@@ -89,8 +89,8 @@ def render() -> None:
                               key=f"{k}_confirm")
         saved = st.form_submit_button(_("Save for {name}").format(name=name), type="primary")
 
-    period = dict(name=name, phase=labels.phase_label(phase), start=f"{start:%Y-%m-%d}" if start else "",
-                  end=f"{end:%Y-%m-%d}" if end else "")  # for the message after a save
+    period = dict(name=name, phase=labels.phase_label(phase), start=formatting.day(start) if start else "",
+                  end=formatting.day(end) if end else "")  # for the message after a save
     if saved:
         check = entry.check_form(ent, phase, start, end, entries, history)
         for key, reasons in check.problems.items():
@@ -117,8 +117,8 @@ def render() -> None:
             with st.form(f"{k}_delete_period"):
                 period_names = {i: ngettext("{phase} {start} to {end} ({n} figures)",
                                             "{phase} {start} to {end} ({n} figures)", int(r.figures)).format(
-                    phase=labels.phase_label(r.phase), start=f"{r.period_start:%Y-%m-%d}",
-                    end=f"{r.period_end:%Y-%m-%d}",
+                    phase=labels.phase_label(r.phase), start=formatting.day(r.period_start),
+                    end=formatting.day(r.period_end),
                     n=r.figures) for i, r in enumerate(periods.itertuples())}
                 c1, c2, c3 = st.columns([3, 1, 1])
                 pick = c1.selectbox(_("Delete a period entered by mistake (wrong dates or phase)"), list(period_names),

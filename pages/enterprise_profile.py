@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import labels
+from metrics import formatting, labels
 from metrics.i18n import _
 from metrics.targets import TARGET_BASES, TARGET_INDICATORS
 from tracker import activities, enterprises, errors, tables, targets
@@ -104,7 +104,7 @@ def render() -> None:
     if not trainings.empty:
         st.markdown(_("**Correct or delete a recorded module**"))
         records = {int(r.id): _("{module} ({start})").format(module=labels.module_label(r.module),
-                                                             start=f"{r.start_date:%Y-%m-%d}")
+                                                             start=formatting.day(r.start_date))
                    if r.start_date else labels.module_label(r.module) for r in trainings.itertuples()}
         tid = st.selectbox(_("Recorded module"), list(records), format_func=records.get,
                            key=f"training_edit_pick_{enterprise_id}")

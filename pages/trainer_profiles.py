@@ -2,7 +2,7 @@
 for a trainer."""
 import streamlit as st
 
-from metrics import labels
+from metrics import formatting, labels
 from metrics.i18n import N_, _, ngettext
 from tracker import errors, trainers
 from tracker.activities import MODULES
@@ -28,7 +28,7 @@ def _status(value: str) -> str:
 
 
 def _day(value) -> str:
-    return "–" if value is None or value != value else f"{value:%Y-%m-%d}"
+    return "–" if value is None or value != value else formatting.day(value)
 
 
 def _toe(profile: dict) -> None:

@@ -7,8 +7,8 @@ when it runs, so that ``--help`` and a mistyped command answer at once.
 
 Its messages and help are in the language of the environment (SCORE_LANGUAGE, else gettext's LANGUAGE, LC_ALL,
 LC_MESSAGES, LANG: ``fr_FR.UTF-8`` reads French), English where that is not a supported language; so are the files
-it writes (the template's Instructions sheet). argparse's own words (``usage:``, ``options:``) stay English: Python
-ships no catalogue for them.
+it writes (the template's Instructions sheet), and argparse's own words (``usage:``, ``options``, its errors), which
+Python ships no catalogue for: they are in ours (:data:`ARGPARSE_WORDS`) and argparse reads them through it.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import os
 import sys
 
 from metrics import i18n
-from metrics.i18n import _
+from metrics.i18n import N_, _
 from tracker.config import database_url
 from tracker.models import ROLES
 
@@ -27,12 +27,27 @@ class CliError(Exception):
     """A failure to report plainly and exit 1."""
 
 
+#: argparse's own words, as argparse 3.11 writes them (its %-placeholders kept), for the catalogues
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"), N_("unrecognized arguments: %s"),
+    N_("not allowed with argument %s"), N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"), N_("expected one argument"), N_("expected at most one argument"),
+    N_("expected at least one argument"), N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+# argparse looks its words up through gettext's functions, bound in its module: ours instead
+argparse._ = i18n._
+argparse.ngettext = i18n.ngettext
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a command line it cannot read exits 1 like every other bad input."""
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(1, f"{self.prog}: error: {message}\n")
+        self.exit(1, _("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message})
 
 
 #: the engines a command opened, closed when it ends (main may run many commands in one process)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 import metrics
-from metrics import numbers
+from metrics import formatting, numbers
 from metrics.frames import is_repeat
 from metrics.i18n import N_, _, current
 from metrics.labels import carrier_label
@@ -120,13 +120,14 @@ def sequence_warning(phase: str, start: dt.date, end: dt.date, history: pd.DataF
         first = h.iloc[int(starts.to_numpy().argmin())]
         return _("This baseline is dated after follow-up figures (the first follow-up runs from {start} to {end}). "
                  "A baseline is the period before the training: check the phase and the dates.").format(
-            start=f"{pd.Timestamp(first['period_start']):%Y-%m-%d}",
-            end=f"{pd.Timestamp(first['period_end']):%Y-%m-%d}")
+            start=formatting.day(pd.Timestamp(first['period_start'])),
+            end=formatting.day(pd.Timestamp(first['period_end'])))
     if phase == "follow-up" and (ends >= pd.Timestamp(start)).any():
         last = h.iloc[int(ends.to_numpy().argmax())]
         return _("This follow-up is dated before the end of the baseline (the baseline runs from {start} to {end}). "
                  "A follow-up is a period after the training: check the phase and the dates.").format(
-            start=f"{pd.Timestamp(last['period_start']):%Y-%m-%d}", end=f"{pd.Timestamp(last['period_end']):%Y-%m-%d}")
+            start=formatting.day(pd.Timestamp(last['period_start'])),
+            end=formatting.day(pd.Timestamp(last['period_end'])))
     return None
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import metrics
+from metrics import formatting
 from metrics.i18n import _
 from tracker import audit
 from tracker.access import require_enterprise
@@ -83,7 +84,7 @@ def check_after_baseline(session: Session, enterprise_id: int, target_date: dt.d
     start = session.execute(select(_baseline_end(enterprise_id))).scalar()
     if start is not None and target_date <= start:
         raise ValueError(_("The target date must come after the end of the baseline ({start}).").format(
-            start=f"{start:%Y-%m-%d}"))
+            start=formatting.day(start)))
 
 
 def _baseline_end(enterprise_id: int):

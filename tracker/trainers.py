@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from metrics import formatting
 from metrics.i18n import _, ngettext
 from metrics.labels import module_label
 from tracker import audit, lengths, partners
@@ -53,7 +54,7 @@ def check_profile(*, status: str, tot_date: dt.date | None = None, recommended_b
     for label, day in (("ToT", tot_date), ("recommendation", recommended_on), ("certification", certified_on)):
         if day is not None and day > today:
             raise ValueError(_("The {label} date {day} is in the future.").format(
-                label=label, day=f"{day:%Y-%m-%d}"))
+                label=label, day=formatting.day(day)))
     if status == "candidate" and (recommended_by or recommended_on or certified_on):
         raise ValueError(_("A candidate has no recommendation or certification yet: choose the status recommended or "
                            "certified, or clear them."))
@@ -142,7 +143,7 @@ def path_advice(profile: dict, toe: pd.DataFrame) -> list[str]:
         if len(early):
             advice.append(ngettext("{n} module(s) delivered before the ToT ({date}).",
                                    "{n} module(s) delivered before the ToT ({date}).", len(early)).format(
-                n=len(early), date=f"{profile['tot_date']:%Y-%m-%d}"))
+                n=len(early), date=formatting.day(profile['tot_date'])))
     listed = set(profile["modules"])
     other = sorted(set(toe["module"]) - listed) if listed else []
     if other:

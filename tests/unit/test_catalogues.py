@@ -35,7 +35,10 @@ def _forms(value) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
-def _fields(text: str) -> set[str]:
+def _fields(text: str) -> set[str] | list[str]:
+    """A message's placeholders: its {names}, or (argparse's words) its %-placeholders in order."""
+    if re.search(r"%(\(\w+\))?[sr]", text):
+        return sorted(re.findall(r"%(?:\(\w+\))?[sr]", text))
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
 
 

@@ -130,3 +130,19 @@ def test_dates_with_month_names_in_the_locale(locale, day, month):
     i18n.use(locale)
     assert formatting.date_words(dt.date(2023, 5, 15)) == day
     assert formatting.month(dt.date(2024, 3, 1)) == month
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", ["2025-03-31", "2024-12-01"]), ("es", ["31 mar 2025", "1 dic 2024"]),
+    ("zh_Hans", ["2025年3月31日", "2024年12月1日"]),
+])
+def test_table_dates_in_the_locale(locale, expected):
+    """A table's dates (stored periods, trainers' dates) in the locale's order and month names;
+    English keeps the files' YYYY-MM-DD."""
+    import pandas as pd
+
+    from metrics import labels
+
+    i18n.use(locale)
+    table = labels.people_table(pd.DataFrame({"period_end": pd.to_datetime(["2025-03-31", "2024-12-01"])}))
+    assert table.iloc[:, 0].tolist() == expected
