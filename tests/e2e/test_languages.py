@@ -136,13 +136,20 @@ def test_every_page_speaks_the_language(browser, served, template, tmp_path, cod
         assert count >= (13 if role == "admin" else 6)
         left = {}
         for i in range(count):
-            links.nth(i).click()
+            link = links.nth(i)
+            path = link.get_attribute("href").rstrip("/").rsplit("/", 1)[-1]
+            link.click()
+            if i:  # the page of this link is drawn (its heading), and its run has ended
+                page.wait_for_url(lambda url, path=path: url.rstrip("/").endswith(path))
+            expect(page.locator("[data-testid='stMain'] h1").first).to_be_visible()
             idle(page)
             # every chart shown (not those in a tab not open) drawn before its words are read
             page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                 .filter(e => e.offsetParent !== null).every(e => e.querySelector('.main-svg'))""")
             page.screenshot(path=tmp_path / f"{code}-{role}-{i:02d}.png", full_page=True)
             assert page.locator("[data-testid='stException']").count() == 0, f"page {i} shows an exception"
-            if found := _english_left(_shown_lines(page), patterns, typed):
+            lines = _shown_lines(page)
+            assert len(lines) >= 10, f"page {i} shows almost nothing: {lines}"  # read a page drawn, not one emptied
+            if found := _english_left(lines, patterns, typed):
                 left[f"page {i} ({links.nth(i).inner_text().splitlines()[-1]})"] = found
         assert not left, f"{code}, {role}: English left on {len(left)} pages (screenshots in {tmp_path}): {left}"
