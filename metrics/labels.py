@@ -124,6 +124,7 @@ UNIT_LABELS = {"short_ton": N_("short ton"), "dimensionless": N_("fraction"), "p
 
 #: table columns, named as the forms and pages name them
 COLUMN_LABELS = {
+    "certified_on": N_("Certified on"), "recommended_on": N_("Recommended on"), "recommended_by": N_("Recommended by"),
     "enterprise": N_("Enterprise"), "name": N_("Name"), "country": N_("Country"), "sector": N_("Sector or cluster"),
     "size": N_("Size"), "partner": N_("Implementation partner"), "cluster": N_("Cluster"), "synthetic": N_("Synthetic"),
     "period_start": N_("Period start"), "period_end": N_("Period end"), "phase": N_("Phase"), "stage": N_("Stage"),
