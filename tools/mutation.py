@@ -12,10 +12,11 @@ lists them) and runs tests/integration on DuckDB only (`-k "not postgresql"`). m
 settings from the setup.cfg of the folder it runs in and writes to that folder's mutants/, so
 mutmut makes these mutants in a working copy, mutants-tracker/ (ignored by git): links to the code,
 tests and data of the repository, and tools/mutation-tracker.cfg as its setup.cfg. mutmut only
-makes them: tools/mutation_runner.py runs each one against the integration test files that reach
-its module (by import), with -x and a timeout (`--timeout`, 900 s), skipping mutmut's two full
-passes over the tests (over an hour on two shared cores). Its equivalent mutants are listed in
-tests/integration/EQUIVALENT_MUTANTS.md; the other options work the same way on it.
+makes them: tools/mutation_runner.py runs one stats pass over the integration test files that assert
+the figures of the sampled modules (which test calls which mutated function; the clean run too), then
+each mutant against only the tests that called its function, with -x and a timeout (`--timeout`,
+600 s), skipping mutmut's two full passes over the tests (over an hour on two shared cores). Its
+equivalent mutants are listed in tests/integration/EQUIVALENT_MUTANTS.md; the other options work the same way on it.
 
 One worker process (the machine is shared). mutmut's own output goes to mutants/mutmut-run.log;
 the diff of every mutant that was not killed goes to mutants/survivors.txt. The last line is
@@ -70,7 +71,8 @@ class Target:
 METRICS = Target("metrics", ROOT, ROOT / "tests" / "unit" / "EQUIVALENT_MUTANTS.md")
 TRACKER = Target("tracker", ROOT / "mutants-tracker", ROOT / "tests" / "integration" / "EQUIVALENT_MUTANTS.md")
 #: what the tracker run's working copy links to (a link to a folder is copied as a folder by mutmut)
-TRACKER_LINKS = ("tracker", "metrics", "tests", "data", "alembic.ini", "METHODS.md", "README.md", "pytest.ini")
+TRACKER_LINKS = ("tracker", "metrics", "tests", "data", "locale", "tools", "alembic.ini", "METHODS.md", "README.md",
+                 "pytest.ini", "babel.cfg")
 TARGET = METRICS
 
 KILLED = {1, 3}  # a test failed (3: pytest's internal error, also caused by the mutant)
@@ -171,26 +173,30 @@ def table_row(name: str, why: str = "(why it is equivalent)") -> str:
     return f"| `{function}` | `{line.replace('|', chr(92) + '|')}` | {why} |"
 
 
-def run_own(names: list[str], timeout: float) -> int:
-    """The tracker run: each mutant against the integration test files that reach its module
-    (tools/mutation_runner.py), without mutmut's two full passes over the tests."""
+def run_own(names: list[str], timeout: float, most: int = 0) -> int:
+    """Run the mutants through tools/mutation_runner.py, without mutmut's two passes over the tests: tracker/'s
+    against the integration tests that called the mutated function in the runner's stats pass, metrics/'s
+    (--quick) against the unit test files that mutmut's last stats name."""
     import mutation_runner
 
     log = TARGET.mutants / "runner.log"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill PID` stops the mutant's pytest too
-    if TARGET is METRICS:  # --quick: the unit test files that mutmut's stats found calling the function
-        print(f"{len(names)} mutants to run, one at a time, each with -x against the unit test files that call its "
-              f"function (mutmut's stats) and those with new tests; the log: {log.relative_to(ROOT)}", flush=True)
-        mutation_runner.run(names, TARGET.mutants, mutation_runner.unit_map(TARGET.mutants, names), timeout, log,
-                            extra=("--confcutdir=tests/unit",))
-        return 0
-    modules = sorted({n.split(".")[1] for n in names})
-    files = mutation_runner.test_map(ROOT, modules)
-    for module in modules:
-        print(f"tracker/{module}.py: {' '.join(Path(f).stem for f in files[module])}", flush=True)
-    print(f"{len(names)} mutants to run, one at a time, each with -x, DuckDB only and a timeout of {timeout:.0f} s; "
-          f"the log: {log.relative_to(ROOT)}", flush=True)
-    mutation_runner.run(names, TARGET.mutants, files, timeout, log)
+    with log.open("a", encoding="utf-8") as fh:
+        if TARGET is METRICS:  # --quick: the unit test files that mutmut's stats found calling the function
+            print(f"{len(names)} mutants to run, one at a time, each with -x against the unit test files that call "
+                  f"its function (mutmut's stats) and those with new tests; the log: {log.relative_to(ROOT)}",
+                  flush=True)
+            mutation_runner.run(names, TARGET.mutants, mutation_runner.unit_map(TARGET.mutants, names), timeout, fh,
+                                extra=("--ignore=tests/unit/test_catalogues.py",))
+            return 0
+        modules = sorted({n.split(".")[1] for n in names})
+        files = mutation_runner.test_files(modules)
+        tests = mutation_runner.stats(TARGET.mutants, files, fh, timeout)
+        selected = mutation_runner.tracker_tests(tests, names, most)
+        print(f"{len(names)} mutants to run, one at a time, each with -x against the tests of {len(files)} files "
+              f"that called its function in the stats pass ({len(tests)} tests, DuckDB only; the {most or 'all'} "
+              f"quickest at most), a timeout of {timeout:.0f} s; the log: {log.relative_to(ROOT)}", flush=True)
+        mutation_runner.run(names, TARGET.mutants, selected, timeout, fh)
     return 0
 
 
@@ -291,8 +297,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true",
                         help="print the last score without running (with --sample: that sample's, so far)")
     parser.add_argument("--seed", type=int, default=19, help="the seed of --sample (default 19)")
-    parser.add_argument("--timeout", type=float, default=900,
-                        help="with --tracker: seconds a mutant's tests may take before it counts as a timeout")
+    parser.add_argument("--timeout", type=float, default=600,
+                        help="with --tracker or --quick: seconds a mutant's tests may take before it counts as a "
+                             "timeout (not killed)")
+    parser.add_argument("--most-tests", type=int, default=12, metavar="N",
+                        help="with --tracker: run each mutant against the N quickest tests that call its function at "
+                             "most (0: all of them; default 12)")
     parser.add_argument("--quick", action="store_true",
                         help="metrics/ with --sample or --again: run the mutants not killed through "
                              "tools/mutation_runner.py (the test files mutmut's last stats name, and new tests), "
@@ -319,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             listed, keys = listed_equivalent(), _keys(n for n in todo if codes[n] is not None)
             todo = [n for n in todo if codes[n] is None or keys[n] not in listed]
         own = TARGET is TRACKER or args.quick
-        code = (run_own(todo, args.timeout) if own else run_mutmut(todo)) if todo else 0
+        code = (run_own(todo, args.timeout, args.most_tests) if own else run_mutmut(todo)) if todo else 0
         if code != 0:
             print(f"mutmut exited with {code}: see {TARGET.mutants.relative_to(ROOT)}/mutmut-run.log")
         return report(chosen) or (1 if code else 0)
@@ -334,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         if not names:
             generate()
             names = sorted(results(), key=_natural)
-        run_own(names, args.timeout)
+        run_own(names, args.timeout, args.most_tests)
         return report()
     code = run_mutmut(names)
     if code != 0:

@@ -1,22 +1,26 @@
-"""Run mutants of tracker/ one at a time against the integration tests that reach the mutated module.
+"""Run mutants of tracker/ one at a time against the integration tests that call the mutated function.
 
 mutmut runs every test file twice over before the first mutant (once to record which test calls which
 function, once clean) and then, per mutant, every test that called the function: over an hour on two
-shared cores for tests/integration. This runner skips both passes. It uses the mutants mutmut made
-(mutants-tracker/mutants/, each function a trampoline that calls the mutant named in MUTANT_UNDER_TEST)
-and, for each mutant, runs pytest once, in that folder, with
+shared cores for tests/integration. This runner uses the mutants mutmut made (mutants-tracker/mutants/,
+each function a trampoline that calls the mutant named in MUTANT_UNDER_TEST) and
 
-- only the integration test files that import the mutated module or a module that imports it (the
-  closure over tracker/'s imports, computed once from the source with ast), the files importing the
-  module itself first; tests/integration/test_access.py (the role matrix, 177 tests) is left out;
-- DuckDB only (``-k "not postgresql"``), ``-x`` (the first failure kills the mutant), and a timeout.
+- runs one pass, the stats pass, over the integration test files that assert the figures of the mutated
+  modules (``FOCUS``; DuckDB only, ``-k "not postgresql"``) with ``MUTANT_UNDER_TEST=stats``: every
+  trampoline calls the original and records its name (tools/mutation_stats.py, a pytest plugin), so the
+  pass is also the clean run (a test failing there stops the run: it would "kill" every mutant); its
+  result, mutants/runner-stats.json, is reused for every test file unchanged since (a file changed or
+  added is run again);
+- then runs each mutant once, in that folder, against only the tests that called its function in the
+  stats pass, the quickest first, with ``-x`` (the first failure kills it) and a timeout. A mutant of a
+  function that none of those tests calls is not run ("no tests": not killed).
 
 The exit code is stored in mutmut's .meta file of the mutated module, as mutmut stores its own, so
 ``python tools/mutation.py --tracker --report`` reads either.
 """
 from __future__ import annotations
 
-import ast
+import hashlib
 import json
 import os
 import re
@@ -25,59 +29,87 @@ import sys
 import time
 from pathlib import Path
 
-#: left out of every selection: the access matrix (who may call what), not a figure test
-LEFT_OUT = {"test_access.py"}
-#: the modules through which a figure travels (the mutated ones and those that read their figures): a test
-#: reaches a mutated module when it imports it or one of these that imports it, directly or through others
-#: of these (not through measurements, io or cli, which nearly every test imports)
-FIGURE_PATH = {"report", "tables", "summary", "overview", "published", "disclosure", "handover", "statements",
-               "avoided", "disclosures", "delivery", "targets"}
+#: the integration test files that assert the figures of each mutated module (what a person reads in the report,
+#: its tables and hand-over files, the summary rows, the overview's aggregates and suppression); the stats pass
+#: runs their union once, and each mutant then runs the tests of it that called the mutated function
+FOCUS = {
+    "report": ["test_tracker_texts", "test_report_periods", "test_one_path", "test_normalised", "test_optional_inputs",
+               "test_targets", "test_regression_overview"],
+    "tables": ["test_tracker_texts", "test_one_path", "test_normalised", "test_report_periods", "test_handover",
+               "test_statements"],
+    "summary": ["test_summary_scopes", "test_overview", "test_overview_quality", "test_one_path"],
+    "overview": ["test_tracker_texts", "test_overview", "test_overview_quality", "test_regression_overview",
+                 "test_clusters", "test_summary_scopes", "test_disclosures", "test_delivery", "test_one_path",
+                 "test_targets"],
+    "published": ["test_overview", "test_disclosures", "test_delivery", "test_clusters", "test_targets",
+                  "test_one_path", "test_normalised"],
+    "disclosure": ["test_disclosure", "test_overview"],
+    "handover": ["test_tracker_texts", "test_handover", "test_file_languages", "test_report_periods", "test_one_path",
+                 "test_normalised", "test_optional_inputs"],
+}
 #: a mutant whose tests ran past the timeout: on a loaded machine that is often slowness, not a mutant that
 #: loops, so it is not counted as killed (mutmut's own timeout codes are); `--again` runs it again
 TIMEOUT_CODE = 124
+#: mutmut's code for a mutant that no test reaches ("no tests": not killed)
+NO_TESTS = 33
+HERE = Path(__file__).resolve().parent
+#: left out of the metrics/ run (setup.cfg): the catalogues against the words of all the code, not a figure
+UNIT_LEFT_OUT = {"test_catalogues.py"}
 
 
-def tracker_imports(root: Path) -> dict[str, set[str]]:
-    """tracker module -> the tracker modules it imports (``from tracker import x``, ``from tracker.x import``,
-    ``from . import x``, ``import tracker.x``), read from the source."""
-    out = {}
-    for path in sorted((root / "tracker").glob("*.py")):
-        out[path.stem] = _imported(path)
+def test_files(modules: list[str]) -> list[str]:
+    """The integration test files of the stats pass for these mutated modules, each once."""
+    out: list[str] = []
+    for module in modules:
+        out += [f"tests/integration/{f}.py" for f in FOCUS.get(module, []) if f"tests/integration/{f}.py" not in out]
     return out
 
 
-def _imported(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            if node.module == "tracker" or (node.level == 1 and node.module is None):
-                found.update(alias.name for alias in node.names)
-            elif node.module and node.module.startswith("tracker."):
-                found.add(node.module.split(".")[1])
-            elif node.level == 1 and node.module:
-                found.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("tracker."))
-    return found
+def stats(cwd: Path, files: list[str], log, timeout: float) -> dict[str, dict]:
+    """nodeid -> {"functions": the mutated functions the test called, "seconds": its duration}, over ``files``,
+    from the stats pass (cwd/runner-stats.json, rerun for the files changed since). Raises when a test
+    fails on the original code."""
+    path = cwd / "runner-stats.json"
+    saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"files": {}, "tests": {}}
+    digest = {f: hashlib.sha256((cwd / f).read_bytes()).hexdigest() for f in files}
+    todo = [f for f in files if saved["files"].get(f) != digest[f]]
+    if todo:
+        out = cwd / "runner-stats.part.json"
+        out.unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "mutation_stats",
+               "-k", "not postgresql", *todo]
+        env = {**os.environ, "MUTANT_UNDER_TEST": "stats", "MUTATION_STATS_OUT": str(out),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+        started = time.monotonic()
+        line = f"stats pass (the clean run) over {len(todo)} test files: {' '.join(Path(f).stem for f in todo)}"
+        print(line, flush=True)
+        log.write(line + "\n")
+        done = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=timeout * len(todo))
+        tail = done.stdout.strip().splitlines()[-1:]
+        line = f"stats pass: exit {done.returncode} in {time.monotonic() - started:.0f} s: {' '.join(tail)}"
+        print(line, flush=True)
+        log.write(line + "\n")
+        part = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"tests": {}, "failed": ["?"]}
+        if done.returncode != 0 or part["failed"]:
+            log.write(done.stdout)
+            raise SystemExit(f"the tests fail on the original code ({', '.join(part['failed'])}): no mutant is "
+                             "scored; see the log")
+        saved["tests"] = {t: v for t, v in saved["tests"].items() if t.split("::")[0] not in todo}
+        saved["tests"].update(part["tests"])
+        saved["files"].update({f: digest[f] for f in todo})
+        path.write_text(json.dumps(saved, indent=1), encoding="utf-8")
+    return {t: v for t, v in saved["tests"].items() if t.split("::")[0] in files}
 
 
-def test_map(root: Path, modules: list[str]) -> dict[str, list[str]]:
-    """mutated module (``summary``) -> the integration test files to run, direct importers first."""
-    imports = tracker_imports(root)
-    tests = {p.name: _imported(p) for p in sorted((root / "tests" / "integration").glob("test_*.py"))
-             if p.name not in LEFT_OUT}
+def tracker_tests(tests: dict[str, dict], names: list[str], limit: int = 0) -> dict[str, list[str]]:
+    """mutant -> the node ids of the stats pass that called its function, the quickest first (with ``limit``, that
+    many at most: a mutant that survives them is not killed, even if a slower test would kill it)."""
     out = {}
-    for module in modules:
-        reach, todo = {module}, [module]
-        while todo:  # every tracker module through which a call can reach `module`
-            current = todo.pop()
-            for other, used in imports.items():
-                if current in used and other not in reach and other in FIGURE_PATH:
-                    reach.add(other)
-                    todo.append(other)
-        direct = [f for f, used in tests.items() if module in used]
-        further = [f for f, used in tests.items() if f not in direct and used & reach]
-        out[module] = [f"tests/integration/{f}" for f in direct + further]
+    for name in names:
+        function = name.rpartition("__mutmut_")[0]
+        hit = sorted((t for t, v in tests.items() if function in v["functions"]), key=lambda t: tests[t]["seconds"])
+        out[name] = hit[:limit] if limit else hit
     return out
 
 
@@ -88,6 +120,8 @@ def unit_map(cwd: Path, names: list[str]) -> dict[str, list[str]]:
     known = {t.split("[")[0] for tests in stats["tests_by_mangled_function_name"].values() for t in tests}
     changed = []  # the files with a test the stats do not know
     for path in sorted((cwd / "tests" / "unit").glob("test_*.py")):
+        if path.name in UNIT_LEFT_OUT:
+            continue
         rel = str(path.relative_to(cwd))
         defined = re.findall(r"^def (test_\w+)", path.read_text(encoding="utf-8"), flags=re.M)
         if any(f"{rel}::{t}" not in known for t in defined):
@@ -101,17 +135,20 @@ def unit_map(cwd: Path, names: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def run(names: list[str], cwd: Path, files: dict[str, list[str]], timeout: float, log: Path,
-        extra: tuple[str, ...] = ("-k", "not postgresql")) -> None:
-    """Run each mutant (``tracker.summary.x_refresh__mutmut_3``) against ``files[module]`` (or ``files[name]``)
-    in ``cwd`` (mutants-tracker/mutants), storing the exit code in the module's .meta file after each one."""
-    with log.open("a", encoding="utf-8") as fh:
-        for i, name in enumerate(names, 1):
-            module = name.split(".")[1]
-            cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *extra,
-                   *files.get(name, files.get(module, []))]
+def run(names: list[str], cwd: Path, files: dict[str, list[str]], timeout: float, log,
+        extra: tuple[str, ...] = ()) -> None:
+    """Run each mutant (``tracker.summary.x_refresh__mutmut_3``) against ``files[name]`` (test files or node ids)
+    in ``cwd`` (mutants/ of the run), storing the exit code in the module's .meta file after each one; a mutant
+    with nothing to run is stored as "no tests"."""
+    for i, name in enumerate(names, 1):
+        module = name.split(".")[1]
+        selected = files.get(name, [])
+        started = time.monotonic()
+        if not selected:
+            code, tail = NO_TESTS, ["no test calls its function"]
+        else:
+            cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *extra, *selected]
             env = {**os.environ, "MUTANT_UNDER_TEST": name}
-            started = time.monotonic()
             proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     text=True)
             try:
@@ -123,12 +160,12 @@ def run(names: list[str], cwd: Path, files: dict[str, list[str]], timeout: float
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait()
-            seconds = time.monotonic() - started
-            _store(cwd / name.split(".")[0] / f"{module}.py.meta", name, code)
-            line = f"{i}/{len(names)} {name}: exit {code} in {seconds:.0f} s: {' '.join(tail)}"
-            fh.write(line + "\n")
-            fh.flush()
-            print(line, flush=True)
+        seconds = time.monotonic() - started
+        _store(cwd / name.split(".")[0] / f"{module}.py.meta", name, code)
+        line = f"{i}/{len(names)} {name}: exit {code} in {seconds:.0f} s ({len(selected)} tests): {' '.join(tail)}"
+        log.write(line + "\n")
+        log.flush()
+        print(line, flush=True)
 
 
 def _store(meta: Path, name: str, code: int) -> None:
