@@ -196,7 +196,7 @@ def run_own(names: list[str], timeout: float, most: int = 0) -> int:
         print(f"{len(names)} mutants to run, one at a time, each with -x against the tests of {len(files)} files "
               f"that called its function in the stats pass ({len(tests)} tests, DuckDB only; the {most or 'all'} "
               f"quickest at most), a timeout of {timeout:.0f} s; the log: {log.relative_to(ROOT)}", flush=True)
-        mutation_runner.run(names, TARGET.mutants, selected, timeout, fh)
+        mutation_runner.run(names, TARGET.mutants, selected, timeout, fh, warm=files)
     return 0
 
 

@@ -24,6 +24,8 @@ import hashlib
 import json
 import os
 import re
+import select
+import signal
 import subprocess
 import sys
 import time
@@ -136,36 +138,140 @@ def unit_map(cwd: Path, names: list[str]) -> dict[str, list[str]]:
 
 
 def run(names: list[str], cwd: Path, files: dict[str, list[str]], timeout: float, log,
-        extra: tuple[str, ...] = ()) -> None:
+        extra: tuple[str, ...] = (), warm: list[str] | None = None) -> None:
     """Run each mutant (``tracker.summary.x_refresh__mutmut_3``) against ``files[name]`` (test files or node ids)
     in ``cwd`` (mutants/ of the run), storing the exit code in the module's .meta file after each one; a mutant
-    with nothing to run is stored as "no tests"."""
-    for i, name in enumerate(names, 1):
-        module = name.split(".")[1]
-        selected = files.get(name, [])
+    with nothing to run is stored as "no tests". With ``warm`` (test files), one server process imports them
+    (and so pandas, tracker, the fixtures) once and forks a child per mutant: on a loaded machine starting
+    Python and collecting the tests takes longer than most mutants' tests."""
+    server = _Server(cwd, warm, log) if warm else None
+    try:
+        for i, name in enumerate(names, 1):
+            module = name.split(".")[1]
+            selected = files.get(name, [])
+            started = time.monotonic()
+            if not selected:
+                code, tail = NO_TESTS, ["no test calls its function"]
+            elif server is not None:
+                code, tail = server.run(name, ["-x", "-q", "-p", "no:cacheprovider", *extra, *selected], timeout)
+            else:
+                code, tail = _run_one(name, cwd, ["-x", "-q", "-p", "no:cacheprovider", *extra, *selected], timeout)
+            seconds = time.monotonic() - started
+            _store(cwd / name.split(".")[0] / f"{module}.py.meta", name, code)
+            line = f"{i}/{len(names)} {name}: exit {code} in {seconds:.0f} s ({len(selected)} tests): {' '.join(tail)}"
+            log.write(line + "\n")
+            log.flush()
+            print(line, flush=True)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _run_one(name: str, cwd: Path, args: list[str], timeout: float) -> tuple[int, list[str]]:
+    """One mutant in a fresh ``python -m pytest``."""
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", *args], cwd=cwd, env={**os.environ,
+                            "MUTANT_UNDER_TEST": name}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        return proc.returncode, out.strip().splitlines()[-1:]
+    except subprocess.TimeoutExpired:
+        return TIMEOUT_CODE, [f"timed out after {timeout:.0f} s"]
+    finally:  # stopped (a timeout, Ctrl-C, a SIGTERM made SystemExit by main): no pytest left behind
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+#: the fork server: imports the test files once (a collection), then per line of stdin (a mutant's name and
+#: pytest's arguments, JSON) forks a child that runs pytest with that mutant, its output to a file; it answers
+#: on its own copy of stdout, first the child's pid, then its exit code
+_SERVER = r"""
+import json, os, sys
+proto = os.fdopen(os.dup(1), "w")
+quiet = os.open(os.devnull, os.O_WRONLY)
+os.dup2(quiet, 1)
+os.dup2(quiet, 2)
+sys.path.insert(0, os.getcwd())
+import pytest
+pytest.main(["--collect-only", "-qq", "-p", "no:cacheprovider", *json.loads(sys.argv[1])])
+proto.write("ready\n")
+proto.flush()
+for line in sys.stdin:
+    name, args, out = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.environ["MUTANT_UNDER_TEST"] = name
+        try:
+            code = int(pytest.main(args))
+        except BaseException:
+            code = 3
+        sys.stdout.flush()
+        os._exit(code)
+    proto.write(json.dumps(pid) + "\n")
+    proto.flush()
+    _, status = os.waitpid(pid, 0)
+    proto.write(json.dumps(os.waitstatus_to_exitcode(status)) + "\n")
+    proto.flush()
+"""
+
+
+class _Server:
+    """The fork server (``_SERVER``) in ``cwd``, warmed up on ``warm``."""
+
+    def __init__(self, cwd: Path, warm: list[str], log) -> None:
+        self.out = cwd / "runner-mutant.out"
+        self.child = None
+        self.buffer = b""
         started = time.monotonic()
-        if not selected:
-            code, tail = NO_TESTS, ["no test calls its function"]
-        else:
-            cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *extra, *selected]
-            env = {**os.environ, "MUTANT_UNDER_TEST": name}
-            proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    text=True)
-            try:
-                out, _ = proc.communicate(timeout=timeout)
-                code, tail = proc.returncode, out.strip().splitlines()[-1:]
-            except subprocess.TimeoutExpired:
-                code, tail = TIMEOUT_CODE, [f"timed out after {timeout:.0f} s"]
-            finally:  # stopped (a timeout, Ctrl-C, a SIGTERM made SystemExit by main): no pytest left behind
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.wait()
-        seconds = time.monotonic() - started
-        _store(cwd / name.split(".")[0] / f"{module}.py.meta", name, code)
-        line = f"{i}/{len(names)} {name}: exit {code} in {seconds:.0f} s ({len(selected)} tests): {' '.join(tail)}"
+        self.proc = subprocess.Popen([sys.executable, "-c", _SERVER, json.dumps(warm)], cwd=cwd,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        if self._line(None) != "ready":
+            raise SystemExit("the fork server of tools/mutation_runner.py did not start")
+        line = f"fork server: {len(warm)} test files imported in {time.monotonic() - started:.0f} s"
         log.write(line + "\n")
-        log.flush()
         print(line, flush=True)
+
+    def _line(self, timeout: float | None) -> str | None:
+        """The server's next line, or None when ``timeout`` seconds pass first (unbuffered: select sees it all)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                raise SystemExit("the fork server of tools/mutation_runner.py stopped")
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode().strip()
+
+    def run(self, name: str, args: list[str], timeout: float) -> tuple[int, list[str]]:
+        self.proc.stdin.write((json.dumps([name, args, str(self.out)]) + "\n").encode())
+        self.proc.stdin.flush()
+        self.child = json.loads(self._line(None))
+        answer = self._line(timeout)
+        if answer is None:  # past the timeout: the child is killed, its exit code read and dropped
+            os.kill(self.child, signal.SIGKILL)
+            self._line(None)
+            self.child = None
+            return TIMEOUT_CODE, [f"timed out after {timeout:.0f} s"]
+        self.child = None
+        text = self.out.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        return json.loads(answer), text[-1:]
+
+    def close(self) -> None:
+        if self.child is not None:  # stopped while a mutant runs: no pytest left behind
+            try:
+                os.kill(self.child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def _store(meta: Path, name: str, code: int) -> None:

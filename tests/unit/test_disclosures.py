@@ -98,3 +98,14 @@ def test_fossil_fuels_are_the_fuels_only_and_no_waste_is_not_collected():
     no_waste = _rows([(*q, "energy", "lpg", 100, "kg")])
     v = dict(zip(*metrics.enterprise_datapoints(no_waste, "test")[["key", "value"]].T.to_numpy(), strict=True))
     assert np.isnan(v["waste_diverted"]) and v["gri_fuels"] == pytest.approx(0.1 * 47.3 / 0.0036 / 1000)
+
+
+def test_materials_and_an_intensity_of_a_production_under_one_unit():
+    # saffron: 0.5 kg produced in the quarter with 100 kWh of electricity: 200 kWh per kg; 2 t of material input
+    # are the B7 mass flow of the main materials, 2 t
+    q = ("2025-01-01", "2025-03-31", "follow-up")
+    df = _rows([(*q, "energy", "electricity", 100, "kWh"), (*q, "production", "", 0.5, "kg"),
+                (*q, "material_input", "", 2, "t")])
+    table = metrics.enterprise_datapoints(df, "test").set_index("key")
+    assert table.loc["energy_intensity", "value"] == pytest.approx(200.0)
+    assert table.loc["materials", "value"] == pytest.approx(2.0) and table.loc["materials", "unit"] == "t"

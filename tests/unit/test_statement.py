@@ -40,3 +40,17 @@ def test_a_difference_within_a_billionth_of_the_figure_is_no_change():
     # 1,000,000 issued, 1,000,000.000001 today: 1e-6 is under 1e-9 x 1,000,000 = 0.001; 1,000,000.01 is over it
     d = metrics.statement_differences({"a": 1e6, "b": 1e6}, {"a": 1e6 + 1e-6, "b": 1e6 + 0.01})
     assert d["changed"].tolist() == [False, True]
+
+
+def test_statement_figures_of_every_kind_by_hand():
+    # production is no figure of a statement; yield is in points; the datapoints give energy and the scopes
+    changes = pd.DataFrame({"indicator": ["energy", "production", "yield"],
+                            "relative_change": [-0.2, 0.1, float("nan")], "points": [float("nan"), float("nan"), 3.0]})
+    normalised = pd.DataFrame({"indicator": ["energy"], "normalised_change": [-0.1]})
+    datapoints = pd.DataFrame({"key": ["energy_total", "scope1", "scope2", "ghg_gross", "water_withdrawn"],
+                               "value": [120.0, 10.0, 20.0, 30.0, 5.0]})
+    progress = pd.DataFrame({"indicator": ["energy"], "achieved": [0.05]})
+    assert metrics.statement_figures(changes, normalised, datapoints, progress) == {
+        "change: energy": -0.2, "points: yield": 3.0, "change per unit of production: energy": -0.1,
+        "energy (MWh)": 120.0, "scope 1 (t CO2e)": 10.0, "scope 2 (t CO2e)": 20.0, "scope 1 and 2 (t CO2e)": 30.0,
+        "target achieved: energy": 0.05}
