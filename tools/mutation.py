@@ -186,8 +186,10 @@ def run_own(names: list[str], timeout: float, most: int = 0) -> int:
             print(f"{len(names)} mutants to run, one at a time, each with -x against the unit test files that call "
                   f"its function (mutmut's stats) and those with new tests; the log: {log.relative_to(ROOT)}",
                   flush=True)
-            mutation_runner.run(names, TARGET.mutants, mutation_runner.unit_map(TARGET.mutants, names), timeout, fh,
-                                extra=("--ignore=tests/unit/test_catalogues.py",))
+            files = mutation_runner.unit_map(TARGET.mutants, names)
+            mutation_runner.run(names, TARGET.mutants, files, timeout, fh,
+                                extra=("--ignore=tests/unit/test_catalogues.py",),
+                                warm=sorted({f for fs in files.values() for f in fs}))
             return 0
         modules = sorted({n.split(".")[1] for n in names})
         files = mutation_runner.test_files(modules)

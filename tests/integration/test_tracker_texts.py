@@ -2,6 +2,7 @@
 regression in words and in the hand-over sheet, the overview's counts. Every expected text is written out by
 hand from the inputs (English, the code's language); no database."""
 import datetime as dt
+from html import unescape
 
 import numpy as np
 import pandas as pd
@@ -155,3 +156,26 @@ def test_the_overview_counts_countries_and_sectors_given():
                                               reference=overview.programme_reference()))
     # two sectors named (an enterprise without one is no third sector), two countries, five enterprises
     assert (ov.enterprises, ov.countries, ov.sectors) == (5, 2, 2)
+
+
+def test_a_hand_over_table_reads_in_words_unless_it_already_does():
+    df = pd.DataFrame({"indicator": ["material_wasted"], "carrier": ["landfill"], "value": [440.0]})
+    html = handover._table(df)
+    assert "Materials wasted" in html and "material_wasted" not in html
+    assert "material_wasted" in handover._table(df, words=False)  # a table already in words is left as it is
+
+
+def test_the_hand_over_html_prints_on_the_country_s_paper_with_its_headings():
+    progress = pd.DataFrame({"indicator": ["energy"], "reduction": [0.2], "basis": ["absolute"],
+                             "target_date": [dt.date(2026, 12, 31)], "status": [None]})
+    for country, paper in (("MX", "Letter"), (" us ", "Letter"), ("IN", "A4"), (None, "A4")):
+        assert handover.paper_for(country) == paper
+    report = _report(targets=progress)
+    report.enterprise = {"name": "Seals", "country": "MX", "sector": "Rubber", "size": "", "partner": ""}
+    report.reference = overview.programme_reference()
+    page = handover.report_html(report, generated=dt.datetime(2026, 1, 2, 3, 4))
+    html = unescape(page)
+    assert "@page { size: Letter;" in html
+    assert "<h2>Targets and progress</h2>" in html
+    assert "<p>Reported: the programme's published averages (mean over enterprises of each one's reported" in html
+    assert "SCORE4Climate tracker · generated 2026-01-02 03:04 UTC" in html

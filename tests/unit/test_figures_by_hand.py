@@ -27,3 +27,32 @@ def test_no_country_gives_an_empty_mask_that_can_be_inverted():
     known = metrics.grid_factor_known([])
     assert len(~known) == 0
     assert (~metrics.grid_factor_known(["IN", "ZZ"])).tolist() == [False, True]
+
+
+def test_nothing_typed_is_refused_with_its_reason():
+    with pytest.raises(metrics.numbers.NumberError, match=r"^No number was typed\.$"):
+        metrics.numbers.read("   ", "en")
+
+
+def _monthly(months, units=("piece",)):
+    """Rows of one enterprise: per month of 2023, 3,100 kWh and 31 x 10 of production in each of ``units``."""
+    rows = []
+    for m in range(1, months + 1):
+        a = pd.Timestamp(2023, m, 1)
+        b = a + pd.offsets.MonthEnd(0)
+        rows.append(dict(indicator="energy", carrier="electricity", value=3100.0 + m, unit="kWh", period_start=a,
+                         period_end=b))
+        rows += [dict(indicator="production", carrier="", value=310.0, unit=u, period_start=a, period_end=b)
+                 for u in units]
+    return pd.DataFrame([dict(r, enterprise="R", phase="baseline") for r in rows])
+
+
+def test_one_baseline_month_is_too_few_for_a_regression():
+    model = metrics.regression_baseline(_monthly(1))
+    assert not model.valid and model.months == 1
+    assert model.reason == "1 monthly baseline periods with energy and production; a regression needs at least 12"
+
+
+def test_production_in_pieces_and_kilograms_every_month_is_no_regression():
+    model = metrics.regression_baseline(_monthly(12, units=("piece", "kg")))
+    assert not model.valid and model.reason == "production in more than one kind of unit"
