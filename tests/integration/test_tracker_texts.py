@@ -124,8 +124,9 @@ def test_the_savings_table_of_one_material_and_of_none():
 
 def _report(**kw) -> EnterpriseReport:
     empty = pd.DataFrame()
-    return EnterpriseReport(enterprise={}, measurements=empty, stages=empty, changes=kw.pop("changes", empty),
-                            actions=empty, reference=empty, database_averages=empty, **kw)
+    return EnterpriseReport(enterprise={}, measurements=empty, stages=kw.pop("stages", empty),
+                            changes=kw.pop("changes", empty), actions=kw.pop("actions", empty), reference=empty,
+                            database_averages=empty, **kw)
 
 
 def test_the_report_notes_in_words():
@@ -139,6 +140,9 @@ def test_the_report_notes_in_words():
                             "followup_to": [pd.Timestamp("2025-03-31")] * 2})
     one = _report(changes=_changes(), periods=periods)
     assert one.periods_note() == "Every follow-up figure compared comes from one period: Jan–Mar 2025."
+    stored = _report(factor_sets={"2025.2": 1, "2026.1": 1200}).emissions_note()
+    assert stored.endswith("; the stored figures were converted to kWh, kg and m3 with factor set 2025.2 (1 figures), "
+                           "2026.1 (1,200 figures).")
 
 
 def test_the_overview_counts_countries_and_sectors_given():
@@ -179,3 +183,19 @@ def test_the_hand_over_html_prints_on_the_country_s_paper_with_its_headings():
     assert "<h2>Targets and progress</h2>" in html
     assert "<p>Reported: the programme's published averages (mean over enterprises of each one's reported" in html
     assert "SCORE4Climate tracker · generated 2026-01-02 03:04 UTC" in html
+
+
+def test_the_hand_over_html_names_the_actions_marked_on_the_stage_chart():
+    stages = pd.DataFrame({"stage": ["Baseline", "Follow-up 1"], "phase": ["baseline", "follow-up"],
+                           "period_start": [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-07-01")],
+                           "period_end": [pd.Timestamp("2023-03-31"), pd.Timestamp("2023-09-30")],
+                           "yield_pct": [78.0, 88.0], "waste_share_pct": [22.0, 12.0]})
+    actions = pd.DataFrame({"id": [1, 2], "action_date": [dt.date(2023, 5, 15), dt.date(2023, 6, 1)],
+                            "description": ["Guillotine machine", "Mould repair"], "investment": [None, None],
+                            "currency": ["", ""], "indicators": ["", ""]})
+    report = _report(stages=stages, actions=actions)
+    report.enterprise = {"name": "Seals", "country": "IN", "sector": "Rubber", "size": "", "partner": ""}
+    report.reference = overview.programme_reference()
+    html = unescape(handover.report_html(report))
+    assert ("Improvement actions marked ▲ on the chart: 1: Guillotine machine (15 May 2023); "
+            "2: Mould repair (01 Jun 2023).") in html
