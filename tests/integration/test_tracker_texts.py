@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.regression import RegressionBaseline
-from tracker import handover, overview, tables
+from tracker import disclosure, handover, overview, tables
 from tracker.report import EnterpriseReport
 
 
@@ -145,21 +145,36 @@ def test_the_report_notes_in_words():
                            "2026.1 (1,200 figures).")
 
 
-def test_the_overview_counts_countries_and_sectors_given():
+def test_the_overview_counts_countries_and_sectors_given_guards_its_spread_and_lists_by_name():
     ids = np.arange(1, 6)
     summary = pd.DataFrame({
         "enterprise_id": ids, "indicator": "energy", "unit": "kWh", "has_baseline": True, "has_followup": True,
         "baseline": 100.0, "followup": [70.0, 80.0, 90.0, 60.0, 50.0],
         "relative_change": [-0.3, -0.2, -0.1, -0.4, -0.5], "points": np.nan,
-        "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "", "quarter": "2025Q1"})
-    ents = pd.DataFrame({"enterprise_id": ids, "name": [f"E{i}" for i in ids],
+        "co2e_baseline": 10.0, "co2e_followup": 7.0, "flags": "jump", "quarter": "2025Q1"})
+    ents = pd.DataFrame({"enterprise_id": ids, "name": ["Eve", "Dan", "Cy", "Bo", "Al"],
                          "country": ["IN", "IN", "KE", "KE", "KE"], "sector": ["Food", "Food", "Textiles", "", ""],
                          "partner": [""] * 5, "cluster": [""] * 5, "modules": "SCORE4Climate"})
     members = pd.DataFrame({"enterprise_id": ids, "kind": "module", "value": "SCORE4Climate"})
-    ov = overview.build(overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
-                                              reference=overview.programme_reference()))
+    data = overview.OverviewData(summary=summary, enterprises=ents, memberships=members,
+                                 reference=overview.programme_reference())
+    ov = overview.build(data)
     # two sectors named (an enterprise without one is no third sector), two countries, five enterprises
     assert (ov.enterprises, ov.countries, ov.sectors) == (5, 2, 2)
+    # the spread of the five changes is a guarded cell like the others: its five elements' power sums
+    e = [int(k) % disclosure.P for k in data.summary["element"]]
+    assert ov.cells[("distribution", "energy")] == (5, sum(e) % disclosure.P, sum(k * k for k in e) % disclosure.P,
+                                                    sum(k ** 3 for k in e) % disclosure.P)
+    # the data-quality list goes by the enterprises' names, not by when they were added
+    assert ov.quality["enterprise"].tolist() == ["Al", "Bo", "Cy", "Dan", "Eve"]
+
+
+def test_a_category_read_as_null_becomes_the_empty_text():
+    sectors = pd.Series(["Food", None, "Apparel"], dtype="category")
+    read = overview._no_nulls(sectors)
+    assert read.tolist() == ["Food", "", "Apparel"] and list(read.cat.categories) == ["", "Apparel", "Food"]
+    full = pd.Series(["Food", "Apparel"], dtype="category")
+    assert list(overview._no_nulls(full).cat.categories) == ["Apparel", "Food"]  # nothing missing: left as it is
 
 
 def test_a_hand_over_table_reads_in_words_unless_it_already_does():
