@@ -6,9 +6,10 @@ from html import unescape
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from metrics.regression import RegressionBaseline
-from tracker import disclosure, handover, overview, tables
+from tracker import disclosure, handover, overview, summary, tables
 from tracker.report import EnterpriseReport
 
 
@@ -214,3 +215,15 @@ def test_the_hand_over_html_names_the_actions_marked_on_the_stage_chart():
     html = unescape(handover.report_html(report))
     assert ("Improvement actions marked ▲ on the chart: 1: Guillotine machine (15 May 2023); "
             "2: Mould repair (01 Jun 2023).") in html
+
+
+def test_a_regression_row_of_the_summary_carries_no_data_quality_flag():
+    # a year's baseline against a quarter's follow-up would flag "periods_differ" on an indicator's own row; the
+    # regression's row compares expected and actual energy over the same follow-up: 80 / 100 - 1 = -20 %
+    regression = pd.DataFrame({"enterprise": [7], "baseline": [100.0], "followup": [80.0], "savings_uncertainty": [3.0],
+                               "baseline_days": [365], "followup_days": [90],
+                               "followup_end": [pd.Timestamp("2025-03-31")]})
+    rows = summary._regression_rows(regression, dt.datetime(2026, 1, 1))
+    assert rows["flags"].tolist() == [""] and "FLAGS" not in rows.columns
+    assert rows["relative_change"].tolist() == [pytest.approx(-0.2)]
+    assert rows["savings_uncertainty"].tolist() == [3.0] and rows["enterprise_id"].tolist() == [7]
