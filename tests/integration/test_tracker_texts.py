@@ -213,8 +213,8 @@ def test_the_hand_over_html_names_the_actions_marked_on_the_stage_chart():
     report.enterprise = {"name": "Seals", "country": "IN", "sector": "Rubber", "size": "", "partner": ""}
     report.reference = overview.programme_reference()
     html = unescape(handover.report_html(report))
-    assert ("Improvement actions marked ▲ on the chart: 1: Guillotine machine (15 May 2023); "
-            "2: Mould repair (01 Jun 2023).") in html
+    assert ("<p class='key'>Improvement actions marked ▲ on the chart: 1: Guillotine machine (15 May 2023); "
+            "2: Mould repair (01 Jun 2023).</p>") in html
 
 
 def test_a_regression_row_of_the_summary_carries_no_data_quality_flag():

@@ -56,3 +56,26 @@ def test_one_baseline_month_is_too_few_for_a_regression():
 def test_production_in_pieces_and_kilograms_every_month_is_no_regression():
     model = metrics.regression_baseline(_monthly(12, units=("piece", "kg")))
     assert not model.valid and model.reason == "production in more than one kind of unit"
+
+
+def test_a_file_whose_columns_show_different_date_orders_reads_each_its_own_way():
+    # the start column can only be day first (13/01), the end column only month first (01/31): each its own order
+    df = pd.DataFrame({"period_start": ["13/01/2024", "01/02/2024"], "period_end": ["01/31/2024", "02/29/2024"]})
+    start, end = metrics.period_dates(df)
+    assert start.tolist() == [pd.Timestamp("2024-01-13"), pd.Timestamp("2024-02-01")]
+    assert end.tolist() == [pd.Timestamp("2024-01-31"), pd.Timestamp("2024-02-29")]
+
+
+def test_no_changes_count_with_the_columns_carried_and_three_count_as_three():
+    changes = pd.DataFrame({"enterprise": [1, 2, 3], "indicator": ["energy"] * 3, "unit": ["kWh"] * 3,
+                            "baseline": [100.0] * 3, "followup": [80.0, 90.0, 70.0],
+                            "relative_change": [-0.2, -0.1, -0.3], "points": [float("nan")] * 3,
+                            "improved": [True] * 3, "country": ["IN"] * 3})
+    none = metrics.counted_changes(changes.iloc[:0])
+    assert list(none.columns) == ["enterprise", "indicator", "unit", "units", "relative_change", "points", "better",
+                                  "b_pool", "f_pool", "country"]
+    out = metrics.aggregate_changes(metrics.counted_changes(changes))
+    assert list(out.columns) == ["indicator", "unit", "enterprises", "mean_change", "median_change", "pooled_change",
+                                 "mean_points", "improved_share", "baseline_total", "followup_total"]
+    assert out["enterprises"].tolist() == [3] and out["enterprises"].dtype.kind == "i"  # a count, never 3.0
+    assert out["mean_change"].tolist() == [pytest.approx(-0.2)]  # (-0.2 - 0.1 - 0.3) / 3
