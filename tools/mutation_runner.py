@@ -117,7 +117,7 @@ def tracker_tests(tests: dict[str, dict], names: list[str], limit: int = 0) -> d
 
 def unit_map(cwd: Path, names: list[str]) -> dict[str, list[str]]:
     """metrics/: mutant -> the unit test files holding a test that mutmut's last stats (cwd/mutmut-stats.json)
-    found calling its function, and every unit test file changed since those stats (new tests)."""
+    found calling its function, and every unit test file changed since those stats (new tests), those first."""
     stats = json.loads((cwd / "mutmut-stats.json").read_text(encoding="utf-8"))
     known = {t.split("[")[0] for tests in stats["tests_by_mangled_function_name"].values() for t in tests}
     changed = []  # the files with a test the stats do not know
@@ -133,7 +133,7 @@ def unit_map(cwd: Path, names: list[str]) -> dict[str, list[str]]:
         function = name.rpartition("__mutmut_")[0]
         tests = stats["tests_by_mangled_function_name"].get(function, [])
         files = sorted({t.split("::")[0] for t in tests})
-        out[name] = files + [f for f in changed if f not in files]
+        out[name] = changed + [f for f in files if f not in changed]  # new tests first: written for survivors
     return out
 
 
@@ -158,7 +158,8 @@ def run(names: list[str], cwd: Path, files: dict[str, list[str]], timeout: float
                 code, tail = _run_one(name, cwd, ["-x", "-q", "-p", "no:cacheprovider", *extra, *selected], timeout)
             seconds = time.monotonic() - started
             _store(cwd / name.split(".")[0] / f"{module}.py.meta", name, code)
-            line = f"{i}/{len(names)} {name}: exit {code} in {seconds:.0f} s ({len(selected)} tests): {' '.join(tail)}"
+            line = (f"{i}/{len(names)} {name}: exit {code} in {seconds:.0f} s ({len(selected)} to run): "
+                    f"{' '.join(tail)}")
             log.write(line + "\n")
             log.flush()
             print(line, flush=True)
