@@ -302,9 +302,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600,
                         help="with --tracker or --quick: seconds a mutant's tests may take before it counts as a "
                              "timeout (not killed)")
-    parser.add_argument("--most-tests", type=int, default=12, metavar="N",
+    parser.add_argument("--most-tests", type=int, default=6, metavar="N",
                         help="with --tracker: run each mutant against the N quickest tests that call its function at "
-                             "most (0: all of them; default 12)")
+                             "most (0: all of them; default 6)")
     parser.add_argument("--quick", action="store_true",
                         help="metrics/ with --sample or --again: run the mutants not killed through "
                              "tools/mutation_runner.py (the test files mutmut's last stats name, and new tests), "
