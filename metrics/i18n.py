@@ -43,6 +43,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with its plural for extraction without translating it (ngettext where shown)."""
+    return singular, plural
+
+
 def NP_(context: str, message: str) -> str:
     """Mark ``message`` in ``context`` for extraction (pgettext where shown)."""
     return message

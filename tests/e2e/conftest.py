@@ -135,6 +135,7 @@ def browser_in(browser, tag: str):
     """A page of a new browser whose language is ``tag`` ('es-ES'); closed afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=tag,
                                   extra_http_headers={"Accept-Language": tag})
+    context.add_init_script("delete window.showSaveFilePicker")  # a table's CSV as a download (table_rows)
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
