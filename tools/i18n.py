@@ -48,7 +48,7 @@ def update(codes: list[str] | None = None) -> None:
             continue
         subprocess.run([sys.executable, "-m", "babel.messages.frontend", "update", "-i", str(TEMPLATE),
                         "-o", str(po), "-l", po.parent.parent.name, "--no-fuzzy-matching",
-                        "--ignore-obsolete"], check=True, cwd=ROOT, capture_output=True)
+                        "--ignore-obsolete", "--width", "120"], check=True, cwd=ROOT, capture_output=True)
     status()
 
 
