@@ -89,7 +89,7 @@ def record_words(text) -> str:
         head = " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items() if k not in ("columns", "figures"))
         figures = "; ".join(", ".join(value(c, v) for c, v in zip(columns, row, strict=False)) for row in rows
                             if isinstance(row, list))
-        what = ngettext("{n} figures ({columns})", "{n} figures ({columns})", len(rows)).format(
+        what = ngettext("{n} figure ({columns})", "{n} figures ({columns})", len(rows)).format(
             n=f"{len(rows):,}", columns=", ".join(column_label(c) for c in columns))
         return " · ".join(p for p in (head, what + (f": {figures}" if figures else "")) if p)
     return " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items())
