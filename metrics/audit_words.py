@@ -34,6 +34,13 @@ TABLE_LABELS = {"trainings": N_("modules attended"), "actions": N_("improvement 
                 "clusters": N_("clusters"), "visit_merges": N_("offline visits"), "settings": N_("settings")}
 
 
+#: what the records' keys name where no table column does (metrics.labels.column_label names the rest)
+RECORD_KEYS = {"date": N_("Date"), "status": N_("Status"), "type": N_("Type"), "region": N_("Region"),
+               "trainer": N_("Trainer"), "provider_id": N_("Training provider"), "enterprise_id": N_("Enterprise id"),
+               "inserted": N_("Inserted"), "updated": N_("Updated"), "criteria": N_("Selection criteria"),
+               "selected_on": N_("Selected on"), "tot_date": N_("Training of Trainers on")}
+
+
 def action_label(code) -> str:
     """An audit action as people read it: 'sign-in refused' for ``login-failed``; unknown codes as stored."""
     code = "" if code is None else str(code)
@@ -79,7 +86,7 @@ def record_words(text) -> str:
         return text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", text) else text
 
     def name(k):
-        words = column_label(k)
+        words = _(RECORD_KEYS[k]) if k in RECORD_KEYS else column_label(k)
         return words[:1].upper() + words[1:]
 
     columns = record.get("columns")
