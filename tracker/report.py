@@ -167,7 +167,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
-    same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
+    same = metrics.on_same_months(df, comparable) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
     common = metrics.common_followup(df, rows) if not df.empty else pd.DataFrame()
