@@ -117,7 +117,7 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     base = t[t["phase"].eq("baseline") & t["monthly"]]
     follow = t[t["phase"].eq("follow-up")]
     if len(base) < MIN_MONTHS:
-        why = ngettext("{n} monthly baseline periods with energy and production; a regression needs at least {least}",
+        why = ngettext("{n} monthly baseline period with energy and production; a regression needs at least {least}",
                        "{n} monthly baseline periods with energy and production; a regression needs at least {least}",
                        len(base)).format(n=len(base), least=MIN_MONTHS)
         return RegressionBaseline(False, why, months=len(base))
