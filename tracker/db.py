@@ -285,6 +285,31 @@ def duckdb_view(conn, frame: pd.DataFrame):
         raw.unregister(name)
 
 
+#: rows of a DuckDB row group: a transaction's inserted rows are written to the database file
+#: before the commit (and leave memory) a whole row group at a time, within one statement; an
+#: insert of fewer rows is held in memory until the commit
+ROW_GROUP = 122_880
+
+
+def duckdb_append(conn, table: str, frame: pd.DataFrame) -> None:
+    """DuckDB: insert ``frame`` into ``table`` as one scan of an Arrow table; the table's other
+    columns take their defaults (as an INSERT naming the frame's columns gives them).
+
+    Not through a view of :func:`duckdb_view`: a view dropped inside a transaction is kept,
+    with the Arrow table it shows, until the transaction ends, so a bulk import in pieces held
+    every piece it had stored (some hundreds of megabytes at two million rows). A relation
+    read from the Arrow table is freed when the statement is done."""
+    raw = conn.connection.driver_connection
+    quote = conn.dialect.identifier_preparer.quote
+    columns = raw.execute("SELECT column_name, column_default FROM duckdb_columns() WHERE database_name = "
+                          "current_database() AND schema_name = current_schema() AND table_name = ? "
+                          "ORDER BY column_index", [table]).fetchall()
+    given = set(frame.columns)
+    select = ", ".join(quote(name) if name in given else f"{default or 'NULL'} AS {quote(name)}"
+                       for name, default in columns)
+    raw.from_arrow(pa.Table.from_pandas(frame, preserve_index=False)).project(select).insert_into(table)
+
+
 #: above this many names or ids, read the whole (small) key table instead of binding them all
 MANY = 2000
 
@@ -353,16 +378,13 @@ def copy_csv(conn: Connection, table: str, frame: pd.DataFrame) -> None:
 
 def bulk_insert(session_or_connection: Session | Connection, table: str, frame: pd.DataFrame) -> None:
     """Insert every row of ``frame`` (its columns named as the table's) in the caller's
-    transaction: DuckDB scans the frame, PostgreSQL takes it by COPY (:func:`copy_csv`). NaN,
+    transaction: DuckDB scans the frame (:func:`duckdb_append`), PostgreSQL takes it by COPY (:func:`copy_csv`). NaN,
     NaT and None are NULL; datetime64 columns go into DATE columns as dates."""
     if frame.empty:
         return
     conn = connection(session_or_connection)
-    quote = conn.dialect.identifier_preparer.quote
-    cols = ", ".join(quote(c) for c in frame.columns)
     if conn.dialect.name == "duckdb":
-        with duckdb_view(conn, frame) as name:
-            conn.exec_driver_sql(f"INSERT INTO {quote(table)} ({cols}) SELECT {cols} FROM {name}")
+        duckdb_append(conn, table, frame)
     elif conn.dialect.name == "postgresql":
         copy_csv(conn, table, frame)
     else:  # pragma: no cover - any other SQLAlchemy database

@@ -395,10 +395,12 @@ def _audit_new(session: Session, user: CurrentUser, new: pd.DataFrame) -> None:
                                        period_start=new["period_start"].dt.strftime("%Y-%m-%d"),
                                        period_end=new["period_end"].dt.strftime("%Y-%m-%d"),
                                        value=new["value"].astype(float))
-    parts = (listed.iloc[start:start + AUDIT_CHUNK] for start in range(0, len(listed), AUDIT_CHUNK))
+    # an optional input left empty (NaN) is null in the log: set here a column at a time, so that
+    # the entries are strict JSON as they are (audit's own repair walks every value in Python)
+    cells = listed.astype(object).where(listed.notna().to_numpy(), None).to_numpy()
+    parts = (cells[start:start + AUDIT_CHUNK] for start in range(0, len(cells), AUDIT_CHUNK))
     audit.record_many(session, user.username, "insert", "measurements", (
-        (f"{len(part)} figures", None, {"columns": AUDIT_COLUMNS, "figures": part.to_numpy().tolist()})
-        for part in parts))
+        (f"{len(part)} figures", None, {"columns": AUDIT_COLUMNS, "figures": part.tolist()}) for part in parts))
 
 
 def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:
