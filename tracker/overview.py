@@ -162,17 +162,9 @@ def read_data(engine: Engine) -> OverviewData:
     aggregates only. Text with few distinct values arrives as categoricals, straight from the
     database's Arrow (no Python text per row)."""
     with session_scope(engine, readonly=True) as session:
-        summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "factor_set", "flags"))
+        summary = read_summary(session)
         ents = read_frame(session, ENTERPRISES_SQL, categorical=ATTRIBUTES)
         members = read_frame(session, MEMBERSHIPS_SQL, categorical=("kind", "value"))
-    summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
-    summary["quarter"] = _quarters(summary.pop("followup_end"))
-    for col in ("baseline", "followup", "relative_change", "points", *EMISSION_COLUMNS):
-        summary[col] = summary[col].astype(float)
-    summary["has_baseline"] = summary["has_baseline"].astype(bool)
-    summary["has_followup"] = summary["has_followup"].astype(bool)
-    summary["savings_uncertainty"] = summary["savings_uncertainty"].astype(float)
-    summary["element"] = disclosure.element_keys(summary)
     ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
     for col in ATTRIBUTES:
         ents[col] = _no_nulls(ents[col])
@@ -190,6 +182,23 @@ def read_data(engine: Engine) -> OverviewData:
     return OverviewData(summary=summary[entered].reset_index(drop=True),
                         enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
                         reference=programme_reference(), counted=counted, regression=regression)
+
+
+def read_summary(session, enterprise_ids=None) -> pd.DataFrame:
+    """The summary rows of ``enterprise_ids`` (None: every enterprise) as the overview reads them: typed, the
+    follow-up's quarter, each row's element key (``disclosure.element_keys``: one per enterprise and indicator,
+    so the rows of some enterprises get the keys they get among all)."""
+    summary = read_frame(session, SUMMARY_SQL, enterprise_ids, "enterprise_id",
+                         categorical=("indicator", "unit", "factor_set", "flags"))
+    summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
+    summary["quarter"] = _quarters(summary.pop("followup_end"))
+    for col in ("baseline", "followup", "relative_change", "points", *EMISSION_COLUMNS):
+        summary[col] = summary[col].astype(float)
+    summary["has_baseline"] = summary["has_baseline"].astype(bool)
+    summary["has_followup"] = summary["has_followup"].astype(bool)
+    summary["savings_uncertainty"] = summary["savings_uncertainty"].astype(float)
+    summary["element"] = disclosure.element_keys(summary)
+    return summary
 
 
 def _no_nulls(values: pd.Series) -> pd.Series:
@@ -304,7 +313,12 @@ def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:
         data.summary["element"] = disclosure.element_keys(data.summary)
     if data.counted is None:
         data.counted = counted_rows(data.summary)
-    return _summary_table(data.counted, data.reference), cell_sums("summary", data.counted, ["indicator"])
+    return headline_of(data.counted, data.reference)
+
+
+def headline_of(counted: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`headline` of the rows that count (:func:`counted_rows`) of every enterprise."""
+    return _summary_table(counted, reference), cell_sums("summary", counted, ["indicator"])
 
 
 def _summary_table(both: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:

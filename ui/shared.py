@@ -90,6 +90,42 @@ def fewer() -> str:
     return fewer_than(MIN_CELL)
 
 
+def number_field(where, label: str, *, key: str, value: float | None = None, placeholder: str | None = None) -> str:
+    """A box for one number, typed and shown the session's way ('20', '1 234,5' in French), where
+    Streamlit's number input only knows a point for decimals. Read what was typed with :func:`read_number`."""
+    from metrics import numbers
+
+    return where.text_input(label, value="" if value is None else numbers.write(value), key=key,
+                            placeholder=placeholder)
+
+
+def read_number(text, *, optional: bool = False) -> float | None:
+    """The number typed in a :func:`number_field`, read in the session's locale (metrics.numbers).
+    Empty is None when ``optional``; otherwise, and for anything not a number there, raises
+    metrics.numbers.NumberError (a ValueError) whose message says how to write it."""
+    from metrics import numbers
+
+    if optional and not str(text or "").strip():
+        return None
+    return numbers.read(text or "")
+
+
+def dataframe(data, **kwargs):
+    """st.dataframe as this product shows tables: a missing value is an empty cell (Streamlit's
+    own placeholder is the English 'None'), and figures (float columns) are drawn with the decimal
+    and group signs of the browser's locale (Streamlit's "localized" format; a column given its own config keeps it).
+    Figures stay numbers, so a column still sorts by value and its CSV download stays readable."""
+    import pandas as pd
+
+    config = dict(kwargs.pop("column_config", None) or {})
+    if isinstance(data, pd.DataFrame):
+        for name in data.columns:
+            if name not in config and pd.api.types.is_float_dtype(data[name]):  # figures (counts, years stay)
+                config[name] = st.column_config.NumberColumn(format="localized")
+    kwargs.setdefault("placeholder", "")
+    return st.dataframe(data, column_config=config or None, **kwargs)
+
+
 def date_format() -> str:
     """The order a date picker shows its dates in, in the session's locale (Babel's short date
     pattern): 'DD/MM/YYYY' in Spanish or French, 'YYYY/MM/DD' in Chinese and in English (as the
