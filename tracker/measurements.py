@@ -44,8 +44,6 @@ OPTIONAL = list(metrics.OPTIONAL_COLUMNS)
 ATTEMPTS = 20
 #: inserted figures listed per audit entry
 AUDIT_CHUNK = 1000
-#: inserted figures made Python values at a time for their audit entries
-AUDIT_PIECE = 10 * AUDIT_CHUNK
 #: what an audit entry lists of each inserted figure
 AUDIT_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier", "value", "unit",
                  "note", "renewable_pct", "price", "currency"]
@@ -397,18 +395,9 @@ def _audit_new(session: Session, user: CurrentUser, new: pd.DataFrame) -> None:
                                        period_start=new["period_start"].dt.strftime("%Y-%m-%d"),
                                        period_end=new["period_end"].dt.strftime("%Y-%m-%d"),
                                        value=new["value"].astype(float))
-
-    def parts():
-        # Python values for AUDIT_PIECE rows at a time (a piece's whole would be a Python object per
-        # cell); an optional input left empty (NaN) is null in the log, set here a column at a time,
-        # so that the entries are strict JSON as they are (audit's own repair walks every value)
-        for start in range(0, len(listed), AUDIT_PIECE):
-            some = listed.iloc[start:start + AUDIT_PIECE]
-            cells = some.astype(object).where(some.notna().to_numpy(), None).to_numpy()
-            yield from (cells[at:at + AUDIT_CHUNK] for at in range(0, len(cells), AUDIT_CHUNK))
-
-    audit.record_many(session, user.username, "insert", "measurements", (
-        (f"{len(part)} figures", None, {"columns": AUDIT_COLUMNS, "figures": part.tolist()}) for part in parts()))
+    # strict JSON (an optional input left empty is null), written a column at a time
+    audit.record_texts(session, user.username, "insert", "measurements",
+                       ((f"{n} figures", "", text) for n, text in audit.table_json(listed, AUDIT_CHUNK)))
 
 
 def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:
