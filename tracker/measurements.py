@@ -392,12 +392,17 @@ def _lock(session: Session, changed: pd.DataFrame) -> None:
 def _audit_new(session: Session, user: CurrentUser, new: pd.DataFrame) -> None:
     """Every inserted figure's value, unit and note in the audit log, up to AUDIT_CHUNK per entry."""
     listed = new[AUDIT_COLUMNS].assign(enterprise_id=new["enterprise_id"].astype(int),
-                                       period_start=new["period_start"].dt.strftime("%Y-%m-%d"),
-                                       period_end=new["period_end"].dt.strftime("%Y-%m-%d"),
+                                       period_start=_days(new["period_start"]), period_end=_days(new["period_end"]),
                                        value=new["value"].astype(float))
     # strict JSON (an optional input left empty is null), written a column at a time
     audit.record_texts(session, user.username, "insert", "measurements",
                        ((f"{n} figures", "", text) for n, text in audit.table_json(listed, AUDIT_CHUNK)))
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as YYYY-MM-DD texts (a missing one None), each distinct date written once (a file has few)."""
+    codes, uniques = pd.factorize(dates)
+    return np.append(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object), None)[codes]
 
 
 def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:
