@@ -34,6 +34,13 @@ TABLE_LABELS = {"trainings": N_("modules attended"), "actions": N_("improvement 
                 "clusters": N_("clusters"), "visit_merges": N_("offline visits"), "settings": N_("settings")}
 
 
+#: what the records' keys name where no table column does (metrics.labels.column_label names the rest)
+RECORD_KEYS = {"date": N_("Date"), "status": N_("Status"), "type": N_("Type"), "region": N_("Region"),
+               "trainer": N_("Trainer"), "provider_id": N_("Training provider"), "enterprise_id": N_("Enterprise id"),
+               "inserted": N_("Inserted"), "updated": N_("Updated"), "criteria": N_("Selection criteria"),
+               "selected_on": N_("Selected on"), "tot_date": N_("Training of Trainers on")}
+
+
 def action_label(code) -> str:
     """An audit action as people read it: 'sign-in refused' for ``login-failed``; unknown codes as stored."""
     code = "" if code is None else str(code)
@@ -79,7 +86,7 @@ def record_words(text) -> str:
         return text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", text) else text
 
     def name(k):
-        words = column_label(k)
+        words = _(RECORD_KEYS[k]) if k in RECORD_KEYS else column_label(k)
         return words[:1].upper() + words[1:]
 
     columns = record.get("columns")
@@ -89,7 +96,7 @@ def record_words(text) -> str:
         head = " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items() if k not in ("columns", "figures"))
         figures = "; ".join(", ".join(value(c, v) for c, v in zip(columns, row, strict=False)) for row in rows
                             if isinstance(row, list))
-        what = ngettext("{n} figures ({columns})", "{n} figures ({columns})", len(rows)).format(
+        what = ngettext("{n} figure ({columns})", "{n} figures ({columns})", len(rows)).format(
             n=f"{len(rows):,}", columns=", ".join(column_label(c) for c in columns))
         return " · ".join(p for p in (head, what + (f": {figures}" if figures else "")) if p)
     return " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items())

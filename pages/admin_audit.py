@@ -43,7 +43,7 @@ def render() -> None:
     n = f"{len(log):,}"
     st.caption(ngettext("{n} entries shown (the limit; narrow the filters to see older ones)",
                         "{n} entries shown (the limit; narrow the filters to see older ones)", len(log)).format(n=n)
-               if len(log) == limit else ngettext("{n} entries shown", "{n} entries shown", len(log)).format(n=n))
+               if len(log) == limit else ngettext("{n} entry shown", "{n} entries shown", len(log)).format(n=n))
     # before and after as stored (JSON), read in words
     shown = log.assign(**{c: log[c].map(audit_words.record_words) for c in ("before", "after") if c in log.columns})
     shown["table_name"] = shown["table_name"].map(audit_words.table_label)

@@ -115,7 +115,7 @@ def render() -> None:
         with st.expander(_("Stored periods ({n})").format(n=len(periods))):
             shared.dataframe(labels.people_table(periods), hide_index=True, key="stored_periods")
             with st.form(f"{k}_delete_period"):
-                period_names = {i: ngettext("{phase} {start} to {end} ({n} figures)",
+                period_names = {i: ngettext("{phase} {start} to {end} ({n} figure)",
                                             "{phase} {start} to {end} ({n} figures)", int(r.figures)).format(
                     phase=labels.phase_label(r.phase), start=formatting.day(r.period_start),
                     end=formatting.day(r.period_end),
@@ -139,7 +139,7 @@ def render() -> None:
                             st.error(_("{error} Nothing was deleted.").format(error=shared.plain(exc)))
                         else:
                             shared.form_saved("entry", enterprise_id, shared.plain(
-                                ngettext("Deleted {n} figures: {period}.", "Deleted {n} figures: {period}.", n)
+                                ngettext("Deleted {n} figure: {period}.", "Deleted {n} figures: {period}.", n)
                                 .format(n=n, period=period_names[pick])))
 
     st.divider()

@@ -267,14 +267,14 @@ def render() -> None:
                     e1, e2 = st.columns(2)
                 value = shared.fewer() if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(
-                    ngettext("{figure} ({n} enterprises)", "{figure} ({n} enterprises)", r.enterprises).format(
+                    ngettext("{figure} ({n} enterprise)", "{figure} ({n} enterprises)", r.enterprises).format(
                         figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"), value,
                     help=labels.figure_meaning("adjusted" if "adjusted" in r.figure else "avoided"))
             for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
                 if not r.enterprises:  # nothing hidden: there is nothing to show
                     st.caption(_(labels.NO_REGRESSION))
                     continue
-                st.metric(ngettext("{figure} ({n} enterprises with a valid regression baseline)",
+                st.metric(ngettext("{figure} ({n} enterprise with a valid regression baseline)",
                                    "{figure} ({n} enterprises with a valid regression baseline)", r.enterprises).format(
                               figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"),
                           shared.fewer() if r.suppressed else formatting.amount_with_uncertainty(

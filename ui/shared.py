@@ -61,19 +61,29 @@ def in_language(make):
 
 
 def streamlit_words() -> None:
-    """Streamlit's own words on its file uploaders ("Upload", "200MB per file"), which it offers
-    no way to set, shown in the session's language: the English is drawn at size 0 and the
-    translation in its place (CSS, once per run; nothing in English sessions)."""
+    """Streamlit's own words, which it offers no way to set, shown in the session's language: on
+    file uploaders ("Upload", "200MB per file") and under a box being typed in ("Press Enter to
+    submit form", "Press Enter to apply"). The English is drawn at size 0 and the translation in
+    its place (CSS, once per run; nothing in English sessions)."""
     if i18n.current() == i18n.SOURCE:
         return
     upload = _css_text(i18n._("Upload"))
     limit = _css_text(i18n._("{size} MB per file").format(size=st.get_option("server.maxUploadSize")))
+    apply, submit = _css_text(i18n._("Press Enter to apply")), _css_text(i18n._("Press Enter to submit form"))
+    apply_many = _css_text(i18n._("Press Ctrl+Enter to apply"))
+    submit_many = _css_text(i18n._("Press Ctrl+Enter to submit form"))
+    hint = '[data-testid="InputInstructions"] > span:first-child'  # then the count of a limited box, '2/3'
     st.html(f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
   {{ content: "{upload}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
+{hint} {{ font-size: 0; }}
+{hint}::after {{ content: "{apply}"; font-size: 0.75rem; }}
+[data-testid="stForm"] {hint}::after {{ content: "{submit}"; }}
+[data-testid="stTextArea"] {hint}::after {{ content: "{apply_many}"; }}
+[data-testid="stForm"] [data-testid="stTextArea"] {hint}::after {{ content: "{submit_many}"; }}
 </style>""")
 
 

@@ -146,3 +146,17 @@ def test_the_audit_log_names_its_actions_in_the_readers_language(browser, base, 
         tables = {r["table_name"] for r in rows}
         assert not tables & {"users", "measurements", "enterprises"}, tables
         page.screenshot(path=tmp_path / "1-audit-es.png", full_page=True)
+
+
+def test_streamlit_s_own_typing_hint_is_in_the_person_s_language(browser, base, tmp_path):
+    """Streamlit writes 'Press Enter to submit form' under a box being typed in, with no setting for
+    its words: a French page shows it in French (its English drawn at size 0, the French in its place)."""
+    with browser_in(browser, "fr-FR") as page:
+        page.goto(base)
+        name = page.get_by_role("textbox", name=words_in("fr", "User name"))
+        name.fill("demo-trai")  # typed, not yet sent: the hint shows
+        expect(page.get_by_test_id("InputInstructions")).to_be_visible()
+        hint = page.get_by_test_id("InputInstructions").locator("span").first  # its own box is 0 high
+        drawn = hint.evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]")
+        assert drawn == ["0px", '"Appuyez sur Entrée pour envoyer le formulaire"'], drawn  # the French, by hand
+        page.screenshot(path=tmp_path / "1-hint-fr.png")

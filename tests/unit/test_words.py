@@ -111,7 +111,7 @@ def test_an_empty_optional_input_of_a_bulk_save_reads_as_a_dash():
               '"figures": [["energy", 12.0, NaN, NaN, null]], "note": NaN}')
     text = audit_words.record_words(stored)
     assert "nan" not in text.lower(), text
-    assert text == ("Note: – · 1 figures (Indicator, Value, Renewable share of electricity (%), Price per unit, "
+    assert text == ("Note: – · 1 figure (Indicator, Value, Renewable share of electricity (%), Price per unit, "
                     "Currency): Energy, 12, –, –, –"), text
 
 
@@ -238,3 +238,4 @@ def test_every_audit_action_stored_has_words():
     assert audit_words.action_label("something-new") == "something-new" and audit_words.action_label(None) == ""
     assert audit_words.record_words('{"role": "officer"}') == "Role: officer"
     assert audit_words.record_words('"es"') == "es"  # a language before and after, without its JSON quotes
+    assert audit_words.record_words('{"columns": ["value"], "figures": [[2.5]]}') == "1 figure (Value): 2.5"

@@ -27,6 +27,7 @@ def test_labels_read_in_the_run_language(pseudo):
     assert labels.column_label("material_wasted per kg") == "⟦⟦Materials wasted⟧, kg per kg produced⟧"
     assert audit_words.table_label("trainer_profiles") == "⟦trainer paths⟧"
     assert audit_words.action_label("login-failed") == "⟦sign-in refused⟧"
+    assert audit_words.record_words(json.dumps({"provider_id": 4})) == "⟦Training provider⟧: 4"
     assert audit_words.record_words(json.dumps({"role": "officer"})) == "⟦Role⟧: ⟦officer⟧"
     assert labels.basis_label("per_production") == "⟦per unit of production⟧"
     assert labels.status_label("on track") == "⟦on track⟧"
