@@ -306,7 +306,7 @@ def browser(url: str, folder: Path) -> None:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = b.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.set_default_timeout(120_000)
+            page.set_default_timeout(600_000)  # a cold load of 300,000 enterprises on a loaded machine
             page.goto(base)
             page.get_by_role("textbox", name="User name").fill("bench-officer")
             page.get_by_role("textbox", name="Password").fill(PASSWORD)

@@ -378,9 +378,16 @@ _PG_TYPES = {16: pa.bool_(), 20: pa.int64(), 21: pa.int16(), 23: pa.int32(), 700
 def _pandas(data: pa.Table) -> pd.DataFrame:
     """An Arrow table as pandas, the same for both databases: dates and timestamps as
     datetime64[us], integers and booleans with NULLs as pandas' nullable types, dictionary
-    columns as categoricals with their categories sorted (as ``astype("category")`` makes them)."""
+    columns as categoricals with their categories sorted (as ``astype("category")`` makes them).
+
+    Each Arrow column is let go once converted, and the columns are not consolidated into one
+    block per type (a copy of every float column): the peak is the frame plus one column."""
     out = {}
-    for name, col in zip(data.column_names, data.columns, strict=True):
+    names = data.column_names
+    columns = list(data.columns)
+    del data  # the caller's reference is gone too (read_frame): each column is freed once converted
+    for name in names:
+        col = columns.pop(0)
         kind = col.type
         if pa.types.is_date32(kind):
             col = col.cast(pa.timestamp("us"))
@@ -393,7 +400,8 @@ def _pandas(data: pa.Table) -> pd.DataFrame:
             out[name] = values.cat.reorder_categories(sorted(values.cat.categories))
         else:
             out[name] = col.to_pandas()
-    return pd.DataFrame(out, columns=data.column_names)
+        del col
+    return pd.DataFrame(out, columns=names, copy=False)
 
 
 def _copy_bytes(raw, statement: str, params: dict | None) -> bytearray:
