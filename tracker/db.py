@@ -12,6 +12,7 @@ COPY TO STDOUT parsed by Arrow, never a Python object per value) and :func:`dele
 """
 from __future__ import annotations
 
+import ctypes
 import re
 import threading
 import time
@@ -446,6 +447,25 @@ def copy_out(conn: Connection, sql: str, params: dict | None = None, categorical
         convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True,
                                              quoted_strings_can_be_null=False, true_values=["t"],
                                              false_values=["f"]))
+
+
+def _load_libc():
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (macOS, musl): nothing to release
+        return None
+
+
+_LIBC = _load_libc()
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed so far back to the system (glibc's ``malloc_trim``). glibc keeps freed blocks
+    in its heap for the next allocations: after the overview's frames of 300,000 enterprises are made, that is
+    400 MB that the process keeps and no frame uses, and each step that frees a frame's intermediate arrays
+    before the next is made would otherwise add to the process's peak. A no-op where there is no glibc."""
+    if _LIBC is not None and hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
 
 
 def _keys(ids) -> np.ndarray:

@@ -163,10 +163,12 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         data.summary["element"] = disclosure.element_keys(data.summary)
         data.counted = counted_rows(data.summary)
     ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
-    s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
-    # the rows behind every figure, one per enterprise and indicator (metrics decides who counts)
-    both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
-    both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
+    s_all = _rows_of(data.summary, ids)
+    # the rows behind every figure, one per enterprise and indicator (metrics decides who counts), with the
+    # enterprise's country and sector (NaN for an enterprise not among ``ents``, as a left join gives)
+    both = _rows_of(data.counted, ids)
+    at = pd.Index(ents["enterprise_id"].to_numpy()).get_indexer(both["enterprise_id"].to_numpy())
+    both = both.assign(**{c: ents[c].array.take(at, allow_fill=True) for c in ("country", "sector")})
     participants, with_data = _participants(ents, s_all, data.memberships, listed)
     regression = data.regression[data.regression["enterprise_id"].isin(ids).to_numpy()]
     return ProgrammeOverview(
@@ -183,6 +185,13 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         participants=participants,
         quality=_quality(ents, s_all, listed), filters=filters, cells=_cells(both, regression),
         comparable=_comparable(s_all))
+
+
+def _rows_of(frame: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``enterprise_id`` is among ``ids``; all of them not copied (every enterprise
+    selected: the cold load's view)."""
+    keep = frame["enterprise_id"].isin(ids).to_numpy()
+    return frame if keep.all() else frame[keep]
 
 
 def _comparable(s_all: pd.DataFrame) -> dict:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 import metrics
 from tracker import disclosure
 from tracker.config import DATA_DIR
-from tracker.db import read_frame, session_scope
+from tracker.db import read_frame, release_freed_memory, session_scope
 
 #: the enterprises' own attributes the filters and the participants' list use
 ATTRIBUTES = ("country", "sector", "partner", "cluster")
@@ -96,6 +96,7 @@ def read_data(engine: Engine) -> OverviewData:
         ents = read_frame(session, ENTERPRISES_SQL, categorical=ATTRIBUTES)
         members = _memberships(read_frame(session, TRAININGS_SQL, categorical=("module", "cohort")),
                                read_frame(session, TRAINERS_SQL, categorical=("trainer",)))
+    release_freed_memory()  # the Arrow tables read
     summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
     for col in ("baseline", "followup", "relative_change", "points"):
         summary[col] = summary[col].astype(float)
@@ -117,17 +118,23 @@ def read_data(engine: Engine) -> OverviewData:
     normalised["quarter"] = _quarters(normalised.pop("followup_end"))
     normalised["element"] = disclosure.element_keys(normalised)
     normalised = _lean(counted_rows(normalised))
+    release_freed_memory()  # each step's intermediate arrays, before the next step's are made
     summary["quarter"] = _quarters(summary.pop("followup_end"))
     summary["element"] = disclosure.element_keys(summary.assign(**_sparse_columns(
         summary, sparse, ["co2e_baseline", "co2e_followup"])))
+    release_freed_memory()
     entered = counted_rows(summary)
     for col in EMISSION_COLUMNS:  # energy's rows only
         entered[col] = pd.arrays.SparseArray(_sparse_columns(entered[["enterprise_id", "indicator", "unit"]],
                                                              sparse, [col])[col])
-    counted = _concat([_lean(entered), normalised[entered.columns.drop("units")]], ("indicator", "unit", "quarter"))
-    del entered, normalised
+    entered = _lean(entered)
     # the participants, data-quality and like-with-like lists read the presence of figures, their flags and changes
-    return OverviewData(summary=summary.drop(columns=["baseline", "followup", "points", "element"]),
+    summary = summary.drop(columns=["baseline", "followup", "points", "element"])
+    release_freed_memory()
+    counted = _concat([entered, normalised[entered.columns]], ("indicator", "unit", "quarter"))
+    del entered, normalised
+    release_freed_memory()
+    return OverviewData(summary=summary,
                         enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
                         reference=programme_reference(), counted=counted, regression=regression[REGRESSION_COLUMNS])
 
@@ -140,7 +147,10 @@ def _memberships(trainings: pd.DataFrame, trainers: pd.DataFrame) -> pd.DataFram
     parts = [("module", trainings["enterprise_id"], trainings["module"]),
              ("cohort", trainings["enterprise_id"][has_cohort], cohort[has_cohort]),
              ("trainer", trainers["enterprise_id"], trainers["trainer"])]
-    values = pd.api.types.union_categoricals([v.astype("category") for _kind, _ids, v in parts], sort_categories=True)
+    texts = [v.astype("category") for _kind, _ids, v in parts]
+    union = sorted({str(c) for v in texts for c in v.cat.categories})  # (an empty part's categories have no type)
+    values = pd.Categorical.from_codes(np.concatenate([v.cat.set_categories(union).cat.codes.to_numpy(np.int64)
+                                                       for v in texts]), union)
     sizes = [len(ids) for _kind, ids, _v in parts]
     kinds = pd.Categorical.from_codes(np.repeat(np.array([1, 0, 2], dtype=np.int8), sizes),
                                       ["cohort", "module", "trainer"])
