@@ -262,11 +262,11 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
                   | (old["old_note"] != old["note"]) | figure_inputs.changed(old)]
     if len(new):
-        step(0.5, ngettext("Adding {n} figures", "Adding {n} figures", len(new)).format(n=f"{len(new):,}"))
+        step(0.5, ngettext("Adding {n} figure", "Adding {n} figures", len(new)).format(n=f"{len(new):,}"))
         bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
         _audit_new(session, user, new)
     if len(changed):
-        step(0.8, ngettext("Updating {n} figures", "Updating {n} figures", len(changed)).format(n=f"{len(changed):,}"))
+        step(0.8, ngettext("Updating {n} figure", "Updating {n} figures", len(changed)).format(n=f"{len(changed):,}"))
         _lock(session, changed)
         _update(session, user, changed, saved.stamp)
     saved.counts["inserted"] += int(len(new))
@@ -305,7 +305,7 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
     if len(problems):
         raise RejectedInput(problems)
     if len(missing):
-        step(0.2, ngettext("Adding {n} enterprises", "Adding {n} enterprises", len(missing)).format(
+        step(0.2, ngettext("Adding {n} enterprise", "Adding {n} enterprises", len(missing)).format(
             n=f"{len(missing):,}"))
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())

@@ -31,7 +31,7 @@ from tracker.auth import CurrentUser
 from tracker.db import session_scope
 from tracker.disclosure import SPREAD_MIN, cell_sums, complement, suppress
 from tracker.models import AuditEntry, EnterpriseSummary
-from tracker.overview_data import (  # noqa: F401 (OverviewData, programme_reference and per_production: named here too)
+from tracker.overview_data import (  # noqa: F401 (named here too: tracker.published and the tests call them)
     ATTRIBUTES,
     EMISSION_COLUMNS,
     REGRESSION_COLUMNS,
@@ -40,6 +40,7 @@ from tracker.overview_data import (  # noqa: F401 (OverviewData, programme_refer
     per_production,
     programme_reference,
     read_data,
+    read_summary,
 )
 from tracker.summary import FLAG_TEXT
 
@@ -213,7 +214,12 @@ def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:
     if data.counted is None:
         data.summary["element"] = disclosure.element_keys(data.summary)
         data.counted = counted_rows(data.summary)
-    return _summary_table(data.counted, data.reference), cell_sums("summary", data.counted, ["indicator"])
+    return headline_of(data.counted, data.reference)
+
+
+def headline_of(counted: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`headline` of the rows that count (:func:`counted_rows`) of every enterprise."""
+    return _summary_table(counted, reference), cell_sums("summary", counted, ["indicator"])
 
 
 def _summary_table(both: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:

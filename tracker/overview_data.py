@@ -81,6 +81,29 @@ TRAINERS_SQL = ("SELECT ue.enterprise_id, u.username AS trainer FROM user_enterp
                 "ON u.id = ue.user_id WHERE u.role = 'trainer'")
 
 
+#: every stored row with every column the overview's figures use (:func:`read_summary`)
+STORED_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, relative_change, "
+              f"points, followup_end, {', '.join(EMISSION_COLUMNS)}, factor_set, savings_uncertainty, flags "
+              "FROM enterprise_summary")
+
+
+def read_summary(session, enterprise_ids=None) -> pd.DataFrame:
+    """The stored summary rows of ``enterprise_ids`` (None: every enterprise), those per unit of production
+    included: typed, the follow-up's quarter, each row's element key (``disclosure.element_keys``: one per
+    enterprise and indicator, so the rows of some enterprises get the keys they get among all, and the keys
+    :func:`read_data` gives). For the database averages beside a report, which patch a few enterprises' rows."""
+    summary = read_frame(session, STORED_SQL, enterprise_ids, "enterprise_id",
+                         categorical=("indicator", "unit", "factor_set", "flags"))
+    summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
+    summary["quarter"] = _quarters(summary.pop("followup_end"))
+    for col in ("baseline", "followup", "relative_change", "points", *EMISSION_COLUMNS, "savings_uncertainty"):
+        summary[col] = summary[col].astype(float)
+    summary["has_baseline"] = summary["has_baseline"].astype(bool)
+    summary["has_followup"] = summary["has_followup"].astype(bool)
+    summary["element"] = disclosure.element_keys(summary)
+    return summary
+
+
 def read_data(engine: Engine) -> OverviewData:
     """:func:`load_data` without the role check: for tracker.published, which hands on
     aggregates only. Text with few distinct values arrives as categoricals, straight from the
