@@ -231,13 +231,8 @@ def _normalised_rows(changes: pd.DataFrame, out: pd.DataFrame, now: dt.datetime)
     if norm.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     energy = out[out["indicator"].eq("energy").to_numpy() & out["unit_canonical"].eq("kWh").to_numpy()]
-    co2 = energy.set_index("enterprise")[EMISSION_RATE_COLUMNS]
-    co2 = co2.reindex(norm["enterprise"].to_numpy())
-    is_energy = norm["of"].eq("energy").to_numpy()
-    ratio = norm["production_ratio"].to_numpy(dtype=float)
     # each scope and the total alike: the baseline x follow-up production / baseline production
-    adjusted = {c: np.where(is_energy, co2[c].to_numpy(dtype=float) * (ratio if c.endswith("_baseline") else 1),
-                            np.nan) for c in EMISSION_RATE_COLUMNS}
+    adjusted = metrics.adjusted_emissions(norm, energy.set_index("enterprise")[EMISSION_RATE_COLUMNS])
     norm = norm.assign(unit_canonical=norm["unit"], has_baseline=True, has_followup=True, no_factor=False,
                        **adjusted)
     rows = _summary_rows(norm, now)
