@@ -23,6 +23,24 @@ from metrics.i18n import N_, _
 from tracker import accounts, auth
 from ui import shared, sso
 
+#: every page: its key, its module (which defines render()), its title, its icon and its address
+PAGE_TABLE = (
+    ("report", pages.enterprise_report, N_("Enterprise report"), "factory", "report"),
+    ("entry", pages.data_entry, N_("Enter figures"), "edit_note", "entry"),
+    ("profile", pages.enterprise_profile, N_("Profile and modules"), "badge", "profile"),
+    ("actions", pages.improvement_actions, N_("Improvement actions"), "construction", "actions"),
+    ("programme", pages.programme_overview, N_("Programme overview"), "public", "programme"),
+    ("trainers", pages.trainer_profiles, N_("Trainers"), "school", "trainers"),
+    ("my_path", pages.trainer_profiles, N_("My trainer path"), "school", "my-path"),
+    ("users", pages.admin_users, N_("Users"), "group", "users"),
+    ("partners", pages.admin_partners, N_("Partners"), "handshake", "partners"),
+    ("clusters", pages.admin_clusters, N_("Clusters"), "hub", "clusters"),
+    ("workbook", pages.admin_delivery_workbook, N_("Delivery workbook"), "table_view", "delivery-workbook"),
+    ("audit", pages.admin_audit, N_("Audit log"), "history", "audit"),
+    ("visits", pages.offline_visits, N_("Offline visit"), "cloud_off", "visits"),
+    ("account", pages.my_account, N_("My account"), "person", "account"),
+)
+
 shared.init_state()
 i18n.use(shared.language())  # every word of this run in the session's language
 st.set_page_config(page_title=_("SCORE4Climate tracker"), page_icon=":recycle:", layout="wide")
@@ -52,36 +70,8 @@ with auth.one_run():
             i18n.use(shared.language())  # the account's language, as stored now
 
     # the pages, titled in the session's language (set above: the account's, as stored now)
-    PAGES = {
-        "report": st.Page(pages.enterprise_report.render, title=_("Enterprise report"), icon=":material/factory:",
-                          url_path="report"),
-        "entry": st.Page(pages.data_entry.render, title=_("Enter figures"), icon=":material/edit_note:",
-                         url_path="entry"),
-        "profile": st.Page(pages.enterprise_profile.render, title=_("Profile and modules"), icon=":material/badge:",
-                           url_path="profile"),
-        "actions": st.Page(pages.improvement_actions.render, title=_("Improvement actions"),
-                           icon=":material/construction:",
-                           url_path="actions"),
-        "programme": st.Page(pages.programme_overview.render, title=_("Programme overview"), icon=":material/public:",
-                             url_path="programme"),
-        "trainers": st.Page(pages.trainer_profiles.render, title=_("Trainers"), icon=":material/school:",
-                            url_path="trainers"),
-        "my_path": st.Page(pages.trainer_profiles.render, title=_("My trainer path"), icon=":material/school:",
-                           url_path="my-path"),
-        "users": st.Page(pages.admin_users.render, title=_("Users"), icon=":material/group:", url_path="users"),
-        "partners": st.Page(pages.admin_partners.render, title=_("Partners"), icon=":material/handshake:",
-                            url_path="partners"),
-        "clusters": st.Page(pages.admin_clusters.render, title=_("Clusters"), icon=":material/hub:",
-                            url_path="clusters"),
-        "workbook": st.Page(pages.admin_delivery_workbook.render, title=_("Delivery workbook"),
-                            icon=":material/table_view:",
-                            url_path="delivery-workbook"),
-        "audit": st.Page(pages.admin_audit.render, title=_("Audit log"), icon=":material/history:", url_path="audit"),
-        "visits": st.Page(pages.offline_visits.render, title=_("Offline visit"), icon=":material/cloud_off:",
-                          url_path="visits"),
-        "account": st.Page(pages.my_account.render, title=_("My account"), icon=":material/person:",
-                           url_path="account"),
-    }
+    PAGES = {key: st.Page(module.render, title=_(title), icon=f":material/{icon}:", url_path=path)
+             for key, module, title, icon, path in PAGE_TABLE}
     # the sidebar's groups (shown in the reader's language)
     ROLE_PAGES = {
         "manager": {N_("My enterprise"): ["report", "entry", "actions", "profile"]},

@@ -163,7 +163,7 @@ def build(url: str, n: int, folder: Path) -> None:
           f"(generated in {t1 - t0:.1f} s, inserted in {t2 - t1:.1f} s)")
 
 
-def service_steps(bases: list, urls: dict, folder: Path, repeat: int) -> None:
+def service_steps(bases: list, urls: dict, folder: Path, repeat: int, rebuilds: int | None = None) -> None:
     """The rebuild, the cold load and the filter changes, back to back on each database."""
     from tracker import db, overview, summary
     expected = json.loads((folder / "expected.json").read_text())
@@ -172,7 +172,7 @@ def service_steps(bases: list, urls: dict, folder: Path, repeat: int) -> None:
     rebuild = harness.Step("summary rebuild (summary.rebuild: read every measurement, compute, store)")
     cold = harness.Step("cold load (overview.read_data + build, every enterprise)")
     filters = [harness.Step(f"filter change: + {col} (build)") for col in expected["steps"]]
-    for _ in range(repeat):
+    for _ in range(rebuilds or repeat):
         for d in bases:
             rows = harness.record(rebuild, d, lambda d=d: summary.rebuild(engines[d.label]))
             rebuild.note[d.label] = f"{rows:,} summary rows"
@@ -206,10 +206,12 @@ def normalised_ratio(engines: dict, labels: list[str], expected: dict, repeat: i
     from tracker import overview
     for label in labels:
         full = overview.read_data(engines[label])
-        keep = ~full.summary["indicator"].isin(list(metrics.NORMALISED_OF)).to_numpy()
-        summary = full.summary[keep].reset_index(drop=True)
-        before = overview.OverviewData(summary=summary, enterprises=full.enterprises, memberships=full.memberships,
-                                       reference=full.reference, counted=overview.counted_rows(summary))
+        # the overview's summary holds the indicators entered only; the rows that count, theirs and those per unit
+        # of production (made on reading)
+        keep = ~full.counted["indicator"].isin(list(metrics.NORMALISED_OF)).to_numpy()
+        before = overview.OverviewData(summary=full.summary, enterprises=full.enterprises,
+                                       memberships=full.memberships, reference=full.reference,
+                                       counted=full.counted[keep].reset_index(drop=True), regression=full.regression)
         times = {"with": [], "without": []}
         for _ in range(repeat):
             for kind, data in (("without", before), ("with", full)):
@@ -306,7 +308,7 @@ def browser(url: str, folder: Path) -> None:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = b.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            page.set_default_timeout(120_000)
+            page.set_default_timeout(600_000)  # a cold load of 300,000 enterprises on a loaded machine
             page.goto(base)
             page.get_by_role("textbox", name="User name").fill("bench-officer")
             page.get_by_role("textbox", name="Password").fill(PASSWORD)
@@ -352,6 +354,7 @@ def main() -> None:
     ap.add_argument("--enterprises", type=int, default=100_000)
     ap.add_argument("--no-apptest", action="store_true", help="skip the page through AppTest")
     ap.add_argument("--browser", action="store_true", help="also time the page in Chromium")
+    ap.add_argument("--rebuilds", type=int, help="repetitions of the summary rebuild (default: --repeat)")
     harness.add_arguments(ap)
     ap.add_argument("--phase", choices=["build", "apptest", "browser"], help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
@@ -371,7 +374,7 @@ def main() -> None:
         for d in bases:
             subprocess.run([sys.executable, __file__, "--phase", "build", "--db", urls[d.label], "--folder",
                             str(folder), "--enterprises", str(args.enterprises)], check=True, cwd=ROOT)
-        service_steps(bases, urls, folder, args.repeat)
+        service_steps(bases, urls, folder, args.repeat, args.rebuilds)
         for phase in ([] if args.no_apptest else ["apptest"]) + (["browser"] if args.browser else []):
             for d in bases:
                 print(f"  {phase} on {d.label}")

@@ -70,6 +70,7 @@ from metrics.materials import (
 from metrics.normalise import (
     NORMALISED,
     NORMALISED_OF,
+    adjusted_emissions,
     is_normalised,
     normalised_changes,
     normalised_savings,
@@ -111,7 +112,8 @@ __all__ = [
     "date_order", "file_date_orders", "parse_chunks",
     "enterprise_changes", "summarize", "union_days",
     "counted_changes", "aggregate_changes", "spread", "avoided_per_year", "improved", "DAYS_PER_YEAR",
-    "NORMALISED", "NORMALISED_OF", "normalised_changes", "normalised_savings", "is_normalised", "report_normalised",
+    "NORMALISED", "NORMALISED_OF", "adjusted_emissions", "normalised_changes", "normalised_savings", "is_normalised",
+    "report_normalised",
     "RegressionBaseline", "regression_baseline", "model_energy", "regression_rows", "regression_savings",
     "REGRESSION_ROW", "DEGREE_DAY_KINDS",
     "comparability", "on_same_months", "months_of_year",

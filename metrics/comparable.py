@@ -41,6 +41,20 @@ def _mask(months) -> int:
     return sum(1 << (m - 1) for m in months)
 
 
+def span_masks(start: pd.Series, end: pd.Series) -> np.ndarray:
+    """:func:`months_of_year` of each period as 12 bits (January the lowest), every period at once: the
+    ``n`` months from the start's month on, wrapped past December; all twelve from a year on, none for a
+    period without dates or ending before it starts."""
+    a, b = pd.to_datetime(start), pd.to_datetime(end)
+    a_month, b_month = a.dt.month.to_numpy(np.float64), b.dt.month.to_numpy(np.float64)
+    n = (b.dt.year.to_numpy(np.float64) - a.dt.year.to_numpy(np.float64)) * 12 + b_month - a_month + 1
+    valid = np.isfinite(n) & (b >= a).to_numpy(dtype=bool, na_value=False)
+    n = np.where(valid, n, 0).astype(np.int64)
+    first = np.where(valid, a_month, 1).astype(np.int64) - 1
+    run = ((np.int64(1) << np.minimum(n, 12)) - 1) << first  # bits first .. first + n - 1, up to bit 22
+    return np.where(n >= 12, 4095, (run | run >> 12) & 4095).astype(np.int64)
+
+
 def _months(mask: int) -> frozenset[int]:
     return frozenset(m for m in range(1, 13) if mask >> (m - 1) & 1)
 
@@ -55,7 +69,7 @@ def _periods(df: pd.DataFrame) -> pd.DataFrame:
                       "start": start.to_numpy(), "end": end.to_numpy()}).dropna()
     p = p.drop_duplicates(ignore_index=True)
     spans = p[["start", "end"]].drop_duplicates()
-    spans["mask"] = [_mask(months_of_year(a, b)) for a, b in zip(spans["start"], spans["end"], strict=True)]
+    spans["mask"] = span_masks(spans["start"], spans["end"])
     return p.merge(spans, on=["start", "end"], how="left")
 
 
@@ -98,13 +112,14 @@ def comparability(df: pd.DataFrame) -> pd.DataFrame:
     }, columns=COMPARABLE_COLUMNS)
 
 
-def on_same_months(df: pd.DataFrame) -> pd.DataFrame:
+def on_same_months(df: pd.DataFrame, comparable: pd.DataFrame | None = None) -> pd.DataFrame:
     """``df`` with each enterprise's baseline rows narrowed to the periods within the months of the
     year of its latest follow-up, for the enterprises whose narrowed baseline covers all of those
-    months and differs from the whole; other enterprises are left out (empty: none has one)."""
+    months and differs from the whole; other enterprises are left out (empty: none has one).
+    ``comparable``: ``comparability(df)`` where the caller has it already."""
     if "value_canonical" not in df.columns:
         df = to_canonical(df)
-    c = comparability(df)
+    c = comparability(df) if comparable is None else comparable
     keep = set(c.loc[c["same_months_available"], "enterprise"])
     if not keep:
         return df.iloc[0:0]
@@ -118,7 +133,7 @@ def on_same_months(df: pd.DataFrame) -> pd.DataFrame:
                                       end.to_numpy("datetime64[ns]").astype(np.int64)])
     codes, spans = days.factorize()
     first = np.unique(codes, return_index=True)[1]
-    masks = np.array([_mask(months_of_year(start.iloc[i], end.iloc[i])) for i in first], dtype=np.int64)[codes]
+    masks = span_masks(start.iloc[first], end.iloc[first])[codes]
     mine = np.isin(ent, list(keep))
     f_mask = fu.reindex(ent).fillna(0).to_numpy(np.int64)  # an enterprise without a follow-up is not kept
     ok = mine & (~is_base | ((masks & ~f_mask) == 0))

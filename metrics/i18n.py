@@ -43,6 +43,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with its plural for extraction without translating it (ngettext where shown)."""
+    return singular, plural
+
+
 def NP_(context: str, message: str) -> str:
     """Mark ``message`` in ``context`` for extraction (pgettext where shown)."""
     return message
@@ -93,6 +98,7 @@ def language_of(locale: str) -> str:
     return SOURCE
 
 
+@lru_cache(maxsize=256)
 def supported(locale) -> str | None:
     """``locale`` normalised ('es-BO' -> 'es_BO') when it reads in a supported language (English
     and its regional forms included), else None."""
@@ -114,6 +120,7 @@ def offered(browser: str | None = None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=256)
 def from_browser(tag: str | None) -> str | None:
     """The locale a browser's language tag stands for here: its regional form where that writes
     numbers differently ('en-IN'), else its language ('en-US' -> 'en', 'es-ES' -> 'es'); None when
@@ -124,12 +131,14 @@ def from_browser(tag: str | None) -> str | None:
     return tag if tag in offered(tag) else language_of(tag)
 
 
+@lru_cache(maxsize=256)
 def _number_format(locale: str) -> tuple:
     loc = Locale.parse(locale)
     symbols = loc.number_symbols.get("latn", {})
     return symbols.get("decimal"), symbols.get("group"), loc.decimal_formats.get(None).pattern
 
 
+@lru_cache(maxsize=256)
 def display_name(locale: str) -> str:
     """A locale's name in its own language ('Español (Bolivia)', '中文 (简体)')."""
     name = Locale.parse(normalise(locale)).get_display_name(normalise(locale)) or locale
@@ -138,7 +147,7 @@ def display_name(locale: str) -> str:
 
 def reload() -> None:
     """Read the catalogues again (after LOCALE_DIR changed, or a file was edited in place)."""
-    for cached in (languages, _catalogue, language_of):
+    for cached in (languages, _catalogue, language_of, supported, from_browser, _number_format, display_name):
         cached.cache_clear()
 
 

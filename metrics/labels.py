@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from metrics.i18n import N_, SOURCE, _, current, ngettext
+from metrics.i18n import N_, SOURCE, _, current
 from metrics.indicators import HAZARDOUS_PREFIX, INDICATORS, WASTE_DESTINATIONS, WATER_SOURCES, fuels
 from metrics.normalise import NORMALISED
 
@@ -294,71 +294,10 @@ def trainer_status_label(status) -> str:
     return _(TRAINER_STATUS_LABELS[status]) if status in TRAINER_STATUS_LABELS else status
 
 
-#: the audit log's tables as people call them
-TABLE_LABELS = {"trainings": N_("modules attended"), "actions": N_("improvement actions"), "users": N_("accounts"),
-                "user_enterprises": N_("accounts' enterprises"), "trainer_profiles": N_("trainer paths"),
-                "audit_log": N_("audit log"), "enterprise_summary": N_("enterprise summary"),
-                "shown_cells": N_("figures shown"),
-                "sign_in_failures": N_("sign-in failures"), "partners": N_("implementation partners")}
-
-
-def table_label(name) -> str:
-    """A stored table as people call it: 'trainer paths' for ``trainer_profiles``."""
-    name = "" if name is None else str(name)
-    return _(TABLE_LABELS[name]) if name in TABLE_LABELS else name.replace("_", " ")
-
-
 def source_label(text) -> str:
     """A reference source as people read it: without the path of a file inside a package."""
     text = "" if text is None or text != text else str(text)
     return re.sub(r"\s{2,}", " ", _PATH.sub("", text)).strip()
-
-
-def record_words(text) -> str:
-    """An audit record's before or after (JSON, as stored) as people read it: 'Indicator: Materials
-    wasted · Period start: 2024-01-01 · Value: 12'. Text that is no JSON object is given back as is."""
-    import json
-
-    if text is None or text != text or not str(text).strip():
-        return ""
-    try:
-        record = json.loads(text)
-    except ValueError:
-        return str(text)
-    if not isinstance(record, dict):
-        return str(text)
-
-    def value(key, v):
-        if isinstance(v, list):
-            return ", ".join(value(key, x) for x in v) or "–"
-        if v is None or (isinstance(v, float) and v != v):  # NaN: a bulk save's optional input left empty
-            return "–"
-        if key in ("indicator", "indicators"):
-            return ", ".join(indicator_label(i.strip()) for i in str(v).split(","))
-        if key == "carrier":
-            return carrier_label(v)
-        if key in ("unit", "unit_canonical"):
-            return unit_words(v)
-        if isinstance(v, float) and v.is_integer():
-            return f"{v:.0f}"  # 12, not 12.0
-        text = str(v)
-        return text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]00:00:00", text) else text
-
-    def name(k):
-        words = column_label(k)
-        return words[:1].upper() + words[1:]
-
-    columns = record.get("columns")
-    if isinstance(columns, list) and isinstance(record.get("figures"), list):
-        # a bulk save: column names, then rows of figures in that order
-        rows = record["figures"]
-        head = " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items() if k not in ("columns", "figures"))
-        figures = "; ".join(", ".join(value(c, v) for c, v in zip(columns, row, strict=False)) for row in rows
-                            if isinstance(row, list))
-        what = ngettext("{n} figures ({columns})", "{n} figures ({columns})", len(rows)).format(
-            n=f"{len(rows):,}", columns=", ".join(column_label(c) for c in columns))
-        return " · ".join(p for p in (head, what + (f": {figures}" if figures else "")) if p)
-    return " · ".join(f"{name(k)}: {value(k, v)}" for k, v in record.items())
 
 
 def _missing(v) -> bool:

@@ -51,49 +51,86 @@ def normalised_changes(changes: pd.DataFrame) -> pd.DataFrame:
     Enterprises whose production is in several kinds of unit, or 0 in a phase, get no row."""
     if changes.empty:
         return pd.DataFrame(columns=NORMALISED_COLUMNS)
-    ind = changes["indicator"].astype(str)
-    prod = changes[ind.eq("production").to_numpy()]
-    one_unit = ~prod["enterprise"].duplicated(keep=False).to_numpy()
-    pb, pf = prod["baseline"].to_numpy(dtype=float), prod["followup"].to_numpy(dtype=float)
-    usable = prod[one_unit & (pb > 0) & (pf > 0) & np.isfinite(pb) & np.isfinite(pf)]
-    p = pd.DataFrame({"enterprise": usable["enterprise"].to_numpy(), "production_unit": usable["unit"].astype(str),
-                      "p_base": usable["baseline"].to_numpy(dtype=float),
-                      "p_follow": usable["followup"].to_numpy(dtype=float)})
-    rows = changes[ind.isin(list(NORMALISED)).to_numpy()]
-    rows = rows.drop(columns=[c for c in NORMALISED_COLUMNS if c in rows.columns
-                              and c not in ("enterprise", "indicator", "baseline", "followup", "unit",
-                                            "baseline_days", "followup_days", "followup_end")])
-    rows = rows.merge(p, on="enterprise", how="inner")
-    if rows.empty:
+    # joined by position, texts made once per distinct value: 100,000s of rows in the overview's cold load
+    ind = changes["indicator"]
+    enterprise = changes["enterprise"].to_numpy()
+    is_prod = ind.eq("production").to_numpy(dtype=bool)
+    pb, pf = (changes[c].to_numpy(dtype=float)[is_prod] for c in ("baseline", "followup"))
+    one_unit = ~pd.Series(enterprise[is_prod]).duplicated(keep=False).to_numpy()
+    usable = np.flatnonzero(is_prod)[one_unit & (pb > 0) & (pf > 0) & np.isfinite(pb) & np.isfinite(pf)]
+    at = pd.Index(enterprise[usable]).get_indexer(enterprise)  # each row's enterprise's production (-1: none)
+    rows = np.flatnonzero(ind.isin(list(NORMALISED)).to_numpy(dtype=bool) & (at >= 0))  # as an inner join keeps them
+    if not len(rows):
         return pd.DataFrame(columns=NORMALISED_COLUMNS)
-    b, f = rows["baseline"].to_numpy(dtype=float), rows["followup"].to_numpy(dtype=float)
-    ratio = rows["p_follow"].to_numpy() / rows["p_base"].to_numpy()
+    prod = usable[at[rows]]
+    b, f = (changes[c].to_numpy(dtype=float)[rows] for c in ("baseline", "followup"))
+    p_base, p_follow = (changes[c].to_numpy(dtype=float)[prod] for c in ("baseline", "followup"))
+    ratio = p_follow / p_base
     adjusted = b * ratio
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(adjusted != 0, f / adjusted - 1, np.nan)
-    of = rows["indicator"].astype(str).to_numpy()
+    units = _texts(changes["unit"])
+    of, unit, production_unit = _texts(changes["indicator"])[rows], units[rows], units[prod]
     with np.errstate(invalid="ignore"):
         better = np.where(np.isnan(relative) | (f == adjusted), None, f < adjusted)
+    carried = {c: changes[c].to_numpy()[rows] if c in changes.columns else missing
+               for c, missing in (("baseline_days", np.nan), ("followup_days", np.nan), ("followup_end", pd.NaT))}
     return pd.DataFrame({
-        "enterprise": rows["enterprise"].to_numpy(),
-        "indicator": [NORMALISED[i] for i in of],
+        "enterprise": enterprise[rows],
+        "indicator": _per_value(of, NORMALISED.__getitem__),
         "baseline": adjusted,
         "followup": f,
-        "unit": rows["unit"].astype(str).to_numpy(),
+        "unit": unit,
         "relative_change": relative,
         "points": np.nan,
         "improved": better,
-        "baseline_days": rows["baseline_days"].to_numpy() if "baseline_days" in rows else np.nan,
-        "followup_days": rows["followup_days"].to_numpy() if "followup_days" in rows else np.nan,
-        "followup_end": rows["followup_end"].to_numpy() if "followup_end" in rows else pd.NaT,
+        **carried,
         "of": of,
-        "production_unit": rows["production_unit"].to_numpy(),
+        "production_unit": production_unit,
         "production_ratio": ratio,
-        "baseline_intensity": b / rows["p_base"].to_numpy(),
-        "followup_intensity": f / rows["p_follow"].to_numpy(),
-        "intensity_unit": [intensity_unit(u, pu) for u, pu in zip(rows["unit"].astype(str),
-                                                                  rows["production_unit"], strict=True)],
-    })[NORMALISED_COLUMNS]
+        "baseline_intensity": b / p_base,
+        "followup_intensity": f / p_follow,
+        "intensity_unit": _per_pair(unit, production_unit, intensity_unit),
+    }, copy=False)[NORMALISED_COLUMNS]
+
+
+def _texts(values: pd.Series) -> pd.Categorical:
+    """A text column as a categorical (a categorical's as it is): 100,000s of rows, a handful of texts."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.array.remove_unused_categories()
+    return pd.Categorical(values.astype(str).to_numpy(dtype=object))
+
+
+def _per_value(values: pd.Categorical, fn) -> pd.Categorical:
+    """``fn`` of each text, called once per category."""
+    values = values.remove_unused_categories()
+    made = [fn(str(v)) for v in values.categories]
+    if len(set(made)) == len(made):  # a text of its own per category: the codes stay
+        return pd.Categorical.from_codes(values.codes, made)
+    return pd.Categorical(np.asarray(made + [None], dtype=object)[values.codes])
+
+
+def _per_pair(first: pd.Categorical, second: pd.Categorical, fn) -> pd.Categorical:
+    """``fn(a, b)`` of each pair of texts, called once per distinct pair (missing where either is)."""
+    width = max(len(second.categories), 1)
+    missing = (first.codes < 0) | (second.codes < 0)
+    codes, pairs = pd.factorize(np.where(missing, -1, first.codes.astype(np.int64) * width + second.codes))
+    made = [fn(str(first.categories[p // width]), str(second.categories[p % width])) if p >= 0 else None
+            for p in pairs]
+    texts, at = pd.factorize(np.asarray(made, dtype=object))  # the texts, distinct, and each pair's
+    return pd.Categorical.from_codes(np.asarray(texts, dtype=np.int64)[codes], at)
+
+
+def adjusted_emissions(norm: pd.DataFrame, emissions: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The emissions of :func:`normalised_changes` rows ``norm``: on each row of energy per unit of production,
+    the enterprise's energy emissions (``emissions``, indexed by enterprise, one column per figure, kg CO2e per
+    day) with every ``*_baseline`` column adjusted like the baseline (x follow-up production / baseline
+    production) and the follow-up as it is; NaN on the other rows. {column: values}."""
+    co2 = emissions.reindex(norm["enterprise"].to_numpy())
+    is_energy = norm["of"].eq("energy").to_numpy()
+    ratio = norm["production_ratio"].to_numpy(dtype=float)
+    return {c: np.where(is_energy, co2[c].to_numpy(dtype=float) * (ratio if c.endswith("_baseline") else 1), np.nan)
+            for c in emissions.columns}
 
 
 def normalised_savings(baseline_intensity: float, production: float, actual: float) -> float:

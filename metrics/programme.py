@@ -86,8 +86,11 @@ def counted_changes(changes: pd.DataFrame) -> pd.DataFrame:
     base = changes["baseline"].to_numpy(dtype=float)
     follow = changes["followup"].to_numpy(dtype=float)
     keep = np.isfinite(base) & np.isfinite(follow) & (base != 0)
-    per = changes[keep]
-    base, follow = base[keep], follow[keep]
+    if not keep.all():  # (not copied when every row counts)
+        per = changes[keep]
+        base, follow = base[keep], follow[keep]
+    else:
+        per = changes
     if "improved" in per.columns:
         better = pd.Series(per["improved"].to_numpy(dtype=object)).map({True: 1.0, False: 0.0}).to_numpy(dtype=float)
     else:

@@ -83,7 +83,8 @@ def periods_table(df: pd.DataFrame) -> pd.DataFrame:
     key = ["phase", "period_start", "period_end"]
     energy = d[d["indicator"].eq("energy")].groupby(key)["value_canonical"].sum().rename("energy")
     prod = d[d["indicator"].eq("production")]
-    units = prod.groupby(key)["unit_canonical"].agg(lambda u: u.iloc[0] if u.nunique() == 1 else "mixed")
+    by_period = prod.groupby(key)["unit_canonical"]  # one kind of unit in a period, else 'mixed'
+    units = by_period.first(skipna=False).where(by_period.nunique().eq(1), "mixed")
     production = prod.groupby(key)["value_canonical"].sum().rename("production")
     t = pd.concat([energy, production, units.rename("production_unit")], axis=1, join="inner").reset_index()
     dd = d[d["indicator"].eq("degree_days").to_numpy()]
@@ -94,7 +95,9 @@ def periods_table(df: pd.DataFrame) -> pd.DataFrame:
         else:
             t[name] = np.nan
     t["days"] = (t["period_end"] - t["period_start"]).dt.days + 1
-    t["monthly"] = [is_month(a, b) for a, b in zip(t["period_start"], t["period_end"], strict=True)]
+    a, b = t["period_start"].dt, t["period_end"].dt  # is_month of every period at once
+    t["monthly"] = (a.day.eq(1) & a.year.eq(b.year) & a.month.eq(b.month)
+                    & (t["period_end"] + pd.Timedelta(days=1)).dt.day.eq(1)).to_numpy(dtype=bool)
     return t.sort_values(["period_end", "period_start"]).reset_index(drop=True)
 
 
@@ -114,7 +117,7 @@ def regression_baseline(df: pd.DataFrame) -> RegressionBaseline:
     base = t[t["phase"].eq("baseline") & t["monthly"]]
     follow = t[t["phase"].eq("follow-up")]
     if len(base) < MIN_MONTHS:
-        why = ngettext("{n} monthly baseline periods with energy and production; a regression needs at least {least}",
+        why = ngettext("{n} monthly baseline period with energy and production; a regression needs at least {least}",
                        "{n} monthly baseline periods with energy and production; a regression needs at least {least}",
                        len(base)).format(n=len(base), least=MIN_MONTHS)
         return RegressionBaseline(False, why, months=len(base))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from metrics import labels
+from metrics import audit_words
 from metrics.i18n import _, ngettext
 from tracker import accounts, errors
 from ui import shared
@@ -25,9 +25,9 @@ def render() -> None:
         username = c1.selectbox(_("User"), ["", *choices["username"]], key="audit_user",
                                 format_func=lambda v: v or _("any"))
         action = c2.selectbox(_("Action"), ["", *choices["action"]], key="audit_action",
-                              format_func=lambda v: v or _("any"))
+                              format_func=lambda v: audit_words.action_label(v) or _("any"))
         table = c3.selectbox(_("Table"), ["", *choices["table_name"]], key="audit_table",
-                             format_func=lambda v: labels.table_label(v) or _("any"))
+                             format_func=lambda v: audit_words.table_label(v) or _("any"))
         d1, d2, d3 = st.columns(3)
         since = d1.date_input(_("From"), format=shared.date_format(), value=None, key="audit_since")
         until = d2.date_input(_("Until"), format=shared.date_format(), value=None, key="audit_until")
@@ -43,11 +43,12 @@ def render() -> None:
     n = f"{len(log):,}"
     st.caption(ngettext("{n} entries shown (the limit; narrow the filters to see older ones)",
                         "{n} entries shown (the limit; narrow the filters to see older ones)", len(log)).format(n=n)
-               if len(log) == limit else ngettext("{n} entries shown", "{n} entries shown", len(log)).format(n=n))
+               if len(log) == limit else ngettext("{n} entry shown", "{n} entries shown", len(log)).format(n=n))
     # before and after as stored (JSON), read in words
-    shown = log.assign(**{c: log[c].map(labels.record_words) for c in ("before", "after") if c in log.columns})
-    shown["table_name"] = shown["table_name"].map(labels.table_label)
-    st.dataframe(shown, hide_index=True, key="audit_table_view", width="stretch",
+    shown = log.assign(**{c: log[c].map(audit_words.record_words) for c in ("before", "after") if c in log.columns})
+    shown["table_name"] = shown["table_name"].map(audit_words.table_label)
+    shown["action"] = shown["action"].map(audit_words.action_label)
+    shared.dataframe(shown, hide_index=True, key="audit_table_view", width="stretch",
                  column_config={"at": st.column_config.DatetimeColumn(_("when (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
                                 "username": _("username"), "action": _("action"), "table_name": _("table"),
                                 "record_id": _("record"), "before": _("before"), "after": _("after")})

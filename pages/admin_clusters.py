@@ -59,7 +59,7 @@ def render() -> None:
         shown = table.drop(columns=["id"]).assign(
             country=table["country"].map(country_label),
             criteria=["; ".join(labels.criterion_label(k) for k in keys) for keys in table["criteria"]])
-        st.dataframe(shown, hide_index=True, key="clusters_table",
+        shared.dataframe(shown, hide_index=True, key="clusters_table",
                      column_config={"name": _("name"), "country": _("country"), "region": _("region"),
                                     "sector": _("sector"),
                                     "selected_on": st.column_config.DateColumn(_("selection study")),

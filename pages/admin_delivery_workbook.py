@@ -42,7 +42,7 @@ def render() -> None:
         more = ("\n- " + ngettext("... {n} more below", "... {n} more below", more).format(n=more)) if more > 0 else ""
         st.error(_("{file} was refused; nothing was stored. Correct these lines and upload it again:").format(
             file=shared.plain(upload.name)) + "\n" + listed + more)
-        st.dataframe(exc.problems[["column", "row", "reason"]].rename(
+        shared.dataframe(exc.problems[["column", "row", "reason"]].rename(
             columns={"column": _("sheet"), "row": _("line"), "reason": _("reason")}), hide_index=True,
             key="workbook_problems")
     except errors.AccessDenied as exc:

@@ -38,7 +38,7 @@ def render() -> None:
                              "former free text): pick each below and complete it.",
                              "{n} partner(s) have no type or country yet (they were made from the enterprises' "
                              "former free text): pick each below and complete it.", untyped).format(n=untyped))
-        st.dataframe(table.drop(columns=["id"]).assign(type=table["type"].map(_type_label),
+        shared.dataframe(table.drop(columns=["id"]).assign(type=table["type"].map(_type_label),
                                                        country=table["country"].map(country_label)),
                      hide_index=True, key="partners_table",
                      column_config={"name": _("name"), "type": _("type"), "country": _("country"),

@@ -26,7 +26,7 @@ def render() -> None:
                  "officers the programme's aggregates, admins everything. Every change here is written to the audit "
                  "log."))
 
-    st.dataframe(users.drop(columns=["enterprise_ids"]).assign(role=users["role"].map(labels.role_label)),
+    shared.dataframe(users.drop(columns=["enterprise_ids"]).assign(role=users["role"].map(labels.role_label)),
                  hide_index=True, key="users_table",
                  column_config={"id": _("id"), "username": _("username"), "role": _("role"), "active": _("active"),
                                 "enterprises": _("enterprises"),

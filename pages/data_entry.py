@@ -113,9 +113,9 @@ def render() -> None:
     periods = measurements.stored_periods(engine, user, enterprise_id)
     if not periods.empty:
         with st.expander(_("Stored periods ({n})").format(n=len(periods))):
-            st.dataframe(labels.people_table(periods), hide_index=True, key="stored_periods")
+            shared.dataframe(labels.people_table(periods), hide_index=True, key="stored_periods")
             with st.form(f"{k}_delete_period"):
-                period_names = {i: ngettext("{phase} {start} to {end} ({n} figures)",
+                period_names = {i: ngettext("{phase} {start} to {end} ({n} figure)",
                                             "{phase} {start} to {end} ({n} figures)", int(r.figures)).format(
                     phase=labels.phase_label(r.phase), start=formatting.day(r.period_start),
                     end=formatting.day(r.period_end),
@@ -139,7 +139,7 @@ def render() -> None:
                             st.error(_("{error} Nothing was deleted.").format(error=shared.plain(exc)))
                         else:
                             shared.form_saved("entry", enterprise_id, shared.plain(
-                                ngettext("Deleted {n} figures: {period}.", "Deleted {n} figures: {period}.", n)
+                                ngettext("Deleted {n} figure: {period}.", "Deleted {n} figures: {period}.", n)
                                 .format(n=n, period=period_names[pick])))
 
     st.divider()
@@ -172,8 +172,8 @@ def render() -> None:
                     if more > 0 else "")
             st.error(_("{file} was refused; nothing was stored. Correct these rows and upload it again:").format(
                 file=shared.plain(upload.name)) + "\n" + listed + more)
-            st.dataframe(exc.problems.rename(columns={"row": _("line"), "column": _("column"), "reason": _("reason")}),
-                         hide_index=True, key="upload_problems")
+            problems = exc.problems.rename(columns={"row": _("line"), "column": _("column"), "reason": _("reason")})
+            shared.dataframe(problems, hide_index=True, key="upload_problems")
         except errors.AccessDenied as exc:
             bar.empty()
             st.error(_("{error} The file may only hold figures of enterprises you work with.").format(

@@ -67,7 +67,7 @@ def render() -> None:
     st.subheader(_("SCORE modules attended"))
     trainings = profile["trainings"]
     if not trainings.empty:
-        st.dataframe(trainings.drop(columns=["id"]).assign(module=trainings["module"].map(labels.module_label)),
+        shared.dataframe(trainings.drop(columns=["id"]).assign(module=trainings["module"].map(labels.module_label)),
                      hide_index=True, key="trainings_table",
                      column_config={"module": _("module"), "start_date": st.column_config.DateColumn(_("start")),
                                     "end_date": st.column_config.DateColumn(_("end")), "cohort": _("cohort"),
@@ -152,7 +152,7 @@ def _targets(engine, user, enterprise_id: int) -> None:
         st.caption(_("No target yet. A target is a reduction of an indicator, absolute or per unit of production, "
                      "by a date, counted from the baseline; the report shows whether the enterprise is on track."))
     else:
-        st.dataframe(tables.targets_table(progress), hide_index=True, key="profile_targets_table")
+        shared.dataframe(tables.targets_table(progress), hide_index=True, key="profile_targets_table")
         st.caption(_(labels.ON_TRACK_NOTE))
     gk = shared.form_keys("target", enterprise_id)
     with st.form(f"{gk}_form"):  # kept when refused, cleared after a save
@@ -162,14 +162,14 @@ def _targets(engine, user, enterprise_id: int) -> None:
                                  key=f"{gk}_indicator")
         basis = c2.selectbox(_("Reduce"), TARGET_BASES, format_func=labels.basis_label,
                              key=f"{gk}_basis")
-        reduction = c3.number_input(_("Reduction (%)"), min_value=0.0, max_value=100.0, value=20.0, step=1.0,
-                                    key=f"{gk}_reduction")
+        reduction = shared.number_field(c3, _("Reduction (%)"), value=20.0, key=f"{gk}_reduction")
         by = c4.date_input(_("By"), format=shared.date_format(),
                            value=dt.date(dt.date.today().year + 3, 12, 31), key=f"{gk}_date",
                            min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
         if st.form_submit_button(_("Save target")):
             try:
-                targets.set_target(engine, user, enterprise_id, indicator, basis, reduction / 100, by)
+                targets.set_target(engine, user, enterprise_id, indicator, basis, shared.read_number(reduction) / 100,
+                                   by)
             except (ValueError, errors.AccessDenied) as exc:
                 st.error(_("{error} Nothing was saved.").format(error=shared.plain(exc)))
             else:

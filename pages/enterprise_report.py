@@ -33,7 +33,7 @@ def _statements(user, enterprise_id: int, slug: str) -> None:
                                     "issued.", "Today, {why} give different numbers for {n} figure(s); the statement "
                                     "stays as issued.", len(changed)).format(
                     why=shared.plain(s["why"] or _("the figures")), n=len(changed)))
-                st.dataframe(tables.statement_differences_table(changed), hide_index=True, key=f"diff_{s['id']}")
+                shared.dataframe(tables.statement_differences_table(changed), hide_index=True, key=f"diff_{s['id']}")
             c1, c2 = st.columns(2)
             c1.download_button(_("Statement (HTML)"), s["html"].encode("utf-8"), f"{slug}-{s['id']}.html",
                                mime="text/html", key=f"download_{s['id']}", on_click="ignore")
@@ -84,18 +84,18 @@ def render() -> None:
         st.info(_("A baseline and a follow-up are both needed to compute changes."))
     else:
         table = tables.changes_table(changes, report.periods)
-        st.dataframe(table, hide_index=True, key="changes_table")
+        shared.dataframe(table, hide_index=True, key="changes_table")
         st.caption(report.periods_note())
         if report.followups_differ and report.common_period is not None:
             st.markdown(f"**{report.common_title()}**")
-            st.dataframe(tables.changes_table(report.common_changes, report.common_periods), hide_index=True,
+            shared.dataframe(tables.changes_table(report.common_changes, report.common_periods), hide_index=True,
                          key="common_changes_table")
         st.caption(report.comparable_note())
         if not report.same_months_changes.empty:
-            st.dataframe(tables.changes_table(report.same_months_changes), hide_index=True, key="same_months_table")
+            shared.dataframe(tables.changes_table(report.same_months_changes), hide_index=True, key="same_months_table")
         if not report.normalised.empty:
             st.markdown(_("**Per unit of production (ISO 50006), beside the absolute change**"))
-            st.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
+            shared.dataframe(tables.normalised_table(report.normalised), hide_index=True, key="normalised_table")
             st.caption(_(labels.NORMALISED_NOTE))
         if report.regression is not None:
             st.markdown(_("**Regression baseline (energy on production and, where entered, degree days)**"))
@@ -109,7 +109,7 @@ def render() -> None:
 
     if not report.targets.empty:
         st.subheader(_("Targets and progress"))
-        st.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
+        shared.dataframe(tables.targets_table(report.targets), hide_index=True, key="targets_table")
         st.caption(_("{note} Targets are set on the Profile page.").format(note=_(labels.ON_TRACK_NOTE)))
 
     if not report.materials.empty or not report.diversion.empty:
@@ -118,7 +118,7 @@ def render() -> None:
             materials = labels.people_table(report.materials)  # figures as the hand-over writes them: 94.9, not 94.902
             figures = materials.select_dtypes("number").columns
             materials[figures] = materials[figures].map(formatting.number)
-            st.dataframe(materials, hide_index=True, key="materials_table")
+            shared.dataframe(materials, hide_index=True, key="materials_table")
             st.caption(_("Yield from the mass balance: good output in kg / material input (ISO 14051); material lost "
                          "per kg of good product: (input - output) / output. Waste diverted: recycled, sold or "
                          "composted / all waste."))
@@ -126,13 +126,13 @@ def render() -> None:
             st.markdown(shared.plain(report.diversion_note()))
     if not report.savings.empty:
         st.subheader(_("Value of material saved"))
-        st.dataframe(tables.savings_table(report.savings, report.savings_totals), hide_index=True,
+        shared.dataframe(tables.savings_table(report.savings, report.savings_totals), hide_index=True,
                      key="savings_table")
         st.caption(_(tables.SAVINGS_NOTE))
 
     if not report.impacts.empty:
         st.subheader(_("Energy, emissions and intensities by period"))
-        st.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
+        shared.dataframe(labels.people_table(report.impacts.drop(columns=["phase"])), hide_index=True,
                      key="impacts_table", column_config={
                          labels.column_label(c): st.column_config.NumberColumn(format="%.0f")
                          for c in ("energy_kwh", "scope1_kg_co2e", "scope2_kg_co2e", "kg_co2e",
@@ -140,10 +140,10 @@ def render() -> None:
         if not report.factors.empty:
             st.caption(_("{note} Intensities are per unit of production of the same period.").format(
                 note=report.emissions_note()))
-            st.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
+            shared.dataframe(labels.people_table(report.factors), hide_index=True, key="factors_table")
 
     st.subheader(_("Programme averages for comparison"))
-    st.dataframe(tables.averages_table(report.reference, report.database_averages), hide_index=True,
+    shared.dataframe(tables.averages_table(report.reference, report.database_averages), hide_index=True,
                  key="reference_table")
     st.caption(_("Reported: the programme's published averages (mean over enterprises of each one's reported "
                  "change). Database: the same mean, and the median, over the enterprises in this database with both a "
@@ -153,7 +153,7 @@ def render() -> None:
 
     if not report.actions.empty:
         st.subheader(_("Improvement actions"))
-        st.dataframe(labels.people_table(report.actions), hide_index=True, key="actions_table")
+        shared.dataframe(labels.people_table(report.actions), hide_index=True, key="actions_table")
 
     st.subheader(_("Hand over"))
     slug = ("".join(ch if ch.isalnum() else "-" for ch in ent["name"]).strip("-").lower()[:60]

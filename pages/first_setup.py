@@ -60,7 +60,7 @@ def _open_visit() -> None:
         st.error(shared.plain(exc))
     else:
         st.session_state["visit_opened"] = ngettext(
-            "The visit of {trainer} is open: {n} enterprises. Sign in with your usual password.",
+            "The visit of {trainer} is open: {n} enterprise. Sign in with your usual password.",
             "The visit of {trainer} is open: {n} enterprises. Sign in with your usual password.",
             done["enterprises"]).format(trainer=done["trainer"], n=done["enterprises"])
         st.rerun()

@@ -3,7 +3,7 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import labels
+from metrics import formatting, labels
 from metrics.i18n import _
 from tracker import activities, errors, measurements
 from ui import shared
@@ -33,8 +33,7 @@ def render() -> None:
         description = c2.text_input(_("What was done"), key=f"{k}_description",
                                     placeholder=_("e.g. Guillotine machine for cutting rubber pellets"))
         c3, c4, c5 = st.columns([1, 1, 2])
-        investment = c3.number_input(_("Investment"), min_value=0.0, value=None, step=100.0, key=f"{k}_investment",
-                                     placeholder=_("optional"))
+        investment = shared.number_field(c3, _("Investment"), key=f"{k}_investment", placeholder=_("optional"))
         currency = c4.text_input(_("Currency (ISO code)"), max_chars=3, key=f"{k}_currency",
                                  placeholder=_("e.g. INR"))
         indicators = c5.multiselect(_("Indicators affected"), list(labels.INDICATOR_LABELS),
@@ -44,7 +43,8 @@ def render() -> None:
 
     if added:
         try:
-            activities.add_action(engine, user, enterprise_id, when, description, investment,
+            activities.add_action(engine, user, enterprise_id, when, description,
+                                  shared.read_number(investment, optional=True),
                                   currency.strip().upper(), indicators, exists_ok=False)
         except (ValueError, errors.AccessDenied) as exc:
             st.error(_("{error} Nothing was saved.").format(error=shared.plain(exc)))
@@ -54,9 +54,10 @@ def render() -> None:
     if actions.empty:
         st.info(_("No actions recorded yet."))
     else:
-        st.dataframe(labels.people_table(actions.drop(columns=["id"])), hide_index=True, key="actions_list")
+        shared.dataframe(labels.people_table(actions.drop(columns=["id"])), hide_index=True, key="actions_list")
         with st.form(f"{k}_delete"):
-            action_names = {int(r.id): f"{r.action_date:%Y-%m-%d}: {r.description}" for r in actions.itertuples()}
+            action_names = {int(r.id): f"{formatting.day(r.action_date)}: {r.description}"
+                            for r in actions.itertuples()}
             c1, c2, c3 = st.columns([3, 1, 1])
             gone = c1.selectbox(_("Delete an action recorded by mistake"), list(action_names),
                                 format_func=action_names.get, index=None,

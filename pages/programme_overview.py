@@ -68,26 +68,26 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
                  "training provider, as recorded on the Trainers page. The trainers who support, or delivered a "
                  "module to, an enterprise of this selection."))
     shared.chart(delivery_charts.pipeline_chart(dv.pipeline), "pipeline_chart")
-    st.dataframe(dv.pipeline.assign(country=dv.pipeline["country"].map(country_label),
+    shared.dataframe(dv.pipeline.assign(country=dv.pipeline["country"].map(country_label),
                                     provider=dv.pipeline["provider"].map(group_label)).rename(
         columns=lambda c: _(PIPELINE_COLUMNS[c]) if c in PIPELINE_COLUMNS else labels.trainer_status_label(c)),
         hide_index=True, key="pipeline_table")
 
     st.subheader(_("Enterprises and modules"))
     st.caption(_("Per implementation partner: its enterprises, those with module records, the records and kinds."))
-    st.dataframe(dv.by_partner.assign(partner=dv.by_partner["partner"].map(group_label)).rename(
+    shared.dataframe(dv.by_partner.assign(partner=dv.by_partner["partner"].map(group_label)).rename(
         columns=_words({"partner": N_("implementation partner"), **COUNT_COLUMNS})), hide_index=True,
         key="partner_counts")
     st.caption(_("Per trainer: the enterprises they support, those they delivered a module to, the records naming "
                  "them and kinds."))
-    st.dataframe(dv.by_trainer.assign(trainer=dv.by_trainer["trainer"].map(group_label)).rename(
+    shared.dataframe(dv.by_trainer.assign(trainer=dv.by_trainer["trainer"].map(group_label)).rename(
         columns=_words(TRAINER_COLUMNS)), hide_index=True, key="trainer_counts")
 
     st.subheader(_("Attendance per module"))
     whole = {c: formatting.count for c in ("managers_female", "managers_male", "workers_female", "workers_male",
                                            "attendees")}
     attendance = dv.attendance.assign(module=dv.attendance["module"].map(labels.module_label))
-    st.dataframe(formatting.cells(attendance, _words({
+    shared.dataframe(formatting.cells(attendance, _words({
         "module": N_("module"), "enterprises": N_("enterprises"), "records": N_("records"),
         "managers_female": N_("managers (women)"), "managers_male": N_("managers (men)"),
         "workers_female": N_("workers (women)"), "workers_male": N_("workers (men)"), "attendees": N_("attendees"),
@@ -124,7 +124,7 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
         # the page's width: in half of it a partner's long name pushed the figures out of sight
         sub = table[table["indicator"] == pick]
         sub = sub.assign(indicator=sub["indicator"].map(_label), **{by: sub[by].map(group_label)})
-        st.dataframe(formatting.cells(sub,
+        shared.dataframe(formatting.cells(sub,
                                       _words({by: N_("implementation partner") if by == "partner" else N_("trainer"),
                                               **RESULT_COLUMNS}),
                                       RESULT_FORMATS, hidden=shared.fewer()), hide_index=True, key=key)
@@ -147,7 +147,7 @@ def _targets(user, filters: overview.Filters) -> None:
                               "enterprises": _("enterprises with a target and a follow-up"),
                               "share": _("on track")}, {"share": lambda v: formatting.percent(v, signed=False)},
                              hidden=shared.fewer())
-    st.dataframe(table, hide_index=True, key="targets_share_table")
+    shared.dataframe(table, hide_index=True, key="targets_share_table")
     hidden = shares.attrs.get("hidden_as_too_close", 0)
     st.caption(ngettext("{note} {n} share(s) hidden: each differs from one shown before by only one or two "
                         "enterprises.", "{note} {n} share(s) hidden: each differs from one shown before by only one "
@@ -237,7 +237,7 @@ def render() -> None:
                             "pooled_change": formatting.percent, "mean_points": formatting.points,
                             "reported_mean_change": formatting.percent},
                            hidden=shared.fewer(), keep=("reported_mean_change",))
-            st.dataframe(table, hide_index=True, key="summary_table")
+            shared.dataframe(table, hide_index=True, key="summary_table")
             st.caption(_("enterprises: those with both a baseline and a follow-up, the baseline other than 0 (a "
                          "baseline of 0 has no relative change; Data quality lists it), each counted once. mean: "
                          "{mean}. median: {median}. pooled: {pooled}. reported: the programme's published average. "
@@ -267,14 +267,14 @@ def render() -> None:
                     e1, e2 = st.columns(2)
                 value = shared.fewer() if r.suppressed else formatting.amount(r.avoided, r.unit)
                 (e1, e2)[i % 2].metric(
-                    ngettext("{figure} ({n} enterprises)", "{figure} ({n} enterprises)", r.enterprises).format(
+                    ngettext("{figure} ({n} enterprise)", "{figure} ({n} enterprises)", r.enterprises).format(
                         figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"), value,
                     help=labels.figure_meaning("adjusted" if "adjusted" in r.figure else "avoided"))
             for r in ov.impacts[ov.impacts["figure"].eq(avoided.REGRESSION_FIGURE)].itertuples():
                 if not r.enterprises:  # nothing hidden: there is nothing to show
                     st.caption(_(labels.NO_REGRESSION))
                     continue
-                st.metric(ngettext("{figure} ({n} enterprises with a valid regression baseline)",
+                st.metric(ngettext("{figure} ({n} enterprise with a valid regression baseline)",
                                    "{figure} ({n} enterprises with a valid regression baseline)", r.enterprises).format(
                               figure=_sentence(avoided.figure_label(r.figure)), n=f"{r.enterprises:,}"),
                           shared.fewer() if r.suppressed else formatting.amount_with_uncertainty(
@@ -304,7 +304,7 @@ def render() -> None:
         if total > len(ov.participants):
             st.caption(_("Showing the first {shown} of {total} (by name); narrow the filters to see others.").format(
                 shown=f"{len(ov.participants):,}", total=f"{total:,}"))
-        st.dataframe(labels.people_table(ov.participants), hide_index=True, key="participants_table")
+        shared.dataframe(labels.people_table(ov.participants), hide_index=True, key="participants_table")
 
     with quality:
         counts = ov.quality.attrs.get("counts", {})
@@ -316,7 +316,7 @@ def render() -> None:
             if total > len(ov.quality):
                 st.caption(_("Listing the first {shown} of {total}; narrow the filters to see others.").format(
                     shown=f"{len(ov.quality):,}", total=f"{total:,}"))
-            st.dataframe(labels.people_table(ov.quality), hide_index=True, key="quality_table")
+            shared.dataframe(labels.people_table(ov.quality), hide_index=True, key="quality_table")
             st.caption(_("Follow up with these enterprises (their trainers can correct figures on the Enter figures "
                          "page)."))
 

@@ -41,7 +41,7 @@ def _toe(profile: dict) -> None:
         st.caption(_("No module record names this trainer yet: the module records on the enterprises' profiles say "
                      "who delivered each module."))
     else:
-        st.dataframe(toe.assign(module=toe["module"].map(labels.module_label)), hide_index=True, key="toe_table",
+        shared.dataframe(toe.assign(module=toe["module"].map(labels.module_label)), hide_index=True, key="toe_table",
                      column_config=_toe_config())
     for text in profile["advice"]:
         st.info(shared.plain(text))
@@ -94,7 +94,7 @@ def render() -> None:
                                                    country=table["country"].map(country_label),
                                                    modules=[", ".join(map(labels.module_label, ms))
                                                             for ms in table["modules"]])
-    st.dataframe(shown, hide_index=True, key="trainers_table",
+    shared.dataframe(shown, hide_index=True, key="trainers_table",
                  column_config={"username": _("username"), "active": _("active"), "provider": _("provider"),
                                 "country": _("country"), "status": _("status"),
                                 "tot_date": st.column_config.DateColumn(_("ToT")),

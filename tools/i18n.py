@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from metrics.i18n import DOMAIN, LOCALE_DIR  # noqa: E402
 
 TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
-KEYWORDS = ["-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "-k", "NP_:1c,2"]
+KEYWORDS = ["-k", "_", "-k", "N_", "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "-k", "NP_:1c,2", "-k", "NN_:1,2"]
 
 
 def extract(out: Path = TEMPLATE) -> Path:
@@ -48,7 +48,7 @@ def update(codes: list[str] | None = None) -> None:
             continue
         subprocess.run([sys.executable, "-m", "babel.messages.frontend", "update", "-i", str(TEMPLATE),
                         "-o", str(po), "-l", po.parent.parent.name, "--no-fuzzy-matching",
-                        "--ignore-obsolete"], check=True, cwd=ROOT, capture_output=True)
+                        "--ignore-obsolete", "--width", "120"], check=True, cwd=ROOT, capture_output=True)
     status()
 
 

@@ -8,8 +8,6 @@ with nothing to draw is one line of text instead.
 """
 from __future__ import annotations
 
-import html
-import re
 import textwrap
 
 import pandas as pd
@@ -18,67 +16,11 @@ import plotly.graph_objects as go
 from metrics import formatting, labels
 from metrics.i18n import N_, _
 from metrics.normalise import NORMALISED_OF, is_normalised
+from tracker.chart_style import GREEN, GREY, KEY_CHARS, MARGIN, ORANGE, coloured, line_count, plain, title_layout, wrap
 from tracker.countries import country_name
 from tracker.disclosure import MIN_CELL, SPREAD_MIN
 
-GREEN = "#2e7d32"
-ORANGE = "#ef6c00"
-GREY = "#757575"
-
 indicator_label = labels.indicator_label  # one home for display names: metrics.labels, in the run's language
-#: characters per title line: a bold title line this long fits a chart 360 px wide
-TITLE_CHARS = 34
-#: characters per line of a chart's key (small type)
-KEY_CHARS = 48
-
-
-def _plain(values) -> list[str]:
-    """User text made inert for plotly, which reads tags such as <a href> and <b> in labels."""
-    return [html.escape(str(v), quote=False) for v in values]
-
-
-def _wrap(text: str, width: int) -> str:
-    """``text`` broken into lines of about ``width`` characters for plotly (``<br>``); words stay whole."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
-
-
-def _lines(text: str, width: int = TITLE_CHARS) -> int:
-    return _wrap(text, width).count("<br>") + 1
-
-
-def _key_lines(items: list[str], width: int = KEY_CHARS) -> str:
-    """Key items ('■ mean', '◆ median'...) joined by ' · ', a line broken only between items."""
-    lines, line, length = [], [], 0
-    for item in items:
-        visible = len(re.sub(r"<[^>]+>", "", item))
-        if line and length + 3 + visible > width:
-            lines.append(" · ".join(line))
-            line, length = [], 0
-        line.append(item)
-        length += visible + (3 if length else 0)
-    return "<br>".join(lines + [" · ".join(line)] if line else lines)
-
-
-def _colour(text: str, colour: str) -> str:
-    return f'<span style="color:{colour}">{text}</span>'
-
-
-def _title(text: str, key: list[str] = ()) -> dict:
-    """A title wrapped to lines that fit a phone-wide chart, pushing the plot down as far as it needs
-    (plotly's automargin); ``key`` (what the marks mean: in place of a legend, which plotly places
-    by a fraction of the plot's height and so runs into tick labels) in smaller grey type under it."""
-    lines = _wrap(text, TITLE_CHARS)
-    if key:  # one text with the title, so that automargin makes room for both (a subtitle it overlooks)
-        lines += f'<br><span style="font-size:12px;color:{GREY};font-weight:normal">' + _key_lines(list(key)).replace(
-            "<br>", f'</span><br><span style="font-size:12px;color:{GREY};font-weight:normal">') + "</span>"
-    # from the figure's left edge (not the plot's, which long row names push to the right)
-    return dict(text=lines, automargin=True, yref="paper", y=1, yanchor="bottom", x=0, xref="container",
-                xanchor="left", pad=dict(b=10, l=4))
-
-
-#: around the plot: the axes' and the title's automargin add what their labels need
-MARGIN = dict(t=10, b=10, l=10, r=24)
-
 
 def action_key(actions: pd.DataFrame) -> list[str]:
     """The improvement actions as the stage chart numbers them: '1: Guillotine machine... (15 May 2023)'."""
@@ -105,10 +47,10 @@ def stage_chart(stages: pd.DataFrame, actions: pd.DataFrame, title: str | None =
         # numbered above the 100% line (the axis runs to 118), the whole text on hover
         fig.add_vline(x=pd.Timestamp(a.action_date).value / 1e6, line_dash="dash", line_color=GREY)
         fig.add_annotation(x=pd.Timestamp(a.action_date), y=1.0, yref="paper", showarrow=False,
-                           text=f"▲ {i}", hovertext=_plain([a.description])[0],
+                           text=f"▲ {i}", hovertext=plain([a.description])[0],
                            xanchor="left", yanchor="top", font=dict(size=12, color=GREY))
     key = [_("▲ improvement action (numbered below the chart)")] if len(actions) else []
-    fig.update_layout(title=_title(title, key), margin=dict(MARGIN, b=40), barmode="overlay",
+    fig.update_layout(title=title_layout(title, key), margin=dict(MARGIN, b=40), barmode="overlay",
                       yaxis=dict(title="%", range=[0, 118], tickvals=[0, 20, 40, 60, 80, 100], automargin=True),
                       xaxis=dict(title=_("end of period"), automargin=True),
                       legend=dict(orientation="h", yanchor="top", y=-0.25))
@@ -139,12 +81,12 @@ def changes_vs_reference(changes: pd.DataFrame, reference: pd.DataFrame, title: 
                     name=_("Programme's reported average"),
                     marker=dict(symbol="line-ew-open", size=30, color=GREY, line=dict(width=3, color=GREY)))
     ticks = list(dict.fromkeys(labels + [indicator_label(i) for i in reference["indicator"]]))
-    key = [_("{mark} this enterprise").format(mark=_colour("■", GREEN)),
-           _("{mark} the programme's reported average").format(mark=_colour("▬", GREY))]
-    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
+    key = [_("{mark} this enterprise").format(mark=coloured("■", GREEN)),
+           _("{mark} the programme's reported average").format(mark=coloured("▬", GREY))]
+    fig.update_layout(title=title_layout(title, key), showlegend=False, margin=MARGIN,
                       yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
                       xaxis=dict(type="category", tickmode="array", tickvals=ticks, autotickangles=[0, 90],
-                                 ticktext=[_wrap(t, 10) for t in ticks], automargin=True))
+                                 ticktext=[wrap(t, 10) for t in ticks], automargin=True))
     return fig
 
 
@@ -158,9 +100,9 @@ def cusum_chart(cusum: pd.DataFrame, title: str | None = None) -> go.Figure:
         fig.add_scatter(x=pd.to_datetime(part["period_end"]).tolist(), y=part["cusum_kwh"].astype(float).tolist(),
                         mode="lines+markers", name=_(_PHASE_WORDS[phase]), line=dict(color=colour),
                         marker=dict(color=colour))
-    key = [_("{mark} baseline months (the model's own scatter)").format(mark=_colour("●", GREY)),
-           _("{mark} follow-up periods: below 0, less energy than the model expects").format(mark=_colour("●", GREEN))]
-    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN,
+    key = [_("{mark} baseline months (the model's own scatter)").format(mark=coloured("●", GREY)),
+           _("{mark} follow-up periods: below 0, less energy than the model expects").format(mark=coloured("●", GREEN))]
+    fig.update_layout(title=title_layout(title, key), showlegend=False, margin=MARGIN,
                       yaxis=dict(title="kWh", zeroline=True, automargin=True), xaxis=dict(automargin=True))
     return fig
 
@@ -201,7 +143,7 @@ def _tick_name(name: str, width: int = NAME_CHARS) -> str:
     """A group's (unescaped) name as its tick label: shortened past NAME_LIMIT characters with an
     ellipsis (whole on hover), wrapped, a word longer than a line broken, made inert for plotly."""
     short = name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT - 1].rstrip(" ,;:-") + "…"
-    return "<br>".join(_plain(textwrap.wrap(short, width, break_on_hyphens=False))) or _plain([name])[0]
+    return "<br>".join(plain(textwrap.wrap(short, width, break_on_hyphens=False))) or plain([name])[0]
 
 
 def _row_height(ticks: list[str]) -> int:
@@ -245,7 +187,7 @@ def _reference_line(fig: go.Figure, reference: pd.DataFrame, indicator: str, hor
     words = _("programme's reported average {change}").format(change=text)
     line = dict(line_dash="dash", line_color=ORANGE, line_width=2, name=words)
     (fig.add_vline(x=v, **line) if horizontal else fig.add_hline(y=v, **line))
-    return [_colour("- -", ORANGE) + " " + words]
+    return [coloured("- -", ORANGE) + " " + words]
 
 
 def _rows_height(rows: int, title_lines: int, per_row: int = 46) -> int:
@@ -306,15 +248,15 @@ def overview_distribution_chart(distribution: pd.DataFrame, reference: pd.DataFr
                         marker=dict(symbol="line-ew-open", size=30, color=ORANGE, line=dict(width=3, color=ORANGE)))
     ticks = [f"{label}<br>n = {int(n)}" for label, n in zip(labels, shown["enterprises"], strict=True)]
     fig.update_layout(
-        title=_title(title, [_("box: middle half"), _("whiskers: 5th to 95th percentile"), _("line: median"),
+        title=title_layout(title, [_("box: middle half"), _("whiskers: 5th to 95th percentile"), _("line: median"),
                              _("dashed: mean"),
-                             *([_("{mark} programme's reported average").format(mark=_colour("▬", ORANGE))]
+                             *([_("{mark} programme's reported average").format(mark=coloured("▬", ORANGE))]
                                if len(ref) else []),
                              _("per-day rates")]),
         showlegend=False, margin=MARGIN, yaxis=dict(ticksuffix="%", zeroline=True, automargin=True),
         xaxis=dict(type="category", categoryorder="array", categoryarray=labels, tickmode="array", tickvals=labels,
                    ticktext=ticks, automargin=True, autotickangles=[0, 90],  # upright where they would meet
-                   title=dict(text=_wrap(hidden_note, KEY_CHARS) if hidden_note else "",
+                   title=dict(text=wrap(hidden_note, KEY_CHARS) if hidden_note else "",
                               font=dict(size=12, color=GREY))),
         height=520)
     return fig
@@ -349,7 +291,7 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     raw = _group_names(sub[by], by)
     order = sorted(range(len(raw)), key=lambda i: raw[i].casefold()) if horizontal else list(range(len(raw)))
     raw = [raw[i] for i in order]
-    names = _plain(raw)  # the categories: whole names (distinct), shown whole on hover
+    names = plain(raw)  # the categories: whole names (distinct), shown whole on hover
     sub, hidden = sub.iloc[order], hidden[order]
     ticks = [f"{_tick_name(name, NAME_CHARS if horizontal else 10)}<br>{_count(n, h)}"
              for name, n, h in zip(raw, sub["enterprises"], hidden, strict=True)]
@@ -370,7 +312,7 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
                     marker=dict(symbol="diamond", size=10, color="black", line=dict(width=1, color="white")),
                     hovertemplate=_("{group}: median {value}%, {n} enterprises").format(
                         group=f"%{{{cat}}}", value=f"%{{{val}:+.1f}}", n="%{customdata}") + "<extra></extra>")
-    key = [_("{mark} mean (each enterprise counts once)").format(mark=_colour("■", GREEN)), _("◆ median")]
+    key = [_("{mark} mean (each enterprise counts once)").format(mark=coloured("■", GREEN)), _("◆ median")]
     key += _reference_line(fig, reference, indicator, horizontal)
     cat_axis = dict(type="category", categoryorder="array", categoryarray=names, tickmode="array", tickvals=names,
                     ticktext=ticks, automargin=True, range=[-0.5, len(names) - 0.5])
@@ -378,10 +320,10 @@ def breakdown_chart(table: pd.DataFrame, by: str, indicator: str, reference: pd.
     if horizontal:
         cat_axis.update(range=[len(names) - 0.5, -0.5])  # the first name on top
         layout = dict(yaxis=cat_axis, xaxis=val_axis,
-                      height=_rows_height(len(names), _lines(title), per_row=_row_height(ticks)))
+                      height=_rows_height(len(names), line_count(title), per_row=_row_height(ticks)))
     else:
         layout = dict(xaxis=dict(cat_axis, autotickangles=[0, 90]), yaxis=val_axis, height=460)
-    fig.update_layout(title=_title(title, key), showlegend=False, margin=MARGIN, **layout)
+    fig.update_layout(title=title_layout(title, key), showlegend=False, margin=MARGIN, **layout)
     return fig
 
 
@@ -427,7 +369,7 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, ad
     raw = _group_names(t["country"], "country")
     order = sorted(range(len(raw)), key=lambda i: raw[i].casefold())
     raw, t, counts = [raw[i] for i in order], t.iloc[order], counts.iloc[order]
-    names = _plain(raw)
+    names = plain(raw)
     ok = t[col].notna().to_numpy()
     ticks = [f"{_tick_name(name)}<br>" + (_("no emission factor") if n == 0 else _count(n, not shown))
              for name, n, shown in zip(raw, counts, ok, strict=True)]
@@ -444,9 +386,9 @@ def impact_chart(impacts_by_country: pd.DataFrame, figure: str = "energy", *, ad
             _("rate minus latest follow-up rate, times 365")]
            if adjusted else
            [_("{unit} per year: baseline rate minus latest follow-up rate, times 365").format(unit=unit)])
-    fig.update_layout(title=_title(title, key),
+    fig.update_layout(title=title_layout(title, key),
                       showlegend=False, margin=MARGIN, bargap=0.35,
-                      height=_rows_height(len(names), _lines(title), per_row=_row_height(ticks)),
+                      height=_rows_height(len(names), line_count(title), per_row=_row_height(ticks)),
                       yaxis=dict(type="category", categoryorder="array", categoryarray=names, tickmode="array",
                                  tickvals=names, ticktext=ticks, range=[len(names) - 0.5, -0.5], automargin=True),
                       xaxis=dict(zeroline=True, zerolinecolor=GREY, automargin=True, ticksuffix=f" {unit}"))

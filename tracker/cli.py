@@ -18,7 +18,7 @@ import os
 import sys
 
 from metrics import i18n
-from metrics.i18n import N_, _
+from metrics.i18n import N_, NN_, _
 from tracker.config import database_url
 from tracker.models import ROLES
 
@@ -35,7 +35,7 @@ ARGPARSE_WORDS = (
     N_("one of the arguments %s is required"), N_("expected one argument"), N_("expected at most one argument"),
     N_("expected at least one argument"), N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("invalid %(type)s value: %(value)r"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("%(prog)s: error: %(message)s\n"),
+    N_("%(prog)s: error: %(message)s\n"), NN_("expected %s argument", "expected %s arguments"),
 )
 # argparse looks its words up through gettext's functions, bound in its module: ours instead
 argparse._ = i18n._

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from metrics.delivery import PIPELINE
 from metrics.i18n import _
 from metrics.labels import trainer_status_label
-from tracker.charts import GREEN, GREY, MARGIN, ORANGE
+from tracker.chart_style import GREEN, GREY, MARGIN, ORANGE
 from tracker.countries import country_name
 
 #: each step of the path, its colour (certified the programme's green)

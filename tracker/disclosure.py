@@ -15,14 +15,10 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from metrics.formatting import fewer_than
 from tracker.db import bulk_insert, session_scope
 from tracker.models import ShownCell
 
 MIN_CELL = 3
-#: what a hidden figure reads, in English (made when this module is imported): a file or page in the reader's
-#: language calls ``metrics.formatting.fewer_than(MIN_CELL)`` when it is shown (tracker.io, tracker.disclosures do)
-FEWER = fewer_than(MIN_CELL)
 #: fewest enterprises whose spread (quantiles) is shown: five quantiles and a mean of a handful
 #: of values can be solved for each value
 SPREAD_MIN = 10

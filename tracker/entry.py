@@ -14,7 +14,7 @@ import pandas as pd
 import metrics
 from metrics import formatting, numbers
 from metrics.frames import is_repeat
-from metrics.i18n import N_, _, current
+from metrics.i18n import N_, _
 from metrics.labels import carrier_label
 
 #: how many times an enterprise's usual per-day figure a new one may be before we ask
@@ -227,11 +227,8 @@ TYPED_NUMBERS = ("value", "renewable_pct", "price")
 def read_typed(entries: dict[str, dict]) -> tuple[dict[str, dict], dict[str, list[str]]]:
     """The form's typed numbers read in the run's locale (metrics.numbers: 1,5 in Spanish, 1.5
     in English): the entries with those numbers as figures, and the refusals per field (a number
-    that can be read two ways is refused, never guessed). Where the locale writes numbers as the
-    template does (a point for decimals), the text is left to the template's reading."""
-    style = numbers.style(current())
-    if style.decimal == "." and style.group == ",":
-        return entries, {}
+    that can be read two ways is refused, never guessed). One reader for every locale: a form is
+    read as its person writes, a file as the template documents (metrics.frames)."""
     out, refused = {}, {}
     for key, e in entries.items():
         e = dict(e or {})

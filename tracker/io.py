@@ -49,8 +49,10 @@ from tracker.overview import ProgrammeOverview
 
 TEXT_COLUMNS = ["enterprise", "country", "sector", "phase", "indicator", "carrier", "unit", "note", "currency"]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: rows of a CSV file read, checked and stored at a time (see import_file)
-CHUNK_ROWS = 50_000
+#: rows of a CSV file read, checked and stored at a time (see import_file): more than a DuckDB row
+#: group (db.ROW_GROUP), so that a piece's new figures are written to the database file as they
+#: are stored instead of being held in memory until the commit
+CHUNK_ROWS = 131_072
 #: the largest upload accepted, in megabytes (SCORE_MAX_UPLOAD_MB; .streamlit/config.toml's
 #: server.maxUploadSize should say the same so the browser refuses bigger files up front). 50 MB
 #: holds the most rows a file may have (tracker.uploads) with room to spare; with the other limits

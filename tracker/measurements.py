@@ -44,6 +44,8 @@ OPTIONAL = list(metrics.OPTIONAL_COLUMNS)
 ATTEMPTS = 20
 #: inserted figures listed per audit entry
 AUDIT_CHUNK = 1000
+#: inserted figures written as JSON at a time for their audit entries (a multiple of AUDIT_CHUNK)
+AUDIT_PIECE = 10 * AUDIT_CHUNK
 #: what an audit entry lists of each inserted figure
 AUDIT_COLUMNS = ["enterprise_id", "period_start", "period_end", "phase", "indicator", "carrier", "value", "unit",
                  "note", "renewable_pct", "price", "currency"]
@@ -231,12 +233,17 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
             # the programme overview's summary, same transaction; enterprises that had nothing
             # stored have all their figures in this save, which need not be read back
             step(0.92, _("Updating the programme summary"))
-            complete = pd.concat(saved.fresh, ignore_index=True) if saved.fresh else None
-            saved.fresh.clear()
-            summary.refresh(session, ids.values(), complete=complete)
-            del complete  # before the commit, which needs memory of its own on DuckDB
+            # held by refresh alone, which sorts it and lets the unsorted rows go
+            summary.refresh(session, ids.values(), complete=_fresh_rows(saved))
         step(0.97, _("Committing"))
     return counts
+
+
+def _fresh_rows(saved: _Progress) -> pd.DataFrame | None:
+    """Every figure of the enterprises the save adds, as one table (their pieces let go)."""
+    rows = pd.concat(saved.fresh, ignore_index=True) if saved.fresh else None
+    saved.fresh.clear()
+    return rows
 
 
 def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterprises: bool, saved: _Progress,
@@ -262,11 +269,11 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     changed = old[(old["old_value"] != old["value"]) | (old["old_unit"] != old["unit"])
                   | (old["old_note"] != old["note"]) | figure_inputs.changed(old)]
     if len(new):
-        step(0.5, ngettext("Adding {n} figures", "Adding {n} figures", len(new)).format(n=f"{len(new):,}"))
+        step(0.5, ngettext("Adding {n} figure", "Adding {n} figures", len(new)).format(n=f"{len(new):,}"))
         bulk_insert(session, "measurements", new[KEY_COLUMNS + STORED_COLUMNS].assign(version=1, **saved.stamp))
         _audit_new(session, user, new)
     if len(changed):
-        step(0.8, ngettext("Updating {n} figures", "Updating {n} figures", len(changed)).format(n=f"{len(changed):,}"))
+        step(0.8, ngettext("Updating {n} figure", "Updating {n} figures", len(changed)).format(n=f"{len(changed):,}"))
         _lock(session, changed)
         _update(session, user, changed, saved.stamp)
     saved.counts["inserted"] += int(len(new))
@@ -305,7 +312,7 @@ def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, creat
     if len(problems):
         raise RejectedInput(problems)
     if len(missing):
-        step(0.2, ngettext("Adding {n} enterprises", "Adding {n} enterprises", len(missing)).format(
+        step(0.2, ngettext("Adding {n} enterprise", "Adding {n} enterprises", len(missing)).format(
             n=f"{len(missing):,}"))
         created = enterprises.add_enterprises(session, user.username, missing)
         known.update(created["id"].to_dict())
@@ -392,13 +399,20 @@ def _lock(session: Session, changed: pd.DataFrame) -> None:
 def _audit_new(session: Session, user: CurrentUser, new: pd.DataFrame) -> None:
     """Every inserted figure's value, unit and note in the audit log, up to AUDIT_CHUNK per entry."""
     listed = new[AUDIT_COLUMNS].assign(enterprise_id=new["enterprise_id"].astype(int),
-                                       period_start=new["period_start"].dt.strftime("%Y-%m-%d"),
-                                       period_end=new["period_end"].dt.strftime("%Y-%m-%d"),
+                                       period_start=_days(new["period_start"]), period_end=_days(new["period_end"]),
                                        value=new["value"].astype(float))
-    parts = (listed.iloc[start:start + AUDIT_CHUNK] for start in range(0, len(listed), AUDIT_CHUNK))
-    audit.record_many(session, user.username, "insert", "measurements", (
-        (f"{len(part)} figures", None, {"columns": AUDIT_COLUMNS, "figures": part.to_numpy().tolist()})
-        for part in parts))
+    # strict JSON (an optional input left empty is null), written a column at a time, AUDIT_PIECE rows at
+    # a time (a piece's whole would be a Python text per cell)
+    texts = (entry for start in range(0, len(listed), AUDIT_PIECE)
+             for entry in audit.table_json(listed.iloc[start:start + AUDIT_PIECE], AUDIT_CHUNK))
+    audit.record_texts(session, user.username, "insert", "measurements",
+                       ((f"{n} figures", "", text) for n, text in texts))
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Dates as YYYY-MM-DD texts (a missing one None), each distinct date written once (a file has few)."""
+    codes, uniques = pd.factorize(dates)
+    return np.append(pd.DatetimeIndex(uniques).strftime("%Y-%m-%d").to_numpy(dtype=object), None)[codes]
 
 
 def _update(session: Session, user: CurrentUser, changed: pd.DataFrame, stamp: dict) -> None:

@@ -28,10 +28,20 @@ from metrics.i18n import _
 from tracker import avoided, disclosure
 from tracker.access import OFFICERS, require_role
 from tracker.auth import CurrentUser
-from tracker.config import DATA_DIR
-from tracker.db import read_frame, session_scope
+from tracker.db import session_scope
 from tracker.disclosure import SPREAD_MIN, cell_sums, complement, suppress
 from tracker.models import AuditEntry, EnterpriseSummary
+from tracker.overview_data import (  # noqa: F401 (named here too: tracker.published and the tests call them)
+    ATTRIBUTES,
+    EMISSION_COLUMNS,
+    REGRESSION_COLUMNS,
+    OverviewData,
+    counted_rows,
+    per_production,
+    programme_reference,
+    read_data,
+    read_summary,
+)
 from tracker.summary import FLAG_TEXT
 
 #: the reference data behind emissions (named on the page and in exports)
@@ -39,13 +49,6 @@ FACTOR_SET = metrics.FACTOR_SET_VERSION
 GWP_LABEL = metrics.gwp()["label"]
 #: indicators shown first, the ones the programme reports averages for
 HEADLINE = ("waste", "material_wasted", "energy")
-#: the enterprises' own attributes the filters and the participants' list use
-ATTRIBUTES = ("country", "sector", "partner", "cluster")
-
-
-def programme_reference() -> pd.DataFrame:
-    """The programme's reported averages (indicator, reported_mean_change, label, source)."""
-    return pd.read_csv(DATA_DIR / "programme_reference.csv")
 
 
 @dataclass(frozen=True)
@@ -64,22 +67,6 @@ class Filters:
     def describe(self) -> str:
         parts = [f"{f.name}: {', '.join(getattr(self, f.name))}" for f in fields(self) if getattr(self, f.name)]
         return "; ".join(parts) or _("all enterprises")
-
-
-@dataclass
-class OverviewData:
-    """The compact frames the overview aggregates: per-enterprise rows, for admins and this
-    module only (officers get :class:`ProgrammeOverview`)."""
-
-    summary: pd.DataFrame
-    enterprises: pd.DataFrame
-    memberships: pd.DataFrame  # enterprise_id, kind (module, cohort, trainer), value
-    reference: pd.DataFrame
-    #: the summary rows that count in the aggregates, one per enterprise and indicator
-    #: (metrics.counted_changes; made from ``summary`` when not given)
-    counted: pd.DataFrame | None = None
-    #: per enterprise with a valid regression baseline (:data:`REGRESSION_COLUMNS`)
-    regression: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REGRESSION_COLUMNS))
 
 
 @dataclass
@@ -130,95 +117,11 @@ def version_of(engine: Engine) -> tuple:
     return (audit, rows, str(latest))
 
 
-SUMMARY_SQL = ("SELECT enterprise_id, indicator, unit, has_baseline, has_followup, baseline, followup, "
-               "relative_change, points, followup_end, co2e_baseline, co2e_followup, scope1_baseline, scope1_followup, "
-               "scope2_baseline, scope2_followup, factor_set, savings_uncertainty, flags FROM enterprise_summary")
-#: the summary's columns of a regression baseline's row (metrics.regression_savings reads them)
-REGRESSION_COLUMNS = ["enterprise_id", "baseline", "followup", "savings_uncertainty", "element"]
-#: kg CO2e per day: the total (scope 1 + scope 2) and each scope, at baseline and follow-up
-EMISSION_COLUMNS = ("co2e_baseline", "co2e_followup", "scope1_baseline", "scope1_followup", "scope2_baseline",
-                    "scope2_followup")
-ENTERPRISES_SQL = ("SELECT e.id AS enterprise_id, e.name, e.country, e.sector, coalesce(p.name, '') AS partner, "
-                   "coalesce(c.name, '') AS cluster FROM enterprises e LEFT JOIN partners p ON p.id = e.partner_id "
-                   "LEFT JOIN clusters c ON c.id = e.cluster_id")
-#: UNION ALL: the repeats (a module attended twice) are dropped in pandas, which costs less than
-#: the database's sort or hash of every row
-MEMBERSHIPS_SQL = ("SELECT enterprise_id, 'module' AS kind, module AS value FROM trainings UNION ALL "
-                   "SELECT enterprise_id, 'cohort' AS kind, cohort AS value FROM trainings WHERE cohort <> '' "
-                   "UNION ALL "
-                   "SELECT ue.enterprise_id, 'trainer' AS kind, u.username AS value "
-                   "FROM user_enterprises ue JOIN users u ON u.id = ue.user_id WHERE u.role = 'trainer'")
-
-
 def load_data(engine: Engine, user: CurrentUser) -> OverviewData:
     """Read the precomputed summary and the enterprises' attributes: per-enterprise rows, so
     admins only (officers call :func:`programme_overview` and :func:`filter_options`)."""
     user = require_role(engine, user, "admin")
     return read_data(engine)
-
-
-def read_data(engine: Engine) -> OverviewData:
-    """:func:`load_data` without the role check: for tracker.published, which hands on
-    aggregates only. Text with few distinct values arrives as categoricals, straight from the
-    database's Arrow (no Python text per row)."""
-    with session_scope(engine, readonly=True) as session:
-        summary = read_frame(session, SUMMARY_SQL, categorical=("indicator", "unit", "factor_set", "flags"))
-        ents = read_frame(session, ENTERPRISES_SQL, categorical=ATTRIBUTES)
-        members = read_frame(session, MEMBERSHIPS_SQL, categorical=("kind", "value"))
-    summary["enterprise_id"] = summary["enterprise_id"].astype(np.int64)
-    summary["quarter"] = _quarters(summary.pop("followup_end"))
-    for col in ("baseline", "followup", "relative_change", "points", *EMISSION_COLUMNS):
-        summary[col] = summary[col].astype(float)
-    summary["has_baseline"] = summary["has_baseline"].astype(bool)
-    summary["has_followup"] = summary["has_followup"].astype(bool)
-    summary["savings_uncertainty"] = summary["savings_uncertainty"].astype(float)
-    summary["element"] = disclosure.element_keys(summary)
-    ents["enterprise_id"] = ents["enterprise_id"].astype(np.int64)
-    for col in ATTRIBUTES:
-        ents[col] = _no_nulls(ents[col])
-    members["enterprise_id"] = members["enterprise_id"].astype(np.int64)
-    members = members.drop_duplicates(ignore_index=True)
-    # the regression baselines' rows (metrics.regression_rows) make one figure of their own, not an indicator
-    is_regression = summary["indicator"].eq(metrics.REGRESSION_ROW).to_numpy()
-    regression = summary.loc[is_regression, REGRESSION_COLUMNS].reset_index(drop=True)
-    summary = summary[~is_regression].reset_index(drop=True)
-    counted = counted_rows(summary)
-    # the per-unit-of-production rows count in the aggregates (``counted``); the participants, data-quality
-    # and like-with-like lists read the indicators entered only, so a filter change does not scan them twice
-    codes, names = pd.factorize(summary["indicator"])
-    entered = ~np.array([str(n) in metrics.NORMALISED_OF for n in names] + [False])[codes]
-    return OverviewData(summary=summary[entered].reset_index(drop=True),
-                        enterprises=ents.sort_values("name").reset_index(drop=True), memberships=members,
-                        reference=programme_reference(), counted=counted, regression=regression)
-
-
-def _no_nulls(values: pd.Series) -> pd.Series:
-    """A categorical column with NULL read as the empty text."""
-    if not values.isna().any():
-        return values
-    if "" not in values.cat.categories:
-        values = values.cat.add_categories("").cat.reorder_categories(sorted([*values.cat.categories, ""]))
-    return values.fillna("")
-
-
-def _quarters(end: pd.Series) -> pd.Series:
-    """The quarter ('2025Q1') of each follow-up end as a categorical (NaN where there is none),
-    formatted once per distinct date."""
-    codes, dates = pd.factorize(pd.to_datetime(end))
-    labels = list(pd.DatetimeIndex(dates).to_period("Q").astype(str))
-    categories = sorted(set(labels))
-    lookup = np.array([categories.index(label) for label in labels] + [-1], dtype=np.int64)
-    return pd.Series(pd.Categorical.from_codes(lookup[codes], categories=categories), index=end.index)
-
-
-def counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
-    """The summary rows that count in every aggregate, by ``metrics.counted_changes`` (one per
-    enterprise and indicator; a zero baseline left out), with ``enterprise_id`` kept."""
-    both = summary[(summary["has_baseline"] & summary["has_followup"]).to_numpy()]
-    cols = [c for c in ("enterprise_id", "indicator", "unit", "baseline", "followup", "relative_change", "points",
-                        "quarter", *EMISSION_COLUMNS, "factor_set", "element") if c in both.columns]
-    per = metrics.counted_changes(both[cols].rename(columns={"enterprise_id": "enterprise"}))
-    return per.assign(enterprise_id=per["enterprise"].to_numpy(dtype=np.int64))
 
 
 def filter_options(data: OverviewData) -> dict[str, list[str]]:
@@ -257,15 +160,16 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
     ``listed`` caps the rows of the participant and data-quality lists (their totals are counted
     in full)."""
     ids = selected_ids(data, filters)
-    if "element" not in data.summary.columns:
-        data.summary["element"] = disclosure.element_keys(data.summary)
     if data.counted is None:
+        data.summary["element"] = disclosure.element_keys(data.summary)
         data.counted = counted_rows(data.summary)
     ents = data.enterprises[data.enterprises["enterprise_id"].isin(ids)]
-    s_all = data.summary[data.summary["enterprise_id"].isin(ids).to_numpy()]
-    # the rows behind every figure, one per enterprise and indicator (metrics decides who counts)
-    both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
-    both = both.join(ents.set_index("enterprise_id")[["country", "sector"]], on="enterprise_id")
+    s_all = _rows_of(data.summary, ids)
+    # the rows behind every figure, one per enterprise and indicator (metrics decides who counts), with the
+    # enterprise's country and sector (NaN for an enterprise not among ``ents``, as a left join gives)
+    both = _rows_of(data.counted, ids)
+    at = pd.Index(ents["enterprise_id"].to_numpy()).get_indexer(both["enterprise_id"].to_numpy())
+    both = both.assign(**{c: ents[c].array.take(at, allow_fill=True) for c in ("country", "sector")})
     participants, with_data = _participants(ents, s_all, data.memberships, listed)
     regression = data.regression[data.regression["enterprise_id"].isin(ids).to_numpy()]
     return ProgrammeOverview(
@@ -284,6 +188,13 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
         comparable=_comparable(s_all))
 
 
+def _rows_of(frame: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``enterprise_id`` is among ``ids``; all of them not copied (every enterprise
+    selected: the cold load's view)."""
+    keep = frame["enterprise_id"].isin(ids).to_numpy()
+    return frame if keep.all() else frame[keep]
+
+
 def _comparable(s_all: pd.DataFrame) -> dict:
     """How many enterprises compare like with like (tracker.summary's flags), flags read once per distinct text."""
     both = s_all[(s_all["has_baseline"] & s_all["has_followup"]).to_numpy()]
@@ -300,11 +211,15 @@ def headline(data: OverviewData) -> tuple[pd.DataFrame, dict]:
     """The overview's first table over every enterprise (its ``summary``) and the power sums of
     its cells, as :func:`build` makes them, without the breakdowns and lists: what an
     enterprise's report shows beside its own figures."""
-    if "element" not in data.summary.columns:
-        data.summary["element"] = disclosure.element_keys(data.summary)
     if data.counted is None:
+        data.summary["element"] = disclosure.element_keys(data.summary)
         data.counted = counted_rows(data.summary)
-    return _summary_table(data.counted, data.reference), cell_sums("summary", data.counted, ["indicator"])
+    return headline_of(data.counted, data.reference)
+
+
+def headline_of(counted: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`headline` of the rows that count (:func:`counted_rows`) of every enterprise."""
+    return _summary_table(counted, reference), cell_sums("summary", counted, ["indicator"])
 
 
 def _summary_table(both: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ import metrics
 from tracker import delivery, disclosure, disclosures, overview, targets
 from tracker.access import OFFICERS, require_enterprise, require_role
 from tracker.auth import CurrentUser
+from tracker.db import read_frame, session_scope
 from tracker.disclosure import MIN_CELL, SPREAD_MIN
 from tracker.overview import Filters, OverviewData, ProgrammeOverview
 
@@ -57,6 +58,10 @@ def _data(engine: Engine, version: tuple) -> OverviewData:
         if key in _DATA:
             _DATA.move_to_end(key)
             return _DATA[key]
+        # an older version of this database is let go before the new one is read, not after: at 300,000
+        # enterprises the frames hold 300 MB (a view being drawn from the old one keeps it until it is drawn)
+        for old in [k for k in _DATA if k[0] == key[0]]:
+            del _DATA[old]
     data = overview.read_data(engine)
     with _cache_lock:
         return _remember(_DATA, key, data, 2)
@@ -73,25 +78,83 @@ def _built(engine: Engine, version: tuple, filters: Filters) -> ProgrammeOvervie
         return _remember(_BUILT, key, ov, 64)
 
 
-def _headline(engine: Engine, version: tuple) -> tuple[pd.DataFrame, dict]:
-    """overview.headline of every enterprise (what a report shows beside its figures), kept like
-    :func:`_built`: the whole overview is not built for it."""
-    key = (str(engine.url), version, "headline")
-    with _cache_lock:
-        if key in _BUILT:
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
-    made = overview.headline(_data(engine, version))
-    with _cache_lock:
-        return _remember(_BUILT, key, made, 64)
-
-
 def forget_cached() -> None:
     """Drop the frames kept in this process (as a new process starts); nothing shown is forgotten."""
     with _cache_lock:
         _DATA.clear()
         _BUILT.clear()
         _DELIVERY.clear()
+        _COUNTED.clear()
+
+
+# --- the rows behind the database averages beside a report, kept and patched per enterprise -------
+
+#: the columns of the rows that count which the averages and their power sums read
+COUNTED_COLUMNS = ["enterprise", "enterprise_id", "indicator", "unit", "units", "relative_change", "points", "better",
+                   "b_pool", "f_pool", "element"]
+#: each enterprise's summary rows: how many, and the sum of their times written in microseconds. A write
+#: replaces all the rows of the enterprises it touches, each time at a new time: a state, not an order, so a
+#: write committed late (another process's, begun before one already seen) still changes it
+STAMPS_SQL = {"duckdb": "SELECT enterprise_id, count(*) AS n, sum(epoch_us(updated_at)) AS us FROM enterprise_summary "
+                        "GROUP BY enterprise_id",
+              "postgresql": "SELECT enterprise_id, count(*) AS n, sum((extract(epoch FROM updated_at) * 1000000)"
+                            "::bigint) AS us FROM enterprise_summary GROUP BY enterprise_id"}
+#: the same over the whole table: whether anything changed since the rows were read
+STAMP_SQL = {"duckdb": "SELECT count(*), sum(epoch_us(updated_at)) FROM enterprise_summary",
+             "postgresql": "SELECT count(*), sum((extract(epoch FROM updated_at) * 1000000)::bigint) "
+                           "FROM enterprise_summary"}
+# database -> (stamp, per-enterprise stamps, rows that count, (headline, power sums))
+_COUNTED: dict = {}
+
+
+def _counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
+    """The rows that count of some enterprises' summary rows (overview.read_summary), the columns the
+    averages read."""
+    summary = summary[~summary["indicator"].eq(metrics.REGRESSION_ROW).to_numpy()].reset_index(drop=True)
+    return overview.counted_rows(summary)[COUNTED_COLUMNS]
+
+
+def _patched(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """``kept`` with ``fresh`` added, text columns as categoricals of sorted categories (whatever the order
+    of the writes, the same frame), in the order of enterprise and indicator."""
+    out = pd.concat([kept, fresh], ignore_index=True)
+    for col in ("indicator", "unit"):
+        parts = [f[col].astype("category") for f in (kept, fresh) if len(f)]
+        out[col] = (pd.api.types.union_categoricals(parts, sort_categories=True) if parts
+                    else out[col].astype("category"))
+    return out.sort_values(["enterprise_id", "indicator"], kind="stable", ignore_index=True)
+
+
+def _averages_headline(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(rows that count, headline table, power sums) of every enterprise, as ``overview.headline`` of a fresh
+    read makes them. Kept per database; after a write only the enterprises whose summary rows changed are
+    read again (any process's write: told by the rows' stamps, not by this process's memory)."""
+    key = str(engine.url)
+    dialect = "duckdb" if engine.dialect.name == "duckdb" else "postgresql"
+    with session_scope(engine, readonly=True) as session:
+        stamp = tuple(session.connection().exec_driver_sql(STAMP_SQL[dialect]).one())
+        with _cache_lock:
+            held = _COUNTED.get(key)
+        if held is not None and held[0] == stamp:
+            return held[2], *held[3]
+        stamps = read_frame(session, STAMPS_SQL[dialect])
+        stamps = stamps.assign(enterprise_id=stamps["enterprise_id"].astype(np.int64),
+                               us=stamps["us"].astype(str)).set_index("enterprise_id")
+        if held is None:
+            every = _counted_rows(overview.read_summary(session))
+            counted = _patched(every.iloc[:0], every)
+        else:
+            before = held[1].reindex(stamps.index)
+            changed = stamps.index[(before["n"].ne(stamps["n"]) | before["us"].ne(stamps["us"])).to_numpy()]
+            gone = held[1].index.difference(stamps.index)
+            stale = np.concatenate([changed.to_numpy(np.int64), gone.to_numpy(np.int64)])
+            kept = held[2][~held[2]["enterprise_id"].isin(stale).to_numpy()]
+            fresh = _counted_rows(overview.read_summary(session, changed.tolist())) if len(changed) else kept.iloc[:0]
+            counted = _patched(kept, fresh)
+    made = overview.headline_of(counted, overview.programme_reference())
+    with _cache_lock:
+        _COUNTED[key] = (stamp, stamps, counted, made)
+    return counted, *made
 
 
 def guard(engine: Engine, ov: ProgrammeOverview) -> ProgrammeOverview:
@@ -209,14 +272,10 @@ def database_averages(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     A figure not published is NaN.
     """
     user = require_enterprise(engine, user, enterprise_id, reuse=True)
-    version = overview.version_of(engine)
-    headline, cells = _headline(engine, version)
+    every, headline, cells = _averages_headline(engine)
     table = headline[AVERAGE_COLUMNS + ["suppressed"]].copy()
-    data = _data(engine, version)
-    if data.counted is None:
-        data.counted = overview.counted_rows(data.summary)
     known = {int(enterprise_id)} | (set(user.enterprise_ids) if user.role in ("manager", "trainer") else set())
-    counted = data.counted[data.counted["enterprise_id"].isin(known).to_numpy()]  # who counts: metrics' rule
+    counted = every[every["enterprise_id"].isin(known).to_numpy()]  # who counts: metrics' rule
     own = counted.groupby("indicator", observed=True).size()
     others = table["enterprises"] - table["indicator"].map(own).fillna(0).astype(int).to_numpy()
     table["suppressed"] = table["suppressed"].to_numpy(dtype=bool) | (others < MIN_CELL).to_numpy()

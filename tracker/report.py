@@ -79,7 +79,7 @@ class EnterpriseReport:
                   "season.")).format(baseline=c["baseline_months"], followup=c["followup_months"])
         if c["extrapolated"]:
             days = int(c["followup_days"])
-            note += " " + ngettext("Figures a year are extrapolated from a follow-up of {n} days.",
+            note += " " + ngettext("Figures a year are extrapolated from a follow-up of {n} day.",
                                    "Figures a year are extrapolated from a follow-up of {n} days.", days).format(n=days)
         if not self.same_months_changes.empty:
             note += " " + _("Below, the same comparison against the baseline's periods in the follow-up's months only.")
@@ -97,7 +97,7 @@ class EnterpriseReport:
 
     def emissions_note(self) -> str:
         """What the emission figures are, by scope, and which factor sets stand behind them."""
-        stored = ", ".join(ngettext("{set} ({n} figures)", "{set} ({n} figures)", n).format(
+        stored = ", ".join(ngettext("{set} ({n} figure)", "{set} ({n} figures)", n).format(
             set=v or _("unrecorded"), n=f"{n:,}") for v, n in sorted(self.factor_sets.items()))
         text = _("Emissions by scope (GHG Protocol): scope 1 is fuels burnt on site, CO2 (IPCC 2006 Vol. 2 Table 1.4) "
                  "plus CH4 and N2O (Table 2.3, manufacturing industries) in CO2e with the {gwp} GWPs; scope 2 is grid "
@@ -167,7 +167,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
-    same = metrics.on_same_months(df) if not changes.empty else pd.DataFrame()
+    same = metrics.on_same_months(df, comparable) if not changes.empty else pd.DataFrame()
     same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
     common = metrics.common_followup(df, rows) if not df.empty else pd.DataFrame()

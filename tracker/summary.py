@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 import metrics
 from metrics.i18n import N_
-from tracker.db import bulk_insert, delete_ids, read_frame, session_scope
+from tracker.db import ROW_GROUP, bulk_insert, delete_ids, read_frame, session_scope
 from tracker.models import EnterpriseSummary
 
 #: follow-up / baseline beyond these is listed as an implausible jump (a unit slip, a typo)
@@ -58,7 +58,9 @@ def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) ->
 
     ``complete`` may hold *all* the measurements of some of these enterprises (those that had
     none stored before a bulk import), with the columns ``MEASUREMENT_COLUMNS``; they are not
-    read back from the database. Enterprises are recomputed :data:`REFRESH_BATCH` at a time.
+    read back from the database. Enterprises are recomputed :data:`REFRESH_BATCH` at a time, their
+    rows inserted :data:`~tracker.db.ROW_GROUP` or more at a time (so that DuckDB writes them to
+    the file before the commit instead of holding them in memory).
     """
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     if enterprise_ids is None:
@@ -71,7 +73,7 @@ def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) ->
     if complete is not None and len(complete):
         complete = complete.sort_values("enterprise_id", kind="stable")
         held = complete["enterprise_id"].to_numpy()
-    written = 0
+    written, pending = 0, []  # summary rows computed and not yet inserted
     for start in range(0, len(ids), REFRESH_BATCH):
         batch = ids[start:start + REFRESH_BATCH]
         parts, batch_rest = [], batch
@@ -83,10 +85,22 @@ def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) ->
         if batch_rest:
             parts.append(read_frame(session, MEASUREMENT_SQL, batch_rest, "enterprise_id"))
         m = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-        summary = compute_summary(m, now)
-        bulk_insert(session, "enterprise_summary", summary)
-        written += len(summary)
-    return written
+        pending.append(compute_summary(m, now))
+        del m, parts
+        if sum(map(len, pending)) >= ROW_GROUP:
+            written += _insert(session, pending)
+    return written + _insert(session, pending)
+
+
+def _insert(session, pending: list[pd.DataFrame]) -> int:
+    """Insert the summary rows ``pending`` in one statement (and empty the list); returns their number."""
+    parts = [p for p in pending if len(p)]
+    pending.clear()
+    if not parts:
+        return 0
+    rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    bulk_insert(session, "enterprise_summary", rows)
+    return len(rows)
 
 
 def rebuild(engine: Engine) -> int:
@@ -217,13 +231,8 @@ def _normalised_rows(changes: pd.DataFrame, out: pd.DataFrame, now: dt.datetime)
     if norm.empty:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     energy = out[out["indicator"].eq("energy").to_numpy() & out["unit_canonical"].eq("kWh").to_numpy()]
-    co2 = energy.set_index("enterprise")[EMISSION_RATE_COLUMNS]
-    co2 = co2.reindex(norm["enterprise"].to_numpy())
-    is_energy = norm["of"].eq("energy").to_numpy()
-    ratio = norm["production_ratio"].to_numpy(dtype=float)
     # each scope and the total alike: the baseline x follow-up production / baseline production
-    adjusted = {c: np.where(is_energy, co2[c].to_numpy(dtype=float) * (ratio if c.endswith("_baseline") else 1),
-                            np.nan) for c in EMISSION_RATE_COLUMNS}
+    adjusted = metrics.adjusted_emissions(norm, energy.set_index("enterprise")[EMISSION_RATE_COLUMNS])
     norm = norm.assign(unit_canonical=norm["unit"], has_baseline=True, has_followup=True, no_factor=False,
                        **adjusted)
     rows = _summary_rows(norm, now)

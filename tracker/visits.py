@@ -261,7 +261,7 @@ def _words(key, value: dict | None) -> str:
         return f"{value.get('action_date')}: {value.get('description')}{inv}"
     people = sum(int(value.get(f) or 0) for f in ("managers_female", "managers_male", "workers_female",
                                                    "workers_male"))
-    text = ngettext("{module} {start} to {end}, {n} attendees", "{module} {start} to {end}, {n} attendees",
+    text = ngettext("{module} {start} to {end}, {n} attendee", "{module} {start} to {end}, {n} attendees",
                     people).format(module=module_label(value.get("module")), start=value.get("start_date"),
                                    end=value.get("end_date"), n=people)
     return text + (", " + _("by {trainer}").format(trainer=value["trainer"]) if value.get("trainer") else "")

@@ -61,19 +61,29 @@ def in_language(make):
 
 
 def streamlit_words() -> None:
-    """Streamlit's own words on its file uploaders ("Upload", "200MB per file"), which it offers
-    no way to set, shown in the session's language: the English is drawn at size 0 and the
-    translation in its place (CSS, once per run; nothing in English sessions)."""
+    """Streamlit's own words, which it offers no way to set, shown in the session's language: on
+    file uploaders ("Upload", "200MB per file") and under a box being typed in ("Press Enter to
+    submit form", "Press Enter to apply"). The English is drawn at size 0 and the translation in
+    its place (CSS, once per run; nothing in English sessions)."""
     if i18n.current() == i18n.SOURCE:
         return
     upload = _css_text(i18n._("Upload"))
     limit = _css_text(i18n._("{size} MB per file").format(size=st.get_option("server.maxUploadSize")))
+    apply, submit = _css_text(i18n._("Press Enter to apply")), _css_text(i18n._("Press Enter to submit form"))
+    apply_many = _css_text(i18n._("Press Ctrl+Enter to apply"))
+    submit_many = _css_text(i18n._("Press Ctrl+Enter to submit form"))
+    hint = '[data-testid="InputInstructions"] > span:first-child'  # then the count of a limited box, '2/3'
     st.html(f"""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
   {{ content: "{upload}"; font-size: 0.875rem; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}"; font-size: 0.875rem; }}
+{hint} {{ font-size: 0; }}
+{hint}::after {{ content: "{apply}"; font-size: 0.75rem; }}
+[data-testid="stForm"] {hint}::after {{ content: "{submit}"; }}
+[data-testid="stTextArea"] {hint}::after {{ content: "{apply_many}"; }}
+[data-testid="stForm"] [data-testid="stTextArea"] {hint}::after {{ content: "{submit_many}"; }}
 </style>""")
 
 
@@ -88,6 +98,42 @@ def fewer() -> str:
     from tracker.disclosure import MIN_CELL
 
     return fewer_than(MIN_CELL)
+
+
+def number_field(where, label: str, *, key: str, value: float | None = None, placeholder: str | None = None) -> str:
+    """A box for one number, typed and shown the session's way ('20', '1 234,5' in French), where
+    Streamlit's number input only knows a point for decimals. Read what was typed with :func:`read_number`."""
+    from metrics import numbers
+
+    return where.text_input(label, value="" if value is None else numbers.write(value), key=key,
+                            placeholder=placeholder)
+
+
+def read_number(text, *, optional: bool = False) -> float | None:
+    """The number typed in a :func:`number_field`, read in the session's locale (metrics.numbers).
+    Empty is None when ``optional``; otherwise, and for anything not a number there, raises
+    metrics.numbers.NumberError (a ValueError) whose message says how to write it."""
+    from metrics import numbers
+
+    if optional and not str(text or "").strip():
+        return None
+    return numbers.read(text or "")
+
+
+def dataframe(data, **kwargs):
+    """st.dataframe as this product shows tables: a missing value is an empty cell (Streamlit's
+    own placeholder is the English 'None'), and figures (float columns) are drawn with the decimal
+    and group signs of the browser's locale (Streamlit's "localized" format; a column given its own config keeps it).
+    Figures stay numbers, so a column still sorts by value and its CSV download stays readable."""
+    import pandas as pd
+
+    config = dict(kwargs.pop("column_config", None) or {})
+    if isinstance(data, pd.DataFrame):
+        for name in data.columns:
+            if name not in config and pd.api.types.is_float_dtype(data[name]):  # figures (counts, years stay)
+                config[name] = st.column_config.NumberColumn(format="localized")
+    kwargs.setdefault("placeholder", "")
+    return st.dataframe(data, column_config=config or None, **kwargs)
 
 
 def date_format() -> str:

@@ -13,7 +13,7 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     assert len(at.dataframe[0].value) == 2  # the guillotine and the preforming machine
     field(at, "date_input", "action", "date").set_value(dt.date(2024, 2, 1))
     field(at, "text_input", "action", "description").input("Sorting bins for rubber offcuts")
-    field(at, "number_input", "action", "investment").set_value(1200.0)
+    field(at, "text_input", "action", "investment").input("1,200")
     field(at, "text_input", "action", "currency").input("inr")
     field(at, "multiselect", "action", "indicators").select("waste")
     click(at, "Save")
@@ -37,12 +37,12 @@ def test_an_empty_description_is_refused(demo_db, use_db):
     goto(at, "actions")
     at.run()
     field(at, "date_input", "action", "date").set_value(dt.date(2025, 5, 1))
-    field(at, "number_input", "action", "investment").set_value(250000.0)
+    field(at, "text_input", "action", "investment").input("250000")
     click(at, "Save")
     assert "Describe the action" in at.error[0].value
     # what was typed stays, so only the description needs adding
     assert field(at, "date_input", "action", "date").value == dt.date(2025, 5, 1)
-    assert field(at, "number_input", "action", "investment").value == 250000.0
+    assert field(at, "text_input", "action", "investment").value == "250000"
 
 
 def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_db):
@@ -50,10 +50,10 @@ def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_
     at = sign_in(new_app(), "demo-manager")
     goto(at, "actions")
     at.run()
-    for investment in (250000.0, 99.0):
+    for investment in ("250000", "99"):
         field(at, "date_input", "action", "date").set_value(dt.date(2025, 5, 2))
         field(at, "text_input", "action", "description").input("Contract to sell the remaining waste")
-        field(at, "number_input", "action", "investment").set_value(investment)
+        field(at, "text_input", "action", "investment").input(investment)
         click(at, "Save")
     assert not at.success and "recorded already" in at.error[0].value
     table = at.dataframe[0].value

@@ -125,5 +125,5 @@ def test_a_period_entered_by_mistake_is_deleted(entry_page):
     field(at, "checkbox", "entry", "delete_period_sure").check()
     click(at, "Delete")
     assert not at.exception, at.exception
-    assert any("Deleted 1 figures" in s.value for s in at.success)
+    assert any("Deleted 1 figure" in s.value for s in at.success)
     assert "2035-04-01" not in _stored_periods(at)["Period start"].astype(str).tolist()

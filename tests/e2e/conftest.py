@@ -118,6 +118,47 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def downloads(browser):
+    """A page whose downloads are kept (read them with :func:`download`)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def download(page, label, folder: Path, name: str) -> bytes:
+    """Press the download button named ``label`` (a text, or a compiled pattern) as a person does,
+    save the file as ``folder/name`` and give its bytes."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=label).click()
+    path = folder / name
+    info.value.save_as(path)
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def pseudo_app(tmp_path_factory):
+    """The app on a demo database whose catalogue is the pseudo-language (every translation the English
+    between ⟦ ⟧, tools/i18n.py pseudo; SCORE_LOCALE_DIR, read by the server started here), so that a word
+    left in English shows in any language the browser asks for."""
+    folder = tmp_path_factory.mktemp("pseudo")
+    subprocess.run([sys.executable, "tools/i18n.py", "pseudo", str(folder)], cwd=ROOT, check=True,
+                   capture_output=True)
+    url = demo_database(tmp_path_factory.mktemp("e2e-pseudo"))
+    before = os.environ.get("SCORE_LOCALE_DIR")
+    os.environ["SCORE_LOCALE_DIR"] = str(folder)
+    try:
+        with serve(url) as base:
+            yield base
+    finally:
+        if before is None:
+            os.environ.pop("SCORE_LOCALE_DIR", None)
+        else:
+            os.environ["SCORE_LOCALE_DIR"] = before
+
+
 def words_in(code: str, message: str) -> str:
     """``message`` as the catalogue of ``code`` has it (what a page speaking ``code`` shows)."""
     from metrics import i18n
@@ -135,6 +176,7 @@ def browser_in(browser, tag: str):
     """A page of a new browser whose language is ``tag`` ('es-ES'); closed afterwards."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=tag,
                                   extra_http_headers={"Accept-Language": tag})
+    context.add_init_script("delete window.showSaveFilePicker")  # a table's CSV as a download (table_rows)
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:

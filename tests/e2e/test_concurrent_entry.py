@@ -136,10 +136,10 @@ def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_ov
             delete = trainer_page.locator("[data-testid='stForm']").filter(
                 has=trainer_page.get_by_role("button", name="Delete"))
             pick(trainer_page, delete, "Delete a period entered by mistake",
-                 "follow-up 2024-07-01 to 2024-09-30 (1 figures)")
+                 "follow-up 2024-07-01 to 2024-09-30 (1 figure)")
             delete.get_by_text("Yes, delete its figures").click()
             delete.get_by_role("button", name="Delete").click()
-            expect(trainer_page.get_by_text("Deleted 1 figures: follow-up 2024-07-01 to 2024-09-30 (1 figures).")) \
+            expect(trainer_page.get_by_text("Deleted 1 figure: follow-up 2024-07-01 to 2024-09-30 (1 figure).")) \
                 .to_be_visible()
             expect(_form(trainer_page).locator("input[type='date']").nth(0)).to_have_value("2024-07-01")
             _electricity(trainer_page).fill("18000")

@@ -134,6 +134,6 @@ def test_the_overview_draws_the_regression_figure_and_the_adjusted_figures_by_co
     page.keyboard.press("Escape")
     expect(box.get_by_role("button", name="Remove Textiles")).to_be_visible()
     idle(page)
-    hidden = _metric(page, "Energy avoided, regression baseline (1 enterprises with a valid regression baseline)")
+    hidden = _metric(page, "Energy avoided, regression baseline (1 enterprise with a valid regression baseline)")
     expect(hidden.get_by_test_id("stMetricValue")).to_have_text("fewer than 3")
     hidden.screenshot(path=str(tmp_path / "5-regression-hidden.png"))

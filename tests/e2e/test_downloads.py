@@ -3,46 +3,28 @@ page) and hold what the page shows: the report as HTML, the figures as Excel, th
 import io
 
 import openpyxl
-import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import download, sign_in
 
 CASE = "Mechanical seals maker (case study, India)"
-
-
-@pytest.fixture
-def downloads(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
-def _download(page, label: str, folder, name: str) -> bytes:
-    with page.expect_download() as info:
-        page.get_by_role("button", name=label).click()
-    path = folder / name
-    info.value.save_as(path)
-    return path.read_bytes()
 
 
 def test_report_figures_and_templates_download(downloads, app_url, tmp_path):
     page = downloads
     sign_in(page, app_url, "demo-manager")
     expect(page.get_by_role("heading", name=CASE)).to_be_visible()
-    html = _download(page, "Report (HTML, works offline and prints)", tmp_path, "report.html").decode()
+    html = download(page, "Report (HTML, works offline and prints)", tmp_path, "report.html").decode()
     assert CASE in html and "Plotly.newPlot" in html
-    book = openpyxl.load_workbook(io.BytesIO(_download(page, "Figures (Excel)", tmp_path, "figures.xlsx")))
+    book = openpyxl.load_workbook(io.BytesIO(download(page, "Figures (Excel)", tmp_path, "figures.xlsx")))
     assert book.sheetnames and any(CASE in str(c.value) for ws in book for row in ws.iter_rows() for c in row)
     page.screenshot(path=str(tmp_path / "report-after-downloads.png"), full_page=True)
 
     page.get_by_role("link", name="Enter figures").click()
     expect(page.get_by_role("heading", name=f"Enter figures: {CASE}")).to_be_visible()
-    template = openpyxl.load_workbook(io.BytesIO(_download(page, "Template (Excel)", tmp_path, "template.xlsx")))
+    template = openpyxl.load_workbook(io.BytesIO(download(page, "Template (Excel)", tmp_path, "template.xlsx")))
     assert {"measurements", "Instructions"} <= set(template.sheetnames)
     assert [c.value for c in template["measurements"][1]][:3] == ["enterprise", "country", "sector"]
-    csv = _download(page, "Template (CSV)", tmp_path, "template.csv").decode()
+    csv = download(page, "Template (CSV)", tmp_path, "template.csv").decode()
     assert csv.splitlines()[0].startswith("enterprise,country,sector,period_start,period_end,phase")
     page.screenshot(path=str(tmp_path / "entry-after-downloads.png"), full_page=True)

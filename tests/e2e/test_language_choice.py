@@ -2,10 +2,12 @@
 the account, changed on My account; figures typed and shown in that locale."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, browser_in, demo_database, idle, serve, words_in
+from tests.e2e.conftest import PASSWORD, browser_in, demo_database, idle, serve, table_rows, words_in
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +87,76 @@ def test_a_spanish_user_types_a_decimal_comma_and_a_point_is_refused(browser, ba
         expect(page.get_by_text(words_in("es", "Nothing was saved yet: check the figures or dates flagged above. "
                                                "Correct them, or tick the box to confirm and save again."))
                ).to_be_visible()
+
+
+def test_a_target_and_an_investment_are_typed_and_shown_the_spanish_way(browser, base, tmp_path):
+    """Streamlit's number box knows only a point ('20.00'): the target's reduction and an action's
+    investment are boxes read in the person's locale, shown the same way."""
+    with browser_in(browser, "es-ES") as page:
+        page.goto(base)
+        _sign_in(page, "es", "demo-trainer")  # (the manager's account keeps English: the test above)
+        page.get_by_role("link", name=words_in("es", "Profile and modules")).click()
+        save = page.get_by_role("button", name=words_in("es", "Save target"))
+        expect(save).to_be_visible()
+        form = page.get_by_test_id("stForm").filter(has=save)
+        reduction = form.get_by_role("textbox", name=words_in("es", "Reduction (%)"))
+        expect(reduction).to_have_value("20")  # the default, as the person writes it (not '20.00')
+        reduction.fill("12.5")  # the English way: refused, and kept to correct
+        save.click()
+        idle(page)
+        expect(page.get_by_test_id("stAlert").filter(has_text="12.5").first).to_contain_text("1,5")
+        expect(reduction).to_have_value("12.5")
+        page.screenshot(path=tmp_path / "1-target-point-refused.png", full_page=True)
+        reduction.fill("12,5")
+        save.click()
+        expect(page.get_by_text(words_in("es", "Target for {indicator} saved.").format(
+            indicator=words_in("es", "Energy")))).to_be_visible()
+        idle(page)
+        expect(reduction).to_have_value("20")  # saved: a fresh form
+        rows = table_rows(page, page.get_by_test_id("stDataFrame").first, words_in("es", "indicator"))
+        assert rows[words_in("es", "Energy")][words_in("es", "target")].startswith("-12,5")  # 12.5 %, not 125
+        page.screenshot(path=tmp_path / "2-target-comma-saved.png", full_page=True)
+
+        page.get_by_role("link", name=words_in("es", "Improvement actions")).click()
+        form = page.get_by_test_id("stForm").filter(has=page.get_by_role("textbox", name=words_in("es", "Investment")))
+        expect(form).to_be_visible()
+        form.get_by_role("textbox", name=words_in("es", "What was done")).fill("Secadora nueva")
+        form.get_by_role("textbox", name=words_in("es", "Investment")).fill("1.200,5")
+        save_for = words_in("es", "Save for {name}").split("{name}")[0]
+        form.get_by_role("button", name=re.compile("^" + re.escape(save_for))).click()
+        expect(page.get_by_text(words_in("es", "Action saved."))).to_be_visible()
+        idle(page)
+        rows = table_rows(page, page.get_by_test_id("stDataFrame").first, words_in("es", "What was done"))
+        assert float(rows["Secadora nueva"][words_in("es", "Investment")]) == 1200.5  # twelve hundred and a half
+        page.screenshot(path=tmp_path / "3-investment-saved.png", full_page=True)
+
+
+def test_the_audit_log_names_its_actions_in_the_readers_language(browser, base, tmp_path):
+    with browser_in(browser, "es-ES") as page:
+        page.goto(base)
+        _sign_in(page, "es", "demo-admin")
+        page.get_by_role("link", name=words_in("es", "Audit log")).click()
+        table = page.get_by_test_id("stDataFrame").first
+        expect(table).to_be_visible()
+        idle(page)
+        rows = table_rows(page, table)
+        actions = {r["action"] for r in rows}  # the CSV names its columns as the data does
+        assert words_in("es", "signed in") in actions  # this sign-in, newest first
+        assert not actions & {"login", "insert", "update", "delete", "logout"}, actions  # no stored code shown
+        tables = {r["table_name"] for r in rows}
+        assert not tables & {"users", "measurements", "enterprises"}, tables
+        page.screenshot(path=tmp_path / "1-audit-es.png", full_page=True)
+
+
+def test_streamlit_s_own_typing_hint_is_in_the_person_s_language(browser, base, tmp_path):
+    """Streamlit writes 'Press Enter to submit form' under a box being typed in, with no setting for
+    its words: a French page shows it in French (its English drawn at size 0, the French in its place)."""
+    with browser_in(browser, "fr-FR") as page:
+        page.goto(base)
+        name = page.get_by_role("textbox", name=words_in("fr", "User name"))
+        name.fill("demo-trai")  # typed, not yet sent: the hint shows
+        expect(page.get_by_test_id("InputInstructions")).to_be_visible()
+        hint = page.get_by_test_id("InputInstructions").locator("span").first  # its own box is 0 high
+        drawn = hint.evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]")
+        assert drawn == ["0px", '"Appuyez sur Entrée pour envoyer le formulaire"'], drawn  # the French, by hand
+        page.screenshot(path=tmp_path / "1-hint-fr.png")

@@ -10,8 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, browser_in, demo_database, idle, serve
-from tools import i18n as tool
+from tests.e2e.conftest import PASSWORD, browser_in, idle
 
 #: the administrator's navigation, as the catalogue names its pages, and how each page's title begins
 PAGES = {"Programme overview": "⟦Programme overview⟧", "Trainers": "⟦Trainers⟧",
@@ -47,33 +46,29 @@ def _bare(page) -> list[str]:
     return sorted({t for t in _words(page.locator(WORDS)) if "⟦" not in t and not DATA.match(t) and t not in STREAMLIT})
 
 
-def test_every_page_speaks_the_session_language_in_the_browser(browser, tmp_path, monkeypatch):
-    pseudo = tmp_path / "pseudo"
-    tool.pseudo(str(pseudo))
-    monkeypatch.setenv("SCORE_LOCALE_DIR", str(pseudo))  # read by the server's metrics.i18n
-    url = demo_database(tmp_path)
-    with serve(url) as base:
-        with browser_in(browser, "fr-FR") as page:
-            page.goto(base)
-            expect(page.get_by_role("heading", name="⟦SCORE4Climate tracker⟧")).to_be_visible()
-            page.get_by_role("textbox", name="⟦User name⟧").fill("demo-admin")
-            page.get_by_role("textbox", name="⟦Password⟧").fill(PASSWORD)
-            page.get_by_role("button", name="⟦Sign in⟧").click()
-            sidebar = page.get_by_test_id("stSidebar")
-            expect(sidebar.get_by_role("button", name="⟦Sign out⟧")).to_be_visible()
+def test_every_page_speaks_the_session_language_in_the_browser(browser, tmp_path, pseudo_app):
+    base = pseudo_app
+    with browser_in(browser, "fr-FR") as page:
+        page.goto(base)
+        expect(page.get_by_role("heading", name="⟦SCORE4Climate tracker⟧")).to_be_visible()
+        page.get_by_role("textbox", name="⟦User name⟧").fill("demo-admin")
+        page.get_by_role("textbox", name="⟦Password⟧").fill(PASSWORD)
+        page.get_by_role("button", name="⟦Sign in⟧").click()
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_role("button", name="⟦Sign out⟧")).to_be_visible()
+        idle(page)
+        expect(sidebar.get_by_text(re.compile(r"^⟦Signed in as demo-admin \(⟦admin⟧\)⟧$"))).to_be_visible()
+        links = _words(sidebar.locator("[data-testid='stSidebarNav'] a"))
+        assert links == [f"⟦{p}⟧" for p in PAGES], links
+        groups = _words(sidebar.locator("[data-testid='stNavSectionHeader']"))
+        assert groups == [f"⟦{g}⟧" for g in GROUPS], groups
+        found = {}
+        for i, (name, title) in enumerate(PAGES.items()):
+            sidebar.get_by_role("link", name=f"⟦{name}⟧", exact=True).click()
+            expect(page.locator("main h1").first).to_have_text(re.compile("^" + re.escape(title)))
             idle(page)
-            expect(sidebar.get_by_text(re.compile(r"^⟦Signed in as demo-admin \(⟦admin⟧\)⟧$"))).to_be_visible()
-            links = _words(sidebar.locator("[data-testid='stSidebarNav'] a"))
-            assert links == [f"⟦{p}⟧" for p in PAGES], links
-            groups = _words(sidebar.locator("[data-testid='stNavSectionHeader']"))
-            assert groups == [f"⟦{g}⟧" for g in GROUPS], groups
-            found = {}
-            for i, (name, title) in enumerate(PAGES.items()):
-                sidebar.get_by_role("link", name=f"⟦{name}⟧", exact=True).click()
-                expect(page.locator("main h1").first).to_have_text(re.compile("^" + re.escape(title)))
-                idle(page)
-                page.screenshot(path=tmp_path / f"{i:02d}-{name.lower().replace(' ', '-')}.png", full_page=True)
-                if bare := _bare(page):
-                    found[name] = bare
-            assert found == {}, found
+            page.screenshot(path=tmp_path / f"{i:02d}-{name.lower().replace(' ', '-')}.png", full_page=True)
+            if bare := _bare(page):
+                found[name] = bare
+        assert found == {}, found
 

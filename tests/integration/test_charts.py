@@ -3,7 +3,7 @@ import re
 
 import pandas as pd
 
-from tracker import charts
+from tracker import chart_style, charts
 from tracker.countries import country_label, country_name
 
 LINK = '<a href="http://x.example">click</a>'
@@ -122,7 +122,7 @@ def test_long_group_names_stay_whole_and_the_title_fits_a_phone():
     assert _words(fig["layout"]["yaxis"]["ticktext"][1]) == long + " n = 7"
     heading = fig["layout"]["title"]["text"].split("<span")[0]
     lines = [_words(line) for line in heading.split("<br>") if _words(line)]
-    assert " ".join(lines) == title and all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert " ".join(lines) == title and all(len(line) <= chart_style.TITLE_CHARS for line in lines)
     assert fig["layout"]["title"]["automargin"] is True
     assert list(fig["data"][0]["text"]) == ["+5%", "-20%"]  # a rise keeps its sign
 

@@ -86,3 +86,25 @@ def test_the_command_line_refuses_the_password_before_storing(db_url, monkeypatc
         assert _counts(engine) == (0, 0, 0, 0)
     finally:
         engine.dispose()
+
+
+def test_every_key_of_the_demo_s_audit_records_is_named_in_words(engine):
+    """The audit log shows each record's keys in the reader's language: none may fall back to its
+    stored name (which stays English in every language)."""
+    import json
+
+    from metrics import audit_words, labels
+    from tracker.models import AuditEntry
+
+    demo.load(engine, "choose-a-password")
+    with db.session_scope(engine) as s:
+        stored = s.execute(select(AuditEntry.before, AuditEntry.after)).all()
+    keys = set()
+    for texts in stored:
+        for text in texts:
+            record = json.loads(text) if text else None
+            if isinstance(record, dict):
+                keys |= set(record) | set(record.get("columns") or [])
+    assert {"inserted", "provider_id", "indicator"} <= keys  # what the demo writes
+    unnamed = keys - set(audit_words.RECORD_KEYS) - set(labels.COLUMN_LABELS) - {"columns", "figures"}
+    assert not unnamed, sorted(unnamed)

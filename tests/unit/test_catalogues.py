@@ -59,8 +59,8 @@ def test_placeholders_are_the_english_ones(code):
             continue
         english = _fields(m.id if isinstance(m.id, str) else m.id[1])
         if isinstance(m.id, tuple):  # a singular may leave out the count ("one enterprise")
-            allowed = english | _fields(m.id[0])
-            wrong += [(m.id, s) for s in _forms(m.string) if s and not _fields(s) <= allowed]
+            allowed = set(english) | set(_fields(m.id[0]))
+            wrong += [(m.id, s) for s in _forms(m.string) if s and not set(_fields(s)) <= allowed]
         else:
             wrong += [(m.id, s) for s in _forms(m.string) if s and _fields(s) != english]
     assert not wrong, f"{code}: placeholders differ from the English: {wrong[:10]}"

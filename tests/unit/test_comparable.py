@@ -2,6 +2,7 @@
 (METHODS.md, "Comparable periods": its examples by hand)."""
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -56,3 +57,17 @@ def test_same_months_and_a_whole_year_are_not_flagged():
     c = metrics.comparability(df).iloc[0]
     assert c["same_months"] and not c["extrapolated"] and not c["same_months_available"]
     assert metrics.on_same_months(df).empty
+
+
+def test_the_months_of_many_periods_at_once_are_those_of_each():
+    from metrics.comparable import months_of_year, span_masks
+
+    start = pd.Series(pd.to_datetime(["2024-11-15", "2024-01-01", "2024-03-01", "2024-05-01", None, "2024-02-01"]))
+    end = pd.Series(pd.to_datetime(["2025-02-10", "2024-12-31", "2024-03-31", "2024-04-30", "2024-05-01", None]))
+    # Nov, Dec, Jan, Feb (bits 10, 11, 0, 1); all year; March (bit 2); ending before it starts, no dates: none
+    assert span_masks(start, end).tolist() == [1024 + 2048 + 1 + 2, 4095, 4, 0, 0, 0]
+    rng = np.random.default_rng(7)
+    start = pd.Series(pd.Timestamp("2010-01-01") + pd.to_timedelta(rng.integers(0, 5000, 2000), unit="D"))
+    end = start + pd.to_timedelta(rng.integers(-40, 900, 2000), unit="D")
+    expected = [sum(1 << (m - 1) for m in months_of_year(a, b)) for a, b in zip(start, end, strict=True)]
+    assert span_masks(start, end).tolist() == expected

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import metrics
-from metrics import labels
+from metrics import audit_words, labels
 
 
 def indian(n: int) -> str:
@@ -88,17 +88,18 @@ def test_people_table():
 def test_an_audit_record_in_words():
     stored = ('{"carrier": "natural_gas", "indicator": "material_wasted", "period_start": "2024-01-01 00:00:00", '
               '"unit": "short_ton", "value": 4300.0, "share": 0.25, "managers_female": 1, "inserted": 18}')
-    assert labels.record_words(stored) == ("Carrier or destination: Natural gas · Indicator: Materials wasted · "
+    assert audit_words.record_words(stored) == ("Carrier or destination: Natural gas · Indicator: Materials wasted · "
                                            "Period start: 2024-01-01 · Unit: short ton · Value: 4300 · Share: 0.25 · "
                                            "Managers (women): 1 · Inserted: 18")
-    assert labels.record_words('{"enterprises": [], "role": "officer"}') == "Enterprises: – · Role: officer"
-    assert labels.record_words("") == "" and labels.record_words(None) == "" and labels.record_words("[1]") == "[1]"
+    assert audit_words.record_words('{"enterprises": [], "role": "officer"}') == "Enterprises: – · Role: officer"
+    assert audit_words.record_words("") == "" and audit_words.record_words(None) == ""
+    assert audit_words.record_words("[1]") == "[1]"
 
 
 def test_a_bulk_save_reads_in_words():
     stored = ('{"columns": ["enterprise_id", "indicator", "carrier", "value"], '
               '"figures": [[3, "material_input", null, 12.0], [3, "energy", "natural_gas", 4.5]]}')
-    text = labels.record_words(stored)
+    text = audit_words.record_words(stored)
     assert text.startswith("2 figures ("), text
     assert "material_input" not in text and "enterprise_id" not in text and "natural_gas" not in text, text
     assert "12;" in text and "12.0" not in text, text
@@ -108,16 +109,16 @@ def test_an_empty_optional_input_of_a_bulk_save_reads_as_a_dash():
     # json.dumps writes a float NaN as NaN (an optional input such as the renewable share, left empty)
     stored = ('{"columns": ["indicator", "value", "renewable_pct", "price", "currency"], '
               '"figures": [["energy", 12.0, NaN, NaN, null]], "note": NaN}')
-    text = labels.record_words(stored)
+    text = audit_words.record_words(stored)
     assert "nan" not in text.lower(), text
-    assert text == ("Note: – · 1 figures (Indicator, Value, Renewable share of electricity (%), Price per unit, "
+    assert text == ("Note: – · 1 figure (Indicator, Value, Renewable share of electricity (%), Price per unit, "
                     "Currency): Energy, 12, –, –, –"), text
 
 
 def test_audit_tables_read_in_words():
-    assert labels.table_label("trainer_profiles") == "trainer paths"
-    assert labels.table_label("measurements") == "measurements"
-    assert labels.table_label("some_new_table") == "some new table" and labels.table_label(None) == ""
+    assert audit_words.table_label("trainer_profiles") == "trainer paths"
+    assert audit_words.table_label("measurements") == "figures entered"
+    assert audit_words.table_label("some_new_table") == "some new table" and audit_words.table_label(None) == ""
 
 
 def test_missing_and_unknown_names_read_as_nothing_or_as_given():
@@ -135,26 +136,26 @@ def test_missing_and_unknown_names_read_as_nothing_or_as_given():
 
 
 def test_an_audit_record_s_lists_dates_and_plain_text():
-    assert labels.record_words("   ") == ""
-    assert labels.record_words("not json") == "not json"
-    assert labels.record_words('{"indicators": ["energy", "material_wasted"], "note": null}') == \
+    assert audit_words.record_words("   ") == ""
+    assert audit_words.record_words("not json") == "not json"
+    assert audit_words.record_words('{"indicators": ["energy", "material_wasted"], "note": null}') == \
         "Indicators affected: Energy, Materials wasted · Note: –"
-    assert labels.record_words('{"indicators": "energy,waste", "unit_canonical": "short_ton"}') == \
+    assert audit_words.record_words('{"indicators": "energy,waste", "unit_canonical": "short_ton"}') == \
         "Indicators affected: Energy, Waste produced · Unit (converted): short ton"
-    assert labels.record_words('{"action_date": "2024-01-31T00:00:00", "description": "Replaced the boiler"}') == \
+    assert audit_words.record_words('{"action_date": "2024-01-31T00:00:00", "description": "Replaced the boiler"}') == \
         "Date: 2024-01-31 · What was done: Replaced the boiler"
     # "columns" without a list of figures is no bulk save: each key in words
-    assert labels.record_words('{"columns": ["value"], "figures": 3}') == "Columns: value · Figures: 3"
+    assert audit_words.record_words('{"columns": ["value"], "figures": 3}') == "Columns: value · Figures: 3"
 
 
 def test_a_bulk_save_with_other_keys_in_words():
     stored = ('{"enterprise": "Acme", "indicators": "energy,waste", "columns": ["indicator", "value", "unit"], '
               '"figures": [["material_input", 12.0, "short_ton"], ["energy", 4.5], "not a row"]}')
     # three rows stored (one is no list and is not shown); the short row shows the values it has
-    assert labels.record_words(stored) == ("Enterprise: Acme · Indicators affected: Energy, Waste produced · "
+    assert audit_words.record_words(stored) == ("Enterprise: Acme · Indicators affected: Energy, Waste produced · "
                                            "3 figures (Indicator, Value, Unit): Material input, 12, short ton; "
                                            "Energy, 4.5")
-    assert labels.record_words('{"columns": ["value"], "figures": []}') == "0 figures (Value)"
+    assert audit_words.record_words('{"columns": ["value"], "figures": []}') == "0 figures (Value)"
 
 
 def test_people_table_missing_values_sources_and_figures():
@@ -209,3 +210,32 @@ def test_a_date_column_with_a_word_after_fifty_dates_keeps_the_dates_for_a_sprea
     column = table.iloc[:, 0]
     assert column.iloc[0] == pd.Timestamp(2024, 1, 1) and column.iloc[49] == pd.Timestamp(2024, 2, 19)
     assert pd.isna(column.iloc[50])
+
+
+def test_every_audit_action_stored_has_words():
+    """Every action tracker/ writes to the audit log (a literal in an audit.record call, or a
+    module's AUDIT_ACTION) is named in words: a new action without words fails here."""
+    import ast
+    import pathlib
+
+    stored = set()
+    for path in pathlib.Path(__file__).resolve().parents[2].joinpath("tracker").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("record", "record_many") \
+                    and getattr(node.func.value, "id", "") == "audit" and len(node.args) >= 3:
+                for part in ast.walk(node.args[2]):
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str) and part.value:
+                        stored.add(part.value)
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "AUDIT_ACTION" for t in node.targets):
+                stored.add(node.value.value)
+    stored.discard("logout-")  # f"logout-{reason}": the one reason given is app.py's "expired"
+    stored.add("logout-expired")
+    assert {"login", "insert", "offline visit", "visit merge", "deactivate"} <= stored  # the scan finds them
+    missing = stored - set(audit_words.ACTION_LABELS)
+    assert not missing, f"audit actions without words: {sorted(missing)}"
+    assert audit_words.action_label("login-failed") == "sign-in refused"
+    assert audit_words.action_label("something-new") == "something-new" and audit_words.action_label(None) == ""
+    assert audit_words.record_words('{"role": "officer"}') == "Role: officer"
+    assert audit_words.record_words('"es"') == "es"  # a language before and after, without its JSON quotes
+    assert audit_words.record_words('{"columns": ["value"], "figures": [[2.5]]}') == "1 figure (Value): 2.5"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import metrics
-from metrics import i18n, labels
+from metrics import audit_words, i18n, labels
 from metrics.frames import REPEAT, is_repeat, repeat_reason
 
 
@@ -25,7 +25,10 @@ def test_labels_read_in_the_run_language(pseudo):
         "{per}", "⟦piece⟧")
     assert labels.column_label("period_start") == "⟦Period start⟧"
     assert labels.column_label("material_wasted per kg") == "⟦⟦Materials wasted⟧, kg per kg produced⟧"
-    assert labels.table_label("trainer_profiles") == "⟦trainer paths⟧"
+    assert audit_words.table_label("trainer_profiles") == "⟦trainer paths⟧"
+    assert audit_words.action_label("login-failed") == "⟦sign-in refused⟧"
+    assert audit_words.record_words(json.dumps({"provider_id": 4})) == "⟦Training provider⟧: 4"
+    assert audit_words.record_words(json.dumps({"role": "officer"})) == "⟦Role⟧: ⟦officer⟧"
     assert labels.basis_label("per_production") == "⟦per unit of production⟧"
     assert labels.status_label("on track") == "⟦on track⟧"
     assert labels.trainer_status_label("certified") == "⟦certified⟧"
@@ -33,7 +36,7 @@ def test_labels_read_in_the_run_language(pseudo):
     table = labels.people_table(pd.DataFrame({"indicator": ["water"], "synthetic": [True]}))
     assert list(table.columns) == ["⟦Indicator⟧", "⟦Synthetic⟧"]
     assert table.iloc[0].tolist() == ["⟦Water⟧", "⟦yes⟧"]
-    words = labels.record_words(json.dumps({"columns": ["value"], "figures": [[1.0], [2.0]]}))
+    words = audit_words.record_words(json.dumps({"columns": ["value"], "figures": [[1.0], [2.0]]}))
     assert words == "⟦2 figures (⟦Value⟧)⟧: 1; 2"
 
 
