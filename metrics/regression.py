@@ -84,7 +84,7 @@ def periods_table(df: pd.DataFrame) -> pd.DataFrame:
     energy = d[d["indicator"].eq("energy")].groupby(key)["value_canonical"].sum().rename("energy")
     prod = d[d["indicator"].eq("production")]
     by_period = prod.groupby(key)["unit_canonical"]  # one kind of unit in a period, else 'mixed'
-    units = by_period.first(skipna=False).where(by_period.nunique().eq(1), "mixed")
+    units = by_period.first(skipna=False).astype(object).where(by_period.nunique().eq(1), "mixed")  # not a category
     production = prod.groupby(key)["value_canonical"].sum().rename("production")
     t = pd.concat([energy, production, units.rename("production_unit")], axis=1, join="inner").reset_index()
     dd = d[d["indicator"].eq("degree_days").to_numpy()]

@@ -43,6 +43,8 @@ FOCUS = {
     "overview": ["test_tracker_texts", "test_overview", "test_overview_quality", "test_regression_overview",
                  "test_clusters", "test_summary_scopes", "test_disclosures", "test_delivery", "test_one_path",
                  "test_targets"],
+    "overview_data": ["test_tracker_texts", "test_overview", "test_overview_quality", "test_regression_overview",
+                      "test_clusters", "test_summary_scopes", "test_disclosures", "test_delivery", "test_one_path"],
     "published": ["test_overview", "test_disclosures", "test_delivery", "test_clusters", "test_targets",
                   "test_one_path", "test_normalised"],
     "disclosure": ["test_disclosure", "test_overview"],

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from metrics.regression import RegressionBaseline
-from tracker import disclosure, handover, overview, summary, tables
+from tracker import disclosure, handover, overview, overview_data, summary, tables
 from tracker.report import EnterpriseReport
 
 
@@ -142,7 +142,7 @@ def test_the_report_notes_in_words():
     one = _report(changes=_changes(), periods=periods)
     assert one.periods_note() == "Every follow-up figure compared comes from one period: Jan–Mar 2025."
     stored = _report(factor_sets={"2025.2": 1, "2026.1": 1200}).emissions_note()
-    assert stored.endswith("; the stored figures were converted to kWh, kg and m3 with factor set 2025.2 (1 figures), "
+    assert stored.endswith("; the stored figures were converted to kWh, kg and m3 with factor set 2025.2 (1 figure), "
                            "2026.1 (1,200 figures).")
 
 
@@ -172,10 +172,10 @@ def test_the_overview_counts_countries_and_sectors_given_guards_its_spread_and_l
 
 def test_a_category_read_as_null_becomes_the_empty_text():
     sectors = pd.Series(["Food", None, "Apparel"], dtype="category")
-    read = overview._no_nulls(sectors)
+    read = overview_data._no_nulls(sectors)
     assert read.tolist() == ["Food", "", "Apparel"] and list(read.cat.categories) == ["", "Apparel", "Food"]
     full = pd.Series(["Food", "Apparel"], dtype="category")
-    assert list(overview._no_nulls(full).cat.categories) == ["Apparel", "Food"]  # nothing missing: left as it is
+    assert list(overview_data._no_nulls(full).cat.categories) == ["Apparel", "Food"]  # nothing missing: left as it is
 
 
 def test_a_hand_over_table_reads_in_words_unless_it_already_does():

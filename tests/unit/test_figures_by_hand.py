@@ -50,7 +50,7 @@ def _monthly(months, units=("piece",)):
 def test_one_baseline_month_is_too_few_for_a_regression():
     model = metrics.regression_baseline(_monthly(1))
     assert not model.valid and model.months == 1
-    assert model.reason == "1 monthly baseline periods with energy and production; a regression needs at least 12"
+    assert model.reason == "1 monthly baseline period with energy and production; a regression needs at least 12"
 
 
 def test_production_in_pieces_and_kilograms_every_month_is_no_regression():
