@@ -202,6 +202,16 @@ def run_own(names: list[str], timeout: float, most: int = 0) -> int:
     return 0
 
 
+def _have_stats() -> bool:
+    """Whether mutmut's statistics of an earlier run are there (``--quick`` picks each mutant's unit test files
+    from them); on a fresh checkout they are not, and mutmut runs the mutants itself, its two passes first."""
+    if TARGET is TRACKER or (TARGET.mutants / "mutmut-stats.json").exists():
+        return True
+    print("--quick: no statistics of an earlier mutmut run in mutants/ (a fresh checkout); mutmut runs these "
+          "mutants itself, after its two passes over the tests", flush=True)
+    return False
+
+
 def run_mutmut(names: list[str]) -> int:
     log = TARGET.mutants / "mutmut-run.log"
     TARGET.mutants.mkdir(exist_ok=True)
@@ -330,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:  # the survivors listed as equivalent stay as they are (a full mutmut run rechecks them)
             listed, keys = listed_equivalent(), _keys(n for n in todo if codes[n] is not None)
             todo = [n for n in todo if codes[n] is None or keys[n] not in listed]
-        own = TARGET is TRACKER or args.quick
+        own = TARGET is TRACKER or (args.quick and _have_stats())
         code = (run_own(todo, args.timeout, args.most_tests) if own else run_mutmut(todo)) if todo else 0
         if code != 0:
             print(f"mutmut exited with {code}: see {TARGET.mutants.relative_to(ROOT)}/mutmut-run.log")
@@ -342,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         shutil.rmtree(TARGET.mutants, ignore_errors=True)
         names = []
-    if TARGET is TRACKER or (args.quick and args.again):  # through tools/mutation_runner.py
+    if TARGET is TRACKER or (args.quick and args.again and _have_stats()):  # through tools/mutation_runner.py
         if not names:
             generate()
             names = sorted(results(), key=_natural)
