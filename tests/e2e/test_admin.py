@@ -118,8 +118,8 @@ def test_sign_ins_and_sign_outs_are_in_the_audit_log(admin_url, page, tmp_path):
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("2 entries shown")).to_be_visible()
     grid = page.locator('[data-testid="stDataFrame"]')
-    expect(grid.locator("td").filter(has_text=re.compile(r"^logout$"))).to_have_count(1)
-    expect(grid.locator("td").filter(has_text=re.compile(r"^login$"))).to_have_count(1)
+    expect(grid.locator("td").filter(has_text=re.compile(r"^signed out$"))).to_have_count(1)
+    expect(grid.locator("td").filter(has_text=re.compile(r"^signed in$"))).to_have_count(1)
     page.screenshot(path=str(tmp_path / "5-audit-sign-ins.png"), full_page=True)
 
 
