@@ -87,7 +87,15 @@ from metrics.regression import (
     regression_rows,
     regression_savings,
 )
-from metrics.report import periods_differ, report_changes, report_impacts, report_materials, report_stages
+from metrics.report import (
+    Compared,
+    compared,
+    periods_differ,
+    report_changes,
+    report_impacts,
+    report_materials,
+    report_stages,
+)
 from metrics.statement import statement_differences, statement_figures
 from metrics.targets import (
     TARGET_BASES,
@@ -125,6 +133,6 @@ __all__ = [
     "statement_figures", "statement_differences",
     "DATAPOINTS", "enterprise_datapoints", "programme_datapoints", "reporting_period",
     "TARGET_INDICATORS", "TARGET_BASES", "check_target", "expected_reduction", "target_progress", "on_track_share",
-    "report_stages", "report_impacts", "periods_differ", "report_changes", "report_materials",
+    "report_stages", "report_impacts", "periods_differ", "report_changes", "compared", "Compared", "report_materials",
     "PIPELINE", "ATTENDANCE", "trainer_pipeline", "attendance", "modules_out_of_order", "delivery_counts",
 ]

@@ -21,10 +21,11 @@ COMMON_COLUMNS = ["enterprise", "period_start", "period_end"]
 _SERIES = ["enterprise", "indicator", "unit", "carrier"]
 
 
-def series_rows(df: pd.DataFrame) -> pd.DataFrame:
+def series_rows(df: pd.DataFrame, changes: pd.DataFrame | None = None) -> pd.DataFrame:
     """The rows of ``df`` that belong to a compared series: enterprise, indicator, unit, carrier
     ('' for yield, which is one series), phase, period_start, period_end (parsed). What
-    :func:`series_periods` and :func:`common_followup` read; a caller of both hands it to each."""
+    :func:`series_periods` and :func:`common_followup` read; a caller of both hands it to each.
+    ``changes``: ``enterprise_changes(df)`` where the caller has it already."""
     if "value_canonical" not in df.columns or "unit_canonical" not in df.columns:
         df = to_canonical(df)
     if df.empty:
@@ -35,7 +36,7 @@ def series_rows(df: pd.DataFrame) -> pd.DataFrame:
     rows = pd.DataFrame({"enterprise": df["enterprise"], "indicator": df["indicator"],
                          "unit": df["unit_canonical"].astype(str), "carrier": carrier.where(~ratio, ""),
                          "phase": df["phase"], "period_start": start, "period_end": end})
-    compared = enterprise_changes(df)[["enterprise", "indicator", "unit"]]
+    compared = (enterprise_changes(df) if changes is None else changes)[["enterprise", "indicator", "unit"]]
     return rows.merge(compared, on=["enterprise", "indicator", "unit"], how="inner")
 
 

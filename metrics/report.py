@@ -2,6 +2,8 @@
 (energy, emissions, intensities). Pure functions of its canonical measurements."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -10,7 +12,7 @@ from metrics.i18n import _
 from metrics.impacts import emissions_frame, intensities
 from metrics.indicators import INDICATORS
 from metrics.materials import combined_yield, diversion, mass_balance
-from metrics.periods import series_periods
+from metrics.periods import series_periods, series_rows
 
 REPORT_CHANGE_COLUMNS = CHANGE_COLUMNS + ["shown_unit", "shown_baseline", "shown_followup", "absolute_change",
                                           "baseline_from", "baseline_to", "followup_from", "followup_to",
@@ -120,7 +122,8 @@ def periods_differ(df: pd.DataFrame) -> bool:
     return (df["period_end"] - df["period_start"]).dt.days.add(1).nunique() > 1
 
 
-def report_changes(df: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.DataFrame:
+def report_changes(df: pd.DataFrame, periods: pd.DataFrame | None = None,
+                   changes: pd.DataFrame | None = None) -> pd.DataFrame:
     """``enterprise_changes`` of ``df`` with what a report shows beside each row: the figures in
     the unit people read (``shown_unit``: '%' for yield, else the canonical unit 'per day';
     ``shown_baseline``, ``shown_followup`` and ``absolute_change`` = follow-up - baseline in it)
@@ -128,8 +131,9 @@ def report_changes(df: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.
     a baseline period), ``baseline_to`` (last end), ``followup_from`` and ``followup_to`` (the span
     of the latest follow-up periods used) and ``followup_periods``, how many distinct periods
     those are (over 1: the carriers' latest figures come from different periods). ``periods``:
-    ``series_periods(df)`` where the caller has it already."""
-    changes = enterprise_changes(df)
+    ``series_periods(df)`` and ``changes``: ``enterprise_changes(df)``, where the caller has them already
+    (:func:`compared` makes all three once)."""
+    changes = enterprise_changes(df) if changes is None else changes
     if changes.empty:
         return pd.DataFrame(columns=REPORT_CHANGE_COLUMNS)
     ratio = changes["indicator"].map(lambda i: i in INDICATORS and INDICATORS[i].kind == "ratio").to_numpy(bool)
@@ -139,7 +143,7 @@ def report_changes(df: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.
         shown_baseline=changes["baseline"].to_numpy(dtype=float) * scale,
         shown_followup=changes["followup"].to_numpy(dtype=float) * scale)
     out["absolute_change"] = out["shown_followup"] - out["shown_baseline"]
-    periods = series_periods(df) if periods is None else periods
+    periods = series_periods(df, series_rows(df, changes)) if periods is None else periods
     keys = ["enterprise", "indicator", "unit"]
     fu = periods.dropna(subset=["followup_from"]).drop_duplicates(keys + ["followup_from", "followup_to"])
     spans = (periods.groupby(keys, sort=False)
@@ -150,3 +154,21 @@ def report_changes(df: pd.DataFrame, periods: pd.DataFrame | None = None) -> pd.
     out["followup_periods"] = out["followup_periods"].fillna(0).astype(int)
     out.attrs = changes.attrs
     return out[REPORT_CHANGE_COLUMNS]
+
+
+class Compared(NamedTuple):
+    """What a report shows of one frame's comparison: :func:`metrics.series_rows`, :func:`metrics.series_periods`
+    and :func:`report_changes`."""
+
+    rows: pd.DataFrame
+    periods: pd.DataFrame
+    changes: pd.DataFrame
+
+
+def compared(df: pd.DataFrame) -> Compared:
+    """The series rows, the periods and the report's changes of ``df``, with ``enterprise_changes(df)``
+    computed once for all three (each would otherwise compute it again)."""
+    changes = enterprise_changes(df)
+    rows = series_rows(df, changes)
+    periods = series_periods(df, rows)
+    return Compared(rows, periods, report_changes(df, periods, changes))

@@ -15,16 +15,28 @@ def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
     user, enterprise_id = shared.enterprise_page()
     engine = shared.engine()
-    try:
-        ent, history = measurements.enterprise_info(engine, user, enterprise_id)
-    except errors.AccessDenied as exc:
-        st.error(shared.plain(exc))
-        st.stop()
+    ent, history = _enterprise(engine, user, enterprise_id)
 
     # the form belongs to one enterprise: its widget keys name it and a counter bumped after each
     # save, so what the browser holds for one enterprise is never saved into another
     k = shared.form_keys("entry", enterprise_id)
     name = shared.plain(ent["name"])
+    # Save pressed: the values sent are in the session state before the form's widgets are drawn again, so
+    # the figures are checked and stored first and the page is drawn once, with a fresh form after a save
+    # (no second run of the whole page to empty the form)
+    check = error = None
+    if st.session_state.get(f"{k}_save"):
+        phase, start, end, entries, confirm = _sent(k)
+        check = entry.check_form(ent, phase, start, end, entries, history)
+        if not (check.empty or check.problems or (check.warnings and not confirm)):
+            outcome = _store(engine, user, enterprise_id, check.parsed, _seen(engine, user, enterprise_id, k), k,
+                             _period(name, phase, start, end))
+            if outcome == SAVED:  # the stored figures read again, the form new and empty
+                ent, history = _enterprise(engine, user, enterprise_id)
+                k, check = shared.form_keys("entry", enterprise_id), None
+            elif outcome != CHANGED:
+                error = outcome
+
     st.title(_("Enter figures: {name}").format(name=name))
     shared.flash("entry")
     st.caption(_("One period at a time: the baseline before training, then each follow-up. Leave a line empty to "
@@ -32,11 +44,7 @@ def render() -> None:
     st.info(_("Figures typed here belong to this enterprise. Save them before you pick another enterprise or page: "
               "unsaved figures are not kept."), icon=":material/info:")
 
-    # the versions of the stored figures when this form opened: a save over a figure someone else
-    # has saved since is stopped, and the person decides (measurements.save_measurements)
-    if f"{k}_seen" not in st.session_state:  # read once per form, not on every run of the page
-        st.session_state[f"{k}_seen"] = measurements.versions(engine, user, enterprise_id)
-    seen = st.session_state[f"{k}_seen"]
+    seen = _seen(engine, user, enterprise_id, k)
     defaults = entry.period_defaults(history, dt.date.today())
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns(3)
@@ -85,30 +93,26 @@ def render() -> None:
                                      label_visibility="collapsed")
             entries[field.key] = dict(value=value, unit=unit, carrier=carrier) | _optional_inputs(field.key, k)
             slots[field.key] = st.empty()
-        confirm = st.checkbox(_("I have checked the figures and dates flagged above; save them anyway"),
-                              key=f"{k}_confirm")
-        saved = st.form_submit_button(_("Save for {name}").format(name=name), type="primary")
+        st.checkbox(_("I have checked the figures and dates flagged above; save them anyway"), key=f"{k}_confirm")
+        st.form_submit_button(_("Save for {name}").format(name=name), type="primary", key=f"{k}_save")
 
-    period = dict(name=name, phase=labels.phase_label(phase), start=formatting.day(start) if start else "",
-                  end=formatting.day(end) if end else "")  # for the message after a save
-    if saved:
-        check = entry.check_form(ent, phase, start, end, entries, history)
+    if check is not None:  # Save pressed and nothing saved: why, beside each line
         for key, reasons in check.problems.items():
             (period_slot if key == "period" else slots[key]).error(shared.plain(" ".join(dict.fromkeys(reasons))))
         for key, text in check.warnings.items():
             (period_slot if key == "period" else slots[key]).warning(shared.plain(text))
-        if check.empty:
+        if error:
+            st.error(shared.plain(error))
+        elif check.empty:
             st.warning(_("Nothing to save: enter at least one value."))
         elif check.problems:
             st.error(_("Nothing was saved. Correct the lines marked above and save again."))
-        elif check.warnings and not confirm:
+        elif check.warnings and not st.session_state.get(f"{k}_confirm"):
             st.warning(_("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the "
                          "box to confirm and save again."))
-        else:
-            _store(engine, user, enterprise_id, check.parsed, seen, k, period)
     if f"{k}_changed" in st.session_state:  # what someone else saved meanwhile, and the person's choice
         _decide(engine, user, enterprise_id, entry.check_form(ent, phase, start, end, entries, history).parsed,
-                seen, k, period)
+                seen, k, _period(name, phase, start, end))
 
     periods = measurements.stored_periods(engine, user, enterprise_id)
     if not periods.empty:
@@ -214,24 +218,67 @@ OPTIONAL_NOTE = N_("Only if you have them. Degree days: the weather of the perio
 LABELS = {(f.indicator, f.carrier): f.label for f in entry.FIELDS}
 
 
-def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period: dict) -> bool:
-    """Save the form's figures as long as nobody changed them since the form opened (``seen``);
-    otherwise keep what changed for :func:`_decide` to show (and return True). ``period`` names the
-    enterprise, phase, start and end for the message."""
+#: what :func:`_store` returns when the figures were saved, or when someone else changed them meanwhile
+SAVED, CHANGED = "saved", "changed"
+
+
+def _enterprise(engine, user, enterprise_id: int) -> tuple[dict, pd.DataFrame]:
+    """The enterprise's profile and stored figures, or the reason the user may not see them (and stop)."""
+    try:
+        return measurements.enterprise_info(engine, user, enterprise_id)
+    except errors.AccessDenied as exc:
+        st.error(shared.plain(exc))
+        st.stop()
+
+
+def _seen(engine, user, enterprise_id: int, k: str) -> dict:
+    """The versions of the stored figures when the form ``k`` opened: a save over a figure someone else has
+    saved since is stopped, and the person decides (measurements.save_measurements). Read once per form, not
+    on every run of the page."""
+    if f"{k}_seen" not in st.session_state:
+        st.session_state[f"{k}_seen"] = measurements.versions(engine, user, enterprise_id)
+    return st.session_state[f"{k}_seen"]
+
+
+def _sent(k: str) -> tuple:
+    """(phase, start, end, entries, confirm) as the form ``k`` sent them with its Save: the session state
+    holds them before the widgets are drawn again; the same entries as the form's widgets give."""
+    state = st.session_state
+    entries = {}
+    for field in entry.FIELDS:
+        chosen = (field.indicator == "energy" and not field.carrier) or field.indicator in ("waste", "water")
+        carrier = state.get(f"{k}_{field.key}_carrier") if chosen else field.carrier
+        entries[field.key] = dict(value=state.get(f"{k}_{field.key}_value"), unit=state.get(f"{k}_{field.key}_unit"),
+                                  carrier=carrier) | {
+            name: state.get(f"{k}_{field.key}_{name}") for name in entry.OPTIONAL_INPUTS.get(field.key, ())}
+    return (state.get(f"{k}_phase"), state.get(f"{k}_start"), state.get(f"{k}_end"), entries,
+            bool(state.get(f"{k}_confirm")))
+
+
+def _period(name: str, phase: str, start, end) -> dict:
+    """The enterprise, phase, start and end of a save, for its message."""
+    return dict(name=name, phase=labels.phase_label(phase), start=formatting.day(start) if start else "",
+                end=formatting.day(end) if end else "")
+
+
+def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period: dict) -> str:
+    """Save the form's figures as long as nobody changed them since the form opened (``seen``).
+    Returns :data:`SAVED` (the form's widgets renewed and the message left for ``shared.flash``),
+    :data:`CHANGED` (someone else changed them: kept for :func:`_decide` to show), or why nothing was
+    saved. ``period`` names the enterprise, phase, start and end for the message."""
     try:
         counts = measurements.save_measurements(engine, user, parsed, expected=seen)
     except errors.ConcurrentChange as exc:
         st.session_state[f"{k}_changed"] = exc.changes
-        return True
+        return CHANGED
     except (errors.RejectedInput, errors.AccessDenied) as exc:
-        st.error(shared.plain(exc))
-        return False
-    else:
-        st.session_state.pop(f"{k}_changed", None)
-        shared.form_saved("entry", enterprise_id, ngettext(
-            "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
-            "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
-            counts["inserted"]).format(**period, **counts))
+        return str(exc)
+    st.session_state.pop(f"{k}_changed", None)
+    shared.mark_saved("entry", enterprise_id, ngettext(
+        "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
+        "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
+        counts["inserted"]).format(**period, **counts))
+    return SAVED
 
 
 def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period: dict) -> None:
@@ -256,8 +303,10 @@ def _decide(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period
     if c1.button(_("Replace theirs with mine"), key=f"{k}_mine", type="primary"):
         st.session_state.pop(f"{k}_changed")
         seen.update(dict(zip(changed["key"], changed["seen"], strict=True)))  # now seen
-        if _store(engine, user, enterprise_id, parsed, seen, k, period):
-            st.rerun()  # changed again meanwhile: show what changed now
+        outcome = _store(engine, user, enterprise_id, parsed, seen, k, period)
+        if outcome in (SAVED, CHANGED):
+            st.rerun()  # saved: a new, empty form; changed again meanwhile: show what changed now
+        st.error(shared.plain(outcome))
     if c2.button(_("Keep theirs (discard mine)"), key=f"{k}_theirs"):
         st.session_state.pop(f"{k}_changed")
         shared.form_saved("entry", enterprise_id, _("Kept the figures {who} saved; yours were not saved.").format(

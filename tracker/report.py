@@ -162,13 +162,12 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     diversion = metrics.diversion_change(df, per_period) if not df.empty else pd.DataFrame()
     savings = metrics.material_savings(df) if not df.empty else pd.DataFrame()
     savings_totals = metrics.savings_by_currency(savings) if len(savings) else pd.DataFrame()
-    rows = metrics.series_rows(df) if not df.empty else pd.DataFrame()  # read by the periods and the common one
-    periods = metrics.series_periods(df, rows) if not df.empty else pd.DataFrame()
-    changes = metrics.report_changes(df, periods) if not df.empty else pd.DataFrame()
+    # the series rows (read by the periods and the common one), periods and changes: enterprise_changes once
+    rows, periods, changes = metrics.compared(df) if not df.empty else (pd.DataFrame(),) * 3
     normalised = metrics.report_normalised(changes) if not changes.empty else pd.DataFrame()
     comparable = metrics.comparability(df) if not changes.empty else pd.DataFrame()
     same = metrics.on_same_months(df, comparable) if not changes.empty else pd.DataFrame()
-    same_months_changes = metrics.report_changes(same) if len(same) else pd.DataFrame()
+    same_months_changes = metrics.compared(same).changes if len(same) else pd.DataFrame()
     regression = metrics.regression_baseline(df) if not changes.empty else None
     common = metrics.common_followup(df, rows) if not df.empty else pd.DataFrame()
     common_period = None
@@ -176,8 +175,7 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
     if len(common):
         common_period = (common["period_start"].iloc[0], common["period_end"].iloc[0])
         on_common = metrics.on_common_period(df, common)
-        common_periods = metrics.series_periods(on_common)
-        common_changes = metrics.report_changes(on_common, common_periods)
+        _rows, common_periods, common_changes = metrics.compared(on_common)
     return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes,
                             actions=actions, reference=programme_reference(), database_averages=averages,
                             periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,

@@ -287,12 +287,19 @@ def form_keys(form: str, enterprise_id: int) -> str:
     return f"{form}_{enterprise_id}_{st.session_state.get(f'{form}_saved_{enterprise_id}', 0)}"
 
 
-def form_saved(form: str, enterprise_id: int, message: str) -> None:
-    """After a successful save: give ``form`` new, empty widgets and show ``message`` (escaped
-    where it was made) once, above the form, after the rerun."""
+def mark_saved(form: str, enterprise_id: int, message: str) -> None:
+    """After a successful save: ``form`` gets new, empty widgets the next time :func:`form_keys` is
+    asked, and ``message`` (escaped where it was made) is shown once, above the form, by :func:`flash`.
+    For a page that saves before it draws the form (the entry form): no rerun needed."""
     counter = f"{form}_saved_{enterprise_id}"
     st.session_state[counter] = st.session_state.get(counter, 0) + 1
     st.session_state[f"{form}_flash"] = message
+
+
+def form_saved(form: str, enterprise_id: int, message: str) -> None:
+    """After a successful save of a form already drawn in this run: :func:`mark_saved`, then a rerun
+    draws it new and empty, with ``message`` above it."""
+    mark_saved(form, enterprise_id, message)
     st.rerun()
 
 

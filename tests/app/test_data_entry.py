@@ -35,6 +35,32 @@ def test_manager_saves_a_period(entry_page):
     assert not at.success and any("Nothing to save" in w.value for w in at.warning)
 
 
+
+def test_a_save_is_one_run_of_the_page(entry_page, monkeypatch):
+    # the figures are saved before the form is drawn, so the page is drawn once, with an empty form
+    # (it was drawn, then saved and run again: a second run of app.py and the page for every save)
+    import ui.shared
+
+    runs = []
+    real = ui.shared.init_state
+    monkeypatch.setattr(ui.shared, "init_state", lambda: runs.append(1) or real())
+    at = entry_page
+    stored = [e.label for e in at.expander if e.label.startswith("Stored periods")]
+    field(at, "date_input", "entry", "start").set_value(dt.date(2025, 2, 1))  # a period no other test writes
+    field(at, "date_input", "entry", "end").set_value(dt.date(2025, 2, 28))
+    field(at, "text_input", "entry", "water_value").input("300")
+    click(at, "Save")
+    assert not at.exception, at.exception
+    assert not at.warning and not at.error
+    assert len(runs) == 1
+    assert [s.value for s in at.success] == [
+        r"Saved for Mechanical seals maker \(case study, India\), follow-up 2025-02-01 to 2025-02-28: "
+        "1 new figures, 0 updated."]
+    assert field(at, "text_input", "entry", "water_value").value == ""  # a new, empty form
+    n = int(stored[0].split("(")[1].rstrip(")"))
+    assert [e.label for e in at.expander if e.label.startswith("Stored periods")] == [f"Stored periods ({n + 1})"]
+
+
 def test_a_trainer_s_form_does_not_follow_them_to_another_enterprise(demo_db, use_db):
     # regression: figures typed for one enterprise were saved into the next one picked
     use_db(demo_db)

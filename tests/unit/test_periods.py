@@ -191,3 +191,31 @@ def test_a_carrier_entered_only_at_follow_up_counts_its_own_follow_up_period():
                                                                                            ts(Q2_25[1]))
     assert changes.loc["energy", "shown_baseline"] == pytest.approx(100.0)
     assert changes.loc["energy", "shown_followup"] == pytest.approx(100.0 + 10.0)
+
+
+def test_compared_gives_the_report_s_rows_periods_and_changes_computing_the_changes_once(monkeypatch):
+    # the report's service takes all three from metrics.compared: enterprise_changes was computed in each
+    import metrics.periods
+    import metrics.report
+
+    df = pd.DataFrame(mixed_rows("M") + mixed_rows("N")[:-1])
+    rows = metrics.series_rows(df)
+    periods = metrics.series_periods(df, rows)
+    changes = metrics.report_changes(df, periods)
+    calls = []
+    real = metrics.report.enterprise_changes
+
+    def counted(frame):
+        calls.append(len(frame))
+        return real(frame)
+
+    monkeypatch.setattr(metrics.report, "enterprise_changes", counted)
+    monkeypatch.setattr(metrics.periods, "enterprise_changes", counted)
+    got = metrics.compared(df)
+    assert calls == [len(df)]
+    pd.testing.assert_frame_equal(got.rows, rows)
+    pd.testing.assert_frame_equal(got.periods, periods)
+    pd.testing.assert_frame_equal(got.changes, changes)
+    assert got.changes.attrs == changes.attrs
+    # handed the changes, report_changes without the periods works them out from the same changes
+    pd.testing.assert_frame_equal(metrics.report_changes(df, None, real(df)), changes)
