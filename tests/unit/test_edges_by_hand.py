@@ -1,0 +1,170 @@
+"""More figures of metrics at their edges, worked out by hand: tests written for the mutants that survived the
+mutation run of 2026-12-01 on main (README, "Development"), each asserting what a person or the next step of
+the figure path reads."""
+import numpy as np
+import pandas as pd
+import pytest
+
+import metrics
+from metrics import formatting, i18n
+from metrics.impacts import intensities
+from metrics.regression import is_month, periods_table
+
+YEAR_2024 = dict(period_start="2024-01-01", period_end="2024-12-31")
+
+
+def _template(lines, country="KE"):
+    """Template rows (enterprise, phase, indicator, carrier, value, unit, start, end)."""
+    return pd.DataFrame([dict(enterprise=e, country=country, sector="Food", phase=p, indicator=i, carrier=c,
+                              value=v, unit=u, period_start=s, period_end=t, note="")
+                         for e, p, i, c, v, u, s, t in lines])
+
+
+def _datapoints(lines):
+    df = metrics.to_canonical(_template(lines))
+    table = metrics.enterprise_datapoints(df, "test")
+    return dict(zip(table["key"], table["value"], strict=True))
+
+
+def test_fuels_are_the_energy_that_is_not_electricity_and_nothing_else():
+    q = ("A", "follow-up")
+    a, b = "2025-01-01", "2025-03-31"
+    v = _datapoints([(*q, "energy", "electricity", 1000, "kWh", a, b), (*q, "energy", "lpg", 100, "kg", a, b),
+                     (*q, "water", "", 50, "m3", a, b), (*q, "production", "", 900, "kg", a, b)])
+    lpg_mwh = 0.1 * 47.3 / 0.0036 / 1000  # 100 kg x 47.3 GJ/t (IPCC NCV) = 1,313.9 kWh
+    assert v["fuels"] == pytest.approx(lpg_mwh)  # not the water's 50 m3 nor the production's 900 kg
+    assert v["electricity"] == pytest.approx(1.0)
+    # GRI 305-4: the gross emissions (t CO2e) in kg over the 900 kg produced
+    assert v["ghg_intensity"] == pytest.approx(v["ghg_gross"] * 1000 / 900)
+    assert v["ghg_gross"] == pytest.approx(v["scope1"] + v["scope2"])
+
+
+def test_one_period_is_not_counted_in_words_and_two_are():
+    i18n.use("fr")
+    try:
+        one = formatting.span(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-03-31"), 1)
+        two = formatting.span(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-03-31"), 2)
+    finally:
+        i18n.use(i18n.SOURCE)
+    assert "(" not in one
+    assert two.startswith(one) and two.endswith("(2 périodes)")
+
+
+def test_a_price_of_zero_is_accepted_and_a_negative_one_refused():
+    def price(value, phase):
+        return dict(enterprise="A", country="KE", sector="", phase=phase, indicator="material_input",
+                    carrier="", value=100, unit="kg", price=value, currency="USD", note="", **YEAR_2024)
+    parsed = metrics.parse(pd.DataFrame([price("0", "baseline"), price("-1", "follow-up")]))
+    reasons = parsed.problems["reason"].tolist()
+    assert reasons == ["the price is negative or not a finite number"]  # the line of -1 alone
+
+
+def test_a_date_with_the_year_first_and_slashes_is_read_year_month_day():
+    got = metrics.parse_dates(pd.Series(["2024/06/05", "2024.06.05", "5 Jun 2024"]))
+    assert got.tolist() == [pd.Timestamp("2024-06-05")] * 3
+
+
+def test_a_grid_without_a_figure_says_so_in_a_sentence():
+    with pytest.raises(ValueError, match=r"^No grid emission factor for "):
+        metrics.grid_factor("ZZ")
+
+
+def test_a_frame_with_canonical_values_but_no_canonical_unit_is_converted_first():
+    rows = _template([("A", "baseline", "energy", "electricity", 1.2, "MWh", *YEAR_2024.values()),
+                      ("A", "follow-up", "energy", "electricity", 900, "kWh", "2025-01-01", "2025-12-31")])
+    done = metrics.to_canonical(rows)
+    half = done.drop(columns=["unit_canonical"])
+    got = metrics.series_rows(half)
+    assert got.to_dict("records") == metrics.series_rows(done).to_dict("records")
+    assert set(got["unit"]) == {"kWh"}
+
+
+def _changes():
+    lines = []
+    for ent, (waste_b, waste_f, energy_b, energy_f) in {"A": (100, 50, 1000, 800), "B": (200, 180, 500, 500),
+                                                        "C": (10, 12, 300, 150)}.items():
+        lines += [(ent, "baseline", "waste", "landfill", waste_b, "kg", *YEAR_2024.values()),
+                  (ent, "follow-up", "waste", "landfill", waste_f, "kg", "2025-01-01", "2025-12-31"),
+                  (ent, "baseline", "energy", "electricity", energy_b, "kWh", *YEAR_2024.values()),
+                  (ent, "follow-up", "energy", "electricity", energy_f, "kWh", "2025-01-01", "2025-12-31")]
+    changes = metrics.enterprise_changes(metrics.to_canonical(_template(lines)))
+    return changes.sort_values("indicator", ascending=False).reset_index(drop=True)  # waste first
+
+
+def test_programme_rows_come_in_the_indicators_order_whatever_the_input_order():
+    out = metrics.aggregate_changes(_changes())
+    assert out["indicator"].tolist() == ["energy", "waste"]
+    energy = out.iloc[0]
+    # per year: 366 days of 2024 against 365 of 2025, so the rates are value / days
+    changes = [800 / 365 / (1000 / 366) - 1, 500 / 365 / (500 / 366) - 1, 150 / 365 / (300 / 366) - 1]
+    assert energy["enterprises"] == 3
+    assert energy["mean_change"] == pytest.approx(sum(changes) / 3)
+    assert energy["median_change"] == pytest.approx(sorted(changes)[1])
+
+
+def test_no_changes_give_text_columns_for_the_indicator_and_unit():
+    out = metrics.aggregate_changes(pd.DataFrame(columns=["enterprise", "indicator", "unit", "baseline", "followup"]),
+                                    by="country")
+    assert out.empty
+    assert {c: str(out[c].dtype) for c in ("country", "indicator", "unit")} == dict.fromkeys(
+        ("country", "indicator", "unit"), "object")
+    assert str(out["mean_change"].dtype) == "float64" and str(out["enterprises"].dtype).startswith("int")
+
+
+def test_the_rows_that_count_carry_no_index_of_the_rows_they_came_from():
+    per = metrics.counted_changes(_changes())
+    assert "index" not in per.columns and "level_0" not in per.columns
+    assert per.index.tolist() == list(range(len(per)))
+    assert sorted(zip(per["enterprise"], per["indicator"], strict=True)) == [
+        (e, i) for e in "ABC" for i in ("energy", "waste")]
+
+
+def test_two_enterprises_with_production_in_different_units_each_get_one_intensity():
+    lines = [("A", "baseline", "energy", "electricity", 1000, "kWh", *YEAR_2024.values()),
+             ("A", "baseline", "production", "", 500, "piece", *YEAR_2024.values()),
+             ("B", "baseline", "energy", "electricity", 3000, "kWh", *YEAR_2024.values()),
+             ("B", "baseline", "production", "", 2, "t", *YEAR_2024.values())]
+    df = metrics.to_canonical(_template(lines))
+    df["enterprise"] = df["enterprise"].astype("category")  # as the overview's frames hold it
+    out = intensities(df, ["energy"])
+    assert out[["enterprise", "intensity"]].astype({"enterprise": str}).values.tolist() == [["A", 2.0], ["B", 1.5]]
+    assert out["unit"].tolist() == ["kWh per piece", "kWh per kg"]
+
+
+def test_a_calendar_month_is_a_month_and_a_month_and_a_half_is_not():
+    assert is_month(pd.Timestamp("2024-02-01"), pd.Timestamp("2024-02-29"))
+    assert not is_month(pd.Timestamp("2024-03-01"), pd.Timestamp("2024-04-15"))
+    assert not is_month(pd.Timestamp("2024-03-02"), pd.Timestamp("2024-03-31"))
+
+
+def _months(values, first="2023-01-01"):
+    """Baseline months of one enterprise: (energy kWh, production pieces) each."""
+    rows = []
+    for m, (kwh, pieces) in enumerate(values):
+        a = pd.Timestamp(first) + pd.DateOffset(months=m)
+        b = a + pd.offsets.MonthEnd(0)
+        rows += [("R", "baseline", "energy", "electricity", kwh, "kWh", a, b),
+                 ("R", "baseline", "production", "", pieces, "piece", a, b)]
+    return _template(rows)
+
+
+def test_a_thirteen_month_period_is_not_monthly_and_no_degree_days_are_numbers_missing():
+    df = _template([("R", "baseline", "energy", "electricity", 1000, "kWh", "2023-03-01", "2024-03-31"),
+                    ("R", "baseline", "production", "", 10, "piece", "2023-03-01", "2024-03-31"),
+                    ("R", "baseline", "energy", "electricity", 100, "kWh", "2024-04-01", "2024-04-30"),
+                    ("R", "baseline", "production", "", 1, "piece", "2024-04-01", "2024-04-30")])
+    t = periods_table(df)
+    assert t["monthly"].tolist() == [False, True]
+    for name in ("heating_degree_days", "cooling_degree_days"):
+        assert t[name].dtype == np.float64 and t[name].isna().all()
+        assert t[name].mean() != t[name].mean()  # NaN, as a number column gives it (None would not average)
+
+
+def test_a_production_that_explains_nothing_is_named_in_the_reason():
+    # energy that does not follow production: an alternating pattern against a steady rise
+    energy = [3000, 1000] * 6
+    pieces = [100 + 10 * m for m in range(12)]
+    model = metrics.regression_baseline(_months(list(zip(energy, pieces, strict=True))))
+    assert not model.valid
+    assert "the p-value of production (" in model.reason
+
