@@ -311,6 +311,40 @@ def duckdb_append(conn, table: str, frame: pd.DataFrame) -> None:
     raw.from_arrow(pa.Table.from_pandas(frame, preserve_index=False)).project(select).insert_into(table)
 
 
+#: per DuckDB engine: (the threads setting to restore, bulk saves running on one thread)
+_one_thread: dict[Engine, tuple[int, int]] = {}
+_one_thread_lock = threading.Lock()
+
+
+@contextmanager
+def one_duckdb_thread(engine: Engine) -> Iterator[None]:
+    """DuckDB: run the ``with`` block (a whole transaction, its commit included) on one thread, then
+    restore the database's setting when the last such block of the process ends; nothing elsewhere.
+    A bulk import's inserts and commit took 2.5x the CPU seconds on two threads as on one on the
+    shared two-core machine (bench/RESULTS.md, issue 17 item 4). The setting is the database's, not
+    a connection's: a reader in the same process meanwhile runs on one thread too."""
+    if engine.dialect.name != "duckdb":
+        yield
+        return
+    with _one_thread_lock:
+        threads, running = _one_thread.get(engine, (0, 0))
+        if not running:
+            with engine.connect() as conn:
+                threads = int(conn.exec_driver_sql("SELECT current_setting('threads')").scalar())
+                conn.exec_driver_sql("SET threads = 1")
+        _one_thread[engine] = (threads, running + 1)
+    try:
+        yield
+    finally:
+        with _one_thread_lock:
+            threads, running = _one_thread.pop(engine)
+            if running > 1:
+                _one_thread[engine] = (threads, running - 1)
+            else:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql(f"SET threads = {threads}")
+
+
 #: above this many names or ids, read the whole (small) key table instead of binding them all
 MANY = 2000
 
