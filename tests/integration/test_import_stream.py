@@ -190,3 +190,27 @@ def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, 
     assert _threads(engine) == 1  # the other is still running
     second.__exit__(None, None, None)
     assert _threads(engine) == 3
+
+
+def test_a_file_imported_from_its_path_is_stored_and_refused_as_its_bytes_are(engine, tmp_path):
+    """The command line hands over the file's path (read a block at a time, never held whole): the same
+    figures as from its bytes, and the same refusals naming the same lines, nothing stored."""
+    unquoted = tmp_path / "unquoted.csv"
+    unquoted.write_bytes((HEADER + "".join(lines("Path SME", 10)) + "Seals, Ltd,KE,Food,2024-01-01,2024-01-28,"
+                          "baseline,water,,1,m3,\n").encode())
+    with pytest.raises(errors.RejectedInput) as from_bytes:
+        tio.import_file(engine, ADMIN, unquoted.read_bytes(), "f.csv")
+    with pytest.raises(errors.RejectedInput) as from_path:
+        tio.import_file(engine, ADMIN, unquoted, "f.csv")
+    assert from_path.value.problems.values.tolist() == from_bytes.value.problems.values.tolist()
+    assert from_path.value.problems["row"].tolist() == [42]
+    not_utf8 = tmp_path / "latin.csv"
+    not_utf8.write_bytes((HEADER + "".join(lines("Path SME", 10))).encode() + "Peña,KE".encode("latin-1"))
+    with pytest.raises(errors.RejectedInput, match="byte"):
+        tio.import_file(engine, ADMIN, not_utf8, "f.csv")
+    assert stored(engine) == (0, 0, 0, 0)
+    good = tmp_path / "good.csv"
+    good.write_bytes((HEADER + "".join(lines("Path SME", 10))).encode())
+    assert tio.import_file(engine, ADMIN, good, "f.csv") == {"inserted": 40, "updated": 0}
+    assert tio.import_file(engine, ADMIN, good.read_bytes(), "f.csv") == {"inserted": 0, "updated": 0}
+    assert stored(engine)[:2] == (40, 1)
