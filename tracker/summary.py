@@ -71,7 +71,8 @@ def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) ->
         if ids:
             delete_ids(session, "enterprise_summary", "enterprise_id", ids)
     if complete is not None and len(complete):
-        complete = complete.sort_values("enterprise_id", kind="stable")
+        if not complete["enterprise_id"].is_monotonic_increasing:  # a file lists each enterprise's rows together
+            complete = complete.sort_values("enterprise_id", kind="stable")  # a copy: not when sorted already
         held = complete["enterprise_id"].to_numpy()
     written, pending = 0, []  # summary rows computed and not yet inserted
     for start in range(0, len(ids), REFRESH_BATCH):
