@@ -278,6 +278,6 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         **{c: out[c].astype(float) for c in EMISSION_RATE_COLUMNS},
         "factor_set": metrics.FACTOR_SET_VERSION,
         "savings_uncertainty": np.nan,
-        "flags": texts.take(codes) if len(out) else pd.array([], dtype=str),
+        "flags": texts.take(codes),
         "updated_at": now,
     })
