@@ -71,9 +71,8 @@ def big(url: str, path: Path, server_pid: int) -> None:
     """Import one file in this (child) process; print rows/s (wall and CPU, the database server's
     included) and the peak memory."""
     engine = db.open_database(url)
-    data = path.read_bytes()
     cpu0, server0, t = harness.own_cpu(), harness.process_tree_cpu(server_pid), time.perf_counter()
-    counts = tio.import_file(engine, ADMIN, data, path.name, max_rows=uploads.CLI_MAX_CSV_ROWS,
+    counts = tio.import_file(engine, ADMIN, path, path.name, max_rows=uploads.CLI_MAX_CSV_ROWS,
                              max_bytes=uploads.CLI_MAX_BYTES)  # the command line's limits: a process of its own
     took = time.perf_counter() - t
     cpu = harness.own_cpu() - cpu0 + harness.process_tree_cpu(server_pid) - server0

@@ -80,7 +80,9 @@ def grid_factor_known(codes) -> np.ndarray:
     """Per country code in ``codes``: True when the grid table holds a figure above 0 for it."""
     table = grid_factors()
     known = set(table.loc[table["g_co2e_per_kwh"].fillna(0) > 0, "iso2"].astype(str))
-    return np.array([str(c).strip().upper() in known for c in codes], dtype=bool)
+    # once per distinct code (a summary asks for every energy figure's country)
+    which, uniques = pd.factorize(np.asarray(codes, dtype=object), use_na_sentinel=False)
+    return np.array([str(c).strip().upper() in known for c in uniques], dtype=bool)[which]
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(_("{path}: no such file").format(path=path))
     engine = _engine()
     try:
-        counts = tio.import_file(engine, _cli_user(), path.read_bytes(), path.name, progress=_progress,
+        counts = tio.import_file(engine, _cli_user(), path, path.name, progress=_progress,
                                  max_rows=uploads.CLI_MAX_CSV_ROWS, max_bytes=uploads.CLI_MAX_BYTES)
     except RejectedInput as exc:
         print(_("error: {file} was refused; nothing was stored.").format(file=path.name), file=sys.stderr)

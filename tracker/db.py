@@ -286,6 +286,11 @@ def duckdb_view(conn, frame: pd.DataFrame):
         raw.unregister(name)
 
 
+#: per DuckDB engine: (the threads setting to restore, bulk saves running on one thread)
+_one_thread: dict[Engine, tuple[int, int]] = {}
+_one_thread_lock = threading.Lock()
+
+
 #: rows of a DuckDB row group: a transaction's inserted rows are written to the database file
 #: before the commit (and leave memory) a whole row group at a time, within one statement; an
 #: insert of fewer rows is held in memory until the commit
@@ -308,7 +313,49 @@ def duckdb_append(conn, table: str, frame: pd.DataFrame) -> None:
     given = set(frame.columns)
     select = ", ".join(quote(name) if name in given else f"{default or 'NULL'} AS {quote(name)}"
                        for name, default in columns)
-    raw.from_arrow(pa.Table.from_pandas(frame, preserve_index=False)).project(select).insert_into(table)
+    relation = raw.from_arrow(pa.Table.from_pandas(frame, preserve_index=False)).project(select)
+    threads = _one_thread.get(conn.engine, (1, 0))[0]  # inside one_duckdb_thread: the database's own setting
+    if threads <= 1:
+        relation.insert_into(table)
+        return
+    # DuckDB writes inserted row groups to its file before the commit only in its parallel insert: on
+    # one thread a bulk import held every piece in memory until the commit (200 MB more at 1M rows)
+    raw.execute(f"SET threads = {threads}")
+    try:
+        relation.insert_into(table)
+    finally:
+        raw.execute("SET threads = 1")
+
+
+@contextmanager
+def one_duckdb_thread(engine: Engine) -> Iterator[None]:
+    """DuckDB: run the ``with`` block (a whole transaction, its commit included) on one thread but
+    for its bulk inserts (:func:`duckdb_append`), then restore the database's setting when the last
+    such block of the process ends; nothing elsewhere. A bulk import's inserts and commit took 2.5x
+    the CPU seconds on two threads as on one on the shared two-core machine (bench/RESULTS.md,
+    issue 17 item 4), but only DuckDB's parallel insert writes row groups to the file before the
+    commit. The setting is the database's, not a connection's: a reader in the same process
+    meanwhile runs on one thread too."""
+    if engine.dialect.name != "duckdb":
+        yield
+        return
+    with _one_thread_lock:
+        threads, running = _one_thread.get(engine, (0, 0))
+        if not running:
+            with engine.connect() as conn:
+                threads = int(conn.exec_driver_sql("SELECT current_setting('threads')").scalar())
+                conn.exec_driver_sql("SET threads = 1")
+        _one_thread[engine] = (threads, running + 1)
+    try:
+        yield
+    finally:
+        with _one_thread_lock:
+            threads, running = _one_thread.pop(engine)
+            if running > 1:
+                _one_thread[engine] = (threads, running - 1)
+            else:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql(f"SET threads = {threads}")
 
 
 #: above this many names or ids, read the whole (small) key table instead of binding them all

@@ -27,6 +27,7 @@ import io
 import os
 import zipfile
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -97,7 +98,7 @@ def restore(value):
 
 
 @contextlib.contextmanager
-def _csv_errors(data: bytes):
+def _csv_errors(data: bytes | os.PathLike):
     """pandas' complaints about a CSV file as a refusal that says what is wrong (each line that
     cannot be read named)."""
     try:
@@ -107,7 +108,13 @@ def _csv_errors(data: bytes):
     except pd.errors.EmptyDataError:
         raise RejectedInput.one(_("the file is empty")) from None
     except (pd.errors.ParserError, csv.Error, ValueError):
-        raise RejectedInput(_unreadable_lines(data.decode("utf-8-sig"))) from None
+        raise RejectedInput(_unreadable_lines(_text(data))) from None
+
+
+def _text(data: bytes | os.PathLike) -> str:
+    """A CSV file's text, read whole (only to say why it cannot be read)."""
+    with uploads.csv_source(data) as f:
+        return f.read().decode("utf-8-sig")
 
 
 def _unreadable_lines(text: str) -> pd.DataFrame:
@@ -134,19 +141,20 @@ def _unreadable_lines(text: str) -> pd.DataFrame:
     return pd.DataFrame(problems, columns=["row", "column", "reason"])
 
 
-def _csv_reader(data: bytes, **kwargs):
+def _csv_reader(data: bytes | os.PathLike, **kwargs):
     # object, not str: the cells are made Python texts below anyway, and building Arrow strings
-    # first costs more than reading the file
-    return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=object, keep_default_na=False,
+    # first costs more than reading the file; a path is read by pandas a block at a time
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else os.fspath(data)
+    return pd.read_csv(source, encoding="utf-8-sig", dtype=object, keep_default_na=False,
                        skip_blank_lines=True, **kwargs)
 
 
-def _every_line_read(df: pd.DataFrame, data: bytes) -> pd.DataFrame:
+def _every_line_read(df: pd.DataFrame, data: bytes | os.PathLike) -> pd.DataFrame:
     """``df`` as read, or a refusal naming the lines when each has more cells than the header
     line: pandas then takes the first cells as an index and shifts the rest ("Seals, Ltd"
     unquoted on every line would be read as the enterprise " Ltd")."""
     if not isinstance(df.index, pd.RangeIndex):
-        raise RejectedInput(_unreadable_lines(data.decode("utf-8-sig")))
+        raise RejectedInput(_unreadable_lines(_text(data)))
     return df
 
 
@@ -301,10 +309,11 @@ def _template(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _csv_pieces(data: bytes, max_rows: int) -> tuple[int, tuple, object]:
-    """A CSV file read in chunks of :data:`CHUNK_ROWS` rows: (rows, the day/month orders of the
-    whole file, a function giving the chunks in the template with their first line). A first
-    pass reads only the header and the two date columns."""
+def _csv_pieces(data: bytes | os.PathLike, max_rows: int) -> tuple[int, tuple, object]:
+    """A CSV file (its bytes, or its path: then never held whole) read in chunks of
+    :data:`CHUNK_ROWS` rows: (rows, the day/month orders of the whole file, a function giving the
+    chunks in the template with their first line). A first pass reads only the header and the two
+    date columns."""
     uploads.check_csv(data, max_rows)  # encoding, lines and rows, before anything is read
     with _csv_errors(data):
         header = _header(_csv_reader(data, nrows=0).columns)
@@ -314,28 +323,30 @@ def _csv_pieces(data: bytes, max_rows: int) -> tuple[int, tuple, object]:
                                               "reason": _("required column is missing from the header line")}))
         rows, starts, ends = 0, set(), set()
         dates = lambda c: canonical_header(c) in ("period_start", "period_end")  # noqa: E731
-        for chunk in _csv_reader(data, usecols=dates, chunksize=CHUNK_ROWS):
-            chunk.columns = _header(chunk.columns)
-            rows += len(chunk)
-            starts.update(pd.unique(chunk["period_start"]))
-            ends.update(pd.unique(chunk["period_end"]))
+        with _csv_reader(data, usecols=dates, chunksize=CHUNK_ROWS) as reader:
+            for chunk in reader:
+                chunk.columns = _header(chunk.columns)
+                rows += len(chunk)
+                starts.update(pd.unique(chunk["period_start"]))
+                ends.update(pd.unique(chunk["period_end"]))
     if rows == 0:
         raise RejectedInput.one("the file has no data rows")
     orders = metrics.file_date_orders(pd.Series(sorted(starts), dtype=object), pd.Series(sorted(ends), dtype=object))
 
     def pieces():
-        with _csv_errors(data):
-            for chunk in _csv_reader(data, chunksize=CHUNK_ROWS):
+        with _csv_errors(data), _csv_reader(data, chunksize=CHUNK_ROWS) as reader:
+            for chunk in reader:
                 yield _template(_every_line_read(chunk, data)), metrics.frames.FIRST_LINE + int(chunk.index[0])
 
     return rows, orders, pieces
 
 
-def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, progress=None, *,
+def import_file(engine: Engine, user: CurrentUser, data: bytes | os.PathLike, filename: str, progress=None, *,
                 max_rows: int = uploads.MAX_CSV_ROWS, max_bytes: int | None = None) -> dict[str, int]:
     """Read and store a template file, all or nothing. Returns counts of inserted and updated rows.
     ``max_rows`` and ``max_bytes``: the limits of :func:`read_table` (the command line, a process of
-    its own, allows more than the app).
+    its own, allows more than the app). ``data``: the file's bytes, or the path of a file on this
+    machine (the command line), which a CSV file is then read from a block at a time, never whole.
 
     A CSV file is read, checked and stored :data:`CHUNK_ROWS` rows at a time in one transaction
     (``measurements.save_pieces``), so a large file is never held whole as Python texts; any bad
@@ -343,13 +354,16 @@ def import_file(engine: Engine, user: CurrentUser, data: bytes, filename: str, p
     step = progress or (lambda fraction, text: None)
     step(0.05, _("Reading {file}").format(file=filename))
     create = user.role == "admin"
-    if (filename or "").lower().endswith(".csv") and data:
-        check_upload_size(len(data), max_bytes)
+    size = uploads.source_size(data)
+    if (filename or "").lower().endswith(".csv") and size:
+        check_upload_size(size, max_bytes)
         rows, orders, pieces = _csv_pieces(data, max_rows)
         step(0.1, _("Checking and storing {rows} rows").format(rows=f"{rows:,}"))
         counts = save_pieces(engine, user, lambda: metrics.parse_chunks(pieces(), orders), rows,
                              create_enterprises=create, progress=lambda f, text: step(0.1 + 0.9 * f, text))
     else:
+        if not isinstance(data, bytes | bytearray):
+            data = Path(data).read_bytes()
         parsed = read_table(data, filename, max_rows=max_rows, max_bytes=max_bytes)
         step(0.3, _("Storing {rows} rows").format(rows=f"{len(parsed.rows):,}"))
         counts = save_measurements(engine, user, parsed, create_enterprises=create, progress=step)

@@ -30,7 +30,7 @@ from metrics.i18n import _, ngettext
 from tracker import audit, enterprises, figure_inputs, lengths, summary
 from tracker.access import EDITORS, check_enterprise, require_enterprise, require_role
 from tracker.auth import CurrentUser
-from tracker.db import MANY, bulk_insert, read_frame, session_scope
+from tracker.db import MANY, bulk_insert, one_duckdb_thread, read_frame, session_scope
 from tracker.errors import AccessDenied, ConcurrentChange, RejectedInput
 from tracker.models import Measurement
 
@@ -203,7 +203,7 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
     problems: list[pd.DataFrame] = []
     refused: AccessDenied | None = None
     done = 0
-    with session_scope(engine) as session:
+    with one_duckdb_thread(engine), session_scope(engine) as session:
         for parsed in pieces:
             if not parsed.ok:
                 problems.append(parsed.problems)

@@ -71,7 +71,8 @@ def refresh(session, enterprise_ids, *, complete: pd.DataFrame | None = None) ->
         if ids:
             delete_ids(session, "enterprise_summary", "enterprise_id", ids)
     if complete is not None and len(complete):
-        complete = complete.sort_values("enterprise_id", kind="stable")
+        if not complete["enterprise_id"].is_monotonic_increasing:  # a file lists each enterprise's rows together
+            complete = complete.sort_values("enterprise_id", kind="stable")  # a copy: not when sorted already
         held = complete["enterprise_id"].to_numpy()
     written, pending = 0, []  # summary rows computed and not yet inserted
     for start in range(0, len(ids), REFRESH_BATCH):
@@ -255,10 +256,12 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         "months_differ": out.get("months_differ", pd.Series(False, index=out.index)),
         "extrapolated": out.get("extrapolated", pd.Series(False, index=out.index)),
     }
-    text = pd.Series("", index=out.index, dtype=object)
-    for name, mask in flags.items():
-        mask = mask.fillna(False).astype(bool)
-        text = text.where(~mask, np.where(text.eq(""), name, text + "," + name))
+    # the flags of each row as bits, each distinct set of them written out once
+    bits = np.zeros(len(out), dtype=np.int64)
+    for i, mask in enumerate(flags.values()):
+        bits |= mask.fillna(False).astype(bool).to_numpy(dtype=bool).astype(np.int64) << i
+    codes, sets = pd.factorize(bits)
+    texts = pd.array([",".join(name for i, name in enumerate(flags) if int(s) >> i & 1) for s in sets], dtype=str)
     return pd.DataFrame({
         "enterprise_id": out["enterprise"].astype(np.int64),
         "indicator": out["indicator"].astype(str),
@@ -275,6 +278,6 @@ def _summary_rows(out: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
         **{c: out[c].astype(float) for c in EMISSION_RATE_COLUMNS},
         "factor_set": metrics.FACTOR_SET_VERSION,
         "savings_uncertainty": np.nan,
-        "flags": text.astype(str),
+        "flags": texts.take(codes),
         "updated_at": now,
     })

@@ -6,15 +6,19 @@ sheet of two rows numbered 1 and 1,000,000 is read as a million rows. :func:`che
 the zip's directory (the sizes the parts declare, which Python's zip reader then enforces) and
 streams each part once through expat, counting rows and cells as they will be read, without
 keeping anything; it stops at the first limit passed. :func:`check_csv` checks a CSV file's
-encoding, lines and rows in place, without a copy. Each refusal is one plain line saying the
-limit and what to do.
+encoding, lines and rows a block at a time, from its bytes or from the file itself. Each refusal is
+one plain line saying the limit and what to do.
 """
 from __future__ import annotations
 
 import codecs
 import io
+import os
 import zipfile
+from typing import BinaryIO
 from xml.parsers import expat
+
+import numpy as np
 
 from metrics.i18n import N_, _
 from tracker.errors import RejectedInput
@@ -39,31 +43,62 @@ MAX_XLSX_PARTS = 1000
 _SPLIT = N_("Split it into smaller files (for example one per year or per country) and upload each.")
 
 
-def check_csv(data: bytes, max_rows: int = MAX_CSV_ROWS) -> None:
+def csv_source(source: bytes | os.PathLike) -> BinaryIO:
+    """A CSV file given as its bytes or as the path of a file on this machine (the command line:
+    never read whole), opened for reading from its start."""
+    return io.BytesIO(source) if isinstance(source, bytes | bytearray) else open(source, "rb")  # noqa: SIM115
+
+
+def source_size(source: bytes | os.PathLike) -> int:
+    """The size in bytes of a file given as :func:`csv_source` takes it."""
+    return len(source) if isinstance(source, bytes | bytearray) else os.stat(source).st_size
+
+
+#: bytes of a CSV file checked at a time
+CHECK_BLOCK = 1 << 20
+
+
+def _decode(decoder, block: bytes, at: int, final: bool = False) -> None:
+    """Decode the next ``block`` (at byte ``at`` of the file), or refuse the file naming the first bad byte
+    (a character cut by the block's end counted from where it starts)."""
+    held = len(decoder.getstate()[0])
+    try:
+        decoder.decode(block, final=final)
+    except UnicodeDecodeError as exc:
+        raise RejectedInput.one(_("the file is not UTF-8 text (byte {byte}); save it as 'CSV UTF-8' and "
+                                  "try again").format(byte=at - held + exc.start)) from None
+
+
+def check_csv(source: bytes | os.PathLike, max_rows: int = MAX_CSV_ROWS) -> None:
     """Refuse a CSV file that is not UTF-8, holds NUL bytes, a line over MAX_LINE_BYTES or more
-    than ``max_rows`` data rows; reads the bytes in place."""
+    than ``max_rows`` data rows; reads the file once, :data:`CHECK_BLOCK` bytes at a time, the
+    lines of each block found by numpy rather than one at a time (a bad byte is said first, then a
+    NUL, the rows, the longest line, whatever the order they come in)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    step = 1 << 20
-    for start in range(0, len(data), step):
-        try:
-            decoder.decode(view[start:start + step], final=start + step >= len(data))
-        except UnicodeDecodeError as exc:
-            raise RejectedInput.one(_("the file is not UTF-8 text (byte {byte}); save it as 'CSV UTF-8' and try "
-                                      "again").format(byte=start + exc.start)) from None
-    if b"\x00" in data:
-        raise RejectedInput.one(_("the file contains NUL bytes: is it really a CSV file?"))
-    lines, longest, line, pos = 0, 0, 1, 0
-    while pos < len(data):
-        end = data.find(b"\n", pos)
-        end = len(data) if end < 0 else end
-        if end - pos > longest:
-            longest, line = end - pos, lines + 1
+    nul, lines, longest, line, begin, at = False, 0, 0, 1, 0, 0  # begin: where the current line starts
+    with csv_source(source) as f:
+        while block := f.read(CHECK_BLOCK):
+            _decode(decoder, block, at)
+            nul = nul or b"\x00" in block
+            ends = at + np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+            if len(ends):
+                lengths = ends - np.concatenate([[begin], ends[:-1] + 1])
+                first = int(np.argmax(lengths))  # the first of the longest
+                if lengths[first] > longest:
+                    longest, line = int(lengths[first]), lines + first + 1
+                lines += len(ends)
+                begin = int(ends[-1]) + 1
+            at += len(block)
+    _decode(decoder, b"", at, final=True)
+    if at > begin:  # a last line without its line break
+        if at - begin > longest:
+            longest, line = at - begin, lines + 1
         lines += 1
-        pos = end + 1
-        if lines > max_rows + 1:
-            raise RejectedInput.one(_("the file has more than {rows} rows, the most one file may hold.").format(
-                rows=f"{max_rows:,}") + " " + _(_SPLIT))
+    if nul:
+        raise RejectedInput.one(_("the file contains NUL bytes: is it really a CSV file?"))
+    if lines > max_rows + 1:
+        raise RejectedInput.one(_("the file has more than {rows} rows, the most one file may hold.").format(
+            rows=f"{max_rows:,}") + " " + _(_SPLIT))
     if longest > MAX_LINE_BYTES:
         raise RejectedInput.one(_("line {line} is {size} kB long; a line may have at most {most} kB. Is it really a "
                                   "CSV file in the template?").format(line=line, size=f"{longest / 1024:,.0f}",

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
 
-from tracker import db, errors, uploads
+from tracker import db, errors, summary, uploads
 from tracker import io as tio
 from tracker.auth import system_user
 from tracker.models import AuditEntry, Enterprise, EnterpriseSummary, Measurement
@@ -153,3 +153,64 @@ def test_a_file_headed_in_spanish_is_read_in_pieces_as_the_template(engine):
     assert sorted(set(values)) == [(1250.0, "kWh", 1250.0), (1250.0, "m3", 1250.0)]
     # the same file under the canonical header changes nothing
     assert tio.import_file(engine, ADMIN, (HEADER + body).encode(), "f.csv") == {"inserted": 0, "updated": 0}
+
+
+def _threads(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.exec_driver_sql("SELECT current_setting('threads')").scalar())
+
+
+def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, monkeypatch):
+    """DuckDB: the import's inserts, summary and commit run on one thread (its two threads cost 2.5x the CPU
+    seconds on the shared machine); the database's setting is back once it is done, refused or not, and two
+    imports that overlap give it back only when the last one ends."""
+    if engine.dialect.name != "duckdb":
+        pytest.skip("a DuckDB setting")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET threads = 3")
+    seen = []
+    refresh = summary.refresh
+
+    def watched(session, ids, **kwargs):
+        seen.append(int(session.connection().exec_driver_sql("SELECT current_setting('threads')").scalar()))
+        return refresh(session, ids, **kwargs)
+
+    monkeypatch.setattr(summary, "refresh", watched)
+    assert tio.import_file(engine, ADMIN, (HEADER + "".join(lines("One SME", 3))).encode(), "f.csv")["inserted"] == 12
+    assert seen == [1] and _threads(engine) == 3
+    with pytest.raises(errors.RejectedInput):
+        tio.import_file(engine, ADMIN, (HEADER + "One SME,KE,Food,2024-01-01,2024-01-28,baseline,water,,-1,m3,\n"
+                                        ).encode(), "f.csv")
+    assert _threads(engine) == 3
+    first, second = db.one_duckdb_thread(engine), db.one_duckdb_thread(engine)
+    first.__enter__()
+    second.__enter__()
+    assert _threads(engine) == 1
+    first.__exit__(None, None, None)
+    assert _threads(engine) == 1  # the other is still running
+    second.__exit__(None, None, None)
+    assert _threads(engine) == 3
+
+
+def test_a_file_imported_from_its_path_is_stored_and_refused_as_its_bytes_are(engine, tmp_path):
+    """The command line hands over the file's path (read a block at a time, never held whole): the same
+    figures as from its bytes, and the same refusals naming the same lines, nothing stored."""
+    unquoted = tmp_path / "unquoted.csv"
+    unquoted.write_bytes((HEADER + "".join(lines("Path SME", 10)) + "Seals, Ltd,KE,Food,2024-01-01,2024-01-28,"
+                          "baseline,water,,1,m3,\n").encode())
+    with pytest.raises(errors.RejectedInput) as from_bytes:
+        tio.import_file(engine, ADMIN, unquoted.read_bytes(), "f.csv")
+    with pytest.raises(errors.RejectedInput) as from_path:
+        tio.import_file(engine, ADMIN, unquoted, "f.csv")
+    assert from_path.value.problems.values.tolist() == from_bytes.value.problems.values.tolist()
+    assert from_path.value.problems["row"].tolist() == [42]
+    not_utf8 = tmp_path / "latin.csv"
+    not_utf8.write_bytes((HEADER + "".join(lines("Path SME", 10))).encode() + "Peña,KE".encode("latin-1"))
+    with pytest.raises(errors.RejectedInput, match="byte"):
+        tio.import_file(engine, ADMIN, not_utf8, "f.csv")
+    assert stored(engine) == (0, 0, 0, 0)
+    good = tmp_path / "good.csv"
+    good.write_bytes((HEADER + "".join(lines("Path SME", 10))).encode())
+    assert tio.import_file(engine, ADMIN, good, "f.csv") == {"inserted": 40, "updated": 0}
+    assert tio.import_file(engine, ADMIN, good.read_bytes(), "f.csv") == {"inserted": 0, "updated": 0}
+    assert stored(engine)[:2] == (40, 1)
