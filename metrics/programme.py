@@ -163,7 +163,7 @@ def aggregate_changes(changes: pd.DataFrame, by: list[str] | str | None = None) 
 def spread(changes: pd.DataFrame) -> pd.DataFrame:
     """Per indicator, the spread of the counted enterprises' relative changes: ``enterprises``,
     the 5th, 25th, 50th, 75th and 95th percentiles (linear interpolation) and the mean."""
-    per = counted_changes(changes)
+    per = counted_changes(changes)[["indicator", "relative_change"]]  # the rows left out: these columns copied
     per = per[per["relative_change"].notna().to_numpy()]
     if per.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "indicator" else float) for c in SPREAD_COLUMNS}
