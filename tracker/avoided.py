@@ -26,9 +26,11 @@ def _rows_of(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
 
 def values_at(values: pd.Series, rows: np.ndarray):
     """``values`` at the positions ``rows``: a sparse column's as floats, found among its stored values (not a
-    take of the sparse array, which is slow), any other column's taken."""
+    take of the sparse array, which is slow); a numpy column's as a numpy array; any other column's taken."""
     array = values.array
-    if not isinstance(array, pd.arrays.SparseArray):
+    if isinstance(values.dtype, np.dtype):  # numbers, as numpy holds them
+        return values.to_numpy()[rows]
+    if not isinstance(array, pd.arrays.SparseArray):  # categories, kept
         return array.take(rows)
     out = np.full(len(rows), array.fill_value, dtype=float)
     stored = array.sp_index.indices

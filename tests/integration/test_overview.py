@@ -252,3 +252,6 @@ def test_values_at_reads_a_sparse_column_s_stored_values_and_its_gaps():
     assert np.isnan(values_at(empty, np.array([0, 3]))).all()
     country = pd.Series(pd.Categorical(["IN", "KE", "IN"]))
     assert list(values_at(country, np.array([1, 2]))) == ["KE", "IN"]
+    plain = values_at(pd.Series(dense), rows)  # a dense column: a numpy array, as np.isnan and & take it
+    assert isinstance(plain, np.ndarray)
+    np.testing.assert_array_equal(plain, dense[rows])
