@@ -70,15 +70,20 @@ def improved(indicator, baseline, followup) -> np.ndarray:
     return out
 
 
-def counted_changes(changes: pd.DataFrame) -> pd.DataFrame:
+def counted_changes(changes: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
     """The rows that count in the aggregates, one per enterprise and indicator (the rules of the
     module docstring): columns enterprise, indicator, unit, units (how many kinds of unit it was
     entered in), relative_change, points, better (1 improved, 0 worse, NaN neither), b_pool and
     f_pool (its baseline and follow-up rates for the pooled sums: extensive indicators only),
     followup_end (the latest, where given), and every other column's first value. A frame this
-    function returned is returned as it is."""
+    function returned is returned as it is.
+
+    ``rows`` (a boolean per row) limits it to those rows, as ``changes[rows]`` would, without that copy
+    of every column: the rows that count are copied once."""
     if "b_pool" in changes.columns:
         return changes
+    if rows is not None and not rows.any():
+        changes = changes.iloc[:0]
     if changes.empty:
         carried = [c for c in changes.columns if c not in _COUNTED + ["baseline", "followup", "improved"]]
         return pd.DataFrame({c: pd.Series(dtype=float if c in _FLOATS else changes[c].dtype if c in carried else object)
@@ -86,11 +91,45 @@ def counted_changes(changes: pd.DataFrame) -> pd.DataFrame:
     base = changes["baseline"].to_numpy(dtype=float)
     follow = changes["followup"].to_numpy(dtype=float)
     keep = np.isfinite(base) & np.isfinite(follow) & (base != 0)
-    if not keep.all():  # (not copied when every row counts)
-        per = changes[keep]
-        base, follow = base[keep], follow[keep]
-    else:
-        per = changes
+    if rows is not None:
+        keep &= np.asarray(rows, dtype=bool)
+    # an indicator in several kinds of unit (one row per canonical unit) is one row, its first, with the mean
+    # of the changes: found on the two key columns of the rows that count, so that the rows kept are copied
+    # once (not at all when every row counts once) and only those rows are grouped (rare), so that a table of
+    # 100,000 enterprises is neither grouped nor reordered as a whole
+    key = ["enterprise", "indicator"]
+    at = np.flatnonzero(keep)
+    keys = changes[key] if len(at) == len(changes) else changes[key].iloc[at]
+    several = keys.duplicated(keep=False).to_numpy()
+    first = ~keys.duplicated(keep="first").to_numpy() if several.any() else np.ones(len(at), dtype=bool)
+    del keys
+    pick = at[first]
+    per = changes if len(pick) == len(changes) else changes.iloc[pick]
+    per = _with_pools(per, base[pick], follow[pick])
+    if not several.any():
+        return per.reset_index(drop=True)
+    group = changes.iloc[at[several]]
+    group = _with_pools(group, base[at[several]], follow[at[several]])
+    how = {"units": ("units", "size"), "relative_change": ("relative_change", "mean"),
+           "points": ("points", "mean"), "better": ("better", "mean")}
+    if "followup_end" in group.columns:
+        how["followup_end"] = ("followup_end", "max")
+    merged = group.groupby(key, sort=False, observed=True, dropna=False).agg(**how)
+    out = per.reset_index(drop=True)
+    rows = np.flatnonzero(several[first])  # in order of appearance, as the groups
+    if isinstance(out["unit"].dtype, pd.CategoricalDtype) and "mixed" not in out["unit"].cat.categories:
+        out["unit"] = out["unit"].cat.add_categories(["mixed"])
+    for col in merged.columns:
+        out.iloc[rows, out.columns.get_loc(col)] = merged[col].to_numpy()
+    out.iloc[rows, out.columns.get_loc("unit")] = "mixed"
+    out.iloc[rows, [out.columns.get_loc("b_pool"), out.columns.get_loc("f_pool")]] = np.nan  # kg and pieces do not add
+    return out
+
+
+def _with_pools(per: pd.DataFrame, base: np.ndarray, follow: np.ndarray) -> pd.DataFrame:
+    """``per`` (rows that count, their baselines and follow-ups ``base`` and ``follow``) with units (1), better
+    and the rates for the pooled sums (b_pool, f_pool: extensive indicators only), without baseline, followup
+    and improved."""
     if "improved" in per.columns:
         better = pd.Series(per["improved"].to_numpy(dtype=object)).map({True: 1.0, False: 0.0}).to_numpy(dtype=float)
     else:
@@ -99,29 +138,7 @@ def counted_changes(changes: pd.DataFrame) -> pd.DataFrame:
     extensive = np.array([str(n) in EXTENSIVE for n in names] + [False])[codes]
     per = per.assign(units=1, better=better,
                      b_pool=np.where(extensive, base, np.nan), f_pool=np.where(extensive, follow, np.nan))
-    per = per.drop(columns=[c for c in ("baseline", "followup", "improved") if c in per.columns])
-    key = ["enterprise", "indicator"]
-    several = per.duplicated(key, keep=False).to_numpy()
-    if not several.any():
-        return per.reset_index(drop=True)
-    # an indicator in several kinds of unit (one row per canonical unit): its first row keeps the
-    # mean of the changes; grouped only where it happens (rare), so that a table of 100,000
-    # enterprises is neither grouped nor reordered as a whole
-    how = {"units": ("units", "size"), "relative_change": ("relative_change", "mean"),
-           "points": ("points", "mean"), "better": ("better", "mean")}
-    if "followup_end" in per.columns:
-        how["followup_end"] = ("followup_end", "max")
-    merged = per[several].groupby(key, sort=False, observed=True, dropna=False).agg(**how)
-    first = ~per.duplicated(key, keep="first").to_numpy()
-    out = per[first].reset_index(drop=True)
-    rows = np.flatnonzero((several & first)[first])  # in order of appearance, as the groups
-    if isinstance(out["unit"].dtype, pd.CategoricalDtype) and "mixed" not in out["unit"].cat.categories:
-        out["unit"] = out["unit"].cat.add_categories(["mixed"])
-    for col in merged.columns:
-        out.iloc[rows, out.columns.get_loc(col)] = merged[col].to_numpy()
-    out.iloc[rows, out.columns.get_loc("unit")] = "mixed"
-    out.iloc[rows, [out.columns.get_loc("b_pool"), out.columns.get_loc("f_pool")]] = np.nan  # kg and pieces do not add
-    return out
+    return per.drop(columns=[c for c in ("baseline", "followup", "improved") if c in per.columns])
 
 
 def aggregate_changes(changes: pd.DataFrame, by: list[str] | str | None = None) -> pd.DataFrame:
@@ -163,7 +180,7 @@ def aggregate_changes(changes: pd.DataFrame, by: list[str] | str | None = None) 
 def spread(changes: pd.DataFrame) -> pd.DataFrame:
     """Per indicator, the spread of the counted enterprises' relative changes: ``enterprises``,
     the 5th, 25th, 50th, 75th and 95th percentiles (linear interpolation) and the mean."""
-    per = counted_changes(changes)
+    per = counted_changes(changes)[["indicator", "relative_change"]]  # the rows left out: these columns copied
     per = per[per["relative_change"].notna().to_numpy()]
     if per.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c == "indicator" else float) for c in SPREAD_COLUMNS}

@@ -12,12 +12,32 @@ import pandas as pd
 import metrics
 from metrics.i18n import N_, _
 from tracker.disclosure import MIN_CELL, cell_sums, complement, suppress
+from tracker.overview_data import EMISSION_COLUMNS
 
 
 def _rows_of(both: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """The counted rows of ``indicator`` only: metrics.avoided_per_year reads no other, and counting every
-    indicator's rows again for each figure is what a filter change would wait for."""
-    return both[(both["indicator"] == indicator).to_numpy()]
+    """The counted rows of ``indicator`` only, with the columns metrics.avoided_per_year reads (sparse ones made
+    dense on these rows alone): counting every indicator's rows again, or taking every column's values, for each
+    figure is what a filter change would wait for."""
+    rows = np.flatnonzero((both["indicator"] == indicator).to_numpy())
+    columns = [c for c in ("country", "indicator", "unit", "b_pool", "f_pool", *EMISSION_COLUMNS) if c in both.columns]
+    return pd.DataFrame({c: values_at(both[c], rows) for c in columns}, copy=False)
+
+
+def values_at(values: pd.Series, rows: np.ndarray):
+    """``values`` at the positions ``rows``: a sparse column's as floats, found among its stored values (not a
+    take of the sparse array, which is slow); a numpy column's as a numpy array; any other column's taken."""
+    array = values.array
+    if isinstance(values.dtype, np.dtype):  # numbers, as numpy holds them
+        return values.to_numpy()[rows]
+    if not isinstance(array, pd.arrays.SparseArray):  # categories, kept
+        return array.take(rows)
+    out = np.full(len(rows), array.fill_value, dtype=float)
+    stored = array.sp_index.indices
+    at = np.minimum(np.searchsorted(stored, rows), max(len(stored) - 1, 0))
+    found = (stored[at] == rows) if len(stored) else np.zeros(len(rows), dtype=bool)
+    out[found] = array.sp_values[at[found]]
+    return out
 
 
 #: the emissions avoided: (figure, column prefix, count column of metrics.avoided_per_year)
@@ -108,17 +128,24 @@ def impacts_by_country(both: pd.DataFrame, indicator: str = "energy") -> pd.Data
 
 def impact_cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
     """The power sums of the elements behind every cell of :func:`impacts` and :func:`impacts_by_country`
-    (tracker.disclosure.guard)."""
+    (tracker.disclosure.guard): from the rows of energy in kWh, as positions, no frame of every column taken."""
+    kwh = (both["unit"] == "kWh").to_numpy()
+    rows = {i: np.flatnonzero((both["indicator"] == i).to_numpy() & kwh)
+            for i in ("energy", metrics.NORMALISED["energy"])}
+    element = both["element"]
     cells = {}
     for figure, indicator, prefix, _count in IMPACT_FIGURES:
-        frame = both[(both["indicator"] == indicator).to_numpy() & (both["unit"] == "kWh").to_numpy()]
-        if prefix is not None:
+        at = rows[indicator]
+        if prefix is not None:  # the enterprises with both emission figures
             cols = [f"{prefix}_baseline", f"{prefix}_followup"]
-            frame = frame.dropna(subset=cols) if cols[0] in frame.columns else frame[:0]
-        cells.update(cell_sums("impacts", frame.assign(figure=figure), ["figure"]))
+            at = (at[~np.isnan(values_at(both[cols[0]], at)) & ~np.isnan(values_at(both[cols[1]], at))]
+                  if cols[0] in both.columns else at[:0])
+        cells.update(cell_sums("impacts", pd.DataFrame({"figure": figure, "element": values_at(element, at)}),
+                               ["figure"]))
     cells.update(cell_sums("impacts", regression.assign(figure=REGRESSION_FIGURE), ["figure"]))
-    kwh = (both["unit"] == "kWh").to_numpy()
-    cells.update(cell_sums("impacts_by_country", both[(both["indicator"] == "energy").to_numpy() & kwh], ["country"]))
-    adjusted = both[(both["indicator"] == metrics.NORMALISED["energy"]).to_numpy() & kwh]
-    cells.update(cell_sums("impacts_by_country_adjusted", adjusted, ["country"]))
+    for table, indicator in (("impacts_by_country", "energy"),
+                             ("impacts_by_country_adjusted", metrics.NORMALISED["energy"])):
+        at = rows[indicator]
+        cells.update(cell_sums(table, pd.DataFrame({"country": values_at(both["country"], at),
+                                                    "element": values_at(element, at)}), ["country"]))
     return cells

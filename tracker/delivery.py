@@ -170,11 +170,26 @@ def _out_of_order(records: pd.DataFrame, cells: dict) -> pd.DataFrame:
                          "out_of_order": [np.nan if hidden else float(n)], "suppressed": [hidden]})
 
 
+#: the columns of the rows that count that :func:`_results` reads (metrics.aggregate_changes, cell_sums)
+_RESULT_INPUTS = ("enterprise", "enterprise_id", "indicator", "unit", "units", "relative_change", "points", "better",
+                  "b_pool", "f_pool", "element")
+
+
 def _results(data: OverviewData, ids: np.ndarray, groups: pd.DataFrame, by: str, cells: dict) -> pd.DataFrame:
     """metrics.aggregate_changes per ``by`` group (an enterprise may sit in several: its
     trainers), hidden below MIN_CELL enterprises and complemented within each indicator."""
-    both = data.counted[data.counted["enterprise_id"].isin(ids).to_numpy()]
-    both = both.merge(groups[["enterprise_id", by]], on="enterprise_id", how="inner")
+    # the columns the aggregates and the power sums read (the emissions and quarters of every row not copied)
+    counted = data.counted[[c for c in _RESULT_INPUTS if c in data.counted.columns]]
+    keep = counted["enterprise_id"].isin(ids).to_numpy()
+    keys = pd.Index(groups["enterprise_id"].to_numpy(np.int64))
+    if keys.is_unique:  # one group per enterprise (its partner): the inner join as positions, rows not copied
+        at = keys.get_indexer(counted["enterprise_id"].to_numpy(np.int64))
+        keep = keep & (at >= 0)
+        both = counted if keep.all() else counted[keep]
+        both = both.assign(**{by: pd.Categorical(groups[by].to_numpy()).take(at[keep])})  # a code per row
+    else:  # an enterprise in several groups (its trainers): a row per group
+        both = (counted if keep.all() else counted[keep]).merge(groups[["enterprise_id", by]], on="enterprise_id",
+                                                                 how="inner")
     cells.update(cell_sums(f"results_by_{by}", both, [by, "indicator"]))
     out = metrics.aggregate_changes(both, [by])[[by, "indicator"] + RESULT_COLUMNS]
     for col in (by, "indicator"):

@@ -113,19 +113,92 @@ def element_keys(summary: pd.DataFrame, columns: list[str] = ELEMENT_COLUMNS) ->
 
 def cell_sums(table: str, frame: pd.DataFrame, keys: list[str], column: str = "element") -> dict:
     """{(table, key...): (n, s1, s2, s3)}: for the elements behind each cell, their count and
-    the sums of their keys, squares and cubes modulo P."""
+    the sums of their keys, squares and cubes modulo P. A row with a missing key is in no cell.
+
+    Worked on integer codes (a categorical's own codes: no text made per row) and summed by
+    ``np.bincount``, each power in two 16-bit halves so that its float sums stay exact integers
+    (cells of up to 2^37 elements): no frame of sums per row."""
     if frame.empty:
         return {}
-    k = frame[column].to_numpy(dtype=np.int64) % P
-    k2 = k * k % P
-    parts = pd.DataFrame({"n": 1, "s1": k, "s2": k2, "s3": k2 * k % P}, index=frame.index)
-    # grouped on the keys as they are (categories): no text made per row
-    sums = parts.groupby([frame[c] for c in keys], sort=False, observed=True).sum()
+    group, combinations, labels = _cell_codes(frame, keys)
+    valid = group >= 0
+    if not valid.all():
+        group = group[valid]
+    if len(group) == 0:
+        return {}
+    if combinations <= 1 << 20:  # every combination of the keys' values a cell (those without rows dropped below)
+        cell, first = group, np.arange(combinations)
+    else:
+        cell, first = pd.factorize(group)  # the cells present
+    n = np.bincount(cell, minlength=len(first))
+    k = frame[column].to_numpy(dtype=np.int64)
+    k = k[valid] if not valid.all() else k.copy() if k.min() < 0 or k.max() >= P else k  # (never the frame's own)
+    k = _mod_p(k)
+    # each power is under 2^31: a float64 sum of fewer than 2^22 of them is an exact integer; larger cells are
+    # summed in 16-bit halves
+    halves = int(n.max()) >= 1 << 22
+    sums, power = [], k
+    while len(sums) < 3:  # k, k^2, k^3 (mod P)
+        if halves:
+            high = np.rint(np.bincount(cell, weights=power >> 16, minlength=len(first))).astype(np.int64)
+            low = np.rint(np.bincount(cell, weights=power & 0xFFFF, minlength=len(first))).astype(np.int64)
+            sums.append((high % P * 65536 + low) % P)
+        else:
+            sums.append(np.rint(np.bincount(cell, weights=power, minlength=len(first))).astype(np.int64) % P)
+        power = _mod_p(power * k)
+    present = n > 0
     out = {}
-    for key, n, s1, s2, s3 in zip(sums.index, *(sums[c].tolist() for c in ("n", "s1", "s2", "s3")), strict=True):
-        key = key if isinstance(key, tuple) else (key,)
-        out[(table,) + tuple(str(c) for c in key)] = (int(n), int(s1) % P, int(s2) % P, int(s3) % P)
+    for code, count, s1, s2, s3 in zip(first[present].tolist(), n[present].tolist(),
+                                       *(s[present].tolist() for s in sums), strict=True):
+        out[(table,) + labels(code)] = (int(count), int(s1), int(s2), int(s3))
     return out
+
+
+def _mod_p(x: np.ndarray) -> np.ndarray:
+    """``x % P`` of integers from 0 to 2^62, worked in ``x`` (P = 2^31 - 1: two folds of the high bits onto the
+    low, no division); ``x`` itself when every value is under P already; any other value by division."""
+    if not len(x) or (x.min() >= 0 and x.max() < P):
+        return x
+    if x.min() < 0 or x.max() >= 1 << 62:
+        return x % P
+    high = x >> 31
+    np.bitwise_and(x, P, out=x)
+    x += high  # under 2^32
+    np.right_shift(x, 31, out=high)
+    np.bitwise_and(x, P, out=x)
+    x += high  # at most P + 1
+    x[x >= P] -= P
+    return x
+
+
+def _cell_codes(frame: pd.DataFrame, keys: list[str]):
+    """(one int64 code per row for its combination of ``keys``, -1 where a key is missing; how many combinations
+    there are; a function from a code to its keys as texts)."""
+    sizes, names = [], []
+    group = np.zeros(len(frame), dtype=np.int64)
+    missing = np.zeros(len(frame), dtype=bool)
+    for col in keys:
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, cats = values.cat.codes.to_numpy(np.int64), values.cat.categories
+        else:
+            codes, cats = pd.factorize(values.to_numpy())
+            codes = codes.astype(np.int64)
+        missing |= codes < 0
+        group = group * max(len(cats), 1) + codes
+        sizes.append(max(len(cats), 1))
+        names.append(cats)
+    group[missing] = -1
+    combinations = int(np.prod(sizes))
+
+    def labels(code: int) -> tuple[str, ...]:
+        out = []
+        for size, cats in zip(reversed(sizes), reversed(names), strict=True):
+            code, at = divmod(code, size)
+            out.append(str(cats[at]))
+        return tuple(reversed(out))
+
+    return group, combinations, labels
 
 
 def _sqrt(a: int) -> int | None:

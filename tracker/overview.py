@@ -191,8 +191,7 @@ def build(data: OverviewData, filters: Filters = Filters(), *, listed: int = 300
 def _rows_of(frame: pd.DataFrame, ids: np.ndarray) -> pd.DataFrame:
     """The rows of ``frame`` whose ``enterprise_id`` is among ``ids``; all of them not copied (every enterprise
     selected: the cold load's view)."""
-    keep = frame["enterprise_id"].isin(ids).to_numpy()
-    return frame if keep.all() else frame[keep]
+    return _where(frame, frame["enterprise_id"].isin(ids).to_numpy())
 
 
 def _comparable(s_all: pd.DataFrame) -> dict:
@@ -324,12 +323,19 @@ def _quality(ents: pd.DataFrame, s_all: pd.DataFrame, listed: int) -> pd.DataFra
 
 def _cells(both: pd.DataFrame, regression: pd.DataFrame) -> dict:
     """The power sums of the elements (enterprises with their figures) behind every cell
-    :func:`guard` checks."""
+    :func:`guard` checks; rows left out are copied with the columns the cells read only."""
+    lean = both[["indicator", "country", "sector", "quarter", "relative_change", "element"]]
     cells = {}
-    for table, frame, keys in [("summary", both, ["indicator"]), ("by_country", both, ["country", "indicator"]),
-                               ("by_sector", both, ["sector", "indicator"]),
-                               ("over_time", both.dropna(subset=["quarter"]), ["quarter", "indicator"]),
-                               ("distribution", both[both["relative_change"].notna().to_numpy()], ["indicator"])]:
+    for table, frame, keys in [("summary", lean, ["indicator"]), ("by_country", lean, ["country", "indicator"]),
+                               ("by_sector", lean, ["sector", "indicator"]),
+                               ("over_time", lean.dropna(subset=["quarter"]), ["quarter", "indicator"]),
+                               ("distribution", _where(lean, lean["relative_change"].notna().to_numpy()),
+                                ["indicator"])]:
         cells.update(cell_sums(table, frame, keys))
     cells.update(avoided.impact_cells(both, regression))
     return cells
+
+
+def _where(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep``; ``frame`` itself, not copied, when every row is kept."""
+    return frame if keep.all() else frame[keep]

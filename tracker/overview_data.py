@@ -273,8 +273,9 @@ def counted_rows(summary: pd.DataFrame) -> pd.DataFrame:
     enterprise and indicator; a zero baseline left out), with ``enterprise_id`` kept."""
     cols = [c for c in ("enterprise_id", "indicator", "unit", "baseline", "followup", "relative_change", "points",
                         "quarter", *EMISSION_COLUMNS, "factor_set", "element") if c in summary.columns]
-    both = summary[cols][(summary["has_baseline"] & summary["has_followup"]).to_numpy()]  # those columns copied
-    per = metrics.counted_changes(both.rename(columns={"enterprise_id": "enterprise"}))
+    # the rows with a baseline and a follow-up, copied once with those columns, by metrics
+    per = metrics.counted_changes(summary[cols].rename(columns={"enterprise_id": "enterprise"}),
+                                  rows=(summary["has_baseline"] & summary["has_followup"]).to_numpy())
     return per.assign(enterprise_id=per["enterprise"].to_numpy(dtype=np.int64))
 
 

@@ -153,3 +153,16 @@ def test_two_filtered_views_one_enterprise_apart_cannot_be_subtracted(engine):
         assert np.isnan(diff)
     # the out-of-order count over Alpha is A1 alone: hidden in both views
     assert whole.out_of_order.iloc[0]["suppressed"] and food.out_of_order.iloc[0]["suppressed"]
+
+
+def test_an_enterprise_with_two_trainers_counts_for_each_and_once_per_partner(engine):
+    """The results by trainer join each enterprise to every trainer it has (a row per trainer); those by partner
+    to its one partner (as positions): A1-A3 with t-two as well as t-alpha count for both trainers."""
+    ids = dict(zip(*(enterprises.list_enterprises(engine, ADMIN)[c] for c in ("name", "id")), strict=True))
+    accounts.create_user(engine, ADMIN, "t-two", "trainer", [ids["A1"], ids["A2"], ids["A3"]], password=PW)
+    dv = published.delivery_overview(engine, _as(engine, "officer"))
+    # t-two's cell is A1-A3, two enterprises from t-alpha's: hidden as too close (the guard), counted all the same
+    assert _row(dv.results_by_trainer, trainer="t-two", indicator="energy")["enterprises"] == 3
+    assert _row(dv.results_by_trainer, trainer="t-alpha", indicator="energy")["enterprises"] == 5
+    by_partner = _row(dv.results_by_partner, partner="Alpha", indicator="energy")
+    assert by_partner["enterprises"] == 5 and by_partner["mean_change"] == pytest.approx(-0.3)

@@ -347,3 +347,45 @@ def test_a_trainer_knows_every_enterprise_they_support(db_url):
     # 5 enterprises, 3 of them the trainer's: the mean would give the sum of the other two
     assert averages["enterprises"] == 5 and np.isnan(averages["mean_change"])
     engine.dispose()
+
+
+def expected_of(frame: pd.DataFrame, indicator: str) -> tuple:
+    keys = [int(k) for k in frame.loc[frame["indicator"] == indicator, "element"]]
+    return (len(keys), sum(keys) % disclosure.P, sum(k * k for k in keys) % disclosure.P,
+            sum(k ** 3 for k in keys) % disclosure.P)
+
+
+def test_cell_sums_match_sums_by_hand_over_categories_texts_and_missing_keys():
+    """cell_sums on integer codes and bincounts gives each cell's count and power sums modulo P as summed one
+    element at a time: keys as categories (unused ones too) and as texts, a missing key in no cell, keys near P."""
+    rng = np.random.default_rng(3)
+    n = 5_000
+    country = pd.Categorical(rng.choice(["IN", "VN", "KE", None], n), categories=["BO", "IN", "KE", "VN"])
+    indicator = rng.choice(np.array(["energy", "water", "waste", None], dtype=object), n)
+    element = rng.integers(1, disclosure.P, n)
+    element[:50] = disclosure.P - 1  # the largest keys: their cubes' sums are where float sums would round
+    element[50:60] = [disclosure.P, disclosure.P + 7, 3 * disclosure.P + 1, 2 ** 40, 2 ** 62 + 5, 0, 1, 2, 3, 4]
+    frame = pd.DataFrame({"country": country, "indicator": indicator, "element": element})
+    kept = frame["element"].copy()
+    expected: dict = {}
+    for c, i, k in zip(frame["country"], frame["indicator"], frame["element"], strict=True):
+        if pd.isna(c) or pd.isna(i):
+            continue
+        n0, s1, s2, s3 = expected.get(("t", c, i), (0, 0, 0, 0))
+        k = int(k)
+        expected[("t", c, i)] = (n0 + 1, (s1 + k) % disclosure.P, (s2 + k ** 2) % disclosure.P,
+                                 (s3 + k ** 3) % disclosure.P)
+    got = disclosure.cell_sums("t", frame, ["country", "indicator"])
+    assert got == expected
+    pd.testing.assert_series_equal(frame["element"], kept)  # worked on a copy
+    everywhere = frame.assign(country=frame["country"].fillna("IN"), indicator=frame["indicator"].fillna("energy"))
+    assert disclosure.cell_sums("t", everywhere, ["indicator"])[("t", "water")] == expected_of(everywhere, "water")
+    assert all(type(v) is int for cell in got.values() for v in cell)
+    assert disclosure.cell_sums("t", frame[frame["indicator"].isna()], ["indicator"]) == {}
+    # a cell of 5M elements of one odd key near P: its sums pass 2^53, where float64 sums of whole keys round
+    k = 2_147_426_891
+    big = pd.DataFrame({"k": pd.Categorical.from_codes(np.zeros(5_000_000, dtype=np.int8), ["x"]),
+                        "element": np.full(5_000_000, k, dtype=np.int64)})
+    assert disclosure.cell_sums("t", big, ["k"]) == {("t", "x"): (5_000_000, 5_000_000 * k % disclosure.P,
+                                                                   5_000_000 * k ** 2 % disclosure.P,
+                                                                   5_000_000 * k ** 3 % disclosure.P)}

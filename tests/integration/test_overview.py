@@ -238,3 +238,20 @@ def test_three_or_more_enterprises_apart_is_shown(duckdb_url):
     apart = published.guard(engine, overview.build(data, overview.Filters(country=("IN", "VN"))))
     assert apart.summary.loc[0, "mean_change"] == pytest.approx(-0.4)
     engine.dispose()
+
+
+def test_values_at_reads_a_sparse_column_s_stored_values_and_its_gaps():
+    from tracker.avoided import values_at
+
+    dense = np.array([np.nan, 2.0, np.nan, np.nan, 5.0, 6.0, np.nan])
+    sparse = pd.Series(pd.arrays.SparseArray(dense))
+    rows = np.array([6, 0, 1, 4, 3, 5, 5])
+    np.testing.assert_array_equal(values_at(sparse, rows), dense[rows])
+    assert len(values_at(sparse, rows[:0])) == 0
+    empty = pd.Series(pd.arrays.SparseArray(np.full(4, np.nan)))
+    assert np.isnan(values_at(empty, np.array([0, 3]))).all()
+    country = pd.Series(pd.Categorical(["IN", "KE", "IN"]))
+    assert list(values_at(country, np.array([1, 2]))) == ["KE", "IN"]
+    plain = values_at(pd.Series(dense), rows)  # a dense column: a numpy array, as np.isnan and & take it
+    assert isinstance(plain, np.ndarray)
+    np.testing.assert_array_equal(plain, dense[rows])

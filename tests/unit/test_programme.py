@@ -203,3 +203,26 @@ def test_counted_changes_keep_their_pooled_rates_not_the_raw_figures():
     counted = metrics.counted_changes(per([("A", "energy", "kWh", 100, 80)]))
     assert "baseline" not in counted.columns and "followup" not in counted.columns
     assert (counted["b_pool"].tolist(), counted["f_pool"].tolist()) == ([100.0], [80.0])
+
+
+def test_counted_changes_of_some_rows_are_those_of_the_rows_copied_out_first():
+    """``rows=`` (the overview's rows with a baseline and a follow-up) gives what ``changes[rows]`` gives: a row
+    left out neither counts nor makes its enterprise's indicator 'mixed'; one in two kinds of unit among the rows
+    kept is still one row with the mean of its changes."""
+    rows = per([("P", "production", "piece", 10, 15), ("Z", "water", "m3", 0, 5), ("P", "production", "kg", 100, 90),
+                ("Q", "production", "piece", 10, 11), ("Q", "production", "kg", 10, 30), ("A", "water", "m3", 4, 3),
+                ("A", "energy", "kWh", 8, 6)], followup_end=pd.to_datetime(
+                    ["2025-03-31", "2025-03-31", "2025-06-30", "2025-03-31", "2025-09-30", "2025-03-31", "2025-03-31"]))
+    rows.index = rows.index + 100  # not positions
+    chosen = np.array([True, True, True, True, False, True, False])
+    got = metrics.counted_changes(rows, rows=chosen)
+    pd.testing.assert_frame_equal(got, metrics.counted_changes(rows[chosen]))
+    by = got.set_index("enterprise")
+    assert list(got["enterprise"]) == ["P", "Q", "A"]  # Z's zero baseline left out, Q's kg and A's energy not chosen
+    assert by.loc["P", "unit"] == "mixed" and by.loc["P", "relative_change"] == pytest.approx((0.5 - 0.1) / 2)
+    assert by.loc["P", "followup_end"] == pd.Timestamp("2025-06-30")
+    assert by.loc["Q", "unit"] == "piece" and by.loc["Q", "b_pool"] == 10 and by.loc["Q", "units"] == 1
+    pd.testing.assert_frame_equal(metrics.counted_changes(rows, rows=np.ones(len(rows), dtype=bool)),
+                                  metrics.counted_changes(rows))
+    none = metrics.counted_changes(rows, rows=np.zeros(len(rows), dtype=bool))
+    assert none.empty and list(none.columns) == list(metrics.counted_changes(rows.iloc[:0]).columns)
