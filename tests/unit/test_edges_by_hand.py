@@ -60,8 +60,10 @@ def test_a_price_of_zero_is_accepted_and_a_negative_one_refused():
 
 
 def test_a_date_with_the_year_first_and_slashes_is_read_year_month_day():
-    got = metrics.parse_dates(pd.Series(["2024/06/05", "2024.06.05", "5 Jun 2024"]))
-    assert got.tolist() == [pd.Timestamp("2024-06-05")] * 3
+    # " 2024/06/05 " (spaces around, as a spreadsheet cell may keep them) is not ISO 8601 to pandas: read as the
+    # other unambiguous spellings are, year, month, day
+    got = metrics.parse_dates(pd.Series(["2024/06/05", "2024.06.05", " 2024/06/05 ", "5 Jun 2024"]))
+    assert got.tolist() == [pd.Timestamp("2024-06-05")] * 4
 
 
 def test_a_grid_without_a_figure_says_so_in_a_sentence():
