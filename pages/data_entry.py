@@ -184,7 +184,7 @@ def render() -> None:
                 error=shared.plain(exc)))
         else:  # a rerun draws the stored periods with the file's figures, without the progress bar
             shared.form_saved("upload", enterprise_id, ngettext(
-                "{file}: {inserted} figures added, {updated} updated.",
+                "{file}: {inserted} figure added, {updated} updated.",
                 "{file}: {inserted} figures added, {updated} updated.", counts["inserted"]).format(
                 file=shared.plain(upload.name), **counts))
 
@@ -275,7 +275,7 @@ def _store(engine, user, enterprise_id: int, parsed, seen: dict, k: str, period:
         return str(exc)
     st.session_state.pop(f"{k}_changed", None)
     shared.mark_saved("entry", enterprise_id, ngettext(
-        "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
+        "Saved for {name}, {phase} {start} to {end}: {inserted} new figure, {updated} updated.",
         "Saved for {name}, {phase} {start} to {end}: {inserted} new figures, {updated} updated.",
         counts["inserted"]).format(**period, **counts))
     return SAVED

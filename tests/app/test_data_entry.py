@@ -55,7 +55,7 @@ def test_a_save_is_one_run_of_the_page(entry_page, monkeypatch):
     assert len(runs) == 1
     assert [s.value for s in at.success] == [
         r"Saved for Mechanical seals maker \(case study, India\), follow-up 2025-02-01 to 2025-02-28: "
-        "1 new figures, 0 updated."]
+        "1 new figure, 0 updated."]
     assert field(at, "text_input", "entry", "water_value").value == ""  # a new, empty form
     n = int(stored[0].split("(")[1].rstrip(")"))
     assert [e.label for e in at.expander if e.label.startswith("Stored periods")] == [f"Stored periods ({n + 1})"]

@@ -70,7 +70,7 @@ def test_the_second_person_sees_what_the_first_saved_and_decides(entry_db, brows
     try:
         _electricity(manager_page).fill("17000")
         _form(manager_page).get_by_role("button", name=f"Save for {CASE}").click()
-        expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-04-01 to 2024-06-30: 1 new figures"))) \
+        expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-04-01 to 2024-06-30: 1 new figure,"))) \
             .to_be_visible()
         manager_page.screenshot(path=str(tmp_path / "1-manager-saved.png"), full_page=True)
 
@@ -127,7 +127,7 @@ def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_ov
     try:
         _electricity(manager_page).fill("17500")
         _form(manager_page).get_by_role("button", name=f"Save for {CASE}").click()
-        expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figures"))) \
+        expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figure,"))) \
             .to_be_visible()  # the manager's new form has seen it, at version 1
 
         trainer, trainer_page = _open_form(browser, base, "demo-trainer", "2024-10-01")
@@ -144,7 +144,7 @@ def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_ov
             expect(_form(trainer_page).locator("input[type='date']").nth(0)).to_have_value("2024-07-01")
             _electricity(trainer_page).fill("18000")
             _form(trainer_page).get_by_role("button", name=f"Save for {CASE}").click()
-            expect(trainer_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figures"))) \
+            expect(trainer_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figure,"))) \
                 .to_be_visible()
         finally:
             trainer.close()

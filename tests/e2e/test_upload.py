@@ -43,7 +43,7 @@ def test_after_an_import_the_bar_is_gone_and_the_periods_are_current(upload_url,
     good = tmp_path / "april.csv"
     good.write_text(HEAD + f'"{CASE}",IN,Rubber and plastics,2024-04-01,2024-06-30,follow-up,water,,"1,20,000",L,\n')
     _import(page, good)
-    expect(page.get_by_text("april.csv: 1 figures added, 0 updated.")).to_be_visible()
+    expect(page.get_by_text("april.csv: 1 figure added, 0 updated.")).to_be_visible()
     expect(page.locator('[data-testid="stProgress"]')).to_have_count(0)
     expect(page.get_by_text("Stored periods (4)", exact=True)).to_be_visible()
     expect(page.get_by_text("Stored periods (3)", exact=True)).to_have_count(0)
