@@ -67,7 +67,11 @@ def test_a_date_with_the_year_first_and_slashes_is_read_year_month_day():
 
 
 def test_a_grid_without_a_figure_says_so_in_a_sentence():
-    with pytest.raises(ValueError, match=r"^No grid emission factor for "):
+    # the Central African Republic is in the source with no figure (data/grid_factors.csv); ZZ is no country
+    with pytest.raises(ValueError, match=r"^No grid emission factor for Central African Republic \(CF\): the source "
+                                         r"has no figure\.$"):
+        metrics.grid_factor("CF")
+    with pytest.raises(ValueError, match=r"^No grid emission factor for country 'ZZ' \(ISO 3166 alpha-2 expected\)"):
         metrics.grid_factor("ZZ")
 
 
@@ -170,3 +174,33 @@ def test_a_production_that_explains_nothing_is_named_in_the_reason():
     assert not model.valid
     assert "the p-value of production (" in model.reason
 
+
+
+def test_an_indicator_in_two_units_counts_once_with_the_mean_of_its_changes_whatever_the_enterprise_codes():
+    after = ("2025-01-01", "2025-12-31")
+    lines = [("A", "baseline", "production", "", 100, "piece", *YEAR_2024.values()),
+             ("A", "follow-up", "production", "", 120, "piece", *after),
+             ("A", "baseline", "production", "", 10, "t", *YEAR_2024.values()),
+             ("A", "follow-up", "production", "", 11, "t", *after),
+             ("B", "baseline", "production", "", 50, "piece", *YEAR_2024.values()),
+             ("B", "follow-up", "production", "", 40, "piece", *after)]
+    changes = metrics.enterprise_changes(metrics.to_canonical(_template(lines)))
+    # the overview's frames hold the enterprise as a category, with every enterprise of the programme among its codes
+    changes["enterprise"] = pd.Categorical(changes["enterprise"], categories=["A", "B", "C"])
+    per = metrics.counted_changes(changes)
+    a = (120 * 366 / (100 * 365) - 1 + 11 * 366 / (10 * 365) - 1) / 2  # 2024 has 366 days, 2025 365
+    b = 40 * 366 / (50 * 365) - 1
+    assert per["enterprise"].astype(str).tolist() == ["A", "B"]
+    assert per["unit"].astype(str).tolist() == ["mixed", "piece"] and per["units"].tolist() == [2, 1]
+    assert per["relative_change"].tolist() == pytest.approx([a, b])
+
+
+def test_combined_yields_are_of_the_periods_entered_whatever_the_enterprise_codes():
+    lines = [("A", "baseline", "yield", "", 78, "%", *YEAR_2024.values()),
+             ("B", "follow-up", "yield", "", 95, "%", "2025-01-01", "2025-12-31")]
+    df = metrics.to_canonical(_template(lines))
+    df["enterprise"] = pd.Categorical(df["enterprise"], categories=["A", "B", "C"])
+    out = metrics.combined_yield(df)
+    assert out["enterprise"].astype(str).tolist() == ["A", "B"]
+    assert out["yield"].tolist() == pytest.approx([0.78, 0.95])
+    assert out["materials"].tolist() == [1, 1]
