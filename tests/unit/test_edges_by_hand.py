@@ -190,7 +190,8 @@ def test_an_indicator_in_two_units_counts_once_with_the_mean_of_its_changes_what
     per = metrics.counted_changes(changes)
     a = (120 * 366 / (100 * 365) - 1 + 11 * 366 / (10 * 365) - 1) / 2  # 2024 has 366 days, 2025 365
     b = 40 * 366 / (50 * 365) - 1
-    assert per["enterprise"].astype(str).tolist() == ["A", "B"]
+    assert per["enterprise"].astype(str).tolist() == ["A", "B"] and per.index.tolist() == [0, 1]
+    assert "index" not in per.columns  # the rows' places in ``changes`` are not carried as a column
     assert per["unit"].astype(str).tolist() == ["mixed", "piece"] and per["units"].tolist() == [2, 1]
     assert per["relative_change"].tolist() == pytest.approx([a, b])
 
