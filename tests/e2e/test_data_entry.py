@@ -31,7 +31,7 @@ def _save_period(page, phase: str, start: str, end: str, kwh: str) -> None:
         expect(page.get_by_text(re.compile("This baseline is dated after follow-up figures"))).to_be_visible()
         form.get_by_text("I have checked the figures and dates flagged above; save them anyway").click()
         form.get_by_role("button", name=re.compile("^Save for ")).click()
-    expect(page.get_by_text(re.compile(r"^Saved for .*: \d+ new figures"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Saved for .*: \d+ new figures?, \d+ updated"))).to_be_visible()
 
 
 def test_enter_figures_report_changes_upload_and_download(page, app_url, tmp_path):

@@ -79,7 +79,7 @@ def test_the_form_is_empty_after_a_save_and_starts_after_the_last_period(entry_u
 
     _line(page, "Water").fill("120")
     _form(page).get_by_role("button", name=f"Save for {CASE}").click()
-    expect(page.get_by_text(re.compile(r"^Saved for .*follow-up 2024-04-01 to 2024-06-30: 1 new figures"))) \
+    expect(page.get_by_text(re.compile(r"^Saved for .*follow-up 2024-04-01 to 2024-06-30: 1 new figure,"))) \
         .to_be_visible()
     expect(_line(page, "Water")).to_have_value("")  # the browser's box, not only the session's state
     # and the next period is offered now
