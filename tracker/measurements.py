@@ -13,6 +13,7 @@ value written goes into the audit log: inserted figures (in entries of up to
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import time
@@ -42,6 +43,9 @@ STORED_COLUMNS = ["value", "unit", "note", "renewable_pct", "price", "currency",
 OPTIONAL = list(metrics.OPTIONAL_COLUMNS)
 #: how often a write that lost a race with another transaction is tried again
 ATTEMPTS = 20
+#: DuckDB runs a save of this many rows or more on one thread (:func:`tracker.db.one_duckdb_thread`):
+#: the setting is the database's, so a save of a few lines leaves other readers their threads
+ONE_THREAD_ROWS = MANY
 #: inserted figures listed per audit entry
 AUDIT_CHUNK = 1000
 #: inserted figures written as JSON at a time for their audit entries (a multiple of AUDIT_CHUNK)
@@ -203,7 +207,8 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
     problems: list[pd.DataFrame] = []
     refused: AccessDenied | None = None
     done = 0
-    with one_duckdb_thread(engine), session_scope(engine) as session:
+    with (one_duckdb_thread(engine) if rows >= ONE_THREAD_ROWS else contextlib.nullcontext()), \
+            session_scope(engine) as session:
         for parsed in pieces:
             if not parsed.ok:
                 problems.append(parsed.problems)

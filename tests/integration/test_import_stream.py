@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy import func, select
 
-from tracker import db, errors, summary, uploads
+from tracker import db, errors, measurements, summary, uploads
 from tracker import io as tio
 from tracker.auth import system_user
 from tracker.models import AuditEntry, Enterprise, EnterpriseSummary, Measurement
@@ -176,6 +176,7 @@ def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, 
         return refresh(session, ids, **kwargs)
 
     monkeypatch.setattr(summary, "refresh", watched)
+    monkeypatch.setattr(measurements, "ONE_THREAD_ROWS", 12)
     assert tio.import_file(engine, ADMIN, (HEADER + "".join(lines("One SME", 3))).encode(), "f.csv")["inserted"] == 12
     assert seen == [1] and _threads(engine) == 3
     with pytest.raises(errors.RejectedInput):
@@ -190,6 +191,26 @@ def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, 
     assert _threads(engine) == 1  # the other is still running
     second.__exit__(None, None, None)
     assert _threads(engine) == 3
+
+
+def test_a_save_of_a_few_lines_leaves_duckdb_its_threads(engine, monkeypatch):
+    """The one-thread setting is the whole database's: a save under ``ONE_THREAD_ROWS`` lines (the entry
+    form's three) does not take the threads of every reader of the process for its duration."""
+    if engine.dialect.name != "duckdb":
+        pytest.skip("a DuckDB setting")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SET threads = 3")
+    seen = []
+    refresh = summary.refresh
+
+    def watched(session, ids, **kwargs):
+        seen.append(int(session.connection().exec_driver_sql("SELECT current_setting('threads')").scalar()))
+        return refresh(session, ids, **kwargs)
+
+    monkeypatch.setattr(summary, "refresh", watched)
+    monkeypatch.setattr(measurements, "ONE_THREAD_ROWS", 13)
+    assert tio.import_file(engine, ADMIN, (HEADER + "".join(lines("Few SME", 3))).encode(), "f.csv")["inserted"] == 12
+    assert seen == [3] and _threads(engine) == 3
 
 
 def test_a_file_imported_from_its_path_is_stored_and_refused_as_its_bytes_are(engine, tmp_path):
