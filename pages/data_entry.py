@@ -49,16 +49,15 @@ def render() -> None:
     with st.form(f"{k}_form"):
         c1, c2, c3 = st.columns(3)
         phases = ["baseline", "follow-up"]
-        phase = c1.selectbox(_("Phase"), phases, index=phases.index(defaults.phase), format_func=labels.phase_label,
-                             key=f"{k}_phase")
+        c1.selectbox(_("Phase"), phases, index=phases.index(defaults.phase), format_func=labels.phase_label,
+                     key=f"{k}_phase")
         earliest, latest = dt.date(1990, 1, 1), dt.date(dt.date.today().year + 10, 12, 31)
-        start = c2.date_input(_("Period start"), format=shared.date_format(),
-                              value=defaults.start, min_value=earliest, max_value=latest,
-                              key=f"{k}_start")
-        end = c3.date_input(_("Period end"), format=shared.date_format(),
-                            value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
+        c2.date_input(_("Period start"), format=shared.date_format(), value=defaults.start, min_value=earliest,
+                      max_value=latest, key=f"{k}_start")
+        c3.date_input(_("Period end"), format=shared.date_format(),
+                      value=defaults.end, min_value=earliest, max_value=latest, key=f"{k}_end")
         period_slot = st.empty()
-        entries, slots = {}, {}
+        slots = {}
         usual_units = entry.usual_units(history)  # the unit this enterprise used last comes first
         for field in entry.FIELDS:
             if field.optional and not any(f.optional for f in entry.FIELDS[:entry.FIELDS.index(field)]):
@@ -69,29 +68,26 @@ def render() -> None:
             cols[0].markdown(f"**{label}**")
             if field.key == entry.HAZARDOUS_FIELD:
                 cols[0].caption(_("Counted in the waste total: do not enter it in the lines above too"))
-            carrier = field.carrier
             if field.indicator == "energy" and not field.carrier:
-                carrier = cols[1].selectbox(_("{label} fuel").format(label=label), entry.FUELS,
-                                            key=f"{k}_{field.key}_carrier",
-                                            format_func=labels.carrier_label, label_visibility="collapsed")
+                cols[1].selectbox(_("{label} fuel").format(label=label), entry.FUELS,
+                              key=f"{k}_{field.key}_carrier",
+                              format_func=labels.carrier_label, label_visibility="collapsed")
             elif field.indicator == "waste":
-                carrier = cols[1].selectbox(_("{label} destination").format(label=label), entry.DESTINATIONS,
-                                            format_func=labels.carrier_label, key=f"{k}_{field.key}_carrier",
-                                            label_visibility="collapsed")
+                cols[1].selectbox(_("{label} destination").format(label=label), entry.DESTINATIONS,
+                              format_func=labels.carrier_label, key=f"{k}_{field.key}_carrier",
+                              label_visibility="collapsed")
             elif field.indicator == "water":
-                carrier = cols[1].selectbox(_("{label} source").format(label=label), entry.WATER_SOURCES,
-                                            format_func=lambda c: labels.carrier_label(c) or _("Source (optional)"),
-                                            key=f"{k}_{field.key}_carrier", label_visibility="collapsed")
-            value = cols[2].text_input(_("{label} value").format(label=label), key=f"{k}_{field.key}_value",
-                                       placeholder=_("value"),
-                                       label_visibility="collapsed")
+                cols[1].selectbox(_("{label} source").format(label=label), entry.WATER_SOURCES,
+                              format_func=lambda c: labels.carrier_label(c) or _("Source (optional)"),
+                              key=f"{k}_{field.key}_carrier", label_visibility="collapsed")
+            cols[2].text_input(_("{label} value").format(label=label), key=f"{k}_{field.key}_value",
+                               placeholder=_("value"), label_visibility="collapsed")
             choices = entry.unit_choices(field)
             usual = usual_units[field.key]
-            unit = cols[3].selectbox(_("{label} unit").format(label=label), choices,
-                                     index=choices.index(usual) if usual else 0,
-                                     format_func=labels.unit_words, key=f"{k}_{field.key}_unit",
-                                     label_visibility="collapsed")
-            entries[field.key] = dict(value=value, unit=unit, carrier=carrier) | _optional_inputs(field.key, k)
+            cols[3].selectbox(_("{label} unit").format(label=label), choices,
+                              index=choices.index(usual) if usual else 0, format_func=labels.unit_words,
+                              key=f"{k}_{field.key}_unit", label_visibility="collapsed")
+            _optional_inputs(field.key, k)
             slots[field.key] = st.empty()
         st.checkbox(_("I have checked the figures and dates flagged above; save them anyway"), key=f"{k}_confirm")
         st.form_submit_button(_("Save for {name}").format(name=name), type="primary", key=f"{k}_save")
@@ -111,6 +107,7 @@ def render() -> None:
             st.warning(_("Nothing was saved yet: check the figures or dates flagged above. Correct them, or tick the "
                          "box to confirm and save again."))
     if f"{k}_changed" in st.session_state:  # what someone else saved meanwhile, and the person's choice
+        phase, start, end, entries, _confirm = _sent(k)  # as the widgets just drawn hold them
         _decide(engine, user, enterprise_id, entry.check_form(ent, phase, start, end, entries, history).parsed,
                 seen, k, _period(name, phase, start, end))
 
@@ -189,24 +186,25 @@ def render() -> None:
                 file=shared.plain(upload.name), **counts))
 
 
-def _optional_inputs(key: str, k: str) -> dict:
-    """The optional inputs under a form line (entry.OPTIONAL_INPUTS): the renewable share of purchased
-    electricity, a material's price and currency. Empty: not entered."""
+def _optional_inputs(key: str, k: str) -> None:
+    """Draw the optional inputs under a form line (entry.OPTIONAL_INPUTS): the renewable share of purchased
+    electricity, a material's price and currency (read back by :func:`_sent`; empty: not entered)."""
     wanted = entry.OPTIONAL_INPUTS.get(key, ())
     if not wanted:
-        return {}
+        return
     cols = st.columns([3, 2, 2, 2])
     if "renewable_pct" in wanted:
         cols[0].caption(_("Optional: the share of this electricity from renewable sources (green tariff, "
                           "supplier's mix), for the renewable / non-renewable split of the disclosures"))
-        return {"renewable_pct": cols[2].text_input(_("Renewable share of electricity, % (optional)"),
-                                                    key=f"{k}_{key}_renewable_pct", placeholder=_("% renewable"))}
+        cols[2].text_input(_("Renewable share of electricity, % (optional)"), key=f"{k}_{key}_renewable_pct",
+                           placeholder=_("% renewable"))
+        return
     cols[0].caption(_("Optional: the material's price per unit of the unit on the right, for the value of material "
                       "saved (never converted between currencies)"))
-    return {"price": cols[2].text_input(_("Material price per unit (optional)"), key=f"{k}_{key}_price",
-                                        placeholder=_("price per unit")),
-            "currency": cols[3].text_input(_("Currency of the price (optional)"), key=f"{k}_{key}_currency",
-                                           placeholder=_("currency, e.g. INR"), max_chars=3)}
+    cols[2].text_input(_("Material price per unit (optional)"), key=f"{k}_{key}_price",
+                       placeholder=_("price per unit"))
+    cols[3].text_input(_("Currency of the price (optional)"), key=f"{k}_{key}_currency",
+                       placeholder=_("currency, e.g. INR"), max_chars=3)
 
 
 #: what the form's optional lines are for
@@ -241,8 +239,9 @@ def _seen(engine, user, enterprise_id: int, k: str) -> dict:
 
 
 def _sent(k: str) -> tuple:
-    """(phase, start, end, entries, confirm) as the form ``k`` sent them with its Save: the session state
-    holds them before the widgets are drawn again; the same entries as the form's widgets give."""
+    """(phase, start, end, entries, confirm) as the form ``k`` holds them: sent with its Save, the session
+    state holds them before the widgets are drawn again; after they are drawn, what they show. The one
+    place that names the form's widget keys for reading them."""
     state = st.session_state
     entries = {}
     for field in entry.FIELDS:
