@@ -79,7 +79,18 @@ def serve(db_url: str):
 
 def demo_database(folder: Path, extra=None) -> str:
     """A demo database in ``folder`` (``extra(engine)`` adds to it); returns its URL."""
-    url = f"duckdb:///{folder / 'demo.duckdb'}"
+    return _with_demo(f"duckdb:///{folder / 'demo.duckdb'}", extra)
+
+
+def pg_demo_database(pg_cluster, name: str, extra=None) -> str:
+    """The demo in a new database ``name`` of the throwaway PostgreSQL cluster (a shared server's
+    database; ``extra(engine)`` adds to it); returns its URL. Skips the test without the cluster."""
+    if pg_cluster is None:
+        pytest.skip("needs the throwaway PostgreSQL cluster")
+    return _with_demo(pg_cluster.create_database(name), extra)
+
+
+def _with_demo(url: str, extra) -> str:
     engine = db.open_database(url)
     demo.load(engine, PASSWORD)
     if extra is not None:
@@ -109,23 +120,42 @@ def browser():
         b.close()
 
 
+#: the browser window of the tests (a laptop's)
+WINDOW = {"width": 1400, "height": 1000}
+
+
+@contextlib.contextmanager
+def new_page(browser, *, timeout_ms: int = 30_000, **options):
+    """A page of a browser context of its own (another person: cookies and Streamlit session of its
+    own), in a :data:`WINDOW` unless ``options`` (Playwright's ``new_context``) say otherwise; closed
+    afterwards."""
+    context = browser.new_context(**({"viewport": WINDOW} | options))
+    try:
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
+    with new_page(browser) as pg:
+        yield pg
+
+
+@pytest.fixture
+def second_page(browser):
+    """A browser of its own (another person, or the same one on another app process)."""
+    with new_page(browser) as pg:
+        yield pg
 
 
 @pytest.fixture
 def downloads(browser):
     """A page whose downloads are kept (read them with :func:`download`)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
+    with new_page(browser, accept_downloads=True) as pg:
+        yield pg
 
 
 def download(page, label, folder: Path, name: str) -> bytes:
@@ -174,15 +204,9 @@ def words_in(code: str, message: str) -> str:
 @contextlib.contextmanager
 def browser_in(browser, tag: str):
     """A page of a new browser whose language is ``tag`` ('es-ES'); closed afterwards."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=tag,
-                                  extra_http_headers={"Accept-Language": tag})
-    context.add_init_script("delete window.showSaveFilePicker")  # a table's CSV as a download (table_rows)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with new_page(browser, locale=tag, extra_http_headers={"Accept-Language": tag}) as page:
+        page.add_init_script("delete window.showSaveFilePicker")  # a table's CSV as a download (table_rows)
         yield page
-    finally:
-        context.close()
 
 
 def sign_in_any(page, base: str, username: str, password: str = PASSWORD) -> None:

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.e2e.conftest import PASSWORD, idle, pick, serve, sign_in
-from tracker import db, demo
+from tests.e2e.conftest import PASSWORD, idle, new_page, pg_demo_database, pick, serve, sign_in
+from tracker import db
 from tracker.db import session_scope
 from tracker.models import AuditEntry, Measurement
 
@@ -19,12 +19,7 @@ CASE = "Mechanical seals maker (case study, India)"
 @pytest.fixture(scope="module")
 def entry_db(pg_cluster):
     """The demo on PostgreSQL (a shared server's database, which the test reads while the app runs)."""
-    if pg_cluster is None:
-        pytest.skip("needs the throwaway PostgreSQL cluster")
-    url = pg_cluster.create_database("concurrent_entry")
-    engine = db.open_database(url)
-    demo.load(engine, PASSWORD)
-    engine.dispose()
+    url = pg_demo_database(pg_cluster, "concurrent_entry")
     with serve(url) as base:
         yield base, url
 
@@ -37,16 +32,13 @@ def _electricity(page):
     return _form(page).get_by_role("textbox", name="Electricity value")
 
 
-def _open_form(browser, base, username, opens_at="2024-04-01"):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+def _open_form(page, base, username, opens_at="2024-04-01"):
+    """``username`` signs in on ``page`` (a browser of their own) and opens Enter figures."""
     sign_in(page, base, username, PASSWORD)
     page.get_by_role("link", name="Enter figures").click()
     expect(page.get_by_role("heading", name=f"Enter figures: {CASE}")).to_be_visible()
     # the quarter after the last one stored (the case study's last follow-up, for both in the first test)
     expect(_form(page).locator("input[type='date']").nth(0)).to_have_value(opens_at)
-    return context, page
 
 
 def _stored(url):
@@ -65,9 +57,9 @@ def _stored(url):
 
 def test_the_second_person_sees_what_the_first_saved_and_decides(entry_db, browser, tmp_path):
     base, url = entry_db
-    manager, manager_page = _open_form(browser, base, "demo-manager")
-    trainer, trainer_page = _open_form(browser, base, "demo-trainer")  # both forms open on the same period
-    try:
+    with new_page(browser) as manager_page, new_page(browser) as trainer_page:
+        _open_form(manager_page, base, "demo-manager")
+        _open_form(trainer_page, base, "demo-trainer")  # both forms open on the same period
         _electricity(manager_page).fill("17000")
         _form(manager_page).get_by_role("button", name=f"Save for {CASE}").click()
         expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-04-01 to 2024-06-30: 1 new figure,"))) \
@@ -114,24 +106,21 @@ def test_the_second_person_sees_what_the_first_saved_and_decides(entry_db, brows
         expect(manager_page.get_by_text(re.compile(r"^Kept the figures demo-trainer saved"))).to_be_visible()
         manager_page.screenshot(path=str(tmp_path / "4-manager-kept-theirs.png"), full_page=True)
         assert _stored(url)[0] == [(16500.0, "demo-trainer", 2)]
-    finally:
-        manager.close()
-        trainer.close()
 
 
 def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_overwrite(entry_db, browser, tmp_path):
     """Regression: the figure entered again started at version 1, the version the other form had
     seen, and the other person's save replaced it without a word."""
     base, url = entry_db
-    manager, manager_page = _open_form(browser, base, "demo-manager", "2024-07-01")
-    try:
+    with new_page(browser) as manager_page:
+        _open_form(manager_page, base, "demo-manager", "2024-07-01")
         _electricity(manager_page).fill("17500")
         _form(manager_page).get_by_role("button", name=f"Save for {CASE}").click()
         expect(manager_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figure,"))) \
             .to_be_visible()  # the manager's new form has seen it, at version 1
 
-        trainer, trainer_page = _open_form(browser, base, "demo-trainer", "2024-10-01")
-        try:  # the trainer deletes the quarter and enters it again
+        with new_page(browser) as trainer_page:  # the trainer deletes the quarter and enters it again
+            _open_form(trainer_page, base, "demo-trainer", "2024-10-01")
             trainer_page.get_by_text(re.compile(r"^Stored periods")).click()
             delete = trainer_page.locator("[data-testid='stForm']").filter(
                 has=trainer_page.get_by_role("button", name="Delete"))
@@ -146,8 +135,6 @@ def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_ov
             _form(trainer_page).get_by_role("button", name=f"Save for {CASE}").click()
             expect(trainer_page.get_by_text(re.compile(r"^Saved for .*2024-07-01 to 2024-09-30: 1 new figure,"))) \
                 .to_be_visible()
-        finally:
-            trainer.close()
 
         # the manager, whose form saw the deleted figure, saves the quarter over it
         idle(manager_page)
@@ -170,5 +157,3 @@ def test_a_period_deleted_and_entered_again_while_a_form_is_open_is_no_silent_ov
         finally:
             engine.dispose()
         assert stored == [(18000.0, "demo-trainer", 1)]
-    finally:
-        manager.close()

@@ -12,8 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, idle, serve, sign_in
-from tracker import db, demo
+from tests.e2e.conftest import demo_database, idle, pg_demo_database, serve, sign_in
 
 CASE = "Mechanical seals maker (case study, India)"
 LONG_SECTOR = "Rubber and plastic products for agricultural, automotive and domestic pumps, seals, gaskets and hoses"
@@ -25,12 +24,9 @@ assert len(LONG_SECTOR) == 101 and len(LONG_USER) == 101
 def limits_url(request, tmp_path_factory):
     """The demo on each database, served by a real `streamlit run`."""
     if request.param == "duckdb":
-        url = f"duckdb:///{tmp_path_factory.mktemp('limits') / 'demo.duckdb'}"
+        url = demo_database(tmp_path_factory.mktemp("limits"))
     else:
-        url = request.getfixturevalue("pg_cluster").create_database("e2e_limits")
-    engine = db.open_database(url)
-    demo.load(engine, PASSWORD)
-    engine.dispose()
+        url = pg_demo_database(request.getfixturevalue("pg_cluster"), "e2e_limits")
     with serve(url) as base:
         yield base, url
 

@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, idle, serve, sign_in
-from tracker import db, demo
+from tests.e2e.conftest import PASSWORD, idle, pg_demo_database, serve, sign_in
 
 #: two sectors: their union is no cell of the overview's first page (which shows each sector and each country)
 SECTORS = ["Rubber and plastics", "Textiles and garments"]
@@ -20,25 +19,10 @@ COUNTRIES = ["BO", "CN", "ID", "IN", "KE", "KG"]
 @pytest.fixture(scope="module")
 def two_servers(pg_cluster):
     """The demo on PostgreSQL, served by two app processes: the base URLs of A and B."""
-    if pg_cluster is None:
-        pytest.skip("needs the throwaway PostgreSQL cluster")
-    url = pg_cluster.create_database("two_processes")
-    engine = db.open_database(url)
-    demo.load(engine, PASSWORD)
-    engine.dispose()
+    url = pg_demo_database(pg_cluster, "two_processes")
     with serve(url) as a, serve(url) as b:
         assert a != b
         yield a, b
-
-
-@pytest.fixture
-def second_page(browser):
-    """A browser of its own (another person, or the same one on the other process)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    yield pg
-    context.close()
 
 
 def _filter(page, label: str, value: str) -> None:

@@ -160,10 +160,8 @@ def _threads(engine) -> int:
         return int(conn.exec_driver_sql("SELECT current_setting('threads')").scalar())
 
 
-def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, monkeypatch):
-    """DuckDB: the import's inserts, summary and commit run on one thread (its two threads cost 2.5x the CPU
-    seconds on the shared machine); the database's setting is back once it is done, refused or not, and two
-    imports that overlap give it back only when the last one ends."""
+def _threads_of_summary(engine, monkeypatch) -> list[int]:
+    """DuckDB at 3 threads; the list that each save's summary refresh adds the threads it runs on to."""
     if engine.dialect.name != "duckdb":
         pytest.skip("a DuckDB setting")
     with engine.connect() as conn:
@@ -176,6 +174,14 @@ def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, 
         return refresh(session, ids, **kwargs)
 
     monkeypatch.setattr(summary, "refresh", watched)
+    return seen
+
+
+def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, monkeypatch):
+    """DuckDB: the import's inserts, summary and commit run on one thread (its two threads cost 2.5x the CPU
+    seconds on the shared machine); the database's setting is back once it is done, refused or not, and two
+    imports that overlap give it back only when the last one ends."""
+    seen = _threads_of_summary(engine, monkeypatch)
     monkeypatch.setattr(measurements, "ONE_THREAD_ROWS", 12)
     assert tio.import_file(engine, ADMIN, (HEADER + "".join(lines("One SME", 3))).encode(), "f.csv")["inserted"] == 12
     assert seen == [1] and _threads(engine) == 3
@@ -196,18 +202,7 @@ def test_an_import_runs_duckdb_on_one_thread_and_gives_the_setting_back(engine, 
 def test_a_save_of_a_few_lines_leaves_duckdb_its_threads(engine, monkeypatch):
     """The one-thread setting is the whole database's: a save under ``ONE_THREAD_ROWS`` lines (the entry
     form's three) does not take the threads of every reader of the process for its duration."""
-    if engine.dialect.name != "duckdb":
-        pytest.skip("a DuckDB setting")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("SET threads = 3")
-    seen = []
-    refresh = summary.refresh
-
-    def watched(session, ids, **kwargs):
-        seen.append(int(session.connection().exec_driver_sql("SELECT current_setting('threads')").scalar()))
-        return refresh(session, ids, **kwargs)
-
-    monkeypatch.setattr(summary, "refresh", watched)
+    seen = _threads_of_summary(engine, monkeypatch)
     monkeypatch.setattr(measurements, "ONE_THREAD_ROWS", 13)
     assert tio.import_file(engine, ADMIN, (HEADER + "".join(lines("Few SME", 3))).encode(), "f.csv")["inserted"] == 12
     assert seen == [3] and _threads(engine) == 3
