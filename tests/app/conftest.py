@@ -64,6 +64,15 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at
 
 
+def open_page(username: str, url_path: str) -> AppTest:
+    """A new session signed in as ``username`` (the demo password) on the page registered under
+    ``url_path``, drawn without an exception."""
+    at = goto(sign_in(new_app(), username), url_path)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def goto(at: AppTest, url_path: str) -> AppTest:
     """Switch to the page registered under ``url_path`` (pages are functions handed to st.Page, so
     AppTest.switch_page, which matches files, cannot find them); run ``at`` first. A page outside

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.app.conftest import PASSWORD, choose, click, goto, new_app, sign_in
+from tests.app.conftest import PASSWORD, choose, click, goto, new_app, open_page, sign_in
 from tracker import accounts, auth, db, demo, enterprises, partners
 from tracker.auth import CurrentUser
 from ui.shared import plain
@@ -122,9 +122,7 @@ def test_a_deactivated_account_is_signed_out_at_once(fresh_demo):
 
 
 def test_users_change_their_own_password(fresh_demo):
-    at = sign_in(new_app(), "demo-trainer")
-    goto(at, "account")
-    at.run()
+    at = open_page("demo-trainer", "account")
     at.text_input(key="own_current").input("wrong-password")
     at.text_input(key="own_new").input("a-new-long-password")
     at.text_input(key="own_repeat").input("a-new-long-password")
@@ -141,10 +139,7 @@ def test_users_change_their_own_password(fresh_demo):
 
 
 def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
-    at = sign_in(new_app(), "demo-admin")
-    goto(at, "users")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("demo-admin", "users")
     at.text_input(key="new_user_0_0_name").input("new-trainer")
     at.selectbox(key="new_user_0_0_role").select("trainer")
     click(at, "Create account")
@@ -189,9 +184,7 @@ def test_admin_creates_an_account_resets_a_password_and_deactivates(fresh_demo):
 
 
 def test_admin_cannot_lock_themselves_out(fresh_demo):
-    at = sign_in(new_app(), "demo-admin")
-    goto(at, "users")
-    at.run()
+    at = open_page("demo-admin", "users")
     choose(at, "edit_user_pick", "demo-admin").run()
     click(at, "Deactivate")
     click(at, "Yes, deactivate")

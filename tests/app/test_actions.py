@@ -1,15 +1,12 @@
 """AppTest of the improvement-actions page."""
 import datetime as dt
 
-from tests.app.conftest import charts, choose, click, field, goto, new_app, sign_in
+from tests.app.conftest import charts, choose, click, field, goto, open_page
 
 
 def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "actions")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("demo-manager", "actions")
     assert len(at.dataframe[0].value) == 2  # the guillotine and the preforming machine
     field(at, "date_input", "action", "date").set_value(dt.date(2024, 2, 1))
     field(at, "text_input", "action", "description").input("Sorting bins for rubber offcuts")
@@ -33,9 +30,7 @@ def test_manager_records_an_action_and_it_shows_on_the_chart(demo_db, use_db):
 
 def test_an_empty_description_is_refused(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "actions")
-    at.run()
+    at = open_page("demo-manager", "actions")
     field(at, "date_input", "action", "date").set_value(dt.date(2025, 5, 1))
     field(at, "text_input", "action", "investment").input("250000")
     click(at, "Save")
@@ -47,9 +42,7 @@ def test_an_empty_description_is_refused(demo_db, use_db):
 
 def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "actions")
-    at.run()
+    at = open_page("demo-manager", "actions")
     for investment in ("250000", "99"):
         field(at, "date_input", "action", "date").set_value(dt.date(2025, 5, 2))
         field(at, "text_input", "action", "description").input("Contract to sell the remaining waste")
@@ -63,9 +56,7 @@ def test_recording_an_action_again_says_it_exists_instead_of_saved(demo_db, use_
 
 def test_an_action_recorded_by_mistake_is_deleted(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "actions")
-    at.run()
+    at = open_page("demo-manager", "actions")
     field(at, "date_input", "action", "date").set_value(dt.date(2024, 2, 3))
     field(at, "text_input", "action", "description").input("Recorded twice by mistake")
     click(at, "Save")

@@ -1,14 +1,11 @@
 """AppTest of the admin's Partners and Clusters pages: what each shows and refuses."""
-from tests.app.conftest import choose, click, goto, new_app, sign_in
+from tests.app.conftest import choose, click, open_page
 from tracker import demo
 
 
 def _open(demo_db, use_db, path: str, who: str = "demo-admin"):
     use_db(demo_db)
-    at = sign_in(new_app(), who)
-    goto(at, path)
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page(who, path)
     return at
 
 

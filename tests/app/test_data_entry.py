@@ -3,17 +3,14 @@ import datetime as dt
 
 import pytest
 
-from tests.app.conftest import click, field, goto, new_app, sign_in
+from tests.app.conftest import click, field, open_page
 from ui.shared import plain
 
 
 @pytest.fixture
 def entry_page(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "entry")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("demo-manager", "entry")
     field(at, "selectbox", "entry", "phase").select("follow-up")
     field(at, "date_input", "entry", "start").set_value(dt.date(2024, 4, 1))
     field(at, "date_input", "entry", "end").set_value(dt.date(2024, 6, 30))
@@ -64,9 +61,7 @@ def test_a_save_is_one_run_of_the_page(entry_page, monkeypatch):
 def test_a_trainer_s_form_does_not_follow_them_to_another_enterprise(demo_db, use_db):
     # regression: figures typed for one enterprise were saved into the next one picked
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-trainer")
-    goto(at, "entry")
-    at.run()
+    at = open_page("demo-trainer", "entry")
     first = at.title[0].value
     field(at, "text_input", "entry", "energy_electricity_value").input("44000")
     field(at, "checkbox", "entry", "confirm").check()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import PASSWORD, field, goto, new_app, sign_in
+from tests.app.conftest import PASSWORD, field, goto, new_app, open_page, sign_in
 from tracker import auth, db, visits
 
 PAGES = ["report", "entry", "actions", "profile", "visits", "my-path", "account"]
@@ -24,10 +24,7 @@ def laptop_db(demo_db, tmp_path_factory):
 
 def _entry_form(url: str, use_db) -> tuple:
     use_db(url)
-    at = sign_in(new_app(), "demo-trainer")
-    goto(at, "entry")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("demo-trainer", "entry")
     return tuple(field(at, kind, "entry", name).value for kind, name in
                  (("selectbox", "phase"), ("date_input", "start"), ("date_input", "end")))
 

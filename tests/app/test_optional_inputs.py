@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from tests.app.conftest import click, field, goto, new_app, sign_in
+from tests.app.conftest import click, field, open_page
 from tracker import db, measurements
 from tracker.db import session_scope
 
@@ -13,10 +13,7 @@ from tracker.db import session_scope
 @pytest.fixture
 def entry_page(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "entry")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("demo-manager", "entry")
     field(at, "selectbox", "entry", "phase").select("follow-up")
     field(at, "date_input", "entry", "start").set_value(dt.date(2024, 7, 1))
     field(at, "date_input", "entry", "end").set_value(dt.date(2024, 9, 30))

@@ -1,15 +1,12 @@
 """AppTest of the profile page: edit the profile, record a module, advice and validation."""
 import datetime as dt
 
-from tests.app.conftest import choose, click, field, goto, new_app, sign_in
+from tests.app.conftest import choose, click, field, open_page
 
 
 def open_profile(demo_db, use_db):
     use_db(demo_db)
-    at = sign_in(new_app(), "demo-manager")
-    goto(at, "profile")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_page("demo-manager", "profile")
     return at
 
 
