@@ -90,8 +90,8 @@ def render() -> None:
         b1, b2 = st.columns([1, 3])
         save = b1.form_submit_button(_("Save {name}").format(name=shared.plain(row["name"])))
         n = int(row["enterprises"])
-        sure = b2.checkbox(ngettext("Delete this cluster ({n} enterprise(s); tick, then press Delete)",
-                                    "Delete this cluster ({n} enterprise(s); tick, then press Delete)", n).format(n=n),
+        sure = b2.checkbox(ngettext("Delete this cluster ({n} enterprise; tick, then press Delete)",
+                                    "Delete this cluster ({n} enterprises; tick, then press Delete)", n).format(n=n),
                            key=f"edit_cluster_sure_{cid}")
         delete = b2.form_submit_button(_("Delete"))
     try:

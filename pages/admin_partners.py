@@ -34,10 +34,10 @@ def render() -> None:
     else:
         untyped = int((table["type"] == "").sum())
         if untyped:
-            st.info(ngettext("{n} partner(s) have no type or country yet (they were made from the enterprises' "
-                             "former free text): pick each below and complete it.",
-                             "{n} partner(s) have no type or country yet (they were made from the enterprises' "
-                             "former free text): pick each below and complete it.", untyped).format(n=untyped))
+            st.info(ngettext("{n} partner has no type or country yet (it was made from the enterprises' former free "
+                             "text): pick it below and complete it.",
+                             "{n} partners have no type or country yet (they were made from the enterprises' former "
+                             "free text): pick each below and complete it.", untyped).format(n=untyped))
         shared.dataframe(table.drop(columns=["id"]).assign(type=table["type"].map(_type_label),
                                                        country=table["country"].map(country_label)),
                      hide_index=True, key="partners_table",
@@ -87,8 +87,8 @@ def render() -> None:
     others = [i for i in names if i != pid]
     with st.form("merge_partner_form"):
         n = int(row["enterprises"])
-        st.markdown(ngettext("**Merge or delete {name}** ({n} enterprise(s))",
-                             "**Merge or delete {name}** ({n} enterprise(s))", n).format(name=shared.plain(row["name"]),
+        st.markdown(ngettext("**Merge or delete {name}** ({n} enterprise)",
+                             "**Merge or delete {name}** ({n} enterprises)", n).format(name=shared.plain(row["name"]),
                                                                                          n=n))
         into = st.selectbox(_("Merge into (its enterprises move there, then it is deleted)"), others,
                             format_func=names.get, key=f"merge_partner_into_{pid}", index=None,

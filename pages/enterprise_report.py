@@ -29,9 +29,10 @@ def _statements(user, enterprise_id: int, slug: str) -> None:
             if changed.empty:
                 st.caption(_("Today's figures and factor set give the same numbers as issued."))
             else:
-                st.warning(ngettext("Today, {why} give different numbers for {n} figure(s); the statement stays as "
-                                    "issued.", "Today, {why} give different numbers for {n} figure(s); the statement "
-                                    "stays as issued.", len(changed)).format(
+                st.warning(ngettext("Today, {why} give different numbers for {n} figure; the statement stays as "
+                                    "issued.",
+                                    "Today, {why} give different numbers for {n} figures; the statement stays as "
+                                    "issued.", len(changed)).format(
                     why=shared.plain(s["why"] or _("the figures")), n=len(changed)))
                 shared.dataframe(tables.statement_differences_table(changed), hide_index=True, key=f"diff_{s['id']}")
             c1, c2 = st.columns(2)

@@ -83,10 +83,10 @@ def _bring_back(engine, user) -> None:
             _merge(engine, user, upload, u, None)
         return
     table = conflicts[1]
-    st.warning(ngettext("{n} record(s) were changed both on the server and during the visit since the export. "
-                        "Nothing is merged yet: say for each which to keep.",
-                        "{n} record(s) were changed both on the server and during the visit since the export. "
-                        "Nothing is merged yet: say for each which to keep.", len(table)).format(n=len(table)))
+    st.warning(ngettext("{n} record was changed both on the server and during the visit since the export. Nothing "
+                        "is merged yet: say which to keep.",
+                        "{n} records were changed both on the server and during the visit since the export. Nothing "
+                        "is merged yet: say for each which to keep.", len(table)).format(n=len(table)))
     choices = {}
     for i, row in enumerate(table.itertuples()):
         with st.container(border=True, key=f"{u}_conflict_{i}"):
@@ -124,8 +124,8 @@ def _merge(engine, user, upload, u: str, resolutions) -> None:
         st.error(shared.plain(exc))
     else:
         said = (_("It was merged before; nothing changed.") if done.already else
-                ngettext("{changed} record(s) changed, {kept} kept as the server has them.",
-                         "{changed} record(s) changed, {kept} kept as the server has them.", done.changed).format(
+                ngettext("{changed} record changed, {kept} kept as the server has them.",
+                         "{changed} records changed, {kept} kept as the server has them.", done.changed).format(
                     changed=done.changed, kept=done.kept))
         shared.form_saved("visit", 0, _("{file}: the visit of {trainer}. {outcome}").format(
             file=shared.plain(upload.name), trainer=shared.plain(done.trainer), outcome=said))

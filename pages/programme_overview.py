@@ -55,9 +55,9 @@ def _delivery(user, filters: overview.Filters, reference) -> None:
     with st.spinner(_("Aggregating the delivery figures")):
         dv = published.delivery_overview(shared.engine(), user, filters)
     if dv.hidden_as_too_close:
-        st.info(ngettext("On this tab, {n} more figure(s) are hidden as “{fewer}”: each differs from a figure shown "
+        st.info(ngettext("On this tab, {n} more figure is hidden as “{fewer}”: it differs from a figure shown "
                          "before by only one or two enterprises.",
-                         "On this tab, {n} more figure(s) are hidden as “{fewer}”: each differs from a figure shown "
+                         "On this tab, {n} more figures are hidden as “{fewer}”: each differs from a figure shown "
                          "before by only one or two enterprises.", dv.hidden_as_too_close).format(
             n=dv.hidden_as_too_close, fewer=shared.fewer()), icon=":material/lock:")
     st.subheader(_("Trainers along their path"))
@@ -149,9 +149,9 @@ def _targets(user, filters: overview.Filters) -> None:
                              hidden=shared.fewer())
     shared.dataframe(table, hide_index=True, key="targets_share_table")
     hidden = shares.attrs.get("hidden_as_too_close", 0)
-    st.caption(ngettext("{note} {n} share(s) hidden: each differs from one shown before by only one or two "
-                        "enterprises.", "{note} {n} share(s) hidden: each differs from one shown before by only one "
-                        "or two enterprises.", hidden).format(note=_(labels.ON_TRACK_NOTE), n=hidden)
+    st.caption(ngettext("{note} {n} share hidden: it differs from one shown before by only one or two enterprises.",
+                        "{note} {n} shares hidden: each differs from one shown before by only one or two "
+                        "enterprises.", hidden).format(note=_(labels.ON_TRACK_NOTE), n=hidden)
                if hidden else _(labels.ON_TRACK_NOTE))
 
 
@@ -183,11 +183,11 @@ def render() -> None:
                         "“{fewer}”, here and in the exports.", disclosure.MIN_CELL).format(
         selection=shared.plain(filters.describe()), n=disclosure.MIN_CELL, fewer=shared.fewer()))
     if ov.hidden_as_too_close:
-        st.info(ngettext("{n} figure(s) read “{fewer}” although they are built from more enterprises: they differ "
-                         "from figures shown before (to you or another officer) by only one or two enterprises, and "
-                         "the difference would give those enterprises' own figures away. Change the filters by more "
-                         "than that to see them.",
-                         "{n} figure(s) read “{fewer}” although they are built from more enterprises: they differ "
+        st.info(ngettext("{n} figure reads “{fewer}” although it is built from more enterprises: it differs from "
+                         "figures shown before (to you or another officer) by only one or two enterprises, and the "
+                         "difference would give those enterprises' own figures away. Change the filters by more "
+                         "than that to see it.",
+                         "{n} figures read “{fewer}” although they are built from more enterprises: they differ "
                          "from figures shown before (to you or another officer) by only one or two enterprises, and "
                          "the difference would give those enterprises' own figures away. Change the filters by more "
                          "than that to see them.", ov.hidden_as_too_close).format(

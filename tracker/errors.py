@@ -26,9 +26,9 @@ class ConcurrentChange(Exception):
         self.changes = changes.reset_index(drop=True)
         who = ", ".join(dict.fromkeys(self.changes["by"].astype(str)))
         n = len(self.changes)
-        super().__init__(ngettext("{n} figure(s) of this period were changed by {who} since you opened the form; "
+        super().__init__(ngettext("{n} figure of this period was changed by {who} since you opened the form; "
                                   "nothing was saved.",
-                                  "{n} figure(s) of this period were changed by {who} since you opened the form; "
+                                  "{n} figures of this period were changed by {who} since you opened the form; "
                                   "nothing was saved.", n).format(n=n, who=who))
 
 
@@ -40,7 +40,7 @@ class RejectedInput(ValueError):
         lines = [_("row {row}, column {column}: {reason}").format(row=p.row, column=p.column, reason=p.reason)
                  for p in self.problems.itertuples()]
         more = "" if len(lines) <= 20 else "\n" + _("... and {n} more").format(n=len(lines) - 20)
-        head = ngettext("{n} problem(s); nothing was stored:", "{n} problem(s); nothing was stored:", len(lines))
+        head = ngettext("{n} problem; nothing was stored:", "{n} problems; nothing was stored:", len(lines))
         super().__init__(head.format(n=len(lines)) + "\n" + "\n".join(lines[:20]) + more)
 
     @classmethod
@@ -57,9 +57,9 @@ class VisitConflicts(Exception):
     def __init__(self, conflicts: pd.DataFrame):
         self.conflicts = conflicts.reset_index(drop=True)
         n = len(self.conflicts)
-        super().__init__(ngettext("{n} record(s) were changed both on the server and during the visit since the "
-                                  "export; nothing was merged. Say for each which to keep.",
-                                  "{n} record(s) were changed both on the server and during the visit since the "
+        super().__init__(ngettext("{n} record was changed both on the server and during the visit since the export; "
+                                  "nothing was merged. Say which to keep.",
+                                  "{n} records were changed both on the server and during the visit since the "
                                   "export; nothing was merged. Say for each which to keep.", n).format(n=n))
 
 
@@ -72,5 +72,5 @@ class VisitRefused(ValueError):
         lines = [f"{record}: {reason}" for record, reason in self.problems[:20]]
         more = "" if len(self.problems) <= 20 else "\n" + _("... and {n} more").format(n=len(self.problems) - 20)
         n = len(self.problems)
-        head = ngettext("{n} record(s) refused; nothing was merged:", "{n} record(s) refused; nothing was merged:", n)
+        head = ngettext("{n} record refused; nothing was merged:", "{n} records refused; nothing was merged:", n)
         super().__init__(head.format(n=n) + "\n" + "\n".join(lines) + more)

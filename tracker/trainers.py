@@ -141,8 +141,8 @@ def path_advice(profile: dict, toe: pd.DataFrame) -> list[str]:
     if profile["tot_date"] is not None and not toe.empty:
         early = toe[toe["start_date"].notna() & (toe["start_date"] < profile["tot_date"])]
         if len(early):
-            advice.append(ngettext("{n} module(s) delivered before the ToT ({date}).",
-                                   "{n} module(s) delivered before the ToT ({date}).", len(early)).format(
+            advice.append(ngettext("{n} module delivered before the ToT ({date}).",
+                                   "{n} modules delivered before the ToT ({date}).", len(early)).format(
                 n=len(early), date=formatting.day(profile['tot_date'])))
     listed = set(profile["modules"])
     other = sorted(set(toe["module"]) - listed) if listed else []

@@ -91,7 +91,7 @@ def test_a_trainer_takes_a_visit_out_and_resolves_a_conflict_on_upload(page, tmp
         _visit_page(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(back))
         page.get_by_role("button", name="Merge visit-back.zip", exact=True).click()
-        expect(page.get_by_text("2 record(s) were changed both on the server and during the visit")).to_be_visible()
+        expect(page.get_by_text("2 records were changed both on the server and during the visit")).to_be_visible()
         figure, target = page.locator(".st-key-visit_0_0_conflict_0"), page.locator(".st-key-visit_0_0_conflict_1")
         expect(figure.get_by_text("Energy (Electricity), follow-up")).to_be_visible()
         expect(target.get_by_text("target for Energy")).to_be_visible()
@@ -108,7 +108,7 @@ def test_a_trainer_takes_a_visit_out_and_resolves_a_conflict_on_upload(page, tmp
         target.get_by_text("the laptop's").click()
         idle(page)
         page.get_by_role("button", name="Merge visit-back.zip with these choices").click()
-        expect(page.get_by_text("visit-back.zip: the visit of demo-trainer. 1 record(s) changed, 1 kept as the "
+        expect(page.get_by_text("visit-back.zip: the visit of demo-trainer. 1 record changed, 1 kept as the "
                                 "server has them.")).to_be_visible()
         idle(page)
         page.screenshot(path=str(tmp_path / "5-merged.png"), full_page=True)

@@ -66,12 +66,12 @@ def test_an_admin_adds_a_partner_links_an_enterprise_and_merges_two(partners_url
     expect(page.get_by_role("heading", name="Implementation partners")).to_be_visible()
     pick(page, page, "Partner", NEW)
     merge = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Merge"))
-    expect(merge.get_by_text(f"Merge or delete {NEW} (1 enterprise(s))")).to_be_visible()
+    expect(merge.get_by_text(f"Merge or delete {NEW} (1 enterprise)")).to_be_visible()
     idle(page)
     pick(page, merge, "Merge into (its enterprises move there, then it is deleted)", demo.PARTNERS["IN"])
     merge.get_by_role("button", name="Merge").click()
     expect(page.get_by_text("Tick the box to confirm, then press the button again.")).to_be_visible()
-    expect(merge.get_by_text(f"Merge or delete {NEW} (1 enterprise(s))")).to_be_visible()  # nothing merged
+    expect(merge.get_by_text(f"Merge or delete {NEW} (1 enterprise)")).to_be_visible()  # nothing merged
     merge.get_by_text("I am sure").click()
     merge.get_by_role("button", name="Merge").click()
     merged = page.get_by_text(f"{NEW} merged into {demo.PARTNERS['IN']} (1 moved).")

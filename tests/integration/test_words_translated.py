@@ -72,7 +72,7 @@ def test_a_refusal_names_its_rows_in_the_run_language(pseudo):
                                                 phase="baseline", indicator="energy", carrier="electricity",
                                                 value="-1", unit="kWh")])).problems
     message = str(errors.RejectedInput(problems))
-    assert message == "⟦1 problem(s); nothing was stored:⟧\n⟦row 2, column value: ⟦value is negative⟧⟧"
+    assert message == "⟦1 problem; nothing was stored:⟧\n⟦row 2, column value: ⟦value is negative⟧⟧"
 
 
 def test_a_repeated_form_line_is_said_once_in_any_language(pseudo):
