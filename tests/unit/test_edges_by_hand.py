@@ -205,3 +205,93 @@ def test_combined_yields_are_of_the_periods_entered_whatever_the_enterprise_code
     assert out["enterprise"].astype(str).tolist() == ["A", "B"]
     assert out["yield"].tolist() == pytest.approx([0.78, 0.95])
     assert out["materials"].tolist() == [1, 1]
+
+
+# -- the mutants that survived the sample of main at 1ad9afa (seed 19), each figure worked out by hand --
+
+def test_an_unknown_gwp_set_is_named_as_typed_beside_the_known_ones():
+    from metrics import reference
+    with pytest.raises(ValueError) as refused:
+        reference.gwp("ar9")
+    assert str(refused.value) == "Unknown GWP set 'ar9'; expected one of AR5, AR6."
+
+
+def test_a_number_refused_is_named_in_the_whole_sentence():
+    from metrics import numbers
+    i18n.use("en")
+    with pytest.raises(numbers.NumberError) as two_ways:
+        numbers.read("1.5", "es")  # read as Spanish writes numbers, said in English
+    with pytest.raises(numbers.NumberError) as no_number:
+        numbers.read("1,5 kg", "es")
+    # Spanish writes one and a half 1,5 and twelve hundred 1.200: "1.5" could be either
+    assert str(two_ways.value) == ("1.5 can be read two ways: write decimals with ',' (1,5) and group thousands as in "
+                                   "1.200, or leave the grouping out.")
+    assert str(no_number.value) == "1,5 kg is not a number."
+
+
+def test_a_regression_row_ends_with_the_last_follow_up_month():
+    from tests.unit.test_regression import _rows
+    rows = metrics.regression.regression_rows(_rows().assign(enterprise="A"))
+    # the follow-up months are January to March 2024 (91 days)
+    assert rows["followup_end"].tolist() == [pd.Timestamp("2024-03-31")] and rows["followup_days"].tolist() == [91]
+
+
+def test_quarters_that_start_on_the_first_are_no_monthly_baseline():
+    from tests.unit.test_regression import _rows
+    monthly = _rows()
+    # the same figures a quarter at a time: 2021-2023, twelve quarters, each starting on a first of the month
+    quarters = []
+    for i, year in enumerate((2021, 2022, 2023)):
+        for q, (a, b) in enumerate((("01-01", "03-31"), ("04-01", "06-30"), ("07-01", "09-30"), ("10-01", "12-31"))):
+            days = (pd.Timestamp(f"{year}-{b}") - pd.Timestamp(f"{year}-{a}")).days + 1
+            p = 50 + 10 * (4 * i + q)
+            quarters += [dict(enterprise="Q", period_start=f"{year}-{a}", period_end=f"{year}-{b}", phase="baseline",
+                              indicator=ind, carrier=c, value=v, unit=u)
+                         for ind, c, v, u in (("energy", "electricity", (100 + 2 * p) * days, "kWh"),
+                                              ("production", "", p * days, "piece"))]
+    follow = monthly[monthly["phase"].eq("follow-up")].assign(enterprise="Q")
+    rows = metrics.regression.regression_rows(pd.concat([pd.DataFrame(quarters), follow], ignore_index=True))
+    assert rows.empty  # twelve baseline periods, none of them a month: no regression row
+
+
+def test_half_a_point_more_diverted_is_an_improvement():
+    # 100 kg of waste each year: 40 kg recycled at baseline, 40.5 kg at follow-up -> +0.5 points
+    lines = [("A", "baseline", "waste", "recycled", 40, "kg", *YEAR_2024.values()),
+             ("A", "baseline", "waste", "landfill", 60, "kg", *YEAR_2024.values()),
+             ("A", "follow-up", "waste", "recycled", 40.5, "kg", "2025-01-01", "2025-12-31"),
+             ("A", "follow-up", "waste", "landfill", 59.5, "kg", "2025-01-01", "2025-12-31")]
+    out = metrics.materials.diversion_change(metrics.to_canonical(_template(lines)))
+    assert out["points"].tolist() == pytest.approx([0.5])
+    assert out["improved"].tolist() == [True]
+
+
+def test_a_frame_with_canonical_values_but_no_canonical_unit_keeps_its_common_follow_up():
+    rows = _template([("A", "baseline", "water", "", 100, "m3", *YEAR_2024.values()),
+                      ("A", "follow-up", "water", "", 90, "m3", "2025-01-01", "2025-06-30"),
+                      ("A", "follow-up", "water", "", 80, "m3", "2025-07-01", "2025-12-31")])
+    done = metrics.to_canonical(rows)
+    got = metrics.periods.on_common_period(done.drop(columns=["unit_canonical"]))
+    # the baseline and the latest follow-up (the second half of 2025), converted again
+    assert got["period_start"].astype(str).tolist() == ["2024-01-01", "2025-07-01"]
+    assert got["unit_canonical"].tolist() == ["m3", "m3"]
+
+
+def test_follow_ups_differ_when_a_carrier_without_baseline_has_its_own_period():
+    # electricity compared from a baseline to the first half of 2025; LPG, new, entered only for the second half
+    # (its energy is compared with the indicator's, counting 0 at baseline)
+    lines = [("A", "baseline", "energy", "electricity", 1000, "kWh", *YEAR_2024.values()),
+             ("A", "follow-up", "energy", "electricity", 450, "kWh", "2025-01-01", "2025-06-30"),
+             ("A", "follow-up", "energy", "lpg", 10, "kg", "2025-07-01", "2025-12-31")]
+    periods = metrics.periods.series_periods(metrics.to_canonical(_template(lines)))
+    assert periods["carrier"].tolist() == ["electricity", "lpg"]
+    assert periods["baseline_from"].isna().tolist() == [False, True]
+    assert periods["followup_from"].astype(str).tolist() == ["2025-01-01", "2025-07-01"]
+    assert metrics.periods.followups_differ(periods)
+
+
+def test_no_targets_give_the_same_columns_and_kinds_as_targets():
+    progress = pd.DataFrame({"enterprise": ["A", "B"], "indicator": ["energy", "energy"], "on_track": [True, False]})
+    full, empty = metrics.on_track_share(progress), metrics.on_track_share(progress.iloc[:0])
+    assert full.to_dict("records") == [dict(indicator="energy", enterprises=2, on_track=1.0, share=0.5)]
+    assert list(empty.columns) == list(full.columns) and empty.empty
+    assert [str(t) for t in empty.dtypes] == [str(t) for t in full.dtypes]
