@@ -295,3 +295,44 @@ def test_no_targets_give_the_same_columns_and_kinds_as_targets():
     assert full.to_dict("records") == [dict(indicator="energy", enterprises=2, on_track=1.0, share=0.5)]
     assert list(empty.columns) == list(full.columns) and empty.empty
     assert [str(t) for t in empty.dtypes] == [str(t) for t in full.dtypes]
+
+
+def test_a_number_too_large_for_a_float_is_refused_in_a_sentence():
+    from metrics import numbers
+    i18n.use("en")
+    huge = "1" + "0" * 400  # 10^400: past the largest float (about 1.8 x 10^308)
+    with pytest.raises(numbers.NumberError) as refused:
+        numbers.read(huge, "en")
+    assert str(refused.value) == f"{huge} is not a finite number."
+
+
+def test_numbers_are_written_back_with_their_six_decimals_and_the_locale_s_grouping():
+    from metrics import numbers
+    # India groups lakhs and crores and keeps the decimals typed (up to six)
+    assert numbers.write(123456.789012, "en_IN") == "1,23,456.789012"
+    # Swiss German: a point for decimals, an apostrophe between thousands
+    assert numbers.write(1234.5, "de_CH") == "1\u2019234.5"
+
+
+def test_diversion_rates_come_in_period_order_whatever_the_order_entered():
+    # 2025 entered before 2024: each year 100 kg of waste, 30 then 60 kg recycled
+    lines = [("A", "follow-up", "waste", "recycled", 60, "kg", "2025-01-01", "2025-12-31"),
+             ("A", "follow-up", "waste", "landfill", 40, "kg", "2025-01-01", "2025-12-31"),
+             ("A", "baseline", "waste", "recycled", 30, "kg", *YEAR_2024.values()),
+             ("A", "baseline", "waste", "landfill", 70, "kg", *YEAR_2024.values())]
+    out = metrics.materials.diversion(metrics.to_canonical(_template(lines)))
+    assert out["period_start"].astype(str).tolist() == ["2024-01-01", "2025-01-01"]
+    assert out["diversion_rate"].tolist() == pytest.approx([0.3, 0.6])
+
+
+def test_a_missing_figure_given_as_none_is_neither_better_nor_worse():
+    got = metrics.programme.improved(["energy", "energy", "yield"], [100, None, 0.78], [90, 80, 0.88])
+    assert got.tolist() == [True, None, True]
+
+
+def test_a_target_due_the_day_it_starts_expects_the_whole_reduction_without_a_warning():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing for the server's log: a path of no days is at its end at once
+        got = metrics.targets.expected_reduction([0.2, 0.3], "2025-01-01", "2025-01-01", ["2025-06-01", "2025-01-01"])
+    assert got.tolist() == pytest.approx([0.2, 0.3])
