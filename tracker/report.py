@@ -6,6 +6,10 @@ be solved for another enterprise's figure (``published.database_averages``).
 """
 from __future__ import annotations
 
+import copy
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -13,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 import metrics
-from metrics import formatting
+from metrics import formatting, i18n
 from metrics.i18n import _, ngettext
 from tracker import published, targets
 from tracker.access import require_enterprise
@@ -155,6 +159,57 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
             .group_by(Measurement.factor_set)).all())
     averages = published.database_averages(engine, user, enterprise_id)
     progress = targets.enterprise_progress(engine, user, enterprise_id)
+    f = figures(enterprise_id, df)
+    return EnterpriseReport(enterprise=info, measurements=df, actions=actions, reference=programme_reference(),
+                            database_averages=averages, factor_sets=factor_sets, targets=progress, **f)
+
+
+#: how many enterprises' figures this process keeps (a few hundred kB each)
+FIGURES_KEPT = 64
+# (enterprise id, fingerprint of its stored figures as read, language, factor set) -> the figures
+_FIGURES: OrderedDict = OrderedDict()
+_figures_lock = threading.Lock()
+
+
+def fingerprint(df: pd.DataFrame) -> str:
+    """A digest of a frame's columns, types and every value: frames read from the database that differ
+    in anything (a figure, its unit, a period, the enterprise's country or name) differ here."""
+    h = hashlib.sha256(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
+    h.update(len(df).to_bytes(8, "little"))
+    if len(df):
+        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def figures(enterprise_id: int, df: pd.DataFrame) -> dict:
+    """The report's figures (stages, changes, impacts, materials, savings, regression ...) of the stored
+    figures ``df`` of ``enterprise_id``, each computed by metrics. Kept in this process under a fingerprint of
+    ``df`` as just read (with the language and the factor set): the page run again (a button, the report opened
+    again) computes nothing while the stored figures are those they were computed from, and a save in any
+    process changes what the next read fingerprints. Callers get copies."""
+    key = (int(enterprise_id), fingerprint(df), i18n.current(), metrics.FACTOR_SET_VERSION)
+    with _figures_lock:
+        kept = _FIGURES.get(key)
+        if kept is not None:
+            _FIGURES.move_to_end(key)
+    if kept is None:
+        kept = _compute(df)
+        with _figures_lock:
+            _FIGURES[key] = kept
+            while len(_FIGURES) > FIGURES_KEPT:
+                _FIGURES.popitem(last=False)
+    return {name: value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
+            for name, value in kept.items()}
+
+
+def forget_figures() -> None:
+    """Drop the figures kept in this process."""
+    with _figures_lock:
+        _FIGURES.clear()
+
+
+def _compute(df: pd.DataFrame) -> dict:
+    """The report's figures of one enterprise's stored figures, each from metrics."""
     stages = metrics.report_stages(df)
     impacts, factors = metrics.report_impacts(df, stages)
     per_period = metrics.diversion(df)  # waste diverted per period: the materials table's and the change's
@@ -176,12 +231,8 @@ def enterprise_report(engine: Engine, user: CurrentUser, enterprise_id: int) -> 
         common_period = (common["period_start"].iloc[0], common["period_end"].iloc[0])
         on_common = metrics.on_common_period(df, common)
         _rows, common_periods, common_changes = metrics.compared(on_common)
-    return EnterpriseReport(enterprise=info, measurements=df, stages=stages, changes=changes,
-                            actions=actions, reference=programme_reference(), database_averages=averages,
-                            periods_differ=metrics.periods_differ(df), impacts=impacts, factors=factors,
-                            periods=periods, common_period=common_period, common_changes=common_changes,
-                            common_periods=common_periods, factor_sets=factor_sets, normalised=normalised,
-                            materials=materials, diversion=diversion, savings=savings,
-                            savings_totals=savings_totals,
-                            comparable=comparable, same_months_changes=same_months_changes,
-                            regression=regression, targets=progress)
+    return dict(stages=stages, changes=changes, periods_differ=metrics.periods_differ(df), impacts=impacts,
+                factors=factors, periods=periods, common_period=common_period, common_changes=common_changes,
+                common_periods=common_periods, normalised=normalised, materials=materials, diversion=diversion,
+                savings=savings, savings_totals=savings_totals, comparable=comparable,
+                same_months_changes=same_months_changes, regression=regression)

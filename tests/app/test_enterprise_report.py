@@ -1,4 +1,6 @@
 """AppTest of the enterprise report page."""
+import pytest
+
 from tests.app.conftest import charts, goto, new_app, sign_in, table_with
 from ui.shared import plain
 
@@ -61,3 +63,53 @@ def test_hand_over_files_and_templates_are_made_when_asked_not_on_every_run(demo
     assert not at.exception, at.exception
     assert {"Template (Excel)", "Template (CSV)"} <= {b.label for b in at.get("download_button")}
     assert made == []
+
+
+@pytest.fixture
+def own_demo_db(tmp_path, use_db):
+    """A demo database of this test alone (its save would move the figures other tests read)."""
+    from tests.app.conftest import PASSWORD
+    from tracker import db, demo
+
+    url = f"duckdb:///{tmp_path / 'demo.duckdb'}"
+    engine = db.open_database(url)
+    demo.load(engine, PASSWORD)
+    engine.dispose()
+    return use_db(url)
+
+
+def test_the_report_run_again_computes_nothing_and_a_save_shows_at_once(own_demo_db, monkeypatch):
+    import datetime as dt
+
+    from tests.app.conftest import click, field
+    from tracker import report
+
+    computed = []
+    compute = report._compute
+    monkeypatch.setattr(report, "_compute", lambda df: computed.append(len(df)) or compute(df))
+    report.forget_figures()
+    at = sign_in(new_app(), "demo-manager")
+    assert not at.exception, at.exception
+
+    def energy():
+        changes = table_with(at, "indicator", "relative change")
+        return changes.set_index("indicator").loc["Energy", "relative change"]
+
+    before = energy()
+    at.run()  # the page run again (a button pressed, the page opened again)
+    assert energy() == before and len(computed) == 1
+    goto(at, "entry").run()
+    field(at, "selectbox", "entry", "phase").select("follow-up")
+    field(at, "date_input", "entry", "start").set_value(dt.date(2027, 1, 1))
+    field(at, "date_input", "entry", "end").set_value(dt.date(2027, 1, 31))
+    field(at, "text_input", "entry", "energy_electricity_value").input("100")
+    field(at, "checkbox", "entry", "confirm").check()
+    click(at, "Save")
+    assert not at.exception and [s.value for s in at.success], (at.exception, at.warning, at.error)
+    goto(at, "report").run()
+    after = energy()
+    assert after != before and len(computed) == 2
+    report.forget_figures()  # what a fresh process shows
+    fresh = sign_in(new_app(), "demo-manager")
+    assert table_with(fresh, "indicator", "relative change").set_index("indicator").loc[
+        "Energy", "relative change"] == after
