@@ -198,6 +198,7 @@ class _Progress:
     ids: dict = field(default_factory=dict)  # name -> id of every enterprise named
     created: dict = field(default_factory=dict)  # id -> country of the enterprises this save adds
     fresh: list = field(default_factory=list)  # their figures (all of them: they had none stored)
+    repeated: bool = False  # a figure of theirs given again in a later piece: the file is refused
 
 
 def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], rows: int, create_enterprises: bool,
@@ -212,9 +213,10 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
         for parsed in pieces:
             if not parsed.ok:
                 problems.append(parsed.problems)
-            if (problems or refused is not None) and parsed.ok and create_enterprises:
+            stop = bool(problems) or refused is not None or saved.repeated
+            if stop and parsed.ok and create_enterprises:
                 problems.append(_new_problems(session, parsed.rows)[1])  # not stored, but its texts named
-            if problems or refused is not None or parsed.rows.empty:
+            if stop or parsed.rows.empty:
                 continue  # refused: the rest is only parsed, so that every problem is named
             lo, hi = 0.9 * done / rows, 0.9 * (done + len(parsed.rows)) / rows
             try:
@@ -230,6 +232,8 @@ def _save(engine: Engine, user: CurrentUser, pieces: Iterable[metrics.Parsed], r
             raise RejectedInput(out.sort_values(["row", "column"], kind="stable").reset_index(drop=True))
         if refused is not None:
             raise refused
+        if saved.repeated:  # metrics.parse_chunks names every figure given again: not reached
+            raise RuntimeError("a figure given twice in a file was not named by its parse")
         counts = saved.counts
         if counts["inserted"] or counts["updated"]:
             ids = saved.ids
@@ -260,7 +264,15 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
     df = df.assign(enterprise_id=df["enterprise"].map(piece_ids))
     step(0.4, _("Comparing with stored figures"))
     new_ids = set(created["id"])
-    existed = [i for i in piece_ids.values() if i not in new_ids]  # enterprises created now have nothing stored
+    # enterprises created now have nothing stored, and those this save created in an earlier piece have only
+    # its figures, held in saved.fresh: not read back from the database (a scan of every figure stored so far,
+    # once per piece). One of theirs given again is refused with the whole file (metrics.parse_chunks names it
+    # after the last piece): nothing more is stored
+    earlier = [i for i in piece_ids.values() if i not in new_ids and i in saved.created]
+    if earlier and _given_again(df, saved.fresh, earlier):
+        saved.repeated = True
+        return
+    existed = [i for i in piece_ids.values() if i not in new_ids and i not in saved.created]
     merged = df.merge(_stored(session, existed), on=KEY_COLUMNS, how="left")
     keep = merged["_keep_note"].to_numpy() & merged["id"].notna().to_numpy()
     if keep.any():
@@ -290,6 +302,15 @@ def _store(session: Session, user: CurrentUser, df: pd.DataFrame, create_enterpr
         part = mine.assign(country=mine["enterprise_id"].map(saved.created))[summary.MEASUREMENT_COLUMNS]
         saved.fresh.append(part.astype({"enterprise_id": np.int32, **{c: "category" for c in (
             "country", "phase", "indicator", "carrier", "unit_canonical")}}))
+
+
+def _given_again(df: pd.DataFrame, fresh: list[pd.DataFrame], ids: list[int]) -> bool:
+    """Whether a figure of the enterprises ``ids`` in ``df`` is among the figures ``fresh`` this save stored."""
+    def keys(rows: pd.DataFrame) -> set:
+        return set(zip(rows["enterprise_id"].astype(int), rows["period_start"], rows["period_end"],
+                       *(rows[c].astype(object) for c in ("phase", "indicator", "carrier")), strict=True))
+    mine = keys(df[df["enterprise_id"].isin(ids).to_numpy()])
+    return any(not mine.isdisjoint(keys(part[part["enterprise_id"].isin(ids).to_numpy()])) for part in fresh)
 
 
 def _enterprise_ids(session: Session, user: CurrentUser, df: pd.DataFrame, create: bool, step

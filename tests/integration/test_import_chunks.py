@@ -91,6 +91,28 @@ def test_a_figure_given_again_in_a_later_chunk_is_named(engine):
     assert stored(engine) == (0, 0, 0)
 
 
+def test_after_a_figure_given_again_the_later_chunks_are_still_checked_and_nothing_is_stored(engine):
+    """A figure of an enterprise the file adds, given again in a later chunk, is found in the figures this import
+    stored (not read back from the database); the chunks after it are only checked, every problem named."""
+    lines = months("A SME", 4) + [line("B SME", "2024-03-01", "2024-03-28")]  # A SME in chunks 1-2, B SME in 2
+    lines.append(line("A SME", "2024-04-01", "2024-04-28", value="8"))  # line 7 repeats line 5, chunk 2 vs 2
+    lines.append(line("A SME", "2024-02-01", "2024-02-28", value="99"))  # line 8 repeats line 3, chunk 3 vs 1
+    lines += [line("C SME", "2024-05-01", "2024-05-28"), line("D SME").replace(",KE,", ",Atlantis,")]
+    lines += months("E SME", 2)  # chunk 4: E SME and line 11 in order
+    with pytest.raises(errors.RejectedInput) as refused:
+        tio.import_file(engine, ADMIN, (HEADER + "".join(lines)).encode(), "f.csv")
+    p = refused.value.problems
+    assert p[["row", "column"]].values.tolist() == [[7, "carrier"], [8, "carrier"], [10, "country"]]
+    assert "as line 5" in p["reason"].iloc[0] and "as line 3" in p["reason"].iloc[1]
+    assert stored(engine) == (0, 0, 0)
+    # other months instead of the repeats, D SME left out: stored whole, A SME's figures in three chunks
+    lines[5], lines[6] = (line("A SME", f"2024-{m:02d}-01", f"2024-{m:02d}-28", value=str(m)) for m in (6, 7))
+    good = lines[:8] + lines[9:]
+    assert tio.import_file(engine, ADMIN, (HEADER + "".join(good)).encode(), "f.csv") == {"inserted": 10,
+                                                                                          "updated": 0}
+    assert stored(engine)[:2] == (10, 4)
+
+
 def test_dates_follow_the_order_the_whole_file_shows(engine):
     # the first chunk's dates are ambiguous alone (01/02/2024); line 8 (third chunk) shows the day
     # first (13/02/2024): read whole, the file is day-first, and so it is read in chunks
