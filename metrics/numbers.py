@@ -106,10 +106,11 @@ def read(text, locale: str | None = None) -> float:
         whole = rf"[1-9]\d{{0,2}}(?:,\d{{3}})+|[1-9]\d?(?:,\d{{2}})+,\d{{3}}|[1-9]\d{{0,2}}(?:{sp}\d{{3}})+|\d+"
         m = re.fullmatch(rf"([+-]?)({whole})(?:\.(\d+))?", raw)
         if m is None and re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+", raw):
-            return float(raw)
-        if m is None:
+            value = float(raw)  # 1e999 is no finite number either
+        elif m is None:
             raise NumberError(_refusal(raw, s))
-        value = float(f"{m.group(1)}{re.sub(f'[,{_SPACES}]', '', m.group(2))}.{m.group(3) or '0'}")
+        else:
+            value = float(f"{m.group(1)}{re.sub(f'[,{_SPACES}]', '', m.group(2))}.{m.group(3) or '0'}")
     if not math.isfinite(value):
         raise NumberError(_("{text} is not a finite number.").format(text=raw))
     return value

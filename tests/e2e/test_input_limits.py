@@ -93,6 +93,15 @@ def test_a_figure_that_overflows_is_refused_beside_its_line(limits_url, page, tm
     expect(page.get_by_text(re.compile("^Saved for"))).to_have_count(0)
     electricity.scroll_into_view_if_needed()  # the app scrolls in a box of its own: a full-page shot shows the top
     _shot(page, tmp_path, f"4-overflow-{url.split(':')[0]}")
+    # past the largest float as typed: refused by the reader, naming what was typed (it was read as infinity)
+    electricity.fill("1e999")
+    form.get_by_role("button", name=re.compile("^Save for")).click()
+    expect(form.get_by_text("1e999 is not a finite number.")).to_be_visible()
+    idle(page)
+    expect(electricity).to_have_value("1e999")
+    expect(page.get_by_text(re.compile("^Saved for"))).to_have_count(0)
+    electricity.scroll_into_view_if_needed()
+    _shot(page, tmp_path, f"5-infinite-{url.split(':')[0]}")
 
 
 def test_a_user_name_too_long_is_refused_without_the_hash(limits_url, page, tmp_path):

@@ -146,3 +146,12 @@ def test_table_dates_in_the_locale(locale, expected):
     i18n.use(locale)
     table = labels.people_table(pd.DataFrame({"period_end": pd.to_datetime(["2025-03-31", "2024-12-01"])}))
     assert table.iloc[:, 0].tolist() == expected
+
+
+def test_a_number_written_with_an_exponent_past_the_largest_float_is_refused():
+    # regression: "1e999" was read as infinity (the exponent's way round the finite check)
+    i18n.use("en")
+    assert numbers.read("1.5e3") == 1500.0
+    for text in ("1e999", "-2E400"):
+        with pytest.raises(numbers.NumberError, match=r"^.* is not a finite number\.$"):
+            numbers.read(text)
