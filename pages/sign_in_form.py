@@ -14,12 +14,7 @@ def _picked() -> None:
 
 def render() -> None:
     """Draw the page (handed to st.Page in app.py)."""
-    options = i18n.offered(st.context.locale)
     here = shared.language()
-    if here not in options:
-        options.append(here)
-    st.selectbox(i18n._("Language"), options, index=options.index(here), format_func=i18n.display_name,
-                 key="sign_in_language", on_change=_picked, label_visibility="collapsed")
     st.title(_("SCORE4Climate tracker"))
     st.caption(_("Resource-efficiency results of SMEs trained under the ILO SCORE programme."))
     if opened := st.session_state.pop("visit_opened", None):  # the first-run page opened a visit package
@@ -55,6 +50,13 @@ def render() -> None:
             st.error(_("{error} Check both and try again.").format(error=shared.plain(exc)))
         else:
             st.rerun()
+    # under the form: the browser's language is already the page's, and the user name is the page's first box
+    # (a password manager or a script that fills the first text box fills the user name, not the language's)
+    options = i18n.offered(st.context.locale)
+    if here not in options:
+        options.append(here)
+    st.selectbox(i18n._("Language"), options, index=options.index(here), format_func=i18n.display_name,
+                 key="sign_in_language", on_change=_picked)
 
 
 if __name__ == "__main__":  # run as a file (legacy multipage URL): go through app.py's sign-in

@@ -160,3 +160,19 @@ def test_streamlit_s_own_typing_hint_is_in_the_person_s_language(browser, base, 
         drawn = hint.evaluate("el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]")
         assert drawn == ["0px", '"Appuyez sur Entrée pour envoyer le formulaire"'], drawn  # the French, by hand
         page.screenshot(path=tmp_path / "1-hint-fr.png")
+
+
+def test_the_first_text_box_of_the_sign_in_page_is_the_user_name(browser, base, tmp_path):
+    """A password manager, or a script, that fills the page's first text box and the password signs in: the
+    language's box (a combobox with a text input of its own, for typing a language's name) comes after the form.
+    Regression: it stood first, and the user name typed there was taken for a language."""
+    with browser_in(browser, "es-ES") as page:
+        page.goto(base)
+        first = page.locator('input[type="text"]').first
+        expect(first).to_have_attribute("aria-label", words_in("es", "User name"))
+        first.fill("demo-officer")
+        page.locator('input[type="password"]').first.fill(PASSWORD)
+        page.locator('input[type="password"]').first.press("Enter")
+        expect(page.get_by_role("button", name=words_in("es", "Sign out"))).to_be_visible()
+        idle(page)
+        page.screenshot(path=tmp_path / "signed-in-by-the-first-boxes.png", full_page=True)
