@@ -389,3 +389,23 @@ def test_cell_sums_match_sums_by_hand_over_categories_texts_and_missing_keys():
     assert disclosure.cell_sums("t", big, ["k"]) == {("t", "x"): (5_000_000, 5_000_000 * k % disclosure.P,
                                                                    5_000_000 * k ** 2 % disclosure.P,
                                                                    5_000_000 * k ** 3 % disclosure.P)}
+
+
+def test_what_is_remembered_is_stamped_in_utc_whatever_the_server_s_time_zone(demo_engine, monkeypatch):
+    """A server set to India's time (UTC+5:30) stamps the cells it remembers in UTC, as every time the database
+    holds: a local stamp would be 5 h 30 min off for the other processes and the backups."""
+    import datetime as dt
+    import time
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    try:
+        officer = auth.authenticate(demo_engine, "demo-officer", PW)
+        before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        published.programme_overview(demo_engine, officer, BO)
+        after = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    with session_scope(demo_engine) as s:
+        stamps = s.execute(select(ShownCell.first_shown_at)).scalars().all()
+    assert stamps and all(before - dt.timedelta(seconds=1) <= t <= after + dt.timedelta(seconds=1) for t in stamps)
