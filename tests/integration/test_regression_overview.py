@@ -105,5 +105,9 @@ def test_degree_days_imported_from_a_template_enter_the_model(engine):
     beta = rd.by_hand(*rd.ENTERPRISES[3][2:])[0]
     assert model.coefficients["heating_degree_days"] == pytest.approx(beta[2])
     # no summary row of their own: degree days are no result
-    summary = pd.read_sql(f"SELECT indicator FROM enterprise_summary WHERE enterprise_id = {ent_id}", engine)
+    summary = pd.read_sql(f"SELECT indicator, has_baseline, has_followup FROM enterprise_summary WHERE enterprise_id = "
+                          f"{ent_id}", engine)
     assert "degree_days" not in set(summary["indicator"]) and "energy_regression" in set(summary["indicator"])
+    # the regression's row compares an expected baseline with the follow-up: it has both
+    row = summary[summary["indicator"].eq("energy_regression")].iloc[0]
+    assert bool(row["has_baseline"]) and bool(row["has_followup"])

@@ -93,7 +93,10 @@ def test_no_period_with_every_figure_says_what_to_enter(engine):
     figures.append((Q2_25, "follow-up", "material_input", "", 91 * 80))  # input in Q2, diesel in Q1 only
     report = _save(engine, figures)
     assert report.followups_differ and report.common_period is None and report.common_changes.empty
-    assert "No follow-up period has every figure compared" in report.periods_note()
+    assert report.periods_note() == (
+        "The latest follow-up mixes periods: each figure is its own latest one (see each row's follow-up period), "
+        "compared as per-day rates. No follow-up period has every figure compared: to compare on one period, enter "
+        "every figure for it (0 for a carrier no longer used).")
     assert "(0 for a carrier no longer used)" in handover.report_html(report)
 
 
