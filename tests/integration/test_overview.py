@@ -255,3 +255,26 @@ def test_values_at_reads_a_sparse_column_s_stored_values_and_its_gaps():
     plain = values_at(pd.Series(dense), rows)  # a dense column: a numpy array, as np.isnan and & take it
     assert isinstance(plain, np.ndarray)
     np.testing.assert_array_equal(plain, dense[rows])
+
+
+def test_the_trainer_and_module_filters_select_the_enterprises_linked_to_them(db_url):
+    """A trainer selects the enterprises their account is linked to, a module those that attended it: both
+    checked against the tables themselves (user_enterprises, trainings)."""
+    engine = db.open_database(db_url)
+    try:
+        demo.load(engine, "demo-password")
+        data = overview.read_data(engine)
+        links = pd.read_sql("SELECT ue.enterprise_id, u.username FROM user_enterprises ue JOIN users u "
+                            "ON u.id = ue.user_id WHERE u.role = 'trainer'", engine)
+        trainings = pd.read_sql("SELECT enterprise_id, module FROM trainings", engine)
+    finally:
+        engine.dispose()
+    trainer = links["username"].iloc[0]
+    expected = set(links.loc[links["username"].eq(trainer), "enterprise_id"].astype(int))
+    assert expected and set(overview.selected_ids(data, overview.Filters(trainer=(trainer,))).tolist()) == expected
+    module = trainings["module"].iloc[0]
+    expected = set(trainings.loc[trainings["module"].eq(module), "enterprise_id"].astype(int))
+    assert expected and set(overview.selected_ids(data, overview.Filters(module=(module,))).tolist()) == expected
+    both = overview.selected_ids(data, overview.Filters(trainer=(trainer,), module=(module,)))
+    assert set(both.tolist()) == (set(links.loc[links["username"].eq(trainer), "enterprise_id"].astype(int))
+                                  & set(trainings.loc[trainings["module"].eq(module), "enterprise_id"].astype(int)))
