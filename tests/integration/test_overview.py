@@ -278,3 +278,17 @@ def test_the_trainer_and_module_filters_select_the_enterprises_linked_to_them(db
     both = overview.selected_ids(data, overview.Filters(trainer=(trainer,), module=(module,)))
     assert set(both.tolist()) == (set(links.loc[links["username"].eq(trainer), "enterprise_id"].astype(int))
                                   & set(trainings.loc[trainings["module"].eq(module), "enterprise_id"].astype(int)))
+
+
+def test_every_summary_row_stores_its_flags_as_text_never_null(db_url):
+    """No data-quality flag is stored as '' on every kind of row (the indicators entered, those per unit of
+    production, a regression's): NULL would read as a flag unknown in a backup or to another reader."""
+    engine = db.open_database(db_url)
+    try:
+        demo.load(engine, "demo-password")
+        kinds = pd.read_sql("SELECT indicator, count(*) AS n, sum(CASE WHEN flags IS NULL THEN 1 ELSE 0 END) AS null "
+                            "FROM enterprise_summary GROUP BY indicator", engine)
+    finally:
+        engine.dispose()
+    assert set(metrics.NORMALISED.values()) & set(kinds["indicator"])  # rows per unit of production among them
+    assert kinds["null"].astype(int).sum() == 0, kinds
