@@ -292,3 +292,20 @@ def test_every_summary_row_stores_its_flags_as_text_never_null(db_url):
         engine.dispose()
     assert set(metrics.NORMALISED.values()) & set(kinds["indicator"])  # rows per unit of production among them
     assert kinds["null"].astype(int).sum() == 0, kinds
+
+
+def test_a_jump_is_flagged_on_the_figure_entered_not_on_its_figure_per_unit_of_production(db_url):
+    """Energy from 1,000 to 50 kWh with the same production (a ratio of 0.05, under the 0.1 that flags a jump):
+    the energy row carries "jump"; its row per unit of production, which jumps alike, carries no flag (the
+    data-quality list names the figure entered once, not each figure made from it)."""
+    engine = db.open_database(db_url)
+    try:
+        rows = _rows("Jump SME", base=1000.0, follow=50.0)
+        rows += _rows("Jump SME", base=500.0, follow=500.0, indicator="production", carrier="", unit="kg")
+        measurements.save_measurements(engine, auth.system_user("test-admin"), metrics.parse(pd.DataFrame(rows)),
+                                       create_enterprises=True)
+        flags = pd.read_sql("SELECT indicator, flags FROM enterprise_summary", engine).set_index("indicator")["flags"]
+    finally:
+        engine.dispose()
+    assert "jump" in flags["energy"].split(",")
+    assert flags[metrics.NORMALISED["energy"]] == ""
